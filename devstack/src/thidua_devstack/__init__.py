@@ -1,0 +1,1 @@
+"""Development and test tooling. Not product code: no service imports it."""

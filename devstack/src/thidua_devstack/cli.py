@@ -1,0 +1,84 @@
+"""`thidua-stack`: start, stop and report on the local stack.
+
+    thidua-stack up [--demo]   install what is missing, start everything, optionally the demo feed
+    thidua-stack status        one line per process: pid, port, log file
+    thidua-stack down          stop everything (data is kept under .local/stack)
+    thidua-stack logs NAME     print a process's log
+"""
+
+import argparse
+import sys
+from pathlib import Path
+
+from .stack import REPO, SERVICES, Stack
+
+DEFAULT_HOME = REPO / ".local" / "stack"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="thidua-stack", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser.add_argument("--home", type=Path, default=DEFAULT_HOME)
+    sub = parser.add_subparsers(dest="command", required=True)
+    up = sub.add_parser("up")
+    up.add_argument("--demo", action="store_true", help="load the demo campaigns and keep feeding submissions")
+    sub.add_parser("down")
+    sub.add_parser("status")
+    logs = sub.add_parser("logs")
+    logs.add_argument("name")
+    restart = sub.add_parser("restart")
+    restart.add_argument("name", choices=SERVICES)
+    args = parser.parse_args(argv)
+    stack = Stack(args.home)
+
+    if args.command == "up":
+        stack.up()
+        if args.demo:
+            from .demo import start_demo
+
+            start_demo(stack)
+        print_where_to_look(stack)
+    elif args.command == "down":
+        from .demo import stop_demo
+
+        stop_demo(stack)
+        stack.down()
+        print("stopped")
+    elif args.command == "status":
+        for row in stack.status():
+            state = f"pid {row['pid']}" if row["pid"] else "stopped"
+            port = f":{row['port']}" if row["port"] else ""
+            print(f"{row['name']:<12} {state:<12} {port:<7} {'listening' if row['listening'] else '':<10} {row['log']}")
+    elif args.command == "logs":
+        sys.stdout.write((stack.log_dir / f"{args.name}.log").read_text(errors="replace"))
+    elif args.command == "restart":
+        stack.stop_service(args.name)
+        stack.start_services((args.name,))
+    return 0
+
+
+def print_where_to_look(stack: Stack) -> None:
+    from thidua_common.auth import mint_token
+
+    token = mint_token(stack.settings(), subject="demo-board", tenant="daknong", roles=["board_officer"])
+    p = stack.ports
+    print(
+        f"""
+Thi Đua đang chạy / is running (data: {stack.home})
+
+  Bảng xếp hạng (dashboard):  {stack.url('reporting')}/dashboard#token={token}
+  Intake API (OpenAPI):       {stack.url('intake')}/docs
+  Reporting API (OpenAPI):    {stack.url('reporting')}/docs
+  Hộp thư (mail catcher):     http://127.0.0.1:{p.mail_http}/messages   (SMTP 127.0.0.1:{p.smtp})
+  Kafka:                      127.0.0.1:{p.kafka}      MongoDB (SecantusDB): 127.0.0.1:{p.mongo}
+  Logs:                       {stack.log_dir}/
+
+  Token (board officer, tenant daknong):
+    {token}
+  Other tokens:  uv run thidua-token --tenant daknong --role unit_reporter --unit huyen-cu-jut
+  Stop:          uv run thidua-stack down        Status: uv run thidua-stack status
+"""
+    )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

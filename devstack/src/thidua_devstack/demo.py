@@ -1,0 +1,115 @@
+"""Demo: load the four campaigns through intake's API, then keep feeding submissions as the units
+would (each with its own unit-reporter token), quarter after quarter, so the leaderboard moves."""
+
+import argparse
+import random
+import sys
+import time
+
+import httpx
+
+from thidua_common.auth import mint_token
+from thidua_common.settings import get_settings
+
+from .demo_data import TENANT, campaigns
+from .processes import Managed
+
+
+def load_campaigns(intake_url: str, settings=None) -> dict[str, dict]:
+    settings = settings or get_settings()
+    token = mint_token(settings, subject="demo-board", tenant=TENANT, roles=["board_officer"])
+    data = campaigns()
+    with httpx.Client(base_url=intake_url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+        for campaign_id, body in data.items():
+            response = client.put(f"/api/v1/campaigns/{campaign_id}", json=body)
+            response.raise_for_status()
+    return data
+
+
+def quarters(start_year: int, end_year: int) -> list[str]:
+    return [f"{y}-Q{q}" for y in range(start_year, end_year + 1) for q in range(1, 5)]
+
+
+def feed(intake_url: str, rate: float, limit: int | None = None) -> None:
+    settings = get_settings()
+    data = campaigns()
+    rng = random.Random(2457)
+    strength = {}  # a unit's lasting level, so that rankings have a shape
+    tokens = {}
+    sent = 0
+    with httpx.Client(base_url=intake_url, timeout=30) as client:
+        for period in quarters(2016, 2020):
+            year = int(period[:4])
+            for campaign_id, campaign in data.items():
+                if int(campaign["start"][:4]) > year:
+                    continue
+                units = list(campaign["participants"])
+                rng.shuffle(units)
+                for unit in units:
+                    uid = unit["unit_id"]
+                    strength.setdefault(uid, rng.uniform(0.7, 1.25))
+                    if uid not in tokens:
+                        tokens[uid] = mint_token(
+                            settings, subject=f"vanthu.{uid}", tenant=TENANT, roles=["unit_reporter"], unit_id=uid
+                        )
+                    values = {
+                        c["id"]: round(min(c["max_value"], c["target"] * strength[uid] * rng.uniform(0.8, 1.2)), 1)
+                        for c in campaign["criteria"]
+                    }
+                    body = {
+                        "tenant": TENANT,
+                        "campaign_id": campaign_id,
+                        "unit_id": uid,
+                        "period": period,
+                        "values": values,
+                        "evidence": [{"url": f"https://vanban.daknong.thidua.local/{uid}/{period}.pdf",
+                                      "description": f"Báo cáo kết quả {period}"}],
+                    }
+                    response = client.post(
+                        "/api/v1/submissions",
+                        json=body,
+                        headers={
+                            "Authorization": f"Bearer {tokens[uid]}",
+                            "Idempotency-Key": f"demo:{campaign_id}:{uid}:{period}",
+                        },
+                    )
+                    if response.status_code >= 400:
+                        print(response.status_code, response.text, file=sys.stderr, flush=True)
+                    sent += 1
+                    if limit and sent >= limit:
+                        return
+                    time.sleep(1 / rate)
+
+
+def feeder(stack) -> Managed:
+    return Managed(
+        "demo-feed",
+        [sys.executable, "-m", "thidua_devstack.demo", "feed", "--intake", stack.url("intake")],
+        stack.run_dir,
+        stack.log_dir,
+        env=stack.env(),
+    )
+
+
+def start_demo(stack) -> None:
+    load_campaigns(stack.url("intake"), stack.settings())
+    feeder(stack).start()
+
+
+def stop_demo(stack) -> None:
+    feeder(stack).stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    sub = parser.add_subparsers(dest="command", required=True)
+    f = sub.add_parser("feed")
+    f.add_argument("--intake", required=True)
+    f.add_argument("--rate", type=float, default=4.0, help="submissions per second")
+    f.add_argument("--limit", type=int)
+    args = parser.parse_args()
+    feed(args.intake, args.rate, args.limit)
+
+
+if __name__ == "__main__":
+    main()

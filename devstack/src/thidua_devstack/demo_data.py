@@ -1,0 +1,181 @@
+"""Demo data: the four movements that UBND tỉnh Đắk Nông asked to push forward in Công văn
+2457/UBND-NC (25/05/2018), with the kinds of units the directive names: departments, districts
+and the town, associations, central agencies in the province and state enterprises."""
+
+TENANT = "daknong"
+LAUNCHED_BY = "UBND tỉnh Đắk Nông"
+
+DISTRICTS = [
+    ("tx-gia-nghia", "Thị xã Gia Nghĩa"),
+    ("huyen-cu-jut", "Huyện Cư Jút"),
+    ("huyen-dak-mil", "Huyện Đắk Mil"),
+    ("huyen-krong-no", "Huyện Krông Nô"),
+    ("huyen-dak-song", "Huyện Đắk Song"),
+    ("huyen-dak-rlap", "Huyện Đắk R'lấp"),
+    ("huyen-dak-glong", "Huyện Đắk Glong"),
+    ("huyen-tuy-duc", "Huyện Tuy Đức"),
+]
+DEPARTMENTS = [
+    ("so-noi-vu", "Sở Nội vụ"),
+    ("so-tai-chinh", "Sở Tài chính"),
+    ("so-ke-hoach-dau-tu", "Sở Kế hoạch và Đầu tư"),
+    ("so-nong-nghiep", "Sở Nông nghiệp và Phát triển nông thôn"),
+    ("so-cong-thuong", "Sở Công Thương"),
+    ("so-xay-dung", "Sở Xây dựng"),
+    ("so-giao-thong", "Sở Giao thông vận tải"),
+    ("so-tai-nguyen", "Sở Tài nguyên và Môi trường"),
+    ("so-lao-dong", "Sở Lao động – Thương binh và Xã hội"),
+    ("so-giao-duc", "Sở Giáo dục và Đào tạo"),
+    ("so-y-te", "Sở Y tế"),
+    ("so-tu-phap", "Sở Tư pháp"),
+    ("so-thong-tin", "Sở Thông tin và Truyền thông"),
+    ("so-khoa-hoc", "Sở Khoa học và Công nghệ"),
+    ("so-van-hoa", "Sở Văn hóa, Thể thao và Du lịch"),
+    ("van-phong-ubnd", "Văn phòng UBND tỉnh"),
+    ("thanh-tra-tinh", "Thanh tra tỉnh"),
+    ("ban-dan-toc", "Ban Dân tộc tỉnh"),
+]
+ASSOCIATIONS = [
+    ("mttq-tinh", "Ủy ban MTTQ Việt Nam tỉnh"),
+    ("hoi-phu-nu", "Hội Liên hiệp Phụ nữ tỉnh"),
+    ("hoi-nong-dan", "Hội Nông dân tỉnh"),
+    ("tinh-doan", "Tỉnh đoàn Đắk Nông"),
+    ("hoi-cuu-chien-binh", "Hội Cựu chiến binh tỉnh"),
+    ("lien-doan-lao-dong", "Liên đoàn Lao động tỉnh"),
+]
+CENTRAL_AGENCIES = [
+    ("kho-bac", "Kho bạc Nhà nước Đắk Nông"),
+    ("cuc-thue", "Cục Thuế tỉnh Đắk Nông"),
+    ("ngan-hang-csxh", "Ngân hàng Chính sách xã hội chi nhánh Đắk Nông"),
+    ("bao-hiem-xa-hoi", "Bảo hiểm xã hội tỉnh Đắk Nông"),
+    ("cuc-thong-ke", "Cục Thống kê tỉnh Đắk Nông"),
+]
+ENTERPRISES = [
+    ("cty-xo-so", "Công ty TNHH MTV Xổ số kiến thiết Đắk Nông"),
+    ("cty-thuy-loi", "Công ty TNHH MTV Khai thác công trình thủy lợi Đắk Nông"),
+    ("cty-cap-nuoc", "Công ty Cổ phần Cấp thoát nước Đắk Nông"),
+    ("cty-lam-nghiep-duc-hoa", "Công ty TNHH MTV Lâm nghiệp Đức Hòa"),
+    ("cty-ca-phe-thuan-an", "Công ty TNHH MTV Cà phê Thuận An"),
+    ("cty-moi-truong-do-thi", "Công ty Cổ phần Môi trường đô thị Đắk Nông"),
+]
+
+CLUSTERS = {
+    "khoi-huyen": ("Khối các huyện, thị xã", DISTRICTS, "district"),
+    "khoi-so-nganh": ("Khối các sở, ban, ngành", DEPARTMENTS, "department"),
+    "khoi-doan-the": ("Khối Mặt trận và các đoàn thể", ASSOCIATIONS, "association"),
+    "khoi-trung-uong": ("Khối các cơ quan Trung ương trên địa bàn", CENTRAL_AGENCIES, "central_agency"),
+    "khoi-doanh-nghiep": ("Khối doanh nghiệp nhà nước", ENTERPRISES, "state_enterprise"),
+}
+
+
+def _participants(cluster_ids: list[str]) -> tuple[list[dict], list[dict]]:
+    clusters, participants = [], []
+    for cid in cluster_ids:
+        name, units, unit_type = CLUSTERS[cid]
+        clusters.append({"id": cid, "name_vi": name})
+        for unit_id, unit_name in units:
+            participants.append(
+                {
+                    "unit_id": unit_id,
+                    "name_vi": unit_name,
+                    "unit_type": unit_type,
+                    "cluster_id": cid,
+                    "email": f"vanthu.{unit_id}@daknong.thidua.local",
+                }
+            )
+    return clusters, participants
+
+
+def _criterion(cid, name_vi, name_en, uom, max_points, target, max_value):
+    return {
+        "id": cid,
+        "name_vi": name_vi,
+        "name_en": name_en,
+        "unit_of_measure": uom,
+        "max_points": max_points,
+        "target": target,
+        "max_value": max_value,
+        "scorer": "ratio_to_target",
+    }
+
+
+def campaigns() -> dict[str, dict]:
+    """campaign id → body of PUT /api/v1/campaigns/{id}."""
+    out = {}
+    clusters, participants = _participants(["khoi-huyen", "khoi-so-nganh", "khoi-doan-the"])
+    out["nong-thon-moi-2016-2020"] = {
+        "name_vi": "Đắk Nông chung sức xây dựng nông thôn mới",
+        "name_en": "Đắk Nông joins hands to build new rural areas",
+        "launched_by": LAUNCHED_BY,
+        "kind": "themed",
+        "start": "2016-01-01",
+        "end": "2020-12-31",
+        "reporting_frequency": "quarter",
+        "goals_vi": ["Đến năm 2020 có ít nhất 30% số xã đạt chuẩn nông thôn mới"],
+        "criteria": [
+            _criterion("xa-dat-chuan", "Số tiêu chí nông thôn mới đạt thêm trên địa bàn", "New-rural criteria met", "tiêu chí", 30, 6, 200),
+            _criterion("duong-gtnt", "Đường giao thông nông thôn được cứng hóa", "Rural roads paved", "km", 25, 12, 500),
+            _criterion("von-huy-dong", "Vốn huy động từ cộng đồng và doanh nghiệp", "Funds raised", "tỷ đồng", 20, 5, 1000),
+            _criterion("mo-hinh-sx", "Mô hình sản xuất liên kết chuỗi giá trị", "Value-chain production models", "mô hình", 25, 3, 100),
+        ],
+        "clusters": clusters,
+        "participants": participants,
+    }
+    clusters, participants = _participants(["khoi-doanh-nghiep", "khoi-so-nganh"])
+    out["doanh-nghiep-hoi-nhap"] = {
+        "name_vi": "Doanh nghiệp Đắk Nông hội nhập và phát triển",
+        "name_en": "Đắk Nông enterprises integrate and grow",
+        "launched_by": LAUNCHED_BY,
+        "kind": "themed",
+        "start": "2016-01-01",
+        "end": "2020-12-31",
+        "reporting_frequency": "quarter",
+        "goals_vi": ["Cải thiện môi trường đầu tư, kinh doanh", "Tăng số doanh nghiệp thành lập mới"],
+        "criteria": [
+            _criterion("doanh-thu", "Tăng trưởng doanh thu so với cùng kỳ", "Revenue growth", "%", 30, 8, 300),
+            _criterion("nop-ngan-sach", "Nộp ngân sách nhà nước", "Taxes paid", "tỷ đồng", 25, 4, 1000),
+            _criterion("viec-lam", "Việc làm mới tạo ra", "New jobs", "người", 25, 20, 5000),
+            _criterion("sang-kien", "Sáng kiến, cải tiến được công nhận", "Recognised innovations", "sáng kiến", 20, 2, 200),
+        ],
+        "clusters": clusters,
+        "participants": participants,
+    }
+    clusters, participants = _participants(["khoi-huyen", "khoi-doan-the", "khoi-trung-uong"])
+    out["vi-nguoi-ngheo-2016-2020"] = {
+        "name_vi": "Đắk Nông chung tay vì người nghèo – Không để ai bị bỏ lại phía sau",
+        "name_en": "Đắk Nông for the poor – leave no one behind",
+        "launched_by": LAUNCHED_BY,
+        "kind": "themed",
+        "start": "2016-01-01",
+        "end": "2020-12-31",
+        "reporting_frequency": "quarter",
+        "goals_vi": ["Giảm tỷ lệ hộ nghèo bình quân 2–3%/năm, riêng hộ đồng bào dân tộc thiểu số 4–5%/năm"],
+        "criteria": [
+            _criterion("ho-thoat-ngheo", "Số hộ thoát nghèo", "Households out of poverty", "hộ", 35, 150, 20000),
+            _criterion("nha-dai-doan-ket", "Nhà đại đoàn kết xây mới và sửa chữa", "Solidarity houses built", "căn", 25, 10, 2000),
+            _criterion("quy-vi-nguoi-ngheo", "Vận động Quỹ Vì người nghèo", "Fund for the poor raised", "triệu đồng", 20, 300, 100000),
+            _criterion("lao-dong-viec-lam", "Lao động nghèo được đào tạo nghề, giới thiệu việc làm", "Poor workers trained or placed", "người", 20, 40, 10000),
+        ],
+        "clusters": clusters,
+        "participants": participants,
+    }
+    clusters, participants = _participants(["khoi-so-nganh", "khoi-huyen", "khoi-trung-uong"])
+    out["cai-cach-hanh-chinh-2017-2020"] = {
+        "name_vi": "Đẩy mạnh cải cách thủ tục hành chính tỉnh Đắk Nông",
+        "name_en": "Advance administrative procedure reform in Đắk Nông",
+        "launched_by": LAUNCHED_BY,
+        "kind": "themed",
+        "start": "2017-01-01",
+        "end": "2020-12-31",
+        "reporting_frequency": "quarter",
+        "goals_vi": ["Nâng cao chỉ số PAR INDEX và SIPAS của tỉnh"],
+        "criteria": [
+            _criterion("dung-han", "Tỷ lệ hồ sơ giải quyết đúng hạn", "Dossiers settled on time", "%", 35, 98, 100),
+            _criterion("dvc-truc-tuyen", "Thủ tục cung cấp dịch vụ công trực tuyến mức độ 3, 4", "Online public services (level 3–4)", "thủ tục", 25, 10, 2000),
+            _criterion("hai-long", "Mức độ hài lòng của người dân, tổ chức", "Citizen satisfaction", "%", 25, 90, 100),
+            _criterion("cat-giam-thoi-gian", "Thủ tục được cắt giảm thời gian giải quyết", "Procedures made faster", "thủ tục", 15, 5, 1000),
+        ],
+        "clusters": clusters,
+        "participants": participants,
+    }
+    return out

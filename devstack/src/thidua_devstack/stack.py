@@ -1,0 +1,181 @@
+"""The local stack: Kafka (KRaft), SecantusDB, the mail catcher and the four services, each a
+separate process with its own pid file and log file under one home folder."""
+
+import asyncio
+import json
+import shutil
+import sys
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from thidua_common.kafka import ensure_topics
+from thidua_common.settings import Settings
+
+from . import kafka
+from .processes import Managed, free_port, port_open, wait_port
+
+REPO = Path(__file__).resolve().parents[3]
+SERVICES = ("intake", "scoring", "notify", "reporting")
+
+
+@dataclass
+class Ports:
+    kafka: int = 9092
+    kafka_controller: int = 9093
+    mongo: int = 27017
+    smtp: int = 1025
+    mail_http: int = 8025
+    intake: int = 8001
+    scoring: int = 8002
+    notify: int = 8003
+    reporting: int = 8004
+
+    @classmethod
+    def free(cls) -> "Ports":
+        return cls(**{name: free_port() for name in asdict(cls())})
+
+
+class Stack:
+    def __init__(self, home: Path, ports: Ports | None = None, cache: Path | None = None, prefix: str = "thidua"):
+        self.home = home.resolve()
+        self.cache = (cache or REPO / ".local" / "cache").resolve()
+        state = self.home / "stack.json"
+        if ports is None and state.exists():
+            ports = Ports(**json.loads(state.read_text())["ports"])
+        self.ports = ports or Ports()
+        self.prefix = prefix
+        self.run_dir = self.home / "run"
+        self.log_dir = self.home / "logs"
+        self.maildir = self.home / "mail"
+
+    # -- configuration ----------------------------------------------------------------------
+    def env(self) -> dict[str, str]:
+        p = self.ports
+        return {
+            "THIDUA_KAFKA_BOOTSTRAP": f"127.0.0.1:{p.kafka}",
+            "THIDUA_MONGO_URI": f"mongodb://127.0.0.1:{p.mongo}/?directConnection=true",
+            "THIDUA_TOPIC_PREFIX": self.prefix,
+            "THIDUA_SMTP_HOST": "127.0.0.1",
+            "THIDUA_SMTP_PORT": str(p.smtp),
+            "THIDUA_API_KEYS": "dev-system-key=daknong:system",
+            "PYTHONUNBUFFERED": "1",
+        }
+
+    def settings(self) -> Settings:
+        return Settings(**{k.removeprefix("THIDUA_").lower(): v for k, v in self.env().items() if k.startswith("THIDUA_")})
+
+    def url(self, service: str) -> str:
+        return f"http://127.0.0.1:{getattr(self.ports, service)}"
+
+    # -- components --------------------------------------------------------------------------
+    def _kafka(self) -> Managed:
+        libs = kafka.install(self.cache)
+        home = self.home / "kafka"
+        return kafka.broker(
+            libs=libs,
+            home=home,
+            node_id=1,
+            port=self.ports.kafka,
+            controller_ports={1: self.ports.kafka_controller},
+            cluster_id=kafka.cluster_id(home),
+            run_dir=self.run_dir,
+            log_dir=self.log_dir,
+        )
+
+    def _mongo(self) -> Managed:
+        exe = shutil.which("secantusd-py", path=str(Path(sys.executable).parent)) or "secantusd-py"
+        data = self.home / "secantus"
+        return Managed(
+            "secantusdb",
+            [exe, "--host", "127.0.0.1", "--port", str(self.ports.mongo), "--storage-path", str(data),
+             "--log-level", "WARNING"],
+            self.run_dir,
+            self.log_dir,
+        )
+
+    def _mail(self) -> Managed:
+        return Managed(
+            "mailcatcher",
+            [sys.executable, "-m", "thidua_devstack.mailcatcher", "--smtp-port", str(self.ports.smtp),
+             "--http-port", str(self.ports.mail_http), "--maildir", str(self.maildir)],
+            self.run_dir,
+            self.log_dir,
+        )
+
+    def service(self, name: str) -> Managed:
+        env = {
+            **self.env(),
+            "THIDUA_HTTP_PORT": str(getattr(self.ports, name)),
+            "THIDUA_READY_FILE": str(self.run_dir / f"{name}.ready"),
+        }
+        return Managed(name, [sys.executable, "-m", f"thidua_{name}"], self.run_dir, self.log_dir, env=env, cwd=REPO)
+
+    # -- lifecycle ---------------------------------------------------------------------------
+    def save_state(self) -> None:
+        self.home.mkdir(parents=True, exist_ok=True)
+        (self.home / "stack.json").write_text(json.dumps({"ports": asdict(self.ports)}, indent=2))
+
+    def start_infra(self) -> None:
+        self.save_state()
+        kafka_proc, mongo, mail = self._kafka(), self._mongo(), self._mail()
+        for proc in (kafka_proc, mongo, mail):
+            proc.start()
+        wait_port(self.ports.mongo, 60, mongo)
+        wait_port(self.ports.smtp, 30, mail)
+        wait_port(self.ports.kafka, 90, kafka_proc)
+        asyncio.run(ensure_topics(self.settings()))
+
+    def start_services(self, names: tuple[str, ...] = SERVICES) -> None:
+        for name in names:
+            (self.run_dir / f"{name}.ready").unlink(missing_ok=True)
+            self.service(name).start()
+        for name in names:
+            if name in ("intake", "reporting"):
+                wait_port(getattr(self.ports, name), 60, self.service(name))
+        self.wait_ready(names)
+
+    def wait_ready(self, names: tuple[str, ...], timeout: float = 60) -> None:
+        """A consumer service writes run/<name>.ready once it has joined its consumer group."""
+        deadline = time.monotonic() + timeout
+        for name in names:
+            ready = self.run_dir / f"{name}.ready"
+            while not ready.exists():
+                proc = self.service(name)
+                if not proc.running():
+                    raise RuntimeError(f"{name} exited:\n{proc.log_file.read_text(errors='replace')[-3000:]}")
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{name} not ready after {timeout}s")
+                time.sleep(0.2)
+
+    def up(self) -> None:
+        self.start_infra()
+        self.start_services()
+
+    def stop_service(self, name: str) -> None:
+        self.service(name).stop()
+        (self.run_dir / f"{name}.ready").unlink(missing_ok=True)
+
+    def down(self) -> None:
+        for name in SERVICES:
+            self.stop_service(name)
+        for proc in (self._mail(), self._mongo()):
+            proc.stop()
+        self._kafka().stop(timeout=40)
+
+    def status(self) -> list[dict]:
+        rows = []
+        procs = [self._kafka(), self._mongo(), self._mail()] + [self.service(n) for n in SERVICES]
+        port_of = {"kafka": self.ports.kafka, "secantusdb": self.ports.mongo, "mailcatcher": self.ports.smtp}
+        for proc in procs:
+            port = port_of.get(proc.name) or getattr(self.ports, proc.name, None)
+            rows.append(
+                {
+                    "name": proc.name,
+                    "pid": proc.pid(),
+                    "port": port,
+                    "listening": bool(port and port_open(port)),
+                    "log": str(proc.log_file),
+                }
+            )
+        return rows

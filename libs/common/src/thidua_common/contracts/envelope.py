@@ -1,0 +1,61 @@
+"""CloudEvents 1.0 envelope (structured JSON mode). `tenant` and `correlationid` are extension
+attributes: CloudEvents requires lower-case alphanumeric extension names."""
+
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from ..logging import current_correlation_id, new_correlation_id
+
+TENANT_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
+
+
+class Envelope(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    specversion: str = Field("1.0", pattern=r"^1\.0$")
+    id: str = Field(min_length=1, max_length=128, description="unique together with source")
+    source: str = Field(min_length=1, max_length=256, description="URI-reference of the producer")
+    type: str = Field(pattern=r"^vn\.thidua\.[a-z_.]+\.v\d+$", description="versioned event type")
+    time: datetime
+    subject: str | None = Field(None, max_length=256)
+    datacontenttype: str = "application/json"
+    tenant: str = Field(pattern=TENANT_PATTERN)
+    correlationid: str = Field(min_length=1, max_length=128)
+    data: dict[str, Any]
+
+    def payload(self) -> BaseModel:
+        """Validate `data` against the model registered for `type`."""
+        from .registry import payload_model
+
+        return payload_model(self.type).model_validate(self.data)
+
+
+def new_event(
+    *,
+    type: str,
+    source: str,
+    tenant: str,
+    data: BaseModel,
+    subject: str | None = None,
+    id: str | None = None,
+    correlationid: str | None = None,
+) -> Envelope:
+    return Envelope(
+        id=id or str(uuid.uuid4()),
+        source=source,
+        type=type,
+        time=datetime.now(UTC),
+        subject=subject,
+        tenant=tenant,
+        correlationid=correlationid or current_correlation_id() or new_correlation_id(),
+        data=data.model_dump(mode="json"),
+    )
+
+
+def deterministic_id(*parts: str) -> str:
+    """An event id derived from its cause, so that re-processing re-emits the same id and
+    downstream consumers can drop the duplicate."""
+    return str(uuid.uuid5(uuid.NAMESPACE_URL, "thidua:" + "/".join(parts)))

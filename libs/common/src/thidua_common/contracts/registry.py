@@ -1,0 +1,65 @@
+"""Which event types exist, their payload models, and which topic carries them."""
+
+from dataclasses import dataclass
+
+from pydantic import BaseModel
+
+from .campaign import CampaignDefined
+from .notification import NotificationFailed
+from .score import ScoreComputed
+from .submission import SubmissionReceived, SubmissionSubmitted
+
+CAMPAIGN_DEFINED = "vn.thidua.campaign.defined.v1"
+SUBMISSION_SUBMITTED = "vn.thidua.submission.submitted.v1"
+SUBMISSION_RECEIVED = "vn.thidua.submission.received.v1"
+SCORE_COMPUTED = "vn.thidua.score.computed.v1"
+NOTIFICATION_FAILED = "vn.thidua.notification.failed.v1"
+
+
+@dataclass(frozen=True)
+class TopicSpec:
+    suffix: str
+    description: str
+    partitions: int = 3
+    dead_letter: bool = False
+
+
+TOPICS: dict[str, TopicSpec] = {
+    "campaigns": TopicSpec("campaigns.v1", "Campaign definitions (event-carried state), key = tenant/campaign"),
+    "submissions": TopicSpec("submissions.v1", "Accepted submissions, key = tenant/campaign/unit"),
+    "inbound": TopicSpec("inbound.v1", "Submissions published by other systems, validated by intake"),
+    "inbound_dlq": TopicSpec(
+        "inbound.dlq.v1", "Inbound events that failed validation: original bytes, reason in headers", 1, True
+    ),
+    "scores": TopicSpec("scores.v1", "Computed scores with explanations, key = tenant/campaign/unit"),
+    "notify_dlq": TopicSpec("notify.dlq.v1", "Notifications that failed after every retry", 1, True),
+}
+
+
+@dataclass(frozen=True)
+class EventSpec:
+    model: type[BaseModel]
+    topic: str
+    summary: str
+
+
+EVENT_TYPES: dict[str, EventSpec] = {
+    CAMPAIGN_DEFINED: EventSpec(CampaignDefined, "campaigns", "A campaign was created or changed"),
+    SUBMISSION_SUBMITTED: EventSpec(
+        SubmissionSubmitted, "inbound", "Another system submits a unit's results (validated by intake)"
+    ),
+    SUBMISSION_RECEIVED: EventSpec(SubmissionReceived, "submissions", "A unit's submission was accepted"),
+    SCORE_COMPUTED: EventSpec(ScoreComputed, "scores", "A submission was scored"),
+    NOTIFICATION_FAILED: EventSpec(NotificationFailed, "notify_dlq", "A notification could not be delivered"),
+}
+
+
+def payload_model(event_type: str) -> type[BaseModel]:
+    try:
+        return EVENT_TYPES[event_type].model
+    except KeyError:
+        raise ValueError(f"unknown event type {event_type!r}") from None
+
+
+def topic_name(prefix: str, key: str) -> str:
+    return f"{prefix}.{TOPICS[key].suffix}"

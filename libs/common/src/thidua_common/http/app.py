@@ -1,0 +1,122 @@
+import json
+from collections.abc import Callable
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from ..auth import AuthError
+from ..i18n import negotiate, t
+from ..logging import CORRELATION_HEADER, correlation_scope, get_logger
+from ..settings import Settings
+from .errors import ApiError, from_pydantic
+
+log = get_logger(__name__)
+
+
+def _language(request: Request) -> str:
+    return negotiate(request.headers.get("accept-language"), request.app.state.settings.default_language)
+
+
+def _body(request: Request, message: str, errors: list[dict] | None = None) -> dict:
+    return {
+        "message": message,
+        "errors": errors or [],
+        "correlation_id": request.state.correlation_id if hasattr(request.state, "correlation_id") else None,
+    }
+
+
+class BodyLimit:
+    """Refuse bodies over the limit with 413 before they are parsed, including chunked ones."""
+
+    def __init__(self, app: ASGIApp, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        headers = dict(scope.get("headers") or [])
+        declared = int(headers.get(b"content-length", b"0") or 0)
+        lang = negotiate(headers.get(b"accept-language", b"").decode(errors="ignore"))
+        if declared > self.limit:
+            return await self._refuse(send, declared, lang)
+        seen = 0
+
+        async def limited() -> dict:
+            nonlocal seen
+            message = await receive()
+            seen += len(message.get("body", b""))
+            if seen > self.limit:
+                raise _TooLarge(seen)
+            return message
+
+        try:
+            await self.app(scope, limited, send)
+        except _TooLarge as exc:
+            await self._refuse(send, exc.size, lang)
+
+    async def _refuse(self, send: Send, size: int, lang: str) -> None:
+        body = json.dumps(
+            {"message": t("request.too_large", lang, size=size, limit=self.limit), "errors": []},
+            ensure_ascii=False,
+        ).encode()
+        await send(
+            {
+                "type": "http.response.start",
+                "status": 413,
+                "headers": [(b"content-type", b"application/json; charset=utf-8")],
+            }
+        )
+        await send({"type": "http.response.body", "body": body})
+
+
+class _TooLarge(Exception):
+    def __init__(self, size: int):
+        self.size = size
+
+
+def create_app(service: str, settings: Settings, lifespan: Callable | None = None, **kwargs) -> FastAPI:
+    app = FastAPI(title=f"Thi Đua – {service}", lifespan=lifespan, **kwargs)
+    app.state.settings = settings
+
+    @app.middleware("http")
+    async def correlation(request: Request, call_next):
+        incoming = request.headers.get(CORRELATION_HEADER)
+        with correlation_scope(incoming, path=request.url.path, method=request.method) as cid:
+            request.state.correlation_id = cid
+            response = await call_next(request)
+            response.headers[CORRELATION_HEADER] = cid
+            log.info("http request", status=response.status_code)
+            return response
+
+    @app.exception_handler(RequestValidationError)
+    async def on_validation(request: Request, exc: RequestValidationError):
+        lang = _language(request)
+        errors = [from_pydantic(e).render(lang) for e in exc.errors()]
+        log.info("request rejected", errors=errors)
+        return JSONResponse(_body(request, t("request.invalid", lang), errors), status_code=422)
+
+    @app.exception_handler(ApiError)
+    async def on_api_error(request: Request, exc: ApiError):
+        lang = _language(request)
+        errors = [e.render(lang) for e in exc.errors]
+        log.info("request refused", status=exc.status, code=exc.key, errors=errors)
+        return JSONResponse(_body(request, t(exc.key, lang, **exc.params), errors), status_code=exc.status)
+
+    @app.exception_handler(AuthError)
+    async def on_auth_error(request: Request, exc: AuthError):
+        lang = _language(request)
+        return JSONResponse(
+            _body(request, t(exc.key, lang, **exc.params)),
+            status_code=401,
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+
+    @app.get("/healthz", include_in_schema=False)
+    async def healthz() -> dict:
+        return {"status": "ok", "service": service}
+
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    return app

@@ -1,0 +1,43 @@
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from ..auth import AuthError, Principal, Role, decode_token
+from ..auth.tokens import principal_for_api_key
+from ..i18n import Language, negotiate
+from .errors import ApiError
+
+
+def get_principal(request: Request) -> Principal:
+    settings = request.app.state.settings
+    authorization = request.headers.get("authorization", "")
+    api_key = request.headers.get("x-api-key")
+    if authorization.lower().startswith("bearer "):
+        return decode_token(settings, authorization[7:].strip())
+    if api_key:
+        return principal_for_api_key(settings, api_key)
+    raise AuthError("auth.missing")
+
+
+def get_language(request: Request) -> Language:
+    return negotiate(request.headers.get("accept-language"), request.app.state.settings.default_language)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+Lang = Annotated[Language, Depends(get_language)]
+
+
+def require_roles(*roles: Role):
+    """Dependency factory: 403 unless the caller holds one of the roles."""
+
+    def check(principal: CurrentPrincipal) -> Principal:
+        if not principal.has_any(*roles):
+            raise ApiError(403, "auth.role", roles=", ".join(sorted(principal.roles)) or "—")
+        return principal
+
+    return Depends(check)
+
+
+def ensure_tenant(principal: Principal, tenant: str) -> None:
+    if principal.tenant != tenant:
+        raise ApiError(403, "auth.tenant", own=principal.tenant, other=tenant)

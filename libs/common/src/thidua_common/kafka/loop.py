@@ -1,0 +1,82 @@
+"""One consume loop for every plain-aiokafka consumer: process a batch, then commit it. A batch
+that fails is not committed: the consumer rewinds to the last commit and tries again after a
+pause, so an event is never skipped (handlers are idempotent, so repeats are harmless)."""
+
+import asyncio
+import os
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, ConsumerRecord
+
+from ..contracts import Envelope
+from ..logging import correlation_scope, get_logger
+from .client import CORRELATION_HEADER, decode_event, headers_dict
+
+log = get_logger(__name__)
+
+RecordHandler = Callable[[ConsumerRecord], Awaitable[None]]
+
+
+def envelope_handler(apply: Callable[[Envelope], Awaitable[None]]) -> RecordHandler:
+    """Decode each record as a CloudEvent and apply it with its correlation id bound to the logs."""
+
+    async def handle(record: ConsumerRecord) -> None:
+        cid = headers_dict(record.headers).get(CORRELATION_HEADER)
+        with correlation_scope(cid, topic=record.topic, offset=record.offset):
+            envelope = decode_event(record.value)
+            await apply(envelope)
+            log.info("event applied", type=envelope.type, event_id=envelope.id)
+
+    return handle
+
+
+def ready_file_from_env() -> Path | None:
+    """The local stack passes THIDUA_READY_FILE: touched once partitions are assigned."""
+    value = os.environ.get("THIDUA_READY_FILE")
+    return Path(value) if value else None
+
+
+class ConsumeLoop:
+    def __init__(self, consumer: AIOKafkaConsumer, handle: RecordHandler, name: str, ready_file: Path | None = None):
+        self.consumer, self.handle, self.name, self.ready_file = consumer, handle, name, ready_file
+        self._task: asyncio.Task | None = None
+
+    async def start(self) -> None:
+        await self.consumer.start()
+        self._task = asyncio.create_task(self.run(), name=self.name)
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+        await self.consumer.stop()
+
+    async def run(self) -> None:
+        while True:
+            try:
+                batch = await self.consumer.getmany(timeout_ms=500, max_records=500)
+                if self.ready_file and self.consumer.assignment():
+                    self.ready_file.touch()
+                for records in batch.values():
+                    for record in records:
+                        await self.handle(record)
+                if batch:
+                    await self.consumer.commit()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("batch failed; rewinding to the last commit", consumer=self.name)
+                await asyncio.sleep(1)
+                await self._rewind()
+
+    async def _rewind(self) -> None:
+        for tp in self.consumer.assignment():
+            committed = await self.consumer.committed(tp)
+            if committed is None:
+                await self.consumer.seek_to_beginning(tp)
+            else:
+                self.consumer.seek(tp, committed)

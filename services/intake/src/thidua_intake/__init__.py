@@ -1,0 +1,1 @@
+"""intake: the only way data enters Thi Đua (HTTP API and the inbound Kafka topic)."""

@@ -1,0 +1,1 @@
+"""Campaign definitions: intake owns them and announces every change as an event."""

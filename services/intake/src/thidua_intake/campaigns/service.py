@@ -1,0 +1,66 @@
+"""Create or replace a campaign definition and queue its event in one transaction."""
+
+from typing import Any
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from thidua_common.contracts import new_event
+from thidua_common.contracts.campaign import CampaignDefined
+from thidua_common.contracts.registry import CAMPAIGN_DEFINED
+from thidua_common.http import ApiError
+
+from ..outbox import store as outbox
+from .models import CampaignPublic, CampaignWrite
+
+SOURCE = "/thidua/intake/campaigns"
+
+
+def campaign_key(tenant: str, campaign_id: str) -> str:
+    return f"{tenant}/{campaign_id}"
+
+
+async def get(db: AsyncDatabase, tenant: str, campaign_id: str) -> CampaignPublic | None:
+    doc = await db.campaigns.find_one({"_id": campaign_key(tenant, campaign_id)})
+    return _public(doc) if doc else None
+
+
+async def list_all(db: AsyncDatabase, tenant: str) -> list[CampaignPublic]:
+    return [_public(d) async for d in db.campaigns.find({"tenant": tenant}).sort("start", 1)]
+
+
+async def put(
+    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, campaign_id: str, body: CampaignWrite, actor: str
+) -> CampaignPublic:
+    key = campaign_key(tenant, campaign_id)
+    async with client.start_session() as session:
+        async with await session.start_transaction():
+            current = await db.campaigns.find_one({"_id": key}, session=session)
+            if body.expected_revision is not None and current and current["revision"] != body.expected_revision:
+                raise ApiError(409, "campaign.revision_conflict", current=current["revision"])
+            revision = current["revision"] + 1 if current else 1
+            fields = body.model_dump(mode="json", exclude={"expected_revision"})
+            criteria_changed = not current or current["criteria"] != fields["criteria"]
+            criteria_version = (current["criteria_version"] + int(criteria_changed)) if current else 1
+            doc: dict[str, Any] = {
+                "_id": key,
+                "tenant": tenant,
+                "campaign_id": campaign_id,
+                "revision": revision,
+                "criteria_version": criteria_version,
+                "updated_by": actor,
+                **fields,
+            }
+            await db.campaigns.replace_one({"_id": key}, doc, upsert=True, session=session)
+            payload = CampaignDefined.model_validate(
+                {k: v for k, v in doc.items() if k not in ("_id", "tenant", "updated_by")}
+            )
+            event = new_event(
+                type=CAMPAIGN_DEFINED, source=SOURCE, tenant=tenant, subject=campaign_id, data=payload
+            )
+            await outbox.add(db, event, key, session)
+    return _public(doc)
+
+
+def _public(doc: dict) -> CampaignPublic:
+    return CampaignPublic.model_validate({k: v for k, v in doc.items() if k not in ("_id", "updated_by")})

@@ -1,0 +1,40 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from thidua_common.contracts.campaign import ID
+
+from thidua_common.auth import Principal, Role
+from thidua_common.http import ApiError, CurrentPrincipal, require_roles
+
+from ..deps import Db, Mongo, Relay
+from . import service
+from .models import CampaignPublic, CampaignWrite
+
+CampaignId = Annotated[str, Path(pattern=ID, description="mã phong trào")]
+
+router = APIRouter(prefix="/api/v1/campaigns", tags=["campaigns / phong trào"])
+
+BoardOfficer = require_roles(Role.board_officer)
+
+
+@router.get("")
+async def list_campaigns(principal: CurrentPrincipal, db: Db) -> list[CampaignPublic]:
+    return await service.list_all(db, principal.tenant)
+
+
+@router.get("/{campaign_id}")
+async def get_campaign(campaign_id: CampaignId, principal: CurrentPrincipal, db: Db) -> CampaignPublic:
+    campaign = await service.get(db, principal.tenant, campaign_id)
+    if campaign is None:
+        raise ApiError(404, "campaign.unknown", id=campaign_id)
+    return campaign
+
+
+@router.put("/{campaign_id}", status_code=200)
+async def put_campaign(
+    campaign_id: CampaignId, body: CampaignWrite, db: Db, mongo: Mongo, relay: Relay, principal: Principal = BoardOfficer
+) -> CampaignPublic:
+    campaign = await service.put(mongo, db, principal.tenant, campaign_id, body, principal.subject)
+    relay.wake()
+    return campaign

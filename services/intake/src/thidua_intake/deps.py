@@ -1,0 +1,33 @@
+"""Annotated dependencies of the HTTP entrypoints."""
+
+from typing import Annotated
+
+from fastapi import Depends, Request
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from thidua_common.settings import Settings
+
+from .outbox.relay import OutboxRelay
+
+
+def get_db(request: Request) -> AsyncDatabase:
+    return request.app.state.db
+
+
+def get_client(request: Request) -> AsyncMongoClient:
+    return request.app.state.mongo
+
+
+def get_relay(request: Request) -> OutboxRelay:
+    return request.app.state.relay
+
+
+def get_settings_dep(request: Request) -> Settings:
+    return request.app.state.settings
+
+
+Db = Annotated[AsyncDatabase, Depends(get_db)]
+Mongo = Annotated[AsyncMongoClient, Depends(get_client)]
+Relay = Annotated[OutboxRelay, Depends(get_relay)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]

@@ -1,0 +1,94 @@
+import json
+from datetime import UTC, datetime
+
+from aiokafka import ConsumerRecord
+from pydantic import ValidationError
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from thidua_common.contracts import Envelope
+from thidua_common.contracts.registry import SUBMISSION_SUBMITTED
+from thidua_common.contracts.submission import SubmissionSubmitted
+from thidua_common.http import ApiError, FieldError
+from thidua_common.http.errors import from_pydantic
+from thidua_common.i18n import t
+from thidua_common.kafka import EventProducer, headers_dict
+from thidua_common.kafka.client import CORRELATION_HEADER
+from thidua_common.logging import correlation_scope, get_logger
+
+from ..outbox.relay import OutboxRelay
+from ..submissions import service as submissions
+
+log = get_logger(__name__)
+
+class Rejected(Exception):
+    def __init__(self, key: str, errors: list[FieldError] | None = None, **params):
+        self.key, self.errors, self.params = key, errors or [], params
+
+
+def parse(value: bytes) -> tuple[Envelope, SubmissionSubmitted]:
+    try:
+        envelope = Envelope.model_validate(json.loads(value))
+    except json.JSONDecodeError as exc:
+        raise Rejected("request.bad_json", reason=str(exc)) from None
+    except ValidationError as exc:
+        raise Rejected("request.invalid", [from_pydantic(e) for e in exc.errors()]) from None
+    if envelope.type != SUBMISSION_SUBMITTED:
+        raise Rejected("event.type", [FieldError("type", "event.type", {"type": envelope.type})], type=envelope.type)
+    try:
+        return envelope, SubmissionSubmitted.model_validate(envelope.data)
+    except ValidationError as exc:
+        errors = [from_pydantic(e) for e in exc.errors()]
+        for e in errors:
+            e.field = f"data.{e.field}"
+        raise Rejected("request.invalid", errors) from None
+
+
+class InboundHandler:
+    """Accept each inbound event through the same service as HTTP, or dead-letter it."""
+
+    def __init__(self, client: AsyncMongoClient, db: AsyncDatabase, producer: EventProducer, relay: OutboxRelay):
+        self.client, self.db, self.producer, self.relay = client, db, producer, relay
+
+    async def handle(self, record: ConsumerRecord) -> None:
+        headers = headers_dict(record.headers)
+        with correlation_scope(headers.get(CORRELATION_HEADER), topic=record.topic, offset=record.offset):
+            try:
+                envelope, submission = parse(record.value)
+                try:
+                    _, event_id, created = await submissions.accept(
+                        self.client,
+                        self.db,
+                        envelope.tenant,
+                        submission,
+                        submitted_by=envelope.source,
+                        channel="kafka",
+                        idempotency_key=f"kafka:{envelope.source}:{envelope.id}",
+                        correlation_id=envelope.correlationid,
+                    )
+                except ApiError as exc:
+                    raise Rejected(exc.key, exc.errors, **exc.params) from None
+                except submissions.IdempotencyConflict:
+                    raise Rejected("request.idempotency_conflict") from None
+                if created:
+                    self.relay.wake()
+                log.info("inbound submission accepted", event_id=event_id, duplicate=not created)
+            except Rejected as rejected:
+                await self.dead_letter(record, rejected)
+
+    async def dead_letter(self, record: ConsumerRecord, rejected: Rejected) -> None:
+        reason = {
+            "code": rejected.key,
+            "message": t(rejected.key, "vi", **rejected.params),
+            "message_en": t(rejected.key, "en", **rejected.params),
+            "errors": [e.render("vi") for e in rejected.errors],
+        }
+        headers = list(record.headers or []) + [
+            ("dlq_reason", json.dumps(reason, ensure_ascii=False).encode()),
+            ("dlq_source_topic", record.topic.encode()),
+            ("dlq_source_partition", str(record.partition).encode()),
+            ("dlq_source_offset", str(record.offset).encode()),
+            ("dlq_failed_at", datetime.now(UTC).isoformat().encode()),
+        ]
+        await self.producer.send_raw("inbound_dlq", record.value, record.key, headers)
+        log.warning("inbound event dead-lettered", reason=reason)

@@ -1,0 +1,61 @@
+"""The intake application: HTTP routes, outbox relay and inbound consumer in one process."""
+
+from contextlib import asynccontextmanager
+
+from pymongo import ASCENDING
+
+from thidua_common.http import create_app
+from thidua_common.kafka import ConsumeLoop, EventProducer, make_consumer, ready_file_from_env
+from thidua_common.logging import configure_logging
+from thidua_common.mongo import make_client
+from thidua_common.settings import get_settings
+
+from .campaigns.views import router as campaigns_router
+from .inbound.consumer import InboundHandler
+from .outbox.relay import OutboxRelay
+from .submissions.views import router as submissions_router
+
+
+@asynccontextmanager
+async def lifespan(app):
+    settings = app.state.settings
+    mongo = make_client(settings)
+    db = mongo[settings.db_name("intake")]
+    await db.submissions.create_index([("tenant", ASCENDING), ("campaign_id", ASCENDING), ("unit_id", ASCENDING)])
+    producer = EventProducer(settings)
+    await producer.start()
+    relay = OutboxRelay(db, producer)
+    await relay.setup()
+    relay.start()
+    inbound = ConsumeLoop(
+        make_consumer(settings, producer.topic("inbound"), group_id="intake-inbound"),
+        InboundHandler(mongo, db, producer, relay).handle,
+        "intake-inbound",
+        ready_file_from_env(),
+    )
+    await inbound.start()
+    app.state.mongo, app.state.db, app.state.relay = mongo, db, relay
+    try:
+        yield
+    finally:
+        await inbound.stop()
+        await relay.stop()
+        await producer.stop()
+        await mongo.close()
+
+
+def build_app():
+    settings = get_settings()
+    configure_logging("intake", settings.log_level)
+    app = create_app(
+        "intake",
+        settings,
+        lifespan,
+        description="Tiếp nhận phong trào và báo cáo kết quả thi đua / campaign and submission intake",
+    )
+    app.include_router(campaigns_router)
+    app.include_router(submissions_router)
+    return app
+
+
+app = build_app()

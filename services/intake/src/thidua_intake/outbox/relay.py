@@ -1,0 +1,98 @@
+import asyncio
+import os
+import socket
+from datetime import UTC, datetime, timedelta
+
+from pymongo import ASCENDING
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from thidua_common.kafka import EventProducer
+from thidua_common.logging import get_logger
+
+log = get_logger(__name__)
+
+LEASE = timedelta(seconds=10)
+BATCH = 500
+
+
+class OutboxRelay:
+    """Publishes unpublished outbox records in order. Only the holder of a lease relays, so
+    several intake replicas do not publish the same record concurrently; a record published
+    twice (crash between send and mark) is a duplicate that consumers drop by event id."""
+
+    def __init__(self, db: AsyncDatabase, producer: EventProducer, idle_wait: float = 0.5):
+        self.db = db
+        self.producer = producer
+        self.idle_wait = idle_wait
+        self.owner = f"{socket.gethostname()}:{os.getpid()}"
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task | None = None
+
+    async def setup(self) -> None:
+        await self.db.outbox.create_index([("published", ASCENDING), ("_id", ASCENDING)])
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    def start(self) -> None:
+        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+
+    async def stop(self) -> None:
+        if self._task:
+            self._task.cancel()
+            try:
+                await self._task
+            except asyncio.CancelledError:
+                pass
+
+    async def _run(self) -> None:
+        while True:
+            try:
+                if await self._hold_lease():
+                    while await self.relay_once():
+                        pass
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("outbox relay failed; retrying")
+                await asyncio.sleep(1)
+            try:
+                await asyncio.wait_for(self._wake.wait(), self.idle_wait)
+            except TimeoutError:
+                pass
+            self._wake.clear()
+
+    async def _hold_lease(self) -> bool:
+        now = datetime.now(UTC)
+        try:
+            await self.db.leases.find_one_and_update(
+                {"_id": "outbox-relay", "$or": [{"owner": self.owner}, {"expires": {"$lt": now}}]},
+                {"$set": {"owner": self.owner, "expires": now + LEASE}},
+                upsert=True,
+            )
+            return True
+        except DuplicateKeyError:
+            return False
+
+    async def relay_once(self) -> int:
+        """Publish one batch; returns how many records were published."""
+        records = await self.db.outbox.find({"published": False}).sort("_id", ASCENDING).limit(BATCH).to_list()
+        if not records:
+            return 0
+        sends = [
+            await self.producer.producer.send(
+                self.producer.topic(r["topic"]),
+                r["value"],
+                key=r["key"].encode(),
+                headers=[(k, v) for k, v in r["headers"]],
+            )
+            for r in records
+        ]
+        await asyncio.gather(*sends)
+        await self.db.outbox.update_many(
+            {"_id": {"$in": [r["_id"] for r in records]}},
+            {"$set": {"published": True, "published_at": datetime.now(UTC)}},
+        )
+        log.debug("outbox relayed", count=len(records))
+        return len(records)

@@ -1,0 +1,124 @@
+"""Accept a submission: validate, store it and its event in one transaction, idempotently."""
+
+import hashlib
+import json
+import uuid
+from datetime import UTC, datetime
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from thidua_common.auth import Principal
+from thidua_common.contracts import new_event
+from thidua_common.contracts.campaign import CampaignDefined
+from thidua_common.contracts.registry import SUBMISSION_RECEIVED
+from thidua_common.contracts.submission import SubmissionReceived, SubmissionSubmitted
+from thidua_common.http import ApiError, FieldError
+
+from ..campaigns import service as campaigns
+from ..outbox import store as outbox
+from . import rules
+
+SOURCE = "/thidua/intake/submissions"
+
+
+class IdempotencyConflict(Exception):
+    pass
+
+
+def fingerprint(tenant: str, sub: SubmissionSubmitted) -> str:
+    canonical = json.dumps([tenant, sub.model_dump(mode="json")], sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+async def validate(db: AsyncDatabase, tenant: str, sub: SubmissionSubmitted) -> CampaignDefined:
+    """Return the campaign, or raise a 422 that names every bad field."""
+    campaign = await campaigns.get(db, tenant, sub.campaign_id)
+    if campaign is None:
+        raise ApiError(422, "request.invalid", [FieldError("campaign_id", "campaign.unknown", {"id": sub.campaign_id})])
+    definition = CampaignDefined.model_validate(campaign.model_dump(exclude={"tenant"}))
+    errors = rules.check(definition, sub)
+    if errors:
+        raise ApiError(422, "request.invalid", errors)
+    return definition
+
+
+async def accept(
+    client: AsyncMongoClient,
+    db: AsyncDatabase,
+    tenant: str,
+    sub: SubmissionSubmitted,
+    *,
+    submitted_by: str,
+    channel: str,
+    idempotency_key: str | None,
+    correlation_id: str | None = None,
+) -> tuple[str, str, bool]:
+    """Store the submission and queue its event. Returns (submission_id, event_id, created).
+    With an idempotency key already used for the same content, returns the first answer."""
+    sub = SubmissionSubmitted.model_validate(sub.model_dump(include=set(SubmissionSubmitted.model_fields)))
+    campaign = await validate(db, tenant, sub)
+    digest = fingerprint(tenant, sub)
+    if idempotency_key:
+        previous = await _previous(db, idempotency_key, digest)
+        if previous:
+            return previous
+    submission_id = str(uuid.uuid4())
+    now = datetime.now(UTC)
+    payload = SubmissionReceived(
+        submission_id=submission_id,
+        submitted_by=submitted_by,
+        submitted_at=now,
+        channel=channel,
+        criteria_version=campaign.criteria_version,
+        **sub.model_dump(),
+    )
+    event = new_event(
+        type=SUBMISSION_RECEIVED,
+        source=SOURCE,
+        tenant=tenant,
+        subject=f"{sub.campaign_id}/{sub.unit_id}/{sub.period}",
+        data=payload,
+        correlationid=correlation_id,
+    )
+    try:
+        async with client.start_session() as session:
+            async with await session.start_transaction():
+                if idempotency_key:
+                    await db.idempotency.insert_one(
+                        {
+                            "_id": idempotency_key,
+                            "fingerprint": digest,
+                            "submission_id": submission_id,
+                            "event_id": event.id,
+                            "created_at": now,
+                        },
+                        session=session,
+                    )
+                await db.submissions.insert_one(
+                    {"_id": submission_id, "tenant": tenant, "event_id": event.id, **payload.model_dump(mode="json")},
+                    session=session,
+                )
+                await outbox.add(db, event, f"{tenant}/{sub.campaign_id}/{sub.unit_id}", session)
+    except DuplicateKeyError:
+        # a concurrent retry with the same key won the race: answer as it did
+        previous = await _previous(db, idempotency_key, digest) if idempotency_key else None
+        if previous:
+            return previous
+        raise
+    return submission_id, event.id, True
+
+
+async def _previous(db: AsyncDatabase, key: str, digest: str) -> tuple[str, str, bool] | None:
+    record = await db.idempotency.find_one({"_id": key})
+    if record is None:
+        return None
+    if record["fingerprint"] != digest:
+        raise IdempotencyConflict()
+    return record["submission_id"], record["event_id"], False
+
+
+def idempotency_scope(principal: Principal, header: str | None) -> str | None:
+    """Keys are scoped per caller so that two callers can never collide."""
+    return f"http:{principal.tenant}:{principal.subject}:{header}" if header else None

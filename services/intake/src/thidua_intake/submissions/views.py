@@ -1,0 +1,52 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Request
+
+from thidua_common.auth import Principal, Role
+from thidua_common.http import ApiError, FieldError, Lang, require_roles
+from thidua_common.http.deps import ensure_tenant
+from thidua_common.i18n import t
+
+from ..deps import Db, Mongo, Relay
+from . import service
+from .models import SubmissionAccepted, SubmissionCreate
+
+router = APIRouter(prefix="/api/v1/submissions", tags=["submissions / báo cáo kết quả"])
+
+Submitter = require_roles(Role.unit_reporter, Role.unit_leader, Role.board_officer, Role.system)
+
+
+@router.post("", status_code=202, response_model=SubmissionAccepted)
+async def submit(
+    body: SubmissionCreate,
+    request: Request,
+    db: Db,
+    mongo: Mongo,
+    relay: Relay,
+    lang: Lang,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+    principal: Principal = Submitter,
+) -> SubmissionAccepted:
+    ensure_tenant(principal, body.tenant)
+    unit_roles_only = not principal.has_any(Role.board_officer, Role.system)
+    if unit_roles_only and principal.unit_id != body.unit_id:
+        raise ApiError(
+            403, "auth.unit", [FieldError("unit_id", "auth.unit", {"own": principal.unit_id, "other": body.unit_id})],
+            own=principal.unit_id or "—", other=body.unit_id,
+        )
+    try:
+        submission_id, event_id, created = await service.accept(
+            mongo,
+            db,
+            body.tenant,
+            body,
+            submitted_by=principal.subject,
+            channel="http",
+            idempotency_key=service.idempotency_scope(principal, idempotency_key),
+            correlation_id=request.state.correlation_id,
+        )
+    except service.IdempotencyConflict:
+        raise ApiError(409, "request.idempotency_conflict") from None
+    if created:
+        relay.wake()
+    return SubmissionAccepted(submission_id=submission_id, event_id=event_id, message=t("submission.accepted", lang))

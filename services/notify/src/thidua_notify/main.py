@@ -1,0 +1,57 @@
+"""The notify worker: a consumer that records deliveries and a dispatcher that sends them."""
+
+import asyncio
+import signal
+
+from thidua_common.contracts.registry import topic_name
+from thidua_common.kafka import ConsumeLoop, EventProducer, envelope_handler, make_consumer, ready_file_from_env
+from thidua_common.logging import configure_logging, get_logger
+from thidua_common.mongo import make_client
+from thidua_common.settings import get_settings
+
+from .channels import load_channels
+from .service import NotifyService
+
+log = get_logger(__name__)
+
+
+async def run() -> None:
+    settings = get_settings()
+    configure_logging("notify", settings.log_level)
+    mongo = make_client(settings)
+    producer = EventProducer(settings)
+    await producer.start()
+    service = NotifyService(mongo[settings.db_name("notify")], load_channels(settings), producer, settings)
+    await service.setup()
+    consumer = ConsumeLoop(
+        make_consumer(
+            settings,
+            topic_name(settings.topic_prefix, "campaigns"),
+            topic_name(settings.topic_prefix, "scores"),
+            group_id="notify",
+        ),
+        envelope_handler(service.apply),
+        "notify-consumer",
+        ready_file_from_env(),
+    )
+    await consumer.start()
+    dispatcher = asyncio.create_task(service.run_dispatcher(), name="notify-dispatcher")
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    log.info("notify started")
+    await stop.wait()
+    dispatcher.cancel()
+    await asyncio.gather(dispatcher, return_exceptions=True)
+    await consumer.stop()
+    await producer.stop()
+    await mongo.close()
+
+
+def main() -> None:
+    asyncio.run(run())
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""Deliveries: each event worth telling someone about becomes a delivery record (idempotent by
+event id and channel); a dispatcher sends due deliveries, retries temporary failures with
+exponential backoff, and parks the ones that never succeed in the notify dead-letter topic."""
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+from pymongo import ReturnDocument
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from thidua_common.contracts import Envelope, new_event
+from thidua_common.contracts.campaign import CampaignDefined
+from thidua_common.contracts.envelope import deterministic_id
+from thidua_common.contracts.notification import NotificationFailed
+from thidua_common.contracts.registry import CAMPAIGN_DEFINED, NOTIFICATION_FAILED, SCORE_COMPUTED
+from thidua_common.contracts.score import ScoreComputed
+from thidua_common.logging import correlation_scope, get_logger
+from thidua_common.settings import Settings
+
+from .channels import Channel, Message, TemporaryFailure
+from .compose import score_message
+
+log = get_logger(__name__)
+
+SOURCE = "/thidua/notify"
+LEASE = timedelta(seconds=60)
+
+
+class NotifyService:
+    def __init__(self, db: AsyncDatabase, channels: dict[str, Channel], publisher, settings: Settings):
+        self.db, self.channels, self.publisher, self.settings = db, channels, publisher, settings
+        self.wake = asyncio.Event()
+
+    async def setup(self) -> None:
+        await self.db.deliveries.create_index([("status", 1), ("next_attempt_at", 1)])
+
+    # -- events in ---------------------------------------------------------------------------
+    async def apply(self, envelope: Envelope) -> None:
+        if envelope.type == CAMPAIGN_DEFINED:
+            campaign = CampaignDefined.model_validate(envelope.data)
+            try:
+                await self.db.directory.replace_one(
+                    {"_id": f"{envelope.tenant}/{campaign.campaign_id}", "revision": {"$lt": campaign.revision}},
+                    {"tenant": envelope.tenant, **campaign.model_dump(mode="json")},
+                    upsert=True,
+                )
+            except DuplicateKeyError:
+                pass
+        elif envelope.type == SCORE_COMPUTED:
+            await self.enqueue(envelope, "email")
+
+    async def enqueue(self, envelope: Envelope, channel: str) -> None:
+        now = datetime.now(UTC)
+        try:
+            await self.db.deliveries.insert_one(
+                {
+                    "_id": f"{envelope.id}:{channel}",
+                    "channel": channel,
+                    "event": envelope.model_dump(mode="json"),
+                    "status": "pending",
+                    "attempts": 0,
+                    "next_attempt_at": now,
+                    "created_at": now,
+                    "history": [],
+                }
+            )
+            self.wake.set()
+        except DuplicateKeyError:
+            log.info("delivery already recorded", event_id=envelope.id)
+
+    # -- dispatching -------------------------------------------------------------------------
+    async def run_dispatcher(self) -> None:
+        while True:
+            try:
+                while await self.dispatch_one():
+                    pass
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("dispatcher failed; retrying")
+            try:
+                await asyncio.wait_for(self.wake.wait(), 0.25)
+            except TimeoutError:
+                pass
+            self.wake.clear()
+
+    async def dispatch_one(self) -> bool:
+        now = datetime.now(UTC)
+        delivery = await self.db.deliveries.find_one_and_update(
+            {
+                "$or": [
+                    {"status": "pending", "next_attempt_at": {"$lte": now}},
+                    {"status": "sending", "lease_until": {"$lt": now}},  # a crashed dispatcher's claim
+                ]
+            },
+            {"$set": {"status": "sending", "lease_until": now + LEASE}},
+            sort=[("next_attempt_at", 1)],
+            return_document=ReturnDocument.AFTER,
+        )
+        if delivery is None:
+            return False
+        envelope = Envelope.model_validate(delivery["event"])
+        with correlation_scope(envelope.correlationid, delivery=delivery["_id"]):
+            await self._attempt(delivery, envelope)
+        return True
+
+    async def _attempt(self, delivery: dict, envelope: Envelope) -> None:
+        attempts = delivery["attempts"] + 1
+        recipient = "?"
+        try:
+            message = await self._message(envelope, delivery["_id"])
+            if message is None:
+                await self._finish(delivery, "skipped", attempts, "đơn vị chưa có địa chỉ thư / no address")
+                return
+            recipient = message.recipient
+            await self.channels[delivery["channel"]].send(message)
+        except TemporaryFailure as exc:
+            await self._failed(delivery, envelope, attempts, recipient, str(exc))
+            return
+        await self._finish(delivery, "sent", attempts, None, recipient)
+        log.info("notification sent", recipient=recipient, attempts=attempts)
+
+    async def _message(self, envelope: Envelope, delivery_id: str) -> Message | None:
+        score = ScoreComputed.model_validate(envelope.data)
+        campaign = await self.db.directory.find_one({"_id": f"{envelope.tenant}/{score.campaign_id}"})
+        if campaign is None:
+            raise TemporaryFailure("campaign not known yet / chưa nhận được thông tin phong trào")
+        unit = next((p for p in campaign["participants"] if p["unit_id"] == score.unit_id), None)
+        if unit is None or not unit.get("email"):
+            return None
+        names = {c["id"]: c["name_vi"] for c in campaign["criteria"]}
+        subject, body = score_message(score, unit["name_vi"], campaign["name_vi"], names)
+        return Message(
+            recipient=unit["email"],
+            subject=subject,
+            body=body,
+            message_id=deterministic_id("mail", delivery_id),
+            correlation_id=envelope.correlationid,
+        )
+
+    async def _finish(self, delivery: dict, status: str, attempts: int, error: str | None, recipient: str = "") -> None:
+        now = datetime.now(UTC)
+        await self.db.deliveries.update_one(
+            {"_id": delivery["_id"]},
+            {
+                "$set": {"status": status, "attempts": attempts, "finished_at": now, "recipient": recipient},
+                "$push": {"history": {"at": now, "outcome": status, "error": error}},
+            },
+        )
+
+    async def _failed(self, delivery: dict, envelope: Envelope, attempts: int, recipient: str, error: str) -> None:
+        now = datetime.now(UTC)
+        if attempts >= self.settings.notify_max_attempts:
+            failed = NotificationFailed(
+                cause_event_id=envelope.id,
+                cause_event_type=envelope.type,
+                channel=delivery["channel"],
+                recipient=recipient,
+                attempts=attempts,
+                last_error=error,
+            )
+            event = new_event(
+                type=NOTIFICATION_FAILED,
+                source=SOURCE,
+                tenant=envelope.tenant,
+                subject=delivery["_id"],
+                data=failed,
+                id=deterministic_id("notify-dlq", delivery["_id"]),
+                correlationid=envelope.correlationid,
+            )
+            await self.publisher.publish("notify_dlq", event, key=delivery["_id"])
+            await self._finish(delivery, "dead_lettered", attempts, error, recipient)
+            log.warning("notification dead-lettered", attempts=attempts, error=error)
+            return
+        delay = self.settings.notify_backoff_seconds * 2 ** (attempts - 1)
+        await self.db.deliveries.update_one(
+            {"_id": delivery["_id"]},
+            {
+                "$set": {"status": "pending", "attempts": attempts, "next_attempt_at": now + timedelta(seconds=delay)},
+                "$push": {"history": {"at": now, "outcome": "retry", "error": error, "delay_s": delay}},
+            },
+        )
+        log.info("notification will be retried", attempts=attempts, delay_s=delay, error=error)

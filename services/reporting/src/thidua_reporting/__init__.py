@@ -1,0 +1,1 @@
+"""reporting: read models built from events, and the query API dashboards use."""

@@ -1,0 +1,1 @@
+"""Leaderboards and scorecards, computed from reporting's read model."""

@@ -1,0 +1,55 @@
+"""The reporting application: projection consumer and query API in one process."""
+
+from contextlib import asynccontextmanager
+
+from thidua_common.contracts.registry import topic_name
+from thidua_common.http import create_app
+from thidua_common.kafka import ConsumeLoop, envelope_handler, make_consumer, ready_file_from_env
+from thidua_common.logging import configure_logging
+from thidua_common.mongo import make_client
+from thidua_common.settings import get_settings
+
+from .dashboard.views import router as dashboard_router
+from .leaderboard.views import router as leaderboard_router
+from .projection.projector import Projector
+
+
+@asynccontextmanager
+async def lifespan(app):
+    settings = app.state.settings
+    mongo = make_client(settings)
+    db = mongo[settings.db_name("reporting")]
+    projector = Projector(db)
+    await projector.setup()
+    consumer = ConsumeLoop(
+        make_consumer(
+            settings,
+            topic_name(settings.topic_prefix, "campaigns"),
+            topic_name(settings.topic_prefix, "scores"),
+            group_id="reporting",
+        ),
+        envelope_handler(projector.apply),
+        "reporting-projection",
+        ready_file_from_env(),
+    )
+    await consumer.start()
+    app.state.db = db
+    try:
+        yield
+    finally:
+        await consumer.stop()
+        await mongo.close()
+
+
+def build_app():
+    settings = get_settings()
+    configure_logging("reporting", settings.log_level)
+    app = create_app(
+        "reporting", settings, lifespan, description="Bảng xếp hạng và báo cáo thi đua / leaderboards and scorecards"
+    )
+    app.include_router(leaderboard_router)
+    app.include_router(dashboard_router)
+    return app
+
+
+app = build_app()

@@ -1,0 +1,1 @@
+"""Projects campaign and score events into reporting's own collections."""

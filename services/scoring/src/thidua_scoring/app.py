@@ -1,0 +1,89 @@
+"""The faust-streaming application. Agents run with concurrency 1 (higher concurrency can lose
+messages in faust); effects are idempotent instead of relying on faust's exactly-once mode.
+Scores are published with our own aiokafka producer (acks=all, idempotence on)."""
+
+import asyncio
+import os
+from pathlib import Path
+
+import faust
+
+from thidua_common.contracts.registry import topic_name
+from thidua_common.kafka import EventProducer, decode_event, headers_dict
+from thidua_common.kafka.client import CORRELATION_HEADER
+from thidua_common.logging import configure_logging, correlation_scope, get_logger
+from thidua_common.mongo import make_client
+from thidua_common.settings import get_settings
+
+from .scorers import load_scorers
+from .service import ScoringService
+
+settings = get_settings()
+configure_logging("scoring", settings.log_level)
+log = get_logger(__name__)
+
+app = faust.App(
+    "thidua-scoring",
+    broker=[f"kafka://{b}" for b in settings.kafka_bootstrap.split(",")],
+    value_serializer="raw",
+    key_serializer="raw",
+    store="memory://",
+    web_enabled=False,
+    topic_replication_factor=1,
+    topic_allow_declare=False,
+    consumer_auto_offset_reset="earliest",
+    broker_commit_every=100,
+    broker_commit_interval=1.0,
+)
+
+campaigns_topic = app.topic(topic_name(settings.topic_prefix, "campaigns"), value_serializer="raw", key_serializer="raw")
+submissions_topic = app.topic(
+    topic_name(settings.topic_prefix, "submissions"), value_serializer="raw", key_serializer="raw"
+)
+
+_service: ScoringService | None = None
+_lock = asyncio.Lock()
+
+
+async def service() -> ScoringService:
+    global _service
+    async with _lock:
+        if _service is None:
+            producer = EventProducer(settings)
+            await producer.start()
+            mongo = make_client(settings)
+            svc = ScoringService(mongo[settings.db_name("scoring")], producer, load_scorers())
+            await svc.setup()
+            _service = svc
+    return _service
+
+
+@app.on_rebalance_complete.connect
+async def mark_ready(sender, **kwargs) -> None:
+    await service()
+    ready = os.environ.get("THIDUA_READY_FILE")
+    if ready:
+        Path(ready).touch()
+
+
+async def _consume(stream, handler_name: str) -> None:
+    async for event in stream.events():
+        headers = headers_dict(event.headers.items() if hasattr(event.headers, "items") else event.headers)
+        with correlation_scope(headers.get(CORRELATION_HEADER), offset=event.message.offset):
+            try:
+                envelope = decode_event(event.value)
+            except Exception:
+                log.exception("undecodable event skipped", topic=event.message.topic)
+                continue
+            svc = await service()
+            await getattr(svc, handler_name)(envelope)
+
+
+@app.agent(campaigns_topic, concurrency=1)
+async def campaigns(stream):
+    await _consume(stream, "on_campaign")
+
+
+@app.agent(submissions_topic, concurrency=1)
+async def submissions(stream):
+    await _consume(stream, "on_submission")
