@@ -37,7 +37,15 @@ class Ports:
 
 
 class Stack:
-    def __init__(self, home: Path, ports: Ports | None = None, cache: Path | None = None, prefix: str = "thidua"):
+    def __init__(
+        self,
+        home: Path,
+        ports: Ports | None = None,
+        cache: Path | None = None,
+        prefix: str = "thidua",
+        extra_env: dict[str, str] | None = None,
+    ):
+        self.extra_env = extra_env or {}
         self.home = home.resolve()
         self.cache = (cache or REPO / ".local" / "cache").resolve()
         state = self.home / "stack.json"
@@ -60,6 +68,7 @@ class Stack:
             "THIDUA_SMTP_PORT": str(p.smtp),
             "THIDUA_API_KEYS": "dev-system-key=daknong:system",
             "PYTHONUNBUFFERED": "1",
+            **self.extra_env,
         }
 
     def settings(self) -> Settings:

@@ -1,11 +1,9 @@
-import sys
-
-
 def main() -> None:
+    from faust import Worker
+
     from .app import app, settings
 
-    sys.argv = [sys.argv[0], "worker", "--loglevel", settings.log_level.lower(), "--without-web"]
-    app.main()
+    Worker(app, loglevel=settings.log_level).execute_from_commandline()
 
 
 if __name__ == "__main__":

@@ -11,7 +11,7 @@ import faust
 from thidua_common.contracts.registry import topic_name
 from thidua_common.kafka import EventProducer, decode_event, headers_dict
 from thidua_common.kafka.client import CORRELATION_HEADER
-from thidua_common.logging import configure_logging, correlation_scope, get_logger
+from thidua_common.logging import configure_logging, correlation_scope, get_logger, json_handler
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
 
@@ -34,6 +34,13 @@ app = faust.App(
     consumer_auto_offset_reset="earliest",
     broker_commit_every=100,
     broker_commit_interval=1.0,
+    # a crashed worker's partitions move to a new one after this, not after faust's 60 s default
+    broker_session_timeout=10.0,
+    broker_heartbeat_interval=3.0,
+    # faust would install its own coloured text handler: give it our JSON one instead
+    loghandlers=[json_handler()],
+    logging_config={"version": 1, "disable_existing_loggers": False, "root": {"handlers": []}},
+    worker_redirect_stdouts=False,
 )
 
 campaigns_topic = app.topic(topic_name(settings.topic_prefix, "campaigns"), value_serializer="raw", key_serializer="raw")

@@ -12,7 +12,7 @@ from thidua_common.logging import get_logger
 
 log = get_logger(__name__)
 
-LEASE = timedelta(seconds=10)
+LEASE = timedelta(seconds=5)
 BATCH = 500
 
 
@@ -45,6 +45,8 @@ class OutboxRelay:
                 await self._task
             except asyncio.CancelledError:
                 pass
+        # hand the lease over at once instead of making the next instance wait for expiry
+        await self.db.leases.delete_one({"_id": "outbox-relay", "owner": self.owner})
 
     async def _run(self) -> None:
         while True:
