@@ -1,9 +1,7 @@
 """What a message says (pure): Vietnamese by default, numbers and dates in Vietnamese format."""
 
-from datetime import datetime
-
 from thidua_common.contracts.score import ScoreComputed
-from thidua_common.i18n import format_datetime, format_number, t
+from thidua_common.i18n import format_datetime, format_number, format_period, t
 
 
 def score_message(score: ScoreComputed, unit_name: str, campaign_name: str, criteria_names: dict[str, str], lang="vi"):
@@ -14,11 +12,11 @@ def score_message(score: ScoreComputed, unit_name: str, campaign_name: str, crit
     )
     params = dict(
         unit=unit_name,
-        period=score.period,
+        period=format_period(score.period, lang),
         campaign=campaign_name,
         total=format_number(score.total, 2, lang),
         max=format_number(score.max_total, 2, lang),
-        time=format_datetime(score.computed_at if isinstance(score.computed_at, datetime) else score.computed_at, lang),
+        time=format_datetime(score.computed_at, lang),
         lines=lines,
     )
     return t("mail.score.subject", lang, **params), t("mail.score.body", lang, **params)

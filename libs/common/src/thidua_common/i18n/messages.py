@@ -79,11 +79,11 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # notifications
     "mail.score.subject": {
-        "vi": "[Thi Đua] {unit}: kết quả kỳ {period} – {total}/{max} điểm",
+        "vi": "[Thi Đua] {unit}: kết quả {period} – {total}/{max} điểm",
         "en": "[Thi Đua] {unit}: results for {period} – {total}/{max} points",
     },
     "mail.score.body": {
-        "vi": "Kính gửi {unit},\n\nBáo cáo kết quả kỳ {period} của đơn vị trong phong trào «{campaign}» "
+        "vi": "Kính gửi {unit},\n\nBáo cáo kết quả {period} của đơn vị trong phong trào «{campaign}» "
         "đã được chấm điểm (tạm tính) lúc {time}.\n\nTổng điểm: {total}/{max} điểm.\n\n{lines}\n\n"
         "Điểm tạm tính sẽ được xác nhận sau khi thẩm định.\n\nTrân trọng,\nHệ thống Thi Đua",
         "en": "Dear {unit},\n\nYour results for {period} in the campaign “{campaign}” were scored "

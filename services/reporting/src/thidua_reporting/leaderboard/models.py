@@ -18,6 +18,7 @@ class LeaderboardPublic(BaseModel):
     campaign_id: str
     campaign_name: str
     period: str | None
+    period_label: str | None
     cluster_id: str | None
     generated_at: str
     standings: list[StandingPublic]
@@ -36,6 +37,7 @@ class CriterionLine(BaseModel):
 
 class PeriodCard(BaseModel):
     period: str
+    period_label: str
     total: float
     total_display: str
     max_total: float

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 from pymongo.asynchronous.database import AsyncDatabase
 
 from thidua_common.http import ApiError
-from thidua_common.i18n import format_datetime, format_number
+from thidua_common.i18n import format_datetime, format_number, format_period
 
 from .models import CampaignSummary, CriterionLine, LeaderboardPublic, PeriodCard, ScorecardPublic, StandingPublic
 from .ranking import Standing, rank
@@ -71,6 +71,7 @@ async def leaderboard(
         campaign_id=campaign_id,
         campaign_name=_name(campaign, lang),
         period=period,
+        period_label=format_period(period, lang) if period else None,
         cluster_id=cluster_id,
         generated_at=format_datetime(datetime.now(UTC), lang),
         standings=[
@@ -104,6 +105,7 @@ async def scorecard(db: AsyncDatabase, tenant: str, campaign_id: str, unit_id: s
         cards.append(
             PeriodCard(
                 period=doc["period"],
+                period_label=format_period(doc["period"], lang),
                 total=doc["total"],
                 total_display=format_number(doc["total"], 2, lang),
                 max_total=doc["max_total"],
