@@ -77,12 +77,14 @@ async def _consume(stream, handler_name: str) -> None:
     async for event in stream.events():
         headers = headers_dict(event.headers.items() if hasattr(event.headers, "items") else event.headers)
         with correlation_scope(headers.get(CORRELATION_HEADER), offset=event.message.offset):
+            svc = await service()
             try:
                 envelope = decode_event(event.value)
-            except Exception:
-                log.exception("undecodable event skipped", topic=event.message.topic)
+            except Exception as exc:
+                # only intake writes these topics, so this is a bug upstream: keep the bytes
+                await svc.quarantine(event.message.topic, event.message.partition, event.message.offset,
+                                     event.value, repr(exc))
                 continue
-            svc = await service()
             await getattr(svc, handler_name)(envelope)
 
 

@@ -34,6 +34,15 @@ class ScoringService:
     async def setup(self) -> None:
         await self.db.parked.create_index("campaign_key")
 
+    async def quarantine(self, topic: str, partition: int, offset: int, value: bytes, error: str) -> None:
+        """Keep an undecodable record (with where it came from) instead of dropping it."""
+        await self.db.quarantine.replace_one(
+            {"_id": f"{topic}/{partition}/{offset}"},
+            {"value": value, "error": error, "at": datetime.now(UTC)},
+            upsert=True,
+        )
+        log.error("undecodable event quarantined", topic=topic, partition=partition, offset=offset, error=error)
+
     async def on_campaign(self, envelope: Envelope) -> None:
         campaign = CampaignDefined.model_validate(envelope.data)
         key = f"{envelope.tenant}/{campaign.campaign_id}"

@@ -13,6 +13,7 @@ from thidua_common.logging import get_logger
 log = get_logger(__name__)
 
 LEASE = timedelta(seconds=5)
+KEEP_PUBLISHED = timedelta(days=7)  # published records stay a while for audits and replays
 BATCH = 500
 
 
@@ -49,11 +50,17 @@ class OutboxRelay:
         await self.db.leases.delete_one({"_id": "outbox-relay", "owner": self.owner})
 
     async def _run(self) -> None:
+        last_purge = datetime.min.replace(tzinfo=UTC)
         while True:
             try:
                 if await self._hold_lease():
                     while await self.relay_once():
                         pass
+                    if datetime.now(UTC) - last_purge > timedelta(hours=1):
+                        last_purge = datetime.now(UTC)
+                        await self.db.outbox.delete_many(
+                            {"published": True, "published_at": {"$lt": last_purge - KEEP_PUBLISHED}}
+                        )
             except asyncio.CancelledError:
                 raise
             except Exception:
