@@ -47,8 +47,14 @@ class NotifyService:
                 )
             except DuplicateKeyError:
                 pass
-        elif envelope.type == SCORE_COMPUTED:
+        elif envelope.type == SCORE_COMPUTED and self.worth_telling(ScoreComputed.model_validate(envelope.data)):
             await self.enqueue(envelope, "email")
+
+    @staticmethod
+    def worth_telling(score: ScoreComputed) -> bool:
+        """The unit hears about its own provisional score after its own action or a reviewer's;
+        not about every recomputation of its cluster or about the verified copy."""
+        return score.status == "provisional" and score.cause.kind in ("submission", "rating", "target")
 
     async def enqueue(self, envelope: Envelope, channel: str) -> None:
         now = datetime.now(UTC)

@@ -26,6 +26,7 @@ async def lifespan(app):
             settings,
             topic_name(settings.topic_prefix, "campaigns"),
             topic_name(settings.topic_prefix, "scores"),
+            topic_name(settings.topic_prefix, "units"),
             group_id="reporting",
         ),
         envelope_handler(projector.apply),

@@ -73,7 +73,7 @@ async def mark_ready(sender, **kwargs) -> None:
         Path(ready).touch()
 
 
-async def _consume(stream, handler_name: str) -> None:
+async def _consume(stream) -> None:
     async for event in stream.events():
         headers = headers_dict(event.headers.items() if hasattr(event.headers, "items") else event.headers)
         with correlation_scope(headers.get(CORRELATION_HEADER), offset=event.message.offset):
@@ -85,14 +85,14 @@ async def _consume(stream, handler_name: str) -> None:
                 await svc.quarantine(event.message.topic, event.message.partition, event.message.offset,
                                      event.value, repr(exc))
                 continue
-            await getattr(svc, handler_name)(envelope)
+            await svc.apply(envelope)
 
 
 @app.agent(campaigns_topic, concurrency=1)
 async def campaigns(stream):
-    await _consume(stream, "on_campaign")
+    await _consume(stream)
 
 
 @app.agent(submissions_topic, concurrency=1)
 async def submissions(stream):
-    await _consume(stream, "on_submission")
+    await _consume(stream)

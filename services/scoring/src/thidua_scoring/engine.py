@@ -1,51 +1,125 @@
-"""Score a submission against its campaign. Pure: no I/O, deterministic for given inputs."""
+"""Score a cohort (the units of one cluster, for one period) against a campaign's criteria tree.
+Pure: no I/O, deterministic for given inputs, so a replay reaches exactly the live result."""
 
-from datetime import datetime
+from dataclasses import dataclass, field
 
-from thidua_common.contracts.campaign import CampaignDefined
-from thidua_common.contracts.score import CriterionScore, ScoreComputed
-from thidua_common.contracts.submission import SubmissionReceived
+from thidua_common.contracts.campaign import CampaignDefined, Criterion, leaves_of
+from thidua_common.contracts.registration import RegistrationChanged
+from thidua_common.contracts.score import CriterionScore
+from thidua_common.i18n import format_number
 
-from .scorers import Scorer
-
-
-class UnknownScorer(Exception):
-    pass
+from .scorers import LeafInput, Scorer, UnknownScorer
 
 
-def score_submission(
-    campaign: CampaignDefined, submission: SubmissionReceived, scorers: dict[str, Scorer], now: datetime
-) -> ScoreComputed:
-    lines = []
-    for criterion in campaign.criteria:
-        scorer = scorers.get(criterion.scorer)
-        if scorer is None:
-            raise UnknownScorer(criterion.scorer)
-        value = submission.values.get(criterion.id)
-        result = scorer.score(criterion, value)
-        points = max(0.0, min(criterion.max_points, result.points))  # no criterion exceeds its maximum
-        lines.append(
-            CriterionScore(
-                criterion_id=criterion.id,
-                scorer=criterion.scorer,
-                value=value,
-                target=result.target,
-                max_points=criterion.max_points,
+@dataclass
+class UnitState:
+    unit_id: str
+    values: dict[str, float]
+    targets: dict[str, tuple[float | None, str]] = field(default_factory=dict)  # leaf → (target, source)
+
+
+@dataclass
+class UnitScore:
+    total: float
+    max_total: float
+    lines: list[CriterionScore]
+
+
+def resolve_targets(
+    campaign: CampaignDefined, registration: RegistrationChanged | None, period: str
+) -> dict[str, tuple[float | None, str]]:
+    """The target of each leaf for a period: the registration's target for that period, else its
+    target for every period, else the criterion's default, else none."""
+    own: dict[tuple[str, str | None], float] = {}
+    if registration:
+        own = {(t.criterion_id, t.period): t.value for t in registration.targets}
+    out = {}
+    for leaf in leaves_of(campaign.criteria):
+        if (leaf.id, period) in own:
+            out[leaf.id] = (own[(leaf.id, period)], "registration-period")
+        elif (leaf.id, None) in own:
+            out[leaf.id] = (own[(leaf.id, None)], "registration")
+        elif leaf.target is not None:
+            out[leaf.id] = (leaf.target, "criterion")
+        else:
+            out[leaf.id] = (None, "none")
+    return out
+
+
+def max_total(campaign: CampaignDefined, scorers: dict[str, Scorer]) -> float:
+    """The campaign's cap, or the sum of its top-level maxima (penalties add nothing)."""
+    if campaign.max_total:
+        return campaign.max_total
+
+    def positive(node: Criterion) -> float:
+        if node.is_leaf and getattr(scorers.get(node.scorer or ""), "sign", 1) < 0:
+            return 0.0
+        return node.max_points
+
+    return round(sum(positive(n) for n in campaign.criteria), 4)
+
+
+def score_cohort(campaign: CampaignDefined, units: list[UnitState], scorers: dict[str, Scorer]) -> dict[str, UnitScore]:
+    leaf_points: dict[str, dict[str, CriterionScore]] = {u.unit_id: {} for u in units}
+    for leaf in leaves_of(campaign.criteria):
+        scorer = scorers.get(leaf.scorer or "") or UnknownScorer(leaf.scorer or "?")
+        cohort = [LeafInput(u.unit_id, u.values.get(leaf.id), u.targets.get(leaf.id, (None, "none"))[0]) for u in units]
+        results = scorer.score(leaf, cohort)
+        for u in units:
+            p = results[u.unit_id]
+            sign = getattr(scorer, "sign", 1)
+            # no leaf ever exceeds its maximum (a penalty never deducts more than its maximum)
+            raw = round(p.points, 4)
+            points = min(0.0, max(-leaf.max_points, raw)) if sign < 0 else max(0.0, min(leaf.max_points, raw))
+            target, source = u.targets.get(leaf.id, (None, "none"))
+            leaf_points[u.unit_id][leaf.id] = CriterionScore(
+                criterion_id=leaf.id,
+                kind="leaf",
+                scorer=leaf.scorer,
+                value=u.values.get(leaf.id),
+                target=target,
+                target_source=source,
+                max_points=leaf.max_points,
                 points=points,
-                formula=result.formula,
-                explanation_vi=result.explanation_vi,
-                explanation_en=result.explanation_en,
+                formula=p.formula,
+                inputs=p.inputs,
+                explanation_vi=p.explanation_vi,
+                explanation_en=p.explanation_en,
             )
-        )
-    return ScoreComputed(
-        submission_id=submission.submission_id,
-        campaign_id=submission.campaign_id,
-        unit_id=submission.unit_id,
-        period=submission.period,
-        criteria_version=campaign.criteria_version,
-        total=round(sum(line.points for line in lines), 4),
-        max_total=round(sum(c.max_points for c in campaign.criteria), 4),
-        criteria=lines,
-        submitted_at=submission.submitted_at,
-        computed_at=now,
+    cap = max_total(campaign, scorers)
+    out = {}
+    for u in units:
+        lines: list[CriterionScore] = []
+        top = [_node(node, None, leaf_points[u.unit_id], lines) for node in campaign.criteria]
+        raw = sum(top)
+        total = max(0.0, min(cap, round(raw, 4)))
+        out[u.unit_id] = UnitScore(total=total, max_total=cap, lines=lines)
+    return out
+
+
+def _node(node: Criterion, parent: str | None, leaves: dict[str, CriterionScore], lines: list[CriterionScore]) -> float:
+    if node.is_leaf:
+        line = leaves[node.id].model_copy(update={"parent_id": parent})
+        lines.append(line)
+        return line.points
+    index = len(lines)
+    lines.append(None)  # the group's line goes before its children's
+    parts = [_node(child, node.id, leaves, lines) for child in node.children]
+    raw = round(sum(parts), 4)
+    points = max(0.0, min(node.max_points, raw))
+    capped_vi = f", tối đa {format_number(node.max_points)}" if raw > node.max_points else ""
+    capped_en = f", capped at {format_number(node.max_points, lang='en')}" if raw > node.max_points else ""
+    lines[index] = CriterionScore(
+        criterion_id=node.id,
+        parent_id=parent,
+        kind="group",
+        max_points=node.max_points,
+        points=points,
+        formula="min(MS, Σ)",
+        inputs={"sum": raw, "MS": node.max_points},
+        explanation_vi=f"Cộng các tiêu chí con: {' + '.join(format_number(p) for p in parts)} = {format_number(raw)}"
+        f"{capped_vi} → {format_number(points)} điểm.",
+        explanation_en=f"Sum of sub-criteria: {' + '.join(format_number(p, lang='en') for p in parts)} = "
+        f"{format_number(raw, lang='en')}{capped_en} → {format_number(points, lang='en')} points.",
     )
+    return points

@@ -1,38 +1,92 @@
-"""Scoring's service layer: apply campaign and submission events. Idempotent, so the
-at-least-once delivery of faust and Kafka never double-counts."""
+"""Scoring's service layer. It keeps what it needs from the event history in its own database
+(campaign definitions, registrations, each unit's latest inputs per period) and recomputes the
+affected cohorts whenever an input changes: a submission, a rating, a target, the criteria.
 
+Every effect is idempotent: a score event's id is derived from its content, and a score is
+re-emitted only when its content changes, so redelivery never double-counts and a replay of the
+history reaches the same scores as live processing."""
+
+import asyncio
+import hashlib
+import json
+from collections import defaultdict
 from datetime import UTC, datetime
 
+from pymongo import ReplaceOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from thidua_common.contracts import Envelope, new_event
-from thidua_common.contracts.campaign import CampaignDefined
+from thidua_common.contracts.campaign import CampaignDefined, leaves_of
 from thidua_common.contracts.envelope import deterministic_id
-from thidua_common.contracts.registry import SCORE_COMPUTED
+from thidua_common.contracts.registration import RatingGiven, RegistrationChanged
+from thidua_common.contracts.registry import (
+    CAMPAIGN_DEFINED,
+    RATING_GIVEN,
+    REGISTRATION_CHANGED,
+    SCORE_COMPUTED,
+    SUBMISSION_RECEIVED,
+)
+from thidua_common.contracts.score import ScoreCause, ScoreComputed, ScoreStatus
 from thidua_common.contracts.submission import SubmissionReceived
+from thidua_common.i18n import format_number, format_period
 from thidua_common.logging import get_logger
 
-from .engine import score_submission
+from .engine import UnitState, resolve_targets, score_cohort
 from .scorers import Scorer
 
 log = get_logger(__name__)
 
 SOURCE = "/thidua/scoring"
+NO_CLUSTER = "_"
 
 
 class Publisher:
     """What scoring needs of Kafka (a fake in unit tests)."""
 
-    async def publish(self, topic_key: str, event: Envelope, key: str) -> None: ...
+    async def publish_many(self, topic_key: str, events: list[tuple[Envelope, str]]) -> None: ...
+
+
+def scoring_fingerprint(campaign: CampaignDefined) -> str:
+    """The parts of a campaign that change scores; other edits (names, status) trigger nothing."""
+    relevant = {
+        "criteria_version": campaign.criteria_version,
+        "criteria": [c.model_dump(mode="json") for c in campaign.criteria],
+        "max_total": campaign.max_total,
+        "members": sorted((p.unit_id, p.cluster_id or NO_CLUSTER) for p in campaign.participants),
+    }
+    return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
+
+
+def content_hash(score: ScoreComputed) -> str:
+    body = score.model_dump(mode="json", exclude={"revision", "computed_at", "cause", "campaign_revision",
+                                                  "registration_revision", "submitted_at"})
+    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:32]
 
 
 class ScoringService:
     def __init__(self, db: AsyncDatabase, publisher: Publisher, scorers: dict[str, Scorer]):
         self.db, self.publisher, self.scorers = db, publisher, scorers
+        # both faust agents share one worker: one event at a time keeps score revisions in order
+        self.lock = asyncio.Lock()
 
     async def setup(self) -> None:
         await self.db.parked.create_index("campaign_key")
+        await self.db.inputs.create_index([("campaign_key", 1), ("period", 1)])
+        await self.db.scores.create_index([("campaign_key", 1), ("period", 1), ("status", 1)])
+        await self.db.registrations.create_index("campaign_key")
+
+    async def apply(self, envelope: Envelope) -> None:
+        handler = {
+            CAMPAIGN_DEFINED: self.on_campaign,
+            SUBMISSION_RECEIVED: self.on_submission,
+            REGISTRATION_CHANGED: self.on_registration,
+            RATING_GIVEN: self.on_rating,
+        }.get(envelope.type)
+        if handler is None:
+            return
+        async with self.lock:
+            await handler(envelope)
 
     async def quarantine(self, topic: str, partition: int, offset: int, value: bytes, error: str) -> None:
         """Keep an undecodable record (with where it came from) instead of dropping it."""
@@ -43,56 +97,258 @@ class ScoringService:
         )
         log.error("undecodable event quarantined", topic=topic, partition=partition, offset=offset, error=error)
 
+    # -- state -------------------------------------------------------------------------------
+    async def campaign(self, tenant: str, campaign_id: str) -> CampaignDefined | None:
+        doc = await self.db.campaigns.find_one({"_id": f"{tenant}/{campaign_id}"}, {"_id": 0, "tenant": 0, "fingerprint": 0})
+        return CampaignDefined.model_validate(doc) if doc else None
+
+    async def _registrations(self, tenant: str, campaign_id: str) -> dict[str, RegistrationChanged]:
+        out = {}
+        async for doc in self.db.registrations.find({"campaign_key": f"{tenant}/{campaign_id}"}):
+            out[doc["unit_id"]] = RegistrationChanged.model_validate(doc["registration"])
+        return out
+
+    # -- events ------------------------------------------------------------------------------
     async def on_campaign(self, envelope: Envelope) -> None:
         campaign = CampaignDefined.model_validate(envelope.data)
         key = f"{envelope.tenant}/{campaign.campaign_id}"
-        doc = {"tenant": envelope.tenant, **campaign.model_dump(mode="json")}
+        previous = await self.db.campaigns.find_one({"_id": key}, {"fingerprint": 1, "criteria_version": 1})
+        fingerprint = scoring_fingerprint(campaign)
+        doc = {"tenant": envelope.tenant, "fingerprint": fingerprint, **campaign.model_dump(mode="json")}
         try:
-            # replace only with a newer revision: an old event redelivered changes nothing
+            # only a newer revision replaces: an old event redelivered changes nothing
             await self.db.campaigns.replace_one({"_id": key, "revision": {"$lt": campaign.revision}}, doc, upsert=True)
         except DuplicateKeyError:
             return
         log.info("campaign stored", campaign=key, revision=campaign.revision)
+        if previous and previous["fingerprint"] != fingerprint:
+            if previous["criteria_version"] != campaign.criteria_version:
+                cause = ScoreCause(
+                    kind="criteria",
+                    event_id=envelope.id,
+                    detail_vi=f"Bảng tiêu chí đổi từ phiên bản {previous['criteria_version']} sang "
+                    f"{campaign.criteria_version}" + (f": {campaign.change.reason}" if campaign.change.reason else "."),
+                    detail_en=f"Criteria changed from version {previous['criteria_version']} to {campaign.criteria_version}.",
+                )
+            else:
+                cause = ScoreCause(
+                    kind="campaign",
+                    event_id=envelope.id,
+                    detail_vi="Danh sách đơn vị, cụm thi đua hoặc mức điểm tối đa của phong trào thay đổi.",
+                    detail_en="The campaign's units, clusters or maximum changed.",
+                )
+            periods = await self.db.inputs.distinct("period", {"campaign_key": key})
+            await self.recompute(envelope.tenant, campaign, periods, None, cause, envelope.correlationid)
         async for parked in self.db.parked.find({"campaign_key": key}):
             await self.on_submission(Envelope.model_validate(parked["envelope"]))
 
-    async def campaign(self, tenant: str, campaign_id: str) -> CampaignDefined | None:
-        doc = await self.db.campaigns.find_one({"_id": f"{tenant}/{campaign_id}"})
-        if doc is None:
-            return None
-        doc.pop("_id"), doc.pop("tenant")
-        return CampaignDefined.model_validate(doc)
-
-    async def on_submission(self, envelope: Envelope) -> Envelope | None:
-        submission = SubmissionReceived.model_validate(envelope.data)
-        campaign = await self.campaign(envelope.tenant, submission.campaign_id)
-        campaign_key = f"{envelope.tenant}/{submission.campaign_id}"
-        if campaign is None or campaign.criteria_version < submission.criteria_version:
+    async def on_submission(self, envelope: Envelope) -> None:
+        sub = SubmissionReceived.model_validate(envelope.data)
+        key = f"{envelope.tenant}/{sub.campaign_id}"
+        campaign = await self.campaign(envelope.tenant, sub.campaign_id)
+        if campaign is None or campaign.criteria_version < sub.criteria_version:
             # the campaign event travels on another topic and may arrive later: wait for it
             await self.db.parked.replace_one(
-                {"_id": envelope.id},
-                {"campaign_key": campaign_key, "envelope": envelope.model_dump(mode="json")},
+                {"_id": envelope.id}, {"campaign_key": key, "envelope": envelope.model_dump(mode="json")}, upsert=True
+            )
+            log.info("submission parked until its campaign arrives", submission_id=sub.submission_id)
+            return
+        order = [sub.submitted_at.isoformat(), sub.submission_id]
+        try:
+            # a later submission for the same unit and period replaces the earlier one, never the reverse
+            await self.db.inputs.update_one(
+                {"_id": f"{key}/{sub.unit_id}/{sub.period}", "$or": [{"order": {"$lt": order}}, {"order": None}]},
+                {
+                    "$set": {
+                        "campaign_key": key,
+                        "unit_id": sub.unit_id,
+                        "period": sub.period,
+                        "values": sub.values,
+                        "submission_id": sub.submission_id,
+                        "submission_event_id": envelope.id,
+                        "submitted_at": sub.submitted_at,
+                        "order": order,
+                        "verified": False,
+                    }
+                },
                 upsert=True,
             )
-            log.info("submission parked until its campaign arrives", submission_id=submission.submission_id)
-            return None
-        score = score_submission(campaign, submission, self.scorers, datetime.now(UTC))
-        event = new_event(
-            type=SCORE_COMPUTED,
-            source=SOURCE,
-            tenant=envelope.tenant,
-            subject=f"{submission.campaign_id}/{submission.unit_id}/{submission.period}",
-            data=score,
-            id=deterministic_id("score", envelope.id, str(campaign.criteria_version)),
-            correlationid=envelope.correlationid,
+        except DuplicateKeyError:
+            log.info("older submission ignored", submission_id=sub.submission_id)
+        cause = ScoreCause(
+            kind="submission",
+            event_id=envelope.id,
+            detail_vi=f"Đơn vị gửi báo cáo kết quả {format_period(sub.period)}.",
+            detail_en=f"The unit submitted its results for {format_period(sub.period, 'en')}.",
         )
-        await self.db.scores.replace_one(
-            {"_id": event.id},
-            {"tenant": envelope.tenant, "submission_event_id": envelope.id, **score.model_dump(mode="json")},
+        await self.recompute(envelope.tenant, campaign, [sub.period], {sub.unit_id}, cause, envelope.correlationid)
+        await self.db.parked.delete_one({"_id": envelope.id})
+
+    async def on_rating(self, envelope: Envelope) -> None:
+        rating = RatingGiven.model_validate(envelope.data)
+        key = f"{envelope.tenant}/{rating.campaign_id}"
+        campaign = await self.campaign(envelope.tenant, rating.campaign_id)
+        if campaign is None:
+            return  # ratings share the campaign's partition and follow its definition
+        await self.db.inputs.update_one(
+            {"_id": f"{key}/{rating.unit_id}/{rating.period}"},
+            {
+                "$set": {f"ratings.{leaf}": value for leaf, value in rating.ratings.items()}
+                | {"campaign_key": key, "unit_id": rating.unit_id, "period": rating.period},
+            },
             upsert=True,
         )
-        # published every time, even on redelivery: the deterministic id lets consumers drop repeats
-        await self.publisher.publish("scores", event, key=f"{envelope.tenant}/{submission.campaign_id}/{submission.unit_id}")
-        await self.db.parked.delete_one({"_id": envelope.id})
-        log.info("submission scored", submission_id=submission.submission_id, total=score.total, event_id=event.id)
-        return event
+        cause = ScoreCause(
+            kind="rating",
+            event_id=envelope.id,
+            detail_vi=f"Cán bộ thẩm định chấm điểm {format_period(rating.period)}"
+            + (f": {rating.comment}" if rating.comment else "."),
+            detail_en=f"A reviewer rated {format_period(rating.period, 'en')}.",
+        )
+        await self.recompute(envelope.tenant, campaign, [rating.period], {rating.unit_id}, cause, envelope.correlationid)
+
+    async def on_registration(self, envelope: Envelope) -> None:
+        registration = RegistrationChanged.model_validate(envelope.data)
+        key = f"{envelope.tenant}/{registration.campaign_id}"
+        try:
+            await self.db.registrations.replace_one(
+                {"_id": f"{key}/{registration.unit_id}", "revision": {"$lt": registration.revision}},
+                {
+                    "campaign_key": key,
+                    "unit_id": registration.unit_id,
+                    "revision": registration.revision,
+                    "registration": registration.model_dump(mode="json"),
+                },
+                upsert=True,
+            )
+        except DuplicateKeyError:
+            return
+        campaign = await self.campaign(envelope.tenant, registration.campaign_id)
+        if campaign is None:
+            return
+        change = registration.change
+        detail = change.detail or {}
+        periods = await self.db.inputs.distinct("period", {"campaign_key": key, "unit_id": registration.unit_id})
+        if change.kind == "target" and detail.get("period"):
+            periods = [p for p in periods if p == detail["period"]]
+        names = {leaf.id: leaf.name_vi for leaf in leaves_of(campaign.criteria)}
+        if change.kind == "target":
+            crit = names.get(detail.get("criterion_id"), detail.get("criterion_id"))
+            when = format_period(detail["period"]) if detail.get("period") else "mọi kỳ"
+            old = "chưa có" if detail.get("old") is None else format_number(detail["old"])
+            detail_vi = f"Chỉ tiêu «{crit}» ({when}) đổi từ {old} thành {format_number(detail.get('new', 0))}: {change.reason}"
+            detail_en = f"Target of '{detail.get('criterion_id')}' changed from {detail.get('old')} to {detail.get('new')}: {change.reason}"
+        else:
+            detail_vi = "Đơn vị đăng ký hoặc cập nhật chỉ tiêu thi đua" + (f": {change.reason}" if change.reason else ".")
+            detail_en = "The unit registered or updated its targets."
+        cause = ScoreCause(kind="target", event_id=envelope.id, detail_vi=detail_vi, detail_en=detail_en)
+        await self.recompute(envelope.tenant, campaign, periods, {registration.unit_id}, cause, envelope.correlationid)
+
+    # -- recomputation ---------------------------------------------------------------------------
+    async def recompute(
+        self,
+        tenant: str,
+        campaign: CampaignDefined,
+        periods: list[str],
+        units: set[str] | None,
+        cause: ScoreCause,
+        correlation_id: str,
+    ) -> int:
+        """Recompute the cohorts (clusters) of `units` (all cohorts when None) for the periods,
+        emit the scores whose content changed and store them. Returns how many were emitted."""
+        key = f"{tenant}/{campaign.campaign_id}"
+        cluster_of = {p.unit_id: p.cluster_id or NO_CLUSTER for p in campaign.participants}
+        members: dict[str, list[str]] = defaultdict(list)
+        for unit_id, cluster in cluster_of.items():
+            members[cluster].append(unit_id)
+        clusters = {cluster_of[u] for u in units if u in cluster_of} if units is not None else set(members)
+        registrations = await self._registrations(tenant, campaign.campaign_id)
+        emitted = 0
+        for period in sorted(set(periods)):
+            inputs = {d["unit_id"]: d async for d in self.db.inputs.find({"campaign_key": key, "period": period})}
+            existing = {
+                (d["unit_id"], d["status"]): d
+                async for d in self.db.scores.find(
+                    {"campaign_key": key, "period": period}, {"unit_id": 1, "status": 1, "hash": 1, "revision": 1}
+                )
+            }
+            events: list[tuple[Envelope, str]] = []
+            writes = []
+            for cluster in sorted(clusters):
+                reported = [u for u in members[cluster] if u in inputs]
+                if not reported:
+                    continue
+                for status in (ScoreStatus.provisional, ScoreStatus.verified):
+                    cohort = [u for u in reported if status == ScoreStatus.provisional or inputs[u].get("verified")]
+                    if not cohort:
+                        continue
+                    states = [
+                        UnitState(
+                            unit_id=u,
+                            values={**(inputs[u].get("values") or {}), **(inputs[u].get("ratings") or {})},
+                            targets=resolve_targets(campaign, registrations.get(u), period),
+                        )
+                        for u in cohort
+                    ]
+                    results = score_cohort(campaign, states, self.scorers)
+                    for u in cohort:
+                        result, doc = results[u], inputs[u]
+                        score = ScoreComputed(
+                            submission_id=doc.get("submission_id"),
+                            campaign_id=campaign.campaign_id,
+                            unit_id=u,
+                            period=period,
+                            cluster_id=None if cluster == NO_CLUSTER else cluster,
+                            criteria_version=campaign.criteria_version,
+                            campaign_revision=campaign.revision,
+                            registration_revision=registrations[u].revision if u in registrations else 0,
+                            status=status,
+                            total=result.total,
+                            max_total=result.max_total,
+                            criteria=result.lines,
+                            cause=cause if (units is None or u in units) else _cohort_cause(cause),
+                            submitted_at=doc.get("submitted_at"),
+                            computed_at=datetime.now(UTC),
+                        )
+                        digest = content_hash(score)
+                        before = existing.get((u, status.value))
+                        if before and before.get("hash") == digest:
+                            continue  # unchanged: nothing to tell anyone
+                        score.revision = (before["revision"] + 1) if before else 1
+                        score_key = f"{key}/{u}/{period}/{status.value}"
+                        event = new_event(
+                            type=SCORE_COMPUTED,
+                            source=SOURCE,
+                            tenant=tenant,
+                            subject=f"{campaign.campaign_id}/{u}/{period}",
+                            data=score,
+                            id=deterministic_id("score", score_key, digest),
+                            correlationid=correlation_id,
+                        )
+                        events.append((event, key))
+                        writes.append(
+                            ReplaceOne(
+                                {"_id": score_key},
+                                {"campaign_key": key, "hash": digest, "event_id": event.id,
+                                 **score.model_dump(mode="json")},
+                                upsert=True,
+                            )
+                        )
+            if events:
+                # publish before storing: a crash in between re-emits the same ids on redelivery
+                await self.publisher.publish_many("scores", events)
+                await self.db.scores.bulk_write(writes, ordered=False)
+                emitted += len(events)
+        log.info("scores recomputed", campaign=key, periods=len(set(periods)), emitted=emitted, cause=cause.kind)
+        return emitted
+
+
+def _cohort_cause(cause: ScoreCause) -> ScoreCause:
+    return ScoreCause(
+        kind="cohort",
+        event_id=cause.event_id,
+        detail_vi="Điểm được tính lại vì kết quả của cụm thi đua thay đổi (tiêu chí so sánh giữa các đơn vị trong cụm): "
+        + cause.detail_vi,
+        detail_en="Recomputed because results in the cluster changed (a criterion compares cluster members): "
+        + cause.detail_en,
+    )

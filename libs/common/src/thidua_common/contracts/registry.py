@@ -6,6 +6,8 @@ from pydantic import BaseModel
 
 from .campaign import CampaignDefined
 from .notification import NotificationFailed
+from .registration import RatingGiven, RegistrationChanged
+from .unit import UnitChanged
 from .score import ScoreComputed
 from .submission import SubmissionReceived, SubmissionSubmitted
 
@@ -14,6 +16,9 @@ SUBMISSION_SUBMITTED = "vn.thidua.submission.submitted.v1"
 SUBMISSION_RECEIVED = "vn.thidua.submission.received.v1"
 SCORE_COMPUTED = "vn.thidua.score.computed.v1"
 NOTIFICATION_FAILED = "vn.thidua.notification.failed.v1"
+UNIT_CHANGED = "vn.thidua.unit.changed.v1"
+REGISTRATION_CHANGED = "vn.thidua.registration.changed.v1"
+RATING_GIVEN = "vn.thidua.rating.given.v1"
 
 
 @dataclass(frozen=True)
@@ -25,7 +30,12 @@ class TopicSpec:
 
 
 TOPICS: dict[str, TopicSpec] = {
-    "campaigns": TopicSpec("campaigns.v1", "Campaign definitions (event-carried state), key = tenant/campaign"),
+    "campaigns": TopicSpec(
+        "campaigns.v1",
+        "Campaign definitions, registrations and reviewer ratings, key = tenant/campaign "
+        "(one partition per campaign keeps their order)",
+    ),
+    "units": TopicSpec("units.v1", "Units and their renames, merges and splits, key = tenant/unit"),
     "submissions": TopicSpec("submissions.v1", "Accepted submissions, key = tenant/campaign/unit"),
     "inbound": TopicSpec("inbound.v1", "Submissions published by other systems, validated by intake"),
     "inbound_dlq": TopicSpec(
@@ -50,6 +60,11 @@ EVENT_TYPES: dict[str, EventSpec] = {
     ),
     SUBMISSION_RECEIVED: EventSpec(SubmissionReceived, "submissions", "A unit's submission was accepted"),
     SCORE_COMPUTED: EventSpec(ScoreComputed, "scores", "A submission was scored"),
+    UNIT_CHANGED: EventSpec(UnitChanged, "units", "A unit was created, renamed, merged or split"),
+    REGISTRATION_CHANGED: EventSpec(
+        RegistrationChanged, "campaigns", "A unit registered for a campaign or changed a target"
+    ),
+    RATING_GIVEN: EventSpec(RatingGiven, "campaigns", "A reviewer rated a unit on reviewer-rated criteria"),
     NOTIFICATION_FAILED: EventSpec(NotificationFailed, "notify_dlq", "A notification could not be delivered"),
 }
 

@@ -73,9 +73,132 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Period '{period}' does not match the campaign's reporting frequency ({frequency}).",
     },
     "event.type": {"vi": "Loại sự kiện '{type}' không được nhận ở đây.", "en": "Event type '{type}' is not accepted here."},
+    # campaign lifecycle, registrations and reviewer ratings
+    "campaign.transition": {
+        "vi": "Không thể chuyển phong trào từ trạng thái {current} sang {requested}; "
+        "từ trạng thái hiện tại chỉ có thể chuyển sang: {allowed}.",
+        "en": "The campaign cannot move from {current} to {requested}; from its current status it can only "
+        "move to: {allowed}.",
+    },
+    "campaign.closed": {
+        "vi": "Phong trào đã ở trạng thái {current}: không thể sửa đổi nữa.",
+        "en": "The campaign is {current}: it can no longer be changed.",
+    },
+    "campaign.not_open": {
+        "vi": "Phong trào đang ở trạng thái {current}, không nhận báo cáo kết quả; "
+        "chỉ nhận khi phong trào ở trạng thái: {allowed}.",
+        "en": "The campaign is {current} and does not accept submissions; it accepts them only when: {allowed}.",
+    },
+    "registration.not_open": {
+        "vi": "Phong trào đang ở trạng thái {current}, không nhận đăng ký hay điều chỉnh chỉ tiêu; "
+        "chỉ nhận khi phong trào ở trạng thái: {allowed}.",
+        "en": "The campaign is {current} and does not accept registrations or target changes; it accepts them "
+        "only when: {allowed}.",
+    },
+    "rating.not_open": {
+        "vi": "Phong trào đang ở trạng thái {current}, không nhận chấm điểm thẩm định; "
+        "chỉ nhận khi phong trào ở trạng thái: {allowed}.",
+        "en": "The campaign is {current} and does not accept reviewer ratings; it accepts them only when: {allowed}.",
+    },
+    "auth.own_unit": {
+        "vi": "Bạn chỉ được thao tác cho đơn vị '{own}', không phải '{other}'.",
+        "en": "You may only act for unit '{own}', not '{other}'.",
+    },
+    "registration.unknown": {
+        "vi": "Đơn vị '{unit}' chưa đăng ký thi đua trong phong trào '{campaign}'.",
+        "en": "Unit '{unit}' has not registered for campaign '{campaign}'.",
+    },
+    "registration.revision_conflict": {
+        "vi": "Bản đăng ký đã được cập nhật (phiên bản {current}); hãy tải lại rồi thử lại.",
+        "en": "The registration changed (revision {current}); reload and retry.",
+    },
+    "registration.duplicate_target": {
+        "vi": "Chỉ tiêu của tiêu chí '{criterion}' cho kỳ {period} bị khai báo nhiều lần.",
+        "en": "The target of criterion '{criterion}' for period {period} is given more than once.",
+    },
+    "registration.target_removed": {
+        "vi": "Không thể bỏ chỉ tiêu đã đăng ký của tiêu chí '{criterion}' (kỳ {period}); "
+        "hãy điều chỉnh giá trị kèm lý do.",
+        "en": "A registered target cannot be dropped (criterion '{criterion}', period {period}); "
+        "change its value and give a reason instead.",
+    },
+    "registration.reason_required": {
+        "vi": "Điều chỉnh chỉ tiêu phải nêu lý do (ít nhất {min} ký tự).",
+        "en": "A target change needs a reason (at least {min} characters).",
+    },
+    "criterion.not_leaf": {
+        "vi": "'{id}' là nhóm tiêu chí; chỉ tiêu và điểm chỉ gắn với tiêu chí cụ thể (không có tiêu chí con).",
+        "en": "'{id}' is a group of criteria; targets and ratings belong to criteria without children.",
+    },
+    "target.reviewer_rated": {
+        "vi": "Tiêu chí '{id}' do cán bộ thẩm định chấm, không đăng ký chỉ tiêu.",
+        "en": "Criterion '{id}' is rated by reviewers and takes no target.",
+    },
+    "value.reviewer_rated": {
+        "vi": "Tiêu chí này do cán bộ thẩm định chấm; đơn vị không tự báo cáo giá trị cho tiêu chí '{id}'.",
+        "en": "This criterion is rated by reviewers; units do not report a value for '{id}'.",
+    },
+    "rating.not_reviewer": {
+        "vi": "Tiêu chí '{id}' không do cán bộ thẩm định chấm (cách tính điểm: {scorer}).",
+        "en": "Criterion '{id}' is not rated by reviewers (scorer: {scorer}).",
+    },
+    "rating.no_cluster": {
+        "vi": "Đơn vị '{unit}' không thuộc cụm, khối thi đua nào: chỉ Ban Thi đua – Khen thưởng được chấm.",
+        "en": "Unit '{unit}' belongs to no cluster: only the commendation board may rate it.",
+    },
+    "rating.not_cluster_lead": {
+        "vi": "Chỉ đơn vị cụm trưởng hoặc cụm phó của cụm '{cluster}' năm {year} mới được chấm đơn vị '{unit}'.",
+        "en": "Only the head or deputy of cluster '{cluster}' in {year} may rate unit '{unit}'.",
+    },
+    "rating.own_unit": {
+        "vi": "Không được tự chấm điểm cho đơn vị của mình ('{unit}').",
+        "en": "You may not rate your own unit ('{unit}').",
+    },
     "submission.accepted": {
         "vi": "Đã nhận báo cáo; điểm sẽ được tính trong giây lát.",
         "en": "Submission accepted; it will be scored shortly.",
+    },
+    # unit registry: hierarchy, renames, merges and splits
+    "unit.not_found": {
+        "vi": "Không có đơn vị '{id}' trong danh mục đơn vị.",
+        "en": "No unit '{id}' in the unit registry.",
+    },
+    "unit.inactive": {
+        "vi": "Đơn vị '{id}' không còn hoạt động (trạng thái: {status}).",
+        "en": "Unit '{id}' is no longer active (status: {status}).",
+    },
+    "unit.exists": {
+        "vi": "Mã đơn vị '{id}' đã được dùng; đơn vị mới phải có mã mới.",
+        "en": "Unit id '{id}' is already taken; a new unit needs a new id.",
+    },
+    "unit.merge_self": {
+        "vi": "Không thể hợp nhất đơn vị '{id}' với chính nó.",
+        "en": "Unit '{id}' cannot be merged with itself.",
+    },
+    "unit.split_self": {
+        "vi": "Đơn vị '{id}' không thể là đơn vị được chia tách ra từ chính nó; hãy dùng mã mới.",
+        "en": "Unit '{id}' cannot be one of its own split successors; use a new id.",
+    },
+    "unit.duplicate": {"vi": "Mã đơn vị '{id}' bị lặp lại.", "en": "Unit id '{id}' is repeated."},
+    "unit.cycle": {
+        "vi": "Không thể đặt '{parent}' làm đơn vị cấp trên của '{id}': cây đơn vị sẽ có vòng lặp ({path}).",
+        "en": "'{parent}' cannot be the parent of '{id}': the hierarchy would loop ({path}).",
+    },
+    "unit.effective_before": {
+        "vi": "Ngày hiệu lực {effective} phải sau ngày {valid_from} là ngày bắt đầu hiệu lực của đơn vị '{id}'.",
+        "en": "The effective date {effective} must be after {valid_from}, when unit '{id}' took effect.",
+    },
+    "unit.same_name": {
+        "vi": "Tên mới trùng với tên hiện tại của đơn vị '{id}'.",
+        "en": "The new name is the current name of unit '{id}'.",
+    },
+    "unit.parent_ends": {
+        "vi": "Đơn vị '{id}' chấm dứt hoạt động trong chính thay đổi này nên không thể làm đơn vị cấp trên.",
+        "en": "Unit '{id}' ends with this very change and cannot be the parent.",
+    },
+    "unit.revision_conflict": {
+        "vi": "Đơn vị đã được cập nhật (phiên bản {current}); hãy tải lại rồi thử lại.",
+        "en": "The unit changed (revision {current}); reload and retry.",
     },
     # notifications
     "mail.score.subject": {

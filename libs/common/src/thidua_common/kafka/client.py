@@ -82,6 +82,15 @@ class EventProducer:
         value, headers = encode_event(event)
         await self.producer.send_and_wait(self.topic(topic_key), value, key=key.encode(), headers=headers)
 
+    async def publish_many(self, topic_key: str, events: list[tuple[Envelope, str]]) -> None:
+        """Send a batch and wait for every acknowledgement (much faster than one by one)."""
+        topic = self.topic(topic_key)
+        futures = []
+        for event, key in events:
+            value, headers = encode_event(event)
+            futures.append(await self.producer.send(topic, value, key=key.encode(), headers=headers))
+        await asyncio.gather(*futures)
+
     async def send_raw(self, topic_key: str, value: bytes, key: bytes | None, headers: list[tuple[str, bytes]]):
         await self.producer.send_and_wait(self.topic(topic_key), value, key=key, headers=headers)
 

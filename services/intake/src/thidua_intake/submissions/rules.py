@@ -2,12 +2,14 @@
 
 from datetime import date
 
-from thidua_common.contracts.campaign import CampaignDefined, ReportingFrequency
+from thidua_common.contracts.campaign import CampaignDefined, ReportingFrequency, leaves_of
 from thidua_common.contracts.submission import SubmissionSubmitted
 from thidua_common.http import FieldError
 from thidua_common.i18n import format_date, format_number
 
 _FREQUENCY_VI = {"year": "năm", "quarter": "quý", "month": "tháng"}
+# the scorer of leaves that reviewers rate (POST /campaigns/{id}/ratings) instead of units reporting them
+REVIEWER_RATING = "reviewer_rating"
 
 
 def period_bounds(period: str) -> tuple[date, date, ReportingFrequency]:
@@ -25,43 +27,47 @@ def period_bounds(period: str) -> tuple[date, date, ReportingFrequency]:
     return start, date.fromordinal(nxt.toordinal() - 1), ReportingFrequency.month
 
 
+def period_error(campaign: CampaignDefined, period: str, field: str = "period") -> FieldError | None:
+    """A period must match the campaign's reporting frequency and overlap its duration."""
+    start, end, frequency = period_bounds(period)
+    if frequency != campaign.reporting_frequency:
+        return FieldError(
+            field,
+            "period.frequency",
+            {"period": period, "frequency": _FREQUENCY_VI[campaign.reporting_frequency.value]},
+        )
+    if end < campaign.start or start > campaign.end:
+        return FieldError(
+            field,
+            "period.outside",
+            {"period": period, "start": format_date(campaign.start), "end": format_date(campaign.end)},
+        )
+    return None
+
+
+def range_error(field: str, value: float, low: float, high: float) -> FieldError | None:
+    if low <= value <= high:
+        return None
+    return FieldError(
+        field, "value.range", {"value": format_number(value), "min": format_number(low), "max": format_number(high)}
+    )
+
+
 def check(campaign: CampaignDefined, sub: SubmissionSubmitted) -> list[FieldError]:
     errors: list[FieldError] = []
     if sub.unit_id not in {p.unit_id for p in campaign.participants}:
         errors.append(FieldError("unit_id", "unit.unknown", {"id": sub.unit_id}))
-    start, end, frequency = period_bounds(sub.period)
-    if frequency != campaign.reporting_frequency:
-        errors.append(
-            FieldError(
-                "period",
-                "period.frequency",
-                {"period": sub.period, "frequency": _FREQUENCY_VI[campaign.reporting_frequency.value]},
-            )
-        )
-    elif end < campaign.start or start > campaign.end:
-        errors.append(
-            FieldError(
-                "period",
-                "period.outside",
-                {"period": sub.period, "start": format_date(campaign.start), "end": format_date(campaign.end)},
-            )
-        )
-    criteria = {c.id: c for c in campaign.criteria}
+    if error := period_error(campaign, sub.period):
+        errors.append(error)
+    criteria = {c.id: c for c in leaves_of(campaign.criteria)}
     for criterion_id, value in sub.values.items():
         criterion = criteria.get(criterion_id)
         field = f"values.{criterion_id}"
         if criterion is None:
             errors.append(FieldError(field, "criterion.unknown", {"id": criterion_id}))
-        elif not criterion.min_value <= value <= criterion.max_value:
-            errors.append(
-                FieldError(
-                    field,
-                    "value.range",
-                    {
-                        "value": format_number(value),
-                        "min": format_number(criterion.min_value),
-                        "max": format_number(criterion.max_value),
-                    },
-                )
-            )
+        elif criterion.scorer == REVIEWER_RATING:
+            # rated by the cluster head or the board, never reported by the unit itself
+            errors.append(FieldError(field, "value.reviewer_rated", {"id": criterion_id}))
+        elif error := range_error(field, value, criterion.min_value, criterion.max_value):
+            errors.append(error)
     return errors

@@ -1,7 +1,8 @@
-"""Ranking rule (pure). Units are ordered by total points, highest first. Equal totals share a
-rank and the next rank skips (1, 2, 2, 4: standard competition ranking); among equals the list
-is ordered by unit name so that the order is stable. Units that reported nothing are listed
-with 0 points and flagged, so missing data is visible rather than silently dropped."""
+"""Ranking rule (pure). Units are ordered by total points, highest first. Equal totals (to 4
+decimals) share a rank and the next rank skips (1, 2, 2, 4: standard competition ranking); among
+equals the list is ordered by unit name so that the order is stable. Units that reported nothing
+are listed with 0 points and flagged, so missing data is visible rather than silently dropped.
+Ranks are given over the whole campaign and, separately, within each cluster (bloc)."""
 
 from dataclasses import dataclass, replace
 
@@ -14,13 +15,29 @@ class Standing:
     total: float
     max_total: float
     periods_reported: int
+    inherited_periods: int = 0
     rank: int = 0
+    cluster_rank: int = 0
+
+
+def _key(total: float) -> float:
+    return round(total, 4)
 
 
 def rank(rows: list[Standing]) -> list[Standing]:
-    ordered = sorted(rows, key=lambda r: (-round(r.total, 6), r.name, r.unit_id))
+    ordered = sorted(rows, key=lambda r: (-_key(r.total), r.name, r.unit_id))
     out: list[Standing] = []
     for i, row in enumerate(ordered):
-        same_as_previous = out and round(out[-1].total, 6) == round(row.total, 6)
+        same_as_previous = out and _key(out[-1].total) == _key(row.total)
         out.append(replace(row, rank=out[-1].rank if same_as_previous else i + 1))
-    return out
+    cluster_ranked: dict[str, int] = {}
+    by_cluster: dict[str | None, list[Standing]] = {}
+    for row in out:
+        by_cluster.setdefault(row.cluster_id, []).append(row)
+    for members in by_cluster.values():
+        for i, row in enumerate(members):
+            prev = members[i - 1] if i else None
+            cluster_ranked[row.unit_id] = (
+                cluster_ranked[prev.unit_id] if prev and _key(prev.total) == _key(row.total) else i + 1
+            )
+    return [replace(r, cluster_rank=cluster_ranked[r.unit_id]) for r in out]

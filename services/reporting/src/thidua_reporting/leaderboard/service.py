@@ -3,11 +3,30 @@ from datetime import UTC, datetime
 
 from pymongo.asynchronous.database import AsyncDatabase
 
+from thidua_common.contracts.campaign import Criterion, leaves_of
 from thidua_common.http import ApiError
 from thidua_common.i18n import format_datetime, format_number, format_period
 
-from .models import CampaignSummary, CriterionLine, LeaderboardPublic, PeriodCard, ScorecardPublic, StandingPublic
+from .lineage import inherited_periods, merge_sources
+from .models import (
+    CampaignSummary,
+    CriterionLine,
+    CriterionProgress,
+    LeaderboardPublic,
+    PeriodCard,
+    ProgressPoint,
+    ProgressPublic,
+    ScorecardPublic,
+    StandingPublic,
+)
 from .ranking import Standing, rank
+
+TIE_RULE = {
+    "vi": "Bằng điểm thì đồng hạng; hạng kế tiếp bỏ qua số đơn vị đồng hạng (1, 2, 2, 4). "
+    "Đơn vị chưa báo cáo được tính 0 điểm và được đánh dấu.",
+    "en": "Equal totals share a rank and the next rank skips (1, 2, 2, 4). Units that did not report count 0 "
+    "and are flagged.",
+}
 
 
 def _name(doc: dict, lang: str) -> str:
@@ -21,120 +40,239 @@ async def _campaign(db: AsyncDatabase, tenant: str, campaign_id: str) -> dict:
     return doc
 
 
+async def _units(db: AsyncDatabase, tenant: str) -> dict[str, dict]:
+    return {d["unit_id"]: d async for d in db.units.find({"tenant": tenant})}
+
+
 async def campaigns(db: AsyncDatabase, tenant: str, lang: str) -> list[CampaignSummary]:
-    out = []
-    async for doc in db.campaigns.find({"tenant": tenant}).sort("start", 1):
-        out.append(
-            CampaignSummary(
-                campaign_id=doc["campaign_id"],
-                name=_name(doc, lang),
-                start=doc["start"],
-                end=doc["end"],
-                reporting_frequency=doc["reporting_frequency"],
-                participants=len(doc["participants"]),
-                clusters=[{"id": c["id"], "name": _name(c, lang)} for c in doc["clusters"]],
-            )
+    return [
+        CampaignSummary(
+            campaign_id=doc["campaign_id"],
+            name=_name(doc, lang),
+            status=doc.get("status", "running"),
+            start=doc["start"],
+            end=doc["end"],
+            reporting_frequency=doc["reporting_frequency"],
+            participants=len(doc["participants"]),
+            clusters=[{"id": c["id"], "name": _name(c, lang)} for c in doc["clusters"]],
         )
+        async for doc in db.campaigns.find({"tenant": tenant}).sort("start", 1)
+    ]
+
+
+async def _period_totals(db, tenant, campaign_id, status, period, unit_ids) -> dict[str, dict[str, float]]:
+    query: dict = {"tenant": tenant, "campaign_id": campaign_id, "status": status, "unit_id": {"$in": list(unit_ids)}}
+    if period:
+        query["period"] = period
+    out: dict[str, dict[str, float]] = defaultdict(dict)
+    async for doc in db.period_scores.find(query, {"unit_id": 1, "period": 1, "total": 1}):
+        out[doc["unit_id"]][doc["period"]] = doc["total"]
     return out
 
 
 async def leaderboard(
-    db: AsyncDatabase, tenant: str, campaign_id: str, period: str | None, cluster_id: str | None, lang: str
+    db: AsyncDatabase, tenant: str, campaign_id: str, period: str | None, cluster_id: str | None, status: str, lang: str
 ) -> LeaderboardPublic:
     campaign = await _campaign(db, tenant, campaign_id)
     clusters = {c["id"]: _name(c, lang) for c in campaign["clusters"]}
     if cluster_id and cluster_id not in clusters:
         raise ApiError(404, "cluster.unknown", id=cluster_id)
-    query: dict = {"tenant": tenant, "campaign_id": campaign_id}
-    if period:
-        query["period"] = period
-    totals: dict[str, float] = defaultdict(float)
-    counts: dict[str, int] = defaultdict(int)
-    max_per_period = sum(c["max_points"] for c in campaign["criteria"])
-    async for doc in db.period_scores.find(query, {"unit_id": 1, "total": 1}):
-        totals[doc["unit_id"]] += doc["total"]
-        counts[doc["unit_id"]] += 1
-    participants = [p for p in campaign["participants"] if not cluster_id or p.get("cluster_id") == cluster_id]
-    periods = max(counts.values(), default=1) if not period else 1
-    rows = [
-        Standing(
-            unit_id=p["unit_id"],
-            name=p["name_vi"],
-            cluster_id=p.get("cluster_id"),
-            total=round(totals.get(p["unit_id"], 0.0), 4),
-            max_total=round(max_per_period * max(periods, 1), 4),
-            periods_reported=counts.get(p["unit_id"], 0),
+    units = await _units(db, tenant)
+    participants = campaign["participants"]
+    sources = {p["unit_id"]: merge_sources(p["unit_id"], units) for p in participants}
+    wanted = {p["unit_id"] for p in participants} | {s for v in sources.values() for s in v}
+    totals = await _period_totals(db, tenant, campaign_id, status, period, wanted)
+    max_per_period = campaign.get("max_total") or _max_total(campaign["criteria"])
+    rows = []
+    for p in participants:
+        own = totals.get(p["unit_id"], {})
+        inherited = inherited_periods(own, {s: totals.get(s, {}) for s in sources[p["unit_id"]]})
+        rows.append(
+            Standing(
+                unit_id=p["unit_id"],
+                name=p["name_vi"],
+                cluster_id=p.get("cluster_id"),
+                total=round(sum(own.values()) + sum(inherited.values()), 4),
+                max_total=0,
+                periods_reported=len(own),
+                inherited_periods=len(inherited),
+            )
         )
-        for p in participants
-    ]
+    periods = 1 if period else max((r.periods_reported + r.inherited_periods for r in rows), default=1) or 1
+    ranked = rank(rows)
+    if cluster_id:
+        ranked = [r for r in ranked if r.cluster_id == cluster_id]
     return LeaderboardPublic(
         campaign_id=campaign_id,
         campaign_name=_name(campaign, lang),
+        status=status,
         period=period,
         period_label=format_period(period, lang) if period else None,
         cluster_id=cluster_id,
         generated_at=format_datetime(datetime.now(UTC), lang),
+        tie_rule=TIE_RULE[lang],
         standings=[
             StandingPublic(
-                rank=s.rank,
+                rank=s.cluster_rank if cluster_id else s.rank,
+                cluster_rank=s.cluster_rank,
                 unit_id=s.unit_id,
                 unit_name=s.name,
                 cluster_id=s.cluster_id,
                 cluster_name=clusters.get(s.cluster_id) if s.cluster_id else None,
                 total=s.total,
                 total_display=format_number(s.total, 2, lang),
-                max_total=s.max_total,
+                max_total=round(max_per_period * periods, 4),
                 periods_reported=s.periods_reported,
-                reported=s.periods_reported > 0,
+                inherited_periods=s.inherited_periods,
+                reported=s.periods_reported + s.inherited_periods > 0,
             )
-            for s in rank(rows)
+            for s in ranked
         ],
     )
 
 
-async def scorecard(db: AsyncDatabase, tenant: str, campaign_id: str, unit_id: str, lang: str) -> ScorecardPublic:
-    campaign = await _campaign(db, tenant, campaign_id)
+def _max_total(criteria: list[dict]) -> float:
+    return sum(0 if (not c.get("children") and c.get("scorer") == "penalty") else c["max_points"] for c in criteria)
+
+
+def _lines(doc: dict, names: dict[str, str], lang: str) -> list[CriterionLine]:
+    return [
+        CriterionLine(
+            criterion_id=c["criterion_id"],
+            criterion_name=names.get(c["criterion_id"], c["criterion_id"]),
+            parent_id=c.get("parent_id"),
+            kind=c.get("kind", "leaf"),
+            scorer=c.get("scorer"),
+            value=c.get("value"),
+            target=c.get("target"),
+            target_source=c.get("target_source"),
+            points=c["points"],
+            max_points=c["max_points"],
+            formula=c["formula"],
+            inputs=c.get("inputs", {}),
+            explanation=c["explanation_en"] if lang == "en" else c["explanation_vi"],
+        )
+        for c in doc["criteria"]
+    ]
+
+
+def _card(doc: dict, names: dict[str, str], lang: str) -> PeriodCard:
+    cause = doc.get("cause") or {"kind": "submission", "detail_vi": "", "detail_en": ""}
+    submitted = doc.get("submitted_at")
+    return PeriodCard(
+        period=doc["period"],
+        period_label=format_period(doc["period"], lang),
+        status=doc["status"],
+        total=doc["total"],
+        total_display=format_number(doc["total"], 2, lang),
+        max_total=doc["max_total"],
+        revision=doc.get("revision", 1),
+        criteria_version=doc["criteria_version"],
+        submission_id=doc.get("submission_id"),
+        submitted_at=format_datetime(datetime.fromisoformat(submitted), lang) if submitted else None,
+        computed_at=format_datetime(datetime.fromisoformat(doc["computed_at"]), lang),
+        cause=cause["detail_en"] if lang == "en" else cause["detail_vi"],
+        cause_kind=cause["kind"],
+        criteria=_lines(doc, names, lang),
+    )
+
+
+def _criteria_names(campaign: dict, lang: str) -> dict[str, str]:
+    out = {}
+
+    def walk(nodes):
+        for n in nodes:
+            out[n["id"]] = _name(n, lang)
+            walk(n.get("children", []))
+
+    walk(campaign["criteria"])
+    return out
+
+
+async def _participant(db, tenant, campaign, unit_id) -> dict:
     unit = next((p for p in campaign["participants"] if p["unit_id"] == unit_id), None)
     if unit is None:
-        raise ApiError(404, "unit.unknown", id=unit_id)
-    names = {c["id"]: _name(c, lang) for c in campaign["criteria"]}
-    cards = []
-    async for doc in db.period_scores.find({"tenant": tenant, "campaign_id": campaign_id, "unit_id": unit_id}).sort(
-        "period", 1
-    ):
-        cards.append(
-            PeriodCard(
-                period=doc["period"],
-                period_label=format_period(doc["period"], lang),
-                total=doc["total"],
-                total_display=format_number(doc["total"], 2, lang),
-                max_total=doc["max_total"],
-                status=doc["status"],
-                criteria_version=doc["criteria_version"],
-                submission_id=doc["submission_id"],
-                submitted_at=format_datetime(datetime.fromisoformat(doc["submitted_at"]), lang),
-                criteria=[
-                    CriterionLine(
-                        criterion_id=c["criterion_id"],
-                        criterion_name=names.get(c["criterion_id"], c["criterion_id"]),
-                        value=c["value"],
-                        target=c["target"],
-                        points=c["points"],
-                        max_points=c["max_points"],
-                        formula=c["formula"],
-                        explanation=c["explanation_en"] if lang == "en" else c["explanation_vi"],
-                    )
-                    for c in doc["criteria"]
-                ],
-            )
-        )
+        # a unit merged away keeps its history: look it up among the units we know
+        known = await db.units.find_one({"_id": f"{tenant}/{unit_id}"})
+        has_scores = await db.period_scores.find_one({"tenant": tenant, "campaign_id": campaign["campaign_id"], "unit_id": unit_id})
+        if not (known or has_scores):
+            raise ApiError(404, "unit.unknown", id=unit_id)
+        unit = {"unit_id": unit_id, "name_vi": (known or {}).get("name_vi", unit_id)}
+    return unit
+
+
+async def scorecard(
+    db: AsyncDatabase, tenant: str, campaign_id: str, unit_id: str, status: str, lang: str
+) -> ScorecardPublic:
+    campaign = await _campaign(db, tenant, campaign_id)
+    unit = await _participant(db, tenant, campaign, unit_id)
+    names = _criteria_names(campaign, lang)
+    query = {"tenant": tenant, "campaign_id": campaign_id, "unit_id": unit_id, "status": status}
+    cards = [_card(doc, names, lang) async for doc in db.period_scores.find(query).sort("period", 1)]
+    sources = merge_sources(unit_id, await _units(db, tenant))
     total = round(sum(c.total for c in cards), 4)
     return ScorecardPublic(
         campaign_id=campaign_id,
         campaign_name=_name(campaign, lang),
         unit_id=unit_id,
         unit_name=unit["name_vi"],
+        status=status,
         total=total,
         total_display=format_number(total, 2, lang),
         periods=cards,
+        inherited_from=sources,
+    )
+
+
+async def history(db: AsyncDatabase, tenant: str, campaign_id: str, unit_id: str, period: str | None, lang: str) -> list[PeriodCard]:
+    """Every score a unit was given, oldest first: earlier explanations stay readable."""
+    campaign = await _campaign(db, tenant, campaign_id)
+    await _participant(db, tenant, campaign, unit_id)
+    names = _criteria_names(campaign, lang)
+    query: dict = {"tenant": tenant, "campaign_id": campaign_id, "unit_id": unit_id}
+    if period:
+        query["period"] = period
+    docs = [d async for d in db.score_history.find(query)]
+    docs.sort(key=lambda d: (d["period"], d["status"], d.get("revision", 1)))
+    return [_card(d, names, lang) for d in docs]
+
+
+async def progress(db: AsyncDatabase, tenant: str, campaign_id: str, unit_id: str, lang: str) -> ProgressPublic:
+    """Value against target, per leaf criterion and period (provisional scores)."""
+    campaign = await _campaign(db, tenant, campaign_id)
+    unit = await _participant(db, tenant, campaign, unit_id)
+    leaves = leaves_of([Criterion.model_validate(c) for c in campaign["criteria"]])
+    series: dict[str, list[ProgressPoint]] = {leaf.id: [] for leaf in leaves}
+    query = {"tenant": tenant, "campaign_id": campaign_id, "unit_id": unit_id, "status": "provisional"}
+    async for doc in db.period_scores.find(query).sort("period", 1):
+        for line in doc["criteria"]:
+            if line["criterion_id"] not in series:
+                continue
+            value, target = line.get("value"), line.get("target")
+            pct = round(100 * value / target, 2) if value is not None and target else None
+            series[line["criterion_id"]].append(
+                ProgressPoint(
+                    period=doc["period"],
+                    period_label=format_period(doc["period"], lang),
+                    value=value,
+                    target=target,
+                    achieved_pct=pct,
+                    points=line["points"],
+                    max_points=line["max_points"],
+                )
+            )
+    return ProgressPublic(
+        campaign_id=campaign_id,
+        unit_id=unit_id,
+        unit_name=unit["name_vi"],
+        criteria=[
+            CriterionProgress(
+                criterion_id=leaf.id,
+                criterion_name=(leaf.name_en if lang == "en" and leaf.name_en else leaf.name_vi),
+                unit_of_measure=leaf.unit_of_measure,
+                direction=leaf.direction.value,
+                series=series[leaf.id],
+            )
+            for leaf in leaves
+        ],
     )

@@ -3,54 +3,51 @@ from pymongo.errors import DuplicateKeyError
 
 from thidua_common.contracts import Envelope
 from thidua_common.contracts.campaign import CampaignDefined
-from thidua_common.contracts.registry import CAMPAIGN_DEFINED, SCORE_COMPUTED
+from thidua_common.contracts.registry import CAMPAIGN_DEFINED, SCORE_COMPUTED, UNIT_CHANGED
 from thidua_common.contracts.score import ScoreComputed
+from thidua_common.contracts.unit import UnitChanged
 from thidua_common.logging import get_logger
 
 log = get_logger(__name__)
 
 
 class Projector:
-    """Idempotent by construction: a campaign is replaced only by a newer revision, and a
-    unit's period score only by a later submission, so redelivered or reordered events
-    leave the read model as it would be after one in-order delivery."""
+    """Idempotent by construction: campaigns and units are replaced only by a newer revision, a
+    unit's period score only by a higher score revision, and the score history is keyed by event
+    id; so redelivered or reordered events leave the read model as one in-order delivery would."""
 
     def __init__(self, db: AsyncDatabase):
         self.db = db
 
     async def setup(self) -> None:
-        await self.db.period_scores.create_index([("tenant", 1), ("campaign_id", 1), ("period", 1)])
+        await self.db.period_scores.create_index([("tenant", 1), ("campaign_id", 1), ("status", 1), ("period", 1)])
         await self.db.period_scores.create_index([("tenant", 1), ("campaign_id", 1), ("unit_id", 1)])
+        await self.db.score_history.create_index([("tenant", 1), ("campaign_id", 1), ("unit_id", 1), ("period", 1)])
 
     async def apply(self, envelope: Envelope) -> None:
         if envelope.type == CAMPAIGN_DEFINED:
-            await self.on_campaign(envelope)
+            campaign = CampaignDefined.model_validate(envelope.data)
+            await self._replace_newer("campaigns", f"{envelope.tenant}/{campaign.campaign_id}", campaign.revision,
+                                      {"tenant": envelope.tenant, **campaign.model_dump(mode="json")})
+        elif envelope.type == UNIT_CHANGED:
+            unit = UnitChanged.model_validate(envelope.data)
+            await self._replace_newer("units", f"{envelope.tenant}/{unit.unit_id}", unit.revision,
+                                      {"tenant": envelope.tenant, **unit.model_dump(mode="json")})
         elif envelope.type == SCORE_COMPUTED:
             await self.on_score(envelope)
 
-    async def on_campaign(self, envelope: Envelope) -> None:
-        campaign = CampaignDefined.model_validate(envelope.data)
-        doc = {"tenant": envelope.tenant, **campaign.model_dump(mode="json")}
+    async def _replace_newer(self, collection: str, key: str, revision: int, doc: dict) -> None:
         try:
-            await self.db.campaigns.replace_one(
-                {"_id": f"{envelope.tenant}/{campaign.campaign_id}", "revision": {"$lt": campaign.revision}},
-                doc,
-                upsert=True,
-            )
+            await self.db[collection].replace_one({"_id": key, "revision": {"$lt": revision}}, doc, upsert=True)
         except DuplicateKeyError:
-            pass
+            pass  # we already hold this revision or a newer one
 
     async def on_score(self, envelope: Envelope) -> None:
         score = ScoreComputed.model_validate(envelope.data)
-        key = f"{envelope.tenant}/{score.campaign_id}/{score.unit_id}/{score.period}"
-        order = [score.submitted_at.isoformat(), score.submission_id, score.criteria_version, envelope.id]
-        doc = {
-            "tenant": envelope.tenant,
-            "order": order,
-            "event_id": envelope.id,
-            **score.model_dump(mode="json"),
-        }
+        doc = {"tenant": envelope.tenant, "event_id": envelope.id, **score.model_dump(mode="json")}
         try:
-            await self.db.period_scores.replace_one({"_id": key, "order": {"$lt": order}}, doc, upsert=True)
+            await self.db.score_history.insert_one({"_id": envelope.id, **doc})
         except DuplicateKeyError:
-            log.debug("older or repeated score ignored", key=key)
+            pass
+        key = f"{envelope.tenant}/{score.campaign_id}/{score.unit_id}/{score.period}/{score.status.value}"
+        await self._replace_newer("period_scores", key, score.revision, doc)

@@ -1,31 +1,41 @@
-"""Ratio to target: points = value / target × max points, capped at max points."""
+"""Ratio to target. Higher is better: MS · A/T, capped at MS. Lower is better: MS when A ≤ T,
+else MS · T/A."""
 
-from thidua_common.contracts.campaign import Criterion
-from thidua_common.i18n import format_number as fmt
+from thidua_common.contracts.campaign import Criterion, Direction
 
-from . import Points
+from . import PerUnitScorer, Points, fmt, not_reported
 
 
-class RatioToTarget:
+class RatioToTarget(PerUnitScorer):
     name = "ratio_to_target"
 
-    def score(self, criterion: Criterion, value: float | None) -> Points:
-        mp, target = criterion.max_points, criterion.target
+    def score_one(self, leaf: Criterion, value: float | None, target: float | None) -> Points:
+        ms = leaf.max_points
         if value is None:
-            return Points(0.0, target, "0", "Không báo cáo: 0 điểm.", "Not reported: 0 points.")
+            return not_reported(leaf)
+        inputs = {"A": value, "T": target, "MS": ms}
         if not target:
+            return Points(0.0, "0", "Chưa có chỉ tiêu nên chưa tính điểm: 0 điểm.", "No target set: 0 points.", inputs)
+        if leaf.direction == Direction.lower:
+            if value <= target:
+                return Points(
+                    ms, "A ≤ T → MS", f"{fmt(value)} ≤ chỉ tiêu {fmt(target)} (càng thấp càng tốt) → {fmt(ms)} điểm.",
+                    f"{fmt(value, 'en')} ≤ target {fmt(target, 'en')} (lower is better) → {fmt(ms, 'en')} points.", inputs
+                )
+            points = round(ms * target / value, 4)
             return Points(
-                0.0,
-                target,
-                "0",
-                "Chưa có chỉ tiêu nên chưa tính điểm: 0 điểm.",
-                "No target set, so no points: 0.",
+                points, "MS · T/A", f"{fmt(ms)} × {fmt(target)}/{fmt(value)} = {fmt(points)} điểm (càng thấp càng tốt).",
+                f"{fmt(ms, 'en')} × {fmt(target, 'en')}/{fmt(value, 'en')} = {fmt(points, 'en')} points (lower is better).",
+                inputs,
             )
-        raw = value / target * mp
-        points = round(min(mp, raw), 4)
-        capped = raw > mp
-        vi = f"{fmt(value)}/{fmt(target)} × {fmt(mp)} = {fmt(raw)}" + (f", tối đa {fmt(mp)}" if capped else "")
-        en = f"{fmt(value, lang='en')}/{fmt(target, lang='en')} × {fmt(mp, lang='en')} = {fmt(raw, lang='en')}" + (
-            f", capped at {fmt(mp, lang='en')}" if capped else ""
+        raw = ms * value / target
+        points = round(min(ms, raw), 4)
+        cap_vi = f", tối đa {fmt(ms)}" if raw > ms else ""
+        cap_en = f", capped at {fmt(ms, 'en')}" if raw > ms else ""
+        return Points(
+            points,
+            "min(MS, MS · A/T)",
+            f"{fmt(ms)} × {fmt(value)}/{fmt(target)} = {fmt(raw)}{cap_vi} → {fmt(points)} điểm.",
+            f"{fmt(ms, 'en')} × {fmt(value, 'en')}/{fmt(target, 'en')} = {fmt(raw, 'en')}{cap_en} → {fmt(points, 'en')} points.",
+            {**inputs, "raw": round(raw, 4)},
         )
-        return Points(points, target, "min(MS, A/T × MS)", f"{vi} → {fmt(points)} điểm.", f"{en} → {fmt(points, lang='en')} points.")

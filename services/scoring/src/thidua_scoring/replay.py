@@ -1,0 +1,88 @@
+"""`thidua-scoring-replay`: rebuild every score from the event history (campaigns, registrations,
+ratings and submissions, in timestamp order) into a scratch database, and compare the result with
+the live scores. Exit 0 when they are identical, 1 with the differences otherwise.
+
+    uv run thidua-scoring-replay            # verify
+    uv run thidua-scoring-replay --keep     # keep the rebuilt database (<db>_replay) to inspect
+"""
+
+import argparse
+import asyncio
+import sys
+
+from thidua_common.contracts.registry import topic_name
+from thidua_common.kafka import decode_event
+from thidua_common.kafka.history import read_history
+from thidua_common.mongo import make_client
+from thidua_common.settings import Settings, get_settings
+
+from .scorers import load_scorers
+from .service import ScoringService
+
+
+class CapturingPublisher:
+    def __init__(self):
+        self.events = []
+
+    async def publish_many(self, topic_key, events):
+        self.events.extend(e for e, _ in events)
+
+
+async def rebuild(settings: Settings, db_name: str) -> tuple[int, int]:
+    mongo = make_client(settings)
+    try:
+        await mongo.drop_database(db_name)
+        publisher = CapturingPublisher()
+        service = ScoringService(mongo[db_name], publisher, load_scorers())
+        await service.setup()
+        count = 0
+        topics = [topic_name(settings.topic_prefix, k) for k in ("campaigns", "submissions")]
+        async for record in read_history(settings, topics):
+            await service.apply(decode_event(record.value))
+            count += 1
+        return count, len(publisher.events)
+    finally:
+        await mongo.close()
+
+
+async def compare(settings: Settings, live_name: str, replay_name: str) -> list[str]:
+    """Differences between two scoring databases, by score key and content hash."""
+    mongo = make_client(settings)
+    try:
+        live = {d["_id"]: d["hash"] async for d in mongo[live_name].scores.find({}, {"hash": 1})}
+        again = {d["_id"]: d["hash"] async for d in mongo[replay_name].scores.find({}, {"hash": 1})}
+    finally:
+        await mongo.close()
+    out = [f"chỉ có khi chạy thực / live only: {k}" for k in sorted(live.keys() - again.keys())]
+    out += [f"chỉ có khi dựng lại / replay only: {k}" for k in sorted(again.keys() - live.keys())]
+    out += [f"khác nội dung / differs: {k}" for k in sorted(live.keys() & again.keys()) if live[k] != again[k]]
+    return out
+
+
+async def run(settings: Settings, keep: bool) -> int:
+    live, scratch = settings.db_name("scoring"), settings.db_name("scoring") + "_replay"
+    events, emitted = await rebuild(settings, scratch)
+    differences = await compare(settings, live, scratch)
+    if not keep:
+        mongo = make_client(settings)
+        await mongo.drop_database(scratch)
+        await mongo.close()
+    print(f"Đã dựng lại từ {events} sự kiện, {emitted} lần tính điểm / rebuilt from {events} events, {emitted} scores")
+    if differences:
+        print(f"KHÁC với kết quả đang chạy ở {len(differences)} điểm / DIFFERS from live:")
+        for line in differences[:50]:
+            print("  " + line)
+        return 1
+    print("Giống hệt kết quả đang chạy / identical to the live scores")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--keep", action="store_true", help="keep the rebuilt scratch database")
+    args = parser.parse_args(argv)
+    sys.exit(asyncio.run(run(get_settings(), args.keep)))
+
+
+if __name__ == "__main__":
+    main()
