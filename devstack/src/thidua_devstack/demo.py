@@ -11,7 +11,7 @@ import httpx
 from thidua_common.auth import mint_token
 from thidua_common.settings import get_settings
 
-from .demo_data import TENANT, campaigns
+from .demo_data import TENANT, campaigns, units
 from .processes import Managed
 
 
@@ -20,6 +20,10 @@ def load_campaigns(intake_url: str, settings=None) -> dict[str, dict]:
     token = mint_token(settings, subject="demo-board", tenant=TENANT, roles=["board_officer"])
     data = campaigns()
     with httpx.Client(base_url=intake_url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+        for unit_id, unit in units():
+            response = client.put(f"/api/v1/units/{unit_id}", json=unit)
+            if response.status_code != 409:  # 409: merged or split since an earlier run
+                response.raise_for_status()
         for campaign_id, body in data.items():
             response = client.put(f"/api/v1/campaigns/{campaign_id}", json=body)
             response.raise_for_status()

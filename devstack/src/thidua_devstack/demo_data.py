@@ -86,6 +86,22 @@ def _participants(cluster_ids: list[str]) -> tuple[list[dict], list[dict]]:
     return clusters, participants
 
 
+PROVINCE = ("ubnd-tinh-dak-nong", "UBND tỉnh Đắk Nông")
+
+
+def units() -> list[tuple[str, dict]]:
+    """(unit id, body of PUT /api/v1/units/{id}): the province first, then every participating
+    unit under it."""
+    province_id, province_name = PROVINCE
+    out = [(province_id, {"name_vi": province_name, "name_en": "Đắk Nông Provincial People's Committee",
+                          "unit_type": "province", "email": f"vanthu.{province_id}@daknong.thidua.local"})]
+    for _, members, unit_type in CLUSTERS.values():
+        for unit_id, name in members:
+            out.append((unit_id, {"name_vi": name, "unit_type": unit_type, "parent_id": province_id,
+                                  "email": f"vanthu.{unit_id}@daknong.thidua.local"}))
+    return out
+
+
 def _criterion(cid, name_vi, name_en, uom, max_points, target, max_value):
     return {
         "id": cid,

@@ -14,6 +14,7 @@ from .campaigns.views import router as campaigns_router
 from .inbound.consumer import InboundHandler
 from .outbox.relay import OutboxRelay
 from .submissions.views import router as submissions_router
+from .units.views import router as units_router
 
 
 @asynccontextmanager
@@ -55,6 +56,7 @@ def build_app():
     )
     app.include_router(campaigns_router)
     app.include_router(submissions_router)
+    app.include_router(units_router)
     return app
 
 

@@ -3,6 +3,7 @@
 from typing import Any
 
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from thidua_common.contracts import new_event
@@ -60,6 +61,44 @@ async def put(
             )
             await outbox.add(db, event, key, session)
     return _public(doc)
+
+
+async def replace_participants(
+    db: AsyncDatabase, session: AsyncClientSession, tenant: str, mapping: dict[str, list[dict]], change: dict
+) -> list[tuple[str, int]]:
+    """Units were merged, split or renamed: in the caller's transaction, replace them among the
+    participants of every campaign of the tenant that is not closed (see units.rules for how),
+    each with a new revision, `change` and its event. Returns (campaign_id, revision) of each."""
+    from ..units.rules import replace_participants as replaced
+
+    query = {"tenant": tenant, "status": {"$ne": "closed"}, "participants.unit_id": {"$in": list(mapping)}}
+    touched = []
+    for current in await db.campaigns.find(query, session=session).sort("_id", 1).to_list(None):
+        participants = replaced(current["participants"], mapping)
+        if participants is None:
+            continue
+        doc = {
+            **current,
+            "revision": current["revision"] + 1,
+            "participants": participants,
+            "updated_by": change.get("by", ""),
+            "change": change,
+        }
+        updated = await db.campaigns.replace_one(
+            {"_id": current["_id"], "revision": current["revision"]}, doc, session=session
+        )
+        if updated.matched_count != 1:
+            raise ApiError(409, "campaign.revision_conflict", current=current["revision"])
+        event = new_event(
+            type=CAMPAIGN_DEFINED, source=SOURCE, tenant=tenant, subject=doc["campaign_id"], data=_definition(doc)
+        )
+        await outbox.add(db, event, current["_id"], session)
+        touched.append((doc["campaign_id"], doc["revision"]))
+    return touched
+
+
+def _definition(doc: dict) -> CampaignDefined:
+    return CampaignDefined.model_validate({k: v for k, v in doc.items() if k not in ("_id", "tenant", "updated_by")})
 
 
 def _public(doc: dict) -> CampaignPublic:

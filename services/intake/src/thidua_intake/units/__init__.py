@@ -1,0 +1,1 @@
+"""The unit registry (danh mục đơn vị): hierarchy, renames, merges and splits."""
