@@ -164,48 +164,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "No unit '{id}' in the unit registry.",
     },
     "unit.inactive": {
-        "vi": "Đơn vị '{id}' không còn hoạt động (trạng thái: {status}).",
-        "en": "Unit '{id}' is no longer active (status: {status}).",
-    },
-    "unit.exists": {
-        "vi": "Mã đơn vị '{id}' đã được dùng; đơn vị mới phải có mã mới.",
-        "en": "Unit id '{id}' is already taken; a new unit needs a new id.",
-    },
-    "unit.merge_self": {
-        "vi": "Không thể hợp nhất đơn vị '{id}' với chính nó.",
-        "en": "Unit '{id}' cannot be merged with itself.",
-    },
-    "unit.split_self": {
-        "vi": "Đơn vị '{id}' không thể là đơn vị được chia tách ra từ chính nó; hãy dùng mã mới.",
-        "en": "Unit '{id}' cannot be one of its own split successors; use a new id.",
-    },
-    "unit.duplicate": {"vi": "Mã đơn vị '{id}' bị lặp lại.", "en": "Unit id '{id}' is repeated."},
-    "unit.cycle": {
-        "vi": "Không thể đặt '{parent}' làm đơn vị cấp trên của '{id}': cây đơn vị sẽ có vòng lặp ({path}).",
-        "en": "'{parent}' cannot be the parent of '{id}': the hierarchy would loop ({path}).",
-    },
-    "unit.effective_before": {
-        "vi": "Ngày hiệu lực {effective} phải sau ngày {valid_from} là ngày bắt đầu hiệu lực của đơn vị '{id}'.",
-        "en": "The effective date {effective} must be after {valid_from}, when unit '{id}' took effect.",
-    },
-    "unit.same_name": {
-        "vi": "Tên mới trùng với tên hiện tại của đơn vị '{id}'.",
-        "en": "The new name is the current name of unit '{id}'.",
-    },
-    "unit.parent_ends": {
-        "vi": "Đơn vị '{id}' chấm dứt hoạt động trong chính thay đổi này nên không thể làm đơn vị cấp trên.",
-        "en": "Unit '{id}' ends with this very change and cannot be the parent.",
-    },
-    "unit.revision_conflict": {
-        "vi": "Đơn vị đã được cập nhật (phiên bản {current}); hãy tải lại rồi thử lại.",
-        "en": "The unit changed (revision {current}); reload and retry.",
-    },
-    # unit registry: hierarchy, renames, merges and splits
-    "unit.not_found": {
-        "vi": "Không có đơn vị '{id}' trong danh mục đơn vị.",
-        "en": "No unit '{id}' in the unit registry.",
-    },
-    "unit.inactive": {
         "vi": "Đơn vị '{id}' không còn hoạt động (trạng thái: {state}).",
         "en": "Unit '{id}' is no longer active (status: {state}).",
     },
