@@ -118,8 +118,9 @@ async def test_duplicate_delivery_is_harmless(stack, settings, board, campaign):
     scores = await read_topic(
         settings, "scores", lambda rec: json.loads(rec.value)["data"]["submission_id"] == r.json()["submission_id"]
     )
-    assert len(scores) == 3  # scoring re-emits for each delivery …
-    assert len({json.loads(s.value)["id"] for s in scores}) == 1  # … always under the same event id
+    # the repeats change no input, so scoring emits nothing new (a repeat after a crash between
+    # publishing and storing would re-emit under the same, content-derived event id)
+    assert len(scores) == 1
     s = await standing(stack, board, campaign["id"], "don-vi-3")
     assert s["total"] == 88 and s["periods_reported"] == 1
     assert len(mails(stack, to)) == 1

@@ -74,18 +74,34 @@ async def mark_ready(sender, **kwargs) -> None:
 
 
 async def _consume(stream) -> None:
-    async for event in stream.events():
-        headers = headers_dict(event.headers.items() if hasattr(event.headers, "items") else event.headers)
-        with correlation_scope(headers.get(CORRELATION_HEADER), offset=event.message.offset):
-            svc = await service()
+    # small batches: a burst of submissions costs one recomputation per cohort, not one per event
+    async for events in stream.take_events(500, within=0.05):
+        svc = await service()
+        envelopes = []
+        for event in events:
             try:
-                envelope = decode_event(event.value)
+                envelopes.append(decode_event(event.value))
             except Exception as exc:
                 # only intake writes these topics, so this is a bug upstream: keep the bytes
                 await svc.quarantine(event.message.topic, event.message.partition, event.message.offset,
                                      event.value, repr(exc))
-                continue
-            await svc.apply(envelope)
+        headers = headers_dict(events[-1].headers.items() if hasattr(events[-1].headers, "items") else events[-1].headers)
+        with correlation_scope(headers.get(CORRELATION_HEADER), batch=len(events)):
+            await _apply_until_done(svc, envelopes)
+
+
+async def _apply_until_done(svc: ScoringService, envelopes) -> None:
+    """faust acknowledges a batch once this returns, even after an error: so never give up on a
+    batch (a database outage just pauses scoring); effects are idempotent, retries are safe."""
+    delay = 0.5
+    while True:
+        try:
+            await svc.apply_batch(envelopes)
+            return
+        except Exception:
+            log.exception("scoring batch failed; retrying", retry_in_s=delay)
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 30)
 
 
 @app.agent(campaigns_topic, concurrency=1)

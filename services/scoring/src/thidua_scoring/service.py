@@ -12,9 +12,9 @@ import json
 from collections import defaultdict
 from datetime import UTC, datetime
 
-from pymongo import ReplaceOne
+from pymongo import ReplaceOne, UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError, DuplicateKeyError
 
 from thidua_common.contracts import Envelope, new_event
 from thidua_common.contracts.campaign import CampaignDefined, leaves_of
@@ -77,16 +77,30 @@ class ScoringService:
         await self.db.registrations.create_index("campaign_key")
 
     async def apply(self, envelope: Envelope) -> None:
-        handler = {
+        await self.apply_batch([envelope])
+
+    async def apply_batch(self, envelopes: list[Envelope]) -> None:
+        """Apply events in order; runs of submissions are applied together, so a burst costs one
+        recomputation per affected cohort and period instead of one per submission."""
+        handlers = {
             CAMPAIGN_DEFINED: self.on_campaign,
-            SUBMISSION_RECEIVED: self.on_submission,
             REGISTRATION_CHANGED: self.on_registration,
             RATING_GIVEN: self.on_rating,
-        }.get(envelope.type)
-        if handler is None:
-            return
+        }
         async with self.lock:
-            await handler(envelope)
+            run: list[Envelope] = []
+            for envelope in envelopes:
+                if envelope.type == SUBMISSION_RECEIVED:
+                    run.append(envelope)
+                    continue
+                if run:
+                    await self.on_submissions(run)
+                    run = []
+                handler = handlers.get(envelope.type)
+                if handler:
+                    await handler(envelope)
+            if run:
+                await self.on_submissions(run)
 
     async def quarantine(self, topic: str, partition: int, offset: int, value: bytes, error: str) -> None:
         """Keep an undecodable record (with where it came from) instead of dropping it."""
@@ -139,50 +153,72 @@ class ScoringService:
                 )
             periods = await self.db.inputs.distinct("period", {"campaign_key": key})
             await self.recompute(envelope.tenant, campaign, periods, None, cause, envelope.correlationid)
-        async for parked in self.db.parked.find({"campaign_key": key}):
-            await self.on_submission(Envelope.model_validate(parked["envelope"]))
+        parked = [Envelope.model_validate(p["envelope"]) async for p in self.db.parked.find({"campaign_key": key})]
+        if parked:
+            await self.on_submissions(parked)
 
     async def on_submission(self, envelope: Envelope) -> None:
-        sub = SubmissionReceived.model_validate(envelope.data)
-        key = f"{envelope.tenant}/{sub.campaign_id}"
-        campaign = await self.campaign(envelope.tenant, sub.campaign_id)
-        if campaign is None or campaign.criteria_version < sub.criteria_version:
-            # the campaign event travels on another topic and may arrive later: wait for it
-            await self.db.parked.replace_one(
-                {"_id": envelope.id}, {"campaign_key": key, "envelope": envelope.model_dump(mode="json")}, upsert=True
-            )
-            log.info("submission parked until its campaign arrives", submission_id=sub.submission_id)
+        await self.on_submissions([envelope])
+
+    async def on_submissions(self, envelopes: list[Envelope]) -> None:
+        by_campaign: dict[tuple[str, str], list[tuple[Envelope, SubmissionReceived]]] = defaultdict(list)
+        for envelope in envelopes:
+            sub = SubmissionReceived.model_validate(envelope.data)
+            by_campaign[(envelope.tenant, sub.campaign_id)].append((envelope, sub))
+        for (tenant, campaign_id), items in by_campaign.items():
+            await self._submissions_of(tenant, campaign_id, items)
+
+    async def _submissions_of(self, tenant: str, campaign_id: str, items) -> None:
+        key = f"{tenant}/{campaign_id}"
+        campaign = await self.campaign(tenant, campaign_id)
+        ready = []
+        for envelope, sub in items:
+            if campaign is None or campaign.criteria_version < sub.criteria_version:
+                # the campaign event travels on another topic and may arrive later: wait for it
+                await self.db.parked.replace_one(
+                    {"_id": envelope.id}, {"campaign_key": key, "envelope": envelope.model_dump(mode="json")}, upsert=True
+                )
+                log.info("submission parked until its campaign arrives", submission_id=sub.submission_id)
+            else:
+                ready.append((envelope, sub))
+        if not ready:
             return
-        order = [sub.submitted_at.isoformat(), sub.submission_id]
-        try:
+        writes = [
             # a later submission for the same unit and period replaces the earlier one, never the reverse
-            await self.db.inputs.update_one(
-                {"_id": f"{key}/{sub.unit_id}/{sub.period}", "$or": [{"order": {"$lt": order}}, {"order": None}]},
-                {
-                    "$set": {
-                        "campaign_key": key,
-                        "unit_id": sub.unit_id,
-                        "period": sub.period,
-                        "values": sub.values,
-                        "submission_id": sub.submission_id,
-                        "submission_event_id": envelope.id,
-                        "submitted_at": sub.submitted_at,
-                        "order": order,
-                        "verified": False,
-                    }
-                },
+            UpdateOne(
+                {"_id": f"{key}/{sub.unit_id}/{sub.period}",
+                 "$or": [{"order": {"$lt": [sub.submitted_at.isoformat(), sub.submission_id]}}, {"order": None}]},
+                {"$set": {
+                    "campaign_key": key,
+                    "unit_id": sub.unit_id,
+                    "period": sub.period,
+                    "values": sub.values,
+                    "submission_id": sub.submission_id,
+                    "submission_event_id": envelope.id,
+                    "submitted_at": sub.submitted_at,
+                    "order": [sub.submitted_at.isoformat(), sub.submission_id],
+                    "verified": False,
+                }},
                 upsert=True,
             )
-        except DuplicateKeyError:
-            log.info("older submission ignored", submission_id=sub.submission_id)
-        cause = ScoreCause(
-            kind="submission",
-            event_id=envelope.id,
-            detail_vi=f"Đơn vị gửi báo cáo kết quả {format_period(sub.period)}.",
-            detail_en=f"The unit submitted its results for {format_period(sub.period, 'en')}.",
-        )
-        await self.recompute(envelope.tenant, campaign, [sub.period], {sub.unit_id}, cause, envelope.correlationid)
-        await self.db.parked.delete_one({"_id": envelope.id})
+            for envelope, sub in ready
+        ]
+        try:
+            await self.db.inputs.bulk_write(writes, ordered=False)
+        except BulkWriteError as exc:
+            if any(e.get("code") != 11000 for e in exc.details.get("writeErrors", [])):
+                raise  # only "an equal or newer submission is already there" is expected
+        by_period: dict[str, dict[str, ScoreCause]] = defaultdict(dict)
+        for envelope, sub in ready:
+            by_period[sub.period][sub.unit_id] = ScoreCause(
+                kind="submission",
+                event_id=envelope.id,
+                detail_vi=f"Đơn vị gửi báo cáo kết quả {format_period(sub.period)}.",
+                detail_en=f"The unit submitted its results for {format_period(sub.period, 'en')}.",
+            )
+        for period, causes in by_period.items():
+            await self.recompute(tenant, campaign, [period], set(causes), causes, ready[-1][0].correlationid)
+        await self.db.parked.delete_many({"_id": {"$in": [e.id for e, _ in ready]}})
 
     async def on_rating(self, envelope: Envelope) -> None:
         rating = RatingGiven.model_validate(envelope.data)
@@ -251,12 +287,16 @@ class ScoringService:
         campaign: CampaignDefined,
         periods: list[str],
         units: set[str] | None,
-        cause: ScoreCause,
+        cause: ScoreCause | dict[str, ScoreCause],
         correlation_id: str,
     ) -> int:
-        """Recompute the cohorts (clusters) of `units` (all cohorts when None) for the periods,
-        emit the scores whose content changed and store them. Returns how many were emitted."""
+        """Recompute `units` (every unit when None) for the periods, with their whole clusters when
+        a criterion compares cluster members; emit the scores whose content changed and store
+        them. `cause` is one cause for all, or one per unit (others get a 'cohort' cause).
+        Returns how many scores were emitted."""
+        causes = cause if isinstance(cause, dict) else None
         key = f"{tenant}/{campaign.campaign_id}"
+        cohort_rule = any(getattr(self.scorers.get(leaf.scorer or ""), "cohort", False) for leaf in leaves_of(campaign.criteria))
         cluster_of = {p.unit_id: p.cluster_id or NO_CLUSTER for p in campaign.participants}
         members: dict[str, list[str]] = defaultdict(list)
         for unit_id, cluster in cluster_of.items():
@@ -265,17 +305,18 @@ class ScoringService:
         registrations = await self._registrations(tenant, campaign.campaign_id)
         emitted = 0
         for period in sorted(set(periods)):
-            inputs = {d["unit_id"]: d async for d in self.db.inputs.find({"campaign_key": key, "period": period})}
+            scope: dict = {"campaign_key": key, "period": period}
+            if units is not None and not cohort_rule:
+                scope["unit_id"] = {"$in": sorted(units)}
+            inputs = {d["unit_id"]: d async for d in self.db.inputs.find(scope)}
             existing = {
                 (d["unit_id"], d["status"]): d
-                async for d in self.db.scores.find(
-                    {"campaign_key": key, "period": period}, {"unit_id": 1, "status": 1, "hash": 1, "revision": 1}
-                )
+                async for d in self.db.scores.find(scope, {"unit_id": 1, "status": 1, "hash": 1, "revision": 1})
             }
             events: list[tuple[Envelope, str]] = []
             writes = []
             for cluster in sorted(clusters):
-                reported = [u for u in members[cluster] if u in inputs]
+                reported = [u for u in members[cluster] if u in inputs and (cohort_rule or units is None or u in units)]
                 if not reported:
                     continue
                 for status in (ScoreStatus.provisional, ScoreStatus.verified):
@@ -306,7 +347,7 @@ class ScoringService:
                             total=result.total,
                             max_total=result.max_total,
                             criteria=result.lines,
-                            cause=cause if (units is None or u in units) else _cohort_cause(cause),
+                            cause=_cause_for(u, units, cause, causes),
                             submitted_at=doc.get("submitted_at"),
                             computed_at=datetime.now(UTC),
                         )
@@ -339,8 +380,14 @@ class ScoringService:
                 await self.publisher.publish_many("scores", events)
                 await self.db.scores.bulk_write(writes, ordered=False)
                 emitted += len(events)
-        log.info("scores recomputed", campaign=key, periods=len(set(periods)), emitted=emitted, cause=cause.kind)
+        log.info("scores recomputed", campaign=key, periods=len(set(periods)), emitted=emitted)
         return emitted
+
+
+def _cause_for(unit: str, units: set[str] | None, cause, causes: dict[str, ScoreCause] | None) -> ScoreCause:
+    if causes is not None:
+        return causes.get(unit) or _cohort_cause(next(iter(causes.values())))
+    return cause if (units is None or unit in units) else _cohort_cause(cause)
 
 
 def _cohort_cause(cause: ScoreCause) -> ScoreCause:

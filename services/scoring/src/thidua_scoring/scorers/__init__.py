@@ -30,6 +30,7 @@ class Points:
 class Scorer(Protocol):
     name: str
     sign: int  # +1 adds points; -1 deducts (penalties)
+    cohort: bool  # True when a unit's points depend on the other members of its cluster
 
     def score(self, leaf: Criterion, cohort: list[LeafInput]) -> dict[str, Points]: ...
 
@@ -39,6 +40,7 @@ class PerUnitScorer:
 
     name: ClassVar[str] = ""
     sign: ClassVar[int] = 1
+    cohort: ClassVar[bool] = False
 
     def score(self, leaf: Criterion, cohort: list[LeafInput]) -> dict[str, Points]:
         return {i.unit_id: self.score_one(leaf, i.value, i.target) for i in cohort}

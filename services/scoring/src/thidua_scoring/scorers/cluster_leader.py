@@ -26,6 +26,7 @@ EPS = 1e-9
 class ClusterLeader:
     name = "cluster_leader"
     sign = 1
+    cohort = True  # compares the members of a cluster: they are recomputed together
 
     def score(self, leaf: Criterion, cohort: list[LeafInput]) -> dict[str, Points]:
         lower = leaf.direction == Direction.lower
