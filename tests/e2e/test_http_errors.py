@@ -300,11 +300,11 @@ BAD: dict[str, Bad] = {
 OVERSIZED: dict[str, Bad] = {
     "oversized-body": Bad(
         lambda cid, s: as_reporter(s, body_with(cid, note="x" * (LIMIT + 1))), 413,
-        message=("Nội dung yêu cầu quá lớn", "262144"),
+        message=("Nội dung yêu cầu quá lớn", "tối đa 262.144 byte"),
     ),
     "oversized-body-en": Bad(
         lambda cid, s: as_reporter(s, body_with(cid, note="x" * (LIMIT + 1))), 413, lang="en",
-        message=("Request body too large", "262144"),
+        message=("Request body too large", "at most 262,144"),
     ),
     "oversized-chunked-body": Bad(
         lambda cid, s: {"content": chunked_body(LIMIT + 1), "headers": {**reporter(s, "don-vi-1"),
@@ -313,12 +313,6 @@ OVERSIZED: dict[str, Bad] = {
     ),
 }
 
-WRONG_TENANT_FIELD = pytest.mark.xfail(
-    reason="BUG: a wrong tenant is refused with 403 but errors is empty: ensure_tenant raises ApiError without "
-    "a FieldError('tenant', ...), so the answer does not name the field",
-    strict=True,
-)
-XFAIL = {"wrong-tenant": WRONG_TENANT_FIELD, "api-key-of-another-tenant": WRONG_TENANT_FIELD}
 
 
 async def send(stack, settings, campaign_id: str, bad: Bad, correlation_id: str | None = None) -> httpx.Response:
@@ -393,7 +387,7 @@ def assert_unchanged(after: dict, before: dict) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=XFAIL[n]) if n in XFAIL else n for n in BAD]
+    "name", list(BAD)
 )
 async def test_bad_submission_is_refused_with_field_and_reason(stack, settings, campaign, before, name):
     bad = BAD[name]
@@ -403,16 +397,10 @@ async def test_bad_submission_is_refused_with_field_and_reason(stack, settings, 
     assert_unchanged(await intake_records(settings, campaign["id"]), before)
 
 
-CHUNKED_BUG = pytest.mark.xfail(
-    reason="BUG: a chunked body over the limit gets 400 {'detail': 'There was an error parsing the body'} "
-    "instead of 413: BodyLimit raises _TooLarge from receive() while FastAPI reads the body, and FastAPI wraps "
-    "any exception there into HTTPException(400) before BodyLimit can catch it",
-    strict=True,
-)
 
 
 @pytest.mark.parametrize(
-    "name", [pytest.param(n, marks=CHUNKED_BUG) if "chunked" in n else n for n in OVERSIZED]
+    "name", list(OVERSIZED)
 )
 async def test_oversized_body_is_refused_with_413(stack, settings, campaign, before, name):
     bad = OVERSIZED[name]
@@ -421,12 +409,6 @@ async def test_oversized_body_is_refused_with_413(stack, settings, campaign, bef
     assert_unchanged(await intake_records(settings, campaign["id"]), before)
 
 
-@pytest.mark.xfail(
-    reason="BUG: the 413 from BodyLimit is sent by the outermost middleware, before the correlation middleware "
-    "runs: the body has no correlation_id and the response no X-Correlation-ID header (the chunked case also "
-    "gets 400 instead of 413, see above)",
-    strict=True,
-)
 @pytest.mark.parametrize("name", ["oversized-body", "oversized-chunked-body"])
 async def test_oversized_body_error_has_the_common_shape(stack, settings, campaign, name):
     correlation_id = f"qua-lon-{uuid.uuid4().hex}"
@@ -444,11 +426,6 @@ async def test_body_just_under_the_limit_is_parsed(stack, settings, campaign):
     error_for(assert_error(response, 422), "note")
 
 
-@pytest.mark.xfail(
-    reason="BUG: rules.check formats the range with Vietnamese number format before the language is known, so "
-    "the English reason reads '[0, 10.000]' (ten) instead of '[0, 10,000]'",
-    strict=True,
-)
 async def test_english_range_reason_uses_english_numbers(stack, settings, campaign):
     body = body_with(campaign["id"], values={"ho-thoat-ngheo": 10001})
     response = await intake(stack, "POST", SUBMISSIONS, json=body,
@@ -457,12 +434,6 @@ async def test_english_range_reason_uses_english_numbers(stack, settings, campai
     assert error["reason"] == "Value 10,001 is outside the allowed range [0, 10,000]."
 
 
-@pytest.mark.xfail(
-    reason="BUG: submissions/views.py builds the auth.unit FieldError with own=principal.unit_id, which is None "
-    "for a unit role token without a unit claim, so the reason reads \"... cho đơn vị 'None' ...\" (the "
-    "message itself uses '—')",
-    strict=True,
-)
 async def test_reporter_without_a_unit_is_told_so_without_none(stack, settings, campaign):
     response = await intake(stack, "POST", SUBMISSIONS, json=body_with(campaign["id"]),
                             headers=bearer(token(settings, ["unit_reporter"])))

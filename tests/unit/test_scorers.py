@@ -56,12 +56,16 @@ def test_ratio_uses_vietnamese_number_format_in_vietnamese():
     assert p.explanation_en == "1,000 × 1,234.5/3,000 = 411.5 → 411.5 points."
 
 
-@pytest.mark.parametrize("target", [None, 0])
-def test_ratio_without_target_gives_zero(target):
-    p = RatioToTarget().score_one(leaf(target=target), 50, target)
+def test_ratio_without_target_gives_zero():
+    p = RatioToTarget().score_one(leaf(target=None), 50, None)
     assert p.points == 0
     assert p.explanation_vi == "Chưa có chỉ tiêu nên chưa tính điểm: 0 điểm."
     assert p.explanation_en == "No target set: 0 points."
+
+
+def test_ratio_target_zero_is_met_by_any_value_when_higher_is_better():
+    p = RatioToTarget().score_one(leaf(target=0), 50, 0)
+    assert p.points == 60 and "Chỉ tiêu 0" in p.explanation_vi
 
 
 def test_ratio_not_reported_gives_zero():
@@ -88,12 +92,6 @@ def test_ratio_lower_is_better():
     assert ratio(late, 10).explanation_vi == "20 × 5/10 = 10 điểm (càng thấp càng tốt)."
 
 
-@pytest.mark.xfail(
-    reason="BUG: ratio_to_target treats a target of 0 as 'no target' (`if not target`), so a lower-is-better "
-    "criterion with the natural target 0 (no violations, no overdue dossiers) gives 0 points even to a unit that "
-    "reports 0",
-    strict=True,
-)
 def test_ratio_lower_is_better_with_target_zero():
     violations = leaf(max_points=20, target=0, direction="lower")
     assert ratio(violations, 0).points == 20

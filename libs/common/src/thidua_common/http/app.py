@@ -7,8 +7,8 @@ from fastapi.responses import JSONResponse
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..auth import AuthError
-from ..i18n import negotiate, t
-from ..logging import CORRELATION_HEADER, correlation_scope, get_logger
+from ..i18n import format_number, negotiate, t
+from ..logging import CORRELATION_HEADER, correlation_scope, get_logger, new_correlation_id
 from ..settings import Settings
 from .errors import ApiError, from_pydantic
 
@@ -28,7 +28,8 @@ def _body(request: Request, message: str, errors: list[dict] | None = None) -> d
 
 
 class BodyLimit:
-    """Refuse bodies over the limit with 413 before they are parsed, including chunked ones."""
+    """Refuse bodies over the limit with 413 before anything parses them, chunked ones included:
+    the body is read here (it is small by definition) and handed on only when within the limit."""
 
     def __init__(self, app: ASGIApp, limit: int):
         self.app = app
@@ -39,42 +40,62 @@ class BodyLimit:
             return await self.app(scope, receive, send)
         headers = dict(scope.get("headers") or [])
         declared = int(headers.get(b"content-length", b"0") or 0)
-        lang = negotiate(headers.get(b"accept-language", b"").decode(errors="ignore"))
         if declared > self.limit:
-            return await self._refuse(send, declared, lang)
-        seen = 0
-
-        async def limited() -> dict:
-            nonlocal seen
+            return await self._refuse(send, headers, declared)
+        if scope.get("method") in ("GET", "HEAD", "OPTIONS", "DELETE") and not declared:
+            return await self.app(scope, receive, send)
+        chunks, size = [], 0
+        while True:
             message = await receive()
-            seen += len(message.get("body", b""))
-            if seen > self.limit:
-                raise _TooLarge(seen)
-            return message
+            if message["type"] != "http.request":
+                return await self.app(scope, _replay([message]), send)
+            chunks.append(message.get("body", b""))
+            size += len(chunks[-1])
+            if size > self.limit:
+                return await self._refuse(send, headers, size)
+            if not message.get("more_body"):
+                break
+        body = b"".join(chunks)
+        await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send)
 
-        try:
-            await self.app(scope, limited, send)
-        except _TooLarge as exc:
-            await self._refuse(send, exc.size, lang)
-
-    async def _refuse(self, send: Send, size: int, lang: str) -> None:
+    async def _refuse(self, send: Send, headers: dict, size: int) -> None:
+        lang = negotiate(headers.get(b"accept-language", b"").decode(errors="ignore"))
+        cid = headers.get(CORRELATION_HEADER.lower().encode(), b"").decode(errors="ignore") or new_correlation_id()
+        with correlation_scope(cid):
+            log.info("request refused", status=413, size=size, limit=self.limit)
         body = json.dumps(
-            {"message": t("request.too_large", lang, size=size, limit=self.limit), "errors": []},
+            {
+                "message": t("request.too_large", lang, size=format_number(size, 0, lang),
+                             limit=format_number(self.limit, 0, lang)),
+                "errors": [],
+                "correlation_id": cid,
+            },
             ensure_ascii=False,
         ).encode()
         await send(
             {
                 "type": "http.response.start",
                 "status": 413,
-                "headers": [(b"content-type", b"application/json; charset=utf-8")],
+                "headers": [
+                    (b"content-type", b"application/json; charset=utf-8"),
+                    (CORRELATION_HEADER.encode(), cid.encode()),
+                ],
             }
         )
         await send({"type": "http.response.body", "body": body})
 
 
-class _TooLarge(Exception):
-    def __init__(self, size: int):
-        self.size = size
+def _replay(messages: list[dict], then: Receive | None = None) -> Receive:
+    queue = list(messages)
+
+    async def receive() -> dict:
+        if queue:
+            return queue.pop(0)
+        if then is not None:
+            return await then()  # e.g. http.disconnect while the response streams
+        return {"type": "http.disconnect"}
+
+    return receive
 
 
 def create_app(service: str, settings: Settings, lifespan: Callable | None = None, **kwargs) -> FastAPI:

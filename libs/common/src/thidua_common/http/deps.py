@@ -5,7 +5,7 @@ from fastapi import Depends, Request
 from ..auth import AuthError, Principal, Role, decode_token
 from ..auth.tokens import principal_for_api_key
 from ..i18n import Language, negotiate
-from .errors import ApiError
+from .errors import ApiError, FieldError
 
 
 def get_principal(request: Request) -> Principal:
@@ -40,4 +40,10 @@ def require_roles(*roles: Role):
 
 def ensure_tenant(principal: Principal, tenant: str) -> None:
     if principal.tenant != tenant:
-        raise ApiError(403, "auth.tenant", own=principal.tenant, other=tenant)
+        raise ApiError(
+            403,
+            "auth.tenant",
+            [FieldError("tenant", "auth.tenant", {"own": principal.tenant, "other": tenant})],
+            own=principal.tenant,
+            other=tenant,
+        )

@@ -1,7 +1,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..i18n import t
+from ..i18n import Localized, format_number, t
 
 
 @dataclass
@@ -52,7 +52,14 @@ def from_pydantic(error: dict[str, Any]) -> FieldError:
     if kind in ("string_too_long", "too_long"):
         return FieldError(name, "field.too_long")
     if kind in _RANGE:
-        return FieldError(name, "field.range", {"detail": _RANGE[kind].format(**ctx)})
+        bound = next(iter(ctx.values()), "")
+        op = _RANGE[kind].split(" ")[0]
+        detail = (
+            Localized(lambda lang, b=bound, o=op: f"{o} {format_number(b, 2, lang)}")
+            if isinstance(bound, int | float)
+            else f"{op} {bound}"
+        )
+        return FieldError(name, "field.range", {"detail": detail})
     if kind.startswith("url_"):
         return FieldError(name, "field.url")
     if kind.endswith("_type") or kind.endswith("_parsing"):

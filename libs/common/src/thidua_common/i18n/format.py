@@ -7,6 +7,9 @@ VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 def format_number(value: float, decimals: int = 2, lang: str = "vi") -> str:
+    value = round(value, decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
+    if value == 0:
+        value = 0.0
     text = f"{value:,.{decimals}f}"
     if "." in text:
         text = text.rstrip("0").rstrip(".")

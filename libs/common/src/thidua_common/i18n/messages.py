@@ -221,18 +221,38 @@ MESSAGES: dict[str, dict[str, str]] = {
 
 
 def negotiate(accept_language: str | None, default: Language = "vi") -> Language:
-    """Pick vi or en from an Accept-Language header; Vietnamese unless English is preferred."""
+    """Pick vi or en from an Accept-Language header by quality (q) value; the earlier tag wins a
+    tie; q=0 means "not acceptable"; the default when neither is acceptable."""
     if not accept_language:
         return default
-    for part in accept_language.split(","):
-        tag = part.split(";")[0].strip().lower()
-        if tag.startswith("vi"):
-            return "vi"
-        if tag.startswith("en"):
-            return "en"
-    return default
+    best: tuple[float, int, Language] | None = None
+    for index, part in enumerate(accept_language.split(",")):
+        tag, *options = [x.strip().lower() for x in part.split(";")]
+        quality = 1.0
+        for option in options:
+            if option.startswith("q="):
+                try:
+                    quality = float(option[2:])
+                except ValueError:
+                    quality = 0.0
+        lang: Language | None = "vi" if tag.startswith("vi") else "en" if tag.startswith("en") else None
+        if lang and quality > 0 and (best is None or quality > best[0]):
+            best = (quality, index, lang)
+    return best[2] if best else default
+
+
+class Localized:
+    """A message parameter rendered in the reader's language (numbers, dates, words) only when the
+    message is rendered, because the language is not known where the parameter is made."""
+
+    def __init__(self, render):
+        self.render = render
+
+    def __format__(self, spec: str) -> str:  # pragma: no cover - rendered through t()
+        return self.render("vi")
 
 
 def t(key: str, lang: str = "vi", **params: object) -> str:
     entry = MESSAGES[key]
-    return entry.get(lang, entry["vi"]).format(**params)
+    rendered = {k: (v.render(lang) if isinstance(v, Localized) else v) for k, v in params.items()}
+    return entry.get(lang, entry["vi"]).format(**rendered)

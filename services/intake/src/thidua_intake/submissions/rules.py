@@ -5,9 +5,22 @@ from datetime import date
 from thidua_common.contracts.campaign import CampaignDefined, ReportingFrequency, leaves_of
 from thidua_common.contracts.submission import SubmissionSubmitted
 from thidua_common.http import FieldError
-from thidua_common.i18n import format_date, format_number
+from thidua_common.i18n import Localized, format_date, format_number
 
-_FREQUENCY_VI = {"year": "năm", "quarter": "quý", "month": "tháng"}
+_FREQUENCY = {
+    "vi": {"year": "năm", "quarter": "quý", "month": "tháng"},
+    "en": {"year": "year", "quarter": "quarter", "month": "month"},
+}
+
+
+def _number(value: float) -> Localized:
+    return Localized(lambda lang: format_number(value, 2, lang))
+
+
+def _date(value: date) -> Localized:
+    return Localized(lambda lang: format_date(value, lang))
+
+
 # the scorer of leaves that reviewers rate (POST /campaigns/{id}/ratings) instead of units reporting them
 REVIEWER_RATING = "reviewer_rating"
 
@@ -34,13 +47,16 @@ def period_error(campaign: CampaignDefined, period: str, field: str = "period") 
         return FieldError(
             field,
             "period.frequency",
-            {"period": period, "frequency": _FREQUENCY_VI[campaign.reporting_frequency.value]},
+            {
+                "period": period,
+                "frequency": Localized(lambda lang: _FREQUENCY[lang][campaign.reporting_frequency.value]),
+            },
         )
     if end < campaign.start or start > campaign.end:
         return FieldError(
             field,
             "period.outside",
-            {"period": period, "start": format_date(campaign.start), "end": format_date(campaign.end)},
+            {"period": period, "start": _date(campaign.start), "end": _date(campaign.end)},
         )
     return None
 
@@ -49,7 +65,7 @@ def range_error(field: str, value: float, low: float, high: float) -> FieldError
     if low <= value <= high:
         return None
     return FieldError(
-        field, "value.range", {"value": format_number(value), "min": format_number(low), "max": format_number(high)}
+        field, "value.range", {"value": _number(value), "min": _number(low), "max": _number(high)}
     )
 
 

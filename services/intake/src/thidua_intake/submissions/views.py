@@ -31,7 +31,7 @@ async def submit(
     unit_roles_only = not principal.has_any(Role.board_officer, Role.system)
     if unit_roles_only and principal.unit_id != body.unit_id:
         raise ApiError(
-            403, "auth.unit", [FieldError("unit_id", "auth.unit", {"own": principal.unit_id, "other": body.unit_id})],
+            403, "auth.unit", [FieldError("unit_id", "auth.unit", {"own": principal.unit_id or "—", "other": body.unit_id})],
             own=principal.unit_id or "—", other=body.unit_id,
         )
     try:

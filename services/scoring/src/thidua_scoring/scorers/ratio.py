@@ -1,5 +1,6 @@
 """Ratio to target. Higher is better: MS · A/T, capped at MS. Lower is better: MS when A ≤ T,
-else MS · T/A."""
+else MS · T/A. A target of 0 is a real target (e.g. no violations): lower-is-better gives MS at
+0 and nothing above it; higher-is-better is met by any value."""
 
 from thidua_common.contracts.campaign import Criterion, Direction
 
@@ -14,8 +15,11 @@ class RatioToTarget(PerUnitScorer):
         if value is None:
             return not_reported(leaf)
         inputs = {"A": value, "T": target, "MS": ms}
-        if not target:
+        if target is None:
             return Points(0.0, "0", "Chưa có chỉ tiêu nên chưa tính điểm: 0 điểm.", "No target set: 0 points.", inputs)
+        if target == 0 and leaf.direction != Direction.lower:
+            return Points(ms, "A ≥ T = 0 → MS", f"Chỉ tiêu 0, đạt {fmt(value)} → {fmt(ms)} điểm.",
+                          f"Target 0, reached {fmt(value, 'en')} → {fmt(ms, 'en')} points.", inputs)
         if leaf.direction == Direction.lower:
             if value <= target:
                 return Points(
