@@ -85,8 +85,18 @@ async def campaign(stack, board):
     async with httpx.AsyncClient(base_url=stack.url("intake")) as client:
         response = await client.put(f"/api/v1/campaigns/{campaign_id}", json=body, headers=board)
         assert response.status_code == 200, response.text
+        await launch_and_run(client, campaign_id, board)
     await eventually(lambda: reporting_get(stack, f"/api/v1/campaigns/{campaign_id}/leaderboard", board))
     return {"id": campaign_id, **body}
+
+
+async def launch_and_run(client: httpx.AsyncClient, campaign_id: str, board: dict) -> None:
+    """A new campaign is a draft: launch it, then set it running, so that units may report."""
+    for status in ("launched", "running"):
+        response = await client.post(
+            f"/api/v1/campaigns/{campaign_id}/status", json={"status": status, "reason": "Kế hoạch thi đua"}, headers=board
+        )
+        assert response.status_code == 200, response.text
 
 
 def submission(campaign_id: str, unit: str, period: str = "2018-Q2", **values) -> dict:

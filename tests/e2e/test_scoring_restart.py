@@ -8,7 +8,7 @@ import uuid
 import httpx
 from pymongo import AsyncMongoClient
 
-from .conftest import TENANT, eventually, mails, read_topic, reporting_get, small_campaign
+from .conftest import TENANT, eventually, launch_and_run, mails, read_topic, reporting_get, small_campaign
 
 UNITS = 30
 QUARTERS = [f"{y}-Q{q}" for y in range(2016, 2021) for q in range(1, 5)]  # 20 periods
@@ -26,6 +26,7 @@ async def test_scoring_killed_mid_stream_loses_and_double_counts_nothing(stack, 
     async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=30) as client:
         r = await client.put(f"/api/v1/campaigns/{campaign_id}", json=small_campaign(campaign_id, UNITS), headers=board)
         assert r.status_code == 200
+        await launch_and_run(client, campaign_id, board)
         await eventually(lambda: reporting_get(stack, f"/api/v1/campaigns/{campaign_id}/leaderboard", board))
 
         stack.stop_service("scoring")

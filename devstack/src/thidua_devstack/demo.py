@@ -27,6 +27,13 @@ def load_campaigns(intake_url: str, settings=None) -> dict[str, dict]:
         for campaign_id, body in data.items():
             response = client.put(f"/api/v1/campaigns/{campaign_id}", json=body)
             response.raise_for_status()
+            if response.json()["status"] == "draft":
+                # a new campaign is a draft: launch it, then run it, so that units may report
+                for status in ("launched", "running"):
+                    client.post(
+                        f"/api/v1/campaigns/{campaign_id}/status",
+                        json={"status": status, "reason": "Công văn 2457/UBND-NC ngày 25/05/2018"},
+                    ).raise_for_status()
     return data
 
 

@@ -13,6 +13,8 @@ from thidua_common.settings import get_settings
 from .campaigns.views import router as campaigns_router
 from .inbound.consumer import InboundHandler
 from .outbox.relay import OutboxRelay
+from .ratings.views import router as ratings_router
+from .registrations.views import router as registrations_router
 from .submissions.views import router as submissions_router
 from .units.views import router as units_router
 
@@ -23,6 +25,10 @@ async def lifespan(app):
     mongo = make_client(settings)
     db = mongo[settings.db_name("intake")]
     await db.submissions.create_index([("tenant", ASCENDING), ("campaign_id", ASCENDING), ("unit_id", ASCENDING)])
+    await db.registrations.create_index([("tenant", ASCENDING), ("campaign_id", ASCENDING), ("unit_id", ASCENDING)])
+    await db.ratings.create_index(
+        [("tenant", ASCENDING), ("campaign_id", ASCENDING), ("unit_id", ASCENDING), ("period", ASCENDING)]
+    )
     producer = EventProducer(settings)
     await producer.start()
     relay = OutboxRelay(db, producer)
@@ -56,6 +62,8 @@ def build_app():
     )
     app.include_router(campaigns_router)
     app.include_router(submissions_router)
+    app.include_router(registrations_router)
+    app.include_router(ratings_router)
     app.include_router(units_router)
     return app
 

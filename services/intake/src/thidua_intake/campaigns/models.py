@@ -2,7 +2,15 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from thidua_common.contracts.campaign import CampaignKind, Cluster, Criterion, Participant, ReportingFrequency
+from thidua_common.contracts.campaign import (
+    CampaignKind,
+    CampaignStatus,
+    Change,
+    Cluster,
+    Criterion,
+    Participant,
+    ReportingFrequency,
+)
 
 
 class CampaignWrite(BaseModel):
@@ -17,8 +25,13 @@ class CampaignWrite(BaseModel):
     start: date
     end: date
     reporting_frequency: ReportingFrequency = ReportingFrequency.quarter
+    interim_reviews: list[date] = Field([], max_length=20)
+    final_review: date | None = None
     goals_vi: list[str] = Field([], max_length=50)
+    goals_en: list[str] = Field([], max_length=50)
     criteria: list[Criterion] = Field(min_length=1, max_length=500)
+    max_total: float | None = Field(None, gt=0)
+    reason: str = Field("", max_length=2000, description="why this change (kept in the history)")
     clusters: list[Cluster] = Field([], max_length=200)
     participants: list[Participant] = Field([], max_length=5000)
     expected_revision: int | None = Field(None, description="optimistic concurrency: the revision you edited")
@@ -27,7 +40,7 @@ class CampaignWrite(BaseModel):
     def consistent(self) -> "CampaignWrite":
         if self.end < self.start:
             raise ValueError("end precedes start / ngày kết thúc trước ngày bắt đầu")
-        ids = [c.id for c in self.criteria]
+        ids = [node.id for node in _walk(self.criteria)]
         if len(ids) != len(set(ids)):
             raise ValueError("duplicate criterion id / trùng mã tiêu chí")
         units = [p.unit_id for p in self.participants]
@@ -40,10 +53,27 @@ class CampaignWrite(BaseModel):
         return self
 
 
+def _walk(nodes: list[Criterion]):
+    for node in nodes:
+        yield node
+        yield from _walk(node.children)
+
+
+class StatusChange(BaseModel):
+    """Body of POST /campaigns/{id}/status: move the campaign one step along its lifecycle."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    status: CampaignStatus
+    reason: str = Field("", max_length=2000, description="why (kept in the history)")
+    expected_revision: int | None = Field(None, description="optimistic concurrency: the revision you saw")
+
+
 class CampaignPublic(BaseModel):
     tenant: str
     campaign_id: str
     revision: int
+    status: CampaignStatus
     criteria_version: int
     name_vi: str
     name_en: str
@@ -52,7 +82,12 @@ class CampaignPublic(BaseModel):
     start: date
     end: date
     reporting_frequency: ReportingFrequency
+    interim_reviews: list[date]
+    final_review: date | None
     goals_vi: list[str]
+    goals_en: list[str]
     criteria: list[Criterion]
+    max_total: float | None
+    change: Change
     clusters: list[Cluster]
     participants: list[Participant]

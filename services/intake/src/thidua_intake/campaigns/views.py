@@ -9,7 +9,7 @@ from thidua_common.http import ApiError, CurrentPrincipal, require_roles
 
 from ..deps import Db, Mongo, Relay
 from . import service
-from .models import CampaignPublic, CampaignWrite
+from .models import CampaignPublic, CampaignWrite, StatusChange
 
 CampaignId = Annotated[str, Path(pattern=ID, description="mã phong trào")]
 
@@ -36,5 +36,16 @@ async def put_campaign(
     campaign_id: CampaignId, body: CampaignWrite, db: Db, mongo: Mongo, relay: Relay, principal: Principal = BoardOfficer
 ) -> CampaignPublic:
     campaign = await service.put(mongo, db, principal.tenant, campaign_id, body, principal.subject)
+    relay.wake()
+    return campaign
+
+
+@router.post("/{campaign_id}/status", status_code=200)
+async def change_status(
+    campaign_id: CampaignId, body: StatusChange, db: Db, mongo: Mongo, relay: Relay, principal: Principal = BoardOfficer
+) -> CampaignPublic:
+    """Launch, run, review or close a campaign (nháp → đã phát động → đang triển khai → đang sơ
+    kết/tổng kết → đã kết thúc; from review back to running is allowed). Anything else: 409."""
+    campaign = await service.set_status(mongo, db, principal.tenant, campaign_id, body, principal.subject)
     relay.wake()
     return campaign

@@ -16,6 +16,7 @@ from thidua_common.contracts.registry import SUBMISSION_RECEIVED
 from thidua_common.contracts.submission import SubmissionReceived, SubmissionSubmitted
 from thidua_common.http import ApiError, FieldError
 
+from ..campaigns import lifecycle
 from ..campaigns import service as campaigns
 from ..outbox import store as outbox
 from . import rules
@@ -33,11 +34,13 @@ def fingerprint(tenant: str, sub: SubmissionSubmitted) -> str:
 
 
 async def validate(db: AsyncDatabase, tenant: str, sub: SubmissionSubmitted) -> CampaignDefined:
-    """Return the campaign, or raise a 422 that names every bad field."""
+    """Return the campaign, or raise a 409 if it does not accept submissions in its current status,
+    or a 422 that names every bad field."""
     campaign = await campaigns.get(db, tenant, sub.campaign_id)
     if campaign is None:
         raise ApiError(422, "request.invalid", [FieldError("campaign_id", "campaign.unknown", {"id": sub.campaign_id})])
     definition = CampaignDefined.model_validate(campaign.model_dump(exclude={"tenant"}))
+    lifecycle.check_open_for_submissions(definition.status)
     errors = rules.check(definition, sub)
     if errors:
         raise ApiError(422, "request.invalid", errors)
@@ -100,7 +103,9 @@ async def accept(
                     {"_id": submission_id, "tenant": tenant, "event_id": event.id, **payload.model_dump(mode="json")},
                     session=session,
                 )
-                await outbox.add(db, event, f"{tenant}/{sub.campaign_id}/{sub.unit_id}", session)
+                # keyed by campaign: one partition holds a campaign's events in order, so one scoring
+                # worker sees a whole cluster (the cluster-leader rule compares its members)
+                await outbox.add(db, event, f"{tenant}/{sub.campaign_id}", session)
     except DuplicateKeyError:
         # a concurrent retry with the same key won the race: answer as it did
         previous = await _previous(db, idempotency_key, digest) if idempotency_key else None

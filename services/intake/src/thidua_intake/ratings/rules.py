@@ -1,0 +1,63 @@
+"""Who may rate a unit, and which ratings are valid. Pure functions: no I/O, easy to test."""
+
+from thidua_common.contracts.campaign import CampaignDefined, leaves_of
+from thidua_common.http import ApiError, FieldError
+
+from ..registrations.rules import criterion_error
+from ..submissions.rules import REVIEWER_RATING, period_error, range_error
+from .models import RatingCreate
+
+DEFAULT_SCALE = 10.0
+
+
+def scale_of(params: dict) -> float:
+    """A reviewer rates from 0 to the leaf's `scale` parameter (10 unless configured)."""
+    return float(params.get("scale") or DEFAULT_SCALE)
+
+
+def subject_errors(campaign: CampaignDefined, body: RatingCreate) -> list[FieldError]:
+    """The rated unit must take part, the period must belong to the campaign."""
+    errors: list[FieldError] = []
+    if body.unit_id not in {p.unit_id for p in campaign.participants}:
+        errors.append(FieldError("unit_id", "unit.unknown", {"id": body.unit_id}))
+    if error := period_error(campaign, body.period):
+        errors.append(error)
+    return errors
+
+
+def check_rater(campaign: CampaignDefined, unit_id: str, period: str, rater_unit: str | None) -> None:
+    """A cluster head rates only as the head or deputy of the rated unit's cluster in the period's
+    year, and never its own unit. Raises a 403 that says why."""
+    if rater_unit == unit_id:
+        raise ApiError(403, "rating.own_unit", unit=unit_id)
+    participant = next(p for p in campaign.participants if p.unit_id == unit_id)
+    cluster = next((c for c in campaign.clusters if c.id == participant.cluster_id), None)
+    if cluster is None:
+        raise ApiError(403, "rating.no_cluster", unit=unit_id)
+    year = int(period[:4])
+    leads = {
+        unit
+        for lead in cluster.leadership
+        if lead.year == year
+        for unit in (lead.head_unit_id, lead.deputy_unit_id)
+        if unit
+    }
+    if rater_unit is None or rater_unit not in leads:
+        raise ApiError(403, "rating.not_cluster_lead", unit=unit_id, cluster=cluster.id, year=year)
+
+
+def rating_errors(campaign: CampaignDefined, ratings: dict[str, float]) -> list[FieldError]:
+    """Only leaves scored by reviewers may be rated, each within [0, scale]."""
+    leaves = {leaf.id: leaf for leaf in leaves_of(campaign.criteria)}
+    errors: list[FieldError] = []
+    for criterion_id, value in ratings.items():
+        field = f"ratings.{criterion_id}"
+        if error := criterion_error(campaign, criterion_id, field):
+            errors.append(error)
+            continue
+        leaf = leaves[criterion_id]
+        if leaf.scorer != REVIEWER_RATING:
+            errors.append(FieldError(field, "rating.not_reviewer", {"id": criterion_id, "scorer": leaf.scorer or "—"}))
+        elif error := range_error(field, value, 0, scale_of(leaf.params)):
+            errors.append(error)
+    return errors

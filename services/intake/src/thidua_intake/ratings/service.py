@@ -1,0 +1,79 @@
+"""Record a reviewer's rating and queue its event in the same transaction. Events go on the
+campaigns topic, keyed by campaign, like registrations."""
+
+import uuid
+from datetime import UTC, datetime
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from thidua_common.auth import Principal, Role
+from thidua_common.contracts import new_event
+from thidua_common.contracts.registration import RatingGiven
+from thidua_common.contracts.registry import RATING_GIVEN
+from thidua_common.http import ApiError
+
+from ..campaigns import lifecycle
+from ..campaigns import service as campaigns
+from ..outbox import store as outbox
+from . import rules
+from .models import RatingCreate, RatingPublic
+
+SOURCE = "/thidua/intake/ratings"
+
+
+async def give(
+    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, campaign_id: str, body: RatingCreate, rater: Principal
+) -> RatingPublic:
+    async with client.start_session() as session:
+        async with await session.start_transaction():
+            campaign = await campaigns.definition(db, tenant, campaign_id, session)
+            if campaign is None:
+                raise ApiError(404, "campaign.unknown", id=campaign_id)
+            lifecycle.check_open_for_ratings(campaign.status)
+            if errors := rules.subject_errors(campaign, body):
+                raise ApiError(422, "request.invalid", errors)
+            if not rater.has_any(Role.board_officer):
+                rules.check_rater(campaign, body.unit_id, body.period, rater.unit_id)
+            if errors := rules.rating_errors(campaign, body.ratings):
+                raise ApiError(422, "request.invalid", errors)
+            payload = RatingGiven(
+                campaign_id=campaign_id,
+                unit_id=body.unit_id,
+                period=body.period,
+                ratings=body.ratings,
+                comment=body.comment,
+                by=rater.subject,
+                at=datetime.now(UTC),
+            )
+            event = new_event(
+                type=RATING_GIVEN,
+                source=SOURCE,
+                tenant=tenant,
+                subject=f"{campaign_id}/{body.unit_id}/{body.period}",
+                data=payload,
+            )
+            doc = {
+                "_id": str(uuid.uuid4()),
+                "tenant": tenant,
+                "event_id": event.id,
+                **payload.model_dump(mode="json"),
+            }
+            await db.ratings.insert_one(doc, session=session)
+            await outbox.add(db, event, campaigns.campaign_key(tenant, campaign_id), session)
+    return _public(doc)
+
+
+async def list_for(
+    db: AsyncDatabase, tenant: str, campaign_id: str, unit_id: str | None = None, period: str | None = None
+) -> list[RatingPublic]:
+    query = {"tenant": tenant, "campaign_id": campaign_id}
+    if unit_id:
+        query["unit_id"] = unit_id
+    if period:
+        query["period"] = period
+    return [_public(d) async for d in db.ratings.find(query).sort([("unit_id", 1), ("period", 1), ("at", 1)])]
+
+
+def _public(doc: dict) -> RatingPublic:
+    return RatingPublic.model_validate({"rating_id": doc["_id"], **{k: v for k, v in doc.items() if k != "_id"}})

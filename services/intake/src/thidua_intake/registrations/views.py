@@ -1,0 +1,85 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Path
+
+from thidua_common.auth import Principal, Role
+from thidua_common.contracts.campaign import ID
+from thidua_common.http import ApiError, CurrentPrincipal, FieldError, require_roles
+
+from ..deps import Db, Mongo, Relay
+from . import service
+from .models import RegistrationPublic, RegistrationWrite, TargetPatch
+
+CampaignId = Annotated[str, Path(pattern=ID, description="mã phong trào")]
+UnitId = Annotated[str, Path(pattern=ID, description="mã đơn vị")]
+
+router = APIRouter(
+    prefix="/api/v1/campaigns/{campaign_id}/registrations", tags=["registrations / đăng ký thi đua"]
+)
+
+Registrant = require_roles(Role.unit_reporter, Role.unit_leader, Role.board_officer)
+
+
+def ensure_acts_for(principal: Principal, unit_id: str) -> None:
+    """The board acts for any unit; a unit's reporter or leader only for their own."""
+    if principal.has_any(Role.board_officer) or principal.unit_id == unit_id:
+        return
+    own = principal.unit_id or "—"
+    raise ApiError(
+        403, "auth.own_unit", [FieldError("unit_id", "auth.own_unit", {"own": own, "other": unit_id})],
+        own=own, other=unit_id,
+    )
+
+
+@router.get("")
+async def list_registrations(campaign_id: CampaignId, principal: CurrentPrincipal, db: Db) -> list[RegistrationPublic]:
+    return await service.list_for(db, principal.tenant, campaign_id)
+
+
+@router.get("/{unit_id}")
+async def get_registration(
+    campaign_id: CampaignId, unit_id: UnitId, principal: CurrentPrincipal, db: Db
+) -> RegistrationPublic:
+    registration = await service.get(db, principal.tenant, campaign_id, unit_id)
+    if registration is None:
+        raise ApiError(404, "registration.unknown", unit=unit_id, campaign=campaign_id)
+    return registration
+
+
+@router.put("/{unit_id}")
+async def put_registration(
+    campaign_id: CampaignId,
+    unit_id: UnitId,
+    body: RegistrationWrite,
+    db: Db,
+    mongo: Mongo,
+    relay: Relay,
+    principal: Principal = Registrant,
+) -> RegistrationPublic:
+    """Register the unit (first time) or replace its registration. A registered target may change
+    its value (with a reason, kept in the history) but not disappear."""
+    ensure_acts_for(principal, unit_id)
+    registration, changed = await service.put(mongo, db, principal.tenant, campaign_id, unit_id, body, principal.subject)
+    if changed:
+        relay.wake()
+    return registration
+
+
+@router.patch("/{unit_id}/targets")
+async def patch_target(
+    campaign_id: CampaignId,
+    unit_id: UnitId,
+    body: TargetPatch,
+    db: Db,
+    mongo: Mongo,
+    relay: Relay,
+    principal: Principal = Registrant,
+) -> RegistrationPublic:
+    """Change one target (or add one) with a reason of at least five characters."""
+    ensure_acts_for(principal, unit_id)
+    registration, changed = await service.patch_target(
+        mongo, db, principal.tenant, campaign_id, unit_id, body, principal.subject
+    )
+    if changed:
+        relay.wake()
+    return registration
