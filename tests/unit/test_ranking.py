@@ -41,7 +41,7 @@ def test_equal_totals_are_ordered_by_name_then_id_whatever_the_input_order():
         row("u4", 40, "Huyện Cư Jút"),  # same name: unit id decides
         row("u2", 40, "Huyện Đắk Mil"),
     ]
-    expected = ["u1", "u4", "u3", "u2"]
+    expected = ["u1", "u4", "u2", "u3"]  # Vietnamese order: C < Đ < K
     assert [s.unit_id for s in rank(rows)] == expected
     assert [s.unit_id for s in rank(list(reversed(rows)))] == expected
     assert {s.rank for s in rank(rows)} == {1}

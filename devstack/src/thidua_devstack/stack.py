@@ -137,6 +137,8 @@ class Stack:
 
     def start_services(self, names: tuple[str, ...] = SERVICES) -> None:
         for name in names:
+            if self.service(name).running():
+                continue  # already up (and ready): `up` may be run again safely
             (self.run_dir / f"{name}.ready").unlink(missing_ok=True)
             self.service(name).start()
         for name in names:

@@ -24,6 +24,9 @@ class Settings(BaseSettings):
 
     smtp_host: str = "127.0.0.1"
     smtp_port: int = 1025
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = Field(False, description="upgrade the SMTP connection with STARTTLS")
     mail_from: str = "Thi Đua <no-reply@thidua.local>"
     notify_max_attempts: int = Field(6, ge=1, description="delivery attempts before the dead-letter topic")
     notify_backoff_seconds: float = Field(2.0, gt=0, description="first retry delay; doubles each attempt")

@@ -4,7 +4,14 @@ import asyncio
 import signal
 
 from thidua_common.contracts.registry import topic_name
-from thidua_common.kafka import ConsumeLoop, EventProducer, envelope_handler, make_consumer, ready_file_from_env
+from thidua_common.kafka import (
+    ConsumeLoop,
+    EventProducer,
+    envelope_handler,
+    make_consumer,
+    mongo_quarantine,
+    ready_file_from_env,
+)
 from thidua_common.logging import configure_logging, get_logger
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
@@ -33,6 +40,7 @@ async def run() -> None:
         envelope_handler(service.apply),
         "notify-consumer",
         ready_file_from_env(),
+        quarantine=mongo_quarantine(service.db),
     )
     await consumer.start()
     dispatcher = asyncio.create_task(service.run_dispatcher(), name="notify-dispatcher")

@@ -124,6 +124,10 @@ class NotifyService:
         except TemporaryFailure as exc:
             await self._failed(delivery, envelope, attempts, recipient, str(exc))
             return
+        except Exception as exc:  # a bug or bad data: counted like any failure, ends in the dead-letter topic
+            log.exception("notification attempt failed unexpectedly")
+            await self._failed(delivery, envelope, attempts, recipient, repr(exc))
+            return
         await self._finish(delivery, "sent", attempts, None, recipient)
         log.info("notification sent", recipient=recipient, attempts=attempts)
 

@@ -4,7 +4,7 @@ from contextlib import asynccontextmanager
 
 from thidua_common.contracts.registry import topic_name
 from thidua_common.http import create_app
-from thidua_common.kafka import ConsumeLoop, envelope_handler, make_consumer, ready_file_from_env
+from thidua_common.kafka import ConsumeLoop, envelope_handler, make_consumer, mongo_quarantine, ready_file_from_env
 from thidua_common.logging import configure_logging
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
@@ -32,6 +32,7 @@ async def lifespan(app):
         envelope_handler(projector.apply),
         "reporting-projection",
         ready_file_from_env(),
+        quarantine=mongo_quarantine(db),
     )
     await consumer.start()
     app.state.db = db

@@ -36,12 +36,12 @@ TOPICS: dict[str, TopicSpec] = {
         "(one partition per campaign keeps their order)",
     ),
     "units": TopicSpec("units.v1", "Units and their renames, merges and splits, key = tenant/unit"),
-    "submissions": TopicSpec("submissions.v1", "Accepted submissions, key = tenant/campaign/unit"),
+    "submissions": TopicSpec("submissions.v1", "Accepted submissions, key = tenant/campaign (one partition holds a campaign, so one scoring worker sees whole clusters)"),
     "inbound": TopicSpec("inbound.v1", "Submissions published by other systems, validated by intake"),
     "inbound_dlq": TopicSpec(
         "inbound.dlq.v1", "Inbound events that failed validation: original bytes, reason in headers", 1, True
     ),
-    "scores": TopicSpec("scores.v1", "Computed scores with explanations, key = tenant/campaign/unit"),
+    "scores": TopicSpec("scores.v1", "Computed scores with explanations, key = tenant/campaign"),
     "notify_dlq": TopicSpec("notify.dlq.v1", "Notifications that failed after every retry", 1, True),
 }
 

@@ -10,11 +10,12 @@ from .client import (
     make_producer,
 )
 
-from .loop import ConsumeLoop, envelope_handler, ready_file_from_env
+from .loop import ConsumeLoop, envelope_handler, mongo_quarantine, ready_file_from_env
 
 __all__ = [
     "ConsumeLoop",
     "envelope_handler",
+    "mongo_quarantine",
     "ready_file_from_env",
     "EventProducer",
     "decode_event",

@@ -1,6 +1,8 @@
 """One consume loop for every plain-aiokafka consumer: process a batch, then commit it. A batch
 that fails is not committed: the consumer rewinds to the last commit and tries again after a
-pause, so an event is never skipped (handlers are idempotent, so repeats are harmless)."""
+pause, so an outage never makes it skip an event (handlers are idempotent, so repeats are
+harmless). A single record that keeps failing while others succeed (a poison pill) is handed to
+`quarantine` after a few attempts, so it cannot block its partition forever."""
 
 import asyncio
 import os
@@ -16,6 +18,8 @@ from .client import CORRELATION_HEADER, decode_event, headers_dict
 log = get_logger(__name__)
 
 RecordHandler = Callable[[ConsumerRecord], Awaitable[None]]
+Quarantine = Callable[[ConsumerRecord, str], Awaitable[None]]
+POISON_ATTEMPTS = 5
 
 
 def envelope_handler(apply: Callable[[Envelope], Awaitable[None]]) -> RecordHandler:
@@ -38,8 +42,17 @@ def ready_file_from_env() -> Path | None:
 
 
 class ConsumeLoop:
-    def __init__(self, consumer: AIOKafkaConsumer, handle: RecordHandler, name: str, ready_file: Path | None = None):
+    def __init__(
+        self,
+        consumer: AIOKafkaConsumer,
+        handle: RecordHandler,
+        name: str,
+        ready_file: Path | None = None,
+        quarantine: Quarantine | None = None,
+    ):
         self.consumer, self.handle, self.name, self.ready_file = consumer, handle, name, ready_file
+        self.quarantine = quarantine
+        self.failures: dict[tuple[str, int, int], int] = {}
         self._task: asyncio.Task | None = None
 
     async def start(self) -> None:
@@ -63,7 +76,7 @@ class ConsumeLoop:
                     self.ready_file.touch()
                 for records in batch.values():
                     for record in records:
-                        await self.handle(record)
+                        await self._handle(record)
                 if batch:
                     await self.consumer.commit()
             except asyncio.CancelledError:
@@ -73,6 +86,21 @@ class ConsumeLoop:
                 await asyncio.sleep(1)
                 await self._rewind()
 
+    async def _handle(self, record: ConsumerRecord) -> None:
+        where = (record.topic, record.partition, record.offset)
+        try:
+            await self.handle(record)
+            self.failures.pop(where, None)
+        except Exception as exc:
+            count = self.failures[where] = self.failures.get(where, 0) + 1
+            if self.quarantine is None or count < POISON_ATTEMPTS:
+                raise
+            # the same record failed again and again: park it and let the partition move on
+            await self.quarantine(record, repr(exc))
+            self.failures.pop(where, None)
+            log.error("record quarantined after repeated failures", consumer=self.name, topic=record.topic,
+                      partition=record.partition, offset=record.offset, error=repr(exc))
+
     async def _rewind(self) -> None:
         for tp in self.consumer.assignment():
             committed = await self.consumer.committed(tp)
@@ -80,3 +108,18 @@ class ConsumeLoop:
                 await self.consumer.seek_to_beginning(tp)
             else:
                 self.consumer.seek(tp, committed)
+
+
+def mongo_quarantine(db) -> Quarantine:
+    """Keep a poison record (bytes, headers, where it came from, why) in the service's database."""
+    from datetime import UTC, datetime
+
+    async def park(record: ConsumerRecord, error: str) -> None:
+        await db.quarantine.replace_one(
+            {"_id": f"{record.topic}/{record.partition}/{record.offset}"},
+            {"value": record.value, "key": record.key, "headers": [[k, v] for k, v in (record.headers or [])],
+             "error": error, "at": datetime.now(UTC)},
+            upsert=True,
+        )
+
+    return park

@@ -1,5 +1,5 @@
-"""MongoDB access through PyMongo's async API (AsyncMongoClient)."""
+"""MongoDB access through PyMongo's async API (AsyncMongoClient). Each service owns its database."""
 
-from .client import make_client, mark_processed
+from .client import make_client
 
-__all__ = ["make_client", "mark_processed"]
+__all__ = ["make_client"]

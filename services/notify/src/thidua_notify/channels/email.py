@@ -24,7 +24,13 @@ class EmailChannel:
         mail.set_content(message.body)
         try:
             await aiosmtplib.send(
-                mail, hostname=self.settings.smtp_host, port=self.settings.smtp_port, timeout=10
+                mail,
+                hostname=self.settings.smtp_host,
+                port=self.settings.smtp_port,
+                username=self.settings.smtp_username or None,
+                password=self.settings.smtp_password or None,
+                start_tls=self.settings.smtp_starttls,
+                timeout=10,
             )
         except (aiosmtplib.SMTPException, OSError) as exc:
             raise TemporaryFailure(str(exc) or type(exc).__name__) from exc

@@ -1,10 +1,12 @@
 """Ranking rule (pure). Units are ordered by total points, highest first. Equal totals (to 4
 decimals) share a rank and the next rank skips (1, 2, 2, 4: standard competition ranking); among
-equals the list is ordered by unit name so that the order is stable. Units that reported nothing
+equals the list is ordered by unit name (Vietnamese alphabetical order) so that it is stable. Units that reported nothing
 are listed with 0 points and flagged, so missing data is visible rather than silently dropped.
 Ranks are given over the whole campaign and, separately, within each cluster (bloc)."""
 
 from dataclasses import dataclass, replace
+
+from thidua_common.i18n import vi_sort_key
 
 
 @dataclass(frozen=True)
@@ -25,7 +27,7 @@ def _key(total: float) -> float:
 
 
 def rank(rows: list[Standing]) -> list[Standing]:
-    ordered = sorted(rows, key=lambda r: (-_key(r.total), r.name, r.unit_id))
+    ordered = sorted(rows, key=lambda r: (-_key(r.total), vi_sort_key(r.name), r.unit_id))
     out: list[Standing] = []
     for i, row in enumerate(ordered):
         same_as_previous = out and _key(out[-1].total) == _key(row.total)
