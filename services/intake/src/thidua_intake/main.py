@@ -5,7 +5,7 @@ from contextlib import asynccontextmanager
 from pymongo import ASCENDING
 
 from thidua_common.http import create_app
-from thidua_common.kafka import ConsumeLoop, EventProducer, make_consumer, ready_file_from_env
+from thidua_common.kafka import ConsumeLoop, EventProducer, make_consumer, mongo_quarantine, ready_file_from_env
 from thidua_common.logging import configure_logging
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
@@ -39,6 +39,7 @@ async def lifespan(app):
         InboundHandler(mongo, db, producer, relay).handle,
         "intake-inbound",
         ready_file_from_env(),
+        quarantine=mongo_quarantine(db),
     )
     await inbound.start()
     app.state.mongo, app.state.db, app.state.relay = mongo, db, relay

@@ -54,7 +54,8 @@ class OutboxRelay:
         while True:
             try:
                 if await self._hold_lease():
-                    while await self.relay_once():
+                    # renew the lease with every batch, so a long drain keeps it
+                    while await self.relay_once() and await self._hold_lease():
                         pass
                     if datetime.now(UTC) - last_purge > timedelta(hours=1):
                         last_purge = datetime.now(UTC)
