@@ -6,7 +6,9 @@ from pydantic import BaseModel
 
 from .campaign import CampaignDefined
 from .notification import NotificationFailed
+from .nomination import AwardDecided, NominationChanged, NominationOverdue
 from .registration import RatingGiven, RegistrationChanged
+from .review import AppealDecided, SubmissionAppealed, SubmissionReviewed
 from .unit import UnitChanged
 from .score import ScoreComputed
 from .submission import SubmissionReceived, SubmissionSubmitted
@@ -19,6 +21,12 @@ NOTIFICATION_FAILED = "vn.thidua.notification.failed.v1"
 UNIT_CHANGED = "vn.thidua.unit.changed.v1"
 REGISTRATION_CHANGED = "vn.thidua.registration.changed.v1"
 RATING_GIVEN = "vn.thidua.rating.given.v1"
+SUBMISSION_REVIEWED = "vn.thidua.submission.reviewed.v1"
+SUBMISSION_APPEALED = "vn.thidua.submission.appealed.v1"
+APPEAL_DECIDED = "vn.thidua.appeal.decided.v1"
+NOMINATION_CHANGED = "vn.thidua.nomination.changed.v1"
+NOMINATION_OVERDUE = "vn.thidua.nomination.overdue.v1"
+AWARD_DECIDED = "vn.thidua.award.decided.v1"
 
 
 @dataclass(frozen=True)
@@ -40,6 +48,9 @@ TOPICS: dict[str, TopicSpec] = {
     "inbound": TopicSpec("inbound.v1", "Submissions published by other systems, validated by intake"),
     "inbound_dlq": TopicSpec(
         "inbound.dlq.v1", "Inbound events that failed validation: original bytes, reason in headers", 1, True
+    ),
+    "nominations": TopicSpec(
+        "nominations.v1", "Nominations, their stages, overdue alerts and award decisions, key = tenant/nomination"
     ),
     "scores": TopicSpec("scores.v1", "Computed scores with explanations, key = tenant/campaign"),
     "notify_dlq": TopicSpec("notify.dlq.v1", "Notifications that failed after every retry", 1, True),
@@ -65,6 +76,14 @@ EVENT_TYPES: dict[str, EventSpec] = {
         RegistrationChanged, "campaigns", "A unit registered for a campaign or changed a target"
     ),
     RATING_GIVEN: EventSpec(RatingGiven, "campaigns", "A reviewer rated a unit on reviewer-rated criteria"),
+    SUBMISSION_REVIEWED: EventSpec(
+        SubmissionReviewed, "submissions", "A reviewer approved, returned or rejected a submission"
+    ),
+    SUBMISSION_APPEALED: EventSpec(SubmissionAppealed, "submissions", "A unit appealed a review decision"),
+    APPEAL_DECIDED: EventSpec(AppealDecided, "submissions", "The next level decided an appeal"),
+    NOMINATION_CHANGED: EventSpec(NominationChanged, "nominations", "A nomination was filed or moved along its chain"),
+    NOMINATION_OVERDUE: EventSpec(NominationOverdue, "nominations", "A nomination is past its stage's due date"),
+    AWARD_DECIDED: EventSpec(AwardDecided, "nominations", "An award decision names an awardee"),
     NOTIFICATION_FAILED: EventSpec(NotificationFailed, "notify_dlq", "A notification could not be delivered"),
 }
 

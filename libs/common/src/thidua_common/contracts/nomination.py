@@ -1,0 +1,136 @@
+"""Nominations for titles and forms of commendation (đề nghị khen thưởng), their chain of stages,
+and award decisions. The chain, service times, holidays and rules are tenant configuration."""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from .campaign import ID, Change
+
+
+class NomineeKind(StrEnum):
+    collective = "collective"  # tập thể
+    individual = "individual"  # cá nhân
+
+
+class Nominee(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: NomineeKind
+    unit_id: str = Field(pattern=ID, description="the collective, or the individual's unit")
+    person_id: str | None = Field(None, pattern=ID)
+    person_name: str | None = Field(None, max_length=200)
+    position: str | None = Field(None, max_length=200)
+
+
+class DossierDocument(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(description="cover_request, achievement_report, vote_minutes or another kind")
+    name: str = Field(min_length=1, max_length=300)
+    url: str = Field(max_length=2000)
+    sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
+    size: int = Field(ge=0)
+
+
+class NominationStatus(StrEnum):
+    in_progress = "in_progress"
+    returned = "returned"  # sent back to the nominating unit with reasons
+    failed = "failed"  # vote below threshold or refused: reasons sent back
+    decided = "decided"  # award decision recorded
+    withdrawn = "withdrawn"
+
+
+class StageRecord(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    stage: str
+    entered_at: datetime
+    due_on: date | None = None
+    left_at: datetime | None = None
+    outcome: str | None = None  # passed, returned, failed …
+    by: str | None = None
+    reason: str | None = None
+    working_days: float | None = Field(None, description="working days spent in the stage")
+
+
+class Comment(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    by: str
+    text: str = Field(min_length=1, max_length=4000)
+    at: datetime
+
+
+class Vote(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    members: int = Field(ge=1)
+    yes: int = Field(ge=0)
+    no: int = Field(ge=0)
+    abstain: int = Field(0, ge=0)
+    threshold: float = Field(gt=0, le=1, description="share of members voting yes needed")
+    passed: bool
+
+
+class Decision(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    number: str = Field(min_length=1, max_length=100, description="e.g. 1234/QĐ-UBND")
+    date: date
+    signer: str = Field(min_length=2, max_length=200)
+
+
+class NominationChanged(BaseModel):
+    """Event-carried state of a nomination; `change` says what this revision did."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nomination_id: str = Field(pattern=ID)
+    revision: int = Field(ge=1)
+    award_kind: str = Field(pattern=ID, description="configured award, e.g. bang-khen-chu-tich-tinh")
+    award_name_vi: str
+    nominee: Nominee
+    nominated_by: str
+    year: int = Field(ge=2000, le=2100)
+    campaign_id: str | None = Field(None, pattern=ID)
+    basis: str = Field("regular", description="regular, themed, ad_hoc, foreign, contribution, long_service")
+    achievement: str = Field("", max_length=4000)
+    status: NominationStatus
+    stage: str | None = None
+    stages: list[StageRecord] = []
+    documents: list[DossierDocument] = []
+    comments: list[Comment] = []
+    vote: Vote | None = None
+    decision: Decision | None = None
+    change: Change
+
+
+class NominationOverdue(BaseModel):
+    """A nomination sat in a stage past its due date: notify escalates it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nomination_id: str
+    award_name_vi: str
+    nominee: Nominee
+    stage: str
+    due_on: date
+    overdue_working_days: int = Field(ge=1)
+    escalate_to: list[str] = Field(description="roles to tell")
+
+
+class AwardDecided(BaseModel):
+    """An award decision: one event per awardee, for award histories and statistics."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    nomination_id: str
+    award_kind: str
+    award_name_vi: str
+    nominee: Nominee
+    year: int
+    campaign_id: str | None = None
+    basis: str
+    decision: Decision
