@@ -14,6 +14,7 @@ KAFKA_DIR = Path(__file__).resolve().parents[3] / "deploy" / "local" / "kafka"
 
 def install(cache: Path) -> Path:
     """Return the folder of broker jars, fetching them with Maven on first use."""
+    cache = cache.resolve()  # Maven resolves relative paths against the pom's folder
     pom = KAFKA_DIR / "pom.xml"
     digest = hashlib.sha256(pom.read_bytes()).hexdigest()[:12]
     libs = cache / f"kafka-{digest}" / "libs"
