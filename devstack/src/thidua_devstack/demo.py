@@ -58,7 +58,7 @@ def feed(intake_url: str, rate: float, limit: int | None = None) -> None:
                 rng.shuffle(units)
                 for unit in units:
                     uid = unit["unit_id"]
-                    strength.setdefault(uid, rng.uniform(0.7, 1.25))
+                    strength.setdefault(uid, rng.uniform(0.55, 1.1))
                     if uid not in tokens:
                         tokens[uid] = mint_token(
                             settings, subject=f"vanthu.{uid}", tenant=TENANT, roles=["unit_reporter"], unit_id=uid

@@ -129,7 +129,8 @@ def campaigns() -> dict[str, dict]:
         "reporting_frequency": "quarter",
         "goals_vi": ["Đến năm 2020 có ít nhất 30% số xã đạt chuẩn nông thôn mới"],
         "criteria": [
-            _criterion("xa-dat-chuan", "Số tiêu chí nông thôn mới đạt thêm trên địa bàn", "New-rural criteria met", "tiêu chí", 30, 6, 200),
+            {**_criterion("xa-dat-chuan", "Số tiêu chí nông thôn mới đạt thêm trên địa bàn", "New-rural criteria met", "tiêu chí", 30, 6, 200),
+             "scorer": "cluster_leader"},
             _criterion("duong-gtnt", "Đường giao thông nông thôn được cứng hóa", "Rural roads paved", "km", 25, 12, 500),
             _criterion("von-huy-dong", "Vốn huy động từ cộng đồng và doanh nghiệp", "Funds raised", "tỷ đồng", 20, 5, 1000),
             _criterion("mo-hinh-sx", "Mô hình sản xuất liên kết chuỗi giá trị", "Value-chain production models", "mô hình", 25, 3, 100),

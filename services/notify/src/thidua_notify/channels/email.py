@@ -1,4 +1,6 @@
-from email.message import EmailMessage
+from email.header import Header
+from email.mime.text import MIMEText
+from email.utils import formataddr, parseaddr
 
 import aiosmtplib
 
@@ -14,14 +16,16 @@ class EmailChannel:
         self.settings = settings
 
     async def send(self, message: Message) -> None:
-        mail = EmailMessage()
-        mail["From"] = self.settings.mail_from
+        # email.header.Header folds Vietnamese subjects inside the encoded bytes; the newer
+        # EmailMessage API folds at spaces between encoded words and readers then drop those spaces
+        mail = MIMEText(message.body, "plain", "utf-8")
+        name, address = parseaddr(self.settings.mail_from)
+        mail["From"] = formataddr((str(Header(name, "utf-8")), address)) if name else address
         mail["To"] = message.recipient
-        mail["Subject"] = message.subject
+        mail["Subject"] = Header(message.subject, "utf-8")
         mail["Message-ID"] = f"<{message.message_id}@thidua.local>"
         mail["X-Correlation-ID"] = message.correlation_id
         mail["Content-Language"] = "vi"
-        mail.set_content(message.body)
         try:
             await aiosmtplib.send(
                 mail,
