@@ -15,6 +15,7 @@ from .inbound.consumer import InboundHandler
 from .outbox.relay import OutboxRelay
 from .ratings.views import router as ratings_router
 from .registrations.views import router as registrations_router
+from .reviews.views import router as reviews_router
 from .submissions.views import router as submissions_router
 from .units.views import router as units_router
 
@@ -63,6 +64,7 @@ def build_app():
     )
     app.include_router(campaigns_router)
     app.include_router(submissions_router)
+    app.include_router(reviews_router)
     app.include_router(registrations_router)
     app.include_router(ratings_router)
     app.include_router(units_router)

@@ -21,12 +21,15 @@ from thidua_common.contracts.campaign import CampaignDefined, leaves_of
 from thidua_common.contracts.envelope import deterministic_id
 from thidua_common.contracts.registration import RatingGiven, RegistrationChanged
 from thidua_common.contracts.registry import (
+    APPEAL_DECIDED,
     CAMPAIGN_DEFINED,
     RATING_GIVEN,
     REGISTRATION_CHANGED,
     SCORE_COMPUTED,
     SUBMISSION_RECEIVED,
+    SUBMISSION_REVIEWED,
 )
+from thidua_common.contracts.review import AppealDecided, ReviewDecision, SubmissionReviewed
 from thidua_common.contracts.score import ScoreCause, ScoreComputed, ScoreStatus
 from thidua_common.contracts.submission import SubmissionReceived
 from thidua_common.i18n import format_number, format_period
@@ -86,6 +89,10 @@ class ScoringService:
             CAMPAIGN_DEFINED: self.on_campaign,
             REGISTRATION_CHANGED: self.on_registration,
             RATING_GIVEN: self.on_rating,
+            # on the submissions topic after the submission they decide: the pending run of
+            # submissions is applied first (below), so the order holds
+            SUBMISSION_REVIEWED: self.on_review,
+            APPEAL_DECIDED: self.on_review,
         }
         async with self.lock:
             run: list[Envelope] = []
@@ -183,6 +190,8 @@ class ScoringService:
                 ready.append((envelope, sub))
         if not ready:
             return
+        ids = [sub.submission_id for _, sub in ready]
+        decided = {d["_id"]: d["decision"] async for d in self.db.decisions.find({"_id": {"$in": ids}})}
         writes = [
             # a later submission for the same unit and period replaces the earlier one, never the reverse
             UpdateOne(
@@ -197,7 +206,9 @@ class ScoringService:
                     "submission_event_id": envelope.id,
                     "submitted_at": sub.submitted_at,
                     "order": [sub.submitted_at.isoformat(), sub.submission_id],
-                    "verified": False,
+                    # a decision that arrived while the submission was parked still counts
+                    "verified": decided.get(sub.submission_id) == ReviewDecision.approve,
+                    "rejected": decided.get(sub.submission_id) == ReviewDecision.reject,
                 }},
                 upsert=True,
             )
@@ -242,6 +253,37 @@ class ScoringService:
             detail_en=f"A reviewer rated {format_period(rating.period, 'en')}.",
         )
         await self.recompute(envelope.tenant, campaign, [rating.period], {rating.unit_id}, cause, envelope.correlationid)
+
+    async def on_review(self, envelope: Envelope) -> None:
+        """A review (or an appeal's final decision) of a submission: approve makes its input count
+        in verified scores, reject removes it from every score, return changes nothing."""
+        model = SubmissionReviewed if envelope.type == SUBMISSION_REVIEWED else AppealDecided
+        review = model.model_validate(envelope.data)
+        key = f"{envelope.tenant}/{review.campaign_id}"
+        # remembered per submission, for a submission still parked until its campaign arrives
+        await self.db.decisions.replace_one(
+            {"_id": review.submission_id}, {"campaign_key": key, "decision": review.decision.value}, upsert=True
+        )
+        flags = {
+            ReviewDecision.approve: {"verified": True, "rejected": False},
+            ReviewDecision.reject: {"verified": False, "rejected": True},
+            ReviewDecision.return_: {"verified": False, "rejected": False},
+        }[review.decision]
+        updated = await self.db.inputs.update_one(
+            # only the input of the reviewed submission: a newer one awaits its own review
+            {"_id": f"{key}/{review.unit_id}/{review.period}", "submission_id": review.submission_id},
+            {"$set": flags},
+        )
+        campaign = await self.campaign(envelope.tenant, review.campaign_id)
+        if not updated.modified_count or campaign is None:
+            return
+        if review.decision == ReviewDecision.approve:
+            detail_vi, detail_en = "Kết quả đã được thẩm định, phê duyệt", "The results were verified and approved."
+        else:
+            detail_vi = f"Kết quả bị {'từ chối' if review.decision == ReviewDecision.reject else 'trả lại'} khi thẩm định."
+            detail_en = f"The results were {'rejected' if review.decision == ReviewDecision.reject else 'returned'} on review."
+        cause = ScoreCause(kind="review", event_id=envelope.id, detail_vi=detail_vi, detail_en=detail_en)
+        await self.recompute(envelope.tenant, campaign, [review.period], {review.unit_id}, cause, envelope.correlationid)
 
     async def on_registration(self, envelope: Envelope) -> None:
         registration = RegistrationChanged.model_validate(envelope.data)
@@ -316,7 +358,8 @@ class ScoringService:
             events: list[tuple[Envelope, str]] = []
             writes = []
             for cluster in sorted(clusters):
-                reported = [u for u in members[cluster] if u in inputs and (cohort_rule or units is None or u in units)]
+                reported = [u for u in members[cluster] if u in inputs and not inputs[u].get("rejected")
+                            and (cohort_rule or units is None or u in units)]
                 if not reported:
                     continue
                 for status in (ScoreStatus.provisional, ScoreStatus.verified):

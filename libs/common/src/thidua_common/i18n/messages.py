@@ -158,6 +158,128 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Đã nhận báo cáo; điểm sẽ được tính trong giây lát.",
         "en": "Submission accepted; it will be scored shortly.",
     },
+    # verification of submissions (kiểm tra, thẩm định) and appeals
+    "submission.unknown": {"vi": "Không có báo cáo kết quả '{id}'.", "en": "No submission '{id}'."},
+    "review.status.pending": {"vi": "chờ thẩm định", "en": "awaiting review"},
+    "review.status.approved": {"vi": "đã phê duyệt", "en": "approved"},
+    "review.status.returned": {"vi": "đã trả lại để bổ sung", "en": "returned for correction"},
+    "review.status.rejected": {"vi": "đã từ chối", "en": "rejected"},
+    "review.level.cluster": {"vi": "cụm trưởng, khối trưởng", "en": "cluster head"},
+    "review.level.board": {"vi": "Ban Thi đua – Khen thưởng", "en": "commendation board"},
+    "review.level.chair": {"vi": "Chủ tịch UBND", "en": "chairperson"},
+    "review.done.approved": {
+        "vi": "Đã phê duyệt báo cáo; điểm sẽ được xác nhận trong giây lát.",
+        "en": "Submission approved; its scores will be confirmed shortly.",
+    },
+    "review.done.returned": {
+        "vi": "Đã trả lại báo cáo; đơn vị chỉ cần bổ sung các tiêu chí được nêu lý do.",
+        "en": "Submission returned; the unit resubmits only the criteria given a reason.",
+    },
+    "review.done.rejected": {"vi": "Đã từ chối báo cáo.", "en": "Submission rejected."},
+    "review.own_unit": {
+        "vi": "Không được tự thẩm định báo cáo của đơn vị mình ('{unit}').",
+        "en": "You may not review your own unit's submission ('{unit}').",
+    },
+    "review.no_cluster": {
+        "vi": "Đơn vị '{unit}' không thuộc cụm, khối thi đua nào: chỉ Ban Thi đua – Khen thưởng được thẩm định.",
+        "en": "Unit '{unit}' belongs to no cluster: only the commendation board may review it.",
+    },
+    "review.not_cluster_lead": {
+        "vi": "Chỉ đơn vị cụm trưởng hoặc cụm phó của cụm '{cluster}' năm {year} mới được thẩm định báo cáo "
+        "của đơn vị '{unit}'.",
+        "en": "Only the head or deputy of cluster '{cluster}' in {year} may review unit '{unit}'.",
+    },
+    "review.superseded": {
+        "vi": "Đơn vị đã gửi báo cáo mới hơn cho kỳ này; chỉ báo cáo mới nhất được thẩm định, bổ sung hoặc khiếu nại.",
+        "en": "The unit has sent a newer submission for this period; only the latest may be reviewed, "
+        "resubmitted or appealed.",
+    },
+    "review.appealed": {
+        "vi": "Báo cáo đang hoặc đã được khiếu nại: kết quả do cấp giải quyết khiếu nại quyết định.",
+        "en": "The submission has been appealed: the level deciding the appeal has the last word.",
+    },
+    "review.decided": {
+        "vi": "Báo cáo đã được {level} thẩm định ({state}); không thẩm định lại ở cấp này.",
+        "en": "The submission was already reviewed by the {level} ({state}); it cannot be reviewed again at "
+        "this level.",
+    },
+    "review.reasons_required": {
+        "vi": "Trả lại báo cáo phải nêu lý do cho từng tiêu chí cần bổ sung (ít nhất một tiêu chí).",
+        "en": "Returning a submission needs a reason for each criterion to correct (at least one).",
+    },
+    "review.criterion_not_submitted": {
+        "vi": "Tiêu chí '{id}' không có trong báo cáo này.",
+        "en": "Criterion '{id}' is not in this submission.",
+    },
+    "review.criterion_reason_missing": {
+        "vi": "Thiếu lý do trả lại tiêu chí '{id}'.",
+        "en": "The reason for returning criterion '{id}' is empty.",
+    },
+    "review.reasons_only_on_return": {
+        "vi": "Lý do theo từng tiêu chí chỉ dùng khi trả lại báo cáo.",
+        "en": "Reasons per criterion are only given when returning a submission.",
+    },
+    "review.reason_required": {
+        "vi": "Từ chối báo cáo phải nêu lý do.",
+        "en": "Rejecting a submission needs a reason.",
+    },
+    "review.concurrent": {
+        "vi": "Báo cáo vừa được người khác xử lý; hãy tải lại rồi thử lại.",
+        "en": "Someone else just acted on this submission; reload and retry.",
+    },
+    "resubmit.not_returned": {
+        "vi": "Chỉ bổ sung được báo cáo đã bị trả lại; báo cáo này {state}.",
+        "en": "Only a returned submission can be resubmitted; this one is {state}.",
+    },
+    "resubmit.appeal_pending": {
+        "vi": "Báo cáo đang chờ giải quyết khiếu nại; chưa thể bổ sung.",
+        "en": "The submission's appeal is pending; it cannot be resubmitted yet.",
+    },
+    "resubmit.not_returned_criterion": {
+        "vi": "Tiêu chí '{id}' không bị trả lại: chỉ gửi lại giá trị của các tiêu chí bị trả lại.",
+        "en": "Criterion '{id}' was not returned: send only the values of the returned criteria.",
+    },
+    "resubmit.missing": {
+        "vi": "Thiếu giá trị mới cho tiêu chí bị trả lại '{id}'.",
+        "en": "A new value for the returned criterion '{id}' is missing.",
+    },
+    "appeal.once": {
+        "vi": "Mỗi quyết định chỉ được khiếu nại một lần; báo cáo này đã được khiếu nại.",
+        "en": "A decision may be appealed only once; this submission has already been appealed.",
+    },
+    "appeal.not_appealable": {
+        "vi": "Chỉ khiếu nại được quyết định trả lại hoặc từ chối; báo cáo này {state}.",
+        "en": "Only a return or a rejection can be appealed; this submission is {state}.",
+    },
+    "appeal.last_level": {
+        "vi": "Quyết định của Chủ tịch UBND là quyết định cuối cùng, không còn cấp khiếu nại cao hơn.",
+        "en": "The chairperson's decision is final: there is no higher level to appeal to.",
+    },
+    "appeal.reason_required": {
+        "vi": "Phải nêu lý do (ít nhất {min} ký tự).",
+        "en": "A reason is required (at least {min} characters).",
+    },
+    "appeal.none": {"vi": "Báo cáo này không có khiếu nại nào.", "en": "This submission has not been appealed."},
+    "appeal.decided": {
+        "vi": "Khiếu nại đã được giải quyết; không giải quyết lại.",
+        "en": "The appeal has already been decided.",
+    },
+    "appeal.decider_role": {
+        "vi": "Khiếu nại này do {level} giải quyết (vai trò {role}).",
+        "en": "This appeal is decided by the {level} (role {role}).",
+    },
+    "appeal.upheld_decision": {
+        "vi": "Giữ nguyên thì quyết định vẫn là '{decision}'; không ghi quyết định khác.",
+        "en": "Upholding keeps the decision '{decision}'; do not give another one.",
+    },
+    "appeal.overturn_decision": {
+        "vi": "Hủy quyết định '{decision}' thì phải nêu quyết định mới khác (approve, return hoặc reject).",
+        "en": "Overturning '{decision}' needs a different final decision (approve, return or reject).",
+    },
+    "appeal.done": {
+        "vi": "Đã gửi khiếu nại lên {level}.",
+        "en": "Appeal sent to the {level}.",
+    },
     # unit registry: hierarchy, renames, merges and splits
     "unit.not_found": {
         "vi": "Không có đơn vị '{id}' trong danh mục đơn vị.",

@@ -1,0 +1,281 @@
+"""Record review and appeal steps in intake's `reviews` collection (one document per submission:
+its current decision and its whole history) and queue each step's event in the same transaction.
+Events go on the submissions topic keyed by campaign, like the submissions they follow."""
+
+import asyncio
+import random
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from pymongo import DESCENDING, AsyncMongoClient
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError, PyMongoError
+
+from thidua_common.auth import Principal
+from thidua_common.contracts import new_event
+from thidua_common.contracts.registry import APPEAL_DECIDED, SUBMISSION_APPEALED, SUBMISSION_REVIEWED
+from thidua_common.contracts.review import AppealDecided, ReviewDecision, SubmissionAppealed, SubmissionReviewed
+from thidua_common.contracts.submission import SubmissionSubmitted
+from thidua_common.http import ApiError
+
+from ..campaigns import service as campaigns
+from ..outbox import store as outbox
+from ..submissions import service as submissions
+from . import rules
+from .models import AppealCreate, AppealDecisionCreate, ResubmitCreate, ReviewCreate, ReviewState, SubmissionWithReview
+
+SOURCE = "/thidua/intake/reviews"
+ATTEMPTS = 8
+T = TypeVar("T")
+
+
+async def _run(client: AsyncMongoClient, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
+    """Run `work(session)` in a transaction, from the start again when it meets a concurrent write
+    (TransientTransactionError: the outbox's audit chain, or the same review document); after the
+    retry the conflicting step is seen and refused by the rules (e.g. 409 already decided)."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            async with client.start_session() as session:
+                async with await session.start_transaction():
+                    return await work(session)
+        except DuplicateKeyError:
+            raise ApiError(409, "review.concurrent") from None
+        except PyMongoError as exc:
+            if attempt < ATTEMPTS and exc.has_error_label("TransientTransactionError"):
+                await asyncio.sleep(random.uniform(0, 0.01 * 2**attempt))
+                continue
+            if exc.has_error_label("TransientTransactionError"):
+                raise ApiError(409, "review.concurrent") from None
+            raise
+    raise AssertionError("unreachable")
+
+
+async def _submission(db: AsyncDatabase, tenant: str, submission_id: str, session=None) -> dict:
+    doc = await db.submissions.find_one({"_id": submission_id, "tenant": tenant}, session=session)
+    if doc is None:
+        raise ApiError(404, "submission.unknown", id=submission_id)
+    return doc
+
+
+async def _latest_id(db: AsyncDatabase, sub: dict, session=None) -> str | None:
+    """The latest submission of the same unit and period (the order scoring uses too)."""
+    doc = await db.submissions.find_one(
+        {"tenant": sub["tenant"], "campaign_id": sub["campaign_id"], "unit_id": sub["unit_id"], "period": sub["period"]},
+        {"_id": 1},
+        sort=[("submitted_at", DESCENDING), ("_id", DESCENDING)],
+        session=session,
+    )
+    return doc["_id"] if doc else None
+
+
+async def _save(db: AsyncDatabase, sub: dict, state: dict | None, changes: dict, entry: dict, session) -> None:
+    """Write the new state conditionally on the version read, so two concurrent steps never both apply."""
+    if state is None:
+        await db.reviews.insert_one(
+            {"_id": sub["_id"], "tenant": sub["tenant"], "campaign_id": sub["campaign_id"], "unit_id": sub["unit_id"],
+             "period": sub["period"], "version": 1, "appeal": None, "history": [entry], **changes},
+            session=session,
+        )
+        return
+    updated = await db.reviews.update_one(
+        {"_id": sub["_id"], "version": state["version"]},
+        {"$set": changes, "$inc": {"version": 1}, "$push": {"history": entry}},
+        session=session,
+    )
+    if updated.matched_count != 1:
+        raise ApiError(409, "review.concurrent")
+
+
+def _event(event_type: str, tenant: str, sub: dict, payload, correlation_id: str | None):
+    return new_event(
+        type=event_type,
+        source=SOURCE,
+        tenant=tenant,
+        subject=f"{sub['campaign_id']}/{sub['unit_id']}/{sub['period']}",
+        data=payload,
+        correlationid=correlation_id,
+    )
+
+
+async def review(
+    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, submission_id: str, body: ReviewCreate,
+    reviewer: Principal, correlation_id: str | None = None,
+) -> tuple[str, str]:
+    """Approve, return or reject a submission. Returns (event id, review status)."""
+    async def work(session: AsyncClientSession):
+        sub = await _submission(db, tenant, submission_id, session)
+        campaign = await campaigns.definition(db, tenant, sub["campaign_id"], session)
+        if campaign is None:
+            raise ApiError(404, "campaign.unknown", id=sub["campaign_id"])
+        level = rules.reviewer_level(campaign, sub["unit_id"], sub["period"], reviewer)
+        state = await db.reviews.find_one({"_id": submission_id}, session=session)
+        rules.check_reviewable(state, level, await _latest_id(db, sub, session) == submission_id)
+        if errors := rules.decision_errors(body.decision, body.reason, body.reasons, sub["values"]):
+            raise ApiError(422, "request.invalid", errors)
+        now = datetime.now(UTC)
+        payload = SubmissionReviewed(
+            submission_id=submission_id,
+            campaign_id=sub["campaign_id"],
+            unit_id=sub["unit_id"],
+            period=sub["period"],
+            decision=body.decision,
+            level=level,
+            reviewer=reviewer.subject,
+            reason=body.reason,
+            reasons=body.reasons,
+            values=sub["values"] if body.decision == ReviewDecision.approve else {},
+            at=now,
+        )
+        event = _event(SUBMISSION_REVIEWED, tenant, sub, payload, correlation_id)
+        entry = {"step": "review", "event_id": event.id, **payload.model_dump(mode="json", exclude={"values"})}
+        changes = {"decision": body.decision.value, "level": level.value, "reason": body.reason, "reasons": body.reasons}
+        await _save(db, sub, state, changes, entry, session)
+        await outbox.add(db, event, campaigns.campaign_key(tenant, sub["campaign_id"]), session)
+        return event.id, rules.STATUS[body.decision]
+
+    return await _run(client, work)
+
+
+async def resubmit(
+    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, submission_id: str, body: ResubmitCreate,
+    unit: Principal, idempotency_key: str | None, correlation_id: str | None = None,
+) -> tuple[str, str, bool]:
+    """A new submission: the returned one's values with the returned criteria replaced. It goes
+    through the ordinary acceptance (validation, idempotency, submission.received) and then back to
+    review. Returns (new submission id, event id, created)."""
+    sub = await _submission(db, tenant, submission_id)
+    state = await db.reviews.find_one({"_id": submission_id})
+    latest = await _latest_id(db, sub, None)
+    if idempotency_key and latest != submission_id:
+        # a retry of a resubmission already made answers as the first time did
+        previous = await db.idempotency.find_one({"_id": idempotency_key})
+        if previous and previous["submission_id"] == latest:
+            latest = submission_id
+    values = rules.resubmission(state, sub["values"], body.values, latest == submission_id)
+    new = SubmissionSubmitted(
+        campaign_id=sub["campaign_id"],
+        unit_id=sub["unit_id"],
+        period=sub["period"],
+        values=values,
+        evidence=sub.get("evidence") or [],
+        note=body.note or sub.get("note", ""),
+    )
+    new_id, event_id, created = await submissions.accept(
+        client, db, tenant, new, submitted_by=unit.subject, channel="http",
+        idempotency_key=idempotency_key, correlation_id=correlation_id,
+    )
+    if created:
+        # the link back to the returned submission (its review starts anew)
+        await db.reviews.update_one(
+            {"_id": new_id},
+            {"$setOnInsert": {"tenant": tenant, "campaign_id": sub["campaign_id"], "unit_id": sub["unit_id"],
+                              "period": sub["period"], "version": 0, "appeal": None, "history": [],
+                              "decision": None, "level": None, "reasons": {}, "resubmission_of": submission_id}},
+            upsert=True,
+        )
+    return new_id, event_id, created
+
+
+async def appeal(
+    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, submission_id: str, body: AppealCreate,
+    unit: Principal, correlation_id: str | None = None,
+) -> tuple[str, str]:
+    """Appeal a return or a reject once, to the next level. Returns (event id, level appealed to)."""
+    async def work(session: AsyncClientSession):
+        sub = await _submission(db, tenant, submission_id, session)
+        state = await db.reviews.find_one({"_id": submission_id}, session=session)
+        latest = await _latest_id(db, sub, session) == submission_id
+        against, from_level, to_level = rules.appeal_levels(state, body.reason, latest)
+        payload = SubmissionAppealed(
+            submission_id=submission_id,
+            campaign_id=sub["campaign_id"],
+            unit_id=sub["unit_id"],
+            period=sub["period"],
+            against=against,
+            from_level=from_level,
+            to_level=to_level,
+            reason=body.reason.strip(),
+            by=unit.subject,
+            at=datetime.now(UTC),
+        )
+        event = _event(SUBMISSION_APPEALED, tenant, sub, payload, correlation_id)
+        data = payload.model_dump(mode="json")
+        appeal_doc = {"status": "pending", **{k: data[k] for k in ("against", "from_level", "to_level", "reason", "by", "at")}}
+        await _save(db, sub, state, {"appeal": appeal_doc}, {"step": "appeal", "event_id": event.id, **data}, session)
+        await outbox.add(db, event, campaigns.campaign_key(tenant, sub["campaign_id"]), session)
+        return event.id, to_level.value
+
+    return await _run(client, work)
+
+
+async def decide_appeal(
+    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, submission_id: str, body: AppealDecisionCreate,
+    decider: Principal, correlation_id: str | None = None,
+) -> tuple[str, str]:
+    """Uphold or overturn the appealed decision. Returns (event id, final review status)."""
+    async def work(session: AsyncClientSession):
+        sub = await _submission(db, tenant, submission_id, session)
+        state = await db.reviews.find_one({"_id": submission_id}, session=session)
+        final, level = rules.appeal_decision(
+            state, decider, body.outcome, body.decision, body.reason, body.reasons, sub["values"]
+        )
+        payload = AppealDecided(
+            submission_id=submission_id,
+            campaign_id=sub["campaign_id"],
+            unit_id=sub["unit_id"],
+            period=sub["period"],
+            outcome=body.outcome,
+            decision=final,
+            level=level,
+            reason=body.reason.strip(),
+            values=sub["values"] if final == ReviewDecision.approve else {},
+            by=decider.subject,
+            at=datetime.now(UTC),
+        )
+        event = _event(APPEAL_DECIDED, tenant, sub, payload, correlation_id)
+        data = payload.model_dump(mode="json", exclude={"values"})
+        reasons = (body.reasons if body.outcome.value == "overturned" else state.get("reasons")) or {}
+        if final != ReviewDecision.return_:
+            reasons = {}
+        changes: dict[str, Any] = {
+            "decision": final.value,
+            "level": level.value,
+            "reason": payload.reason,
+            "reasons": reasons,
+            "appeal.status": "decided",
+            "appeal.outcome": body.outcome.value,
+            "appeal.decision": final.value,
+            "appeal.decided_by": decider.subject,
+            "appeal.decided_at": data["at"],
+            "appeal.decision_reason": payload.reason,
+        }
+        await _save(db, sub, state, changes, {"step": "appeal_decision", "event_id": event.id, **data, "reasons": reasons},
+                    session)
+        await outbox.add(db, event, campaigns.campaign_key(tenant, sub["campaign_id"]), session)
+        return event.id, rules.STATUS[final]
+
+    return await _run(client, work)
+
+
+async def get(db: AsyncDatabase, tenant: str, submission_id: str) -> SubmissionWithReview:
+    sub = await _submission(db, tenant, submission_id)
+    state = await db.reviews.find_one({"_id": submission_id}) or {}
+    latest = await _latest_id(db, sub)
+    superseded_by = None
+    if latest != submission_id:
+        nxt = await db.reviews.find_one({"tenant": tenant, "resubmission_of": submission_id}, {"_id": 1})
+        superseded_by = nxt["_id"] if nxt else latest
+    review_state = ReviewState(
+        status=rules.status_of(state),
+        decision=state.get("decision"),
+        level=state.get("level"),
+        reasons=state.get("reasons") or {},
+        history=state.get("history") or [],
+        appeal=state.get("appeal"),
+        resubmission_of=state.get("resubmission_of"),
+        superseded_by=superseded_by,
+    )
+    fields = {k: v for k, v in sub.items() if k not in ("_id", "event_id")}
+    return SubmissionWithReview.model_validate({**fields, "submission_id": submission_id, "review": review_state})

@@ -1,0 +1,113 @@
+from typing import Annotated
+
+from fastapi import APIRouter, Header, Path, Request
+
+from thidua_common.auth import Principal, Role
+from thidua_common.http import ApiError, FieldError, Lang, require_roles
+from thidua_common.i18n import t
+
+from ..deps import Db, Mongo, Relay
+from ..submissions.service import IdempotencyConflict, idempotency_scope
+from . import service
+from .models import (
+    AppealCreate,
+    AppealDecisionCreate,
+    ResubmitAccepted,
+    ResubmitCreate,
+    ReviewCreate,
+    StepAccepted,
+    SubmissionWithReview,
+)
+
+router = APIRouter(prefix="/api/v1/submissions", tags=["reviews / kiểm tra, thẩm định"])
+
+SubmissionId = Annotated[str, Path(max_length=100, description="mã báo cáo kết quả")]
+Reviewer = require_roles(Role.cluster_head, Role.board_officer)
+UnitRole = require_roles(Role.unit_reporter, Role.unit_leader)
+AppealDecider = require_roles(Role.board_officer, Role.chairperson)
+Reader = require_roles(*Role)
+UNIT_ROLES = (Role.unit_reporter, Role.unit_leader)
+
+
+def ensure_own_unit(principal: Principal, unit_id: str) -> None:
+    if principal.unit_id != unit_id:
+        own = principal.unit_id or "—"
+        raise ApiError(
+            403, "auth.own_unit", [FieldError("unit_id", "auth.own_unit", {"own": own, "other": unit_id})],
+            own=own, other=unit_id,
+        )
+
+
+@router.post("/{submission_id}/review", status_code=201)
+async def review(
+    submission_id: SubmissionId, body: ReviewCreate, request: Request, db: Db, mongo: Mongo, relay: Relay,
+    lang: Lang, principal: Principal = Reviewer,
+) -> StepAccepted:
+    """Approve, return (with a reason per returned criterion) or reject (with a reason) the latest
+    submission of a unit: the board (level board), or the head or deputy of the unit's cluster in
+    the period's year (level cluster). Never one's own unit; once per level."""
+    event_id, status = await service.review(
+        mongo, db, principal.tenant, submission_id, body, principal, request.state.correlation_id
+    )
+    relay.wake()
+    return StepAccepted(submission_id=submission_id, event_id=event_id, status=status,
+                        message=t(f"review.done.{status}", lang))
+
+
+@router.post("/{submission_id}/resubmit", status_code=202)
+async def resubmit(
+    submission_id: SubmissionId, body: ResubmitCreate, request: Request, db: Db, mongo: Mongo, relay: Relay,
+    lang: Lang, idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+    principal: Principal = UnitRole,
+) -> ResubmitAccepted:
+    """Resubmit only the returned criteria; the other values are kept from the returned submission."""
+    ensure_own_unit(principal, (await service.get(db, principal.tenant, submission_id)).unit_id)
+    try:
+        new_id, event_id, created = await service.resubmit(
+            mongo, db, principal.tenant, submission_id, body, principal,
+            idempotency_scope(principal, idempotency_key), request.state.correlation_id,
+        )
+    except IdempotencyConflict:
+        raise ApiError(409, "request.idempotency_conflict") from None
+    if created:
+        relay.wake()
+    return ResubmitAccepted(submission_id=new_id, resubmission_of=submission_id, event_id=event_id,
+                            message=t("submission.accepted", lang))
+
+
+@router.post("/{submission_id}/appeal", status_code=201)
+async def appeal(
+    submission_id: SubmissionId, body: AppealCreate, request: Request, db: Db, mongo: Mongo, relay: Relay,
+    lang: Lang, principal: Principal = UnitRole,
+) -> StepAccepted:
+    """Appeal a return or a reject once, with a reason, to the next level (cluster → board → chair)."""
+    ensure_own_unit(principal, (await service.get(db, principal.tenant, submission_id)).unit_id)
+    event_id, level = await service.appeal(mongo, db, principal.tenant, submission_id, body, principal,
+                                           request.state.correlation_id)
+    relay.wake()
+    return StepAccepted(submission_id=submission_id, event_id=event_id, status="appealed",
+                        message=t("appeal.done", lang, level=t(f"review.level.{level}", lang)))
+
+
+@router.post("/{submission_id}/appeal/decision", status_code=201)
+async def decide_appeal(
+    submission_id: SubmissionId, body: AppealDecisionCreate, request: Request, db: Db, mongo: Mongo,
+    relay: Relay, lang: Lang, principal: Principal = AppealDecider,
+) -> StepAccepted:
+    """The level appealed to (board officer for board, chairperson for chair) upholds the decision
+    or overturns it with the final one."""
+    event_id, status = await service.decide_appeal(mongo, db, principal.tenant, submission_id, body, principal,
+                                                   request.state.correlation_id)
+    relay.wake()
+    return StepAccepted(submission_id=submission_id, event_id=event_id, status=status,
+                        message=t(f"review.done.{status}", lang))
+
+
+@router.get("/{submission_id}")
+async def get_submission(submission_id: SubmissionId, db: Db, principal: Principal = Reader) -> SubmissionWithReview:
+    """The submission with its review state and its whole review and appeal history. A unit's own
+    roles see only their unit's submissions."""
+    found = await service.get(db, principal.tenant, submission_id)
+    if principal.roles <= set(UNIT_ROLES):
+        ensure_own_unit(principal, found.unit_id)
+    return found
