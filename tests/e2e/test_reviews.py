@@ -14,8 +14,10 @@ from .conftest import TENANT, eventually, launch_and_run, read_topic, reporter, 
 
 
 def reviewed_campaign(campaign_id: str) -> dict:
-    """Odd units in khoi-huyen (head don-vi-1, deputy don-vi-3 in 2018), even ones in khoi-so (head don-vi-2)."""
+    """Odd units in khoi-huyen (head don-vi-1, deputy don-vi-3 in 2018), even ones in khoi-so (head don-vi-2).
+    Scored by the cluster-leader rule, so that a unit's score depends on which members count."""
     body = small_campaign(campaign_id)
+    body["criteria"] = [{**c, "scorer": "cluster_leader"} for c in body["criteria"]]
     body["clusters"] = [
         {"id": "khoi-huyen", "name_vi": "Khối các huyện",
          "leadership": [{"year": 2018, "head_unit_id": "don-vi-1", "deputy_unit_id": "don-vi-3"}]},
@@ -151,8 +153,21 @@ async def test_returned_criteria_alone_are_resubmitted_then_approved(stack, sett
     assert [p["submission_id"] for p in card["periods"]] == [second]
 
 
+async def provisional(stack, board, cid, unit) -> float | None:
+    body = await reporting_get(stack, f"/api/v1/campaigns/{cid}/leaderboard?period=2018-Q2", board)
+    return next((s["total"] for s in (body or {}).get("standings", []) if s["unit_id"] == unit and s["reported"]), None)
+
+
 async def test_a_rejection_is_appealed_once_and_the_board_overturns_it(stack, settings, board, cid):
-    first = await submit(stack, settings, cid, "don-vi-4")
+    # don-vi-2 leads khoi-so, so don-vi-4 (over target on both criteria) is not given full points
+    leader = await submit(stack, settings, cid, "don-vi-2", **{"ho-thoat-ngheo": 200, "nha-dai-doan-ket": 20})
+    first = await submit(stack, settings, cid, "don-vi-4", **{"ho-thoat-ngheo": 120, "nha-dai-doan-ket": 15})
+    await eventually(lambda: _equals(provisional(stack, board, cid, "don-vi-4"), 66))
+    # a rejected result counts nowhere: don-vi-4 is now the only member compared, hence the leader
+    rejected = await call(stack, "POST", step(leader, "review"), board, {"decision": "reject", "reason": "Không có minh chứng"})
+    assert rejected.status_code == 201, rejected.text
+    await eventually(lambda: _equals(provisional(stack, board, cid, "don-vi-4"), 100))
+
     lead = head(settings, "don-vi-2")
     assert (await call(stack, "POST", step(first, "review"), lead, {"decision": "reject"})).status_code == 422
     rejected = await call(stack, "POST", step(first, "review"), lead, {"decision": "reject", "reason": "Số liệu không khớp"})
@@ -184,3 +199,7 @@ async def test_a_rejection_is_appealed_once_and_the_board_overturns_it(stack, se
     assert (appeal["data"]["against"], appeal["data"]["from_level"], appeal["data"]["to_level"]) == ("reject", "cluster", "board")
     [final] = await events_of(settings, cid, APPEAL_DECIDED)
     assert (final["data"]["outcome"], final["data"]["decision"], final["data"]["level"]) == ("overturned", "approve", "board")
+
+
+async def _equals(total, expected) -> bool:
+    return (await total) == expected
