@@ -18,7 +18,13 @@ from thidua_devstack.stack import REPO, Ports, Stack
 TENANT = "daknong"
 
 # small retry delays so that the notify retry tests finish quickly
-TEST_ENV = {"THIDUA_NOTIFY_BACKOFF_SECONDS": "0.2", "THIDUA_NOTIFY_MAX_ATTEMPTS": "4"}
+TEST_ENV = {
+    "THIDUA_NOTIFY_BACKOFF_SECONDS": "0.2",
+    "THIDUA_NOTIFY_MAX_ATTEMPTS": "4",
+    # nominations: the overdue check runs often, and may be run as of another day
+    "THIDUA_OVERDUE_CHECK_SECONDS": "2",
+    "THIDUA_NOMINATION_CLOCK_OVERRIDE": "true",
+}
 
 
 @pytest.fixture(scope="session")

@@ -11,6 +11,7 @@ import httpx
 from thidua_common.auth import mint_token
 from thidua_common.settings import get_settings
 
+from .commendation_data import commendation_config
 from .demo_data import TENANT, campaigns, units
 from .processes import Managed
 
@@ -20,6 +21,8 @@ def load_campaigns(intake_url: str, settings=None) -> dict[str, dict]:
     token = mint_token(settings, subject="demo-board", tenant=TENANT, roles=["board_officer"])
     data = campaigns()
     with httpx.Client(base_url=intake_url, headers={"Authorization": f"Bearer {token}"}, timeout=30) as client:
+        if client.get("/api/v1/config/commendation").status_code == 404:  # keep the board's own edits
+            client.put("/api/v1/config/commendation", json=commendation_config()).raise_for_status()
         for unit_id, unit in units():
             response = client.put(f"/api/v1/units/{unit_id}", json=unit)
             if response.status_code != 409:  # 409: merged or split since an earlier run

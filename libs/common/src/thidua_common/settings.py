@@ -30,6 +30,10 @@ class Settings(BaseSettings):
     mail_from: str = "Thi Đua <no-reply@thidua.local>"
     notify_max_attempts: int = Field(6, ge=1, description="delivery attempts before the dead-letter topic")
     notify_backoff_seconds: float = Field(2.0, gt=0, description="first retry delay; doubles each attempt")
+    overdue_check_seconds: float = Field(300.0, gt=0, description="how often intake looks for overdue nominations")
+    nomination_clock_override: bool = Field(
+        False, description="let the board run the overdue check as of another day (tests and demos only)"
+    )
 
     http_host: str = "127.0.0.1"
     http_port: int = 8000

@@ -11,7 +11,10 @@ from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
 
 from .campaigns.views import router as campaigns_router
+from .commendation_config.views import router as commendation_config_router
 from .inbound.consumer import InboundHandler
+from .nominations.overdue import OverdueTask
+from .nominations.views import awards_router, router as nominations_router
 from .outbox.relay import OutboxRelay
 from .ratings.views import router as ratings_router
 from .registrations.views import router as registrations_router
@@ -43,10 +46,15 @@ async def lifespan(app):
         quarantine=mongo_quarantine(db),
     )
     await inbound.start()
+    await db.nominations.create_index([("tenant", ASCENDING), ("status", ASCENDING)])
+    await db.awards.create_index([("tenant", ASCENDING), ("nominee.unit_id", ASCENDING), ("year", ASCENDING)])
+    overdue = OverdueTask(mongo, db, relay, settings.overdue_check_seconds)
+    overdue.start()
     app.state.mongo, app.state.db, app.state.relay = mongo, db, relay
     try:
         yield
     finally:
+        await overdue.stop()
         await inbound.stop()
         await relay.stop()
         await producer.stop()
@@ -68,6 +76,9 @@ def build_app():
     app.include_router(registrations_router)
     app.include_router(ratings_router)
     app.include_router(units_router)
+    app.include_router(commendation_config_router)
+    app.include_router(nominations_router)
+    app.include_router(awards_router)
     return app
 
 

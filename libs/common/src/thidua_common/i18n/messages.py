@@ -326,6 +326,124 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Đơn vị đã được cập nhật (phiên bản {current}); hãy tải lại rồi thử lại.",
         "en": "The unit changed (revision {current}); reload and retry.",
     },
+    # commendation configuration and nominations (đề nghị khen thưởng)
+    "commendation.no_config": {
+        "vi": "Chưa có cấu hình thi đua, khen thưởng cho đơn vị quản lý này; Ban Thi đua – Khen thưởng cần khai báo trước.",
+        "en": "This tenant has no commendation configuration yet; the commendation board must set one first.",
+    },
+    "commendation.revision_conflict": {
+        "vi": "Cấu hình khen thưởng đã được cập nhật (phiên bản {current}); hãy tải lại rồi thử lại.",
+        "en": "The commendation configuration changed (revision {current}); reload and retry.",
+    },
+    "nomination.unknown": {"vi": "Không có hồ sơ đề nghị khen thưởng '{id}'.", "en": "No nomination '{id}'."},
+    "nomination.unknown_award": {
+        "vi": "Hình thức khen thưởng '{id}' không có trong cấu hình của đơn vị quản lý.",
+        "en": "Award kind '{id}' is not configured for this tenant.",
+    },
+    "nomination.award_unconfigured": {
+        "vi": "Hình thức khen thưởng '{id}' đã bị bỏ khỏi cấu hình: không thể xử lý tiếp hồ sơ.",
+        "en": "Award kind '{id}' was removed from the configuration: the nomination cannot move on.",
+    },
+    "nomination.nominee_kind": {
+        "vi": "«{award}» chỉ xét cho đối tượng loại '{kind}'.",
+        "en": "“{award}” is only for nominees of kind '{kind}'.",
+    },
+    "nomination.person_required": {
+        "vi": "Đề nghị khen thưởng cá nhân phải có mã cá nhân (person_id).",
+        "en": "An individual nomination needs the person's id (person_id).",
+    },
+    "nomination.missing_document": {
+        "vi": "Hồ sơ thiếu tài liệu bắt buộc loại '{kind}'.",
+        "en": "The dossier lacks a required document of kind '{kind}'.",
+    },
+    "nomination.rules": {
+        "vi": "Đề nghị không đáp ứng quy định khen thưởng: {rules}",
+        "en": "The nomination breaks the commendation rules: {rules}",
+    },
+    "rule.prerequisite": {
+        "vi": "Chưa đủ {years} năm liên tục đạt {award} (chưa đạt năm {missing}).",
+        "en": "Not {years} consecutive years of {award} (missing {missing}).",
+    },
+    "rule.quota": {
+        "vi": "Vượt tỷ lệ {share} số đạt {of} của đơn vị '{unit}' năm {year}: {holders} người đạt, "
+        "tối đa {max} đề nghị, đã có {count}.",
+        "en": "Over the {share} quota of {of} holders of unit '{unit}' in {year}: {holders} holders, "
+        "at most {max}, already {count}.",
+    },
+    "rule.freeze.discipline": {"vi": "Đang bị xem xét kỷ luật: {reason}.", "en": "Discipline pending: {reason}."},
+    "rule.freeze.inspection": {
+        "vi": "Đang trong thời gian thanh tra, kiểm tra: {reason}.",
+        "en": "Under inspection: {reason}.",
+    },
+    "rule.freeze.complaint": {
+        "vi": "Đang có khiếu nại, tố cáo chưa giải quyết: {reason}.",
+        "en": "A complaint is pending: {reason}.",
+    },
+    "rule.double_award": {
+        "vi": "Đã được khen thưởng cho thành tích này ({award} năm {year}).",
+        "en": "Already awarded for this achievement ({award}, {year}).",
+    },
+    "rule.double_pending": {
+        "vi": "Đã có hồ sơ đề nghị {award} năm {year} cho đối tượng này đang được xử lý ({id}).",
+        "en": "A nomination for {award} in {year} for this nominee is already in progress ({id}).",
+    },
+    "nomination.not_open": {
+        "vi": "Hồ sơ đang ở trạng thái {state}: không thể thực hiện thao tác này.",
+        "en": "The nomination is {state}: this action is not possible.",
+    },
+    "nomination.not_returned": {
+        "vi": "Chỉ nộp lại được hồ sơ đã bị trả lại; hồ sơ đang ở trạng thái {state}.",
+        "en": "Only a returned nomination can be resubmitted; this one is {state}.",
+    },
+    "nomination.stage_unknown": {
+        "vi": "Bước '{stage}' của hồ sơ không còn trong quy trình đã cấu hình.",
+        "en": "The nomination's stage '{stage}' is no longer in the configured chain.",
+    },
+    "nomination.stage_mismatch": {
+        "vi": "Hồ sơ không ở bước '{stage}' mà đang ở bước '{current}'.",
+        "en": "The nomination is not at stage '{stage}' but at '{current}'.",
+    },
+    "nomination.illegal_action": {
+        "vi": "Không thể '{action}' ở bước '{stage}'; các thao tác được phép: {allowed}.",
+        "en": "'{action}' is not possible at stage '{stage}'; allowed: {allowed}.",
+    },
+    "nomination.role": {
+        "vi": "Chỉ vai trò '{role}' được xử lý hồ sơ ở bước «{stage}».",
+        "en": "Only the role '{role}' may act at the “{stage}” stage.",
+    },
+    "nomination.withdraw_role": {
+        "vi": "Chỉ lãnh đạo đơn vị đề nghị hoặc Ban Thi đua – Khen thưởng được rút hồ sơ.",
+        "en": "Only the nominating unit's leader or the commendation board may withdraw a nomination.",
+    },
+    "nomination.reason_required": {
+        "vi": "Phải nêu lý do (ít nhất {min} ký tự).",
+        "en": "A reason is required (at least {min} characters).",
+    },
+    "nomination.comment_empty": {"vi": "Ý kiến góp ý không được để trống.", "en": "The comment is empty."},
+    "nomination.frozen": {
+        "vi": "Tạm dừng xét khen thưởng: {reasons}",
+        "en": "The award is frozen: {reasons}",
+    },
+    "nomination.window_open": {
+        "vi": "Thời hạn công khai chưa kết thúc (đến {closes}): chưa thể chuyển bước.",
+        "en": "The disclosure window is still open (until {closes}): the stage cannot pass yet.",
+    },
+    "nomination.window_closed": {
+        "vi": "Thời hạn công khai đã kết thúc ({closes}): không nhận thêm ý kiến.",
+        "en": "The disclosure window has closed ({closes}): no more comments.",
+    },
+    "nomination.vote_count": {
+        "vi": "Tổng số phiếu ({cast}) vượt quá số thành viên ({members}).",
+        "en": "More votes ({cast}) than members ({members}).",
+    },
+    "nomination.revision_conflict": {
+        "vi": "Hồ sơ đề nghị đã được cập nhật (phiên bản {current}); hãy tải lại rồi thử lại.",
+        "en": "The nomination changed (revision {current}); reload and retry.",
+    },
+    "nomination.clock_override": {
+        "vi": "Hệ thống không cho phép kiểm tra quá hạn theo một ngày khác.",
+        "en": "This deployment does not allow checking as of another day.",
+    },
     # notifications
     "mail.score.subject": {
         "vi": "[Thi Đua] {unit}: kết quả {period} – {total}/{max} điểm",

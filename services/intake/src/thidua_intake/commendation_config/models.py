@@ -1,0 +1,159 @@
+"""The commendation configuration of a tenant. Every number is data (Law 06/2022/QH15, Decree
+98/2023, Decree 152/2025 and each province's own regulation change them), never a constant."""
+
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from thidua_common.auth import Role
+from thidua_common.contracts.campaign import ID
+from thidua_common.contracts.nomination import NomineeKind
+
+REQUIRED_DOCUMENTS = ["cover_request", "achievement_report", "vote_minutes"]
+
+
+class StageKind(StrEnum):
+    review = "review"  # vetting: pass or return
+    disclosure = "disclosure"  # public disclosure: comments while the window is open
+    vote = "vote"  # the council votes against the threshold
+    decision = "decision"  # the chairperson decides: number, date, signer
+
+
+class FlagKind(StrEnum):
+    discipline = "discipline"  # đang xem xét kỷ luật
+    inspection = "inspection"  # đang thanh tra, kiểm tra
+    complaint = "complaint"  # đang có khiếu nại, tố cáo
+
+
+class Stage(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=ID)
+    name_vi: str = Field(min_length=1, max_length=300)
+    role: Role = Field(description="the role allowed to act in this stage")
+    service_days: float = Field(ge=0, le=365, description="working days; halves round up")
+    kind: StageKind
+
+
+class PrerequisiteRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["prerequisite"]
+    requires_award_kind: str = Field(pattern=ID)
+    consecutive_years: int = Field(1, ge=1, le=20, description="years up to and including the nomination's")
+
+
+class QuotaRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["quota"]
+    of_award_kind: str = Field(pattern=ID, description="holders of this award in the unit that year")
+    max_share: float = Field(gt=0, le=1)
+
+
+class FreezeRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["freeze_on"]
+    flags: list[FlagKind] = Field(default_factory=lambda: list(FlagKind), min_length=1)
+
+
+class NoDoubleAwardRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    kind: Literal["no_double_award"]
+
+
+Rule = Annotated[PrerequisiteRule | QuotaRule | FreezeRule | NoDoubleAwardRule, Field(discriminator="kind")]
+
+
+class AwardKind(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str = Field(pattern=ID)
+    name_vi: str = Field(min_length=2, max_length=300)
+    nominee_kind: NomineeKind
+    chain: list[Stage] = Field(min_length=1, max_length=20)
+    disclosure_days: float = Field(10, ge=0, le=120, description="working days of the disclosure window")
+    vote_threshold: float = Field(0.8, gt=0, le=1, description="share of members voting yes needed")
+    required_documents: list[str] = Field(default_factory=lambda: list(REQUIRED_DOCUMENTS), max_length=20)
+    rules: list[Rule] = Field([], max_length=50)
+
+    @model_validator(mode="after")
+    def _chain(self):
+        ids = [s.id for s in self.chain]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"stage ids repeat in the chain of {self.id}")
+        if self.chain[-1].kind != StageKind.decision:
+            raise ValueError(f"the chain of {self.id} must end with a decision stage")
+        if sum(s.kind == StageKind.decision for s in self.chain) != 1:
+            raise ValueError(f"the chain of {self.id} must have exactly one decision stage")
+        return self
+
+    def stage(self, stage_id: str | None) -> Stage | None:
+        return next((s for s in self.chain if s.id == stage_id), None)
+
+    def next_stage(self, stage_id: str) -> Stage | None:
+        ids = [s.id for s in self.chain]
+        i = ids.index(stage_id)
+        return self.chain[i + 1] if i + 1 < len(self.chain) else None
+
+
+class ConfigWrite(BaseModel):
+    """Body of PUT /config/commendation: the tenant's whole configuration."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    holidays: list[date] = Field([], max_length=2000)
+    award_kinds: list[AwardKind] = Field(min_length=1, max_length=200)
+    escalate_to: list[Role] = Field(
+        default_factory=lambda: [Role.board_officer, Role.chairperson], description="told of overdue nominations"
+    )
+    reason: str = Field("", max_length=2000)
+    expected_revision: int | None = None
+
+    @model_validator(mode="after")
+    def _unique(self):
+        ids = [a.id for a in self.award_kinds]
+        if len(set(ids)) != len(ids):
+            raise ValueError("award kind ids repeat")
+        return self
+
+
+class CommendationConfig(BaseModel):
+    tenant: str
+    revision: int
+    holidays: list[date]
+    award_kinds: list[AwardKind]
+    escalate_to: list[Role]
+    updated_at: datetime
+    updated_by: str
+    reason: str = ""
+
+    def award(self, award_id: str) -> AwardKind | None:
+        return next((a for a in self.award_kinds if a.id == award_id), None)
+
+
+class FlagWrite(BaseModel):
+    """Body of POST /config/commendation/flags: raise or clear a flag that freezes awards."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    unit_id: str = Field(pattern=ID)
+    person_id: str | None = Field(None, pattern=ID, description="None: the flag is on the unit itself")
+    kind: FlagKind
+    active: bool = True
+    reason: str = Field(min_length=5, max_length=2000)
+
+
+class Flag(BaseModel):
+    tenant: str
+    unit_id: str
+    person_id: str | None
+    kind: FlagKind
+    active: bool
+    reason: str
+    updated_at: datetime
+    updated_by: str

@@ -1,0 +1,81 @@
+"""Store the commendation configuration (one document per tenant, with a revision) and the freeze
+flags (one document per unit or person and kind)."""
+
+from datetime import UTC, datetime
+from typing import Any
+
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from thidua_common.http import ApiError
+
+from .models import CommendationConfig, ConfigWrite, Flag, FlagWrite
+
+
+async def get(db: AsyncDatabase, tenant: str, session: AsyncClientSession | None = None) -> CommendationConfig | None:
+    doc = await db.commendation_config.find_one({"_id": tenant}, session=session)
+    return _public(doc) if doc else None
+
+
+async def require(db: AsyncDatabase, tenant: str, session: AsyncClientSession | None = None) -> CommendationConfig:
+    config = await get(db, tenant, session)
+    if config is None:
+        raise ApiError(409, "commendation.no_config")
+    return config
+
+
+async def put(db: AsyncDatabase, tenant: str, body: ConfigWrite, actor: str) -> CommendationConfig:
+    current = await db.commendation_config.find_one({"_id": tenant})
+    revision = current["revision"] if current else 0
+    if body.expected_revision is not None and body.expected_revision != revision:
+        raise ApiError(409, "commendation.revision_conflict", current=revision)
+    doc: dict[str, Any] = {
+        "_id": tenant,
+        "tenant": tenant,
+        "revision": revision + 1,
+        **body.model_dump(mode="json", exclude={"expected_revision"}),
+        "holidays": sorted({d.isoformat() for d in body.holidays}),
+        "updated_at": datetime.now(UTC).isoformat(),
+        "updated_by": actor,
+    }
+    if current is None:
+        try:
+            await db.commendation_config.insert_one(doc)
+        except DuplicateKeyError:
+            raise ApiError(409, "commendation.revision_conflict", current=1) from None
+    else:
+        replaced = await db.commendation_config.replace_one({"_id": tenant, "revision": revision}, doc)
+        if replaced.matched_count != 1:
+            raise ApiError(409, "commendation.revision_conflict", current=revision)
+    return _public(doc)
+
+
+def flag_key(tenant: str, unit_id: str, person_id: str | None, kind: str) -> str:
+    return f"{tenant}/{unit_id}/{person_id or '-'}/{kind}"
+
+
+async def put_flag(db: AsyncDatabase, tenant: str, body: FlagWrite, actor: str) -> Flag:
+    doc = {
+        "_id": flag_key(tenant, body.unit_id, body.person_id, body.kind),
+        "tenant": tenant,
+        **body.model_dump(mode="json"),
+        "updated_at": datetime.now(UTC).isoformat(),
+        "updated_by": actor,
+    }
+    await db.commendation_flags.replace_one({"_id": doc["_id"]}, doc, upsert=True)
+    return Flag.model_validate(doc)
+
+
+async def flags(db: AsyncDatabase, tenant: str, unit_id: str | None = None, active_only: bool = False,
+                session: AsyncClientSession | None = None) -> list[dict]:
+    query: dict[str, Any] = {"tenant": tenant}
+    if unit_id:
+        query["unit_id"] = unit_id
+    if active_only:
+        query["active"] = True
+    return await db.commendation_flags.find(query, session=session).sort("_id", 1).to_list(None)
+
+
+def _public(doc: dict) -> CommendationConfig:
+    return CommendationConfig.model_validate({k: v for k, v in doc.items() if k != "_id"})

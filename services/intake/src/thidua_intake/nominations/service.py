@@ -1,0 +1,301 @@
+"""File nominations, move them along their chain, record awards and queue the events, one MongoDB
+transaction per change: the nomination, its nomination.changed event and (on a decision) the
+awards with their award.decided events are written together or not at all."""
+
+import asyncio
+import random
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import UTC, date, datetime
+from typing import Any, TypeVar
+
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import PyMongoError
+
+from thidua_common.contracts import new_event
+from thidua_common.contracts.envelope import deterministic_id
+from thidua_common.contracts.nomination import AwardDecided, NominationChanged, Nominee
+from thidua_common.contracts.registry import AWARD_DECIDED, NOMINATION_CHANGED
+from thidua_common.http import ApiError, FieldError
+from thidua_common.i18n import Localized, t
+
+from ..campaigns import service as campaigns
+from ..commendation_config import service as config_service
+from ..commendation_config.models import CommendationConfig
+from ..outbox import store as outbox
+from . import rules
+from .models import ActionWrite, Award, AwardsImport, NominationPublic, NominationWrite, ResubmitWrite
+from .rules import Actor, Outcome
+
+SOURCE = "/thidua/intake/nominations"
+ATTEMPTS = 8  # concurrent writers (e.g. appends to the audit chain) conflict: retried
+T = TypeVar("T")
+
+
+def nomination_key(tenant: str, nomination_id: str) -> str:
+    return f"{tenant}/{nomination_id}"
+
+
+def award_key(tenant: str, award_kind: str, year: int, nominee: dict) -> str:
+    return f"{tenant}/{award_kind}/{year}/{rules.nominee_key(nominee)}"
+
+
+# -- reading ----------------------------------------------------------------------------------
+async def get(db: AsyncDatabase, tenant: str, nomination_id: str) -> NominationPublic | None:
+    doc = await db.nominations.find_one({"_id": nomination_key(tenant, nomination_id)})
+    return public(doc) if doc else None
+
+
+async def list_nominations(
+    db: AsyncDatabase, tenant: str, status: str | None = None, stage: str | None = None,
+    award_kind: str | None = None, unit: str | None = None, year: int | None = None,
+) -> list[NominationPublic]:
+    query: dict[str, Any] = {"tenant": tenant}
+    for name, value in (("status", status), ("stage", stage), ("award_kind", award_kind),
+                        ("nominee.unit_id", unit), ("year", year)):
+        if value is not None:
+            query[name] = value
+    return [public(d) async for d in db.nominations.find(query).sort("created_at", 1)]
+
+
+async def list_awards(db: AsyncDatabase, tenant: str, unit: str | None = None, year: int | None = None,
+                      award_kind: str | None = None) -> list[Award]:
+    query: dict[str, Any] = {"tenant": tenant}
+    for name, value in (("nominee.unit_id", unit), ("year", year), ("award_kind", award_kind)):
+        if value is not None:
+            query[name] = value
+    docs = await db.awards.find(query).sort([("year", 1), ("award_kind", 1), ("_id", 1)]).to_list(None)
+    return [Award.model_validate(d) for d in docs]
+
+
+# -- changing ---------------------------------------------------------------------------------
+async def create(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, body: NominationWrite,
+                 actor: Actor) -> NominationPublic:
+    async def work(session: AsyncClientSession) -> dict:
+        config = await config_service.require(db, tenant, session)
+        award = config.award(body.award_kind)
+        if award is None:
+            raise ApiError(422, "request.invalid", [FieldError("award_kind", "nomination.unknown_award",
+                                                               {"id": body.award_kind})])
+        documents = [d.model_dump(mode="json") for d in body.documents]
+        errors = rules.check_filing(award, body.nominee, documents)
+        if body.campaign_id and await campaigns.definition(db, tenant, body.campaign_id, session) is None:
+            errors.append(FieldError("campaign_id", "campaign.unknown", {"id": body.campaign_id}))
+        if errors:
+            missing = [e for e in errors if e.key == "nomination.missing_document"]
+            if missing and len(missing) == len(errors):
+                raise ApiError(422, "nomination.missing_document", errors, kind=missing[0].params["kind"])
+            raise ApiError(422, "request.invalid", errors)
+        nominee = body.nominee.model_dump(mode="json")
+        await check_rules(db, session, tenant, config, award, nominee, body.year)
+        now = datetime.now(UTC)
+        nomination_id = f"dn-{body.year}-{uuid.uuid4().hex[:10]}"
+        doc: dict[str, Any] = {
+            "_id": nomination_key(tenant, nomination_id),
+            "tenant": tenant,
+            "nomination_id": nomination_id,
+            "revision": 0,
+            "award_kind": award.id,
+            "award_name_vi": award.name_vi,
+            "nominee": nominee,
+            "nominated_by": actor.subject,
+            "year": body.year,
+            "campaign_id": body.campaign_id,
+            "basis": body.basis,
+            "achievement": body.achievement,
+            "documents": documents,
+            "comments": [],
+            "vote": None,
+            "decision": None,
+            "created_at": now.isoformat(),
+        }
+        rules.start(doc, award, now, set(config.holidays))
+        change = rules.Change(kind="created", by=actor.subject, detail={"stage": doc["stage"]})
+        return await _save(db, session, tenant, None, Outcome(doc, change), config, now)
+
+    return public(await transact(client, work))
+
+
+async def check_rules(db, session, tenant: str, config: CommendationConfig, award, nominee: dict, year: int,
+                      exclude: str | None = None) -> None:
+    scope = {"tenant": tenant, "$or": [{"nominee.unit_id": nominee["unit_id"]}]}
+    if nominee.get("person_id"):
+        scope["$or"].append({"nominee.person_id": nominee["person_id"]})
+    awards = await db.awards.find(scope, session=session).to_list(None)
+    nominations = await db.nominations.find(
+        {**scope, "status": {"$in": list(rules.OPEN)}}, session=session
+    ).to_list(None)
+    flags = await config_service.flags(db, tenant, nominee["unit_id"], True, session)
+    names = {a.id: a.name_vi for a in config.award_kinds}
+    names.update({a["award_kind"]: a["award_name_vi"] for a in awards if a["award_kind"] not in names})
+    errors = rules.check_rules(award, nominee, year, awards, nominations, flags, names, exclude)
+    if errors:
+        first = errors[0]
+        raise ApiError(
+            422, "nomination.rules", errors,
+            rules=Localized(lambda lang, es=errors: " ".join(t(e.key, lang, **e.params) for e in es)),
+            first=Localized(lambda lang, e=first: t(e.key, lang, **e.params)),
+        )
+
+
+async def act(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, nomination_id: str, body: ActionWrite,
+              actor: Actor, now: datetime | None = None) -> NominationPublic:
+    async def work(session: AsyncClientSession) -> dict:
+        current = await _existing(db, session, tenant, nomination_id)
+        _check_revision(current, body.expected_revision)
+        config = await config_service.require(db, tenant, session)
+        award = _award_of(config, current)
+        flags = await config_service.flags(db, tenant, current["nominee"]["unit_id"], True, session)
+        moment = now or datetime.now(UTC)
+        outcome = rules.act(current, award, body, actor, moment, set(config.holidays), flags)
+        return await _save(db, session, tenant, current, outcome, config, moment)
+
+    return public(await transact(client, work))
+
+
+async def resubmit(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, nomination_id: str,
+                   body: ResubmitWrite, actor: Actor) -> NominationPublic:
+    async def work(session: AsyncClientSession) -> dict:
+        current = await _existing(db, session, tenant, nomination_id)
+        _check_revision(current, body.expected_revision)
+        if not (actor.has("board_officer") or actor.unit_id == current["nominee"]["unit_id"]):
+            own = actor.unit_id or "—"
+            raise ApiError(403, "auth.own_unit", own=own, other=current["nominee"]["unit_id"])
+        config = await config_service.require(db, tenant, session)
+        award = _award_of(config, current)
+        now = datetime.now(UTC)
+        documents = [d.model_dump(mode="json") for d in body.documents]
+        outcome = rules.resubmit(current, award, documents, body.achievement, body.reason, actor, now,
+                                 set(config.holidays))
+        return await _save(db, session, tenant, current, outcome, config, now)
+
+    return public(await transact(client, work))
+
+
+async def import_awards(db: AsyncDatabase, tenant: str, body: AwardsImport) -> int:
+    config = await config_service.get(db, tenant)
+    names = {a.id: a.name_vi for a in config.award_kinds} if config else {}
+    for item in body.awards:
+        nominee = item.nominee.model_dump(mode="json")
+        doc = {
+            "_id": award_key(tenant, item.award_kind, item.year, nominee),
+            "tenant": tenant,
+            "award_kind": item.award_kind,
+            "award_name_vi": item.award_name_vi or names.get(item.award_kind, item.award_kind),
+            "year": item.year,
+            "nominee": nominee,
+            "nomination_id": None,
+            "decision": item.decision.model_dump(mode="json") if item.decision else None,
+            "source": "imported",
+        }
+        await db.awards.replace_one({"_id": doc["_id"]}, doc, upsert=True)
+    return len(body.awards)
+
+
+# -- storage ----------------------------------------------------------------------------------
+async def transact(client: AsyncMongoClient, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            async with client.start_session() as session:
+                async with await session.start_transaction():
+                    return await work(session)
+        except PyMongoError as exc:
+            if attempt < ATTEMPTS and exc.has_error_label("TransientTransactionError"):
+                await asyncio.sleep(random.uniform(0, 0.01 * 2**attempt))
+                continue
+            raise
+    raise AssertionError("unreachable")
+
+
+async def _existing(db: AsyncDatabase, session: AsyncClientSession, tenant: str, nomination_id: str) -> dict:
+    doc = await db.nominations.find_one({"_id": nomination_key(tenant, nomination_id)}, session=session)
+    if doc is None:
+        raise ApiError(404, "nomination.unknown", id=nomination_id)
+    return doc
+
+
+def _check_revision(current: dict, expected: int | None) -> None:
+    if expected is not None and current["revision"] != expected:
+        raise ApiError(409, "nomination.revision_conflict", current=current["revision"])
+
+
+def _award_of(config: CommendationConfig, doc: dict):
+    award = config.award(doc["award_kind"])
+    if award is None:
+        raise ApiError(409, "nomination.award_unconfigured", id=doc["award_kind"])
+    return award
+
+
+async def _save(db: AsyncDatabase, session: AsyncClientSession, tenant: str, current: dict | None,
+                outcome: Outcome, config: CommendationConfig, now: datetime) -> dict:
+    doc = outcome.doc
+    doc["revision"] = (current["revision"] if current else 0) + 1
+    doc["updated_at"] = now.isoformat()
+    payload = NominationChanged.model_validate(
+        {**{k: doc.get(k) for k in NominationChanged.model_fields if k != "change"},
+         "change": outcome.change.model_dump(mode="json")}
+    )
+    stored = {
+        "_id": doc["_id"],
+        "tenant": tenant,
+        **payload.model_dump(mode="json"),
+        "due_on": (rules.current_record(doc) or {}).get("due_on") if doc["status"] == "in_progress" else None,
+        "window_closes_on": doc.get("window_closes_on"),
+        "created_at": doc["created_at"],
+        "updated_at": doc["updated_at"],
+    }
+    if current is None:
+        await db.nominations.insert_one(stored, session=session)
+    else:
+        replaced = await db.nominations.replace_one(
+            {"_id": stored["_id"], "revision": current["revision"]}, stored, session=session
+        )
+        if replaced.matched_count != 1:
+            raise ApiError(409, "nomination.revision_conflict", current=current["revision"])
+    key = nomination_key(tenant, payload.nomination_id)
+    event = new_event(type=NOMINATION_CHANGED, source=SOURCE, tenant=tenant, subject=payload.nomination_id,
+                      data=payload, id=deterministic_id(key, "changed", str(payload.revision)))
+    await outbox.add(db, event, key, session)
+    if outcome.decided:
+        await _record_awards(db, session, tenant, payload)
+    return stored
+
+
+async def _record_awards(db: AsyncDatabase, session: AsyncClientSession, tenant: str, n: NominationChanged) -> None:
+    """One award per awardee (a nomination names one), written with its award.decided event."""
+    for nominee in [n.nominee]:
+        data = AwardDecided(
+            nomination_id=n.nomination_id, award_kind=n.award_kind, award_name_vi=n.award_name_vi,
+            nominee=nominee, year=n.year, campaign_id=n.campaign_id, basis=n.basis, decision=n.decision,
+        )
+        nominee_doc = nominee.model_dump(mode="json")
+        doc = {
+            "_id": award_key(tenant, n.award_kind, n.year, nominee_doc),
+            "tenant": tenant,
+            "award_kind": n.award_kind,
+            "award_name_vi": n.award_name_vi,
+            "year": n.year,
+            "nominee": nominee_doc,
+            "nomination_id": n.nomination_id,
+            "decision": n.decision.model_dump(mode="json"),
+            "source": "decided",
+        }
+        await db.awards.replace_one({"_id": doc["_id"]}, doc, upsert=True, session=session)
+        key = nomination_key(tenant, n.nomination_id)
+        event = new_event(type=AWARD_DECIDED, source=SOURCE, tenant=tenant, subject=n.nomination_id, data=data,
+                          id=deterministic_id(key, "award", rules.nominee_key(nominee_doc)))
+        await outbox.add(db, event, key, session)
+
+
+def public(doc: dict) -> NominationPublic:
+    return NominationPublic.model_validate({k: v for k, v in doc.items() if k != "_id"})
+
+
+def as_nominee(doc: dict) -> Nominee:
+    return Nominee.model_validate(doc)
+
+
+def today_in_vietnam() -> date:
+    return rules.local_date(datetime.now(UTC))
