@@ -167,11 +167,18 @@ async def test_a_rejection_is_appealed_once_and_the_board_overturns_it(stack, se
     rejected = await call(stack, "POST", step(leader, "review"), board, {"decision": "reject", "reason": "Không có minh chứng"})
     assert rejected.status_code == 201, rejected.text
     await eventually(lambda: _equals(provisional(stack, board, cid, "don-vi-4"), 100))
+    # and the rejected unit's own score is withdrawn, not left standing on the leaderboard
+    assert await provisional(stack, board, cid, "don-vi-2") is None
 
     lead = head(settings, "don-vi-2")
     assert (await call(stack, "POST", step(first, "review"), lead, {"decision": "reject"})).status_code == 422
     rejected = await call(stack, "POST", step(first, "review"), lead, {"decision": "reject", "reason": "Số liệu không khớp"})
     assert rejected.status_code == 201 and rejected.json()["status"] == "rejected"
+
+    async def withdrawn():
+        return await provisional(stack, board, cid, "don-vi-4") is None
+
+    await eventually(withdrawn)
 
     unit = reporter(settings, "don-vi-4")
     assert (await call(stack, "POST", step(first, "appeal"), unit, {"reason": "sai"})).status_code == 422

@@ -323,6 +323,45 @@ class ScoringService:
         await self.recompute(envelope.tenant, campaign, periods, {registration.unit_id}, cause, envelope.correlationid)
 
     # -- recomputation ---------------------------------------------------------------------------
+    def _withdrawal(self, tenant, campaign, unit, period, status, before, cause, causes, units, correlation_id, cluster):
+        """A score that no longer stands (its submission was rejected, its approval revoked):
+        announced as withdrawn, so that read models drop it instead of keeping a stale number."""
+        key = f"{tenant}/{campaign.campaign_id}"
+        score = ScoreComputed(
+            submission_id=None,
+            campaign_id=campaign.campaign_id,
+            unit_id=unit,
+            period=period,
+            cluster_id=None if cluster in (None, NO_CLUSTER) else cluster,
+            criteria_version=campaign.criteria_version,
+            campaign_revision=campaign.revision,
+            revision=before["revision"] + 1,
+            status=ScoreStatus(status),
+            withdrawn=True,
+            total=0.0,
+            max_total=0.0,
+            criteria=[],
+            cause=_cause_for(unit, units, cause, causes),
+            submitted_at=None,
+            computed_at=datetime.now(UTC),
+        )
+        score_key = f"{key}/{unit}/{period}/{status}"
+        event = new_event(
+            type=SCORE_COMPUTED,
+            source=SOURCE,
+            tenant=tenant,
+            subject=f"{campaign.campaign_id}/{unit}/{period}",
+            data=score,
+            id=deterministic_id("score", score_key, WITHDRAWN, str(score.revision)),
+            correlationid=correlation_id,
+        )
+        write = ReplaceOne(
+            {"_id": score_key},
+            {"campaign_key": key, "hash": WITHDRAWN, "event_id": event.id, **score.model_dump(mode="json")},
+            upsert=True,
+        )
+        return event, write
+
     async def recompute(
         self,
         tenant: str,
@@ -357,6 +396,7 @@ class ScoringService:
             }
             events: list[tuple[Envelope, str]] = []
             writes = []
+            computed: set[tuple[str, str]] = set()
             for cluster in sorted(clusters):
                 reported = [u for u in members[cluster] if u in inputs and not inputs[u].get("rejected")
                             and (cohort_rule or units is None or u in units)]
@@ -376,6 +416,7 @@ class ScoringService:
                     ]
                     results = score_cohort(campaign, states, self.scorers)
                     for u in cohort:
+                        computed.add((u, status.value))
                         result, doc = results[u], inputs[u]
                         score = ScoreComputed(
                             submission_id=doc.get("submission_id"),
@@ -418,6 +459,13 @@ class ScoringService:
                                 upsert=True,
                             )
                         )
+            in_scope = {u for c in clusters for u in members[c] if units is None or cohort_rule or u in units}
+            for (u, status), before in existing.items():
+                if u in in_scope and (u, status) not in computed and before.get("hash") != WITHDRAWN:
+                    event, write = self._withdrawal(tenant, campaign, u, period, status, before, cause, causes,
+                                                    units, correlation_id, cluster_of.get(u))
+                    events.append((event, key))
+                    writes.append(write)
             if events:
                 # publish before storing: a crash in between re-emits the same ids on redelivery
                 await self.publisher.publish_many("scores", events)
@@ -425,6 +473,9 @@ class ScoringService:
                 emitted += len(events)
         log.info("scores recomputed", campaign=key, periods=len(set(periods)), emitted=emitted)
         return emitted
+
+
+WITHDRAWN = "withdrawn"
 
 
 def _cause_for(unit: str, units: set[str] | None, cause, causes: dict[str, ScoreCause] | None) -> ScoreCause:

@@ -53,6 +53,7 @@ class ScoreComputed(BaseModel):
     registration_revision: int = 0
     revision: int = Field(1, description="increases each time this unit/period/status score changes")
     status: ScoreStatus = ScoreStatus.provisional
+    withdrawn: bool = Field(False, description="the score no longer stands (e.g. its submission was rejected)")
     total: float
     max_total: float
     criteria: list[CriterionScore]

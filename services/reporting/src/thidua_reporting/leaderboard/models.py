@@ -48,6 +48,7 @@ class PeriodCard(BaseModel):
     period: str
     period_label: str
     status: str
+    withdrawn: bool = False
     total: float
     total_display: str
     max_total: float

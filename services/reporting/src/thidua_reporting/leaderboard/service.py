@@ -61,7 +61,8 @@ async def campaigns(db: AsyncDatabase, tenant: str, lang: str) -> list[CampaignS
 
 
 async def _period_totals(db, tenant, campaign_id, status, period, unit_ids) -> dict[str, dict[str, float]]:
-    query: dict = {"tenant": tenant, "campaign_id": campaign_id, "status": status, "unit_id": {"$in": list(unit_ids)}}
+    query: dict = {"tenant": tenant, "campaign_id": campaign_id, "status": status, "unit_id": {"$in": list(unit_ids)},
+                   "withdrawn": {"$ne": True}}
     if period:
         query["period"] = period
     out: dict[str, dict[str, float]] = defaultdict(dict)
@@ -163,6 +164,7 @@ def _card(doc: dict, names: dict[str, str], lang: str) -> PeriodCard:
         period=doc["period"],
         period_label=format_period(doc["period"], lang),
         status=doc["status"],
+        withdrawn=doc.get("withdrawn", False),
         total=doc["total"],
         total_display=format_number(doc["total"], 2, lang),
         max_total=doc["max_total"],
@@ -207,7 +209,8 @@ async def scorecard(
     campaign = await _campaign(db, tenant, campaign_id)
     unit = await _participant(db, tenant, campaign, unit_id)
     names = _criteria_names(campaign, lang)
-    query = {"tenant": tenant, "campaign_id": campaign_id, "unit_id": unit_id, "status": status}
+    query = {"tenant": tenant, "campaign_id": campaign_id, "unit_id": unit_id, "status": status,
+             "withdrawn": {"$ne": True}}
     cards = [_card(doc, names, lang) async for doc in db.period_scores.find(query).sort("period", 1)]
     sources = merge_sources(unit_id, await _units(db, tenant))
     total = round(sum(c.total for c in cards), 4)
@@ -243,7 +246,8 @@ async def progress(db: AsyncDatabase, tenant: str, campaign_id: str, unit_id: st
     unit = await _participant(db, tenant, campaign, unit_id)
     leaves = leaves_of([Criterion.model_validate(c) for c in campaign["criteria"]])
     series: dict[str, list[ProgressPoint]] = {leaf.id: [] for leaf in leaves}
-    query = {"tenant": tenant, "campaign_id": campaign_id, "unit_id": unit_id, "status": "provisional"}
+    query = {"tenant": tenant, "campaign_id": campaign_id, "unit_id": unit_id, "status": "provisional",
+             "withdrawn": {"$ne": True}}
     async for doc in db.period_scores.find(query).sort("period", 1):
         for line in doc["criteria"]:
             if line["criterion_id"] not in series:
