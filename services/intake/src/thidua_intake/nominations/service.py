@@ -89,6 +89,12 @@ async def create(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, body:
                 raise ApiError(422, "nomination.missing_document", errors, kind=missing[0].params["kind"])
             raise ApiError(422, "request.invalid", errors)
         nominee = body.nominee.model_dump(mode="json")
+        # two nominations in the same unit and year both write this document, so one of two
+        # concurrent ones conflicts and is retried, seeing the other: quotas and "no double
+        # award" cannot be broken by filing at the same moment
+        await db.nomination_locks.update_one(
+            {"_id": f"{tenant}/{nominee['unit_id']}/{body.year}"}, {"$inc": {"filed": 1}}, upsert=True, session=session
+        )
         await check_rules(db, session, tenant, config, award, nominee, body.year)
         now = datetime.now(UTC)
         nomination_id = f"dn-{body.year}-{uuid.uuid4().hex[:10]}"
