@@ -37,14 +37,14 @@ def test_groups_cap_bonuses_add_and_penalties_deduct():
     assert max_total(c, SCORERS) == 60  # 50 + 10; a penalty adds nothing to the maximum
     unit = UnitState("u", {"a": 20, "b": 1, "bonus": 2, "pen": 1}, resolve_targets(c, None, "2018-Q1"))
     result = score_cohort(c, [unit], SCORERS)["u"]
-    lines = {line.criterion_id: line for line in result.lines}
+    lines = {line.criterion_id: line for line in result.criteria()}
     assert lines["a"].points == 30 and lines["b"].points == 30
     assert lines["g1"].points == 50 and lines["g1"].kind == "group"  # 60 capped at 50
     assert "tối đa 50" in lines["g1"].explanation_vi
     assert lines["bonus"].points == 8
     assert lines["pen"].points == -5
     assert result.total == 53
-    assert [line.criterion_id for line in result.lines] == ["g1", "a", "b", "bonus", "pen"]
+    assert [line.criterion_id for line in result.criteria()] == ["g1", "a", "b", "bonus", "pen"]
     assert lines["a"].parent_id == "g1" and lines["g1"].parent_id is None
 
 
@@ -52,7 +52,7 @@ def test_total_never_negative():
     c = campaign(TREE)
     unit = UnitState("u", {"pen": 10}, resolve_targets(c, None, "2018-Q1"))
     result = score_cohort(c, [unit], SCORERS)["u"]
-    assert {line.criterion_id: line.points for line in result.lines}["pen"] == -15  # at most its maximum
+    assert {line.criterion_id: line.points for line in result.criteria()}["pen"] == -15  # at most its maximum
     assert result.total == 0
 
 
@@ -78,7 +78,7 @@ def test_lower_is_better_ratio():
 def test_an_unknown_scorer_scores_nothing_and_says_why():
     c = campaign([Criterion(id="x", name_vi="X", max_points=10, scorer="khong-co")])
     result = score_cohort(c, [UnitState("u", {"x": 5}, {})], SCORERS)["u"]
-    assert result.total == 0 and "khong-co" in result.lines[0].explanation_vi
+    assert result.total == 0 and "khong-co" in result.criteria()[0].explanation_vi
 
 
 # -- properties -------------------------------------------------------------------------------
@@ -118,6 +118,6 @@ def test_no_score_exceeds_its_maximum(tree, data):
     ]
     for result in score_cohort(c, units, SCORERS).values():
         assert 0 <= result.total <= result.max_total + 1e-9
-        for line in result.lines:
+        for line in result.criteria():
             assert line.points <= line.max_points + 1e-9
             assert line.points >= (-line.max_points if line.scorer == "penalty" else 0) - 1e-9

@@ -129,7 +129,7 @@ def score_one_unit(c: CampaignDefined, values: dict[str, float]):
 def test_engine_totals_and_lines():
     result = score_one_unit(campaign(SMALL), {"ho-thoat-ngheo": 80, "nha-dai-doan-ket": 12})
     assert result.total == 88 and result.max_total == 100
-    assert [(c.criterion_id, c.value, c.target, c.points, c.max_points, c.target_source) for c in result.lines] == [
+    assert [(c.criterion_id, c.value, c.target, c.points, c.max_points, c.target_source) for c in result.criteria()] == [
         ("ho-thoat-ngheo", 80, 100, 48, 60, "criterion"),
         ("nha-dai-doan-ket", 12, 10, 40, 40, "criterion"),
     ]
@@ -138,7 +138,7 @@ def test_engine_totals_and_lines():
 def test_engine_counts_unreported_criteria_as_zero():
     result = score_one_unit(campaign(SMALL), {"ho-thoat-ngheo": 50})
     assert result.total == 30 and result.max_total == 100
-    missing = result.lines[1]
+    missing = result.criteria()[1]
     assert missing.value is None and missing.points == 0
 
 
@@ -178,10 +178,10 @@ def test_no_criterion_exceeds_its_maximum(criteria, values):
     c = campaign([Criterion(id=f"c{i}", name_vi=f"Tiêu chí {i}", **spec) for i, spec in enumerate(criteria)])
     reported = {f"c{i}": v for i, v in enumerate(values[: len(criteria)]) if v is not None}
     result = score_one_unit(c, reported)
-    assert len(result.lines) == len(criteria)
-    for line, criterion in zip(result.lines, c.criteria):
+    assert len(result.criteria()) == len(criteria)
+    for line, criterion in zip(result.criteria(), c.criteria):
         assert 0 <= line.points <= criterion.max_points
         assert line.max_points == criterion.max_points
     assert 0 <= result.total <= result.max_total
     assert result.max_total == pytest.approx(sum(spec["max_points"] for spec in criteria), abs=1e-3)
-    assert result.total == pytest.approx(sum(line.points for line in result.lines), abs=1e-3)
+    assert result.total == pytest.approx(sum(line.points for line in result.criteria()), abs=1e-3)

@@ -75,7 +75,7 @@ async def mark_ready(sender, **kwargs) -> None:
 
 async def _consume(stream) -> None:
     # small batches: a burst of submissions costs one recomputation per cohort, not one per event
-    async for events in stream.take_events(500, within=0.05):
+    async for events in stream.take_events(2000, within=0.05):
         svc = await service()
         envelopes = []
         for event in events:

@@ -22,7 +22,10 @@ class UnitState:
 class UnitScore:
     total: float
     max_total: float
-    lines: list[CriterionScore]
+    lines: list[dict]  # CriterionScore fields; plain dicts because a rescoring builds millions
+
+    def criteria(self) -> list[CriterionScore]:
+        return [CriterionScore.model_validate(line) for line in self.lines]
 
 
 def resolve_targets(
@@ -60,7 +63,7 @@ def max_total(campaign: CampaignDefined, scorers: dict[str, Scorer]) -> float:
 
 
 def score_cohort(campaign: CampaignDefined, units: list[UnitState], scorers: dict[str, Scorer]) -> dict[str, UnitScore]:
-    leaf_points: dict[str, dict[str, CriterionScore]] = {u.unit_id: {} for u in units}
+    leaf_points: dict[str, dict[str, dict]] = {u.unit_id: {} for u in units}
     for leaf in leaves_of(campaign.criteria):
         scorer = scorers.get(leaf.scorer or "") or UnknownScorer(leaf.scorer or "?")
         cohort = [LeafInput(u.unit_id, u.values.get(leaf.id), u.targets.get(leaf.id, (None, "none"))[0]) for u in units]
@@ -72,8 +75,9 @@ def score_cohort(campaign: CampaignDefined, units: list[UnitState], scorers: dic
             raw = round(p.points, 4)
             points = min(0.0, max(-leaf.max_points, raw)) if sign < 0 else max(0.0, min(leaf.max_points, raw))
             target, source = u.targets.get(leaf.id, (None, "none"))
-            leaf_points[u.unit_id][leaf.id] = CriterionScore(
+            leaf_points[u.unit_id][leaf.id] = dict(
                 criterion_id=leaf.id,
+                parent_id=None,
                 kind="leaf",
                 scorer=leaf.scorer,
                 value=u.values.get(leaf.id),
@@ -89,7 +93,7 @@ def score_cohort(campaign: CampaignDefined, units: list[UnitState], scorers: dic
     cap = max_total(campaign, scorers)
     out = {}
     for u in units:
-        lines: list[CriterionScore] = []
+        lines: list[dict] = []
         top = [_node(node, None, leaf_points[u.unit_id], lines) for node in campaign.criteria]
         raw = sum(top)
         total = max(0.0, min(cap, round(raw, 4)))
@@ -97,11 +101,11 @@ def score_cohort(campaign: CampaignDefined, units: list[UnitState], scorers: dic
     return out
 
 
-def _node(node: Criterion, parent: str | None, leaves: dict[str, CriterionScore], lines: list[CriterionScore]) -> float:
+def _node(node: Criterion, parent: str | None, leaves: dict[str, dict], lines: list[dict]) -> float:
     if node.is_leaf:
-        line = leaves[node.id].model_copy(update={"parent_id": parent})
+        line = {**leaves[node.id], "parent_id": parent}
         lines.append(line)
-        return line.points
+        return line["points"]
     index = len(lines)
     lines.append(None)  # the group's line goes before its children's
     parts = [_node(child, node.id, leaves, lines) for child in node.children]
@@ -109,7 +113,7 @@ def _node(node: Criterion, parent: str | None, leaves: dict[str, CriterionScore]
     points = max(0.0, min(node.max_points, raw))
     capped_vi = f", tối đa {format_number(node.max_points)}" if raw > node.max_points else ""
     capped_en = f", capped at {format_number(node.max_points, lang='en')}" if raw > node.max_points else ""
-    lines[index] = CriterionScore(
+    lines[index] = dict(
         criterion_id=node.id,
         parent_id=parent,
         kind="group",
@@ -121,5 +125,9 @@ def _node(node: Criterion, parent: str | None, leaves: dict[str, CriterionScore]
         f"{capped_vi} → {format_number(points)} điểm.",
         explanation_en=f"Sum of sub-criteria: {' + '.join(format_number(p, lang='en') for p in parts)} = "
         f"{format_number(raw, lang='en')}{capped_en} → {format_number(points, lang='en')} points.",
+        scorer=None,
+        value=None,
+        target=None,
+        target_source=None,
     )
     return points

@@ -45,12 +45,21 @@ async def rebuild(settings: Settings, db_name: str) -> tuple[int, int]:
         await mongo.close()
 
 
+async def score_digests(db) -> dict[str, str]:
+    """campaign/period/status/unit → digest of the score, from scoring's score index."""
+    return {
+        f"{d['_id']}/{entry['unit_id']}": entry["hash"]
+        async for d in db.score_index.find()
+        for entry in d.get("units", {}).values()
+    }
+
+
 async def compare(settings: Settings, live_name: str, replay_name: str) -> list[str]:
     """Differences between two scoring databases, by score key and content hash."""
     mongo = make_client(settings)
     try:
-        live = {d["_id"]: d["hash"] async for d in mongo[live_name].scores.find({}, {"hash": 1})}
-        again = {d["_id"]: d["hash"] async for d in mongo[replay_name].scores.find({}, {"hash": 1})}
+        live = await score_digests(mongo[live_name])
+        again = await score_digests(mongo[replay_name])
     finally:
         await mongo.close()
     out = [f"chỉ có khi chạy thực / live only: {k}" for k in sorted(live.keys() - again.keys())]

@@ -12,9 +12,9 @@ import json
 from collections import defaultdict
 from datetime import UTC, datetime
 
-from pymongo import ReplaceOne, UpdateOne
+from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, DuplicateKeyError
+from pymongo.errors import DuplicateKeyError
 
 from thidua_common.contracts import Envelope, new_event
 from thidua_common.contracts.campaign import CampaignDefined, leaves_of
@@ -61,10 +61,16 @@ def scoring_fingerprint(campaign: CampaignDefined) -> str:
     return hashlib.sha256(json.dumps(relevant, sort_keys=True).encode()).hexdigest()
 
 
-def content_hash(score: ScoreComputed) -> str:
-    body = score.model_dump(mode="json", exclude={"revision", "computed_at", "cause", "campaign_revision",
-                                                  "registration_revision", "submitted_at"})
-    return hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest()[:32]
+def content_digest(criteria_version: int, submission_id: str | None, status: str, cluster: str | None, result) -> str:
+    """What a score says, as a hash: a recomputation that gives the same digest changes nothing
+    (and the digest makes the score event's id, so a repeat is recognised downstream)."""
+    body = [criteria_version, submission_id, status, cluster, result.total, result.max_total, result.lines]
+    return hashlib.sha256(json.dumps(body, separators=(",", ":"), default=str).encode()).hexdigest()[:32]
+
+
+def unit_field(unit_id: str) -> str:
+    """A unit id as a MongoDB field name (ids may contain dots)."""
+    return unit_id.replace("%", "%25").replace(".", "%2E")
 
 
 class ScoringService:
@@ -76,7 +82,7 @@ class ScoringService:
     async def setup(self) -> None:
         await self.db.parked.create_index("campaign_key")
         await self.db.inputs.create_index([("campaign_key", 1), ("period", 1)])
-        await self.db.scores.create_index([("campaign_key", 1), ("period", 1), ("status", 1)])
+        await self.db.score_index.create_index([("campaign_key", 1), ("period", 1)])
         await self.db.registrations.create_index("campaign_key")
 
     async def apply(self, envelope: Envelope) -> None:
@@ -192,11 +198,22 @@ class ScoringService:
             return
         ids = [sub.submission_id for _, sub in ready]
         decided = {d["_id"]: d["decision"] async for d in self.db.decisions.find({"_id": {"$in": ids}})}
+        # a later submission for the same unit and period replaces the earlier one, never the reverse;
+        # decided here rather than by a conditional upsert, which SecantusDB answers with a scan
+        # (this worker is the only writer of its campaign's inputs)
+        ids = [f"{key}/{sub.unit_id}/{sub.period}" for _, sub in ready]
+        held = {d["_id"]: d.get("order") async for d in self.db.inputs.find({"_id": {"$in": ids}}, {"order": 1})}
+        newest: dict[str, tuple[Envelope, SubmissionReceived]] = {}
+        for envelope, sub in ready:
+            _id = f"{key}/{sub.unit_id}/{sub.period}"
+            order = [sub.submitted_at.isoformat(), sub.submission_id]
+            if (held.get(_id) is None or order > held[_id]) and (
+                _id not in newest or order > [newest[_id][1].submitted_at.isoformat(), newest[_id][1].submission_id]
+            ):
+                newest[_id] = (envelope, sub)
         writes = [
-            # a later submission for the same unit and period replaces the earlier one, never the reverse
             UpdateOne(
-                {"_id": f"{key}/{sub.unit_id}/{sub.period}",
-                 "$or": [{"order": {"$lt": [sub.submitted_at.isoformat(), sub.submission_id]}}, {"order": None}]},
+                {"_id": _id},
                 {"$set": {
                     "campaign_key": key,
                     "unit_id": sub.unit_id,
@@ -212,13 +229,10 @@ class ScoringService:
                 }},
                 upsert=True,
             )
-            for envelope, sub in ready
+            for _id, (envelope, sub) in newest.items()
         ]
-        try:
+        if writes:
             await self.db.inputs.bulk_write(writes, ordered=False)
-        except BulkWriteError as exc:
-            if any(e.get("code") != 11000 for e in exc.details.get("writeErrors", [])):
-                raise  # only "an equal or newer submission is already there" is expected
         by_period: dict[str, dict[str, ScoreCause]] = defaultdict(dict)
         for envelope, sub in ready:
             by_period[sub.period][sub.unit_id] = ScoreCause(
@@ -355,12 +369,7 @@ class ScoringService:
             id=deterministic_id("score", score_key, WITHDRAWN, str(score.revision)),
             correlationid=correlation_id,
         )
-        write = ReplaceOne(
-            {"_id": score_key},
-            {"campaign_key": key, "hash": WITHDRAWN, "event_id": event.id, **score.model_dump(mode="json")},
-            upsert=True,
-        )
-        return event, write
+        return event, _score_entry(score, WITHDRAWN, event.id)
 
     async def recompute(
         self,
@@ -390,12 +399,15 @@ class ScoringService:
             if units is not None and not cohort_rule:
                 scope["unit_id"] = {"$in": sorted(units)}
             inputs = {d["unit_id"]: d async for d in self.db.inputs.find(scope)}
+            # one index document per campaign, period and status holds every unit's score digest: a
+            # rescoring writes a handful of documents instead of one per unit
             existing = {
-                (d["unit_id"], d["status"]): d
-                async for d in self.db.scores.find(scope, {"unit_id": 1, "status": 1, "hash": 1, "revision": 1})
+                (entry["unit_id"], d["status"]): entry
+                async for d in self.db.score_index.find({"campaign_key": key, "period": period})
+                for entry in d.get("units", {}).values()
             }
             events: list[tuple[Envelope, str]] = []
-            writes = []
+            writes: dict[str, dict] = defaultdict(dict)
             computed: set[tuple[str, str]] = set()
             for cluster in sorted(clusters):
                 reported = [u for u in members[cluster] if u in inputs and not inputs[u].get("rejected")
@@ -418,15 +430,22 @@ class ScoringService:
                     for u in cohort:
                         computed.add((u, status.value))
                         result, doc = results[u], inputs[u]
+                        cluster_id = None if cluster == NO_CLUSTER else cluster
+                        digest = content_digest(campaign.criteria_version, doc.get("submission_id"), status.value,
+                                                cluster_id, result)
+                        before = existing.get((u, status.value))
+                        if before and before.get("hash") == digest:
+                            continue  # unchanged: nothing to tell anyone
                         score = ScoreComputed(
                             submission_id=doc.get("submission_id"),
                             campaign_id=campaign.campaign_id,
                             unit_id=u,
                             period=period,
-                            cluster_id=None if cluster == NO_CLUSTER else cluster,
+                            cluster_id=cluster_id,
                             criteria_version=campaign.criteria_version,
                             campaign_revision=campaign.revision,
                             registration_revision=registrations[u].revision if u in registrations else 0,
+                            revision=(before["revision"] + 1) if before else 1,
                             status=status,
                             total=result.total,
                             max_total=result.max_total,
@@ -435,11 +454,6 @@ class ScoringService:
                             submitted_at=doc.get("submitted_at"),
                             computed_at=datetime.now(UTC),
                         )
-                        digest = content_hash(score)
-                        before = existing.get((u, status.value))
-                        if before and before.get("hash") == digest:
-                            continue  # unchanged: nothing to tell anyone
-                        score.revision = (before["revision"] + 1) if before else 1
                         score_key = f"{key}/{u}/{period}/{status.value}"
                         event = new_event(
                             type=SCORE_COMPUTED,
@@ -451,31 +465,50 @@ class ScoringService:
                             correlationid=correlation_id,
                         )
                         events.append((event, key))
-                        writes.append(
-                            ReplaceOne(
-                                {"_id": score_key},
-                                {"campaign_key": key, "hash": digest, "event_id": event.id,
-                                 **score.model_dump(mode="json")},
-                                upsert=True,
-                            )
-                        )
+                        writes[status.value][unit_field(u)] = _score_entry(score, digest, event.id)
             in_scope = {u for c in clusters for u in members[c] if units is None or cohort_rule or u in units}
             for (u, status), before in existing.items():
                 if u in in_scope and (u, status) not in computed and before.get("hash") != WITHDRAWN:
-                    event, write = self._withdrawal(tenant, campaign, u, period, status, before, cause, causes,
+                    event, entry = self._withdrawal(tenant, campaign, u, period, status, before, cause, causes,
                                                     units, correlation_id, cluster_of.get(u))
                     events.append((event, key))
-                    writes.append(write)
+                    writes[status][unit_field(u)] = entry
             if events:
                 # publish before storing: a crash in between re-emits the same ids on redelivery
                 await self.publisher.publish_many("scores", events)
-                await self.db.scores.bulk_write(writes, ordered=False)
+                await self.db.score_index.bulk_write(
+                    [
+                        UpdateOne(
+                            {"_id": f"{key}/{period}/{status}"},
+                            {
+                                "$set": {f"units.{field}": entry for field, entry in entries.items()},
+                                "$setOnInsert": {"campaign_key": key, "period": period, "status": status},
+                            },
+                            upsert=True,
+                        )
+                        for status, entries in writes.items()
+                    ],
+                    ordered=False,
+                )
                 emitted += len(events)
         log.info("scores recomputed", campaign=key, periods=len(set(periods)), emitted=emitted)
         return emitted
 
 
 WITHDRAWN = "withdrawn"
+
+
+def _score_entry(score: ScoreComputed, digest: str, event_id: str) -> dict:
+    """What scoring keeps of a score: enough to tell whether a recomputation changed it. The
+    score itself, with its explanation, lives in the event and in reporting's read model."""
+    return {
+        "unit_id": score.unit_id,
+        "submission_id": score.submission_id,
+        "total": score.total,
+        "revision": score.revision,
+        "hash": digest,
+        "event_id": event_id,
+    }
 
 
 def _cause_for(unit: str, units: set[str] | None, cause, causes: dict[str, ScoreCause] | None) -> ScoreCause:

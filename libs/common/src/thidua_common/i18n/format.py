@@ -1,21 +1,27 @@
 """Vietnamese formats: 1.234,5 for numbers and dd/mm/yyyy for dates."""
 
 from datetime import date, datetime
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
+_VI_MARKS = str.maketrans({",": ".", ".": ","})
+
+
+@lru_cache(maxsize=65536)  # scores repeat the same targets and maxima over and over
 def format_number(value: float, decimals: int = 2, lang: str = "vi") -> str:
-    value = round(value, decimals) + 0.0  # + 0.0 turns -0.0 into 0.0
-    if value == 0:
-        value = 0.0
-    text = f"{value:,.{decimals}f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
+    """1234.5 → "1.234,5" (vi) or "1,234.5" (en); trailing zeros dropped; never "-0".
+    Called for every number of every explanation, so kept lean."""
+    if value != value or value in (float("inf"), float("-inf")):
+        return "—" if value != value else ("∞" if value > 0 else "-∞")
+    value = round(value, decimals)
+    if value == int(value):
+        text = f"{int(value):,}"
+    else:
+        text = f"{value:,.{decimals}f}".rstrip("0").rstrip(".")
+    return text.translate(_VI_MARKS) if lang == "vi" else text
 
 
 def format_date(value: date, lang: str = "vi") -> str:
