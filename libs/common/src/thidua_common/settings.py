@@ -28,6 +28,9 @@ class Settings(BaseSettings):
     smtp_password: str = ""
     smtp_starttls: bool = Field(False, description="upgrade the SMTP connection with STARTTLS")
     mail_from: str = "Thi Đua <no-reply@thidua.local>"
+    escalation_email: str = Field(
+        "ban-tdkt@thidua.local", description="where overdue nominations are escalated (the commendation board)"
+    )
     notify_max_attempts: int = Field(6, ge=1, description="delivery attempts before the dead-letter topic")
     notify_backoff_seconds: float = Field(2.0, gt=0, description="first retry delay; doubles each attempt")
     overdue_check_seconds: float = Field(300.0, gt=0, description="how often intake looks for overdue nominations")

@@ -10,6 +10,8 @@ from thidua_common.logging import configure_logging
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
 
+from .audit import store as audit_store
+from .audit.views import router as audit_router
 from .campaigns.views import router as campaigns_router
 from .commendation_config.views import router as commendation_config_router
 from .inbound.consumer import InboundHandler
@@ -33,6 +35,7 @@ async def lifespan(app):
     await db.ratings.create_index(
         [("tenant", ASCENDING), ("campaign_id", ASCENDING), ("unit_id", ASCENDING), ("period", ASCENDING)]
     )
+    await audit_store.setup(db)
     producer = EventProducer(settings)
     await producer.start()
     relay = OutboxRelay(db, producer)
@@ -79,6 +82,7 @@ def build_app():
     app.include_router(commendation_config_router)
     app.include_router(nominations_router)
     app.include_router(awards_router)
+    app.include_router(audit_router)
     return app
 
 

@@ -35,6 +35,7 @@ async def run() -> None:
             settings,
             topic_name(settings.topic_prefix, "campaigns"),
             topic_name(settings.topic_prefix, "scores"),
+            topic_name(settings.topic_prefix, "nominations"),
             group_id="notify",
         ),
         envelope_handler(service.apply),

@@ -13,13 +13,20 @@ from thidua_common.contracts import Envelope, new_event
 from thidua_common.contracts.campaign import CampaignDefined
 from thidua_common.contracts.envelope import deterministic_id
 from thidua_common.contracts.notification import NotificationFailed
-from thidua_common.contracts.registry import CAMPAIGN_DEFINED, NOTIFICATION_FAILED, SCORE_COMPUTED
+from thidua_common.contracts.nomination import AwardDecided, NominationOverdue
+from thidua_common.contracts.registry import (
+    AWARD_DECIDED,
+    CAMPAIGN_DEFINED,
+    NOMINATION_OVERDUE,
+    NOTIFICATION_FAILED,
+    SCORE_COMPUTED,
+)
 from thidua_common.contracts.score import ScoreComputed
 from thidua_common.logging import correlation_scope, get_logger
 from thidua_common.settings import Settings
 
 from .channels import Channel, Message, TemporaryFailure
-from .compose import score_message
+from .compose import award_message, overdue_message, score_message
 
 log = get_logger(__name__)
 
@@ -48,6 +55,9 @@ class NotifyService:
             except DuplicateKeyError:
                 pass
         elif envelope.type == SCORE_COMPUTED and self.worth_telling(ScoreComputed.model_validate(envelope.data)):
+            await self.enqueue(envelope, "email")
+        elif envelope.type in (NOMINATION_OVERDUE, AWARD_DECIDED):
+            # overdue: escalated to the commendation board; decided: the awarded unit hears of it
             await self.enqueue(envelope, "email")
 
     @staticmethod
@@ -132,6 +142,10 @@ class NotifyService:
         log.info("notification sent", recipient=recipient, attempts=attempts)
 
     async def _message(self, envelope: Envelope, delivery_id: str) -> Message | None:
+        if envelope.type == NOMINATION_OVERDUE:
+            return await self._overdue_message(envelope, delivery_id)
+        if envelope.type == AWARD_DECIDED:
+            return await self._award_message(envelope, delivery_id)
         score = ScoreComputed.model_validate(envelope.data)
         campaign = await self.db.directory.find_one({"_id": f"{envelope.tenant}/{score.campaign_id}"})
         if campaign is None:
@@ -141,6 +155,47 @@ class NotifyService:
             return None
         names = {c["id"]: c["name_vi"] for c in campaign["criteria"]}
         subject, body = score_message(score, unit["name_vi"], campaign["name_vi"], names)
+        return Message(
+            recipient=unit["email"],
+            subject=subject,
+            body=body,
+            message_id=deterministic_id("mail", delivery_id),
+            correlation_id=envelope.correlationid,
+        )
+
+    async def _participant(self, tenant: str, unit_id: str, campaign_id: str | None = None) -> dict | None:
+        """The unit as a campaign lists it (name, email): the named campaign first, else any."""
+        query: dict = {"tenant": tenant, "participants.unit_id": unit_id}
+        if campaign_id:
+            campaign = await self.db.directory.find_one({"_id": f"{tenant}/{campaign_id}"})
+            found = next((p for p in (campaign or {}).get("participants", []) if p["unit_id"] == unit_id), None)
+            if found and found.get("email"):
+                return found
+        best = None
+        async for campaign in self.db.directory.find(query).sort("revision", -1):
+            for p in campaign["participants"]:
+                if p["unit_id"] == unit_id and (best is None or (p.get("email") and not best.get("email"))):
+                    best = p
+        return best
+
+    async def _overdue_message(self, envelope: Envelope, delivery_id: str) -> Message:
+        alert = NominationOverdue.model_validate(envelope.data)
+        unit = await self._participant(envelope.tenant, alert.nominee.unit_id)
+        subject, body = overdue_message(alert, unit["name_vi"] if unit else None)
+        return Message(
+            recipient=self.settings.escalation_email,
+            subject=subject,
+            body=body,
+            message_id=deterministic_id("mail", delivery_id),
+            correlation_id=envelope.correlationid,
+        )
+
+    async def _award_message(self, envelope: Envelope, delivery_id: str) -> Message | None:
+        award = AwardDecided.model_validate(envelope.data)
+        unit = await self._participant(envelope.tenant, award.nominee.unit_id, award.campaign_id)
+        if unit is None or not unit.get("email"):
+            return None  # no address known for the unit: skipped, like a score
+        subject, body = award_message(award, unit["name_vi"])
         return Message(
             recipient=unit["email"],
             subject=subject,

@@ -9,6 +9,7 @@ from thidua_common.logging import configure_logging
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
 
+from .awards.views import router as awards_router
 from .dashboard.views import router as dashboard_router
 from .leaderboard.views import router as leaderboard_router
 from .projection.projector import Projector
@@ -27,6 +28,7 @@ async def lifespan(app):
             topic_name(settings.topic_prefix, "campaigns"),
             topic_name(settings.topic_prefix, "scores"),
             topic_name(settings.topic_prefix, "units"),
+            topic_name(settings.topic_prefix, "nominations"),
             group_id="reporting",
         ),
         envelope_handler(projector.apply),
@@ -51,6 +53,7 @@ def build_app():
     )
     app.include_router(leaderboard_router)
     app.include_router(dashboard_router)
+    app.include_router(awards_router)
     return app
 
 

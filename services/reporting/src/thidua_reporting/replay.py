@@ -16,7 +16,7 @@ from thidua_common.settings import Settings, get_settings
 
 from .projection.projector import Projector
 
-COLLECTIONS = ("campaigns", "units", "period_scores", "score_history")
+COLLECTIONS = ("campaigns", "units", "period_scores", "score_history", "awards", "nominations", "nomination_overdue")
 
 
 async def rebuild(settings: Settings, db_name: str) -> int:
@@ -25,7 +25,7 @@ async def rebuild(settings: Settings, db_name: str) -> int:
         await mongo.drop_database(db_name)
         projector = Projector(mongo[db_name])
         await projector.setup()
-        topics = [topic_name(settings.topic_prefix, k) for k in ("campaigns", "units", "scores")]
+        topics = [topic_name(settings.topic_prefix, k) for k in ("campaigns", "units", "scores", "nominations")]
         count = 0
         async for record in read_history(settings, topics):
             await projector.apply(decode_event(record.value))

@@ -457,6 +457,34 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(provisional) at {time}.\n\nTotal: {total}/{max} points.\n\n{lines}\n\n"
         "Provisional scores are confirmed after verification.\n\nRegards,\nThi Đua",
     },
+    # award history exports and nomination escalations
+    "report.format_unknown": {
+        "vi": "Không có định dạng xuất '{format}'. Các định dạng có: {available}.",
+        "en": "No export format '{format}'. Available: {available}.",
+    },
+    "mail.nomination_overdue.subject": {
+        "vi": "[Thi Đua] Hồ sơ đề nghị khen thưởng quá hạn {days} ngày làm việc: {nominee} – {award}",
+        "en": "[Thi Đua] Nomination {days} working days overdue: {nominee} – {award}",
+    },
+    "mail.nomination_overdue.body": {
+        "vi": "Kính gửi Ban Thi đua – Khen thưởng,\n\nHồ sơ đề nghị khen thưởng «{award}» cho {nominee} "
+        "(đơn vị: {unit}) đang ở bước «{stage}» đã quá hạn {days} ngày làm việc (hạn xử lý: {due}).\n\n"
+        "Mã hồ sơ: {nomination}.\nCần báo cho: {escalate}.\n\n"
+        "Đề nghị khẩn trương xử lý để bảo đảm khen thưởng kịp thời.\n\nTrân trọng,\nHệ thống Thi Đua",
+        "en": "Dear Commendation Board,\n\nThe nomination for “{award}” for {nominee} (unit: {unit}) has been "
+        "at the “{stage}” stage {days} working days past its due date ({due}).\n\nNomination: {nomination}.\n"
+        "To be told: {escalate}.\n\nPlease act on it promptly.\n\nRegards,\nThi Đua",
+    },
+    "mail.award.subject": {
+        "vi": "[Thi Đua] Quyết định khen thưởng {decision}: {award} – {nominee}",
+        "en": "[Thi Đua] Award decision {decision}: {award} – {nominee}",
+    },
+    "mail.award.body": {
+        "vi": "Kính gửi {unit},\n\nTheo Quyết định số {decision} ngày {date} do {signer} ký, {nominee} "
+        "được tặng «{award}» năm {year}.\n\nXin chúc mừng!\n\nTrân trọng,\nHệ thống Thi Đua",
+        "en": "Dear {unit},\n\nBy decision {decision} of {date} signed by {signer}, {nominee} receives "
+        "“{award}” for {year}.\n\nCongratulations!\n\nRegards,\nThi Đua",
+    },
 }
 
 

@@ -13,6 +13,7 @@ from thidua_common.contracts.registry import CAMPAIGN_DEFINED
 from thidua_common.http import ApiError
 
 from ..outbox import store as outbox
+from ..transactions import run_in_transaction
 from . import lifecycle
 from .models import CampaignPublic, CampaignWrite, StatusChange
 
@@ -44,38 +45,40 @@ async def put(
     client: AsyncMongoClient, db: AsyncDatabase, tenant: str, campaign_id: str, body: CampaignWrite, actor: str
 ) -> CampaignPublic:
     key = campaign_key(tenant, campaign_id)
-    async with client.start_session() as session:
-        async with await session.start_transaction():
-            current = await db.campaigns.find_one({"_id": key}, session=session)
-            if current:
-                lifecycle.check_editable(current["status"])
-            if body.expected_revision is not None and current and current["revision"] != body.expected_revision:
-                raise ApiError(409, "campaign.revision_conflict", current=current["revision"])
-            revision = current["revision"] + 1 if current else 1
-            fields = body.model_dump(mode="json", exclude={"expected_revision", "reason"})
-            criteria_changed = not current or current["criteria"] != fields["criteria"]
-            criteria_version = (current["criteria_version"] + int(criteria_changed)) if current else 1
-            doc: dict[str, Any] = {
-                "_id": key,
-                "tenant": tenant,
-                "campaign_id": campaign_id,
-                "revision": revision,
-                "criteria_version": criteria_version,
-                "status": current["status"] if current else "draft",
-                "updated_by": actor,
-                **fields,
-                "change": {
-                    "kind": "updated" if current else "created",
-                    "by": actor,
-                    "reason": body.reason,
-                    "detail": {"criteria_changed": criteria_changed} if current else {},
-                },
-            }
-            await db.campaigns.replace_one({"_id": key}, doc, upsert=True, session=session)
-            event = new_event(
-                type=CAMPAIGN_DEFINED, source=SOURCE, tenant=tenant, subject=campaign_id, data=_definition(doc)
-            )
-            await outbox.add(db, event, key, session)
+    async def work(session: AsyncClientSession) -> dict:
+        current = await db.campaigns.find_one({"_id": key}, session=session)
+        if current:
+            lifecycle.check_editable(current["status"])
+        if body.expected_revision is not None and current and current["revision"] != body.expected_revision:
+            raise ApiError(409, "campaign.revision_conflict", current=current["revision"])
+        revision = current["revision"] + 1 if current else 1
+        fields = body.model_dump(mode="json", exclude={"expected_revision", "reason"})
+        criteria_changed = not current or current["criteria"] != fields["criteria"]
+        criteria_version = (current["criteria_version"] + int(criteria_changed)) if current else 1
+        doc: dict[str, Any] = {
+            "_id": key,
+            "tenant": tenant,
+            "campaign_id": campaign_id,
+            "revision": revision,
+            "criteria_version": criteria_version,
+            "status": current["status"] if current else "draft",
+            "updated_by": actor,
+            **fields,
+            "change": {
+                "kind": "updated" if current else "created",
+                "by": actor,
+                "reason": body.reason,
+                "detail": {"criteria_changed": criteria_changed} if current else {},
+            },
+        }
+        await db.campaigns.replace_one({"_id": key}, doc, upsert=True, session=session)
+        event = new_event(
+            type=CAMPAIGN_DEFINED, source=SOURCE, tenant=tenant, subject=campaign_id, data=_definition(doc)
+        )
+        await outbox.add(db, event, key, session)
+        return doc
+
+    doc = await run_in_transaction(client, work)
     return _public(doc)
 
 
@@ -84,34 +87,36 @@ async def set_status(
 ) -> CampaignPublic:
     """Move the campaign one step along its lifecycle; a new revision, announced like any other."""
     key = campaign_key(tenant, campaign_id)
-    async with client.start_session() as session:
-        async with await session.start_transaction():
-            current = await db.campaigns.find_one({"_id": key}, session=session)
-            if current is None:
-                raise ApiError(404, "campaign.unknown", id=campaign_id)
-            if body.expected_revision is not None and current["revision"] != body.expected_revision:
-                raise ApiError(409, "campaign.revision_conflict", current=current["revision"])
-            lifecycle.check_transition(current["status"], body.status)
-            doc = {
-                **current,
-                "revision": current["revision"] + 1,
-                "status": body.status.value,
-                "updated_by": actor,
-                "change": {
-                    "kind": "status",
-                    "by": actor,
-                    "reason": body.reason,
-                    "detail": {"from": current["status"], "to": body.status.value},
-                },
-            }
-            # conditional on the revision read: a concurrent change makes this one fail, never both apply
-            replaced = await db.campaigns.replace_one({"_id": key, "revision": current["revision"]}, doc, session=session)
-            if replaced.matched_count != 1:
-                raise ApiError(409, "campaign.revision_conflict", current=current["revision"])
-            event = new_event(
-                type=CAMPAIGN_DEFINED, source=SOURCE, tenant=tenant, subject=campaign_id, data=_definition(doc)
-            )
-            await outbox.add(db, event, key, session)
+    async def work(session: AsyncClientSession) -> dict:
+        current = await db.campaigns.find_one({"_id": key}, session=session)
+        if current is None:
+            raise ApiError(404, "campaign.unknown", id=campaign_id)
+        if body.expected_revision is not None and current["revision"] != body.expected_revision:
+            raise ApiError(409, "campaign.revision_conflict", current=current["revision"])
+        lifecycle.check_transition(current["status"], body.status)
+        doc = {
+            **current,
+            "revision": current["revision"] + 1,
+            "status": body.status.value,
+            "updated_by": actor,
+            "change": {
+                "kind": "status",
+                "by": actor,
+                "reason": body.reason,
+                "detail": {"from": current["status"], "to": body.status.value},
+            },
+        }
+        # conditional on the revision read: a concurrent change makes this one fail, never both apply
+        replaced = await db.campaigns.replace_one({"_id": key, "revision": current["revision"]}, doc, session=session)
+        if replaced.matched_count != 1:
+            raise ApiError(409, "campaign.revision_conflict", current=current["revision"])
+        event = new_event(
+            type=CAMPAIGN_DEFINED, source=SOURCE, tenant=tenant, subject=campaign_id, data=_definition(doc)
+        )
+        await outbox.add(db, event, key, session)
+        return doc
+
+    doc = await run_in_transaction(client, work)
     return _public(doc)
 
 

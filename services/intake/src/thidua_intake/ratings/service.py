@@ -5,6 +5,7 @@ import uuid
 from datetime import UTC, datetime
 
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from thidua_common.auth import Principal, Role
@@ -16,6 +17,7 @@ from thidua_common.http import ApiError
 from ..campaigns import lifecycle
 from ..campaigns import service as campaigns
 from ..outbox import store as outbox
+from ..transactions import run_in_transaction
 from . import rules
 from .models import RatingCreate, RatingPublic
 
@@ -25,43 +27,44 @@ SOURCE = "/thidua/intake/ratings"
 async def give(
     client: AsyncMongoClient, db: AsyncDatabase, tenant: str, campaign_id: str, body: RatingCreate, rater: Principal
 ) -> RatingPublic:
-    async with client.start_session() as session:
-        async with await session.start_transaction():
-            campaign = await campaigns.definition(db, tenant, campaign_id, session)
-            if campaign is None:
-                raise ApiError(404, "campaign.unknown", id=campaign_id)
-            lifecycle.check_open_for_ratings(campaign.status)
-            if errors := rules.subject_errors(campaign, body):
-                raise ApiError(422, "request.invalid", errors)
-            if not rater.has_any(Role.board_officer):
-                rules.check_rater(campaign, body.unit_id, body.period, rater.unit_id)
-            if errors := rules.rating_errors(campaign, body.ratings):
-                raise ApiError(422, "request.invalid", errors)
-            payload = RatingGiven(
-                campaign_id=campaign_id,
-                unit_id=body.unit_id,
-                period=body.period,
-                ratings=body.ratings,
-                comment=body.comment,
-                by=rater.subject,
-                at=datetime.now(UTC),
-            )
-            event = new_event(
-                type=RATING_GIVEN,
-                source=SOURCE,
-                tenant=tenant,
-                subject=f"{campaign_id}/{body.unit_id}/{body.period}",
-                data=payload,
-            )
-            doc = {
-                "_id": str(uuid.uuid4()),
-                "tenant": tenant,
-                "event_id": event.id,
-                **payload.model_dump(mode="json"),
-            }
-            await db.ratings.insert_one(doc, session=session)
-            await outbox.add(db, event, campaigns.campaign_key(tenant, campaign_id), session)
-    return _public(doc)
+    async def work(session: AsyncClientSession) -> dict:
+        campaign = await campaigns.definition(db, tenant, campaign_id, session)
+        if campaign is None:
+            raise ApiError(404, "campaign.unknown", id=campaign_id)
+        lifecycle.check_open_for_ratings(campaign.status)
+        if errors := rules.subject_errors(campaign, body):
+            raise ApiError(422, "request.invalid", errors)
+        if not rater.has_any(Role.board_officer):
+            rules.check_rater(campaign, body.unit_id, body.period, rater.unit_id)
+        if errors := rules.rating_errors(campaign, body.ratings):
+            raise ApiError(422, "request.invalid", errors)
+        payload = RatingGiven(
+            campaign_id=campaign_id,
+            unit_id=body.unit_id,
+            period=body.period,
+            ratings=body.ratings,
+            comment=body.comment,
+            by=rater.subject,
+            at=datetime.now(UTC),
+        )
+        event = new_event(
+            type=RATING_GIVEN,
+            source=SOURCE,
+            tenant=tenant,
+            subject=f"{campaign_id}/{body.unit_id}/{body.period}",
+            data=payload,
+        )
+        doc = {
+            "_id": str(uuid.uuid4()),
+            "tenant": tenant,
+            "event_id": event.id,
+            **payload.model_dump(mode="json"),
+        }
+        await db.ratings.insert_one(doc, session=session)
+        await outbox.add(db, event, campaigns.campaign_key(tenant, campaign_id), session)
+        return doc
+
+    return _public(await run_in_transaction(client, work))
 
 
 async def list_for(

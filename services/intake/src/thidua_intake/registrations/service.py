@@ -19,6 +19,7 @@ from thidua_common.http import ApiError, FieldError
 from ..campaigns import lifecycle
 from ..campaigns import service as campaigns
 from ..outbox import store as outbox
+from ..transactions import run_in_transaction
 from . import rules
 from .models import MIN_REASON, RegistrationPublic, RegistrationWrite, TargetPatch
 
@@ -52,42 +53,44 @@ async def put(
     repeat changes nothing and emits nothing."""
     key = registration_key(tenant, campaign_id, unit_id)
     titles = list(dict.fromkeys(body.titles))
+    async def work(session: AsyncClientSession) -> tuple[dict, bool]:
+        campaign = await _open_campaign(db, tenant, campaign_id, session)
+        errors = _participant_errors(campaign, unit_id) + rules.check_targets(campaign, body.targets)
+        current = await db.registrations.find_one({"_id": key}, session=session)
+        _check_revision(current, body.expected_revision)
+        changed: list[tuple[Target, float | None]] = []
+        if current:
+            changed, removed = rules.diff_targets(_targets(current), body.targets)
+            errors += rules.removed_errors(removed)
+            if changed and len(body.reason.strip()) < MIN_REASON:
+                errors.append(FieldError("reason", "registration.reason_required", {"min": MIN_REASON}))
+        if errors:
+            raise ApiError(422, "request.invalid", errors)
+        if current and not changed and current["titles"] == titles:
+            return current, False
+        now = datetime.now(UTC)
+        history = [TargetChange.model_validate(h) for h in current["history"]] if current else []
+        history += [_history(t, old, body.reason.strip(), actor, now) for t, old in changed]
+        if current:
+            detail: dict[str, Any] = {"targets": [_detail(t, old) for t, old in changed]}
+            if current["titles"] != titles:
+                detail["titles"] = {"old": current["titles"], "new": titles}
+            change = Change(kind="updated", by=actor, reason=body.reason, detail=detail)
+        else:
+            change = Change(
+                kind="registered", by=actor, reason=body.reason,
+                detail={"targets": len(body.targets), "titles": titles},
+            )
+        doc = _doc(tenant, campaign_id, unit_id, current, body.targets, titles, history, change, actor, now)
+        await _save(db, session, tenant, current, doc)
+        return doc, True
+
     try:
-        async with client.start_session() as session:
-            async with await session.start_transaction():
-                campaign = await _open_campaign(db, tenant, campaign_id, session)
-                errors = _participant_errors(campaign, unit_id) + rules.check_targets(campaign, body.targets)
-                current = await db.registrations.find_one({"_id": key}, session=session)
-                _check_revision(current, body.expected_revision)
-                changed: list[tuple[Target, float | None]] = []
-                if current:
-                    changed, removed = rules.diff_targets(_targets(current), body.targets)
-                    errors += rules.removed_errors(removed)
-                    if changed and len(body.reason.strip()) < MIN_REASON:
-                        errors.append(FieldError("reason", "registration.reason_required", {"min": MIN_REASON}))
-                if errors:
-                    raise ApiError(422, "request.invalid", errors)
-                if current and not changed and current["titles"] == titles:
-                    return _public(current), False
-                now = datetime.now(UTC)
-                history = [TargetChange.model_validate(h) for h in current["history"]] if current else []
-                history += [_history(t, old, body.reason.strip(), actor, now) for t, old in changed]
-                if current:
-                    detail: dict[str, Any] = {"targets": [_detail(t, old) for t, old in changed]}
-                    if current["titles"] != titles:
-                        detail["titles"] = {"old": current["titles"], "new": titles}
-                    change = Change(kind="updated", by=actor, reason=body.reason, detail=detail)
-                else:
-                    change = Change(
-                        kind="registered", by=actor, reason=body.reason,
-                        detail={"targets": len(body.targets), "titles": titles},
-                    )
-                doc = _doc(tenant, campaign_id, unit_id, current, body.targets, titles, history, change, actor, now)
-                await _save(db, session, tenant, current, doc)
+        saved, changed = await run_in_transaction(client, work)
     except DuplicateKeyError:
         # another first registration of the same unit committed in between
         raise ApiError(409, "registration.revision_conflict", current=1) from None
-    return _public(doc), True
+    return _public(saved), changed
 
 
 async def patch_target(
@@ -103,31 +106,33 @@ async def patch_target(
     history. Returns (registration, changed): the same value again changes nothing."""
     key = registration_key(tenant, campaign_id, unit_id)
     target = Target(criterion_id=body.criterion_id, period=body.period, value=body.value)
-    async with client.start_session() as session:
-        async with await session.start_transaction():
-            campaign = await _open_campaign(db, tenant, campaign_id, session)
-            errors = _participant_errors(campaign, unit_id) + rules.check_target(campaign, target)
-            if errors:
-                raise ApiError(422, "request.invalid", errors)
-            current = await db.registrations.find_one({"_id": key}, session=session)
-            if current is None:
-                raise ApiError(404, "registration.unknown", unit=unit_id, campaign=campaign_id)
-            _check_revision(current, body.expected_revision)
-            targets = _targets(current)
-            old = next((t.value for t in targets if rules.key_of(t) == rules.key_of(target)), None)
-            if old == target.value:
-                return _public(current), False
-            if old is None:
-                targets.append(target)
-            else:
-                targets = [target if rules.key_of(t) == rules.key_of(target) else t for t in targets]
-            now = datetime.now(UTC)
-            history = [TargetChange.model_validate(h) for h in current["history"]]
-            history.append(_history(target, old, body.reason, actor, now))
-            change = Change(kind="target", by=actor, reason=body.reason, detail=_detail(target, old))
-            doc = _doc(tenant, campaign_id, unit_id, current, targets, current["titles"], history, change, actor, now)
-            await _save(db, session, tenant, current, doc)
-    return _public(doc), True
+    async def work(session: AsyncClientSession) -> tuple[dict, bool]:
+        campaign = await _open_campaign(db, tenant, campaign_id, session)
+        errors = _participant_errors(campaign, unit_id) + rules.check_target(campaign, target)
+        if errors:
+            raise ApiError(422, "request.invalid", errors)
+        current = await db.registrations.find_one({"_id": key}, session=session)
+        if current is None:
+            raise ApiError(404, "registration.unknown", unit=unit_id, campaign=campaign_id)
+        _check_revision(current, body.expected_revision)
+        targets = _targets(current)
+        old = next((t.value for t in targets if rules.key_of(t) == rules.key_of(target)), None)
+        if old == target.value:
+            return current, False
+        if old is None:
+            targets.append(target)
+        else:
+            targets = [target if rules.key_of(t) == rules.key_of(target) else t for t in targets]
+        now = datetime.now(UTC)
+        history = [TargetChange.model_validate(h) for h in current["history"]]
+        history.append(_history(target, old, body.reason, actor, now))
+        change = Change(kind="target", by=actor, reason=body.reason, detail=_detail(target, old))
+        doc = _doc(tenant, campaign_id, unit_id, current, targets, current["titles"], history, change, actor, now)
+        await _save(db, session, tenant, current, doc)
+        return doc, True
+
+    saved, changed = await run_in_transaction(client, work)
+    return _public(saved), changed
 
 
 async def _open_campaign(

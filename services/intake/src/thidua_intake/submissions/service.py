@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, datetime
 
 from pymongo import AsyncMongoClient
+from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -19,6 +20,7 @@ from thidua_common.http import ApiError, FieldError
 from ..campaigns import lifecycle
 from ..campaigns import service as campaigns
 from ..outbox import store as outbox
+from ..transactions import run_in_transaction
 from . import rules
 
 SOURCE = "/thidua/intake/submissions"
@@ -85,27 +87,29 @@ async def accept(
         data=payload,
         correlationid=correlation_id,
     )
+
+    async def work(session: AsyncClientSession) -> None:
+        if idempotency_key:
+            await db.idempotency.insert_one(
+                {
+                    "_id": idempotency_key,
+                    "fingerprint": digest,
+                    "submission_id": submission_id,
+                    "event_id": event.id,
+                    "created_at": now,
+                },
+                session=session,
+            )
+        await db.submissions.insert_one(
+            {"_id": submission_id, "tenant": tenant, "event_id": event.id, **payload.model_dump(mode="json")},
+            session=session,
+        )
+        # keyed by campaign: one partition holds a campaign's events in order, so one scoring
+        # worker sees a whole cluster (the cluster-leader rule compares its members)
+        await outbox.add(db, event, f"{tenant}/{sub.campaign_id}", session)
+
     try:
-        async with client.start_session() as session:
-            async with await session.start_transaction():
-                if idempotency_key:
-                    await db.idempotency.insert_one(
-                        {
-                            "_id": idempotency_key,
-                            "fingerprint": digest,
-                            "submission_id": submission_id,
-                            "event_id": event.id,
-                            "created_at": now,
-                        },
-                        session=session,
-                    )
-                await db.submissions.insert_one(
-                    {"_id": submission_id, "tenant": tenant, "event_id": event.id, **payload.model_dump(mode="json")},
-                    session=session,
-                )
-                # keyed by campaign: one partition holds a campaign's events in order, so one scoring
-                # worker sees a whole cluster (the cluster-leader rule compares its members)
-                await outbox.add(db, event, f"{tenant}/{sub.campaign_id}", session)
+        await run_in_transaction(client, work)
     except DuplicateKeyError:
         # a concurrent retry with the same key won the race: answer as it did
         previous = await _previous(db, idempotency_key, digest) if idempotency_key else None

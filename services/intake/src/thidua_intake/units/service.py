@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError, PyMongoError
+from pymongo.errors import DuplicateKeyError
 
 from thidua_common.contracts import new_event
 from thidua_common.contracts.registry import UNIT_CHANGED
@@ -16,6 +16,7 @@ from thidua_common.http import ApiError
 
 from ..campaigns import service as campaigns
 from ..outbox import store as outbox
+from ..transactions import run_in_transaction
 from . import rules
 from .models import (
     CampaignTouched,
@@ -29,7 +30,6 @@ from .models import (
 )
 
 SOURCE = "/thidua/intake/units"
-ATTEMPTS = 3  # a transaction that meets a concurrent write is retried from the start
 LINEAGE_LIMIT = 2000
 
 T = TypeVar("T")
@@ -168,16 +168,7 @@ async def split(
 
 # -- storage ----------------------------------------------------------------------------------
 async def _transact(client: AsyncMongoClient, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            async with client.start_session() as session:
-                async with await session.start_transaction():
-                    return await work(session)
-        except PyMongoError as exc:
-            if attempt < ATTEMPTS and exc.has_error_label("TransientTransactionError"):
-                continue
-            raise
-    raise AssertionError("unreachable")
+    return await run_in_transaction(client, work)
 
 
 async def _one(db: AsyncDatabase, session: AsyncClientSession | None, tenant: str, unit_id: str) -> dict | None:

@@ -3,10 +3,19 @@ from pymongo.errors import DuplicateKeyError
 
 from thidua_common.contracts import Envelope
 from thidua_common.contracts.campaign import CampaignDefined
-from thidua_common.contracts.registry import CAMPAIGN_DEFINED, SCORE_COMPUTED, UNIT_CHANGED
+from thidua_common.contracts.registry import (
+    AWARD_DECIDED,
+    CAMPAIGN_DEFINED,
+    NOMINATION_CHANGED,
+    NOMINATION_OVERDUE,
+    SCORE_COMPUTED,
+    UNIT_CHANGED,
+)
 from thidua_common.contracts.score import ScoreComputed
 from thidua_common.contracts.unit import UnitChanged
 from thidua_common.logging import get_logger
+
+from ..awards import projection as awards
 
 log = get_logger(__name__)
 
@@ -23,6 +32,7 @@ class Projector:
         await self.db.period_scores.create_index([("tenant", 1), ("campaign_id", 1), ("status", 1), ("period", 1)])
         await self.db.period_scores.create_index([("tenant", 1), ("campaign_id", 1), ("unit_id", 1)])
         await self.db.score_history.create_index([("tenant", 1), ("campaign_id", 1), ("unit_id", 1), ("period", 1)])
+        await awards.setup(self.db)
 
     async def apply(self, envelope: Envelope) -> None:
         if envelope.type == CAMPAIGN_DEFINED:
@@ -35,6 +45,12 @@ class Projector:
                                       {"tenant": envelope.tenant, **unit.model_dump(mode="json")})
         elif envelope.type == SCORE_COMPUTED:
             await self.on_score(envelope)
+        elif envelope.type == AWARD_DECIDED:
+            await awards.on_award(self.db, envelope)
+        elif envelope.type == NOMINATION_CHANGED:
+            await awards.on_nomination(self.db, envelope)
+        elif envelope.type == NOMINATION_OVERDUE:
+            await awards.on_overdue(self.db, envelope)
 
     async def _replace_newer(self, collection: str, key: str, revision: int, doc: dict) -> None:
         try:

@@ -1,0 +1,81 @@
+"""Award history (search and export) and nomination timeliness. Everybody in the tenant may read
+them: awards are public by nature (công khai)."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Request, Response
+
+from thidua_common.contracts.campaign import ID
+from thidua_common.http import ApiError, CurrentPrincipal, Lang
+
+from ..formats import load_formats
+from . import service
+
+router = APIRouter(prefix="/api/v1", tags=["awards / khen thưởng"])
+
+UnitId = Annotated[str | None, Query(pattern=ID, description="đơn vị được khen (or the awardee's unit)")]
+Person = Annotated[str | None, Query(max_length=200, description="person id, or part of the name")]
+AwardKind = Annotated[str | None, Query(pattern=ID)]
+Year = Annotated[int | None, Query(ge=2000, le=2100)]
+Search = Annotated[str | None, Query(max_length=200, description="words in names, awards, decision numbers")]
+LangParam = Annotated[Literal["vi", "en"] | None, Query(alias="lang", description="overrides Accept-Language")]
+
+
+def _db(request: Request):
+    return request.app.state.db
+
+
+def _formats(request: Request) -> dict:
+    if not hasattr(request.app.state, "report_formats"):
+        request.app.state.report_formats = load_formats()
+    return request.app.state.report_formats
+
+
+@router.get("/awards")
+async def list_awards(
+    request: Request,
+    principal: CurrentPrincipal,
+    lang: Lang,
+    unit_id: UnitId = None,
+    person: Person = None,
+    award_kind: AwardKind = None,
+    year: Year = None,
+    q: Search = None,
+) -> list[dict]:
+    rows = await service.awards(_db(request), principal.tenant, lang, unit_id, person, award_kind, year, q)
+    return [{**r, "decision_date": r["decision_date"].isoformat()} for r in rows]
+
+
+@router.get("/awards/export")
+async def export_awards(
+    request: Request,
+    principal: CurrentPrincipal,
+    lang: Lang,
+    format: Annotated[str, Query(max_length=40, description="a report-format plugin: csv, json …")] = "csv",
+    unit_id: UnitId = None,
+    person: Person = None,
+    award_kind: AwardKind = None,
+    year: Year = None,
+    q: Search = None,
+    language: LangParam = None,
+) -> Response:
+    formats = _formats(request)
+    plugin = formats.get(format)
+    if plugin is None:
+        raise ApiError(422, "report.format_unknown", format=format, available=", ".join(sorted(formats)))
+    lang = language or lang
+    rows = await service.awards(_db(request), principal.tenant, lang, unit_id, person, award_kind, year, q)
+    body = plugin.render(rows, service.COLUMNS, lang)
+    filename = f"khen-thuong-{principal.tenant}{f'-{year}' if year else ''}.{plugin.file_extension}"
+    return Response(
+        body, media_type=plugin.media_type, headers={"Content-Disposition": f'attachment; filename="{filename}"'}
+    )
+
+
+@router.get("/nominations/timeliness")
+async def nomination_timeliness(
+    request: Request, principal: CurrentPrincipal, year: Year = None, award_kind: AwardKind = None
+) -> list[dict]:
+    """Per stage of the nomination chain: nominations that went through it, how many sit in it
+    now, average and longest working days spent, and how many were overdue."""
+    return await service.timeliness(_db(request), principal.tenant, year, award_kind)
