@@ -212,6 +212,15 @@ async def test_the_rules_refuse_a_nomination_and_name_the_rule(tenant):
     assert other_unit.status_code == 403
     assert len(ok(await tenant.call("GET", "/nominations"))) == 2
 
+    # configuration, flags and imported awards change state without publishing events: they are
+    # audited all the same, with who and why
+    trail = ok(await tenant.call("GET", "/audit"))
+    actions = [(r["action"], r["actor"]) for r in trail]
+    assert ("vn.thidua.commendation_config.changed.v1", "board_officer-1") in actions
+    assert ("vn.thidua.awards.imported.v1", "board_officer-1") in actions
+    flagged = next(r for r in trail if r["action"] == "vn.thidua.commendation_flag.changed.v1")
+    assert flagged["reason"] == "Vi phạm quy chế" and flagged["actor"] == "board_officer-1"
+
 
 async def test_a_vote_below_the_threshold_fails_with_the_reasons(tenant):
     await tenant.configure(config())

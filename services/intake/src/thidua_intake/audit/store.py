@@ -64,6 +64,28 @@ async def append(db: AsyncDatabase, event: Envelope, session: AsyncClientSession
     return record
 
 
+async def append_change(
+    db: AsyncDatabase, session: AsyncClientSession, *, tenant: str, action: str, subject: str, actor: str,
+    reason: str = "", data: dict | None = None,
+) -> dict:
+    """Audit a state change that publishes no event (configuration, flags, imported awards)."""
+    import uuid
+
+    from ..logging_context import correlation_id_or_new
+
+    event = Envelope(
+        id=str(uuid.uuid4()),
+        source="/thidua/intake/audit",
+        type=action,
+        time=datetime.now(UTC),
+        subject=subject,
+        tenant=tenant,
+        correlationid=correlation_id_or_new(),
+        data={**(data or {}), "change": {"kind": action.rsplit(".", 2)[-2], "by": actor, "reason": reason}},
+    )
+    return await append(db, event, session)
+
+
 async def records(db: AsyncDatabase, tenant: str, subject: str | None = None, from_seq: int = 1, limit: int = 0):
     query: dict = {"tenant": tenant, "seq": {"$gte": from_seq}}
     if subject:

@@ -6,7 +6,7 @@ from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import ID
 from thidua_common.http import ApiError, CurrentPrincipal, require_roles
 
-from ..deps import Db
+from ..deps import Db, Mongo
 from . import service
 from .models import CommendationConfig, ConfigWrite, Flag, FlagWrite
 
@@ -24,16 +24,16 @@ async def get_config(principal: CurrentPrincipal, db: Db) -> CommendationConfig:
 
 
 @router.put("")
-async def put_config(body: ConfigWrite, db: Db, principal: Principal = BoardOfficer) -> CommendationConfig:
+async def put_config(body: ConfigWrite, db: Db, mongo: Mongo, principal: Principal = BoardOfficer) -> CommendationConfig:
     """Replace the tenant's configuration: holidays, award kinds (chain, service times, disclosure
     window, vote threshold, rules) and who is told of overdue nominations."""
-    return await service.put(db, principal.tenant, body, principal.subject)
+    return await service.put(mongo, db, principal.tenant, body, principal.subject)
 
 
 @router.post("/flags")
-async def put_flag(body: FlagWrite, db: Db, principal: Principal = BoardOfficer) -> Flag:
+async def put_flag(body: FlagWrite, db: Db, mongo: Mongo, principal: Principal = BoardOfficer) -> Flag:
     """Raise (active) or clear a discipline, inspection or complaint flag on a unit or a person."""
-    return await service.put_flag(db, principal.tenant, body, principal.subject)
+    return await service.put_flag(mongo, db, principal.tenant, body, principal.subject)
 
 
 @router.get("/flags")

@@ -21,10 +21,12 @@ from thidua_common.contracts.registry import AWARD_DECIDED, NOMINATION_CHANGED
 from thidua_common.http import ApiError, FieldError
 from thidua_common.i18n import Localized, t
 
+from ..audit import store as audit
 from ..campaigns import service as campaigns
 from ..commendation_config import service as config_service
 from ..commendation_config.models import CommendationConfig
 from ..outbox import store as outbox
+from ..transactions import run_in_transaction
 from . import rules
 from .models import ActionWrite, Award, AwardsImport, NominationPublic, NominationWrite, ResubmitWrite
 from .rules import Actor, Outcome
@@ -180,12 +182,14 @@ async def resubmit(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, nom
     return public(await transact(client, work))
 
 
-async def import_awards(db: AsyncDatabase, tenant: str, body: AwardsImport) -> int:
+async def import_awards(mongo: AsyncMongoClient, db: AsyncDatabase, tenant: str, body: AwardsImport, actor: str) -> int:
+    """Record awards decided outside the system, audited in the same transaction."""
     config = await config_service.get(db, tenant)
     names = {a.id: a.name_vi for a in config.award_kinds} if config else {}
+    docs = []
     for item in body.awards:
         nominee = item.nominee.model_dump(mode="json")
-        doc = {
+        docs.append({
             "_id": award_key(tenant, item.award_kind, item.year, nominee),
             "tenant": tenant,
             "award_kind": item.award_kind,
@@ -195,9 +199,17 @@ async def import_awards(db: AsyncDatabase, tenant: str, body: AwardsImport) -> i
             "nomination_id": None,
             "decision": item.decision.model_dump(mode="json") if item.decision else None,
             "source": "imported",
-        }
-        await db.awards.replace_one({"_id": doc["_id"]}, doc, upsert=True)
-    return len(body.awards)
+        })
+
+    async def work(session: AsyncClientSession) -> int:
+        for doc in docs:
+            await db.awards.replace_one({"_id": doc["_id"]}, doc, upsert=True, session=session)
+        await audit.append_change(db, session, tenant=tenant, action="vn.thidua.awards.imported.v1",
+                                  subject="awards-import", actor=actor,
+                                  data={"awards": [d["_id"] for d in docs]})
+        return len(docs)
+
+    return await run_in_transaction(mongo, work)
 
 
 # -- storage ----------------------------------------------------------------------------------

@@ -112,9 +112,9 @@ async def resubmit(
 
 
 @awards_router.post("/import")
-async def import_awards(body: AwardsImport, db: Db, principal: Principal = BoardOfficer) -> ImportResult:
+async def import_awards(body: AwardsImport, db: Db, mongo: Mongo, principal: Principal = BoardOfficer) -> ImportResult:
     """Awards decided before the system (or outside it), for prerequisites and quotas."""
-    return ImportResult(imported=await service.import_awards(db, principal.tenant, body))
+    return ImportResult(imported=await service.import_awards(mongo, db, principal.tenant, body, principal.subject))
 
 
 @awards_router.get("")
