@@ -395,6 +395,7 @@ class ScoringService:
         registrations = await self._registrations(tenant, campaign.campaign_id)
         emitted = 0
         for period in sorted(set(periods)):
+            default_targets = resolve_targets(campaign, None, period)  # the same for every unregistered unit
             scope: dict = {"campaign_key": key, "period": period}
             if units is not None and not cohort_rule:
                 scope["unit_id"] = {"$in": sorted(units)}
@@ -420,7 +421,8 @@ class ScoringService:
                         UnitState(
                             unit_id=u,
                             values={**(inputs[u].get("values") or {}), **(inputs[u].get("ratings") or {})},
-                            targets=resolve_targets(campaign, registrations.get(u), period),
+                            targets=resolve_targets(campaign, registrations[u], period)
+                            if u in registrations else default_targets,
                         )
                         for u in cohort
                     ]
