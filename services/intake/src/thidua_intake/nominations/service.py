@@ -2,8 +2,6 @@
 transaction per change: the nomination, its nomination.changed event and (on a decision) the
 awards with their award.decided events are written together or not at all."""
 
-import asyncio
-import random
 import uuid
 from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
@@ -32,7 +30,6 @@ from .models import ActionWrite, Award, AwardsImport, NominationPublic, Nominati
 from .rules import Actor, Outcome
 
 SOURCE = "/thidua/intake/nominations"
-ATTEMPTS = 8  # concurrent writers (e.g. appends to the audit chain) conflict: retried
 T = TypeVar("T")
 
 
@@ -214,17 +211,7 @@ async def import_awards(mongo: AsyncMongoClient, db: AsyncDatabase, tenant: str,
 
 # -- storage ----------------------------------------------------------------------------------
 async def transact(client: AsyncMongoClient, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            async with client.start_session() as session:
-                async with await session.start_transaction():
-                    return await work(session)
-        except PyMongoError as exc:
-            if attempt < ATTEMPTS and exc.has_error_label("TransientTransactionError"):
-                await asyncio.sleep(random.uniform(0, 0.01 * 2**attempt))
-                continue
-            raise
-    raise AssertionError("unreachable")
+    return await run_in_transaction(client, work)
 
 
 async def _existing(db: AsyncDatabase, session: AsyncClientSession, tenant: str, nomination_id: str) -> dict:

@@ -2,8 +2,6 @@
 its current decision and its whole history) and queue each step's event in the same transaction.
 Events go on the submissions topic keyed by campaign, like the submissions they follow."""
 
-import asyncio
-import random
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -23,11 +21,11 @@ from thidua_common.http import ApiError
 from ..campaigns import service as campaigns
 from ..outbox import store as outbox
 from ..submissions import service as submissions
+from ..transactions import run_in_transaction
 from . import rules
 from .models import AppealCreate, AppealDecisionCreate, ResubmitCreate, ReviewCreate, ReviewState, SubmissionWithReview
 
 SOURCE = "/thidua/intake/reviews"
-ATTEMPTS = 8
 T = TypeVar("T")
 
 
@@ -35,21 +33,14 @@ async def _run(client: AsyncMongoClient, work: Callable[[AsyncClientSession], Aw
     """Run `work(session)` in a transaction, from the start again when it meets a concurrent write
     (TransientTransactionError: the outbox's audit chain, or the same review document); after the
     retry the conflicting step is seen and refused by the rules (e.g. 409 already decided)."""
-    for attempt in range(1, ATTEMPTS + 1):
-        try:
-            async with client.start_session() as session:
-                async with await session.start_transaction():
-                    return await work(session)
-        except DuplicateKeyError:
+    try:
+        return await run_in_transaction(client, work)
+    except DuplicateKeyError:
+        raise ApiError(409, "review.concurrent") from None
+    except PyMongoError as exc:
+        if exc.has_error_label("TransientTransactionError"):  # still conflicting after every retry
             raise ApiError(409, "review.concurrent") from None
-        except PyMongoError as exc:
-            if attempt < ATTEMPTS and exc.has_error_label("TransientTransactionError"):
-                await asyncio.sleep(random.uniform(0, 0.01 * 2**attempt))
-                continue
-            if exc.has_error_label("TransientTransactionError"):
-                raise ApiError(409, "review.concurrent") from None
-            raise
-    raise AssertionError("unreachable")
+        raise
 
 
 async def _submission(db: AsyncDatabase, tenant: str, submission_id: str, session=None) -> dict:
