@@ -111,7 +111,7 @@ async def wait_scores(settings, version: int, expected: int, timeout: float) -> 
 
 
 async def run(args) -> dict:
-    home = Path(tempfile.mkdtemp(prefix="thidua-bench-"))
+    home = Path(tempfile.mkdtemp(prefix="thidua-rescoring-bench-"))
     stack = Stack(home, Ports.free(), cache=REPO / ".local" / "cache", prefix=f"rb{uuid.uuid4().hex[:6]}")
     settings = stack.settings()
     rng = random.Random(7)

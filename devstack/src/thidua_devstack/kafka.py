@@ -116,6 +116,10 @@ def cluster_id(home: Path) -> str:
 
 
 def _kafka_uuid() -> str:
+    """A Kafka cluster id; never one starting with '-', which the storage tool reads as an option."""
     import base64
 
-    return base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+    while True:
+        cid = base64.urlsafe_b64encode(uuid.uuid4().bytes).decode().rstrip("=")
+        if cid[0] != "-":
+            return cid

@@ -62,7 +62,9 @@ class Stack:
         p = self.ports
         return {
             "THIDUA_KAFKA_BOOTSTRAP": f"127.0.0.1:{p.kafka}",
-            "THIDUA_MONGO_URI": f"mongodb://127.0.0.1:{p.mongo}/?directConnection=true",
+            # retryWrites=false: SecantusDB keeps every retryable write and scans them on each write,
+            # which slows it down over time (production MongoDB does not need this)
+            "THIDUA_MONGO_URI": f"mongodb://127.0.0.1:{p.mongo}/?directConnection=true&retryWrites=false",
             "THIDUA_TOPIC_PREFIX": self.prefix,
             "THIDUA_SMTP_HOST": "127.0.0.1",
             "THIDUA_SMTP_PORT": str(p.smtp),
