@@ -3,6 +3,7 @@
 (PerUnitScorer); the cluster-leader rule compares the cohort. Provinces add their own scorers
 through the `thidua.scorers` entry point group, without touching this code."""
 
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
@@ -35,7 +36,7 @@ class Scorer(Protocol):
     def score(self, leaf: Criterion, cohort: list[LeafInput]) -> dict[str, Points]: ...
 
 
-class PerUnitScorer:
+class PerUnitScorer(ABC):
     """Base for scorers that need only the unit's own value and target."""
 
     name: ClassVar[str] = ""
@@ -45,8 +46,9 @@ class PerUnitScorer:
     def score(self, leaf: Criterion, cohort: list[LeafInput]) -> dict[str, Points]:
         return {i.unit_id: self.score_one(leaf, i.value, i.target) for i in cohort}
 
+    @abstractmethod
     def score_one(self, leaf: Criterion, value: float | None, target: float | None) -> Points:
-        raise NotImplementedError  # pragma: no cover - abstract
+        """Points for one unit's value against its target."""
 
 
 def fmt(value: float | None, lang: str = "vi") -> str:
