@@ -155,13 +155,7 @@ class NotifyService:
             return None
         names = {c["id"]: c["name_vi"] for c in campaign["criteria"]}
         subject, body = score_message(score, unit["name_vi"], campaign["name_vi"], names)
-        return Message(
-            recipient=unit["email"],
-            subject=subject,
-            body=body,
-            message_id=deterministic_id("mail", delivery_id),
-            correlation_id=envelope.correlationid,
-        )
+        return _message(unit["email"], subject, body, delivery_id, envelope)
 
     async def _participant(self, tenant: str, unit_id: str, campaign_id: str | None = None) -> dict | None:
         """The unit as a campaign lists it (name, email): the named campaign first, else any."""
@@ -182,13 +176,7 @@ class NotifyService:
         alert = NominationOverdue.model_validate(envelope.data)
         unit = await self._participant(envelope.tenant, alert.nominee.unit_id)
         subject, body = overdue_message(alert, unit["name_vi"] if unit else None)
-        return Message(
-            recipient=self.settings.escalation_email,
-            subject=subject,
-            body=body,
-            message_id=deterministic_id("mail", delivery_id),
-            correlation_id=envelope.correlationid,
-        )
+        return _message(self.settings.escalation_email, subject, body, delivery_id, envelope)
 
     async def _award_message(self, envelope: Envelope, delivery_id: str) -> Message | None:
         award = AwardDecided.model_validate(envelope.data)
@@ -196,13 +184,7 @@ class NotifyService:
         if unit is None or not unit.get("email"):
             return None  # no address known for the unit: skipped, like a score
         subject, body = award_message(award, unit["name_vi"])
-        return Message(
-            recipient=unit["email"],
-            subject=subject,
-            body=body,
-            message_id=deterministic_id("mail", delivery_id),
-            correlation_id=envelope.correlationid,
-        )
+        return _message(unit["email"], subject, body, delivery_id, envelope)
 
     async def _finish(self, delivery: dict, status: str, attempts: int, error: str | None, recipient: str = "") -> None:
         now = datetime.now(UTC)
@@ -247,3 +229,14 @@ class NotifyService:
             },
         )
         log.info("notification will be retried", attempts=attempts, delay_s=delay, error=error)
+
+
+def _message(recipient: str, subject: str, body: str, delivery_id: str, envelope: Envelope) -> Message:
+    """A message whose id is stable per delivery, so that a receiver can drop a repeat."""
+    return Message(
+        recipient=recipient,
+        subject=subject,
+        body=body,
+        message_id=deterministic_id("mail", delivery_id),
+        correlation_id=envelope.correlationid,
+    )

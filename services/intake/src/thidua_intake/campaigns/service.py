@@ -72,10 +72,7 @@ async def put(
             },
         }
         await db.campaigns.replace_one({"_id": key}, doc, upsert=True, session=session)
-        event = new_event(
-            type=CAMPAIGN_DEFINED, source=SOURCE, tenant=tenant, subject=campaign_id, data=_definition(doc)
-        )
-        await outbox.add(db, event, key, session)
+        await _announce(db, session, tenant, doc)
         return doc
 
     doc = await run_in_transaction(client, work)
@@ -110,10 +107,7 @@ async def set_status(
         replaced = await db.campaigns.replace_one({"_id": key, "revision": current["revision"]}, doc, session=session)
         if replaced.matched_count != 1:
             raise ApiError(409, "campaign.revision_conflict", current=current["revision"])
-        event = new_event(
-            type=CAMPAIGN_DEFINED, source=SOURCE, tenant=tenant, subject=campaign_id, data=_definition(doc)
-        )
-        await outbox.add(db, event, key, session)
+        await _announce(db, session, tenant, doc)
         return doc
 
     doc = await run_in_transaction(client, work)
@@ -146,12 +140,16 @@ async def replace_participants(
         )
         if updated.matched_count != 1:
             raise ApiError(409, "campaign.revision_conflict", current=current["revision"])
-        event = new_event(
-            type=CAMPAIGN_DEFINED, source=SOURCE, tenant=tenant, subject=doc["campaign_id"], data=_definition(doc)
-        )
-        await outbox.add(db, event, current["_id"], session)
+        await _announce(db, session, tenant, doc)
         touched.append((doc["campaign_id"], doc["revision"]))
     return touched
+
+
+async def _announce(db: AsyncDatabase, session: AsyncClientSession, tenant: str, doc: dict) -> None:
+    """Queue the campaign's new revision as campaign.defined, in the caller's transaction."""
+    event = new_event(type=CAMPAIGN_DEFINED, source=SOURCE, tenant=tenant, subject=doc["campaign_id"],
+                      data=_definition(doc))
+    await outbox.add(db, event, campaign_key(tenant, doc["campaign_id"]), session)
 
 
 def _definition(doc: dict) -> CampaignDefined:
