@@ -3,7 +3,6 @@ separate process with its own pid file and log file under one home folder."""
 
 import asyncio
 import json
-import shutil
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -12,7 +11,7 @@ from pathlib import Path
 from thidua_common.kafka import ensure_topics
 from thidua_common.settings import Settings
 
-from . import kafka
+from . import kafka, secantus
 from .processes import Managed, free_port, port_open, wait_port
 
 REPO = Path(__file__).resolve().parents[3]
@@ -95,14 +94,8 @@ class Stack:
         )
 
     def _mongo(self) -> Managed:
-        exe = shutil.which("secantusd-py", path=str(Path(sys.executable).parent)) or "secantusd-py"
-        data = self.home / "secantus"
         return Managed(
-            "secantusdb",
-            [exe, "--host", "127.0.0.1", "--port", str(self.ports.mongo), "--storage-path", str(data),
-             "--log-level", "WARNING"],
-            self.run_dir,
-            self.log_dir,
+            "secantusdb", secantus.command(self.cache, "127.0.0.1", self.ports.mongo, self.home), self.run_dir, self.log_dir
         )
 
     def _mail(self) -> Managed:

@@ -11,19 +11,20 @@ from thidua_common.settings import Settings
 from .outbox.relay import OutboxRelay
 
 
-def get_db(request: Request) -> AsyncDatabase:
+# async: FastAPI runs a plain `def` dependency in a thread pool, one thread hop per dependency per request
+async def get_db(request: Request) -> AsyncDatabase:
     return request.app.state.db
 
 
-def get_client(request: Request) -> AsyncMongoClient:
+async def get_client(request: Request) -> AsyncMongoClient:
     return request.app.state.mongo
 
 
-def get_relay(request: Request) -> OutboxRelay:
+async def get_relay(request: Request) -> OutboxRelay:
     return request.app.state.relay
 
 
-def get_settings_dep(request: Request) -> Settings:
+async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 

@@ -85,6 +85,38 @@ class BodyLimit:
         await send({"type": "http.response.body", "body": body})
 
 
+class Correlation:
+    """Every request gets a correlation id (the caller's header, else a new one): bound to the log
+    context of everything the request does, stored as `request.state.correlation_id` (intake puts
+    it on the events it emits), returned in the response header, and the request logged once
+    answered. Plain ASGI: starlette's BaseHTTPMiddleware costs a task and two memory streams per
+    request, a measurable share of intake's time per submission."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+        self.header = CORRELATION_HEADER.lower().encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        incoming = next((v.decode("latin-1") for k, v in scope.get("headers") or [] if k == self.header), None)
+        with correlation_scope(incoming, path=scope["path"], method=scope["method"]) as cid:
+            scope.setdefault("state", {})["correlation_id"] = cid
+            status = 500  # unless a response starts: an unhandled error
+
+            async def send_with_id(message: dict) -> None:
+                nonlocal status
+                if message["type"] == "http.response.start":
+                    status = message["status"]
+                    message["headers"] = [*message.get("headers", []), (self.header, cid.encode("latin-1"))]
+                await send(message)
+
+            try:
+                await self.app(scope, receive, send_with_id)
+            finally:
+                log.info("http request", status=status)
+
+
 def _replay(messages: list[dict], then: Receive | None = None) -> Receive:
     queue = list(messages)
 
@@ -101,16 +133,6 @@ def _replay(messages: list[dict], then: Receive | None = None) -> Receive:
 def create_app(service: str, settings: Settings, lifespan: Callable | None = None, **kwargs) -> FastAPI:
     app = FastAPI(title=f"Thi Đua – {service}", lifespan=lifespan, **kwargs)
     app.state.settings = settings
-
-    @app.middleware("http")
-    async def correlation(request: Request, call_next):
-        incoming = request.headers.get(CORRELATION_HEADER)
-        with correlation_scope(incoming, path=request.url.path, method=request.method) as cid:
-            request.state.correlation_id = cid
-            response = await call_next(request)
-            response.headers[CORRELATION_HEADER] = cid
-            log.info("http request", status=response.status_code)
-            return response
 
     @app.exception_handler(RequestValidationError)
     async def on_validation(request: Request, exc: RequestValidationError):
@@ -139,5 +161,6 @@ def create_app(service: str, settings: Settings, lifespan: Callable | None = Non
     async def healthz() -> dict:
         return {"status": "ok", "service": service}
 
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(Correlation)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # added last: runs first
     return app

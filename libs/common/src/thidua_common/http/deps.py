@@ -8,7 +8,8 @@ from ..i18n import Language, negotiate
 from .errors import ApiError, FieldError
 
 
-def get_principal(request: Request) -> Principal:
+# async: FastAPI runs a plain `def` dependency in a thread pool, one thread hop per dependency per request
+async def get_principal(request: Request) -> Principal:
     settings = request.app.state.settings
     authorization = request.headers.get("authorization", "")
     api_key = request.headers.get("x-api-key")
@@ -19,7 +20,7 @@ def get_principal(request: Request) -> Principal:
     raise AuthError("auth.missing")
 
 
-def get_language(request: Request) -> Language:
+async def get_language(request: Request) -> Language:
     return negotiate(request.headers.get("accept-language"), request.app.state.settings.default_language)
 
 
@@ -30,7 +31,7 @@ Lang = Annotated[Language, Depends(get_language)]
 def require_roles(*roles: Role):
     """Dependency factory: 403 unless the caller holds one of the roles."""
 
-    def check(principal: CurrentPrincipal) -> Principal:
+    async def check(principal: CurrentPrincipal) -> Principal:
         if not principal.has_any(*roles):
             raise ApiError(403, "auth.role", roles=", ".join(sorted(principal.roles)) or "—")
         return principal

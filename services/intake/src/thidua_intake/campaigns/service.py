@@ -32,9 +32,33 @@ async def get(db: AsyncDatabase, tenant: str, campaign_id: str) -> CampaignPubli
 async def definition(
     db: AsyncDatabase, tenant: str, campaign_id: str, session: AsyncClientSession | None = None
 ) -> CampaignDefined | None:
-    """The campaign as carried on the campaigns topic (what the domain rules check against)."""
-    doc = await db.campaigns.find_one({"_id": campaign_key(tenant, campaign_id)}, session=session)
-    return _definition(doc) if doc else None
+    """The campaign as carried on the campaigns topic (what the domain rules check against).
+
+    Every submission asks for it, and validating a campaign of a few hundred units costs
+    milliseconds; so the validated campaign is kept per revision (every change makes a new one)
+    and reused after a probe of the stored revision, which reads a few bytes. Callers must not
+    modify what they get."""
+    key = campaign_key(tenant, campaign_id)
+    cached = _definitions.get(key)
+    if cached is not None:
+        probe = await db.campaigns.find_one({"_id": key}, {"revision": 1}, session=session)
+        if probe is None:
+            _definitions.pop(key, None)
+            return None
+        if probe["revision"] == cached[0]:
+            return cached[1]
+    doc = await db.campaigns.find_one({"_id": key}, session=session)
+    if doc is None:
+        return None
+    found = _definition(doc)
+    if len(_definitions) >= _CACHED_CAMPAIGNS:
+        _definitions.pop(next(iter(_definitions)))  # the oldest entry
+    _definitions[key] = (doc["revision"], found)
+    return found
+
+
+_CACHED_CAMPAIGNS = 256
+_definitions: dict[str, tuple[int, CampaignDefined]] = {}
 
 
 async def list_all(db: AsyncDatabase, tenant: str) -> list[CampaignPublic]:
