@@ -1,5 +1,5 @@
-"""The audit trail on the real stack: every state change in intake appends a hash-chained record
-in its own transaction; `thidua-audit verify` passes on the untouched chain, and names the seq of
+"""The audit trail on the real stack: every state change in intake queues its record in its own
+transaction and the outbox relay chains it (hash-linked, in order); `thidua-audit verify` passes on the untouched chain, and names the seq of
 a record changed or deleted behind the application's back."""
 
 import asyncio
@@ -10,7 +10,7 @@ import sys
 import httpx
 from pymongo import AsyncMongoClient
 
-from .conftest import reporter, submission, token
+from .conftest import eventually, reporter, submission, token
 
 
 def verify(stack) -> subprocess.CompletedProcess:
@@ -47,8 +47,13 @@ async def test_every_change_is_chained_and_tampering_is_found(stack, settings, c
     launched = records[1]
     assert launched["actor"] == "board" and launched["reason"] == "Kế hoạch thi đua"
     assert {"seq", "at", "tenant", "event_id", "payload_sha256", "prev_hash", "hash"} <= set(launched)
-    subs = [r for r in (await trail(stack, auditor, from_seq=launched["seq"])).json()
-            if r["action"] == "vn.thidua.submission.received.v1" and r["subject"].startswith(cid)]
+    async def all_eight_chained():
+        found = [r for r in (await trail(stack, auditor, from_seq=launched["seq"])).json()
+                 if r["action"] == "vn.thidua.submission.received.v1" and r["subject"].startswith(cid)]
+        return found if len(found) >= 8 else None
+
+    # the relay chains them moments after the answers
+    subs = await eventually(all_eight_chained)
     assert len(subs) == 8 and all(r["actor"] and r["actor"] != "/thidua/intake/submissions" for r in subs)
     seqs = [r["seq"] for r in (await trail(stack, auditor, from_seq=launched["seq"])).json()]
     assert seqs == list(range(launched["seq"], launched["seq"] + len(seqs)))  # one unbroken sequence

@@ -214,7 +214,11 @@ async def test_the_rules_refuse_a_nomination_and_name_the_rule(tenant):
 
     # configuration, flags and imported awards change state without publishing events: they are
     # audited all the same, with who and why
-    trail = ok(await tenant.call("GET", "/audit"))
+    async def chained():  # by the outbox relay, moments after the changes
+        trail = ok(await tenant.call("GET", "/audit"))
+        return trail if any(r["action"] == "vn.thidua.commendation_flag.changed.v1" for r in trail) else None
+
+    trail = await eventually(chained)
     actions = [(r["action"], r["actor"]) for r in trail]
     assert ("vn.thidua.commendation_config.changed.v1", "board_officer-1") in actions
     assert ("vn.thidua.awards.imported.v1", "board_officer-1") in actions

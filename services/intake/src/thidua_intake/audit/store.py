@@ -1,6 +1,8 @@
-"""Appending to the chain inside the caller's transaction, and reading it back. One chain per
-tenant: `audit_head` holds its last seq and hash, so two transactions appending at once touch the
-same head document and one of them conflicts and is retried (see ..transactions)."""
+"""Appending to the chain, and reading it back. One chain per tenant: `audit_head` holds its last
+seq and hash. Requests do not append here: every state change queues an outbox record in its own
+transaction, and the outbox relay (a single writer, holding a lease) appends the records of a
+whole batch in one transaction of its own, so requests never contend for the head. Should two
+writers ever append at once, the conditional head update makes one of them conflict and retry."""
 
 from datetime import UTC, datetime
 
@@ -33,47 +35,57 @@ async def setup(db: AsyncDatabase) -> None:
     await db.audit.create_index([("tenant", ASCENDING), ("subject", ASCENDING), ("seq", ASCENDING)])
 
 
-async def append(db: AsyncDatabase, event: Envelope, session: AsyncClientSession) -> dict:
-    """Append the record of `event` to its tenant's chain, in the caller's transaction."""
-    tenant = event.tenant
+async def append(db: AsyncDatabase, events: list[Envelope], session: AsyncClientSession) -> list[dict]:
+    """Append the records of `events`, in that order, to their tenants' chains in the caller's
+    transaction. Only the outbox relay calls this (one writer at a time, see ..outbox.relay)."""
+    appended: list[dict] = []
+    for tenant in dict.fromkeys(e.tenant for e in events):
+        appended += await _append_tenant(db, tenant, [e for e in events if e.tenant == tenant], session)
+    return appended
+
+
+async def _append_tenant(db: AsyncDatabase, tenant: str, events: list[Envelope], session: AsyncClientSession) -> list[dict]:
     head = await db.audit_head.find_one({"_id": tenant}, session=session)
-    seq = (head["seq"] if head else 0) + 1
-    record = new_record(
-        seq=seq,
-        at=datetime.now(UTC).isoformat(timespec="microseconds"),
-        tenant=tenant,
-        action=event.type,
-        subject=event.subject or "",
-        event_id=event.id,
-        data=event.data,
-        source=event.source,
-        prev_hash=head["hash"] if head else GENESIS,
-    )
+    seq, prev_hash = (head["seq"], head["hash"]) if head else (0, GENESIS)
+    records = []
+    for event in events:
+        seq += 1
+        record = new_record(
+            seq=seq,
+            at=event.time.astimezone(UTC).isoformat(timespec="microseconds"),  # when the change happened
+            tenant=tenant,
+            action=event.type,
+            subject=event.subject or "",
+            event_id=event.id,
+            data=event.data,
+            source=event.source,
+            prev_hash=prev_hash,
+        )
+        prev_hash = record["hash"]
+        records.append(record)
     try:
         if head:
             moved = await db.audit_head.update_one(
-                {"_id": tenant, "seq": head["seq"]}, {"$set": {"seq": seq, "hash": record["hash"]}}, session=session
+                {"_id": tenant, "seq": head["seq"]}, {"$set": {"seq": seq, "hash": prev_hash}}, session=session
             )
             if moved.matched_count != 1:
                 raise _conflict(f"seq {head['seq']} is no longer the head")
         else:
-            await db.audit_head.insert_one({"_id": tenant, "seq": seq, "hash": record["hash"]}, session=session)
-        await db.audit.insert_one({"_id": record_id(tenant, seq), **record}, session=session)
+            await db.audit_head.insert_one({"_id": tenant, "seq": seq, "hash": prev_hash}, session=session)
+        await db.audit.insert_many([{"_id": record_id(tenant, r["seq"]), **r} for r in records], session=session)
     except DuplicateKeyError as exc:
         raise _conflict(str(exc)) from exc
-    return record
+    return records
 
 
-async def append_change(
-    db: AsyncDatabase, session: AsyncClientSession, *, tenant: str, action: str, subject: str, actor: str,
-    reason: str = "", data: dict | None = None,
-) -> dict:
-    """Audit a state change that publishes no event (configuration, flags, imported awards)."""
+def change_event(*, tenant: str, action: str, subject: str, actor: str, reason: str = "", data: dict | None = None) -> Envelope:
+    """The record of a state change that publishes no event (configuration, flags, imported
+    awards), in the shape of an event so that it is chained like every other change."""
     import uuid
 
     from ..logging_context import correlation_id_or_new
 
-    event = Envelope(
+    return Envelope(
         id=str(uuid.uuid4()),
         source="/thidua/intake/audit",
         type=action,
@@ -83,7 +95,6 @@ async def append_change(
         correlationid=correlation_id_or_new(),
         data={**(data or {}), "change": {"kind": action.rsplit(".", 2)[-2], "by": actor, "reason": reason}},
     )
-    return await append(db, event, session)
 
 
 async def records(db: AsyncDatabase, tenant: str, subject: str | None = None, from_seq: int = 1, limit: int = 0):

@@ -11,7 +11,7 @@ from pymongo.errors import DuplicateKeyError
 
 from thidua_common.http import ApiError
 
-from ..audit import store as audit
+from ..outbox import store as outbox
 from ..transactions import run_in_transaction
 from .models import CommendationConfig, ConfigWrite, Flag, FlagWrite
 
@@ -57,7 +57,7 @@ async def put(
                                                                 session=session)
             if replaced.matched_count != 1:
                 raise ApiError(409, "commendation.revision_conflict", current=revision)
-        await audit.append_change(db, session, tenant=tenant, action="vn.thidua.commendation_config.changed.v1",
+        await outbox.add_change(db, session, tenant=tenant, action="vn.thidua.commendation_config.changed.v1",
                                   subject="commendation-config", actor=actor,
                                   data={k: v for k, v in doc.items() if k != "_id"})
         return _public(doc)
@@ -81,7 +81,7 @@ async def put_flag(mongo: AsyncMongoClient, db: AsyncDatabase, tenant: str, body
 
     async def work(session: AsyncClientSession) -> Flag:
         await db.commendation_flags.replace_one({"_id": doc["_id"]}, doc, upsert=True, session=session)
-        await audit.append_change(db, session, tenant=tenant, action="vn.thidua.commendation_flag.changed.v1",
+        await outbox.add_change(db, session, tenant=tenant, action="vn.thidua.commendation_flag.changed.v1",
                                   subject=doc["_id"], actor=actor, reason=str(doc.get("reason") or ""),
                                   data={k: v for k, v in doc.items() if k != "_id"})
         return Flag.model_validate(doc)

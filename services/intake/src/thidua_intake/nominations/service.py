@@ -19,7 +19,6 @@ from thidua_common.contracts.registry import AWARD_DECIDED, NOMINATION_CHANGED
 from thidua_common.http import ApiError, FieldError
 from thidua_common.i18n import Localized, t
 
-from ..audit import store as audit
 from ..campaigns import service as campaigns
 from ..commendation_config import service as config_service
 from ..commendation_config.models import CommendationConfig
@@ -201,7 +200,7 @@ async def import_awards(mongo: AsyncMongoClient, db: AsyncDatabase, tenant: str,
     async def work(session: AsyncClientSession) -> int:
         for doc in docs:
             await db.awards.replace_one({"_id": doc["_id"]}, doc, upsert=True, session=session)
-        await audit.append_change(db, session, tenant=tenant, action="vn.thidua.awards.imported.v1",
+        await outbox.add_change(db, session, tenant=tenant, action="vn.thidua.awards.imported.v1",
                                   subject="awards-import", actor=actor,
                                   data={"awards": [d["_id"] for d in docs]})
         return len(docs)

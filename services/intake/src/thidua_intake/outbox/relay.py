@@ -7,8 +7,11 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from thidua_common.kafka import EventProducer
+from thidua_common.kafka import EventProducer, decode_event
 from thidua_common.logging import get_logger
+
+from ..audit import store as audit
+from ..transactions import run_in_transaction
 
 log = get_logger(__name__)
 
@@ -18,9 +21,12 @@ BATCH = 500
 
 
 class OutboxRelay:
-    """Publishes unpublished outbox records in order. Only the holder of a lease relays, so
-    several intake replicas do not publish the same record concurrently; a record published
-    twice (crash between send and mark) is a duplicate that consumers drop by event id."""
+    """Appends outbox records to the audit chain and publishes them, in order. Only the holder of
+    a lease relays, so several intake replicas do not publish the same record concurrently; a
+    record published twice (crash between send and mark) is a duplicate that consumers drop by
+    event id. The audit step is exactly once: records are chained and marked audited in one
+    transaction. Chaining here rather than in each request's transaction keeps the chain's head,
+    a single document per tenant, out of the requests' way: they no longer take turns on it."""
 
     def __init__(self, db: AsyncDatabase, producer: EventProducer, idle_wait: float = 0.5):
         self.db = db
@@ -32,6 +38,7 @@ class OutboxRelay:
 
     async def setup(self) -> None:
         await self.db.outbox.create_index([("published", ASCENDING), ("_id", ASCENDING)])
+        await self.db.outbox.create_index([("audited", ASCENDING), ("_id", ASCENDING)])
 
     def wake(self) -> None:
         self._wake.set()
@@ -55,12 +62,13 @@ class OutboxRelay:
             try:
                 if await self._hold_lease():
                     # renew the lease with every batch, so a long drain keeps it
-                    while await self.relay_once() and await self._hold_lease():
+                    while (await self.audit_once()) + (await self.relay_once()) and await self._hold_lease():
                         pass
                     if datetime.now(UTC) - last_purge > timedelta(hours=1):
                         last_purge = datetime.now(UTC)
                         await self.db.outbox.delete_many(
-                            {"published": True, "published_at": {"$lt": last_purge - KEEP_PUBLISHED}}
+                            {"published": True, "audited": {"$ne": False},
+                             "published_at": {"$lt": last_purge - KEEP_PUBLISHED}}
                         )
             except asyncio.CancelledError:
                 raise
@@ -84,6 +92,21 @@ class OutboxRelay:
             return True
         except DuplicateKeyError:
             return False
+
+    async def audit_once(self) -> int:
+        """Chain one batch of records not yet audited; returns how many."""
+
+        async def work(session) -> int:
+            records = await self.db.outbox.find({"audited": False}, {"value": 1}, session=session).sort(
+                "_id", ASCENDING).limit(BATCH).to_list()
+            if records:
+                await audit.append(self.db, [decode_event(r["value"]) for r in records], session)
+                await self.db.outbox.update_many(
+                    {"_id": {"$in": [r["_id"] for r in records]}}, {"$set": {"audited": True}}, session=session
+                )
+            return len(records)
+
+        return await run_in_transaction(self.db.client, work)
 
     async def relay_once(self) -> int:
         """Publish one batch; returns how many records were published."""

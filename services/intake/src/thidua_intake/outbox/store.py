@@ -12,9 +12,8 @@ from ..audit import store as audit
 
 
 async def add(db: AsyncDatabase, event: Envelope, key: str, session: AsyncClientSession) -> None:
-    """Queue `event` and append its audit record, both in the caller's transaction: every state
-    change of intake passes here. Callers should run their transaction through
-    ..transactions.run_in_transaction, since concurrent appends to the audit chain conflict."""
+    """Queue `event` in the caller's transaction: every state change of intake passes here (or
+    through `add_change`). The relay publishes it and appends its audit record (..relay)."""
     value, headers = encode_event(event)
     await db.outbox.insert_one(
         {
@@ -26,8 +25,23 @@ async def add(db: AsyncDatabase, event: Envelope, key: str, session: AsyncClient
             "headers": [[k, v] for k, v in headers],
             "created_at": datetime.now(UTC),
             "published": False,
+            "audited": False,
         },
         session=session,
     )
-    # last: the chain's head is the contended document, so it is held for the shortest time
-    await audit.append(db, event, session)
+
+
+async def add_change(
+    db: AsyncDatabase, session: AsyncClientSession, *, tenant: str, action: str, subject: str, actor: str,
+    reason: str = "", data: dict | None = None,
+) -> None:
+    """Queue the audit record of a state change that publishes no event (configuration, flags,
+    imported awards), in the caller's transaction: the relay chains it like any other."""
+    event = audit.change_event(tenant=tenant, action=action, subject=subject, actor=actor, reason=reason, data=data)
+    value, _ = encode_event(event)
+    now = datetime.now(UTC)
+    await db.outbox.insert_one(
+        {"_id": ObjectId(), "event_id": event.id, "topic": None, "key": None, "value": value, "headers": [],
+         "created_at": now, "published": True, "published_at": now, "audited": False},
+        session=session,
+    )
