@@ -5,10 +5,10 @@ import json
 import uuid
 from datetime import UTC, datetime
 
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, InsertOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import ClientBulkWriteException, DuplicateKeyError
 
 from thidua_common.auth import Principal
 from thidua_common.contracts import new_event
@@ -88,25 +88,29 @@ async def accept(
         correlationid=correlation_id,
     )
 
-    async def work(session: AsyncClientSession) -> None:
-        if idempotency_key:
-            await db.idempotency.insert_one(
-                {
-                    "_id": idempotency_key,
-                    "fingerprint": digest,
-                    "submission_id": submission_id,
-                    "event_id": event.id,
-                    "created_at": now,
-                },
-                session=session,
-            )
-        await db.submissions.insert_one(
-            {"_id": submission_id, "tenant": tenant, "event_id": event.id, **payload.model_dump(mode="json")},
-            session=session,
-        )
+    writes = [
+        InsertOne({"_id": submission_id, "tenant": tenant, "event_id": event.id, **payload.model_dump(mode="json")},
+                  namespace=f"{db.name}.submissions"),
         # keyed by campaign: one partition holds a campaign's events in order, so one scoring
         # worker sees a whole cluster (the cluster-leader rule compares its members)
-        await outbox.add(db, event, f"{tenant}/{sub.campaign_id}", session)
+        outbox.insert(db, event, f"{tenant}/{sub.campaign_id}"),
+    ]
+    if idempotency_key:
+        writes.insert(0, InsertOne(
+            {"_id": idempotency_key, "fingerprint": digest, "submission_id": submission_id, "event_id": event.id,
+             "created_at": now},
+            namespace=f"{db.name}.idempotency",
+        ))
+
+    async def work(session: AsyncClientSession) -> None:
+        # one round trip for all the writes: intake's cost per submission is mostly per command
+        try:
+            await client.bulk_write(writes, session=session)
+        except ClientBulkWriteException as exc:
+            duplicate = next((e for e in exc.write_errors or [] if e.get("code") == 11000), None)
+            if duplicate is not None and exc.error is None:
+                raise DuplicateKeyError(duplicate.get("errmsg", "duplicate key"), 11000, duplicate) from exc
+            raise
 
     try:
         await run_in_transaction(client, work)
