@@ -241,8 +241,10 @@ class ScoringService:
                 detail_vi=f"Đơn vị gửi báo cáo kết quả {format_period(sub.period)}.",
                 detail_en=f"The unit submitted its results for {format_period(sub.period, 'en')}.",
             )
-        for period, causes in by_period.items():
-            await self.recompute(tenant, campaign, [period], set(causes), causes, ready[-1][0].correlationid)
+        await self.recompute_periods(
+            tenant, campaign, {period: (set(causes), causes) for period, causes in by_period.items()},
+            ready[-1][0].correlationid,
+        )
         await self.db.parked.delete_many({"_id": {"$in": [e.id for e, _ in ready]}})
 
     async def on_rating(self, envelope: Envelope) -> None:
@@ -384,115 +386,147 @@ class ScoringService:
         a criterion compares cluster members; emit the scores whose content changed and store
         them. `cause` is one cause for all, or one per unit (others get a 'cohort' cause).
         Returns how many scores were emitted."""
-        causes = cause if isinstance(cause, dict) else None
+        return await self.recompute_periods(
+            tenant, campaign, {period: (units, cause) for period in periods}, correlation_id
+        )
+
+    async def recompute_periods(
+        self,
+        tenant: str,
+        campaign: CampaignDefined,
+        jobs: dict[str, tuple[set[str] | None, ScoreCause | dict[str, ScoreCause]]],
+        correlation_id: str,
+    ) -> int:
+        """`recompute` for several periods at once, each with its own units and cause(s): the
+        periods' inputs and score digests are read in one query each, and their scores published
+        and stored together, so a batch costs a few database commands whatever it spans."""
+        if not jobs:
+            return 0
         key = f"{tenant}/{campaign.campaign_id}"
         cohort_rule = any(getattr(self.scorers.get(leaf.scorer or ""), "cohort", False) for leaf in leaves_of(campaign.criteria))
         cluster_of = {p.unit_id: p.cluster_id or NO_CLUSTER for p in campaign.participants}
         members: dict[str, list[str]] = defaultdict(list)
         for unit_id, cluster in cluster_of.items():
             members[cluster].append(unit_id)
-        clusters = {cluster_of[u] for u in units if u in cluster_of} if units is not None else set(members)
         registrations = await self._registrations(tenant, campaign.campaign_id)
-        emitted = 0
-        for period in sorted(set(periods)):
-            default_targets = resolve_targets(campaign, None, period)  # the same for every unregistered unit
-            scope: dict = {"campaign_key": key, "period": period}
-            if units is not None and not cohort_rule:
-                scope["unit_id"] = {"$in": sorted(units)}
-            inputs = {d["unit_id"]: d async for d in self.db.inputs.find(scope)}
-            # one index document per campaign, period and status holds every unit's score digest: a
-            # rescoring writes a handful of documents instead of one per unit
-            index = {d["status"]: d.get("units", {}) async for d in self.db.score_index.find(
-                {"campaign_key": key, "period": period})}
-            existing = {(entry["unit_id"], status): entry for status, held in index.items() for entry in held.values()}
-            events: list[tuple[Envelope, str]] = []
-            writes: dict[str, dict] = defaultdict(dict)
-            computed: set[tuple[str, str]] = set()
-            for cluster in sorted(clusters):
-                reported = [u for u in members[cluster] if u in inputs and not inputs[u].get("rejected")
-                            and (cohort_rule or units is None or u in units)]
-                if not reported:
-                    continue
-                for status in (ScoreStatus.provisional, ScoreStatus.verified):
-                    cohort = [u for u in reported if status == ScoreStatus.provisional or inputs[u].get("verified")]
-                    if not cohort:
-                        continue
-                    states = [
-                        UnitState(
-                            unit_id=u,
-                            values={**(inputs[u].get("values") or {}), **(inputs[u].get("ratings") or {})},
-                            targets=resolve_targets(campaign, registrations[u], period)
-                            if u in registrations else default_targets,
-                        )
-                        for u in cohort
-                    ]
-                    results = score_cohort(campaign, states, self.scorers)
-                    for u in cohort:
-                        computed.add((u, status.value))
-                        result, doc = results[u], inputs[u]
-                        cluster_id = None if cluster == NO_CLUSTER else cluster
-                        digest = content_digest(campaign.criteria_version, doc.get("submission_id"), status.value,
-                                                cluster_id, result)
-                        before = existing.get((u, status.value))
-                        if before and before.get("hash") == digest:
-                            continue  # unchanged: nothing to tell anyone
-                        score = ScoreComputed(
-                            submission_id=doc.get("submission_id"),
-                            campaign_id=campaign.campaign_id,
-                            unit_id=u,
-                            period=period,
-                            cluster_id=cluster_id,
-                            criteria_version=campaign.criteria_version,
-                            campaign_revision=campaign.revision,
-                            registration_revision=registrations[u].revision if u in registrations else 0,
-                            revision=(before["revision"] + 1) if before else 1,
-                            status=status,
-                            total=result.total,
-                            max_total=result.max_total,
-                            criteria=result.lines,
-                            cause=_cause_for(u, units, cause, causes),
-                            submitted_at=doc.get("submitted_at"),
-                            computed_at=datetime.now(UTC),
-                        )
-                        score_key = f"{key}/{u}/{period}/{status.value}"
-                        event = new_event(
-                            type=SCORE_COMPUTED,
-                            source=SOURCE,
-                            tenant=tenant,
-                            subject=f"{campaign.campaign_id}/{u}/{period}",
-                            data=score,
-                            id=deterministic_id("score", score_key, digest),
-                            correlationid=correlation_id,
-                        )
-                        events.append((event, key))
-                        writes[status.value][unit_field(u)] = _score_entry(score, digest, event.id)
-            in_scope = {u for c in clusters for u in members[c] if units is None or cohort_rule or u in units}
-            for (u, status), before in existing.items():
-                if u in in_scope and (u, status) not in computed and before.get("hash") != WITHDRAWN:
-                    event, entry = self._withdrawal(tenant, campaign, u, period, status, before, cause, causes,
-                                                    units, correlation_id, cluster_of.get(u))
-                    events.append((event, key))
-                    writes[status][unit_field(u)] = entry
-            if events:
-                # publish before storing: a crash in between re-emits the same ids on redelivery
-                await self.publisher.publish_many("scores", events)
-                # the whole document is replaced (this worker is its only writer): SecantusDB applies
-                # a $set of thousands of paths in quadratic time, a replacement in linear time
-                await self.db.score_index.bulk_write(
-                    [
-                        ReplaceOne(
-                            {"_id": f"{key}/{period}/{status}"},
-                            {"campaign_key": key, "period": period, "status": status,
-                             "units": {**index.get(status, {}), **entries}},
-                            upsert=True,
-                        )
-                        for status, entries in writes.items()
-                    ],
-                    ordered=False,
+        periods = sorted(jobs)
+        scope: dict = {"campaign_key": key, "period": {"$in": periods}}
+        if not cohort_rule and all(units is not None for units, _ in jobs.values()):
+            scope["unit_id"] = {"$in": sorted(set().union(*(units for units, _ in jobs.values())))}
+        inputs: dict[str, dict[str, dict]] = defaultdict(dict)
+        async for d in self.db.inputs.find(scope):
+            inputs[d["period"]][d["unit_id"]] = d
+        # one index document per campaign, period and status holds every unit's score digest: a
+        # rescoring writes a handful of documents instead of one per unit
+        index: dict[str, dict[str, dict]] = defaultdict(dict)
+        async for d in self.db.score_index.find({"campaign_key": key, "period": {"$in": periods}}):
+            index[d["period"]][d["status"]] = d.get("units", {})
+        events: list[tuple[Envelope, str]] = []
+        documents = []
+        for period in periods:
+            units, cause = jobs[period]
+            period_events, writes = self._score_period(
+                tenant, campaign, period, units, cause, correlation_id, inputs[period], index[period],
+                registrations, cohort_rule, cluster_of, members,
+            )
+            events += period_events
+            # the whole document is replaced (this worker is its only writer): SecantusDB applies
+            # a $set of thousands of paths in quadratic time, a replacement in linear time
+            documents += [
+                ReplaceOne(
+                    {"_id": f"{key}/{period}/{status}"},
+                    {"campaign_key": key, "period": period, "status": status,
+                     "units": {**index[period].get(status, {}), **entries}},
+                    upsert=True,
                 )
-                emitted += len(events)
-        log.info("scores recomputed", campaign=key, periods=len(set(periods)), emitted=emitted)
-        return emitted
+                for status, entries in writes.items()
+            ]
+        if events:
+            # publish before storing: a crash in between re-emits the same ids on redelivery
+            await self.publisher.publish_many("scores", events)
+            await self.db.score_index.bulk_write(documents, ordered=False)
+        log.info("scores recomputed", campaign=key, periods=len(periods), emitted=len(events))
+        return len(events)
+
+    def _score_period(
+        self, tenant, campaign, period, units, cause, correlation_id, inputs, index, registrations, cohort_rule,
+        cluster_of, members,
+    ) -> tuple[list[tuple[Envelope, str]], dict[str, dict]]:
+        """The score events of one period whose content changed, and the index entries to store."""
+        causes = cause if isinstance(cause, dict) else None
+        key = f"{tenant}/{campaign.campaign_id}"
+        clusters = {cluster_of[u] for u in units if u in cluster_of} if units is not None else set(members)
+        default_targets = resolve_targets(campaign, None, period)  # the same for every unregistered unit
+        existing = {(entry["unit_id"], status): entry for status, held in index.items() for entry in held.values()}
+        events: list[tuple[Envelope, str]] = []
+        writes: dict[str, dict] = defaultdict(dict)
+        computed: set[tuple[str, str]] = set()
+        for cluster in sorted(clusters):
+            reported = [u for u in members[cluster] if u in inputs and not inputs[u].get("rejected")
+                        and (cohort_rule or units is None or u in units)]
+            if not reported:
+                continue
+            for status in (ScoreStatus.provisional, ScoreStatus.verified):
+                cohort = [u for u in reported if status == ScoreStatus.provisional or inputs[u].get("verified")]
+                if not cohort:
+                    continue
+                states = [
+                    UnitState(
+                        unit_id=u,
+                        values={**(inputs[u].get("values") or {}), **(inputs[u].get("ratings") or {})},
+                        targets=resolve_targets(campaign, registrations[u], period)
+                        if u in registrations else default_targets,
+                    )
+                    for u in cohort
+                ]
+                results = score_cohort(campaign, states, self.scorers)
+                for u in cohort:
+                    computed.add((u, status.value))
+                    result, doc = results[u], inputs[u]
+                    cluster_id = None if cluster == NO_CLUSTER else cluster
+                    digest = content_digest(campaign.criteria_version, doc.get("submission_id"), status.value,
+                                            cluster_id, result)
+                    before = existing.get((u, status.value))
+                    if before and before.get("hash") == digest:
+                        continue  # unchanged: nothing to tell anyone
+                    score = ScoreComputed(
+                        submission_id=doc.get("submission_id"),
+                        campaign_id=campaign.campaign_id,
+                        unit_id=u,
+                        period=period,
+                        cluster_id=cluster_id,
+                        criteria_version=campaign.criteria_version,
+                        campaign_revision=campaign.revision,
+                        registration_revision=registrations[u].revision if u in registrations else 0,
+                        revision=(before["revision"] + 1) if before else 1,
+                        status=status,
+                        total=result.total,
+                        max_total=result.max_total,
+                        criteria=result.lines,
+                        cause=_cause_for(u, units, cause, causes),
+                        submitted_at=doc.get("submitted_at"),
+                        computed_at=datetime.now(UTC),
+                    )
+                    score_key = f"{key}/{u}/{period}/{status.value}"
+                    event = new_event(
+                        type=SCORE_COMPUTED,
+                        source=SOURCE,
+                        tenant=tenant,
+                        subject=f"{campaign.campaign_id}/{u}/{period}",
+                        data=score,
+                        id=deterministic_id("score", score_key, digest),
+                        correlationid=correlation_id,
+                    )
+                    events.append((event, key))
+                    writes[status.value][unit_field(u)] = _score_entry(score, digest, event.id)
+        in_scope = {u for c in clusters for u in members[c] if units is None or cohort_rule or u in units}
+        for (u, status), before in existing.items():
+            if u in in_scope and (u, status) not in computed and before.get("hash") != WITHDRAWN:
+                event, entry = self._withdrawal(tenant, campaign, u, period, status, before, cause, causes,
+                                                units, correlation_id, cluster_of.get(u))
+                events.append((event, key))
+                writes[status][unit_field(u)] = entry
+        return events, writes
 
 
 WITHDRAWN = "withdrawn"
