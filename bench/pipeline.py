@@ -14,7 +14,10 @@ stack or the e2e tests, and stops all of it at the end. Phases, in order:
   baseline  intake down. Raw aiokafka producer (acks=all, idempotence, linger 2 ms like the
             product's producers) on a fresh 3-partition topic with messages of the template's
             size: pipelined, then one send_and_wait at a time; then a raw consumer reading them
-            back (msgs/s and MB/s), read_uncommitted and read_committed.
+            back (msgs/s and MB/s), read_uncommitted and read_committed; then a bare faust app
+            (scoring's consumer settings, one agent, concurrency 1, take_events, only counting)
+            reading the same topic in a process of its own: faust's own cost per message, the
+            ceiling of anything built on it that way, so scoring is reported against it too.
   scoring   N submission.received events (built with new_event and SubmissionReceived from the
             template) are pre-loaded onto the submissions topic; scoring is started and timed
             until its consumer group has committed all of them, from its ready file and from
@@ -25,7 +28,10 @@ stack or the e2e tests, and stops all of it at the end. Phases, in order:
   intake    intake up (scoring down). One request at a time (service time); then an open loop
             at --rate for --duration: latency from each request's due time (no coordinated
             omission), errors, and POST -> record on the submissions topic (outbox relay lag);
-            then a closed loop, --concurrency clients as fast as they can.
+            then a closed loop, --concurrency clients as fast as they can. The load comes from
+            a minimal HTTP/1.1 client (requests encoded beforehand, keep-alive connections opened
+            beforehand, uvloop): httpx cost ~5 ms of CPU per request, two thirds of a core taken
+            from the service it measured on this 2-core machine; this one costs ~0.2-0.6 ms.
 
 Targets (from the requirement): scoring >= 20% of raw consume throughput; intake p99 < 50 ms at
 200 requests/s. A summary table is printed and the full results are written as JSON
@@ -37,6 +43,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import inspect
+import itertools
 import json
 import os
 import platform
@@ -62,7 +69,13 @@ from thidua_common.contracts.registry import SUBMISSION_RECEIVED, topic_name
 from thidua_common.contracts.submission import SubmissionReceived
 from thidua_common.kafka import encode_event
 from thidua_common.logging import configure_logging
+from thidua_devstack.processes import free_port
 from thidua_devstack.stack import REPO, Ports, Stack
+
+try:  # a cheaper event loop for the benchmark's own work: it shares the 2 cores with what it measures
+    import uvloop
+except ImportError:  # pragma: no cover - it is a workspace dependency, but the benchmark runs without it
+    uvloop = None
 
 BENCH = Path(__file__).resolve().parent
 RESULTS = BENCH / "results"
@@ -82,6 +95,18 @@ PERIODS = [f"{y}-Q{q}" for y in range(2016, 2021) for q in range(1, 5)]
 
 def log(msg: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {msg}", flush=True)
+
+
+EVENT_LOOP = "uvloop" if uvloop is not None else "asyncio"
+
+
+def run(coro, *, loop: str = EVENT_LOOP):
+    """asyncio.run on uvloop when it is installed: the benchmark's own work (load generator,
+    followers, raw baseline) then costs less CPU on the cores it shares with the stack. The
+    scoring replay (diag) passes loop="asyncio": faust, and so the scoring service, runs on it."""
+    if loop == "uvloop" and uvloop is not None:
+        return uvloop.run(coro)
+    return asyncio.run(coro)
 
 
 # -- statistics ---------------------------------------------------------------------------------
@@ -433,6 +458,111 @@ async def baseline(stack: Stack, template: Template, messages: int, sequential: 
             "messages": count,
         }
         log(f"baseline: raw {label} {out[label]['msgs_per_s']} msgs/s ({out[label]['mb_per_s']} MB/s)")
+    try:
+        out["faust_consume"] = await faust_baseline(stack, topic, expected)
+    except Exception as exc:  # keep the raw figures if faust cannot start (its settings change across versions)
+        log(f"baseline: bare faust consume failed ({type(exc).__name__}: {exc})")
+        out["faust_consume"] = {"error": f"{type(exc).__name__}: {exc}"}
+    return out
+
+
+# The bare faust app: scoring's faust.App consumer settings and agent shape (one agent,
+# concurrency 1, take_events(2000, within=0.05)) doing nothing but counting, so its rate is the
+# ceiling of anything built on faust this way, before any work per event. Kept as source text
+# because it runs as `python <file> worker`, a process of its own like the scoring service.
+FAUST_BASELINE_APP = """
+import json, os, time
+
+import faust
+
+env = os.environ
+expected = int(env["BENCH_FAUST_EXPECTED"])
+app = faust.App(
+    env["BENCH_FAUST_APP_ID"],
+    broker=[f"kafka://{b}" for b in env["BENCH_FAUST_BOOTSTRAP"].split(",")],
+    value_serializer="raw",
+    key_serializer="raw",
+    store="memory://",
+    web_enabled=False,
+    web_port=int(env["BENCH_FAUST_WEB_PORT"]),  # some versions bind 6066 even with the web disabled
+    web_bind="127.0.0.1",
+    datadir=env["BENCH_FAUST_DATADIR"],
+    topic_replication_factor=1,
+    topic_allow_declare=False,
+    consumer_auto_offset_reset="earliest",
+    broker_commit_every=100,
+    broker_commit_interval=1.0,
+    broker_session_timeout=10.0,
+    broker_heartbeat_interval=3.0,
+    worker_redirect_stdouts=False,
+)
+topic = app.topic(env["BENCH_FAUST_TOPIC"], value_serializer="raw", key_serializer="raw")
+
+
+@app.agent(topic, concurrency=1)
+async def count(stream):
+    seen = first = 0
+    t0 = cpu0 = started = None
+    async for events in stream.take_events(2000, within=0.05):
+        seen += len(events)
+        if t0 is None:  # the rate runs from the first batch: group join and fetch start are left out
+            t0, cpu0, first = time.perf_counter(), time.process_time(), len(events)
+            started = time.time()
+        if seen >= expected:
+            elapsed, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+            counted = seen - first
+            with open(env["BENCH_FAUST_RESULT"], "w") as f:
+                json.dump({"msgs_per_s": round(counted / elapsed), "messages": seen, "timed_messages": counted,
+                           "elapsed_s": round(elapsed, 3), "first_batch_at": started,
+                           "cpu_us_per_msg": round(1e6 * cpu / counted, 1),
+                           "cpu_pct_of_one_core": round(100 * cpu / elapsed, 1)}, f)
+            os._exit(0)  # done: skip faust's orderly shutdown (commits, rebalance), it is not measured
+
+
+if __name__ == "__main__":
+    app.main()
+"""
+
+
+async def faust_baseline(stack: Stack, topic: str, expected: int) -> dict:
+    """Bare faust-streaming consume throughput on the raw baseline's topic, in a process of its
+    own: events/s from its first batch to the `expected`-th event."""
+    folder = stack.home / f"faust-baseline-{uuid.uuid4().hex[:6]}"
+    folder.mkdir(parents=True)
+    source, result, log_file = folder / "app.py", folder / "result.json", folder / "worker.log"
+    source.write_text(FAUST_BASELINE_APP)
+    env = {
+        **os.environ,
+        "PYTHONUNBUFFERED": "1",
+        "BENCH_FAUST_BOOTSTRAP": stack.settings().kafka_bootstrap,
+        "BENCH_FAUST_TOPIC": topic,
+        "BENCH_FAUST_EXPECTED": str(expected),
+        "BENCH_FAUST_APP_ID": f"{stack.prefix}-bench-faust-{uuid.uuid4().hex[:6]}",  # a fresh group: reads from 0
+        "BENCH_FAUST_WEB_PORT": str(free_port()),
+        "BENCH_FAUST_DATADIR": str(folder / "data"),
+        "BENCH_FAUST_RESULT": str(result),
+    }
+    # startup (imports, group join) takes seconds; then at >= 500 msgs/s even on a loaded machine
+    timeout = 60 + expected / 500
+    log(f"baseline: bare faust consume of {expected} messages (time out after {timeout:.0f} s)")
+    t0 = time.time()
+    with log_file.open("wb") as out:
+        proc = await asyncio.create_subprocess_exec(sys.executable, str(source), "worker", "-l", "warn",
+                                                    cwd=folder, env=env, stdout=out, stderr=subprocess.STDOUT)
+        try:
+            code = await asyncio.wait_for(proc.wait(), timeout)
+        except TimeoutError:
+            proc.kill()
+            await proc.wait()
+            code = None
+    if code != 0 or not result.exists():
+        tail = log_file.read_text(errors="replace")[-2000:]
+        why = f"timed out after {timeout:.0f} s" if code is None else f"exited with {code}"
+        raise RuntimeError(f"faust worker {why}; log tail:\n{tail}")
+    out = json.loads(result.read_text())
+    out["startup_to_first_batch_s"] = round(out.pop("first_batch_at") - t0, 2)
+    log(f"baseline: bare faust consume {out['msgs_per_s']} msgs/s ({out['cpu_us_per_msg']} µs CPU per message, "
+        f"first batch {out['startup_to_first_batch_s']} s after start)")
     return out
 
 
@@ -821,71 +951,203 @@ async def intake_diagnostics(stack: Stack, participants: int, rounds: int) -> di
     return out
 
 
+# -- a lean HTTP/1.1 client for the intake load ---------------------------------------------------
+# httpx cost ~5 ms of CPU per request here: at 130 requests/s, two thirds of one of the machine's
+# two cores, taken from the service being measured. This client sends requests encoded before the
+# timed phase on persistent keep-alive connections and parses no more of an answer than its status
+# line and the headers that delimit its body.
+REQUEST_TIMEOUT = 30.0  # seconds on the wire per request, as httpx's timeout was
+
+
+class HttpError(ValueError):
+    """An answer this client cannot read (bad status line, no Content-Length and not chunked)."""
+
+
+def parse_head(head: bytes) -> tuple[int, int | None, bool, bool]:
+    """(status, Content-Length or None, chunked?, will the server close?) from a response head."""
+    lines = head.split(b"\r\n")
+    parts = lines[0].split(b" ", 2)
+    if len(parts) < 2 or not parts[0].startswith(b"HTTP/1."):
+        raise HttpError(f"bad status line {lines[0][:80]!r}")
+    length, chunked, close = None, False, False
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"content-length":
+            length = int(value)
+        elif name == b"transfer-encoding":
+            chunked = b"chunked" in value.lower()
+        elif name == b"connection":
+            close = b"close" in value.lower()
+    return int(parts[1]), length, chunked, close
+
+
+class HttpConnection:
+    """One keep-alive connection carrying one request at a time."""
+
+    def __init__(self, host: str, port: int):
+        self.host, self.port = host, port
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def open(self) -> None:
+        self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()
+        self.reader = self.writer = None
+
+    async def request(self, raw: bytes) -> tuple[int, bytes]:
+        """Send one pre-encoded request, read its whole answer: (status, body)."""
+        if self.reader is None or self.reader.at_eof():
+            # never opened, dropped after an error, or closed by the server while idle (uvicorn
+            # closes keep-alive connections idle for 5 s): reconnecting is part of this request
+            self.close()
+            await self.open()
+        try:
+            self.writer.write(raw)  # ~1 kB into an idle socket: no need to wait for drain
+            status, length, chunked, close = parse_head(await self.reader.readuntil(b"\r\n\r\n"))
+            if chunked:
+                body = await self._read_chunked()
+            elif length is not None:
+                body = await self.reader.readexactly(length)
+            elif status in (204, 304) or status < 200:
+                body = b""
+            else:  # the body would run to the end of the connection: not what intake does
+                raise HttpError(f"HTTP {status} without Content-Length")
+        except BaseException:
+            self.close()  # the answer was not read to its end (error, timeout, cancelled): never reuse
+            raise
+        if close:
+            self.close()
+        return status, body
+
+    async def _read_chunked(self) -> bytes:
+        parts = []
+        while size := int((await self.reader.readuntil(b"\r\n")).split(b";", 1)[0], 16):
+            parts.append((await self.reader.readexactly(size + 2))[:-2])
+        while await self.reader.readuntil(b"\r\n") != b"\r\n":  # trailers up to the empty line
+            pass
+        return b"".join(parts)
+
+
+class HttpPool:
+    """`size` connections to 127.0.0.1:port, all opened on entry (before any timed phase); a
+    request waits for a free one. Last in, first out: under light load the same few connections
+    stay warm and the others may idle out, to be reopened when they are needed again."""
+
+    def __init__(self, port: int, size: int):
+        self.connections = [HttpConnection("127.0.0.1", port) for _ in range(size)]
+        self.free: asyncio.LifoQueue[HttpConnection] = asyncio.LifoQueue()
+
+    async def __aenter__(self) -> "HttpPool":
+        await asyncio.gather(*(c.open() for c in self.connections))
+        for c in self.connections:
+            self.free.put_nowait(c)
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        for c in self.connections:
+            c.close()
+
+    async def acquire(self) -> HttpConnection:
+        return await self.free.get()
+
+    def release(self, conn: HttpConnection) -> None:
+        self.free.put_nowait(conn)
+
+
+def cpu_ms_per_request(cpu: dict, process: str, requests: int) -> float:
+    """CPU a process spent per request during a phase, from CpuMeter's result."""
+    return round(10 * cpu["cpu_pct_of_one_core"][process] * cpu["wall_s"] / max(1, requests), 2)
+
+
 # -- phase: intake -------------------------------------------------------------------------------
 class IntakeLoad:
+    """POST /api/v1/submissions through the lean client above. Every unit reports with its own
+    unit_reporter token, as in production; each request is a random unit's random submission."""
+
     def __init__(self, stack: Stack, participants: int):
         settings = stack.settings()
         self.stack = stack
+        self.port = stack.ports.intake
         self.units = [unit_id(i) for i in range(participants)]
-        # every unit reports with its own unit_reporter token, as in production
-        self.headers = {
-            u: {"Authorization": "Bearer " + mint_token(settings, subject=f"vanthu-{u}", tenant=TENANT,
-                                                        roles=["unit_reporter"], unit_id=u)}
-            for u in self.units
-        }
+        self.tokens = {u: mint_token(settings, subject=f"vanthu-{u}", tenant=TENANT, roles=["unit_reporter"], unit_id=u)
+                       for u in self.units}
         self.rng = random.Random(5)
 
-    def client(self, connections: int) -> httpx.AsyncClient:
-        return httpx.AsyncClient(
-            base_url=self.stack.url("intake"),
-            timeout=httpx.Timeout(30.0),
-            limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
-        )
+    def encode(self, n: int) -> list[bytes]:
+        """n requests as the bytes that go on the wire, made before a timed phase so that the
+        phase measures intake rather than this client's JSON encoding."""
+        head = (f"POST /api/v1/submissions HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+                "Content-Type: application/json\r\n")
+        out = []
+        for _ in range(n):
+            unit = self.rng.choice(self.units)
+            body = json.dumps({"tenant": TENANT, **submission_fields(self.rng, unit)}, ensure_ascii=False,
+                              separators=(",", ":")).encode()
+            out.append(f"{head}Content-Length: {len(body)}\r\nAuthorization: Bearer {self.tokens[unit]}\r\n\r\n"
+                       .encode() + body)
+        return out
 
-    async def post(self, client: httpx.AsyncClient) -> tuple[int, str | None]:
-        unit = self.rng.choice(self.units)
-        body = {"tenant": TENANT, **submission_fields(self.rng, unit)}
+    @staticmethod
+    async def post(conn: HttpConnection, raw: bytes) -> tuple[int, str | None]:
+        """(202, submission id), (other status, start of the body), or (-1, error) without an answer."""
         try:
-            r = await client.post("/api/v1/submissions", json=body, headers=self.headers[unit])
-        except httpx.HTTPError as exc:
+            async with asyncio.timeout(REQUEST_TIMEOUT):
+                status, body = await conn.request(raw)
+            if status == 202:
+                return status, json.loads(body).get("submission_id")
+        except (OSError, EOFError, ValueError, asyncio.LimitOverrunError) as exc:  # TimeoutError is an OSError
             return -1, type(exc).__name__
-        return r.status_code, (r.json().get("submission_id") if r.status_code == 202 else r.text[:200])
+        return status, body[:200].decode(errors="replace")
 
-    async def warm_up(self, requests: int = 100) -> None:
-        async with self.client(8) as client:
-            await asyncio.gather(*(self.post(client) for _ in range(requests)))
+    async def warm_up(self, requests: int = 100, connections: int = 8) -> None:
+        async with HttpPool(self.port, connections) as pool:
+            async def worker(raws: list[bytes]) -> None:
+                conn = await pool.acquire()
+                for raw in raws:
+                    await self.post(conn, raw)
+                pool.release(conn)
+
+            raws = self.encode(requests)
+            await asyncio.gather(*(worker(raws[i::connections]) for i in range(connections)))
 
     async def one_at_a_time(self, requests: int) -> dict:
-        """One client, one request at a time: the service time of a POST with no queueing."""
+        """One connection, one request at a time: the service time of a POST with no queueing."""
+        raws = self.encode(requests)
         latencies, errors = [], 0
-        with CpuMeter(self.stack, ("intake",)) as cpu:
-            async with self.client(1) as client:
-                for _ in range(requests):
+        async with HttpPool(self.port, 1) as pool:
+            conn = await pool.acquire()
+            with CpuMeter(self.stack, ("intake",)) as cpu:
+                for raw in raws:
                     t0 = time.perf_counter()
-                    status, _ = await self.post(client)
+                    status, _ = await self.post(conn, raw)
                     if status == 202:
                         latencies.append(time.perf_counter() - t0)
                     else:
                         errors += 1
-        intake_cpu = cpu.result["cpu_pct_of_one_core"]["intake"] / 100 * cpu.result["wall_s"]
         return {
             "requests": requests,
             "errors": errors,
             "latency": latency_summary(latencies),
-            "intake_cpu_ms_per_request": round(1000 * intake_cpu / requests, 2),
-            "secantusdb_cpu_ms_per_request": round(
-                10 * cpu.result["cpu_pct_of_one_core"]["secantusdb"] * cpu.result["wall_s"] / requests, 2),
+            "intake_cpu_ms_per_request": cpu_ms_per_request(cpu.result, "intake", requests),
+            "secantusdb_cpu_ms_per_request": cpu_ms_per_request(cpu.result, "secantusdb", requests),
+            "client_cpu_ms_per_request": cpu_ms_per_request(cpu.result, "bench client", requests),
             "cpu": cpu.result,
         }
 
     async def open_loop(self, rate: float, duration: float, max_in_flight: int, grace: float) -> dict:
         """Requests are due on a fixed schedule whatever the answers do, so a slow server cannot
         slow the load down (no coordinated omission): latency counts from the due time, and a
-        request that waits for a free connection (at most max_in_flight are open, spread over
-        several small httpx pools) waits on the clock. Requests unanswered `grace` seconds after
-        the last one was due are cancelled and counted as errors. A follower on the submissions
-        topic times the outbox relay: POST -> record produced on the topic."""
+        request that waits for a free connection (max_in_flight of them, so at most that many
+        requests are open) waits on the clock. Requests unanswered `grace` seconds after the last
+        one was due are cancelled and counted as errors. A follower on the submissions topic times
+        the outbox relay: POST -> record produced on the topic."""
         settings = self.stack.settings()
+        total = int(rate * duration)
+        raws = self.encode(total)
         follower = await assigned_consumer(settings.kafka_bootstrap, topic_name(self.stack.prefix, "submissions"), False)
         relayed: dict[str, float] = {}
         stop = asyncio.Event()
@@ -899,40 +1161,37 @@ class IntakeLoad:
                         relayed[sid] = r.timestamp / 1000  # CreateTime: when intake's relay produced it
 
         follow_task = asyncio.create_task(follow())
-        total = int(rate * duration)
         results: list[tuple] = []  # (from due time, on the wire, sent wall, status, info, answered wall)
         send_lag: list[float] = []
-        loop = asyncio.get_running_loop()
-        # httpcore's pool does work proportional to its queued requests on every request, so a
-        # single pool with thousands queued would make this client the bottleneck: use shards
-        per_shard = 16
-        shards = [(self.client(per_shard), asyncio.Semaphore(per_shard))
-                  for _ in range(max(1, max_in_flight // per_shard))]
+        clock = time.perf_counter  # not loop.time(): uvloop's has a resolution of 1 ms
 
-        async def one(i: int, due: float):
-            client, slots = shards[i % len(shards)]
-            async with slots:
-                started, wall = loop.time(), time.time()
-                status, info = await self.post(client)
-                done = loop.time()
+        async def one(raw: bytes, due: float):
+            conn = await pool.acquire()
+            try:
+                started, wall = clock(), time.time()
+                status, info = await self.post(conn, raw)
+                done = clock()
+            finally:
+                pool.release(conn)
             send_lag.append(started - due)
             results.append((done - due, done - started, wall, status, info, wall + (done - started)))
 
         try:
-            with CpuMeter(self.stack, ("intake",)) as cpu:
-                tasks = []
-                t0 = loop.time() + 0.1
-                for i in range(total):
-                    due = t0 + i / rate
-                    delay = due - loop.time()
-                    if delay > 0:
-                        await asyncio.sleep(delay)
-                    tasks.append(asyncio.create_task(one(i, due)))
-                _, pending = await asyncio.wait(tasks, timeout=grace)
-                for task in pending:
-                    task.cancel()
-                await asyncio.gather(*pending, return_exceptions=True)
-                elapsed = loop.time() - t0  # first due time -> last answer (or end of grace)
+            async with HttpPool(self.port, max_in_flight) as pool:
+                with CpuMeter(self.stack, ("intake",)) as cpu:
+                    tasks = []
+                    t0 = clock() + 0.1
+                    for i, raw in enumerate(raws):
+                        due = t0 + i / rate
+                        delay = due - clock()
+                        if delay > 0:
+                            await asyncio.sleep(delay)
+                        tasks.append(asyncio.create_task(one(raw, due)))
+                    _, pending = await asyncio.wait(tasks, timeout=grace)
+                    for task in pending:
+                        task.cancel()
+                    await asyncio.gather(*pending, return_exceptions=True)
+                    elapsed = clock() - t0  # first due time -> last answer (or end of grace)
             ok = [r for r in results if r[3] == 202]
             wanted = {r[4]: (r[2], r[5]) for r in ok}
             deadline = time.monotonic() + 30
@@ -942,8 +1201,6 @@ class IntakeLoad:
             stop.set()
             await follow_task
             await follower.stop()
-            for client, _ in shards:
-                await client.aclose()
         errors = Counter(f"{r[3]} {r[4]}"[:160] for r in results if r[3] != 202)
         if pending:
             errors[f"no answer within {grace:g} s of the last due time (cancelled)"] = len(pending)
@@ -952,7 +1209,7 @@ class IntakeLoad:
         return {
             "target_rate": rate,
             "duration_s": duration,
-            "max_in_flight": len(shards) * per_shard,
+            "max_in_flight": max_in_flight,
             "requests": total,
             "accepted": len(ok),
             "errors": sum(errors.values()),
@@ -964,28 +1221,34 @@ class IntakeLoad:
             "relay_lag_post_to_topic": latency_summary(relay_lag),
             "relay_lag_after_202": latency_summary(after_answer),
             "relayed": len(relay_lag),
+            "client_cpu_ms_per_request": cpu_ms_per_request(cpu.result, "bench client", total),
             "cpu": cpu.result,
         }
 
     async def closed_loop(self, concurrency: int, duration: float) -> dict:
-        loop = asyncio.get_running_loop()
+        """`concurrency` clients, each on its own connection, posting as fast as intake answers."""
+        clock = time.perf_counter  # not loop.time(): uvloop's has a resolution of 1 ms
         latencies: list[float] = []
         errors: Counter = Counter()
+        # 1 000 requests/s is far above what intake takes on this machine; should it ever take
+        # more, the same requests are posted again (as new submissions: no idempotency key)
+        raws = itertools.cycle(self.encode(max(1000, int(1000 * duration))))
 
-        async def worker(client, end):
-            while loop.time() < end:
-                t0 = loop.time()
-                status, info = await self.post(client)
+        async def worker(conn: HttpConnection, end: float):
+            while clock() < end:
+                t0 = clock()
+                status, info = await self.post(conn, next(raws))
                 if status == 202:
-                    latencies.append(loop.time() - t0)
+                    latencies.append(clock() - t0)
                 else:
                     errors[f"{status} {info}"[:160]] += 1
 
-        with CpuMeter(self.stack, ("intake",)) as cpu:
-            async with self.client(concurrency) as client:
-                start = loop.time()
-                await asyncio.gather(*(worker(client, start + duration) for _ in range(concurrency)))
-                elapsed = loop.time() - start
+        async with HttpPool(self.port, concurrency) as pool:
+            with CpuMeter(self.stack, ("intake",)) as cpu:
+                start = clock()
+                await asyncio.gather(*(worker(conn, start + duration) for conn in pool.connections))
+                elapsed = clock() - start
+        requests = len(latencies) + sum(errors.values())
         return {
             "concurrency": concurrency,
             "duration_s": duration,
@@ -994,6 +1257,7 @@ class IntakeLoad:
             "error_kinds": dict(errors.most_common(5)),
             "max_submissions_per_s": round(len(latencies) / elapsed, 1),
             "latency": latency_summary(latencies),
+            "client_cpu_ms_per_request": cpu_ms_per_request(cpu.result, "bench client", requests),
             "cpu": cpu.result,
         }
 
@@ -1058,6 +1322,13 @@ def summary_table(res: dict) -> str:
     rows.append(("raw produce, send_and_wait one at a time", f"{b['produce_sequential']['msgs_per_s']} msgs/s",
                  f"{b['produce_sequential']['mean_ms']} ms each", "", ""))
     rows.append(("raw consume", f"{raw_c} msgs/s", f"{b['consume']['mb_per_s']} MB/s", "", ""))
+    f = b.get("faust_consume") or {}
+    faust_c = f.get("msgs_per_s")
+    if faust_c:
+        rows.append(("bare faust consume (take_events, concurrency 1)", f"{faust_c} msgs/s", f"{raw_c} msgs/s",
+                     f"{100 * faust_c / raw_c:.2f}% of raw consume", f"{f['cpu_us_per_msg']} µs CPU/msg"))
+    elif f:
+        rows.append(("bare faust consume", "failed", "", "", f["error"][:60]))
     s = res.get("scoring")
     if s:
         for label, key in (("scoring, from ready", "events_per_s_from_ready"),
@@ -1072,6 +1343,10 @@ def summary_table(res: dict) -> str:
             if key == "events_per_s_from_ready":
                 target = ("PASS" if v and v / raw_c >= 0.20 else "FAIL") + " (>= 20%)"
             rows.append((label, f"{v} events/s", f"{raw_c} msgs/s", ratio, target))
+        v = s.get("events_per_s_from_ready") or s.get("events_per_s_from_ready_partial")
+        if faust_c and v:  # faust's own cost per message is a ceiling scoring cannot pass
+            rows.append(("scoring as % of bare faust consume", f"{v} events/s", f"{faust_c} msgs/s",
+                         f"{100 * v / faust_c:.1f}% of bare faust consume", ""))
         rows.append(("  scored per s, first / second half", f"{s.get('scored_per_s_first_half')} / "
                      f"{s.get('scored_per_s_second_half')}", "", "", ""))
         rows.append(("  consumed / with a score event / pre-loaded",
@@ -1115,6 +1390,13 @@ def summary_table(res: dict) -> str:
                      f"{100 * c['max_submissions_per_s'] / raw_p:.2f}% of raw produce", ""))
         rows.append(("  latency p50 / p99", f"{c['latency']['p50_ms']} / {c['latency']['p99_ms']} ms", "", "",
                      f"{c['errors']} errors"))
+    client = [(name.removeprefix("intake_"), res[name]) for name in
+              ("intake_one_at_a_time", "intake_open_loop", "intake_closed_loop") if "cpu" in res.get(name, {})]
+    if client:  # the load generator shares the 2 cores with what it measures: how much it took
+        rows.append(("bench client CPU (of one core), " + " / ".join(n for n, _ in client),
+                     " / ".join(f"{r['cpu']['cpu_pct_of_one_core']['bench client']:g}%" for _, r in client),
+                     " / ".join(f"{r.get('client_cpu_ms_per_request')}" for _, r in client) + " ms per request",
+                     "", ""))
     others = [(name, res[name]["cpu"]["other_processes_pct_of_one_core"])
               for name in ("scoring", "intake_open_loop", "intake_closed_loop") if "cpu" in res.get(name, {})]
     if others:
@@ -1133,7 +1415,8 @@ def versions() -> dict:
     from importlib.metadata import PackageNotFoundError, version
 
     out = {}
-    for package in ("secantusdb", "aiokafka", "faust-streaming", "pymongo", "httpx", "fastapi", "uvicorn", "pydantic"):
+    for package in ("secantusdb", "aiokafka", "faust-streaming", "pymongo", "httpx", "fastapi", "uvicorn", "pydantic",
+                    "uvloop"):
         try:
             out[package] = version(package)
         except PackageNotFoundError:
@@ -1220,6 +1503,7 @@ def main() -> int:
         "revision": revision(),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version(),
                     "loadavg_at_start": os.getloadavg()},
+        "event_loop": EVENT_LOOP,  # of the benchmark process (the load generator, the raw baseline)
         "parameters": {k: (str(v) if isinstance(v, Path) else v) for k, v in vars(args).items()},
         "topic_prefix": prefix,
         "versions": versions(),
@@ -1230,13 +1514,13 @@ def main() -> int:
         log(f"stack in {home}, topic prefix {prefix}")
         stack.start_infra()
         stack.start_services(("intake",))
-        res["campaign"], template = asyncio.run(create_campaign(stack, args.participants))
+        res["campaign"], template = run(create_campaign(stack, args.participants))
         stack.stop_service("intake")  # each phase runs only what it measures
-        res["baseline"] = asyncio.run(
+        res["baseline"] = run(
             baseline(stack, template, args.raw_messages, args.raw_sequential, args.participants)
         )
         if "scoring" in phases:
-            res["scoring"] = asyncio.run(_profiled(
+            res["scoring"] = run(_profiled(
                 profiler, stack, "scoring",
                 scoring(stack, template, args.submissions, args.participants, args.scoring_timeout,
                         args.scoring_stall),
@@ -1244,29 +1528,31 @@ def main() -> int:
             stack.stop_service("scoring")
         if "diag" in phases:
             res["diagnostics"] = {}
-            for name, coro in (
+            # each replay on the event loop its service runs on: faust's default (asyncio) for
+            # scoring, uvicorn's (uvloop when installed) for intake
+            for name, coro, loop in (
                 ("scoring", lambda: scoring_diagnostics(stack, template, args.participants, args.diag_rounds,
-                                                        args.diag_batch)),
-                ("intake", lambda: intake_diagnostics(stack, args.participants, args.diag_intake_rounds)),
+                                                        args.diag_batch), "asyncio"),
+                ("intake", lambda: intake_diagnostics(stack, args.participants, args.diag_intake_rounds), EVENT_LOOP),
             ):
                 try:
-                    res["diagnostics"][name] = asyncio.run(coro())
+                    res["diagnostics"][name] = run(coro(), loop=loop)
                 except Exception as exc:  # internals change: keep every other figure
                     log(f"diag {name}: failed ({type(exc).__name__}: {exc}); its service layer may have changed")
                     res["diagnostics"][name] = {"error": f"{type(exc).__name__}: {exc}"}
         if phases & {"intake", "closed"}:
             stack.start_services(("intake",))
             load = IntakeLoad(stack, args.participants)
-            asyncio.run(load.warm_up())
+            run(load.warm_up())
             if "intake" in phases:
-                res["intake_one_at_a_time"] = asyncio.run(load.one_at_a_time(args.sequential_requests))
+                res["intake_one_at_a_time"] = run(load.one_at_a_time(args.sequential_requests))
                 q = res["intake_one_at_a_time"]
                 log(f"intake: one at a time p50 {q['latency']['p50_ms']} ms; {q['intake_cpu_ms_per_request']} ms "
                     f"intake CPU and {q['secantusdb_cpu_ms_per_request']} ms SecantusDB CPU per request")
                 log(f"intake: open loop at {args.rate:g} requests/s for {args.duration:g} s")
                 profiler.start("intake-open-loop", stack.service("intake").pid(), args.duration)
                 profiler.start("secantusdb-open-loop", stack._mongo().pid(), args.duration)
-                res["intake_open_loop"] = asyncio.run(
+                res["intake_open_loop"] = run(
                     load.open_loop(args.rate, args.duration, args.max_in_flight, args.grace)
                 )
                 profiler.finish()
@@ -1277,7 +1563,7 @@ def main() -> int:
                 log(f"intake: closed loop, {args.concurrency} clients for {args.closed_duration:g} s")
                 profiler.start("intake-closed-loop", stack.service("intake").pid(), args.closed_duration)
                 profiler.start("secantusdb-closed-loop", stack._mongo().pid(), args.closed_duration)
-                res["intake_closed_loop"] = asyncio.run(load.closed_loop(args.concurrency, args.closed_duration))
+                res["intake_closed_loop"] = run(load.closed_loop(args.concurrency, args.closed_duration))
                 profiler.finish()
                 log(f"intake: max {res['intake_closed_loop']['max_submissions_per_s']} subs/s")
     except BaseException:
