@@ -1,6 +1,9 @@
 """What a message says (pure): Vietnamese by default, numbers and dates in Vietnamese format."""
 
+from dataclasses import dataclass
+
 from thidua_common.contracts.nomination import AwardDecided, Nominee, NominationOverdue
+from thidua_common.contracts.review import AppealDecided, AppealOutcome, ReviewDecision, SubmissionReviewed
 from thidua_common.contracts.score import ScoreComputed
 from thidua_common.i18n import format_date, format_datetime, format_number, format_period, t
 
@@ -75,3 +78,144 @@ def award_message(award: AwardDecided, unit_name: str, lang: str = "vi") -> tupl
         year=award.year,
     )
     return t("mail.award.subject", lang, **params), t("mail.award.body", lang, **params)
+
+
+# -- verification results and appeal decisions ------------------------------------------------
+@dataclass(frozen=True)
+class CriterionLabel:
+    name: str
+    unit_of_measure: str = ""
+
+
+def criterion_labels(criteria: list[dict], lang: str = "vi") -> dict[str, CriterionLabel]:
+    """Every node of a campaign's criteria tree (as stored: plain dicts), groups and leaves, in tree
+    order; the English name falls back to the Vietnamese one."""
+    labels: dict[str, CriterionLabel] = {}
+
+    def walk(nodes: list[dict]) -> None:
+        for node in nodes:
+            name = (node.get("name_en") if lang == "en" else None) or node.get("name_vi") or node["id"]
+            labels[node["id"]] = CriterionLabel(name, node.get("unit_of_measure") or "")
+            walk(node.get("children") or [])
+
+    walk(criteria)
+    return labels
+
+
+# where a decision can be appealed (once): the level above the one that took it; the chairperson is
+# the last (the same ladder as intake's review rules)
+NEXT_LEVEL = {"cluster": "board", "board": "chair", "chair": None}
+
+
+def _in_tree_order(ids, labels: dict[str, CriterionLabel]) -> list[str]:
+    order = {cid: i for i, cid in enumerate(labels)}
+    return sorted(ids, key=lambda cid: (order.get(cid, len(order)), cid))
+
+
+def _returned_lines(reasons: dict[str, str], labels: dict[str, CriterionLabel]) -> str:
+    return "\n".join(
+        f"- {labels[c].name if c in labels else c}: {reasons[c].strip()}" for c in _in_tree_order(reasons, labels)
+    )
+
+
+def _value_lines(values: dict[str, float], labels: dict[str, CriterionLabel], lang: str) -> str:
+    lines = []
+    for c in _in_tree_order(values, labels):
+        label = labels.get(c, CriterionLabel(c))
+        unit = f" {label.unit_of_measure}" if label.unit_of_measure else ""
+        lines.append(f"- {label.name}: {format_number(values[c], 2, lang)}{unit}")
+    return "\n".join(lines)
+
+
+def _consequence(decision: ReviewDecision, values: dict[str, float], reasons: dict[str, str] | None,
+                 labels: dict[str, CriterionLabel], lang: str) -> list[str]:
+    """What the decision means for the unit: verified values, criteria to correct, or nothing counts."""
+    if decision == ReviewDecision.approve:
+        return [t("mail.review.verified", lang, values=_value_lines(values, labels, lang) or "—")]
+    if decision == ReviewDecision.return_:
+        request = (
+            t("mail.review.return_request", lang, criteria=_returned_lines(reasons, labels))
+            if reasons
+            else t("mail.review.return_request_unlisted", lang)
+        )
+        return [request, t("mail.review.return_scope", lang)]
+    return [t("mail.review.rejected_effect", lang)]
+
+
+def _level(level: str, lang: str) -> str:
+    return t(f"review.level.{level}", lang)
+
+
+def campaign_phrase(name: str, lang: str = "vi") -> str:
+    """phong trào «Đắk Nông chung sức xây dựng nông thôn mới»; a name that already says "Phong trào"
+    is not prefixed again."""
+    named = name.strip().lower().startswith("phong trào")
+    return t("mail.review.campaign_named" if named else "mail.review.campaign", lang, name=name.strip())
+
+
+def review_message(
+    review: SubmissionReviewed, unit_name: str, campaign_name: str, labels: dict[str, CriterionLabel], lang: str = "vi"
+) -> tuple[str, str]:
+    """A reviewer approved, returned (criteria with reasons) or rejected (a reason) the unit's report.
+    A return or a reject may be appealed once, to the next level."""
+    decision = review.decision
+    params = dict(
+        unit=unit_name,
+        period=format_period(review.period, lang),
+        campaign=campaign_phrase(campaign_name, lang),
+        level=_level(review.level.value, lang),
+        time=format_datetime(review.at, lang),
+        decision=t(f"mail.review.decision.{decision.value}", lang),
+    )
+    parts = [t("mail.review.greeting", lang, **params), t(f"mail.review.intro.{decision.value}", lang, **params)]
+    if decision == ReviewDecision.reject:
+        parts.append(t("mail.review.reason", lang, reason=review.reason.strip()))
+    parts += _consequence(decision, review.values, review.reasons, labels, lang)
+    if decision == ReviewDecision.return_ and review.reason.strip():
+        parts.append(t("mail.review.comment", lang, reason=review.reason.strip()))
+    if decision != ReviewDecision.approve:
+        above = NEXT_LEVEL[review.level.value]
+        parts.append(
+            t("mail.review.appeal_right", lang, level=_level(above, lang))
+            if above
+            else t("mail.review.final", lang, level=_level(review.level.value, lang))
+        )
+    parts.append(t("mail.review.closing", lang, submission=review.submission_id))
+    return t("mail.review.subject", lang, **params), "\n\n".join(parts)
+
+
+def appeal_decision_message(
+    decided: AppealDecided,
+    unit_name: str,
+    campaign_name: str,
+    labels: dict[str, CriterionLabel],
+    returned: dict[str, str] | None = None,
+    lang: str = "vi",
+) -> tuple[str, str]:
+    """The next level upheld or changed the decision the unit appealed; that is the last word.
+    `returned`: the criteria and reasons of the return the unit appealed, when the return stands
+    (the appeal event does not carry them)."""
+    decision = decided.decision
+    params = dict(
+        unit=unit_name,
+        period=format_period(decided.period, lang),
+        campaign=campaign_phrase(campaign_name, lang),
+        level=_level(decided.level.value, lang),
+        time=format_datetime(decided.at, lang),
+        outcome=t(f"mail.appeal.outcome.{decided.outcome.value}", lang),
+        decision=t(f"mail.review.decision.{decision.value}", lang),
+    )
+    intro = t(
+        f"mail.appeal.intro.{decided.outcome.value}", lang,
+        **{**params, "decision": t(f"mail.appeal.decision.{decision.value}", lang)},
+    )
+    reasons = returned if decided.outcome == AppealOutcome.upheld else None
+    parts = [
+        t("mail.review.greeting", lang, **params),
+        intro,
+        t("mail.review.reason", lang, reason=decided.reason.strip()),
+        *_consequence(decision, decided.values, reasons, labels, lang),
+        t("mail.appeal.final", lang),
+        t("mail.review.closing", lang, submission=decided.submission_id),
+    ]
+    return t("mail.appeal.subject", lang, **params), "\n\n".join(parts)

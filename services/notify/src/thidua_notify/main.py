@@ -3,23 +3,40 @@
 import asyncio
 import signal
 
+from aiokafka import ConsumerRecord
+
 from thidua_common.contracts.registry import topic_name
 from thidua_common.kafka import (
     ConsumeLoop,
     EventProducer,
     envelope_handler,
+    headers_dict,
     make_consumer,
     mongo_quarantine,
     ready_file_from_env,
 )
+from thidua_common.kafka.client import TYPE_HEADER
+from thidua_common.kafka.loop import RecordHandler
 from thidua_common.logging import configure_logging, get_logger
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
 
 from .channels import load_channels
-from .service import NotifyService
+from .service import HANDLED_TYPES, NotifyService
 
 log = get_logger(__name__)
+
+
+def only_handled(handle: RecordHandler) -> RecordHandler:
+    """Skip records whose ce_type header names an event notify ignores, without decoding them (the
+    submissions topic is mostly submission.received); a record without the header is decoded."""
+
+    async def handle_if_wanted(record: ConsumerRecord) -> None:
+        event_type = headers_dict(record.headers).get(TYPE_HEADER)
+        if event_type is None or event_type in HANDLED_TYPES:
+            await handle(record)
+
+    return handle_if_wanted
 
 
 async def run() -> None:
@@ -36,9 +53,10 @@ async def run() -> None:
             topic_name(settings.topic_prefix, "campaigns"),
             topic_name(settings.topic_prefix, "scores"),
             topic_name(settings.topic_prefix, "nominations"),
+            topic_name(settings.topic_prefix, "submissions"),  # review and appeal decisions
             group_id="notify",
         ),
-        envelope_handler(service.apply),
+        only_handled(envelope_handler(service.apply)),
         "notify-consumer",
         ready_file_from_env(),
         quarantine=mongo_quarantine(service.db),

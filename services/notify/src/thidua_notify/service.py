@@ -15,32 +15,57 @@ from thidua_common.contracts.envelope import deterministic_id
 from thidua_common.contracts.notification import NotificationFailed
 from thidua_common.contracts.nomination import AwardDecided, NominationOverdue
 from thidua_common.contracts.registry import (
+    APPEAL_DECIDED,
     AWARD_DECIDED,
     CAMPAIGN_DEFINED,
     NOMINATION_OVERDUE,
     NOTIFICATION_FAILED,
     SCORE_COMPUTED,
+    SUBMISSION_REVIEWED,
 )
+from thidua_common.contracts.review import AppealDecided, AppealOutcome, ReviewDecision, SubmissionReviewed
 from thidua_common.contracts.score import ScoreComputed
 from thidua_common.logging import correlation_scope, get_logger
 from thidua_common.settings import Settings
 
 from .channels import Channel, Message, TemporaryFailure
-from .compose import award_message, overdue_message, score_message
+from .compose import (
+    appeal_decision_message,
+    award_message,
+    criterion_labels,
+    overdue_message,
+    review_message,
+    score_message,
+)
 
 log = get_logger(__name__)
 
 SOURCE = "/thidua/notify"
 LEASE = timedelta(seconds=60)
+# the event types notify acts on; the consumer skips the others (e.g. every submission.received on
+# the submissions topic) by their ce_type header, without decoding them
+HANDLED_TYPES = frozenset(
+    {CAMPAIGN_DEFINED, SCORE_COMPUTED, NOMINATION_OVERDUE, AWARD_DECIDED, SUBMISSION_REVIEWED, APPEAL_DECIDED}
+)
+# A review decision older than this is recorded but not mailed: notify subscribed to the
+# submissions topic after reviews began, and its consumer group starts a new topic from the
+# beginning, so without this a first start would mail every unit about years-old decisions.
+DECISION_NOTICE_MAX_AGE = timedelta(days=7)
 
 
 class NotifyService:
-    def __init__(self, db: AsyncDatabase, channels: dict[str, Channel], publisher, settings: Settings):
+    def __init__(
+        self, db: AsyncDatabase, channels: dict[str, Channel], publisher, settings: Settings,
+        decision_notice_max_age: timedelta = DECISION_NOTICE_MAX_AGE,
+    ):
         self.db, self.channels, self.publisher, self.settings = db, channels, publisher, settings
+        self.decision_notice_max_age = decision_notice_max_age
         self.wake = asyncio.Event()
 
     async def setup(self) -> None:
         await self.db.deliveries.create_index([("status", 1), ("next_attempt_at", 1)])
+        # an appeal's decision looks up the review it was about
+        await self.db.deliveries.create_index([("event.data.submission_id", 1)])
 
     # -- events in ---------------------------------------------------------------------------
     async def apply(self, envelope: Envelope) -> None:
@@ -59,6 +84,11 @@ class NotifyService:
         elif envelope.type in (NOMINATION_OVERDUE, AWARD_DECIDED):
             # overdue: escalated to the commendation board; decided: the awarded unit hears of it
             await self.enqueue(envelope, "email")
+        elif envelope.type in (SUBMISSION_REVIEWED, APPEAL_DECIDED):
+            # the unit hears how its report was reviewed, and how its appeal was decided
+            sent_at = envelope.time if envelope.time.tzinfo else envelope.time.replace(tzinfo=UTC)
+            stale = datetime.now(UTC) - sent_at > self.decision_notice_max_age
+            await self.enqueue(envelope, "email", skip_reason="quá cũ để báo / too old to announce" if stale else None)
 
     @staticmethod
     def worth_telling(score: ScoreComputed) -> bool:
@@ -66,8 +96,11 @@ class NotifyService:
         not about every recomputation of its cluster or about the verified copy."""
         return score.status == "provisional" and score.cause.kind in ("submission", "rating", "target")
 
-    async def enqueue(self, envelope: Envelope, channel: str) -> None:
+    async def enqueue(self, envelope: Envelope, channel: str, skip_reason: str | None = None) -> None:
+        """Record a delivery once per event and channel; `skip_reason`: record it as skipped (never sent)."""
         now = datetime.now(UTC)
+        skipped = {"status": "skipped", "finished_at": now, "recipient": "",
+                   "history": [{"at": now, "outcome": "skipped", "error": skip_reason}]}
         try:
             await self.db.deliveries.insert_one(
                 {
@@ -79,9 +112,11 @@ class NotifyService:
                     "next_attempt_at": now,
                     "created_at": now,
                     "history": [],
+                    **(skipped if skip_reason else {}),
                 }
             )
-            self.wake.set()
+            if not skip_reason:
+                self.wake.set()
         except DuplicateKeyError:
             log.info("delivery already recorded", event_id=envelope.id)
 
@@ -146,16 +181,58 @@ class NotifyService:
             return await self._overdue_message(envelope, delivery_id)
         if envelope.type == AWARD_DECIDED:
             return await self._award_message(envelope, delivery_id)
+        if envelope.type == SUBMISSION_REVIEWED:
+            return await self._review_message(envelope, delivery_id)
+        if envelope.type == APPEAL_DECIDED:
+            return await self._appeal_decision_message(envelope, delivery_id)
         score = ScoreComputed.model_validate(envelope.data)
-        campaign = await self.db.directory.find_one({"_id": f"{envelope.tenant}/{score.campaign_id}"})
-        if campaign is None:
-            raise TemporaryFailure("campaign not known yet / chưa nhận được thông tin phong trào")
+        campaign = await self._campaign(envelope.tenant, score.campaign_id)
         unit = next((p for p in campaign["participants"] if p["unit_id"] == score.unit_id), None)
         if unit is None or not unit.get("email"):
             return None
-        names = {c["id"]: c["name_vi"] for c in campaign["criteria"]}
+        names = {cid: label.name for cid, label in criterion_labels(campaign["criteria"]).items()}
         subject, body = score_message(score, unit["name_vi"], campaign["name_vi"], names)
         return _message(unit["email"], subject, body, delivery_id, envelope)
+
+    async def _campaign(self, tenant: str, campaign_id: str) -> dict:
+        """The campaign as notify last heard of it; an event about it may arrive first (another topic)."""
+        campaign = await self.db.directory.find_one({"_id": f"{tenant}/{campaign_id}"})
+        if campaign is None:
+            raise TemporaryFailure("campaign not known yet / chưa nhận được thông tin phong trào")
+        return campaign
+
+    async def _review_message(self, envelope: Envelope, delivery_id: str) -> Message | None:
+        review = SubmissionReviewed.model_validate(envelope.data)
+        campaign = await self._campaign(envelope.tenant, review.campaign_id)
+        unit = await self._participant(envelope.tenant, review.unit_id, review.campaign_id)
+        if unit is None or not unit.get("email"):
+            return None  # no address known for the unit: skipped, like a score
+        labels = criterion_labels(campaign["criteria"])
+        subject, body = review_message(review, unit["name_vi"], campaign["name_vi"], labels)
+        return _message(unit["email"], subject, body, delivery_id, envelope)
+
+    async def _appeal_decision_message(self, envelope: Envelope, delivery_id: str) -> Message | None:
+        decided = AppealDecided.model_validate(envelope.data)
+        campaign = await self._campaign(envelope.tenant, decided.campaign_id)
+        unit = await self._participant(envelope.tenant, decided.unit_id, decided.campaign_id)
+        if unit is None or not unit.get("email"):
+            return None
+        returned = None
+        if decided.outcome == AppealOutcome.upheld and decided.decision == ReviewDecision.return_:
+            returned = await self._returned_reasons(envelope.tenant, decided.submission_id)
+        labels = criterion_labels(campaign["criteria"])
+        subject, body = appeal_decision_message(decided, unit["name_vi"], campaign["name_vi"], labels, returned)
+        return _message(unit["email"], subject, body, delivery_id, envelope)
+
+    async def _returned_reasons(self, tenant: str, submission_id: str) -> dict[str, str] | None:
+        """The criteria and reasons of the submission's latest return, from the review event notify
+        recorded (it precedes the appeal on the same partition)."""
+        delivery = await self.db.deliveries.find_one(
+            {"event.data.submission_id": submission_id, "event.type": SUBMISSION_REVIEWED, "event.tenant": tenant},
+            sort=[("event.time", -1)],
+        )
+        data = (delivery or {}).get("event", {}).get("data", {})
+        return (data.get("reasons") or None) if data.get("decision") == ReviewDecision.return_.value else None
 
     async def _participant(self, tenant: str, unit_id: str, campaign_id: str | None = None) -> dict | None:
         """The unit as a campaign lists it (name, email): the named campaign first, else any."""

@@ -485,6 +485,103 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Dear {unit},\n\nBy decision {decision} of {date} signed by {signer}, {nominee} receives "
         "“{award}” for {year}.\n\nCongratulations!\n\nRegards,\nThi Đua",
     },
+    # verification results and appeal decisions, told to the unit that reported
+    "mail.review.decision.approve": {"vi": "Phê duyệt", "en": "Approved"},
+    "mail.review.decision.return": {"vi": "Trả lại để bổ sung", "en": "Returned for correction"},
+    "mail.review.decision.reject": {"vi": "Từ chối", "en": "Rejected"},
+    "mail.review.campaign": {"vi": "phong trào «{name}»", "en": "campaign “{name}”"},
+    "mail.review.campaign_named": {"vi": "«{name}»", "en": "campaign “{name}”"},
+    "mail.review.subject": {
+        "vi": "[Thi Đua] Kết quả thẩm định báo cáo {period}, {campaign}: {decision}",
+        "en": "[Thi Đua] Review of the {period} report, {campaign}: {decision}",
+    },
+    "mail.review.greeting": {"vi": "Kính gửi {unit},", "en": "Dear {unit},"},
+    "mail.review.intro.approve": {
+        "vi": "Báo cáo kết quả {period} của đơn vị trong {campaign} đã được {level} thẩm định "
+        "và phê duyệt lúc {time}.",
+        "en": "Your {period} report in the {campaign} was reviewed and approved by the {level} at {time}.",
+    },
+    "mail.review.intro.return": {
+        "vi": "Báo cáo kết quả {period} của đơn vị trong {campaign} đã được {level} thẩm định "
+        "lúc {time} và trả lại để đơn vị bổ sung.",
+        "en": "Your {period} report in the {campaign} was reviewed by the {level} at {time} and "
+        "returned for correction.",
+    },
+    "mail.review.intro.reject": {
+        "vi": "Báo cáo kết quả {period} của đơn vị trong {campaign} đã được {level} thẩm định "
+        "lúc {time} và bị từ chối.",
+        "en": "Your {period} report in the {campaign} was reviewed by the {level} at {time} and rejected.",
+    },
+    "mail.review.verified": {
+        "vi": "Kết quả của đơn vị kỳ này đã được xác nhận và được tính vào điểm thi đua chính thức "
+        "(đã thẩm định).\n\nSố liệu được xác nhận:\n{values}",
+        "en": "Your results for this period are now verified and count in the official (verified) scores."
+        "\n\nValues verified:\n{values}",
+    },
+    "mail.review.return_request": {
+        "vi": "Đề nghị đơn vị bổ sung, hoàn thiện số liệu và tài liệu minh chứng của các tiêu chí sau:\n{criteria}",
+        "en": "Please correct the values and evidence of these criteria:\n{criteria}",
+    },
+    "mail.review.return_request_unlisted": {
+        "vi": "Đề nghị đơn vị bổ sung, hoàn thiện số liệu và tài liệu minh chứng của các tiêu chí được nêu "
+        "trong báo cáo trên Hệ thống Thi Đua.",
+        "en": "Please correct the values and evidence of the criteria named on the report in Thi Đua.",
+    },
+    "mail.review.return_scope": {
+        "vi": "Đơn vị chỉ gửi lại số liệu của các tiêu chí bị trả lại; số liệu các tiêu chí khác được giữ "
+        "nguyên. Trong thời gian chờ bổ sung, điểm của kỳ này vẫn là điểm tạm tính.",
+        "en": "Resubmit only the returned criteria; the other values stay as they are. Until then the "
+        "period's score remains provisional.",
+    },
+    "mail.review.comment": {
+        "vi": "Ý kiến chung của cấp thẩm định: {reason}",
+        "en": "The reviewer's general remark: {reason}",
+    },
+    "mail.review.reason": {"vi": "Lý do: {reason}", "en": "Reason: {reason}"},
+    "mail.review.rejected_effect": {
+        "vi": "Số liệu của báo cáo này không được tính vào kết quả thi đua.",
+        "en": "The values of this report do not count in any score.",
+    },
+    "mail.review.appeal_right": {
+        "vi": "Nếu không đồng ý với quyết định này, đơn vị có quyền đề nghị xem xét lại (khiếu nại) một lần "
+        "lên {level}, nêu rõ lý do, trên Hệ thống Thi Đua.",
+        "en": "If you disagree with this decision, you may appeal it once to the {level}, giving your "
+        "reasons, in Thi Đua.",
+    },
+    "mail.review.final": {
+        "vi": "Quyết định của {level} là quyết định cuối cùng, không còn cấp khiếu nại cao hơn.",
+        "en": "The {level}'s decision is final: there is no higher level to appeal to.",
+    },
+    "mail.review.closing": {
+        "vi": "Mã báo cáo: {submission}.\n\nTrân trọng,\nHệ thống Thi Đua",
+        "en": "Report id: {submission}.\n\nRegards,\nThi Đua",
+    },
+    "mail.appeal.outcome.upheld": {"vi": "Giữ nguyên quyết định", "en": "Decision upheld"},
+    "mail.appeal.outcome.overturned": {"vi": "Sửa đổi quyết định", "en": "Decision changed"},
+    "mail.appeal.subject": {
+        "vi": "[Thi Đua] Kết quả giải quyết khiếu nại báo cáo {period}, {campaign}: {outcome} – {decision}",
+        "en": "[Thi Đua] Appeal on the {period} report, {campaign}: {outcome} – {decision}",
+    },
+    "mail.appeal.decision.approve": {"vi": "phê duyệt báo cáo", "en": "the report is approved"},
+    "mail.appeal.decision.return": {"vi": "trả lại để bổ sung", "en": "the report is returned for correction"},
+    "mail.appeal.decision.reject": {"vi": "từ chối báo cáo", "en": "the report is rejected"},
+    "mail.appeal.intro.upheld": {
+        "vi": "Khiếu nại của đơn vị về kết quả thẩm định báo cáo kết quả {period} trong {campaign} "
+        "đã được {level} giải quyết lúc {time}: giữ nguyên quyết định {decision}.",
+        "en": "Your appeal on the review of your {period} report in the {campaign} was decided by "
+        "the {level} at {time}: the decision stands, {decision}.",
+    },
+    "mail.appeal.intro.overturned": {
+        "vi": "Khiếu nại của đơn vị về kết quả thẩm định báo cáo kết quả {period} trong {campaign} "
+        "đã được {level} giải quyết lúc {time}: sửa đổi quyết định trước đó, {decision}.",
+        "en": "Your appeal on the review of your {period} report in the {campaign} was decided by "
+        "the {level} at {time}: the earlier decision is changed, {decision}.",
+    },
+    "mail.appeal.final": {
+        "vi": "Đây là kết quả giải quyết khiếu nại cuối cùng đối với báo cáo này (mỗi quyết định chỉ được "
+        "khiếu nại một lần).",
+        "en": "This settles the appeal on this report (a decision may be appealed only once).",
+    },
 }
 
 
