@@ -932,13 +932,14 @@ async def intake_diagnostics(stack: Stack, participants: int, rounds: int) -> di
                 if spec["name"] != "_id_":
                     await diag[name].create_index(list(spec["key"].items()), name=spec["name"],
                                                   unique=spec.get("unique", False))
-        timed = TimedDb(diag, stats)
+        timed, timed_client = TimedDb(diag, stats), Timed(mongo, "mongo client", stats)
 
         async def step(i: int) -> None:
             unit = unit_id(rng.randrange(participants))
             body = SubmissionCreate.model_validate({"tenant": TENANT, **submission_fields(rng, unit)})
-            await submissions.accept(mongo, timed, TENANT, body, submitted_by=f"vanthu-{unit}", channel="http",
-                                     idempotency_key=None)
+            # the client too: intake writes a submission and its outbox record with client.bulk_write
+            await submissions.accept(timed_client, timed, TENANT, body, submitted_by=f"vanthu-{unit}",
+                                     channel="http", idempotency_key=None)
 
         out = await _replay(stack, stats, step, rounds)
     finally:
