@@ -301,8 +301,9 @@ async def assigned_consumer(bootstrap: str, topic: str, from_beginning: bool, **
 
 def durable_producer(bootstrap: str, **overrides) -> AIOKafkaProducer:
     """The product's producer settings (thidua_common.kafka.make_producer): acks=all, idempotence,
-    linger 2 ms."""
-    options = dict(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=2)
+    linger 2 ms, batches of up to 512 kB per partition."""
+    options = dict(bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=2,
+                   max_batch_size=512 * 1024)
     options.update(overrides)
     return AIOKafkaProducer(**options)
 
