@@ -71,11 +71,11 @@ def range_error(field: str, value: float, low: float, high: float) -> FieldError
 
 def check(campaign: CampaignDefined, sub: SubmissionSubmitted) -> list[FieldError]:
     errors: list[FieldError] = []
-    if sub.unit_id not in {p.unit_id for p in campaign.participants}:
+    participants, criteria = _lookups(campaign)
+    if sub.unit_id not in participants:
         errors.append(FieldError("unit_id", "unit.unknown", {"id": sub.unit_id}))
     if error := period_error(campaign, sub.period):
         errors.append(error)
-    criteria = {c.id: c for c in leaves_of(campaign.criteria)}
     for criterion_id, value in sub.values.items():
         criterion = criteria.get(criterion_id)
         field = f"values.{criterion_id}"
@@ -87,3 +87,20 @@ def check(campaign: CampaignDefined, sub: SubmissionSubmitted) -> list[FieldErro
         elif error := range_error(field, value, criterion.min_value, criterion.max_value):
             errors.append(error)
     return errors
+
+
+def _lookups(campaign: CampaignDefined) -> tuple[frozenset[str], dict]:
+    """The campaign's participant ids and leaf criteria by id, built once per campaign object (the
+    intake keeps one object per campaign revision, see ..campaigns.service.definition)."""
+    held = _prepared.get(id(campaign))
+    if held is not None and held[0] is campaign:
+        return held[1], held[2]
+    participants = frozenset(p.unit_id for p in campaign.participants)
+    criteria = {c.id: c for c in leaves_of(campaign.criteria)}
+    if len(_prepared) >= 256:
+        _prepared.clear()
+    _prepared[id(campaign)] = (campaign, participants, criteria)  # holding it keeps its id unique
+    return participants, criteria
+
+
+_prepared: dict[int, tuple[CampaignDefined, frozenset[str], dict]] = {}

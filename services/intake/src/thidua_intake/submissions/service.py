@@ -62,9 +62,12 @@ async def accept(
 ) -> tuple[str, str, bool]:
     """Store the submission and queue its event. Returns (submission_id, event_id, created).
     With an idempotency key already used for the same content, returns the first answer."""
-    sub = SubmissionSubmitted.model_validate(sub.model_dump(include=set(SubmissionSubmitted.model_fields)))
+    if type(sub) is not SubmissionSubmitted:
+        # a request body (a subclass with the tenant): its fields were validated by the same
+        # definitions, so they are taken as they are rather than validated a second time
+        sub = SubmissionSubmitted.model_construct(**{name: getattr(sub, name) for name in SubmissionSubmitted.model_fields})
     campaign = await validate(db, tenant, sub)
-    digest = fingerprint(tenant, sub)
+    digest = fingerprint(tenant, sub) if idempotency_key else ""
     if idempotency_key:
         previous = await _previous(db, idempotency_key, digest)
         if previous:
@@ -89,7 +92,7 @@ async def accept(
     )
 
     writes = [
-        InsertOne({"_id": submission_id, "tenant": tenant, "event_id": event.id, **payload.model_dump(mode="json")},
+        InsertOne({"_id": submission_id, "tenant": tenant, "event_id": event.id, **event.data},
                   namespace=f"{db.name}.submissions"),
         # keyed by campaign: one partition holds a campaign's events in order, so one scoring
         # worker sees a whole cluster (the cluster-leader rule compares its members)
