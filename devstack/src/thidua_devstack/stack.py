@@ -2,7 +2,6 @@
 separate process with its own pid file and log file under one home folder."""
 
 import asyncio
-import os
 import json
 import sys
 import time
@@ -114,9 +113,6 @@ class Stack:
             "THIDUA_HTTP_PORT": str(getattr(self.ports, name)),
             "THIDUA_READY_FILE": str(self.run_dir / f"{name}.ready"),
         }
-        if name == "intake":
-            # intake's request work is CPU-bound Python: one HTTP worker process per core (two here)
-            env.setdefault("THIDUA_HTTP_WORKERS", str(min(2, os.cpu_count() or 1)))
         return Managed(name, [sys.executable, "-m", f"thidua_{name}"], self.run_dir, self.log_dir, env=env, cwd=REPO)
 
     # -- lifecycle ---------------------------------------------------------------------------

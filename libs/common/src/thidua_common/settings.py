@@ -40,7 +40,6 @@ class Settings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = 8000
-    http_workers: int = Field(1, ge=1, le=64, description="HTTP worker processes of intake (uvicorn --workers)")
     max_body_bytes: int = 256 * 1024
     log_level: str = "INFO"
     default_language: str = "vi"

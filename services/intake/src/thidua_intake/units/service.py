@@ -168,7 +168,10 @@ async def split(
 
 # -- storage ----------------------------------------------------------------------------------
 async def _transact(client: AsyncMongoClient, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
-    return await run_in_transaction(client, work)
+    try:
+        return await run_in_transaction(client, work)
+    finally:
+        campaigns.forget()  # the change may have replaced participants of campaigns (rare: drop them all)
 
 
 async def _one(db: AsyncDatabase, session: AsyncClientSession | None, tenant: str, unit_id: str) -> dict | None:
