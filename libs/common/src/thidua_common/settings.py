@@ -40,6 +40,10 @@ class Settings(BaseSettings):
 
     http_host: str = "127.0.0.1"
     http_port: int = 8000
+    # more than one: each process keeps its own campaign cache, so a campaign changed through one
+    # is seen by the others after at most 250 ms (see thidua_intake.campaigns.service.definition);
+    # measured on 2 cores, two workers answered slower than one (bench/README.md)
+    http_workers: int = Field(1, ge=1, le=64, description="HTTP worker processes of intake (uvicorn --workers)")
     max_body_bytes: int = 256 * 1024
     log_level: str = "INFO"
     default_language: str = "vi"

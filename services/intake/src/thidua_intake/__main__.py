@@ -8,7 +8,14 @@ def main() -> None:
     settings = get_settings()
     configure_logging("intake", settings.log_level)
     uvicorn.run(
-        "thidua_intake.main:app", host=settings.http_host, port=settings.http_port, log_config=None, access_log=False
+        "thidua_intake.main:app",
+        host=settings.http_host,
+        port=settings.http_port,
+        # several processes share the port; each runs the lifespan (relay, inbound consumer,
+        # overdue check), which are safe side by side (lease, consumer group, idempotent markers)
+        workers=settings.http_workers,
+        log_config=None,
+        access_log=False,
     )
 
 

@@ -33,9 +33,11 @@ class OutboxRelay:
     chain's head, one document per tenant, out of the requests' way, and a batch costs the same
     few database commands whatever its size (intake's time per submission is mostly per command)."""
 
-    def __init__(self, db: AsyncDatabase, producer: EventProducer, idle_wait: float = 0.5, linger: float = 0.01):
+    def __init__(self, db: AsyncDatabase, producer: EventProducer, idle_wait: float = 0.1, linger: float = 0.05):
         self.db = db
         self.producer = producer
+        # how often to look for records without a wake-up: those written by other intake
+        # processes (workers, replicas), whose wake-ups reach only their own relay
         self.idle_wait = idle_wait
         # after a wake-up, let the other requests of a burst commit too: bigger batches, fewer commands
         self.linger = linger
