@@ -1,4 +1,5 @@
 import asyncio
+import json
 import os
 import socket
 import time
@@ -8,7 +9,8 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from thidua_common.kafka import EventProducer, decode_event
+from thidua_common.contracts import Envelope
+from thidua_common.kafka import EventProducer
 from thidua_common.logging import get_logger
 
 from ..audit import store as audit
@@ -18,7 +20,7 @@ log = get_logger(__name__)
 
 LEASE = timedelta(seconds=5)
 KEEP_PUBLISHED = timedelta(days=7)  # published records stay a while for audits and replays
-BATCH = 500
+BATCH = 100  # records per transaction: bounds how long one batch holds the event loop after a backlog
 
 
 class OutboxRelay:
@@ -117,7 +119,7 @@ class OutboxRelay:
                 "_id", ASCENDING).limit(BATCH).to_list()
             if not records:
                 return 0
-            await audit.append(self.db, [decode_event(r["value"]) for r in records], session)
+            await audit.append(self.db, [_recorded(r["value"]) for r in records], session)
             sends = [
                 await self.producer.producer.send(
                     self.producer.topic(r["topic"]), r["value"], key=r["key"].encode(),
@@ -138,3 +140,11 @@ class OutboxRelay:
         if count:
             log.debug("outbox relayed", count=count)
         return count
+
+
+def _recorded(value: bytes) -> Envelope:
+    """An event intake encoded itself, validated when it was made: read back for the audit
+    record without validating it a second time (a measurable share of the relay's time)."""
+    fields = json.loads(value)
+    fields["time"] = datetime.fromisoformat(fields["time"])
+    return Envelope.model_construct(**fields)
