@@ -4,7 +4,7 @@ from contextlib import asynccontextmanager
 
 from pymongo import ASCENDING
 
-from thidua_common.http import create_app
+from thidua_common.http import create_app, readiness
 from thidua_common.kafka import ConsumeLoop, EventProducer, make_consumer, mongo_quarantine, ready_file_from_env
 from thidua_common.logging import configure_logging
 from thidua_common.mongo import make_client
@@ -54,6 +54,10 @@ async def lifespan(app):
     overdue = OverdueTask(mongo, db, relay, settings.overdue_check_seconds)
     overdue.start()
     app.state.mongo, app.state.db, app.state.relay = mongo, db, relay
+    readiness.add_check(app, "mongodb", readiness.mongo(mongo))
+    readiness.add_check(app, "kafka", readiness.kafka(producer.producer.client))
+    readiness.add_check(app, "outbox_relay", readiness.running(lambda: relay._task, "the outbox relay"))
+    readiness.add_check(app, "inbound_consumer", readiness.running(lambda: inbound._task, "the inbound consumer"))
     try:
         yield
     finally:

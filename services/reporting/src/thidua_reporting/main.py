@@ -3,7 +3,7 @@
 from contextlib import asynccontextmanager
 
 from thidua_common.contracts.registry import topic_name
-from thidua_common.http import create_app
+from thidua_common.http import create_app, readiness
 from thidua_common.kafka import ConsumeLoop, envelope_handler, make_consumer, mongo_quarantine, ready_file_from_env
 from thidua_common.logging import configure_logging
 from thidua_common.mongo import make_client
@@ -38,6 +38,9 @@ async def lifespan(app):
     )
     await consumer.start()
     app.state.db = db
+    readiness.add_check(app, "mongodb", readiness.mongo(mongo))
+    readiness.add_check(app, "kafka", readiness.kafka(consumer.consumer._client))
+    readiness.add_check(app, "projection_consumer", readiness.running(lambda: consumer._task, "the projection consumer"))
     try:
         yield
     finally:

@@ -11,6 +11,7 @@ from ..i18n import format_number, negotiate, t
 from ..logging import CORRELATION_HEADER, correlation_scope, get_logger, new_correlation_id
 from ..settings import Settings
 from .errors import ApiError, from_pydantic
+from .readiness import run_checks
 
 log = get_logger(__name__)
 
@@ -160,6 +161,21 @@ def create_app(service: str, settings: Settings, lifespan: Callable | None = Non
     @app.get("/healthz", include_in_schema=False)
     async def healthz() -> dict:
         return {"status": "ok", "service": service}
+
+    @app.get("/readyz", include_in_schema=False)
+    async def readyz(request: Request) -> JSONResponse:
+        checks = await run_checks(app)
+        failing = [name for name, result in checks.items() if result != "ok"]
+        lang = _language(request)
+        body = {
+            "status": "not_ready" if failing else "ready",
+            "service": service,
+            "checks": checks,
+            "message": t("health.not_ready", lang, failing=", ".join(failing)) if failing else t("health.ready", lang),
+        }
+        if failing:
+            log.warning("not ready", checks=checks)
+        return JSONResponse(body, status_code=503 if failing else 200)
 
     app.add_middleware(Correlation)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # added last: runs first

@@ -25,6 +25,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Bạn chỉ được báo cáo cho đơn vị '{own}', không phải '{other}'.",
         "en": "You may only report for unit '{own}', not '{other}'.",
     },
+    # readiness (GET /readyz)
+    "health.ready": {"vi": "Dịch vụ sẵn sàng.", "en": "The service is ready."},
+    "health.not_ready": {
+        "vi": "Dịch vụ chưa sẵn sàng: không kết nối được {failing}.",
+        "en": "The service is not ready: {failing} not available.",
+    },
     # request validation
     "request.invalid": {"vi": "Dữ liệu gửi lên không hợp lệ.", "en": "The request is invalid."},
     "request.too_large": {
