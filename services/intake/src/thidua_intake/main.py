@@ -55,9 +55,9 @@ async def lifespan(app):
     overdue.start()
     app.state.mongo, app.state.db, app.state.relay = mongo, db, relay
     readiness.add_check(app, "mongodb", readiness.mongo(mongo))
-    readiness.add_check(app, "kafka", readiness.kafka(producer.producer.client))
-    readiness.add_check(app, "outbox_relay", readiness.running(lambda: relay._task, "the outbox relay"))
-    readiness.add_check(app, "inbound_consumer", readiness.running(lambda: inbound._task, "the inbound consumer"))
+    readiness.add_check(app, "kafka", readiness.kafka(producer.producer.client.fetch_all_metadata))
+    readiness.add_check(app, "outbox_relay", readiness.running(lambda: relay.task, "the outbox relay"))
+    readiness.add_check(app, "inbound_consumer", readiness.running(lambda: inbound.task, "the inbound consumer"))
     try:
         yield
     finally:

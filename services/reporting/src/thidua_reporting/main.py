@@ -39,8 +39,8 @@ async def lifespan(app):
     await consumer.start()
     app.state.db = db
     readiness.add_check(app, "mongodb", readiness.mongo(mongo))
-    readiness.add_check(app, "kafka", readiness.kafka(consumer.consumer._client))
-    readiness.add_check(app, "projection_consumer", readiness.running(lambda: consumer._task, "the projection consumer"))
+    readiness.add_check(app, "kafka", readiness.kafka(consumer.consumer.topics))
+    readiness.add_check(app, "projection_consumer", readiness.running(lambda: consumer.task, "the projection consumer"))
     try:
         yield
     finally:

@@ -28,11 +28,12 @@ def mongo(client: AsyncMongoClient) -> Check:
     return check
 
 
-def kafka(client) -> Check:
-    """`client`: aiokafka's AIOKafkaClient of a producer or consumer; asks the brokers for metadata."""
+def kafka(fetch_metadata: Callable[[], Awaitable[object]]) -> Check:
+    """Asks the brokers for the cluster's metadata, e.g. with a consumer's `topics` or a
+    producer's `client.fetch_all_metadata` (both raise when no broker answers)."""
 
     async def check() -> None:
-        await client.fetch_all_metadata()
+        await fetch_metadata()
 
     return check
 

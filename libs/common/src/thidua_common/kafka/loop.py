@@ -11,6 +11,7 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
 
+from ..background import cancel_and_wait
 from ..contracts import Envelope
 from ..logging import correlation_scope, get_logger
 from .client import CORRELATION_HEADER, decode_event, headers_dict
@@ -59,13 +60,13 @@ class ConsumeLoop:
         await self.consumer.start()
         self._task = asyncio.create_task(self.run(), name=self.name)
 
+    @property
+    def task(self) -> asyncio.Task | None:
+        """The running loop (None before start): readiness checks look at it."""
+        return self._task
+
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+        await cancel_and_wait(self._task)
         await self.consumer.stop()
 
     async def run(self) -> None:

@@ -10,6 +10,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from thidua_common.background import cancel_and_wait
 from thidua_common.contracts import new_event
 from thidua_common.contracts.envelope import deterministic_id
 from thidua_common.contracts.nomination import NominationOverdue
@@ -142,12 +143,7 @@ class OverdueTask:
         self._task = asyncio.create_task(self._run(), name="nominations-overdue")
 
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+        await cancel_and_wait(self._task)
 
     async def _run(self) -> None:
         while True:

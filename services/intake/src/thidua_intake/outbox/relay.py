@@ -9,6 +9,7 @@ from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
+from thidua_common.background import cancel_and_wait
 from thidua_common.contracts import Envelope
 from thidua_common.kafka import EventProducer
 from thidua_common.logging import get_logger
@@ -57,13 +58,13 @@ class OutboxRelay:
     def start(self) -> None:
         self._task = asyncio.create_task(self._run(), name="outbox-relay")
 
+    @property
+    def task(self) -> asyncio.Task | None:
+        """The running relay loop (None before start): readiness checks look at it."""
+        return self._task
+
     async def stop(self) -> None:
-        if self._task:
-            self._task.cancel()
-            try:
-                await self._task
-            except asyncio.CancelledError:
-                pass
+        await cancel_and_wait(self._task)
         # hand the lease over at once instead of making the next instance wait for expiry
         await self.db.leases.delete_one({"_id": "outbox-relay", "owner": self.owner})
 
