@@ -29,7 +29,6 @@ async def test_scoring_killed_mid_stream_loses_and_double_counts_nothing(stack, 
         await launch_and_run(client, campaign_id, board)
         await eventually(lambda: reporting_get(stack, f"/api/v1/campaigns/{campaign_id}/leaderboard", board))
 
-        stack.stop_service("scoring")
         expected: dict[str, float] = {}
         submission_ids = set()
         bodies = []
@@ -39,15 +38,6 @@ async def test_scoring_killed_mid_stream_loses_and_double_counts_nothing(stack, 
                 expected[f"don-vi-{unit}"] = expected.get(f"don-vi-{unit}", 0) + points
                 bodies.append({"tenant": TENANT, "campaign_id": campaign_id, "unit_id": f"don-vi-{unit}",
                                "period": period, "values": vals})
-        sem = asyncio.Semaphore(8)
-
-        async def send(body):
-            async with sem:
-                resp = await client.post("/api/v1/submissions", json=body, headers=board)
-                assert resp.status_code == 202, resp.text
-                submission_ids.add(resp.json()["submission_id"])
-
-        await asyncio.gather(*(send(b) for b in bodies))
     total = len(bodies)  # 360
 
     mongo = AsyncMongoClient(settings.mongo_uri)
@@ -61,12 +51,28 @@ async def test_scoring_killed_mid_stream_loses_and_double_counts_nothing(stack, 
             for entry in d.get("units", {}).values()
         ]
 
+    async def send_all() -> None:
+        # sent while scoring runs, a few at a time, so that scoring takes them in many small
+        # batches: a backlog sent beforehand is scored in one batch, and a kill then lands either
+        # before or after all of it, never in the middle
+        sem = asyncio.Semaphore(4)
+        async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=30) as sender:
+
+            async def send(body):
+                async with sem:
+                    resp = await sender.post("/api/v1/submissions", json=body, headers=board)
+                    assert resp.status_code == 202, resp.text
+                    submission_ids.add(resp.json()["submission_id"])
+
+            await asyncio.gather(*(send(b) for b in bodies))
+
     try:
-        stack.start_services(("scoring",))
+        sending = asyncio.create_task(send_all())
         await eventually(scored, timeout=60, interval=0.01)
         stack.service("scoring").kill()
         scored_before_kill = len(await scored())
         assert 0 < scored_before_kill < total, "the kill must land mid-stream"
+        await sending
 
         stack.start_services(("scoring",))
 
