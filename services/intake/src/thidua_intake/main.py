@@ -2,6 +2,7 @@
 
 from contextlib import asynccontextmanager
 
+from fastapi import Depends
 from pymongo import ASCENDING
 
 from thidua_common.http import create_app, readiness
@@ -10,6 +11,7 @@ from thidua_common.logging import configure_logging
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
 
+from .access import refuse_read_only_writes
 from .audit import store as audit_store
 from .audit.views import router as audit_router
 from .campaigns.views import router as campaigns_router
@@ -77,16 +79,11 @@ def build_app():
         lifespan,
         description="Tiếp nhận phong trào và báo cáo kết quả thi đua / campaign and submission intake",
     )
-    app.include_router(campaigns_router)
-    app.include_router(submissions_router)
-    app.include_router(reviews_router)
-    app.include_router(registrations_router)
-    app.include_router(ratings_router)
-    app.include_router(units_router)
-    app.include_router(commendation_config_router)
-    app.include_router(nominations_router)
-    app.include_router(awards_router)
-    app.include_router(audit_router)
+    # every route of these routers needs a caller, and a read-only caller (auditor) writes nothing
+    guarded = [Depends(refuse_read_only_writes)]
+    for router in (campaigns_router, submissions_router, reviews_router, registrations_router, ratings_router,
+                   units_router, commendation_config_router, nominations_router, awards_router, audit_router):
+        app.include_router(router, dependencies=guarded)
     return app
 
 
