@@ -31,7 +31,7 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The token has no roles, so it may do nothing, reading included.",
     },
     "auth.read_only": {
-        "vi": "Vai trò kiểm toán viên (auditor) chỉ được xem: không được thay đổi dữ liệu.",
+        "vi": "Vai trò kiểm toán viên (auditor) chỉ được xem, không được phép thay đổi dữ liệu.",
         "en": "The auditor role is read-only: it may not change anything.",
     },
     "conflict.own_unit.review": {

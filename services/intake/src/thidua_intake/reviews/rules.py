@@ -191,13 +191,14 @@ def appeal_decision(
     appeal = (state or {}).get("appeal")
     if not appeal:
         raise ApiError(409, "appeal.none")
-    if appeal.get("status") == "decided":
-        raise ApiError(409, "appeal.decided")
+    # who may decide, before whether it is still to decide: a refusal does not depend on timing
     level = ReviewLevel(appeal["to_level"])
     role = DECIDER_ROLE[level]
     if not decider.has_any(role):
         raise ApiError(403, "appeal.decider_role", level=level_label(level), role=role.value)
     conflict.check("appeal_decision", decider.unit_id, [unit_id])
+    if appeal.get("status") == "decided":
+        raise ApiError(409, "appeal.decided")
     against = ReviewDecision(appeal["against"])
     errors: list[FieldError] = []
     if len(reason.strip()) < MIN_REASON:
