@@ -8,10 +8,12 @@ says why (it was a 500, `coroutine raised StopIteration`)."""
 import asyncio
 import json
 import uuid
+from datetime import UTC, datetime
 
 import httpx
 import pytest
 from aiokafka import AIOKafkaProducer
+from pymongo import AsyncMongoClient
 
 from thidua_common.contracts import new_event
 from thidua_common.contracts.registry import SUBMISSION_REOPENED, SUBMISSION_SUBMITTED, topic_name
@@ -210,6 +212,31 @@ async def test_a_cluster_head_reviewing_a_unit_that_left_the_campaign_is_told_wh
         assert refused.status_code == 403, refused.text  # was 500: coroutine raised StopIteration
         assert refused.json()["message"] == message
     assert (await call(stack, "POST", step(sid, "review"), board, approve)).status_code == 201
+
+
+async def test_approvals_recorded_before_the_lock_lock_their_period_when_intake_starts(stack, settings, board, cid):
+    """An approval stored by an earlier version has no period lock: intake adds it once, at start."""
+    first = await submitted(stack, settings, cid, period="2018-Q1")
+    assert (await call(stack, "POST", step(first, "review"), board, {"decision": "approve"})).status_code == 201
+    superseded = await submitted(stack, settings, cid, period="2018-Q3")
+    assert (await call(stack, "POST", step(superseded, "review"), board, {"decision": "approve"})).status_code == 201
+    mongo = AsyncMongoClient(settings.mongo_uri)
+    db = mongo[settings.db_name("intake")]
+    try:
+        # as an earlier version left them: no lock, no migration done; and for 2018-Q3 a later
+        # submission that replaced the approved one (the old behaviour), which must stay open
+        await db.periods.delete_many({"tenant": TENANT, "campaign_id": cid})
+        await db.migrations.delete_many({})
+        await db.submissions.insert_one({**(await db.submissions.find_one({"_id": superseded})),
+                                         "_id": str(uuid.uuid4()), "submitted_at": datetime.now(UTC)})
+        stack.stop_service("intake")
+        stack.start_services(("intake",))
+        assert (await db.migrations.find_one({"_id": "period-locks"}))["locked"] >= 1
+    finally:
+        await mongo.close()
+    locked = await submit(stack, reporter(settings, UNIT), cid, period="2018-Q1")
+    assert locked.status_code == 409 and first in locked.json()["message"], locked.text
+    assert (await submit(stack, reporter(settings, UNIT), cid, period="2018-Q3")).status_code == 202
 
 
 async def _has(found, unit) -> bool:

@@ -7,7 +7,7 @@ from pymongo import ASCENDING
 
 from thidua_common.http import create_app, readiness
 from thidua_common.kafka import ConsumeLoop, EventProducer, make_consumer, mongo_quarantine, ready_file_from_env
-from thidua_common.logging import configure_logging
+from thidua_common.logging import configure_logging, get_logger
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
 
@@ -22,9 +22,12 @@ from .nominations.views import awards_router, router as nominations_router
 from .outbox.relay import OutboxRelay
 from .ratings.views import router as ratings_router
 from .registrations.views import router as registrations_router
+from .reviews import service as reviews_service
 from .reviews.views import router as reviews_router
 from .submissions.views import router as submissions_router
 from .units.views import router as units_router
+
+log = get_logger(__name__)
 
 
 @asynccontextmanager
@@ -38,6 +41,8 @@ async def lifespan(app):
         [("tenant", ASCENDING), ("campaign_id", ASCENDING), ("unit_id", ASCENDING), ("period", ASCENDING)]
     )
     await audit_store.setup(db)
+    if locked := await reviews_service.lock_approved_periods(mongo, db):
+        log.info("approved periods locked", count=locked)
     producer = EventProducer(settings)
     await producer.start()
     relay = OutboxRelay(db, producer)

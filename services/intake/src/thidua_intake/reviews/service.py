@@ -332,6 +332,40 @@ async def reopen(
     return await _run(client, work)
 
 
+PERIOD_LOCKS_MIGRATION = "period-locks"
+
+
+async def lock_approved_periods(client: AsyncMongoClient, db: AsyncDatabase) -> int:
+    """Once per database (at intake's start): lock the periods whose latest submission was
+    approved before periods were locked (issue 8), which have no `periods` approval yet. Each in a
+    transaction that reads the latest submission and writes the period document, so a submission
+    accepted meanwhile by another worker conflicts with it. Returns how many periods it locked."""
+    if await db.migrations.find_one({"_id": PERIOD_LOCKS_MIGRATION}):
+        return 0
+    locked = 0
+    async for state in db.reviews.find({"decision": ReviewDecision.approve.value}):
+        sub = {k: state.get(k) for k in ("tenant", "campaign_id", "unit_id", "period")} | {"_id": state["_id"]}
+
+        async def work(session: AsyncClientSession, sub=sub, state=state) -> int:
+            if await _latest_id(db, sub, session) != sub["_id"]:
+                return 0  # superseded since: the newer submission awaits its own review
+            key = period_key(sub["tenant"], sub["campaign_id"], sub["unit_id"], sub["period"])
+            held = await db.periods.find_one({"_id": key}, {"approved": 1}, session=session)
+            if held is not None and "approved" in held:
+                return 0  # a decision of this version already set or cleared the lock
+            step = next((h for h in reversed(state.get("history") or []) if h.get("decision") == "approve"), {})
+            approval = {"submission_id": sub["_id"], "level": state.get("level"),
+                        "by": step.get("reviewer") or step.get("by"), "at": step.get("at")}
+            await _mark_period(db, sub, approval, session)
+            return 1
+
+        locked += await run_in_transaction(client, work)
+    await db.migrations.update_one(
+        {"_id": PERIOD_LOCKS_MIGRATION}, {"$set": {"at": datetime.now(UTC), "locked": locked}}, upsert=True
+    )
+    return locked
+
+
 async def get(db: AsyncDatabase, tenant: str, submission_id: str) -> SubmissionWithReview:
     sub = await _submission(db, tenant, submission_id)
     state = await db.reviews.find_one({"_id": submission_id}) or {}
