@@ -227,7 +227,9 @@ async def test_reviewer_ratings_by_the_board_and_the_cluster_head(stack, setting
     other_year = await call(stack, "POST", path, head(settings, "don-vi-1"), {**rating, "period": "2019-Q1"})
     assert other_year.status_code == 403 and "năm 2019" in other_year.json()["message"]
     own = await call(stack, "POST", path, head(settings, "don-vi-3"), rating)
-    assert own.status_code == 403 and own.json()["message"] == "Không được tự chấm điểm cho đơn vị của mình ('don-vi-3')."
+    assert own.status_code == 403 and own.json()["message"] == (
+        "Quy tắc xung đột lợi ích: không ai được chấm điểm thẩm định cho chính đơn vị mình (bạn thao tác cho đơn vị 'don-vi-3')."
+    )
     assert (await call(stack, "POST", path, reporter(settings, "don-vi-1"), rating)).status_code == 403
 
     # only reviewer-rated leaves, within their scale

@@ -3,13 +3,14 @@ and the refusal of a unit's own value for a reviewer-rated criterion."""
 
 import pytest
 
+from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import CampaignDefined
 from thidua_common.contracts.registration import Target
 from thidua_common.contracts.submission import SubmissionSubmitted
 from thidua_common.http import ApiError
 from thidua_common.i18n import t
 from thidua_intake.ratings.models import RatingCreate
-from thidua_intake.ratings.rules import check_rater, rating_errors, subject_errors
+from thidua_intake.ratings.rules import check_may_rate, check_rater, rating_errors, subject_errors
 from thidua_intake.registrations.rules import check_target, check_targets, diff_targets
 from thidua_intake.submissions.rules import check
 
@@ -148,13 +149,34 @@ def test_leadership_is_per_year():
         ("so-noi-vu", "huyen-cu-jut", "rating.not_cluster_lead"),  # head of another cluster
         ("so-noi-vu", None, "rating.not_cluster_lead"),  # a cluster head acting for no unit
         ("cuc-thue", "huyen-cu-jut", "rating.no_cluster"),
-        ("huyen-cu-jut", "huyen-cu-jut", "rating.own_unit"),
+        ("huyen-cu-jut", "huyen-cu-jut", "conflict.own_unit.rating"),
+        ("da-roi-phong-trao", "huyen-cu-jut", "rating.not_participant"),  # left the campaign: no StopIteration
     ],
 )
 def test_other_raters_are_refused_with_a_reason(unit, rater, key):
     with pytest.raises(ApiError) as caught:
-        check_rater(campaign(), unit, "2018-Q2", rater)
+        check_may_rate(campaign(), unit, "2018-Q2", rater_as(Role.cluster_head, rater))
     assert caught.value.status == 403 and caught.value.key == key
+
+
+def rater_as(role: Role, unit: str | None) -> Principal:
+    return Principal(subject="can-bo", tenant="daknong", roles=frozenset({role}), unit_id=unit)
+
+
+def test_the_board_rates_any_unit_but_its_own():
+    check_may_rate(campaign(), "cuc-thue", "2018-Q2", rater_as(Role.board_officer, None))  # no cluster: the board
+    check_may_rate(campaign(), "huyen-cu-jut", "2018-Q2", rater_as(Role.board_officer, "so-noi-vu"))
+    with pytest.raises(ApiError) as caught:
+        check_may_rate(campaign(), "so-noi-vu", "2018-Q2", rater_as(Role.board_officer, "so-noi-vu"))
+    error = caught.value
+    assert (error.status, error.key) == (403, "conflict.own_unit.rating")
+    assert t(error.key, "vi", **error.params) == (
+        "Quy tắc xung đột lợi ích: không ai được chấm điểm thẩm định cho chính đơn vị mình "
+        "(bạn thao tác cho đơn vị 'so-noi-vu')."
+    )
+    assert t(error.key, "en", **error.params) == (
+        "Conflict-of-interest rule: nobody rates their own unit (you act for unit 'so-noi-vu')."
+    )
 
 
 def test_only_reviewer_rated_leaves_may_be_rated_within_their_scale():

@@ -12,6 +12,7 @@ from thidua_intake.reviews import rules
 from .test_registration_rules import campaign
 
 VALUES = {"dung-han": 97.5, "dvc": 8}
+UNIT = "huyen-krong-no"  # the unit whose submission is judged
 
 
 def who(*roles: Role, unit: str | None = None) -> Principal:
@@ -42,7 +43,9 @@ def test_the_board_reviews_at_board_level_and_a_cluster_lead_at_cluster_level():
         ("so-noi-vu", "2018-Q2", "huyen-cu-jut", 403, "review.not_cluster_lead"),  # another cluster
         ("huyen-krong-no", "2019-Q1", "huyen-cu-jut", 403, "review.not_cluster_lead"),  # not the lead that year
         ("cuc-thue", "2018-Q2", "huyen-cu-jut", 403, "review.no_cluster"),
-        ("huyen-cu-jut", "2018-Q2", "huyen-cu-jut", 403, "review.own_unit"),
+        ("huyen-cu-jut", "2018-Q2", "huyen-cu-jut", 403, "conflict.own_unit.review"),
+        # the unit left the campaign: a 403 that says so (it was a 500, StopIteration, before)
+        ("da-roi-phong-trao", "2018-Q2", "huyen-cu-jut", 403, "review.not_participant"),
     ],
 )
 def test_a_cluster_head_reviews_only_other_units_of_the_cluster_it_leads_that_year(unit, period, reviewer, status, key):
@@ -60,7 +63,25 @@ def test_refusals_name_the_cluster_and_year_in_both_languages():
 
 def test_a_board_officer_never_reviews_its_own_unit():
     error = refused(rules.reviewer_level, campaign(), "so-noi-vu", "2018-Q2", who(Role.board_officer, unit="so-noi-vu"))
-    assert error.key == "review.own_unit"
+    assert (error.status, error.key) == (403, "conflict.own_unit.review")
+    assert rendered(error, "vi") == (
+        "Quy tắc xung đột lợi ích: không ai được thẩm định báo cáo của chính đơn vị mình "
+        "(bạn thao tác cho đơn vị 'so-noi-vu')."
+    )
+    assert rendered(error, "en") == (
+        "Conflict-of-interest rule: nobody reviews their own unit's submission (you act for unit 'so-noi-vu')."
+    )
+
+
+def test_a_unit_that_left_the_campaign_is_reviewed_by_the_board_only():
+    error = refused(rules.reviewer_level, campaign(), "da-roi-phong-trao", "2018-Q2",
+                    who(Role.cluster_head, unit="huyen-cu-jut"))
+    assert rendered(error, "en") == (
+        "Unit 'da-roi-phong-trao' no longer takes part in the campaign, so it belongs to no cluster: "
+        "only the commendation board may review this submission."
+    )
+    level = rules.reviewer_level(campaign(), "da-roi-phong-trao", "2018-Q2", who(Role.board_officer, unit="so-noi-vu"))
+    assert level == ReviewLevel.board
 
 
 # -- when a submission may be reviewed -----------------------------------------------------------
@@ -155,11 +176,11 @@ APPEALED = {
 
 def test_the_next_level_overturns_with_a_final_decision_or_upholds():
     board = who(Role.board_officer)
-    final = rules.appeal_decision(APPEALED, board, AppealOutcome.overturned, ReviewDecision.approve, "Có minh chứng", {}, VALUES)
+    final = rules.appeal_decision(APPEALED, UNIT, board, AppealOutcome.overturned, ReviewDecision.approve, "Có minh chứng", {}, VALUES)
     assert final == (ReviewDecision.approve, ReviewLevel.board)
-    final = rules.appeal_decision(APPEALED, board, AppealOutcome.upheld, None, "Không có căn cứ", {}, VALUES)
+    final = rules.appeal_decision(APPEALED, UNIT, board, AppealOutcome.upheld, None, "Không có căn cứ", {}, VALUES)
     assert final == (ReviewDecision.reject, ReviewLevel.board)
-    back = rules.appeal_decision(APPEALED, board, AppealOutcome.overturned, ReviewDecision.return_, "Cần bổ sung",
+    back = rules.appeal_decision(APPEALED, UNIT, board, AppealOutcome.overturned, ReviewDecision.return_, "Cần bổ sung",
                                  {"dvc": "Bổ sung minh chứng"}, VALUES)
     assert back == (ReviewDecision.return_, ReviewLevel.board)
 
@@ -167,23 +188,23 @@ def test_the_next_level_overturns_with_a_final_decision_or_upholds():
 def test_an_appeal_decision_is_refused_when_it_does_not_fit():
     board = who(Role.board_officer)
     fields = lambda e: [(x.field, x.key) for x in e.errors]  # noqa: E731
-    same = refused(rules.appeal_decision, APPEALED, board, AppealOutcome.overturned, ReviewDecision.reject, "Hủy bỏ", {}, VALUES)
+    same = refused(rules.appeal_decision, APPEALED, UNIT, board, AppealOutcome.overturned, ReviewDecision.reject, "Hủy bỏ", {}, VALUES)
     assert fields(same) == [("decision", "appeal.overturn_decision")]
-    none = refused(rules.appeal_decision, APPEALED, board, AppealOutcome.overturned, None, "Hủy bỏ", {}, VALUES)
+    none = refused(rules.appeal_decision, APPEALED, UNIT, board, AppealOutcome.overturned, None, "Hủy bỏ", {}, VALUES)
     assert fields(none) == [("decision", "appeal.overturn_decision")]
-    upheld = refused(rules.appeal_decision, APPEALED, board, AppealOutcome.upheld, ReviewDecision.approve, "Giữ", {}, VALUES)
+    upheld = refused(rules.appeal_decision, APPEALED, UNIT, board, AppealOutcome.upheld, ReviewDecision.approve, "Giữ", {}, VALUES)
     assert fields(upheld) == [("reason", "appeal.reason_required"), ("decision", "appeal.upheld_decision")]
-    no_reasons = refused(rules.appeal_decision, APPEALED, board, AppealOutcome.overturned, ReviewDecision.return_,
+    no_reasons = refused(rules.appeal_decision, APPEALED, UNIT, board, AppealOutcome.overturned, ReviewDecision.return_,
                          "Cần bổ sung", {}, VALUES)
     assert fields(no_reasons) == [("reasons", "review.reasons_required")]
-    chair = refused(rules.appeal_decision, APPEALED, who(Role.chairperson), AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES)
+    chair = refused(rules.appeal_decision, APPEALED, UNIT, who(Role.chairperson), AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES)
     assert (chair.status, chair.key) == (403, "appeal.decider_role")
     assert rendered(chair, "en") == "This appeal is decided by the commendation board (role board_officer)."
     to_chair = {**APPEALED, "appeal": {**APPEALED["appeal"], "to_level": "chair"}}
-    assert refused(rules.appeal_decision, to_chair, board, AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES).status == 403
+    assert refused(rules.appeal_decision, to_chair, UNIT, board, AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES).status == 403
     decided = {**APPEALED, "appeal": {**APPEALED["appeal"], "status": "decided"}}
-    assert refused(rules.appeal_decision, decided, board, AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES).key == "appeal.decided"
-    assert refused(rules.appeal_decision, RETURNED, board, AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES).key == "appeal.none"
+    assert refused(rules.appeal_decision, decided, UNIT, board, AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES).key == "appeal.decided"
+    assert refused(rules.appeal_decision, RETURNED, UNIT, board, AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES).key == "appeal.none"
 
 
 def test_every_review_message_has_both_languages():
@@ -192,3 +213,49 @@ def test_every_review_message_has_both_languages():
     keys = [k for k in MESSAGES if k.split(".")[0] in ("review", "resubmit", "appeal")]
     assert len(keys) > 20
     assert all(MESSAGES[k].get("vi") and MESSAGES[k].get("en") for k in keys)
+
+
+def test_nobody_decides_an_appeal_on_their_own_unit():
+    own = refused(rules.appeal_decision, APPEALED, UNIT, who(Role.board_officer, unit=UNIT), AppealOutcome.upheld, None,
+                  "Giữ nguyên", {}, VALUES)
+    assert (own.status, own.key) == (403, "conflict.own_unit.appeal_decision")
+    assert rendered(own, "en") == (
+        "Conflict-of-interest rule: nobody decides an appeal on their own unit's submission "
+        f"(you act for unit '{UNIT}')."
+    )
+    other = rules.appeal_decision(APPEALED, UNIT, who(Role.board_officer, unit="so-noi-vu"), AppealOutcome.upheld, None,
+                                  "Giữ nguyên", {}, VALUES)
+    assert other == (ReviewDecision.reject, ReviewLevel.board)
+
+
+# -- reopening an approved submission ----------------------------------------------------------------
+APPROVED = {"decision": "approve", "level": "cluster", "reasons": {}, "appeal": None}
+
+
+def test_the_approving_level_or_a_higher_one_reopens_with_a_reason():
+    head = who(Role.cluster_head, unit="huyen-cu-jut")
+    assert rules.reopener_level(campaign(), UNIT, "2018-Q2", head) == ReviewLevel.cluster
+    assert rules.reopener_level(campaign(), UNIT, "2018-Q2", who(Role.board_officer)) == ReviewLevel.board
+    assert rules.reopener_level(campaign(), UNIT, "2018-Q2", who(Role.chairperson)) == ReviewLevel.chair
+    assert rules.check_reopenable(APPROVED, ReviewLevel.cluster, "Số liệu sai", True) == ReviewLevel.cluster
+    assert rules.check_reopenable(APPROVED, ReviewLevel.board, "Số liệu sai", True) == ReviewLevel.cluster
+    by_board = {**APPROVED, "level": "board"}
+    lower = refused(rules.check_reopenable, by_board, ReviewLevel.cluster, "Số liệu sai", True)
+    assert (lower.status, lower.key) == (403, "reopen.level")
+    assert rendered(lower, "vi") == "Báo cáo được Ban Thi đua – Khen thưởng phê duyệt: chỉ cấp đó hoặc cấp cao hơn được mở lại."
+    short = refused(rules.check_reopenable, APPROVED, ReviewLevel.board, "sai", True)
+    assert short.status == 422 and [(e.field, e.key) for e in short.errors] == [("reason", "reopen.reason_required")]
+
+
+@pytest.mark.parametrize("state", [None, RETURNED, {"decision": "reject", "level": "board", "appeal": None}])
+def test_only_an_approved_submission_is_reopened(state):
+    error = refused(rules.check_reopenable, state, ReviewLevel.board, "Số liệu sai", True)
+    assert (error.status, error.key) == (409, "reopen.not_approved")
+
+
+def test_only_the_latest_submission_is_reopened_and_never_by_its_own_unit():
+    assert refused(rules.check_reopenable, APPROVED, ReviewLevel.board, "Số liệu sai", False).key == "review.superseded"
+    own = refused(rules.reopener_level, campaign(), UNIT, "2018-Q2", who(Role.board_officer, unit=UNIT))
+    assert (own.status, own.key) == (403, "conflict.own_unit.reopen")
+    other_cluster = refused(rules.reopener_level, campaign(), "so-noi-vu", "2018-Q2", who(Role.cluster_head, unit="huyen-cu-jut"))
+    assert (other_cluster.status, other_cluster.key) == (403, "review.not_cluster_lead")

@@ -2,14 +2,16 @@
 
 from contextlib import asynccontextmanager
 
+from fastapi import Depends
 from pymongo import ASCENDING
 
 from thidua_common.http import create_app, readiness
 from thidua_common.kafka import ConsumeLoop, EventProducer, make_consumer, mongo_quarantine, ready_file_from_env
-from thidua_common.logging import configure_logging
+from thidua_common.logging import configure_logging, get_logger
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
 
+from .access import refuse_read_only_writes
 from .audit import store as audit_store
 from .audit.views import router as audit_router
 from .campaigns.views import router as campaigns_router
@@ -20,9 +22,12 @@ from .nominations.views import awards_router, router as nominations_router
 from .outbox.relay import OutboxRelay
 from .ratings.views import router as ratings_router
 from .registrations.views import router as registrations_router
+from .reviews import service as reviews_service
 from .reviews.views import router as reviews_router
 from .submissions.views import router as submissions_router
 from .units.views import router as units_router
+
+log = get_logger(__name__)
 
 
 @asynccontextmanager
@@ -36,6 +41,8 @@ async def lifespan(app):
         [("tenant", ASCENDING), ("campaign_id", ASCENDING), ("unit_id", ASCENDING), ("period", ASCENDING)]
     )
     await audit_store.setup(db)
+    if locked := await reviews_service.lock_approved_periods(mongo, db):
+        log.info("approved periods locked", count=locked)
     producer = EventProducer(settings)
     await producer.start()
     relay = OutboxRelay(db, producer)
@@ -77,16 +84,11 @@ def build_app():
         lifespan,
         description="Tiếp nhận phong trào và báo cáo kết quả thi đua / campaign and submission intake",
     )
-    app.include_router(campaigns_router)
-    app.include_router(submissions_router)
-    app.include_router(reviews_router)
-    app.include_router(registrations_router)
-    app.include_router(ratings_router)
-    app.include_router(units_router)
-    app.include_router(commendation_config_router)
-    app.include_router(nominations_router)
-    app.include_router(awards_router)
-    app.include_router(audit_router)
+    # every route of these routers needs a caller, and a read-only caller (auditor) writes nothing
+    guarded = [Depends(refuse_read_only_writes)]
+    for router in (campaigns_router, submissions_router, reviews_router, registrations_router, ratings_router,
+                   units_router, commendation_config_router, nominations_router, awards_router, audit_router):
+        app.include_router(router, dependencies=guarded)
     return app
 
 

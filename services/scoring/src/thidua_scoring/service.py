@@ -27,9 +27,10 @@ from thidua_common.contracts.registry import (
     REGISTRATION_CHANGED,
     SCORE_COMPUTED,
     SUBMISSION_RECEIVED,
+    SUBMISSION_REOPENED,
     SUBMISSION_REVIEWED,
 )
-from thidua_common.contracts.review import AppealDecided, ReviewDecision, SubmissionReviewed
+from thidua_common.contracts.review import AppealDecided, ReviewDecision, SubmissionReopened, SubmissionReviewed
 from thidua_common.contracts.score import ScoreCause, ScoreComputed, ScoreStatus
 from thidua_common.contracts.submission import SubmissionReceived
 from thidua_common.i18n import format_number, format_period
@@ -99,6 +100,7 @@ class ScoringService:
             # submissions is applied first (below), so the order holds
             SUBMISSION_REVIEWED: self.on_review,
             APPEAL_DECIDED: self.on_review,
+            SUBMISSION_REOPENED: self.on_reopen,
         }
         async with self.lock:
             run: list[Envelope] = []
@@ -300,6 +302,28 @@ class ScoringService:
             detail_en = f"The results were {'rejected' if review.decision == ReviewDecision.reject else 'returned'} on review."
         cause = ScoreCause(kind="review", event_id=envelope.id, detail_vi=detail_vi, detail_en=detail_en)
         await self.recompute(envelope.tenant, campaign, [review.period], {review.unit_id}, cause, envelope.correlationid)
+
+    async def on_reopen(self, envelope: Envelope) -> None:
+        """An approved submission was reopened: its input no longer counts as verified (it still
+        counts as provisional), exactly as after a return, until it is reviewed again."""
+        reopened = SubmissionReopened.model_validate(envelope.data)
+        key = f"{envelope.tenant}/{reopened.campaign_id}"
+        await self.db.decisions.delete_one({"_id": reopened.submission_id})
+        updated = await self.db.inputs.update_one(
+            {"_id": f"{key}/{reopened.unit_id}/{reopened.period}", "submission_id": reopened.submission_id},
+            {"$set": {"verified": False, "rejected": False}},
+        )
+        campaign = await self.campaign(envelope.tenant, reopened.campaign_id)
+        if not updated.modified_count or campaign is None:
+            return
+        cause = ScoreCause(
+            kind="reopen",
+            event_id=envelope.id,
+            detail_vi=f"Kết quả đã phê duyệt được mở lại để thẩm định lại: {reopened.reason}",
+            detail_en=f"The approved results were reopened for review: {reopened.reason}",
+        )
+        await self.recompute(envelope.tenant, campaign, [reopened.period], {reopened.unit_id}, cause,
+                             envelope.correlationid)
 
     async def on_registration(self, envelope: Envelope) -> None:
         registration = RegistrationChanged.model_validate(envelope.data)

@@ -93,6 +93,9 @@ class NominationChanged(BaseModel):
     award_name_vi: str
     nominee: Nominee
     nominated_by: str
+    nominating_unit_id: str | None = Field(
+        None, pattern=ID, description="the unit the filer acted for (none for a board officer acting for no unit)"
+    )
     year: int = Field(ge=2000, le=2100)
     campaign_id: str | None = Field(None, pattern=ID)
     basis: str = Field("regular", description="regular, themed, ad_hoc, foreign, contribution, long_service")

@@ -8,7 +8,7 @@ from .campaign import CampaignDefined
 from .notification import NotificationFailed
 from .nomination import AwardDecided, NominationChanged, NominationOverdue
 from .registration import RatingGiven, RegistrationChanged
-from .review import AppealDecided, SubmissionAppealed, SubmissionReviewed
+from .review import AppealDecided, SubmissionAppealed, SubmissionReopened, SubmissionReviewed
 from .unit import UnitChanged
 from .score import ScoreComputed
 from .submission import SubmissionReceived, SubmissionSubmitted
@@ -24,6 +24,7 @@ RATING_GIVEN = "vn.thidua.rating.given.v1"
 SUBMISSION_REVIEWED = "vn.thidua.submission.reviewed.v1"
 SUBMISSION_APPEALED = "vn.thidua.submission.appealed.v1"
 APPEAL_DECIDED = "vn.thidua.appeal.decided.v1"
+SUBMISSION_REOPENED = "vn.thidua.submission.reopened.v1"
 NOMINATION_CHANGED = "vn.thidua.nomination.changed.v1"
 NOMINATION_OVERDUE = "vn.thidua.nomination.overdue.v1"
 AWARD_DECIDED = "vn.thidua.award.decided.v1"
@@ -81,6 +82,9 @@ EVENT_TYPES: dict[str, EventSpec] = {
     ),
     SUBMISSION_APPEALED: EventSpec(SubmissionAppealed, "submissions", "A unit appealed a review decision"),
     APPEAL_DECIDED: EventSpec(AppealDecided, "submissions", "The next level decided an appeal"),
+    SUBMISSION_REOPENED: EventSpec(
+        SubmissionReopened, "submissions", "A reviewer reopened an approved submission: it is no longer verified"
+    ),
     NOMINATION_CHANGED: EventSpec(NominationChanged, "nominations", "A nomination was filed or moved along its chain"),
     NOMINATION_OVERDUE: EventSpec(NominationOverdue, "nominations", "A nomination is past its stage's due date"),
     AWARD_DECIDED: EventSpec(AwardDecided, "nominations", "An award decision names an awardee"),

@@ -75,3 +75,21 @@ class AppealDecided(BaseModel):
     values: dict[str, float] = {}
     by: str
     at: datetime
+
+
+class SubmissionReopened(BaseModel):
+    """A reviewer reopened an approved submission (with a reason): it is no longer verified and
+    awaits review again, and its period takes new submissions. Scoring withdraws its verified
+    score, as it does after a return."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    submission_id: str
+    campaign_id: str = Field(pattern=ID)
+    unit_id: str = Field(pattern=ID)
+    period: str = Field(pattern=PERIOD)
+    level: ReviewLevel = Field(description="the level that reopened it")
+    approved_level: ReviewLevel = Field(description="the level whose approval was reopened")
+    reason: str = Field(min_length=5, max_length=2000)
+    by: str
+    at: datetime

@@ -34,7 +34,7 @@ class ScoreCause(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: str = Field(description="submission, rating, target, criteria, cohort, campaign, replay")
+    kind: str = Field(description="submission, rating, target, review, reopen, criteria, cohort, campaign, replay")
     event_id: str | None = None
     detail_vi: str = ""
     detail_en: str = ""

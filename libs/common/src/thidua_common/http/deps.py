@@ -14,10 +14,16 @@ async def get_principal(request: Request) -> Principal:
     authorization = request.headers.get("authorization", "")
     api_key = request.headers.get("x-api-key")
     if authorization.lower().startswith("bearer "):
-        return decode_token(settings, authorization[7:].strip())
-    if api_key:
-        return principal_for_api_key(settings, api_key)
-    raise AuthError("auth.missing")
+        principal = decode_token(settings, authorization[7:].strip())
+    elif api_key:
+        principal = principal_for_api_key(settings, api_key)
+    else:
+        raise AuthError("auth.missing")
+    if not principal.roles:
+        # issue 8: a caller with no role may do nothing, reading included (public routes such as
+        # /healthz never ask for a principal)
+        raise ApiError(403, "auth.no_roles")
+    return principal
 
 
 async def get_language(request: Request) -> Language:

@@ -25,6 +25,58 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Bạn chỉ được báo cáo cho đơn vị '{own}', không phải '{other}'.",
         "en": "You may only report for unit '{own}', not '{other}'.",
     },
+    # issue 8: conflict of interest and read-only roles
+    "auth.no_roles": {
+        "vi": "Mã thông báo không có vai trò nào nên không được thực hiện thao tác nào, kể cả xem dữ liệu.",
+        "en": "The token has no roles, so it may do nothing, reading included.",
+    },
+    "auth.read_only": {
+        "vi": "Vai trò kiểm toán viên (auditor) chỉ được xem, không được phép thay đổi dữ liệu.",
+        "en": "The auditor role is read-only: it may not change anything.",
+    },
+    "conflict.own_unit.review": {
+        "vi": "Quy tắc xung đột lợi ích: không ai được thẩm định báo cáo của chính đơn vị mình "
+        "(bạn thao tác cho đơn vị '{unit}').",
+        "en": "Conflict-of-interest rule: nobody reviews their own unit's submission (you act for unit '{unit}').",
+    },
+    "conflict.own_unit.reopen": {
+        "vi": "Quy tắc xung đột lợi ích: không ai được mở lại báo cáo đã phê duyệt của chính đơn vị mình "
+        "(bạn thao tác cho đơn vị '{unit}').",
+        "en": "Conflict-of-interest rule: nobody reopens their own unit's approved submission "
+        "(you act for unit '{unit}').",
+    },
+    "conflict.own_unit.appeal_decision": {
+        "vi": "Quy tắc xung đột lợi ích: không ai được giải quyết khiếu nại về báo cáo của chính đơn vị mình "
+        "(bạn thao tác cho đơn vị '{unit}').",
+        "en": "Conflict-of-interest rule: nobody decides an appeal on their own unit's submission "
+        "(you act for unit '{unit}').",
+    },
+    "conflict.own_unit.rating": {
+        "vi": "Quy tắc xung đột lợi ích: không ai được chấm điểm thẩm định cho chính đơn vị mình "
+        "(bạn thao tác cho đơn vị '{unit}').",
+        "en": "Conflict-of-interest rule: nobody rates their own unit (you act for unit '{unit}').",
+    },
+    "conflict.own_unit.pass": {
+        "vi": "Quy tắc xung đột lợi ích: không ai được chuyển bước hồ sơ đề nghị khen thưởng của chính đơn vị mình "
+        "(bạn thao tác cho đơn vị '{unit}').",
+        "en": "Conflict-of-interest rule: nobody passes a nomination of their own unit (you act for unit '{unit}').",
+    },
+    "conflict.own_unit.return": {
+        "vi": "Quy tắc xung đột lợi ích: không ai được trả lại hồ sơ đề nghị khen thưởng của chính đơn vị mình "
+        "(bạn thao tác cho đơn vị '{unit}').",
+        "en": "Conflict-of-interest rule: nobody returns a nomination of their own unit (you act for unit '{unit}').",
+    },
+    "conflict.own_unit.vote": {
+        "vi": "Quy tắc xung đột lợi ích: không ai được ghi kết quả biểu quyết hồ sơ đề nghị khen thưởng của chính "
+        "đơn vị mình (bạn thao tác cho đơn vị '{unit}').",
+        "en": "Conflict-of-interest rule: nobody records the vote on a nomination of their own unit "
+        "(you act for unit '{unit}').",
+    },
+    "conflict.own_unit.decide": {
+        "vi": "Quy tắc xung đột lợi ích: không ai được quyết định khen thưởng hồ sơ của chính đơn vị mình "
+        "(bạn thao tác cho đơn vị '{unit}').",
+        "en": "Conflict-of-interest rule: nobody decides a nomination of their own unit (you act for unit '{unit}').",
+    },
     # readiness (GET /readyz)
     "health.ready": {"vi": "Dịch vụ sẵn sàng.", "en": "The service is ready."},
     "health.not_ready": {
@@ -156,13 +208,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Chỉ đơn vị cụm trưởng hoặc cụm phó của cụm '{cluster}' năm {year} mới được chấm đơn vị '{unit}'.",
         "en": "Only the head or deputy of cluster '{cluster}' in {year} may rate unit '{unit}'.",
     },
-    "rating.own_unit": {
-        "vi": "Không được tự chấm điểm cho đơn vị của mình ('{unit}').",
-        "en": "You may not rate your own unit ('{unit}').",
-    },
     "submission.accepted": {
         "vi": "Đã nhận báo cáo; điểm sẽ được tính trong giây lát.",
         "en": "Submission accepted; it will be scored shortly.",
+    },
+    # issue 8: a unit that left the campaign
+    "rating.not_participant": {
+        "vi": "Đơn vị '{unit}' không còn tham gia phong trào nên không thuộc cụm, khối thi đua nào: "
+        "chỉ Ban Thi đua – Khen thưởng được chấm.",
+        "en": "Unit '{unit}' no longer takes part in the campaign, so it belongs to no cluster: "
+        "only the commendation board may rate it.",
     },
     # verification of submissions (kiểm tra, thẩm định) and appeals
     "submission.unknown": {"vi": "Không có báo cáo kết quả '{id}'.", "en": "No submission '{id}'."},
@@ -182,10 +237,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Submission returned; the unit resubmits only the criteria given a reason.",
     },
     "review.done.rejected": {"vi": "Đã từ chối báo cáo.", "en": "Submission rejected."},
-    "review.own_unit": {
-        "vi": "Không được tự thẩm định báo cáo của đơn vị mình ('{unit}').",
-        "en": "You may not review your own unit's submission ('{unit}').",
-    },
     "review.no_cluster": {
         "vi": "Đơn vị '{unit}' không thuộc cụm, khối thi đua nào: chỉ Ban Thi đua – Khen thưởng được thẩm định.",
         "en": "Unit '{unit}' belongs to no cluster: only the commendation board may review it.",
@@ -285,6 +336,39 @@ MESSAGES: dict[str, dict[str, str]] = {
     "appeal.done": {
         "vi": "Đã gửi khiếu nại lên {level}.",
         "en": "Appeal sent to the {level}.",
+    },
+    # issue 8: approved periods are locked; reopening; a unit that left the campaign
+    "review.not_participant": {
+        "vi": "Đơn vị '{unit}' không còn tham gia phong trào nên không thuộc cụm, khối thi đua nào: "
+        "chỉ Ban Thi đua – Khen thưởng được thẩm định báo cáo này.",
+        "en": "Unit '{unit}' no longer takes part in the campaign, so it belongs to no cluster: "
+        "only the commendation board may review this submission.",
+    },
+    "submission.period_approved": {
+        "vi": "Kết quả kỳ {period} của đơn vị '{unit}' đã được phê duyệt (báo cáo '{id}') nên kỳ này đã khóa, "
+        "không nhận báo cáo mới. Muốn thay đổi, đề nghị cấp đã phê duyệt mở lại báo cáo đó (nêu lý do) "
+        "rồi gửi báo cáo mới.",
+        "en": "The results of unit '{unit}' for {period} were approved (submission '{id}'), so the period is "
+        "locked and takes no new submission. To change them, ask the level that approved it to reopen that "
+        "submission (with a reason), then submit again.",
+    },
+    "reopen.not_approved": {
+        "vi": "Chỉ mở lại được báo cáo đã phê duyệt; báo cáo này {state}.",
+        "en": "Only an approved submission can be reopened; this one is {state}.",
+    },
+    "reopen.level": {
+        "vi": "Báo cáo được {level} phê duyệt: chỉ cấp đó hoặc cấp cao hơn được mở lại.",
+        "en": "The submission was approved by the {level}: only that level or a higher one may reopen it.",
+    },
+    "reopen.reason_required": {
+        "vi": "Mở lại báo cáo đã phê duyệt phải nêu lý do (ít nhất {min} ký tự).",
+        "en": "Reopening an approved submission needs a reason (at least {min} characters).",
+    },
+    "reopen.done": {
+        "vi": "Đã mở lại báo cáo: kết quả không còn là kết quả đã thẩm định, báo cáo chờ thẩm định lại "
+        "và đơn vị được gửi báo cáo mới cho kỳ này.",
+        "en": "Submission reopened: its results are no longer verified, it awaits review again and the unit "
+        "may submit again for the period.",
     },
     # unit registry: hierarchy, renames, merges and splits
     "unit.not_found": {
@@ -449,6 +533,23 @@ MESSAGES: dict[str, dict[str, str]] = {
     "nomination.clock_override": {
         "vi": "Hệ thống không cho phép kiểm tra quá hạn theo một ngày khác.",
         "en": "This deployment does not allow checking as of another day.",
+    },
+    # issue 8: who comments during disclosure; the auditor is read-only
+    "nomination.comment_role": {
+        "vi": "Trong thời gian công khai, chỉ các vai trò {roles} được góp ý về hồ sơ «{award}».",
+        "en": "During disclosure, only the roles {roles} may comment on “{award}” nominations.",
+    },
+    "commendation.comment_role_auditor": {
+        "vi": "Kiểm toán viên (auditor) chỉ được xem, không thể là vai trò góp ý.",
+        "en": "The auditor is read-only and cannot be a commenting role.",
+    },
+    "commendation.stage_role_auditor": {
+        "vi": "Kiểm toán viên (auditor) chỉ được xem, không thể xử lý một bước của quy trình.",
+        "en": "The auditor is read-only and cannot act in a stage of the chain.",
+    },
+    "commendation.role_repeated": {
+        "vi": "Vai trò '{role}' được nêu nhiều lần.",
+        "en": "Role '{role}' is listed more than once.",
     },
     # notifications
     "mail.score.subject": {

@@ -12,6 +12,11 @@ from thidua_common.contracts.campaign import ID
 from thidua_common.contracts.nomination import NomineeKind
 
 REQUIRED_DOCUMENTS = ["cover_request", "achievement_report", "vote_minutes"]
+# who may comment during a disclosure window unless the award kind says otherwise: every person
+# taking part (not the auditor, who is read-only, nor another system)
+COMMENT_ROLES = [
+    Role.unit_reporter, Role.unit_leader, Role.cluster_head, Role.board_officer, Role.council_member, Role.chairperson,
+]
 
 
 class StageKind(StrEnum):
@@ -80,6 +85,10 @@ class AwardKind(BaseModel):
     vote_threshold: float = Field(0.8, gt=0, le=1, description="share of members voting yes needed")
     required_documents: list[str] = Field(default_factory=lambda: list(REQUIRED_DOCUMENTS), max_length=20)
     rules: list[Rule] = Field([], max_length=50)
+    comment_roles: list[Role] = Field(
+        default_factory=lambda: list(COMMENT_ROLES), min_length=1, max_length=len(Role),
+        description="roles that may comment during the disclosure window (never auditor)",
+    )
 
     @model_validator(mode="after")
     def _chain(self):

@@ -7,7 +7,7 @@ from thidua_common.contracts.campaign import ID
 from thidua_common.http import ApiError, CurrentPrincipal, require_roles
 
 from ..deps import Db, Mongo
-from . import service
+from . import rules, service
 from .models import CommendationConfig, ConfigWrite, Flag, FlagWrite
 
 router = APIRouter(prefix="/api/v1/config/commendation", tags=["commendation config / cấu hình khen thưởng"])
@@ -26,7 +26,10 @@ async def get_config(principal: CurrentPrincipal, db: Db) -> CommendationConfig:
 @router.put("")
 async def put_config(body: ConfigWrite, db: Db, mongo: Mongo, principal: Principal = BoardOfficer) -> CommendationConfig:
     """Replace the tenant's configuration: holidays, award kinds (chain, service times, disclosure
-    window, vote threshold, rules) and who is told of overdue nominations."""
+    window, vote threshold, rules, who comments during disclosure) and who is told of overdue
+    nominations."""
+    if errors := rules.role_errors(body):
+        raise ApiError(422, "request.invalid", errors)
     return await service.put(mongo, db, principal.tenant, body, principal.subject)
 
 

@@ -18,6 +18,7 @@ from thidua_common.http import ApiError, FieldError
 from thidua_common.i18n import Localized, format_date, format_number, t
 from thidua_common.i18n.format import VN_TZ
 
+from .. import conflict
 from ..commendation_config.models import (
     AwardKind,
     FreezeRule,
@@ -72,6 +73,12 @@ def percent(share: float) -> Localized:
 
 
 # -- who is who -----------------------------------------------------------------------------
+def judged_units(doc: Mapping[str, Any]) -> list[str | None]:
+    """The units whose work a nomination puts to judgement: the nominee's unit (the collective
+    itself, or the individual's unit) and the unit that filed it."""
+    return [doc["nominee"]["unit_id"], doc.get("nominating_unit_id")]
+
+
 def nominee_key(nominee: Mapping[str, Any]) -> str:
     if nominee["kind"] == "individual":
         return f"p:{nominee.get('person_id')}"
@@ -308,6 +315,8 @@ def act(
     )
     if not may_act:
         raise ApiError(403, "nomination.role", stage=stage.name_vi, role=stage.role.value)
+    # pass, return, vote and decide judge the nomination: never on one's own unit
+    conflict.check(action.value, actor.unit_id, judged_units(doc))
     reason = body.reason.strip()
     if action == ActionKind.return_:
         if len(reason) < MIN_REASON:
@@ -346,6 +355,9 @@ def _advance(new: dict, award: AwardKind, stage: Stage, outcome: str, by: str, r
 
 
 def _comment(new: dict, award: AwardKind, body: ActionWrite, actor: Actor, now: datetime, holidays) -> Outcome:
+    if not actor.has(*award.comment_roles):
+        raise ApiError(403, "nomination.comment_role", award=award.name_vi,
+                       roles=", ".join(r.value for r in award.comment_roles))
     text = body.reason.strip()
     if not text:
         raise ApiError(422, "request.invalid", [FieldError("reason", "nomination.comment_empty")])

@@ -105,6 +105,7 @@ async def create(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, body:
             "award_name_vi": award.name_vi,
             "nominee": nominee,
             "nominated_by": actor.subject,
+            "nominating_unit_id": actor.unit_id,
             "year": body.year,
             "campaign_id": body.campaign_id,
             "basis": body.basis,

@@ -1,8 +1,10 @@
 """Who may rate a unit, and which ratings are valid. Pure functions: no I/O, easy to test."""
 
+from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import CampaignDefined, leaves_of
 from thidua_common.http import ApiError, FieldError
 
+from .. import conflict
 from ..registrations.rules import criterion_error
 from ..submissions.rules import REVIEWER_RATING, period_error, range_error
 from .models import RatingCreate
@@ -25,12 +27,21 @@ def subject_errors(campaign: CampaignDefined, body: RatingCreate) -> list[FieldE
     return errors
 
 
+def check_may_rate(campaign: CampaignDefined, unit_id: str, period: str, rater: Principal) -> None:
+    """Nobody rates their own unit, the board included; the board rates any other unit, a cluster
+    head only as the head or deputy of the unit's cluster that year. Raises a 403 that says why."""
+    conflict.check("rating", rater.unit_id, [unit_id])
+    if not rater.has_any(Role.board_officer):
+        check_rater(campaign, unit_id, period, rater.unit_id)
+
+
 def check_rater(campaign: CampaignDefined, unit_id: str, period: str, rater_unit: str | None) -> None:
     """A cluster head rates only as the head or deputy of the rated unit's cluster in the period's
-    year, and never its own unit. Raises a 403 that says why."""
-    if rater_unit == unit_id:
-        raise ApiError(403, "rating.own_unit", unit=unit_id)
-    participant = next(p for p in campaign.participants if p.unit_id == unit_id)
+    year. A unit that no longer takes part in the campaign has no cluster there: only the board
+    judges it. Raises a 403 that says why."""
+    participant = next((p for p in campaign.participants if p.unit_id == unit_id), None)
+    if participant is None:
+        raise ApiError(403, "rating.not_participant", unit=unit_id)
     cluster = next((c for c in campaign.clusters if c.id == participant.cluster_id), None)
     if cluster is None:
         raise ApiError(403, "rating.no_cluster", unit=unit_id)

@@ -8,7 +8,7 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
-from thidua_common.auth import Principal, Role
+from thidua_common.auth import Principal
 from thidua_common.contracts import new_event
 from thidua_common.contracts.registration import RatingGiven
 from thidua_common.contracts.registry import RATING_GIVEN
@@ -34,8 +34,7 @@ async def give(
         lifecycle.check_open_for_ratings(campaign.status)
         if errors := rules.subject_errors(campaign, body):
             raise ApiError(422, "request.invalid", errors)
-        if not rater.has_any(Role.board_officer):
-            rules.check_rater(campaign, body.unit_id, body.period, rater.unit_id)
+        rules.check_may_rate(campaign, body.unit_id, body.period, rater)
         if errors := rules.rating_errors(campaign, body.ratings):
             raise ApiError(422, "request.invalid", errors)
         payload = RatingGiven(

@@ -42,6 +42,14 @@ class AppealDecisionCreate(BaseModel):
     reasons: dict[str, str] = Field({}, max_length=500, description="criterion id → reason, when overturned to return")
 
 
+class ReopenCreate(BaseModel):
+    """Body of POST /api/v1/submissions/{id}/reopen."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    reason: str = Field(max_length=2000, description="why the approval is reopened (at least 5 characters)")
+
+
 class ReviewState(BaseModel):
     status: str = Field(description="pending, approved, returned or rejected")
     decision: ReviewDecision | None = None

@@ -10,6 +10,7 @@ from thidua_common.contracts.review import AppealOutcome, ReviewDecision, Review
 from thidua_common.http import ApiError, FieldError
 from thidua_common.i18n import Localized, t
 
+from .. import conflict
 from ..ratings.rules import check_rater
 
 # the next level of appeal; the chairperson is the last
@@ -50,17 +51,53 @@ def level_label(level: ReviewLevel | str) -> Localized:
 def reviewer_level(campaign: CampaignDefined, unit_id: str, period: str, reviewer: Principal) -> ReviewLevel:
     """The board reviews any unit; a cluster head only the units of the cluster it heads (or is
     deputy of) in the period's year; nobody reviews their own unit. Raises a 403 that says why."""
-    if reviewer.unit_id and reviewer.unit_id == unit_id:
-        raise ApiError(403, "review.own_unit", unit=unit_id)
+    conflict.check("review", reviewer.unit_id, [unit_id])
     if reviewer.has_any(Role.board_officer):
         return ReviewLevel.board
+    _check_cluster_lead(campaign, unit_id, period, reviewer)
+    return ReviewLevel.cluster
+
+
+def _check_cluster_lead(campaign: CampaignDefined, unit_id: str, period: str, reviewer: Principal) -> None:
     try:
         check_rater(campaign, unit_id, period, reviewer.unit_id)
     except ApiError as exc:
         # same reasons as for ratings, worded for reviews
-        key = {"rating.no_cluster": "review.no_cluster", "rating.not_cluster_lead": "review.not_cluster_lead"}
+        key = {
+            "rating.no_cluster": "review.no_cluster",
+            "rating.not_cluster_lead": "review.not_cluster_lead",
+            "rating.not_participant": "review.not_participant",
+        }
         raise ApiError(403, key.get(exc.key, exc.key), **exc.params) from None
+
+
+def reopener_level(campaign: CampaignDefined, unit_id: str, period: str, reopener: Principal) -> ReviewLevel:
+    """The level a caller reopens at: the chairperson at chair level, the board at board level, a
+    cluster head (head or deputy of the unit's cluster that year) at cluster level; never for
+    one's own unit. Raises a 403 that says why."""
+    conflict.check("reopen", reopener.unit_id, [unit_id])
+    if reopener.has_any(Role.chairperson):
+        return ReviewLevel.chair
+    if reopener.has_any(Role.board_officer):
+        return ReviewLevel.board
+    _check_cluster_lead(campaign, unit_id, period, reopener)
     return ReviewLevel.cluster
+
+
+def check_reopenable(state: dict | None, level: ReviewLevel, reason: str, latest: bool) -> ReviewLevel:
+    """Only the latest submission of its period, only when approved, only by the level that
+    approved it or a higher one, always with a reason. Returns the level that had approved."""
+    state = state or {}
+    if state.get("decision") != ReviewDecision.approve.value:
+        raise ApiError(409, "reopen.not_approved", state=status_label(state))
+    if not latest:
+        raise ApiError(409, "review.superseded")
+    approved_at = ReviewLevel(state.get("level") or ReviewLevel.cluster)
+    if RANK[level] < RANK[approved_at]:
+        raise ApiError(403, "reopen.level", level=level_label(approved_at))
+    if len(reason.strip()) < MIN_REASON:
+        raise ApiError(422, "request.invalid", [FieldError("reason", "reopen.reason_required", {"min": MIN_REASON})])
+    return approved_at
 
 
 def check_reviewable(state: dict | None, level: ReviewLevel, latest: bool) -> None:
@@ -140,6 +177,7 @@ def appeal_levels(state: dict | None, reason: str, latest: bool) -> tuple[Review
 
 def appeal_decision(
     state: dict | None,
+    unit_id: str,
     decider: Principal,
     outcome: AppealOutcome,
     decision: ReviewDecision | None,
@@ -147,17 +185,20 @@ def appeal_decision(
     reasons: dict[str, str],
     values: dict[str, float],
 ) -> tuple[ReviewDecision, ReviewLevel]:
-    """The next level upholds the decision or overturns it with another one. Returns the final
-    decision and the level that took it."""
+    """The next level upholds the decision or overturns it with another one, never on the
+    decider's own unit (`unit_id`: the unit whose submission it is). Returns the final decision
+    and the level that took it."""
     appeal = (state or {}).get("appeal")
     if not appeal:
         raise ApiError(409, "appeal.none")
-    if appeal.get("status") == "decided":
-        raise ApiError(409, "appeal.decided")
+    # who may decide, before whether it is still to decide: a refusal does not depend on timing
     level = ReviewLevel(appeal["to_level"])
     role = DECIDER_ROLE[level]
     if not decider.has_any(role):
         raise ApiError(403, "appeal.decider_role", level=level_label(level), role=role.value)
+    conflict.check("appeal_decision", decider.unit_id, [unit_id])
+    if appeal.get("status") == "decided":
+        raise ApiError(409, "appeal.decided")
     against = ReviewDecision(appeal["against"])
     errors: list[FieldError] = []
     if len(reason.strip()) < MIN_REASON:

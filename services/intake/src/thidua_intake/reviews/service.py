@@ -13,17 +13,37 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from thidua_common.auth import Principal
 from thidua_common.contracts import new_event
-from thidua_common.contracts.registry import APPEAL_DECIDED, SUBMISSION_APPEALED, SUBMISSION_REVIEWED
-from thidua_common.contracts.review import AppealDecided, ReviewDecision, SubmissionAppealed, SubmissionReviewed
+from thidua_common.contracts.registry import (
+    APPEAL_DECIDED,
+    SUBMISSION_APPEALED,
+    SUBMISSION_REOPENED,
+    SUBMISSION_REVIEWED,
+)
+from thidua_common.contracts.review import (
+    AppealDecided,
+    ReviewDecision,
+    SubmissionAppealed,
+    SubmissionReopened,
+    SubmissionReviewed,
+)
 from thidua_common.contracts.submission import SubmissionSubmitted
 from thidua_common.http import ApiError
 
 from ..campaigns import service as campaigns
 from ..outbox import store as outbox
 from ..submissions import service as submissions
+from ..submissions.rules import period_key
 from ..transactions import run_in_transaction
 from . import rules
-from .models import AppealCreate, AppealDecisionCreate, ResubmitCreate, ReviewCreate, ReviewState, SubmissionWithReview
+from .models import (
+    AppealCreate,
+    AppealDecisionCreate,
+    ReopenCreate,
+    ResubmitCreate,
+    ReviewCreate,
+    ReviewState,
+    SubmissionWithReview,
+)
 
 SOURCE = "/thidua/intake/reviews"
 T = TypeVar("T")
@@ -79,6 +99,25 @@ async def _save(db: AsyncDatabase, sub: dict, state: dict | None, changes: dict,
         raise ApiError(409, "review.concurrent")
 
 
+async def _mark_period(db: AsyncDatabase, sub: dict, approval: dict | None, session) -> None:
+    """Lock the unit's period on an approval of its latest submission, open it on any other
+    decision (see ..submissions.rules.check_period_open). Written in the decision's transaction:
+    a submission for the same period writes the same document, so the two never interleave."""
+    await db.periods.update_one(
+        {"_id": period_key(sub["tenant"], sub["campaign_id"], sub["unit_id"], sub["period"])},
+        {"$set": {"tenant": sub["tenant"], "campaign_id": sub["campaign_id"], "unit_id": sub["unit_id"],
+                  "period": sub["period"], "approved": approval}},
+        upsert=True,
+        session=session,
+    )
+
+
+def _approval(sub: dict, decision: ReviewDecision, level, by: str, at: datetime) -> dict | None:
+    if decision != ReviewDecision.approve:
+        return None
+    return {"submission_id": sub["_id"], "level": level.value, "by": by, "at": at.isoformat()}
+
+
 def _event(event_type: str, tenant: str, sub: dict, payload, correlation_id: str | None):
     return new_event(
         type=event_type,
@@ -123,6 +162,7 @@ async def review(
         entry = {"step": "review", "event_id": event.id, **payload.model_dump(mode="json", exclude={"values"})}
         changes = {"decision": body.decision.value, "level": level.value, "reason": body.reason, "reasons": body.reasons}
         await _save(db, sub, state, changes, entry, session)
+        await _mark_period(db, sub, _approval(sub, body.decision, level, reviewer.subject, now), session)
         await outbox.add(db, event, campaigns.campaign_key(tenant, sub["campaign_id"]), session)
         return event.id, rules.STATUS[body.decision]
 
@@ -210,7 +250,7 @@ async def decide_appeal(
         sub = await _submission(db, tenant, submission_id, session)
         state = await db.reviews.find_one({"_id": submission_id}, session=session)
         final, level = rules.appeal_decision(
-            state, decider, body.outcome, body.decision, body.reason, body.reasons, sub["values"]
+            state, sub["unit_id"], decider, body.outcome, body.decision, body.reason, body.reasons, sub["values"]
         )
         payload = AppealDecided(
             submission_id=submission_id,
@@ -244,10 +284,86 @@ async def decide_appeal(
         }
         await _save(db, sub, state, changes, {"step": "appeal_decision", "event_id": event.id, **data, "reasons": reasons},
                     session)
+        if await _latest_id(db, sub, session) == submission_id:
+            # a newer submission of the period (sent while the appeal was pending) keeps its own state
+            await _mark_period(db, sub, _approval(sub, final, level, decider.subject, payload.at), session)
         await outbox.add(db, event, campaigns.campaign_key(tenant, sub["campaign_id"]), session)
         return event.id, rules.STATUS[final]
 
     return await _run(client, work)
+
+
+async def reopen(
+    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, submission_id: str, body: ReopenCreate,
+    reopener: Principal, correlation_id: str | None = None,
+) -> tuple[str, str]:
+    """Reopen an approved submission, with a reason: it goes back to review (pending, no appeal
+    pending), its verified score is withdrawn and its period takes new submissions again.
+    Returns (event id, review status)."""
+    async def work(session: AsyncClientSession):
+        sub = await _submission(db, tenant, submission_id, session)
+        campaign = await campaigns.definition(db, tenant, sub["campaign_id"], session)
+        if campaign is None:
+            raise ApiError(404, "campaign.unknown", id=sub["campaign_id"])
+        level = rules.reopener_level(campaign, sub["unit_id"], sub["period"], reopener)
+        state = await db.reviews.find_one({"_id": submission_id}, session=session)
+        latest = await _latest_id(db, sub, session) == submission_id
+        approved_level = rules.check_reopenable(state, level, body.reason, latest)
+        payload = SubmissionReopened(
+            submission_id=submission_id,
+            campaign_id=sub["campaign_id"],
+            unit_id=sub["unit_id"],
+            period=sub["period"],
+            level=level,
+            approved_level=approved_level,
+            reason=body.reason.strip(),
+            by=reopener.subject,
+            at=datetime.now(UTC),
+        )
+        event = _event(SUBMISSION_REOPENED, tenant, sub, payload, correlation_id)
+        # the whole review starts anew: the steps before stay in the history
+        changes = {"decision": None, "level": None, "reason": "", "reasons": {}, "appeal": None}
+        entry = {"step": "reopen", "event_id": event.id, **payload.model_dump(mode="json")}
+        await _save(db, sub, state, changes, entry, session)
+        await _mark_period(db, sub, None, session)
+        await outbox.add(db, event, campaigns.campaign_key(tenant, sub["campaign_id"]), session)
+        return event.id, rules.status_of(None)
+
+    return await _run(client, work)
+
+
+PERIOD_LOCKS_MIGRATION = "period-locks"
+
+
+async def lock_approved_periods(client: AsyncMongoClient, db: AsyncDatabase) -> int:
+    """Once per database (at intake's start): lock the periods whose latest submission was
+    approved before periods were locked (issue 8), which have no `periods` approval yet. Each in a
+    transaction that reads the latest submission and writes the period document, so a submission
+    accepted meanwhile by another worker conflicts with it. Returns how many periods it locked."""
+    if await db.migrations.find_one({"_id": PERIOD_LOCKS_MIGRATION}):
+        return 0
+    locked = 0
+    async for state in db.reviews.find({"decision": ReviewDecision.approve.value}):
+        sub = {k: state.get(k) for k in ("tenant", "campaign_id", "unit_id", "period")} | {"_id": state["_id"]}
+
+        async def work(session: AsyncClientSession, sub=sub, state=state) -> int:
+            if await _latest_id(db, sub, session) != sub["_id"]:
+                return 0  # superseded since: the newer submission awaits its own review
+            key = period_key(sub["tenant"], sub["campaign_id"], sub["unit_id"], sub["period"])
+            held = await db.periods.find_one({"_id": key}, {"approved": 1}, session=session)
+            if held is not None and "approved" in held:
+                return 0  # a decision of this version already set or cleared the lock
+            step = next((h for h in reversed(state.get("history") or []) if h.get("decision") == "approve"), {})
+            approval = {"submission_id": sub["_id"], "level": state.get("level"),
+                        "by": step.get("reviewer") or step.get("by"), "at": step.get("at")}
+            await _mark_period(db, sub, approval, session)
+            return 1
+
+        locked += await run_in_transaction(client, work)
+    await db.migrations.update_one(
+        {"_id": PERIOD_LOCKS_MIGRATION}, {"$set": {"at": datetime.now(UTC), "locked": locked}}, upsert=True
+    )
+    return locked
 
 
 async def get(db: AsyncDatabase, tenant: str, submission_id: str) -> SubmissionWithReview:

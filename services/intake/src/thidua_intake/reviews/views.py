@@ -12,6 +12,7 @@ from . import service
 from .models import (
     AppealCreate,
     AppealDecisionCreate,
+    ReopenCreate,
     ResubmitAccepted,
     ResubmitCreate,
     ReviewCreate,
@@ -25,6 +26,7 @@ SubmissionId = Annotated[str, Path(max_length=100, description="mã báo cáo k�
 Reviewer = require_roles(Role.cluster_head, Role.board_officer)
 UnitRole = require_roles(Role.unit_reporter, Role.unit_leader)
 AppealDecider = require_roles(Role.board_officer, Role.chairperson)
+Reopener = require_roles(Role.cluster_head, Role.board_officer, Role.chairperson)
 Reader = require_roles(*Role)
 UNIT_ROLES = (Role.unit_reporter, Role.unit_leader)
 
@@ -101,6 +103,22 @@ async def decide_appeal(
     relay.wake()
     return StepAccepted(submission_id=submission_id, event_id=event_id, status=status,
                         message=t(f"review.done.{status}", lang))
+
+
+@router.post("/{submission_id}/reopen", status_code=201)
+async def reopen(
+    submission_id: SubmissionId, body: ReopenCreate, request: Request, db: Db, mongo: Mongo, relay: Relay,
+    lang: Lang, principal: Principal = Reopener,
+) -> StepAccepted:
+    """Reopen an approved submission, with a reason: the level that approved it or a higher one
+    (cluster head of the unit's cluster, board, chairperson), never for one's own unit. The
+    submission awaits review again, its verified score is withdrawn and the unit may send a new
+    submission for the period (an approved period takes none)."""
+    event_id, status = await service.reopen(mongo, db, principal.tenant, submission_id, body, principal,
+                                            request.state.correlation_id)
+    relay.wake()
+    return StepAccepted(submission_id=submission_id, event_id=event_id, status=status,
+                        message=t("reopen.done", lang))
 
 
 @router.get("/{submission_id}")

@@ -4,7 +4,7 @@ from datetime import date
 
 from thidua_common.contracts.campaign import CampaignDefined, ReportingFrequency, leaves_of
 from thidua_common.contracts.submission import SubmissionSubmitted
-from thidua_common.http import FieldError
+from thidua_common.http import ApiError, FieldError
 from thidua_common.i18n import Localized, format_date, format_number
 
 _FREQUENCY = {
@@ -104,3 +104,22 @@ def _lookups(campaign: CampaignDefined) -> tuple[frozenset[str], dict]:
 
 
 _prepared: dict[int, tuple[CampaignDefined, frozenset[str], dict]] = {}
+
+
+# -- the approved period lock --------------------------------------------------------------------
+def period_key(tenant: str, campaign_id: str, unit_id: str, period: str) -> str:
+    """The id of a unit's period document (intake's `periods` collection): its latest submission
+    and, once approved, the approval that locks it."""
+    return f"{tenant}/{campaign_id}/{unit_id}/{period}"
+
+
+def check_period_open(period_doc: dict | None, unit_id: str, period: str) -> None:
+    """A period whose latest submission was approved is locked: a new submission would silently
+    replace verified results. It opens again when a reviewer reopens the approved submission
+    (with a reason), or when a higher level returns or rejects it. Raises 409 saying so."""
+    approved = (period_doc or {}).get("approved")
+    if approved:
+        raise ApiError(
+            409, "submission.period_approved",
+            unit=unit_id, period=period, id=approved["submission_id"],
+        )

@@ -5,10 +5,10 @@ import json
 import uuid
 from datetime import UTC, datetime
 
-from pymongo import AsyncMongoClient, InsertOne
+from pymongo import AsyncMongoClient, InsertOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import ClientBulkWriteException, DuplicateKeyError
+from pymongo.errors import ClientBulkWriteException, DuplicateKeyError, OperationFailure
 
 from thidua_common.auth import Principal
 from thidua_common.contracts import new_event
@@ -24,6 +24,7 @@ from ..transactions import run_in_transaction
 from . import rules
 
 SOURCE = "/thidua/intake/submissions"
+WRITE_CONFLICT = 112
 
 
 class IdempotencyConflict(Exception):
@@ -91,9 +92,17 @@ async def accept(
         correlationid=correlation_id,
     )
 
+    period_id = rules.period_key(tenant, sub.campaign_id, sub.unit_id, sub.period)
     writes = [
         InsertOne({"_id": submission_id, "tenant": tenant, "event_id": event.id, **event.data},
                   namespace=f"{db.name}.submissions"),
+        # the period document is written by every submission and every review decision of the
+        # unit and period, so an approval and a new submission at the same moment conflict and
+        # one of them is retried, seeing the other (a lock checked only by reading would not)
+        UpdateOne({"_id": period_id},
+                  {"$set": {"tenant": tenant, "campaign_id": sub.campaign_id, "unit_id": sub.unit_id,
+                            "period": sub.period, "latest": submission_id}},
+                  upsert=True, namespace=f"{db.name}.periods"),
         # keyed by campaign: one partition holds a campaign's events in order, so one scoring
         # worker sees a whole cluster (the cluster-leader rule compares its members)
         outbox.insert(db, event, f"{tenant}/{sub.campaign_id}"),
@@ -106,10 +115,18 @@ async def accept(
         ))
 
     async def work(session: AsyncClientSession) -> None:
+        # an approved period takes no new submission (read in the transaction: see the period write)
+        rules.check_period_open(await db.periods.find_one({"_id": period_id}, {"approved": 1}, session=session),
+                                sub.unit_id, sub.period)
         # one round trip for all the writes: intake's cost per submission is mostly per command
         try:
             await client.bulk_write(writes, session=session)
         except ClientBulkWriteException as exc:
+            if any(e.get("code") == WRITE_CONFLICT for e in exc.write_errors or []):
+                # SecantusDB reports a write conflict inside a bulk write per operation, without
+                # the label that makes run_in_transaction start again: add it
+                raise OperationFailure("write conflict", WRITE_CONFLICT,
+                                       {"errorLabels": ["TransientTransactionError"]}) from exc
             duplicate = next((e for e in exc.write_errors or [] if e.get("code") == 11000), None)
             if duplicate is not None and exc.error is None:
                 raise DuplicateKeyError(duplicate.get("errmsg", "duplicate key"), 11000, duplicate) from exc
