@@ -58,8 +58,8 @@ def assert_page_headers(r: httpx.Response) -> None:
 
 def inline_scripts(html: str) -> list[str]:
     """<script> elements without src, and on…= handler attributes."""
-    tags = re.findall(r"<script\b[^>]*>", html, re.I)
-    return [t for t in tags if "src=" not in t] + re.findall(r"\son[a-z]+\s*=", html, re.I)
+    tags = re.findall(r"<script\b[^>]*>", html, re.IGNORECASE)
+    return [t for t in tags if "src=" not in t] + re.findall(r"\son[a-z]+\s*=", html, re.IGNORECASE)
 
 
 async def test_every_html_answer_carries_the_page_policy(client):

@@ -137,13 +137,13 @@ class SecurityHeaders:
     and `X-Frame-Options: DENY` for browsers without frame-ancestors. A response that sets its own
     policy keeps it. Plain ASGI like Correlation: one pass over a handful of headers, no task."""
 
-    COMMON = [
+    COMMON = (
         (b"x-content-type-options", b"nosniff"),
         (b"referrer-policy", b"no-referrer"),
         (b"x-frame-options", b"DENY"),
-    ]
-    PAGE = [*COMMON, (b"content-security-policy", PAGE_POLICY.encode())]
-    DATA = [*COMMON, (b"content-security-policy", DATA_POLICY.encode())]
+    )
+    PAGE = (*COMMON, (b"content-security-policy", PAGE_POLICY.encode()))
+    DATA = (*COMMON, (b"content-security-policy", DATA_POLICY.encode()))
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -162,7 +162,7 @@ class SecurityHeaders:
                     elif name == b"content-security-policy":
                         own_policy = True
                 extra = self.PAGE if html else self.DATA
-                message["headers"] = [*headers, *(extra[:-1] if own_policy else extra)]
+                message["headers"] = [*headers, *(self.COMMON if own_policy else extra)]
             await send(message)
 
         await self.app(scope, receive, send_with_headers)

@@ -11,17 +11,20 @@ from fastapi import FastAPI, Request
 from fastapi.responses import FileResponse, HTMLResponse
 from swagger_ui_bundle import swagger_ui_path
 
-OURS = files(__package__).joinpath("docs_assets")
+VENDOR = Path(str(swagger_ui_path))
+OURS = Path(str(files(__package__).joinpath("docs_assets")))
+JS, CSS = "text/javascript; charset=utf-8", "text/css; charset=utf-8"
+# pinned files change only with a release of the package (kept a day); ours are revalidated
+PINNED, REVALIDATE = "public, max-age=86400", "no-cache"
 # the only files served: what the page loads, nothing else of the package (its index.html and
 # initializer point to a demo API on the internet)
 ASSETS = {
-    "swagger-ui-bundle.js": (Path(str(swagger_ui_path)) / "swagger-ui-bundle.js", "text/javascript; charset=utf-8"),
-    "swagger-ui.css": (Path(str(swagger_ui_path)) / "swagger-ui.css", "text/css; charset=utf-8"),
-    "favicon-32x32.png": (Path(str(swagger_ui_path)) / "favicon-32x32.png", "image/png"),
-    "docs.js": (Path(str(OURS.joinpath("docs.js"))), "text/javascript; charset=utf-8"),
-    "docs.css": (Path(str(OURS.joinpath("docs.css"))), "text/css; charset=utf-8"),
+    "swagger-ui-bundle.js": (VENDOR / "swagger-ui-bundle.js", JS, PINNED),
+    "swagger-ui.css": (VENDOR / "swagger-ui.css", CSS, PINNED),
+    "favicon-32x32.png": (VENDOR / "favicon-32x32.png", "image/png", PINNED),
+    "docs.js": (OURS / "docs.js", JS, REVALIDATE),
+    "docs.css": (OURS / "docs.css", CSS, REVALIDATE),
 }
-CACHE = {"Cache-Control": "public, max-age=86400"}  # pinned files: they change only with a release
 
 PAGE = """<!doctype html>
 <html lang="vi">
@@ -48,12 +51,13 @@ def add_docs(app: FastAPI, path: str = "/docs") -> None:
         root = escape(request.scope.get("root_path", "").rstrip("/"))
         return HTMLResponse(PAGE.format(title=escape(app.title), root=root, openapi=root + escape(app.openapi_url or "")))
 
-    for name, (file, media_type) in ASSETS.items():  # one route per file: any other name is a 404
-        app.add_api_route(f"{path}/assets/{name}", _asset(file, media_type), methods=["GET"], include_in_schema=False)
+    for name, (file, media_type, cache) in ASSETS.items():  # one route per file: any other name is a 404
+        app.add_api_route(f"{path}/assets/{name}", _asset(file, media_type, cache), methods=["GET"],
+                          include_in_schema=False)
 
 
-def _asset(file: Path, media_type: str):
+def _asset(file: Path, media_type: str, cache: str):
     async def asset() -> FileResponse:
-        return FileResponse(file, media_type=media_type, headers=CACHE)
+        return FileResponse(file, media_type=media_type, headers={"Cache-Control": cache})
 
     return asset
