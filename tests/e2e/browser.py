@@ -4,6 +4,7 @@ dialogs it opens, Content-Security-Policy violations, and the values of expressi
 Every host but the loopback resolves to nothing, as on a network with no way out."""
 
 import asyncio
+import base64
 import itertools
 import json
 import shutil
@@ -74,6 +75,10 @@ class Page:
         if "exceptionDetails" in result:
             raise RuntimeError(f"{expression}: {result['exceptionDetails']}")
         return result["result"].get("value")
+
+    async def screenshot(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(base64.b64decode((await self.send("Page.captureScreenshot", format="png"))["data"]))
 
     async def wait_for(self, expression: str, timeout: float = 30.0):
         """The value of the expression once it is truthy (errors count as not yet)."""
