@@ -182,8 +182,8 @@ def _replay(messages: list[dict], then: Receive | None = None) -> Receive:
 
 
 def create_app(service: str, settings: Settings, lifespan: Callable | None = None, **kwargs) -> FastAPI:
-    # FastAPI's own /docs and /redoc pages load Swagger UI and ReDoc from a CDN with an inline
-    # script: blank offline and refused by the page policy. /docs is served by add_docs instead.
+    # FastAPI's own /docs and /redoc pages load Swagger UI and ReDoc from a third-party host with
+    # an inline script: blank offline and refused by the page policy. add_docs serves /docs instead.
     kwargs.setdefault("docs_url", None)
     kwargs.setdefault("redoc_url", None)
     app = FastAPI(title=f"Thi Đua – {service}", lifespan=lifespan, **kwargs)

@@ -1,7 +1,8 @@
 """/docs: the OpenAPI UI, served whole by the service itself. Swagger UI's files come from a
-pinned package (swagger-ui-bundle-v2), never from a CDN, so the page works on a network with no
-way out; it is started by a file of ours, not an inline script, so it runs under the page
-Content-Security-Policy. ReDoc is not offered (its bundle needs inline styles and workers)."""
+pinned package (swagger-ui-bundle-v2), never from a third-party host, so the page works on a
+network with no way out; it is started by a file of ours, not an inline script, so it runs under
+the page Content-Security-Policy. ReDoc is not offered (its bundle needs inline styles and
+workers)."""
 
 from html import escape
 from importlib.resources import files
