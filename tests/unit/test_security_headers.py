@@ -133,7 +133,9 @@ async def test_dashboard_page_and_script_put_data_in_as_text_and_store_no_token(
     for banned in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "localStorage",
                    "sessionStorage", "document.cookie", "eval("):
         assert banned not in script, banned
-    assert (await client.get("/dashboard/dashboard.css")).headers["content-type"].startswith("text/css")
+    css = await client.get("/dashboard/dashboard.css")
+    assert css.headers["content-type"].startswith("text/css")
+    assert not re.search(r"(https?:)?//[a-z]", html + script + css.text), "loads nothing from another origin"
 
 
 def test_no_file_of_the_services_or_libraries_names_a_cdn_or_browser_storage():
