@@ -51,12 +51,20 @@ def assert_page_policy(headers) -> None:
 
 @pytest.fixture
 async def hostile_campaign(stack, board):
-    """A running campaign whose names are markup, with both hostile units scored."""
-    campaign_id = f"pt-{uuid.uuid4().hex[:8]}"
+    """A running campaign whose names are markup, with both hostile units scored. Its units and
+    cluster have ids of their own: names are looked up by id across the tenant (award history,
+    mail), and other tests expect don-vi-1 to be called "Đơn vị số 1"."""
+    tag = uuid.uuid4().hex[:8]
+    campaign_id = f"pt-{tag}"
     body = small_campaign(campaign_id)
     body["name_vi"] = CAMPAIGN_SVG
-    body["clusters"][0]["name_vi"] = CLUSTER_IMG
-    body["participants"][0]["name_vi"] = UNIT_IMG  # don-vi-1, in the first cluster
+    body["clusters"][0].update(id=f"cum-{tag}", name_vi=CLUSTER_IMG)
+    units = [f"xss-{tag}-{i}" for i in range(1, 5)]
+    for participant, unit in zip(body["participants"], units, strict=True):
+        participant["unit_id"] = unit
+        if participant["cluster_id"] == "khoi-huyen":
+            participant["cluster_id"] = f"cum-{tag}"
+    body["participants"][0]["name_vi"] = UNIT_IMG  # in the hostile cluster
     body["participants"][1]["name_vi"] = UNIT_SCRIPT
     async with httpx.AsyncClient(base_url=stack.url("intake")) as client:
         r = await client.put(f"/api/v1/campaigns/{campaign_id}", json=body, headers=board)
@@ -64,7 +72,7 @@ async def hostile_campaign(stack, board):
         await launch_and_run(client, campaign_id, board)
     settings = stack.settings()
     async with httpx.AsyncClient(base_url=stack.url("intake")) as client:
-        for unit, homes in (("don-vi-1", 100), ("don-vi-2", 40)):
+        for unit, homes in ((units[0], 100), (units[1], 40)):
             r = await client.post("/api/v1/submissions", headers=reporter(settings, unit),
                                   json=submission(campaign_id, unit, **{"ho-thoat-ngheo": homes, "nha-dai-doan-ket": 10}))
             assert r.status_code == 202, r.text
