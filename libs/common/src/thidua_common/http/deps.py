@@ -13,6 +13,10 @@ async def get_principal(request: Request) -> Principal:
     settings = request.app.state.settings
     authorization = request.headers.get("authorization", "")
     api_key = request.headers.get("x-api-key")
+    # before anything parses them: an oversized credential is refused whole, never decoded or hashed
+    for name, value in (("Authorization", authorization), ("X-API-Key", api_key or "")):
+        if len(value) > settings.max_auth_header_bytes:
+            raise ApiError(431, "auth.header_too_large", header=name, limit=settings.max_auth_header_bytes)
     if authorization.lower().startswith("bearer "):
         return decode_token(settings, authorization[7:].strip())
     if api_key:
