@@ -520,10 +520,11 @@ def campaign_body(campaign_id: str, **changes) -> dict:
 
 INVALID_CAMPAIGNS = {
     "end-before-start": (
-        lambda cid: campaign_body(cid, start="2020-12-31", end="2016-01-01"), "ngày kết thúc trước ngày bắt đầu"
+        lambda cid: campaign_body(cid, start="2020-12-31", end="2016-01-01"), "Ngày kết thúc trước ngày bắt đầu."
     ),
     "duplicate-criterion": (
-        lambda cid: campaign_body(cid, criteria=[small_campaign(cid)["criteria"][0]] * 2), "trùng mã tiêu chí"
+        lambda cid: campaign_body(cid, criteria=[small_campaign(cid)["criteria"][0]] * 2),
+        "Trùng mã tiêu chí 'ho-thoat-ngheo'."
     ),
     "unknown-cluster": (
         lambda cid: campaign_body(cid, participants=[
@@ -533,7 +534,7 @@ INVALID_CAMPAIGNS = {
     ),
     "duplicate-participant": (
         lambda cid: campaign_body(cid, participants=[small_campaign(cid)["participants"][0]] * 2),
-        "trùng đơn vị tham gia",
+        "Đơn vị 'don-vi-1' được khai báo tham gia nhiều lần.",
     ),
 }
 
