@@ -61,7 +61,8 @@ class BodyLimit:
 
     async def _refuse(self, send: Send, headers: dict, size: int) -> None:
         lang = negotiate(headers.get(b"accept-language", b"").decode(errors="ignore"))
-        cid = accepted_correlation_id(headers.get(CORRELATION_HEADER.lower().encode(), b"").decode("latin-1")) or new_correlation_id()
+        incoming = headers.get(CORRELATION_HEADER.lower().encode(), b"").decode("latin-1")
+        cid = accepted_correlation_id(incoming) or new_correlation_id()  # never echo a malformed one
         with correlation_scope(cid):
             log.info("request refused", status=413, size=size, limit=self.limit)
         body = json.dumps(
@@ -88,10 +89,11 @@ class BodyLimit:
 
 class Correlation:
     """Every request gets a correlation id (the caller's header if well-formed, else a new one):
-    bound to the log context of everything the request does, stored as `request.state.correlation_id` (intake puts
-    it on the events it emits), returned in the response header, and the request logged once
-    answered. Plain ASGI: starlette's BaseHTTPMiddleware costs a task and two memory streams per
-    request, a measurable share of intake's time per submission."""
+    bound to the log context of everything the request does, stored as
+    `request.state.correlation_id` (intake puts it on the events it emits), returned in the
+    response header, and the request logged once answered. Plain ASGI: starlette's
+    BaseHTTPMiddleware costs a task and two memory streams per request, a measurable share of
+    intake's time per submission."""
 
     def __init__(self, app: ASGIApp):
         self.app = app

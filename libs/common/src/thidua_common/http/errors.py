@@ -2,6 +2,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic_core import PydanticCustomError
+
 from ..i18n import Localized, format_number, t
 
 
@@ -76,15 +78,13 @@ _KINDS = {
 CATALOGUE_ERROR = "thidua_catalogue"
 
 
-def catalogue_error(key: str, **params: object) -> Exception:
+def catalogue_error(key: str, **params: object) -> PydanticCustomError:
     """For validators: `raise catalogue_error("campaign.end_before_start")`."""
-    from pydantic_core import PydanticCustomError
-
     return PydanticCustomError(CATALOGUE_ERROR, key, {"key": key, **params})
 
 
 def _field_name(loc: list) -> str:
-    # a json_invalid error's loc is a character offset, never a field: the body as a whole
+    # errors of the whole body (a model validator, a body that is not an object) have no field
     return ".".join(str(p) for p in loc) or "(body)"
 
 
@@ -115,7 +115,9 @@ def from_pydantic(error: dict[str, Any]) -> FieldError:
         return FieldError(name, "field.pattern", {"pattern": ctx.get("pattern", "")})
     if kind in ("literal_error", "enum"):
         choices = _choices(ctx.get("expected", ""))
-        return FieldError(name, "field.choice", {"choices": choices}) if choices else FieldError(name, "field.choice_unknown")
+        if not choices:
+            return FieldError(name, "field.choice_unknown")
+        return FieldError(name, "field.choice", {"choices": choices})
     if kind in _KINDS:
         return FieldError(name, _KINDS[kind])
     if kind in _RANGE:
