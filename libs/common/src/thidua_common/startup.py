@@ -53,10 +53,12 @@ def refuse_unsafe_start(settings: Settings, service: str, *, http_api: bool) -> 
     refused = False
     for problem in problems(settings, http_api=http_api):
         refuse = problem.always or settings.environment != "development"
+        if refuse:
+            message = f"refusing to start: {problem.setting}: {problem.reason}"
+        else:
+            message = f"accepted only because THIDUA_ENVIRONMENT=development: {problem.setting}: {problem.reason}"
         (log.error if refuse else log.warning)(
-            f"refusing to start: {problem.setting} {problem.reason}" if refuse
-            else f"unsafe setting, accepted only because THIDUA_ENVIRONMENT=development: {problem.setting} {problem.reason}",
-            service=service, environment=settings.environment, setting=problem.setting, fix=problem.fix,
+            message, service=service, environment=settings.environment, setting=problem.setting, fix=problem.fix
         )
         refused = refused or refuse
     if refused:
