@@ -12,8 +12,9 @@ import pytest
 from aiokafka import AIOKafkaConsumer, TopicPartition
 
 from thidua_common.auth import mint_token
+from thidua_common.auth.api_keys import digest
 from thidua_common.contracts.registry import topic_name
-from thidua_devstack.stack import REPO, Ports, Stack
+from thidua_devstack.stack import DEV_API_KEYS, REPO, Ports, Stack
 
 TENANT = "daknong"
 
@@ -25,6 +26,18 @@ TEST_ENV = {
     "THIDUA_OVERDUE_CHECK_SECONDS": "2",
     "THIDUA_NOMINATION_CLOCK_OVERRIDE": "true",
 }
+
+# issue 8: API keys of the tests besides the stack's own (configured by digest, as in production):
+# one expired, one that acts for unit don-vi-1 only
+EXPIRED_API_KEY = "thidua_test-expired-key"
+UNIT_API_KEY = "thidua_test-key-of-don-vi-1"
+TEST_ENV["THIDUA_API_KEYS"] = json.dumps([
+    *DEV_API_KEYS,
+    {"name": "he-thong-cu", "hash": digest(EXPIRED_API_KEY), "tenant": TENANT, "roles": ["system"],
+     "expires": "2020-01-01T00:00:00+07:00"},
+    {"name": "phan-mem-don-vi-1", "hash": digest(UNIT_API_KEY), "tenant": TENANT, "roles": ["system"],
+     "unit": "don-vi-1"},
+])
 
 
 @pytest.fixture(scope="session")

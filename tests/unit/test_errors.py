@@ -129,13 +129,21 @@ def test_every_error_is_reported_with_its_own_path():
     }
 
 
-def test_json_invalid():
+def test_json_invalid_names_the_request_body_and_where():
+    # FastAPI's loc of a json_invalid error is the character offset (12): never a field "12"
     error = from_pydantic(
         {"type": "json_invalid", "loc": ("body", 12), "msg": "JSON decode error", "input": {},
          "ctx": {"error": "Expecting value"}}
-    ).render("vi")
-    assert error["code"] == "request.bad_json"
-    assert error["reason"] == "Nội dung không phải JSON hợp lệ: Expecting value."
+    )
+    assert error.render("vi") == {"field": "(body)", "code": "request.bad_json",
+                                  "reason": "Nội dung yêu cầu không phải JSON hợp lệ (lỗi ở ký tự thứ 13)."}
+    assert error.render("en")["reason"] == "The request body is not valid JSON (error at character 13)."
+
+
+def test_json_invalid_far_into_the_body_uses_the_languages_numbers():
+    error = from_pydantic({"type": "json_invalid", "loc": ("body", 12344), "msg": "x", "ctx": {"error": "y"}})
+    assert error.render("vi")["reason"].endswith("(lỗi ở ký tự thứ 12.345).")
+    assert error.render("en")["reason"].endswith("(error at character 12,345).")
 
 
 def test_whole_body_errors_are_named_body():
@@ -145,9 +153,9 @@ def test_whole_body_errors_are_named_body():
         "criteria": [{"id": "a", "name_vi": "A", "max_points": 10}],
     }
     error = one(CampaignWrite, campaign)
-    assert error["field"] == "(body)"
-    assert error["code"] == "field.other"
-    assert "ngày kết thúc trước ngày bắt đầu" in error["reason"]
+    assert error == {"field": "(body)", "code": "campaign.end_before_start",
+                     "reason": "Ngày kết thúc trước ngày bắt đầu."}
+    assert one(CampaignWrite, campaign, "en")["reason"] == "The end date precedes the start date."
 
 
 def test_query_and_header_prefixes_are_dropped():
@@ -156,9 +164,96 @@ def test_query_and_header_prefixes_are_dropped():
     assert from_pydantic({"type": "missing", "loc": ("path", "campaign_id")}).field == "campaign_id"
 
 
-def test_unknown_kinds_fall_back_to_other_with_the_message():
-    error = from_pydantic({"type": "something_new", "loc": ("body", "x"), "msg": "lạ quá"}).render("vi")
-    assert error == {"field": "x", "reason": "Giá trị không hợp lệ: lạ quá.", "code": "field.other"}
+def test_unknown_kinds_fall_back_to_other_without_the_library_message():
+    error = from_pydantic({"type": "something_new", "loc": ("body", "x"), "msg": "Something new happened",
+                           "input": "<secret>"})
+    assert error.render("vi") == {"field": "x", "reason": "Giá trị không hợp lệ.", "code": "field.other"}
+    assert error.render("en") == {"field": "x", "reason": "Invalid value.", "code": "field.other"}
+
+
+# issue 8: no pydantic text or input in any answer, and every answer in one language
+
+
+class Everything(BaseModel):
+    text: str = "a"
+    whole: int = 1
+    number: float = 1.0
+    flag: bool = True
+    day: "date" = None  # noqa: F821 (resolved below)
+    moment: "AwareDatetime" = None  # noqa: F821
+    items: list[int] = []
+    obj: dict[str, int] = {}
+    kind: "Literal['draft', 'launched']" = "draft"  # noqa: F821
+    finite: float = Field(1.0, allow_inf_nan=False)
+    uid: "UUID" = None  # noqa: F821
+
+
+from datetime import date  # noqa: E402
+from typing import Literal  # noqa: E402
+from uuid import UUID  # noqa: E402
+
+from pydantic import AwareDatetime  # noqa: E402
+
+Everything.model_rebuild()
+
+VIETNAMESE_ONLY = ("expected", "Input should", "valid", "field required", "value is not")
+
+
+@pytest.mark.parametrize(
+    "field, value, code, vi, en",
+    [
+        ("text", 12, "field.type", "Sai kiểu dữ liệu: cần chuỗi ký tự.", "Wrong type: expected a string."),
+        ("whole", "nhiều", "field.type", "Sai kiểu dữ liệu: cần số nguyên.", "Wrong type: expected a whole number."),
+        ("whole", 1.5, "field.integer", "Phải là số nguyên.", "Must be a whole number."),
+        ("number", "x", "field.type", "Sai kiểu dữ liệu: cần số.", "Wrong type: expected a number."),
+        ("flag", "perhaps", "field.type", "Sai kiểu dữ liệu: cần giá trị đúng/sai (true hoặc false).",
+         "Wrong type: expected true or false."),
+        ("day", "2018-13-45", "field.type", "Sai kiểu dữ liệu: cần ngày dạng YYYY-MM-DD.",
+         "Wrong type: expected a date as YYYY-MM-DD."),
+        ("moment", "2018-01-01T00:00:00", "field.timezone", "Thời điểm phải ghi rõ múi giờ.",
+         "The date-time needs its time zone."),
+        ("items", "abc", "field.type", "Sai kiểu dữ liệu: cần danh sách.", "Wrong type: expected a list."),
+        ("obj", [1], "field.type", "Sai kiểu dữ liệu: cần đối tượng JSON.", "Wrong type: expected a JSON object."),
+        ("kind", "closed", "field.choice", "Giá trị không nằm trong danh sách cho phép: draft, launched.",
+         "Not one of the allowed values: draft, launched."),
+        ("finite", float("inf"), "field.finite", "Phải là số hữu hạn.", "Must be a finite number."),
+        ("uid", "not-a-uuid", "field.type", "Sai kiểu dữ liệu: cần mã UUID.", "Wrong type: expected a UUID."),
+    ],
+)
+def test_pydantic_errors_read_from_the_catalogue(field, value, code, vi, en):
+    assert one(Everything, {field: value}) == {"field": field, "reason": vi, "code": code}
+    assert one(Everything, {field: value}, "en") == {"field": field, "reason": en, "code": code}
+
+
+def test_no_error_echoes_the_input_or_pydantics_message():
+    secret = "bí-mật-<script>"
+    body = {**GOOD, "tenant": secret, "unit_id": {"x": secret}, "values": {"a": secret}, "period": [secret],
+            "note": 5, "nope": secret}
+    for lang in ("vi", "en"):
+        for error in errors_of(SubmissionCreate, body, lang):
+            assert secret not in str(error) and "input" not in str(error).lower()
+            assert "Input should" not in error["reason"]
+    for error in errors_of(SubmissionCreate, body, "vi"):
+        assert not any(word in error["reason"] for word in VIETNAMESE_ONLY), error
+
+
+def test_model_validator_messages_come_from_the_catalogue_in_each_language():
+    body = {"name_vi": "Phong trào", "launched_by": "UBND tỉnh", "start": "2016-01-01", "end": "2020-12-31",
+            "criteria": [{"id": "a", "name_vi": "A", "max_points": 10}, {"id": "a", "name_vi": "B", "max_points": 5}]}
+    assert one(CampaignWrite, body)["reason"] == "Trùng mã tiêu chí 'a'."
+    assert one(CampaignWrite, body, "en")["reason"] == "Criterion id 'a' repeats."
+    body["criteria"].pop()
+    body["participants"] = [{"unit_id": "u1", "name_vi": "U", "unit_type": "district", "cluster_id": "khong-co"}]
+    assert one(CampaignWrite, body)["reason"] == "Không có cụm/khối thi đua 'khong-co'."
+
+
+def test_tenant_uses_the_one_id_pattern():
+    from thidua_common.ids import ID
+
+    error = one(SubmissionCreate, {**GOOD, "tenant": "Bad Tenant!"})
+    assert (error["field"], error["code"]) == ("tenant", "field.pattern")
+    assert ID in error["reason"]
+    SubmissionCreate.model_validate({**GOOD, "tenant": "Dak.Nong_2"})
 
 
 def test_api_error_carries_status_key_params_and_field_errors():

@@ -8,6 +8,7 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from thidua_common.auth.api_keys import digest
 from thidua_common.kafka import ensure_topics
 from thidua_common.settings import Settings
 
@@ -16,6 +17,12 @@ from .processes import Managed, free_port, port_open, wait_port
 
 REPO = Path(__file__).resolve().parents[3]
 SERVICES = ("intake", "scoring", "notify", "reporting")
+HTTP_SERVICES = ("intake", "reporting")  # the only ones that take API keys
+
+# The local stack's API key: send `X-API-Key: dev-system-key`. Only its digest is configured,
+# as in production (thidua_common.auth.api_keys); make real keys with `thidua-api-key`.
+DEV_API_KEY = "dev-system-key"
+DEV_API_KEYS = [{"name": "dev-system", "hash": digest(DEV_API_KEY), "tenant": "daknong", "roles": ["system"]}]
 
 
 @dataclass
@@ -60,6 +67,8 @@ class Stack:
     def env(self) -> dict[str, str]:
         p = self.ports
         return {
+            # the public development JWT secret is accepted only in development (thidua_common.startup)
+            "THIDUA_ENVIRONMENT": "development",
             "THIDUA_KAFKA_BOOTSTRAP": f"127.0.0.1:{p.kafka}",
             # retryWrites=false: SecantusDB keeps every retryable write and scans them on each write,
             # which slows it down over time (production MongoDB does not need this)
@@ -67,7 +76,7 @@ class Stack:
             "THIDUA_TOPIC_PREFIX": self.prefix,
             "THIDUA_SMTP_HOST": "127.0.0.1",
             "THIDUA_SMTP_PORT": str(p.smtp),
-            "THIDUA_API_KEYS": "dev-system-key=daknong:system",
+            "THIDUA_API_KEYS": json.dumps(DEV_API_KEYS),
             "PYTHONUNBUFFERED": "1",
             **self.extra_env,
         }
@@ -113,6 +122,8 @@ class Stack:
             "THIDUA_HTTP_PORT": str(getattr(self.ports, name)),
             "THIDUA_READY_FILE": str(self.run_dir / f"{name}.ready"),
         }
+        if name not in HTTP_SERVICES:
+            env["THIDUA_API_KEYS"] = ""  # scoring and notify have no HTTP API: no keys at all (not even inherited)
         return Managed(name, [sys.executable, "-m", f"thidua_{name}"], self.run_dir, self.log_dir, env=env, cwd=REPO)
 
     # -- lifecycle ---------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 libraries (uvicorn, aiokafka, faust) go through the same JSON formatter, one object per line."""
 
 import logging
+import re
 import sys
 import uuid
 from collections.abc import Iterator
@@ -53,14 +54,25 @@ def new_correlation_id() -> str:
     return uuid.uuid4().hex
 
 
+# What a caller may send as X-Correlation-ID: it is echoed in answers, written to every log line
+# and carried on events (CloudEvents correlationid, at most 128), so anything else is replaced.
+_CORRELATION_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+def accepted_correlation_id(value: str | None) -> str | None:
+    """The caller's correlation id if it is 1-128 characters of [A-Za-z0-9._:-], else None."""
+    return value if value is not None and _CORRELATION_ID.fullmatch(value) else None
+
+
 def current_correlation_id() -> str | None:
     return structlog.contextvars.get_contextvars().get("correlation_id")
 
 
 @contextmanager
 def correlation_scope(correlation_id: str | None, **extra: object) -> Iterator[str]:
-    """Bind a correlation id (and extra fields) to every log line in this scope."""
-    cid = correlation_id or new_correlation_id()
+    """Bind a correlation id (and extra fields) to every log line in this scope; one that is not
+    acceptable (accepted_correlation_id), e.g. from a Kafka header, is replaced by a new one."""
+    cid = accepted_correlation_id(correlation_id) or new_correlation_id()
     with structlog.contextvars.bound_contextvars(correlation_id=cid, **extra):
         yield cid
 

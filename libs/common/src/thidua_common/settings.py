@@ -2,24 +2,48 @@
 a deployment configures Kafka, MongoDB and auth in one place."""
 
 from functools import lru_cache
+from typing import Literal
 
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
+# The signing key everybody can read in this repository: only for a developer's machine.
+DEV_JWT_SECRET = "dev-secret-change-me-please-32bytes!"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="THIDUA_", extra="ignore")
 
+    # Production unless told otherwise: an operator who forgets this setting gets a service that
+    # refuses the public development secret (thidua_common.startup) instead of one that quietly
+    # accepts tokens anybody can mint. The local stack, the tests and the demo set development.
+    environment: Literal["development", "production"] = Field(
+        "production", description="development relaxes the start-up checks of secrets (never in production)"
+    )
+
     kafka_bootstrap: str = "127.0.0.1:9092"
+    # PLAINTEXT for the local stack; SASL_PLAINTEXT or SASL_SSL with SCRAM in production and compose
+    kafka_security_protocol: Literal["PLAINTEXT", "SSL", "SASL_PLAINTEXT", "SASL_SSL"] = "PLAINTEXT"
+    kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"] = "SCRAM-SHA-512"
+    kafka_sasl_username: str = ""
+    kafka_sasl_password: str = ""
     topic_prefix: str = Field("thidua", description="prefix of every topic name (one per environment)")
     mongo_uri: str = "mongodb://127.0.0.1:27017/?directConnection=true"
     mongo_db_prefix: str = "thidua"
 
-    jwt_secret: str = "dev-secret-change-me-please-32bytes!"
+    jwt_secret: str = DEV_JWT_SECRET
     jwt_algorithm: str = Field("HS256", description="the one algorithm tokens may use; never taken from the token")
     jwt_issuer: str = "thidua"
     jwt_audience: str = "thidua-api"
-    # "key=tenant:role[,role]" pairs separated by ';' for systems calling the HTTP API.
+    jwt_max_lifetime_seconds: int = Field(
+        12 * 3600, ge=60, description="longest accepted token lifetime (exp - iat); longer tokens are refused"
+    )
+    max_auth_header_bytes: int = Field(
+        8192, ge=256, description="Authorization and X-API-Key headers above this are refused before parsing"
+    )
+    # a JSON list of {name, hash: "sha256:…", tenant, roles, unit?, expires?} (auth/api_keys.py);
+    # only intake and reporting take keys: scoring and notify have no HTTP API
     api_keys: str = ""
 
     smtp_host: str = "127.0.0.1"

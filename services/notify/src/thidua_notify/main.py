@@ -20,6 +20,7 @@ from thidua_common.kafka.loop import RecordHandler
 from thidua_common.logging import configure_logging, get_logger
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
+from thidua_common.startup import refuse_unsafe_start
 
 from .channels import load_channels
 from .service import HANDLED_TYPES, NotifyService
@@ -42,6 +43,7 @@ def only_handled(handle: RecordHandler) -> RecordHandler:
 async def run() -> None:
     settings = get_settings()
     configure_logging("notify", settings.log_level)
+    refuse_unsafe_start(settings, "notify", http_api=False)
     mongo = make_client(settings)
     producer = EventProducer(settings)
     await producer.start()

@@ -2,11 +2,13 @@ import uvicorn
 
 from thidua_common.logging import configure_logging
 from thidua_common.settings import get_settings
+from thidua_common.startup import refuse_unsafe_start
 
 
 def main() -> None:
     settings = get_settings()
     configure_logging("reporting", settings.log_level)
+    refuse_unsafe_start(settings, "reporting", http_api=True)
     uvicorn.run(
         "thidua_reporting.main:app", host=settings.http_host, port=settings.http_port, log_config=None, access_log=False
     )

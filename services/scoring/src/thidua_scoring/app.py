@@ -22,9 +22,25 @@ settings = get_settings()
 configure_logging("scoring", settings.log_level)
 log = get_logger(__name__)
 
+def _broker_credentials():
+    """The same Kafka authentication as the aiokafka clients (thidua_common.kafka.security_options)."""
+    if not settings.kafka_security_protocol.startswith("SASL_"):
+        return None
+    ssl_context = None
+    if settings.kafka_security_protocol == "SASL_SSL":
+        from aiokafka.helpers import create_ssl_context
+
+        ssl_context = create_ssl_context()
+    return faust.SASLCredentials(
+        username=settings.kafka_sasl_username, password=settings.kafka_sasl_password,
+        mechanism=settings.kafka_sasl_mechanism, ssl_context=ssl_context,
+    )
+
+
 app = faust.App(
     "thidua-scoring",
     broker=[f"kafka://{b}" for b in settings.kafka_bootstrap.split(",")],
+    broker_credentials=_broker_credentials(),
     value_serializer="raw",
     key_serializer="raw",
     store="memory://",

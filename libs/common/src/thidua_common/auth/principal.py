@@ -25,3 +25,9 @@ class Principal(BaseModel):
 
     def has_any(self, *roles: Role) -> bool:
         return bool(self.roles.intersection(roles))
+
+    @property
+    def unit_scoped(self) -> bool:
+        """An API key limited to one unit (auth/api_keys.py): it acts for `unit_id` only, as that
+        unit's reporter would, even with the system role."""
+        return self.kind == "system" and self.unit_id is not None

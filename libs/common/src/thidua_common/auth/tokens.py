@@ -1,12 +1,20 @@
 """JWT handling with PyJWT. The accepted algorithm is fixed by configuration and never read from
-the token header, which closes the 'alg: none' and key-confusion attacks."""
+the token header, which closes the 'alg: none' and key-confusion attacks.
+
+A token is accepted only when it is signed, current, names a well-formed tenant (and unit), holds
+at least one known role and lives no longer than THIDUA_JWT_MAX_LIFETIME_SECONDS (exp - iat): a
+stolen long-lived token is a standing key to a province's data. Refusals carry a catalogue key for
+the reason, never PyJWT's own English message."""
 
 import time
 from datetime import UTC, datetime, timedelta
 
 import jwt
 
+from ..i18n import Localized, t
+from ..ids import is_id
 from ..settings import Settings
+from .api_keys import ApiKeyConfigError, digest, load_api_keys
 from .principal import Principal, Role
 
 
@@ -15,6 +23,11 @@ class AuthError(Exception):
         super().__init__(key)
         self.key = key
         self.params = params
+
+
+def _reason(key: str, **params: object) -> AuthError:
+    """auth.invalid with its reason rendered in the reader's language (a catalogue key too)."""
+    return AuthError("auth.invalid", reason=Localized(lambda lang: t(key, lang, **params)), reason_code=key, **params)
 
 
 def mint_token(
@@ -26,6 +39,13 @@ def mint_token(
     unit_id: str | None = None,
     ttl: timedelta = timedelta(hours=12),
 ) -> str:
+    """A token the services accept: refuses (ValueError) what they would refuse."""
+    if not roles:
+        raise ValueError("a token needs at least one role")
+    if not is_id(tenant) or (unit_id is not None and not is_id(unit_id)):
+        raise ValueError("tenant and unit must match thidua_common.ids.ID")
+    if ttl.total_seconds() > settings.jwt_max_lifetime_seconds:
+        raise ValueError(f"lifetime above THIDUA_JWT_MAX_LIFETIME_SECONDS ({settings.jwt_max_lifetime_seconds} s)")
     now = datetime.now(UTC)
     claims = {
         "sub": subject,
@@ -45,7 +65,10 @@ def decode_token(settings: Settings, token: str) -> Principal:
     """The caller a bearer token names. A token already verified is answered from memory until it
     expires: a unit's reporting tool sends the same token with every request, and verifying it
     again each time was a measurable share of intake's CPU per submission."""
-    key = (token, settings.jwt_secret, settings.jwt_algorithm, settings.jwt_audience, settings.jwt_issuer)
+    key = (
+        token, settings.jwt_secret, settings.jwt_algorithm, settings.jwt_audience, settings.jwt_issuer,
+        settings.jwt_max_lifetime_seconds,
+    )
     known = _verified.get(key)
     if known is not None and time.time() < known[1]:
         return known[0]
@@ -59,6 +82,15 @@ def decode_token(settings: Settings, token: str) -> Principal:
 _VERIFIED_MAX = 10_000
 _verified: dict[tuple, tuple[Principal, float]] = {}
 
+_JWT_REASONS: tuple[tuple[type[Exception], str], ...] = (
+    (jwt.InvalidSignatureError, "auth.reason.signature"),
+    (jwt.InvalidAudienceError, "auth.reason.audience"),
+    (jwt.InvalidIssuerError, "auth.reason.issuer"),
+    (jwt.ImmatureSignatureError, "auth.reason.not_yet_valid"),
+    (jwt.InvalidAlgorithmError, "auth.reason.algorithm"),
+    (jwt.DecodeError, "auth.reason.malformed"),
+)
+
 
 def _verify(settings: Settings, token: str) -> tuple[Principal, float]:
     try:
@@ -68,39 +100,52 @@ def _verify(settings: Settings, token: str) -> tuple[Principal, float]:
             algorithms=[settings.jwt_algorithm],
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
-            options={"require": ["exp", "sub", "iss", "aud"]},
+            options={"require": ["exp", "iat", "sub", "iss", "aud"]},
         )
     except jwt.ExpiredSignatureError:
         raise AuthError("auth.expired") from None
+    except jwt.MissingRequiredClaimError as exc:
+        raise _reason("auth.reason.missing_claim", claim=exc.claim) from None
+    except jwt.InvalidIssuedAtError:
+        raise _reason("auth.reason.claim", claim="iat") from None
     except jwt.PyJWTError as exc:
-        raise AuthError("auth.invalid", reason=str(exc)) from None
+        key = next((k for kind, k in _JWT_REASONS if isinstance(exc, kind)), "auth.reason.other")
+        raise _reason(key) from None
+    return _principal(settings, claims), float(claims["exp"])
+
+
+def _principal(settings: Settings, claims: dict) -> Principal:
+    subject, tenant, unit, roles = claims.get("sub"), claims.get("tenant"), claims.get("unit"), claims.get("roles")
+    if not isinstance(subject, str) or not subject.strip() or len(subject) > 256:
+        raise _reason("auth.reason.claim", claim="sub")
+    if not is_id(tenant):
+        raise _reason("auth.reason.claim", claim="tenant")
+    if unit is not None and not is_id(unit):
+        raise _reason("auth.reason.claim", claim="unit")
+    if not isinstance(roles, list) or not roles:
+        raise _reason("auth.reason.no_roles")
     try:
-        return Principal(
-            subject=claims["sub"],
-            tenant=claims["tenant"],
-            roles=frozenset(Role(r) for r in claims.get("roles", [])),
-            unit_id=claims.get("unit"),
-        ), float(claims["exp"])
-    except (KeyError, ValueError) as exc:
-        raise AuthError("auth.invalid", reason=f"claim {exc}") from None
+        granted = frozenset(Role(r) for r in roles)
+    except (TypeError, ValueError):
+        raise _reason("auth.reason.claim", claim="roles") from None
+    iat, exp = claims["iat"], claims["exp"]
+    if not isinstance(iat, int | float) or exp - iat > settings.jwt_max_lifetime_seconds:
+        raise _reason("auth.reason.lifetime", hours=f"{settings.jwt_max_lifetime_seconds / 3600:g}")
+    return Principal(subject=subject, tenant=tenant, roles=granted, unit_id=unit)
 
 
-def principal_for_api_key(settings: Settings, key: str) -> Principal:
-    """API keys for systems: THIDUA_API_KEYS="key=tenant:role,role;key2=..."."""
-    for entry in filter(None, (e.strip() for e in settings.api_keys.split(";"))):
-        known, _, grant = entry.partition("=")
-        if known and _constant_time_equal(known, key):
-            tenant, _, roles = grant.partition(":")
-            return Principal(
-                subject=f"api-key:{known[:4]}…",
-                tenant=tenant,
-                roles=frozenset(Role(r) for r in (roles or "system").split(",")),
-                kind="system",
-            )
-    raise AuthError("auth.bad_api_key")
-
-
-def _constant_time_equal(a: str, b: str) -> bool:
-    import hmac
-
-    return hmac.compare_digest(a.encode(), b.encode())
+def principal_for_api_key(settings: Settings, key: str, now: datetime | None = None) -> Principal:
+    """A system's API key: only its SHA-256 digest is configured (THIDUA_API_KEYS, see
+    auth/api_keys.py); the caller is named by the key's configured name, never by the key."""
+    try:
+        grants = load_api_keys(settings.api_keys)
+    except ApiKeyConfigError:  # refused at start-up (thidua_common.startup); never a 500 here
+        raise AuthError("auth.bad_api_key") from None
+    grant = grants.get(digest(key))
+    if grant is None:
+        raise AuthError("auth.bad_api_key")
+    if grant.expires is not None and (now or datetime.now(UTC)) >= grant.expires:
+        raise AuthError("auth.api_key_expired")
+    return Principal(
+        subject=grant.name, tenant=grant.tenant, roles=frozenset(grant.roles), unit_id=grant.unit, kind="system"
+    )

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
-ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
+from ..ids import ID  # noqa: F401  (re-exported: the models import it from here)
 
 
 class CampaignKind(StrEnum):

@@ -7,9 +7,10 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from ..ids import ID
 from ..logging import current_correlation_id, new_correlation_id
 
-TENANT_PATTERN = r"^[a-z0-9][a-z0-9-]{1,62}$"
+TENANT_PATTERN = ID  # one pattern for tenant, unit and campaign ids (thidua_common.ids)
 
 
 class Envelope(BaseModel):

@@ -8,7 +8,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..auth import AuthError
 from ..i18n import format_number, negotiate, t
-from ..logging import CORRELATION_HEADER, correlation_scope, get_logger, new_correlation_id
+from ..logging import CORRELATION_HEADER, accepted_correlation_id, correlation_scope, get_logger, new_correlation_id
 from ..settings import Settings
 from .docs import add_docs
 from .errors import ApiError, from_pydantic
@@ -62,7 +62,8 @@ class BodyLimit:
 
     async def _refuse(self, send: Send, headers: dict, size: int) -> None:
         lang = negotiate(headers.get(b"accept-language", b"").decode(errors="ignore"))
-        cid = headers.get(CORRELATION_HEADER.lower().encode(), b"").decode(errors="ignore") or new_correlation_id()
+        incoming = headers.get(CORRELATION_HEADER.lower().encode(), b"").decode("latin-1")
+        cid = accepted_correlation_id(incoming) or new_correlation_id()  # never echo a malformed one
         with correlation_scope(cid):
             log.info("request refused", status=413, size=size, limit=self.limit)
         body = json.dumps(
@@ -88,11 +89,12 @@ class BodyLimit:
 
 
 class Correlation:
-    """Every request gets a correlation id (the caller's header, else a new one): bound to the log
-    context of everything the request does, stored as `request.state.correlation_id` (intake puts
-    it on the events it emits), returned in the response header, and the request logged once
-    answered. Plain ASGI: starlette's BaseHTTPMiddleware costs a task and two memory streams per
-    request, a measurable share of intake's time per submission."""
+    """Every request gets a correlation id (the caller's header if well-formed, else a new one):
+    bound to the log context of everything the request does, stored as
+    `request.state.correlation_id` (intake puts it on the events it emits), returned in the
+    response header, and the request logged once answered. Plain ASGI: starlette's
+    BaseHTTPMiddleware costs a task and two memory streams per request, a measurable share of
+    intake's time per submission."""
 
     def __init__(self, app: ASGIApp):
         self.app = app
@@ -101,8 +103,13 @@ class Correlation:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
-        incoming = next((v.decode("latin-1") for k, v in scope.get("headers") or [] if k == self.header), None)
-        with correlation_scope(incoming, path=scope["path"], method=scope["method"]) as cid:
+        incoming = next((v for k, v in scope.get("headers") or [] if k == self.header), None)
+        # a malformed or oversized id is replaced, never echoed or logged (it could be megabytes,
+        # or forge log lines); only its length is kept, to tell the caller's mistake in the log
+        accepted = accepted_correlation_id(incoming.decode("latin-1")) if incoming is not None else None
+        with correlation_scope(accepted, path=scope["path"], method=scope["method"]) as cid:
+            if incoming is not None and accepted is None:
+                log.info("correlation id replaced", received_length=len(incoming))
             scope.setdefault("state", {})["correlation_id"] = cid
             status = 500  # unless a response starts: an unhandled error
 

@@ -4,7 +4,7 @@ from fastapi import Depends, Request
 
 from ..auth import AuthError, Principal, Role, decode_token
 from ..auth.tokens import principal_for_api_key
-from ..i18n import Language, negotiate
+from ..i18n import Language, Localized, format_number, negotiate
 from .errors import ApiError, FieldError
 
 
@@ -13,6 +13,12 @@ async def get_principal(request: Request) -> Principal:
     settings = request.app.state.settings
     authorization = request.headers.get("authorization", "")
     api_key = request.headers.get("x-api-key")
+    # before anything parses them: an oversized credential is refused whole, never decoded or hashed
+    for name, value in (("Authorization", authorization), ("X-API-Key", api_key or "")):
+        if len(value) > settings.max_auth_header_bytes:
+            limit = settings.max_auth_header_bytes
+            raise ApiError(431, "auth.header_too_large", header=name,
+                           limit=Localized(lambda lang: format_number(limit, 0, lang)))
     if authorization.lower().startswith("bearer "):
         principal = decode_token(settings, authorization[7:].strip())
     elif api_key:

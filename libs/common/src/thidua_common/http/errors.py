@@ -1,5 +1,8 @@
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+from pydantic_core import PydanticCustomError
 
 from ..i18n import Localized, format_number, t
 
@@ -32,25 +35,91 @@ _RANGE = {
     "less_than_equal": "≤ {le}",
 }
 
+# What a type error expected, as a catalogue key (type.*). pydantic's own `msg` is English and
+# its `input` is the caller's data: neither is ever put in an answer.
+_EXPECTED = {
+    "string": "type.string", "str": "type.string", "bytes": "type.string",
+    "int": "type.integer", "float": "type.number", "decimal": "type.number", "complex": "type.number",
+    "bool": "type.boolean",
+    "dict": "type.object", "model": "type.object", "model_attributes": "type.object", "dataclass": "type.object",
+    "mapping": "type.object",
+    "list": "type.list", "tuple": "type.list", "set": "type.list", "frozen_set": "type.list", "iterable": "type.list",
+    "date": "type.date", "date_from_datetime": "type.date",
+    "datetime": "type.datetime", "datetime_from_date": "type.datetime", "time": "type.time",
+    "time_delta": "type.duration", "uuid": "type.uuid", "url": "type.url", "enum": "type.choice",
+}
+
+# pydantic-core's other error types, each a whole catalogue message of its own
+_KINDS = {
+    "missing": "field.missing",
+    "extra_forbidden": "field.extra",
+    "string_pattern_mismatch": "field.pattern",
+    "string_too_short": "field.too_short",
+    "too_short": "field.too_short",
+    "string_too_long": "field.too_long",
+    "too_long": "field.too_long",
+    "finite_number": "field.finite",
+    "int_from_float": "field.integer",
+    "multiple_of": "field.multiple_of",
+    "timezone_aware": "field.timezone",
+    "timezone_naive": "field.timezone",
+    "date_past": "field.date_past", "date_future": "field.date_future",
+    "datetime_past": "field.date_past", "datetime_future": "field.date_future",
+    "frozen_instance": "field.read_only", "frozen_field": "field.read_only",
+    "unique_items": "field.unique",
+    "union_tag_invalid": "field.choice_unknown", "union_tag_not_found": "field.missing",
+    "decimal_max_digits": "field.too_long", "decimal_max_places": "field.too_long",
+    "decimal_whole_digits": "field.too_long",
+    "string_unicode": "field.text",
+}
+
+# A model validator raises catalogue_error(key, **params): the message comes from the catalogue in
+# the reader's language instead of a sentence fixed when the validator was written.
+CATALOGUE_ERROR = "thidua_catalogue"
+
+
+def catalogue_error(key: str, **params: object) -> PydanticCustomError:
+    """For validators: `raise catalogue_error("campaign.end_before_start")`."""
+    return PydanticCustomError(CATALOGUE_ERROR, key, {"key": key, **params})
+
+
+def _field_name(loc: list) -> str:
+    # errors of the whole body (a model validator, a body that is not an object) have no field
+    return ".".join(str(p) for p in loc) or "(body)"
+
+
+def _choices(expected: object) -> str:
+    # pydantic's ctx["expected"] reads "'a', 'b' or 'c'": keep the values, drop its English "or"
+    values = re.findall(r"'([^']*)'", str(expected))
+    return ", ".join(values)
+
 
 def from_pydantic(error: dict[str, Any]) -> FieldError:
-    """Translate one pydantic error into a catalogue message (Vietnamese by default)."""
-    loc = [str(p) for p in error.get("loc", ()) if p not in ("body", "query", "path", "header")]
-    name = ".".join(loc) or "(body)"
+    """Translate one pydantic error into a catalogue message (Vietnamese by default). Only the
+    error's type, location and bounds are used: never its `msg` or `input`."""
+    loc = [p for p in error.get("loc", ()) if p not in ("body", "query", "path", "header")]
     kind = error.get("type", "")
     ctx = error.get("ctx") or {}
-    if kind == "missing":
-        return FieldError(name, "field.missing")
-    if kind == "extra_forbidden":
-        return FieldError(name, "field.extra")
     if kind == "json_invalid":
-        return FieldError(name, "request.bad_json", {"reason": ctx.get("error", error.get("msg", ""))})
+        position = next((p for p in reversed(loc) if isinstance(p, int)), None)
+        if position is None:
+            return FieldError("(body)", "request.bad_json_nowhere")
+        return FieldError(
+            "(body)", "request.bad_json",
+            {"position": Localized(lambda lang, n=position + 1: format_number(n, 0, lang))},
+        )
+    name = _field_name(loc)
+    if kind == CATALOGUE_ERROR and isinstance(ctx.get("key"), str):
+        return FieldError(name, ctx["key"], {k: v for k, v in ctx.items() if k != "key"})
     if kind == "string_pattern_mismatch":
         return FieldError(name, "field.pattern", {"pattern": ctx.get("pattern", "")})
-    if kind in ("string_too_short", "too_short"):
-        return FieldError(name, "field.too_short")
-    if kind in ("string_too_long", "too_long"):
-        return FieldError(name, "field.too_long")
+    if kind in ("literal_error", "enum"):
+        choices = _choices(ctx.get("expected", ""))
+        if not choices:
+            return FieldError(name, "field.choice_unknown")
+        return FieldError(name, "field.choice", {"choices": choices})
+    if kind in _KINDS:
+        return FieldError(name, _KINDS[kind])
     if kind in _RANGE:
         bound = next(iter(ctx.values()), "")
         op = _RANGE[kind].split(" ")[0]
@@ -62,6 +131,8 @@ def from_pydantic(error: dict[str, Any]) -> FieldError:
         return FieldError(name, "field.range", {"detail": detail})
     if kind.startswith("url_"):
         return FieldError(name, "field.url")
-    if kind.endswith("_type") or kind.endswith("_parsing"):
-        return FieldError(name, "field.type", {"detail": error.get("msg", kind)})
-    return FieldError(name, "field.other", {"detail": error.get("msg", kind)})
+    for suffix in ("_type", "_parsing"):
+        if kind.endswith(suffix):
+            expected = _EXPECTED.get(kind.removesuffix(suffix), "type.value")
+            return FieldError(name, "field.type", {"expected": Localized(lambda lang, k=expected: t(k, lang))})
+    return FieldError(name, "field.other")

@@ -20,8 +20,26 @@ TYPE_HEADER = "ce_type"
 ID_HEADER = "ce_id"
 
 
+def security_options(settings: Settings) -> dict:
+    """How every Kafka client here authenticates: nothing on the local stack (PLAINTEXT), SASL
+    (SCRAM) in compose and production, with TLS when the protocol says SSL."""
+    options: dict = {"security_protocol": settings.kafka_security_protocol}
+    if settings.kafka_security_protocol.startswith("SASL_"):
+        options.update(
+            sasl_mechanism=settings.kafka_sasl_mechanism,
+            sasl_plain_username=settings.kafka_sasl_username,
+            sasl_plain_password=settings.kafka_sasl_password,
+        )
+    if settings.kafka_security_protocol.endswith("SSL"):
+        from aiokafka.helpers import create_ssl_context
+
+        options["ssl_context"] = create_ssl_context()
+    return options
+
+
 def make_producer(settings: Settings, **overrides) -> AIOKafkaProducer:
     options = dict(
+        **security_options(settings),
         bootstrap_servers=settings.kafka_bootstrap,
         acks="all",
         enable_idempotence=True,
@@ -37,6 +55,7 @@ def make_producer(settings: Settings, **overrides) -> AIOKafkaProducer:
 
 def make_consumer(settings: Settings, *topics: str, group_id: str, **overrides) -> AIOKafkaConsumer:
     options = dict(
+        **security_options(settings),
         bootstrap_servers=settings.kafka_bootstrap,
         group_id=group_id,
         enable_auto_commit=False,
@@ -100,7 +119,7 @@ class EventProducer:
 
 async def ensure_topics(settings: Settings, replication_factor: int = 1, attempts: int = 30) -> None:
     """Create every registered topic that does not exist yet (idempotent)."""
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=settings.kafka_bootstrap, **security_options(settings))
     for attempt in range(attempts):
         try:
             await admin.start()

@@ -9,6 +9,7 @@ from collections.abc import AsyncIterator
 from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 from ..settings import Settings
+from .client import security_options
 
 
 class _Partition:
@@ -28,7 +29,8 @@ class _Partition:
 
 
 async def read_history(settings: Settings, topics: list[str]) -> AsyncIterator[ConsumerRecord]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False,
+                                **security_options(settings))
     await consumer.start()
     try:
         tps = []

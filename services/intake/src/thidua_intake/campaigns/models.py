@@ -2,6 +2,7 @@ from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from thidua_common.http.errors import catalogue_error
 from thidua_common.contracts.campaign import (
     CampaignKind,
     CampaignStatus,
@@ -39,18 +40,23 @@ class CampaignWrite(BaseModel):
     @model_validator(mode="after")
     def consistent(self) -> "CampaignWrite":
         if self.end < self.start:
-            raise ValueError("end precedes start / ngày kết thúc trước ngày bắt đầu")
+            raise catalogue_error("campaign.end_before_start")
         ids = [node.id for node in _walk(self.criteria)]
         if len(ids) != len(set(ids)):
-            raise ValueError("duplicate criterion id / trùng mã tiêu chí")
+            raise catalogue_error("campaign.duplicate_criterion", id=_first_repeat(ids))
         units = [p.unit_id for p in self.participants]
         if len(units) != len(set(units)):
-            raise ValueError("duplicate participant / trùng đơn vị tham gia")
+            raise catalogue_error("campaign.duplicate_participant", id=_first_repeat(units))
         cluster_ids = {c.id for c in self.clusters}
         for p in self.participants:
             if p.cluster_id and p.cluster_id not in cluster_ids:
-                raise ValueError(f"unknown cluster '{p.cluster_id}' / không có cụm '{p.cluster_id}'")
+                raise catalogue_error("campaign.unknown_cluster", id=p.cluster_id)
         return self
+
+
+def _first_repeat(ids: list[str]) -> str:
+    seen: set[str] = set()
+    return next(i for i in ids if i in seen or seen.add(i))
 
 
 def _walk(nodes: list[Criterion]):

@@ -7,6 +7,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from thidua_common.http.errors import catalogue_error
 from thidua_common.auth import Role
 from thidua_common.contracts.campaign import ID
 from thidua_common.contracts.nomination import NomineeKind
@@ -94,11 +95,11 @@ class AwardKind(BaseModel):
     def _chain(self):
         ids = [s.id for s in self.chain]
         if len(set(ids)) != len(ids):
-            raise ValueError(f"stage ids repeat in the chain of {self.id}")
+            raise catalogue_error("commendation.stage_repeats", id=self.id)
         if self.chain[-1].kind != StageKind.decision:
-            raise ValueError(f"the chain of {self.id} must end with a decision stage")
+            raise catalogue_error("commendation.chain_end", id=self.id)
         if sum(s.kind == StageKind.decision for s in self.chain) != 1:
-            raise ValueError(f"the chain of {self.id} must have exactly one decision stage")
+            raise catalogue_error("commendation.one_decision", id=self.id)
         return self
 
     def stage(self, stage_id: str | None) -> Stage | None:
@@ -127,7 +128,7 @@ class ConfigWrite(BaseModel):
     def _unique(self):
         ids = [a.id for a in self.award_kinds]
         if len(set(ids)) != len(ids):
-            raise ValueError("award kind ids repeat")
+            raise catalogue_error("commendation.award_kind_repeats")
         return self
 
 

@@ -30,7 +30,7 @@ def parse(value: bytes) -> tuple[Envelope, SubmissionSubmitted]:
     try:
         envelope = Envelope.model_validate(json.loads(value))
     except json.JSONDecodeError as exc:
-        raise Rejected("request.bad_json", reason=str(exc)) from None
+        raise Rejected("request.bad_json", position=exc.pos + 1) from None
     except ValidationError as exc:
         raise Rejected("request.invalid", [from_pydantic(e) for e in exc.errors()]) from None
     if envelope.type != SUBMISSION_SUBMITTED:

@@ -28,7 +28,8 @@ async def submit(
     principal: Principal = Submitter,
 ) -> SubmissionAccepted:
     ensure_tenant(principal, body.tenant)
-    unit_roles_only = not principal.has_any(Role.board_officer, Role.system)
+    # a unit-scoped API key reports for its unit only, like that unit's reporter (auth/api_keys.py)
+    unit_roles_only = not principal.has_any(Role.board_officer, Role.system) or principal.unit_scoped
     if unit_roles_only and principal.unit_id != body.unit_id:
         raise ApiError(
             403, "auth.unit", [FieldError("unit_id", "auth.unit", {"own": principal.unit_id or "—", "other": body.unit_id})],

@@ -27,7 +27,8 @@ def _db(request: Request):
 
 
 def _own_unit_or_overseer(principal: Principal, unit_id: str) -> None:
-    if not principal.has_any(*OVERSEERS) and principal.unit_id != unit_id:
+    overseer = principal.has_any(*OVERSEERS) and not principal.unit_scoped  # a unit-scoped key sees its unit
+    if not overseer and principal.unit_id != unit_id:
         raise ApiError(403, "auth.unit", own=principal.unit_id or "—", other=unit_id)
 
 

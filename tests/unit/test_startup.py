@@ -1,0 +1,71 @@
+"""thidua_common.startup: outside development a service refuses to start with a secret anybody can
+read, and says why in one structured log line per problem (issue 8)."""
+
+import json
+
+import pytest
+
+from thidua_common.auth.api_keys import digest
+from thidua_common.settings import DEV_JWT_SECRET, Settings
+from thidua_common.startup import EXIT_CONFIG, problems, refuse_unsafe_start
+
+STRONG = "k" * 48
+KEYS = json.dumps([{"name": "x", "hash": digest("k"), "tenant": "daknong"}])
+
+
+def test_the_default_environment_is_production():
+    # a forgotten setting must not relax anything (THIDUA_ENVIRONMENT unset)
+    assert Settings().environment == "production"
+
+
+def test_the_development_secret_is_refused_in_production(capsys):
+    with pytest.raises(SystemExit) as info:
+        refuse_unsafe_start(Settings(), "intake", http_api=True)
+    assert info.value.code == EXIT_CONFIG == 78
+
+
+@pytest.mark.parametrize("secret", ["", "short", "x" * 31, "ă" * 15])  # 'ă' is 2 bytes: 30 bytes
+def test_secrets_shorter_than_32_bytes_are_refused(secret):
+    found = problems(Settings(jwt_secret=secret), http_api=True)
+    assert [p.setting for p in found] == ["THIDUA_JWT_SECRET"] and "32 bytes" in found[0].reason
+    with pytest.raises(SystemExit):
+        refuse_unsafe_start(Settings(jwt_secret=secret), "reporting", http_api=True)
+
+
+def test_a_strong_secret_starts():
+    refuse_unsafe_start(Settings(jwt_secret=STRONG, api_keys=KEYS), "intake", http_api=True)
+    refuse_unsafe_start(Settings(jwt_secret="ă" * 16), "intake", http_api=True)  # 32 bytes
+
+
+def test_development_starts_with_the_development_secret():
+    refuse_unsafe_start(Settings(environment="development"), "intake", http_api=True)
+    assert Settings(environment="development").jwt_secret == DEV_JWT_SECRET
+
+
+def test_plain_text_api_keys_are_refused_even_in_development():
+    settings = Settings(environment="development", api_keys="dev-system-key=daknong:system")
+    with pytest.raises(SystemExit):
+        refuse_unsafe_start(settings, "intake", http_api=True)
+
+
+@pytest.mark.parametrize("service", ["scoring", "notify"])
+def test_services_without_an_http_api_take_no_api_keys(service):
+    with pytest.raises(SystemExit):
+        refuse_unsafe_start(Settings(api_keys=KEYS), service, http_api=False)
+    # and they need no JWT secret: they verify no tokens
+    refuse_unsafe_start(Settings(), service, http_api=False)
+
+
+def test_the_refusal_is_logged_as_one_structured_line_per_problem(capsys):
+    from thidua_common.logging import configure_logging
+
+    configure_logging("intake")
+    with pytest.raises(SystemExit):
+        refuse_unsafe_start(Settings(api_keys="x=y"), "intake", http_api=True)
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
+    refusals = [line for line in lines if line["message"].startswith("refusing to start")]
+    assert {line["setting"] for line in refusals} == {"THIDUA_JWT_SECRET", "THIDUA_API_KEYS"}
+    secret = next(line for line in refusals if line["setting"] == "THIDUA_JWT_SECRET")
+    assert secret["level"] == "error" and secret["environment"] == "production" and secret["service"] == "intake"
+    assert "public development secret" in secret["message"] and "32 random bytes" in secret["fix"]
+    assert DEV_JWT_SECRET not in json.dumps(lines)  # the secret itself is never logged
