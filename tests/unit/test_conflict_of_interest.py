@@ -193,22 +193,4 @@ def test_an_approved_period_takes_no_new_submission_and_says_how_to_change_it():
 
 
 # -- a caller without roles does nothing ---------------------------------------------------------------------
-def test_a_token_without_roles_is_refused_before_any_route_runs():
-    import asyncio
-    from types import SimpleNamespace
 
-    from thidua_common.auth import mint_token
-    from thidua_common.http.deps import get_principal
-    from thidua_common.settings import Settings
-
-    settings = Settings()
-
-    def request(roles):
-        bearer = mint_token(settings, subject="x", tenant="daknong", roles=roles)
-        return SimpleNamespace(headers={"authorization": f"Bearer {bearer}"},
-                               app=SimpleNamespace(state=SimpleNamespace(settings=settings)))
-
-    assert asyncio.run(get_principal(request(["auditor"]))).roles == {Role.auditor}
-    error = refused(asyncio.run, get_principal(request([])))
-    assert (error.status, error.key) == (403, "auth.no_roles")
-    assert t(error.key, "en") == "The token has no roles, so it may do nothing, reading included."

@@ -26,10 +26,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "You may only report for unit '{own}', not '{other}'.",
     },
     # issue 8: conflict of interest and read-only roles
-    "auth.no_roles": {
-        "vi": "Mã thông báo không có vai trò nào nên không được thực hiện thao tác nào, kể cả xem dữ liệu.",
-        "en": "The token has no roles, so it may do nothing, reading included.",
-    },
     "auth.read_only": {
         "vi": "Vai trò kiểm toán viên (auditor) chỉ được xem, không được phép thay đổi dữ liệu.",
         "en": "The auditor role is read-only: it may not change anything.",
