@@ -8,6 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from .period import YEAR_MAX, YEAR_MIN
+
 ID = r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$"
 
 
@@ -81,7 +83,7 @@ def leaves_of(criteria: list[Criterion]) -> list[Criterion]:
 class ClusterLeadership(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    year: int = Field(ge=2000, le=2100)
+    year: int = Field(ge=YEAR_MIN, le=YEAR_MAX)
     head_unit_id: str = Field(pattern=ID)
     deputy_unit_id: str | None = Field(None, pattern=ID)
 

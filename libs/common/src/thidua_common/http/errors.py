@@ -1,6 +1,7 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..contracts.period import PERIOD, YEAR_MAX, YEAR_MIN
 from ..i18n import Localized, format_number, t
 
 
@@ -45,6 +46,12 @@ def from_pydantic(error: dict[str, Any]) -> FieldError:
         return FieldError(name, "field.extra")
     if kind == "json_invalid":
         return FieldError(name, "request.bad_json", {"reason": ctx.get("error", error.get("msg", ""))})
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == PERIOD:
+        return FieldError(name, "period.format", {"min": YEAR_MIN, "max": YEAR_MAX})
+    if kind in ("bool_type", "bool_parsing"):
+        return FieldError(name, "field.bool")
+    if kind in ("date_type", "date_parsing", "date_from_datetime_inexact", "date_from_datetime_parsing"):
+        return FieldError(name, "field.date")
     if kind == "string_pattern_mismatch":
         return FieldError(name, "field.pattern", {"pattern": ctx.get("pattern", "")})
     if kind in ("string_too_short", "too_short"):

@@ -31,6 +31,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Dịch vụ chưa sẵn sàng: không kết nối được {failing}.",
         "en": "The service is not ready: {failing} not available.",
     },
+    # issue 8: crash (readiness that degrades instead of failing)
+    "health.degraded": {
+        "vi": "Dịch vụ vẫn nhận yêu cầu nhưng đang suy giảm: {degraded}.",
+        "en": "The service accepts requests but is degraded: {degraded}.",
+    },
     # request validation
     "request.invalid": {"vi": "Dữ liệu gửi lên không hợp lệ.", "en": "The request is invalid."},
     "request.too_large": {
@@ -51,6 +56,16 @@ MESSAGES: dict[str, dict[str, str]] = {
     "field.range": {"vi": "Giá trị ngoài phạm vi cho phép: {detail}.", "en": "Value out of range: {detail}."},
     "field.url": {"vi": "Không phải địa chỉ URL hợp lệ.", "en": "Not a valid URL."},
     "field.other": {"vi": "Giá trị không hợp lệ: {detail}.", "en": "Invalid value: {detail}."},
+    # issue 8: crash (periods out of range, strict booleans and dates)
+    "period.format": {
+        "vi": "Kỳ báo cáo phải có dạng YYYY, YYYY-Qn hoặc YYYY-MM, với năm từ {min} đến {max}.",
+        "en": "A period is YYYY, YYYY-Qn or YYYY-MM, with a year from {min} to {max}.",
+    },
+    "field.bool": {"vi": "Phải là true hoặc false.", "en": "Must be true or false."},
+    "field.date": {
+        "vi": "Phải là một ngày dạng YYYY-MM-DD.",
+        "en": "Must be a date written YYYY-MM-DD.",
+    },
     # domain validation
     "campaign.unknown": {"vi": "Không có phong trào thi đua '{id}'.", "en": "No campaign '{id}'."},
     "campaign.revision_conflict": {

@@ -11,6 +11,7 @@ from thidua_common.contracts.campaign import (
     Participant,
     ReportingFrequency,
 )
+from thidua_common.contracts.strict import JsonDate
 
 
 class CampaignWrite(BaseModel):
@@ -22,11 +23,11 @@ class CampaignWrite(BaseModel):
     name_en: str = Field("", max_length=300)
     launched_by: str = Field(min_length=2, max_length=200)
     kind: CampaignKind = CampaignKind.regular
-    start: date
-    end: date
+    start: JsonDate
+    end: JsonDate
     reporting_frequency: ReportingFrequency = ReportingFrequency.quarter
-    interim_reviews: list[date] = Field([], max_length=20)
-    final_review: date | None = None
+    interim_reviews: list[JsonDate] = Field([], max_length=20)
+    final_review: JsonDate | None = None
     goals_vi: list[str] = Field([], max_length=50)
     goals_en: list[str] = Field([], max_length=50)
     criteria: list[Criterion] = Field(min_length=1, max_length=500)

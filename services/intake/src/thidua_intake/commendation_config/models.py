@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 from thidua_common.auth import Role
 from thidua_common.contracts.campaign import ID
 from thidua_common.contracts.nomination import NomineeKind
+from thidua_common.contracts.strict import JsonBool
 
 REQUIRED_DOCUMENTS = ["cover_request", "achievement_report", "vote_minutes"]
 
@@ -144,7 +145,7 @@ class FlagWrite(BaseModel):
     unit_id: str = Field(pattern=ID)
     person_id: str | None = Field(None, pattern=ID, description="None: the flag is on the unit itself")
     kind: FlagKind
-    active: bool = True
+    active: JsonBool = True
     reason: str = Field(min_length=5, max_length=2000)
 
 
