@@ -11,7 +11,7 @@ from ..i18n import format_number, negotiate, t
 from ..logging import CORRELATION_HEADER, correlation_scope, get_logger, new_correlation_id
 from ..settings import Settings
 from .errors import ApiError, from_pydantic
-from .readiness import run_checks
+from .readiness import evaluate
 
 log = get_logger(__name__)
 
@@ -164,18 +164,27 @@ def create_app(service: str, settings: Settings, lifespan: Callable | None = Non
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> JSONResponse:
-        checks = await run_checks(app)
-        failing = [name for name, result in checks.items() if result != "ok"]
+        # 503 only when a required dependency fails; optional ones degrade (200), see .readiness
+        ready = await evaluate(app)
         lang = _language(request)
+        if ready.failing:
+            message = t("health.not_ready", lang, failing=", ".join(ready.failing))
+        elif ready.degraded:
+            message = t("health.degraded", lang, degraded=", ".join(ready.degraded))
+        else:
+            message = t("health.ready", lang)
         body = {
-            "status": "not_ready" if failing else "ready",
+            "status": ready.status,
             "service": service,
-            "checks": checks,
-            "message": t("health.not_ready", lang, failing=", ".join(failing)) if failing else t("health.ready", lang),
+            "checks": ready.checks,
+            "required": sorted(set(ready.checks) - getattr(app.state, "readiness_optional", set())),
+            "degraded": ready.degraded,
+            "details": ready.details,
+            "message": message,
         }
-        if failing:
-            log.warning("not ready", checks=checks)
-        return JSONResponse(body, status_code=503 if failing else 200)
+        if ready.status != "ready":
+            log.warning("not ready" if ready.failing else "degraded", checks=ready.checks)
+        return JSONResponse(body, status_code=503 if ready.failing else 200)
 
     app.add_middleware(Correlation)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)  # added last: runs first
