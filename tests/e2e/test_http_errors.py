@@ -614,7 +614,6 @@ async def test_audit_from_seq_beyond_64_bits_is_refused(stack, board):
 @pytest.mark.parametrize("period", OUT_OF_RANGE_PERIODS)
 async def test_submission_period_with_a_year_out_of_range_is_refused(stack, settings, campaign, before, period):
     body = submission(campaign["id"], "don-vi-1", period)
-    body.pop("tenant")
     response = await intake(stack, "POST", SUBMISSIONS, json=body, headers=reporter(settings, "don-vi-1"))
     error = error_for(assert_error(response, 422), "period")
     assert error["code"] == "period.format"

@@ -80,6 +80,15 @@ def leaves_of(criteria: list[Criterion]) -> list[Criterion]:
     return [leaf for node in criteria for leaf in node.leaves()]
 
 
+class MissingReports(StrEnum):
+    """How a whole-campaign leaderboard counts a period a unit was due to report and did not:
+    `zero` (0 points for it: not reporting is not rewarded) or `excluded` (the unit is ranked on
+    the mean of the periods it reported)."""
+
+    zero = "zero"
+    excluded = "excluded"
+
+
 class ClusterLeadership(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -144,6 +153,7 @@ class CampaignDefined(BaseModel):
     criteria_version: int = Field(ge=1)
     criteria: list[Criterion] = Field(min_length=1)
     max_total: float | None = Field(None, gt=0, description="cap of the total; default: sum of top-level maxima")
+    missing_reports: MissingReports = Field(MissingReports.zero, description="how leaderboards count a missing report")
     clusters: list[Cluster] = []
     participants: list[Participant] = []
     change: Change = Change(kind="created")

@@ -506,6 +506,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Dear {unit},\n\nBy decision {decision} of {date} signed by {signer}, {nominee} receives "
         "“{award}” for {year}.\n\nCongratulations!\n\nRegards,\nThi Đua",
     },
+    # issue 8: crash (what a whole-campaign leaderboard ranks on)
+    "leaderboard.basis.zero": {
+        "vi": "Xếp hạng theo điểm bình quân mỗi kỳ trên {count} kỳ mọi đơn vị phải báo cáo ({first} – {last}); "
+        "kỳ không báo cáo được tính 0 điểm.",
+        "en": "Ranked on the mean per period over the {count} periods every unit was due to report "
+        "({first} – {last}); a period not reported counts 0.",
+    },
+    "leaderboard.basis.excluded": {
+        "vi": "Xếp hạng theo điểm bình quân mỗi kỳ trên các kỳ đơn vị đã báo cáo, trong {count} kỳ mọi đơn vị "
+        "phải báo cáo ({first} – {last}); kỳ không báo cáo không được tính.",
+        "en": "Ranked on the mean per period over the periods each unit reported, of the {count} periods every "
+        "unit was due to report ({first} – {last}); a period not reported is left out.",
+    },
+    "leaderboard.basis.none": {
+        "vi": "Chưa có kỳ báo cáo nào đã kết thúc và được báo cáo: chưa có điểm để xếp hạng.",
+        "en": "No period has ended and been reported yet: nothing to rank on.",
+    },
+    "leaderboard.basis.period": {"vi": "Xếp hạng theo điểm {period}.", "en": "Ranked on the scores of {period}."},
     # verification results and appeal decisions, told to the unit that reported
     "mail.review.decision.approve": {"vi": "Phê duyệt", "en": "Approved"},
     "mail.review.decision.return": {"vi": "Trả lại để bổ sung", "en": "Returned for correction"},

@@ -8,6 +8,7 @@ from thidua_common.contracts.campaign import (
     Change,
     Cluster,
     Criterion,
+    MissingReports,
     Participant,
     ReportingFrequency,
 )
@@ -32,6 +33,11 @@ class CampaignWrite(BaseModel):
     goals_en: list[str] = Field([], max_length=50)
     criteria: list[Criterion] = Field(min_length=1, max_length=500)
     max_total: float | None = Field(None, gt=0)
+    missing_reports: MissingReports = Field(
+        MissingReports.zero,
+        description="whole-campaign leaderboards: a period a unit was due to report and did not counts 0 (zero) "
+        "or is left out of its mean (excluded)",
+    )
     reason: str = Field("", max_length=2000, description="why this change (kept in the history)")
     clusters: list[Cluster] = Field([], max_length=200)
     participants: list[Participant] = Field([], max_length=5000)
@@ -89,6 +95,7 @@ class CampaignPublic(BaseModel):
     goals_en: list[str]
     criteria: list[Criterion]
     max_total: float | None
+    missing_reports: MissingReports = MissingReports.zero
     change: Change
     clusters: list[Cluster]
     participants: list[Participant]
