@@ -174,14 +174,14 @@ BAD: dict[str, Bad] = {
         "Quá dài.",
     ),
     "bad-period-format": Bad(
-        lambda cid, s: as_reporter(s, body_with(cid, period="2018-Q5")), 422, "period", "field.pattern",
-        reason_starts="Sai định dạng (mẫu ",
+        lambda cid, s: as_reporter(s, body_with(cid, period="2018-Q5")), 422, "period", "period.format",
+        "Kỳ báo cáo phải có dạng YYYY, YYYY-Qn hoặc YYYY-MM, với năm từ 2000 đến 2100.",
     ),
     "bad-period-month": Bad(
-        lambda cid, s: as_reporter(s, body_with(cid, period="2018-13")), 422, "period", "field.pattern",
+        lambda cid, s: as_reporter(s, body_with(cid, period="2018-13")), 422, "period", "period.format",
     ),
     "bad-period-slash": Bad(
-        lambda cid, s: as_reporter(s, body_with(cid, period="Q2/2018")), 422, "period", "field.pattern",
+        lambda cid, s: as_reporter(s, body_with(cid, period="Q2/2018")), 422, "period", "period.format",
     ),
     "period-wrong-frequency": Bad(
         lambda cid, s: as_reporter(s, body_with(cid, period="2018-05")), 422, "period", "period.frequency",

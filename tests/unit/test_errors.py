@@ -51,9 +51,15 @@ def test_extra_field():
 
 
 def test_pattern_mismatch_names_the_pattern():
+    error = one(SubmissionCreate, {**GOOD, "campaign_id": "pt 1"})
+    assert error["field"] == "campaign_id" and error["code"] == "field.pattern"
+    assert error["reason"].startswith("Sai định dạng (mẫu ^")
+
+
+def test_a_malformed_period_says_what_a_period_is():
     error = one(SubmissionCreate, {**GOOD, "period": "2018-Q5"})
-    assert error["field"] == "period" and error["code"] == "field.pattern"
-    assert error["reason"] == "Sai định dạng (mẫu ^\\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$)."
+    assert error["field"] == "period" and error["code"] == "period.format"
+    assert error["reason"] == "Kỳ báo cáo phải có dạng YYYY, YYYY-Qn hoặc YYYY-MM, với năm từ 2000 đến 2100."
 
 
 def test_wrong_type_inside_a_dict_names_the_key():
