@@ -681,3 +681,12 @@ async def test_flag_active_must_be_a_boolean(stack, board, active):
     assert (error["code"], error["reason"]) == ("field.bool", "Must be true or false.")
     listed = await intake(stack, "GET", "/api/v1/config/commendation/flags", params={"unit": unit_id}, headers=board)
     assert listed.status_code == 200 and listed.json() == [], listed.text
+
+
+async def test_a_body_that_is_not_utf8_is_refused_in_the_common_shape(stack, settings, campaign, before):
+    # FastAPI's own refusal was {"detail": "There was an error parsing the body"}, undocumented
+    response = await intake(stack, "POST", SUBMISSIONS, content=b"\xff\xfe{\"period\": 1}",
+                            headers={**reporter(settings, "don-vi-1"), "Content-Type": "application/json"})
+    body = assert_error(response, 400)
+    assert body["message"] == "Không đọc được nội dung yêu cầu: phải là JSON viết bằng UTF-8."
+    assert_unchanged(await intake_records(settings, campaign["id"]), before)

@@ -4,13 +4,14 @@ from collections.abc import Callable
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..auth import AuthError
 from ..i18n import format_number, negotiate, t
 from ..logging import CORRELATION_HEADER, correlation_scope, get_logger, new_correlation_id
 from ..settings import Settings
-from .errors import ApiError, from_pydantic
+from .errors import ERROR_RESPONSES, ApiError, from_pydantic
 from .readiness import evaluate
 
 log = get_logger(__name__)
@@ -132,6 +133,7 @@ def _replay(messages: list[dict], then: Receive | None = None) -> Receive:
 
 
 def create_app(service: str, settings: Settings, lifespan: Callable | None = None, **kwargs) -> FastAPI:
+    kwargs.setdefault("responses", ERROR_RESPONSES)
     app = FastAPI(title=f"Thi Đua – {service}", lifespan=lifespan, **kwargs)
     app.state.settings = settings
 
@@ -148,6 +150,18 @@ def create_app(service: str, settings: Settings, lifespan: Callable | None = Non
         errors = [e.render(lang) for e in exc.errors]
         log.info("request refused", status=exc.status, code=exc.key, errors=errors)
         return JSONResponse(_body(request, t(exc.key, lang, **exc.params), errors), status_code=exc.status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, exc: StarletteHTTPException):
+        # FastAPI's and Starlette's own refusals (a body that is not UTF-8 text: 400; no such
+        # route: 404; wrong method: 405) in the same shape and languages as every other error,
+        # instead of {"detail": "..."} in English
+        lang = _language(request)
+        key = {400: "request.unreadable", 404: "request.no_route", 405: "request.method"}.get(exc.status_code,
+                                                                                           "request.refused")
+        log.info("request refused", status=exc.status_code, code=key)
+        return JSONResponse(_body(request, t(key, lang, status=exc.status_code)), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
 
     @app.exception_handler(AuthError)
     async def on_auth_error(request: Request, exc: AuthError):

@@ -1,6 +1,8 @@
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..contracts.period import PERIOD, YEAR_MAX, YEAR_MIN
 from ..i18n import Localized, format_number, t
 
@@ -24,6 +26,36 @@ class ApiError(Exception):
         self.key = key
         self.params = params
         self.errors = errors or []
+
+
+class ErrorItem(BaseModel):
+    field: str
+    reason: str
+    code: str
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx answer (see .app): a sentence, the fields at fault, the correlation id."""
+
+    message: str
+    errors: list[ErrorItem]
+    correlation_id: str | None
+
+
+# declared on every operation, so the OpenAPI says what an error answer looks like (FastAPI would
+# otherwise document 422 with its own body, which these services never send)
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in (
+        (400, "request body not readable (not UTF-8 text) / không đọc được nội dung yêu cầu"),
+        (401, "missing or invalid credentials / thiếu hoặc sai thông tin xác thực"),
+        (403, "not allowed / không được phép"),
+        (404, "not found / không tìm thấy"),
+        (409, "conflict with the current state / xung đột với trạng thái hiện tại"),
+        (413, "request body too large / nội dung quá lớn"),
+        (422, "invalid request / dữ liệu không hợp lệ"),
+    )
+}
 
 
 _RANGE = {

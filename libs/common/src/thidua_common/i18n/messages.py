@@ -62,6 +62,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "A period is YYYY, YYYY-Qn or YYYY-MM, with a year from {min} to {max}.",
     },
     "field.bool": {"vi": "Phải là true hoặc false.", "en": "Must be true or false."},
+    "request.unreadable": {
+        "vi": "Không đọc được nội dung yêu cầu: phải là JSON viết bằng UTF-8.",
+        "en": "The request body cannot be read: it must be JSON written in UTF-8.",
+    },
+    "request.no_route": {"vi": "Không có địa chỉ này.", "en": "No such address."},
+    "request.method": {
+        "vi": "Địa chỉ này không nhận phương thức HTTP đó.",
+        "en": "This address does not accept that HTTP method.",
+    },
+    "request.refused": {"vi": "Yêu cầu bị từ chối (mã {status}).", "en": "The request was refused (status {status})."},
     "field.date": {
         "vi": "Phải là một ngày dạng YYYY-MM-DD.",
         "en": "Must be a date written YYYY-MM-DD.",
