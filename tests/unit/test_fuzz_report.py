@@ -33,13 +33,16 @@ def test_failed_checks_become_findings(tmp_path):
     events = [
         {"PhaseFinished": {"phase": {"name": "coverage"}, "status": "success"}},
         {"PhaseFinished": {"phase": {"name": "stateful"}, "status": "failure"}},
+        {"PhaseFinished": {"phase": {"name": "stateful"}, "status": "skip"}},  # a last round out of time
+        {"PhaseFinished": {"phase": {"name": "fuzzing"}, "status": "success"}},
+        {"PhaseFinished": {"phase": {"name": "fuzzing"}, "status": "skip"}},
         _scenario("a1", failed, 500, '{"criteria": [{"params": {"k\\u0000": 1}}]}'),
         {"NonFatalError": {"value": "boom"}},
     ]
     report = tmp_path / "r.ndjson"
     report.write_text("\n".join(json.dumps(e) for e in events))
     result = fuzz.read_report(report)
-    assert result.phases == {"coverage": "success", "stateful": "failure"}
+    assert result.phases == {"coverage": "success", "stateful": "failure", "fuzzing": "success"}
     assert len(result.errors) == 1 and "boom" in result.errors[0]
     [finding] = result.findings
     assert (finding.operation, finding.check, finding.status) == (
