@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from .conftest import TENANT, eventually, launch_and_run, reporter, reporting_get, small_campaign
+from .test_dashboard import CHROMIUM, render
 
 # A reports two quarters at the target (100 points each), B three at 80 % of it (80 each): added
 # up, B led with 240 against 200
@@ -86,3 +87,12 @@ async def test_a_campaign_with_an_unknown_missing_rule_is_refused(stack, board):
         r = await client.put(f"/api/v1/campaigns/{cid}", json=body, headers=board)
     assert r.status_code == 422, r.text
     assert [e["field"] for e in r.json()["errors"]] == ["missing_reports"]
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="chromium is installed by ./scripts/bootstrap")
+async def test_the_dashboard_states_the_basis_under_the_board(stack, settings, board):
+    got = await board_after_reports(stack, settings, board, "excluded")
+    token = board["Authorization"].split()[1]
+    dom = render(f"{stack.url('reporting')}/dashboard#token={token}&campaign={got['campaign_id']}")
+    line = dom[dom.index('<p id="basis"'):].split("</p>")[0]
+    assert got["basis"]["description"] in line, line

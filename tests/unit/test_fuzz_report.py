@@ -51,3 +51,11 @@ def test_failed_checks_become_findings(tmp_path):
     assert finding.response_body == "Internal Server Error" and finding.phase == "stateful"
     assert "Received: 500" in finding.describe()
     assert fuzz.distinct([finding, finding]) == [finding]
+
+
+def test_merged_runs_keep_the_phases_each_ran():
+    first = fuzz.Result([], {"coverage": "success", "fuzzing": "failure", "stateful": "skip"}, [], 1)
+    second = fuzz.Result([], {"coverage": "skip", "fuzzing": "skip", "stateful": "success"}, ["x"], 0)
+    merged = fuzz.merge([first, second])
+    assert merged.phases == {"coverage": "success", "fuzzing": "failure", "stateful": "success"}
+    assert merged.errors == ["x"] and merged.exit_code == 1

@@ -75,11 +75,19 @@ def run(openapi_url: str, token: str, report: Path, *, max_examples: int, max_ti
     return result
 
 
+def _note_phase(phases: dict[str, str], name: str, status: str) -> None:
+    """Keep the most telling status of a phase: a failed round over a passed one over a skipped one."""
+    rank = {"failure": 3, "error": 3, "success": 2}
+    if rank.get(status, 1) >= rank.get(phases.get(name, ""), 0):
+        phases[name] = status
+
+
 def merge(results: list[Result]) -> Result:
     """Several runs (e.g. the stateful phase run apart, with a budget of its own) as one."""
     phases: dict[str, str] = {}
     for result in results:
-        phases.update(result.phases)
+        for name, status in result.phases.items():
+            _note_phase(phases, name, status)
     return Result([f for r in results for f in r.findings], phases, [e for r in results for e in r.errors],
                   max(r.exit_code for r in results))
 
@@ -115,10 +123,7 @@ def read_report(report: Path) -> Result:
         if "PhaseFinished" in event:
             # fuzzing and stateful repeat in rounds until the time is spent; the last round may
             # be skipped for want of time after earlier ones ran
-            name, status = event["PhaseFinished"]["phase"]["name"], event["PhaseFinished"]["status"]
-            rank = {"failure": 3, "error": 3, "success": 2}
-            if rank.get(status, 1) >= rank.get(phases.get(name, ""), 0):
-                phases[name] = status
+            _note_phase(phases, event["PhaseFinished"]["phase"]["name"], event["PhaseFinished"]["status"])
         errors += [json.dumps(value)[:2000] for name, value in event.items() if "Error" in name]
         scenario = event.get("ScenarioFinished")
         if not scenario:
