@@ -7,6 +7,8 @@ sits in the pattern itself, so every body, query and event that carries a period
 with a 422 naming the field, and the OpenAPI and the JSON Schemas of the events say so.
 """
 
+from datetime import date, timedelta
+
 YEAR_MIN = 2000
 YEAR_MAX = 2100
 
@@ -19,8 +21,6 @@ PERIOD = rf"^{_YEAR}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
 # --- period arithmetic (pure) ------------------------------------------------------------------------
 # frequencies by their names in ReportingFrequency ("year", "quarter", "month"): a plain string
 # here, so that this module depends on nothing
-
-from datetime import date, timedelta  # noqa: E402
 
 
 def _month_end(year: int, month: int) -> date:
