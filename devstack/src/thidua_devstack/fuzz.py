@@ -64,7 +64,9 @@ def run(openapi_url: str, token: str, report: Path, *, max_examples: int, max_ti
         command += ["--seed", str(seed)]
     out = open(log, "wb") if log else subprocess.DEVNULL
     try:
-        done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, timeout=max_time + 180, check=False)
+        # in the report's folder: schemathesis keeps a cache (.schemathesis/) in its working directory
+        done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, timeout=max_time + 180, check=False,
+                              cwd=report.parent)
     finally:
         if log:
             out.close()
