@@ -175,14 +175,14 @@ BAD: dict[str, Bad] = {
         "Quá dài.",
     ),
     "bad-period-format": Bad(
-        lambda cid, s: as_reporter(s, body_with(cid, period="2018-Q5")), 422, "period", "field.pattern",
-        reason_starts="Sai định dạng (mẫu ",
+        lambda cid, s: as_reporter(s, body_with(cid, period="2018-Q5")), 422, "period", "period.format",
+        "Kỳ báo cáo phải có dạng YYYY, YYYY-Qn hoặc YYYY-MM, với năm từ 2000 đến 2100.",
     ),
     "bad-period-month": Bad(
-        lambda cid, s: as_reporter(s, body_with(cid, period="2018-13")), 422, "period", "field.pattern",
+        lambda cid, s: as_reporter(s, body_with(cid, period="2018-13")), 422, "period", "period.format",
     ),
     "bad-period-slash": Bad(
-        lambda cid, s: as_reporter(s, body_with(cid, period="Q2/2018")), 422, "period", "field.pattern",
+        lambda cid, s: as_reporter(s, body_with(cid, period="Q2/2018")), 422, "period", "period.format",
     ),
     "period-wrong-frequency": Bad(
         lambda cid, s: as_reporter(s, body_with(cid, period="2018-05")), 422, "period", "period.frequency",
@@ -598,3 +598,98 @@ async def test_put_campaign_without_credentials(stack, settings, board, campaign
     assert_error(response, 401)
     assert response.headers["WWW-Authenticate"] == "Bearer"
     assert_unchanged(await intake_records(settings, cid), before)
+
+
+# --- issue 8: input that crashed the service (a 500 each before) -------------------------------------
+
+OUT_OF_RANGE_PERIODS = ["0000", "9999-Q4", "9999-12", "1999-Q1", "2101"]
+
+
+async def test_audit_from_seq_beyond_64_bits_is_refused(stack, board):
+    # MongoDB cannot hold 2^64: the driver raised and the service answered 500
+    response = await intake(stack, "GET", "/api/v1/audit", params={"from_seq": str(2**64)},
+                            headers={**board, "Accept-Language": "en"})
+    assert error_for(assert_error(response, 422), "from_seq")["code"] == "field.range"
+    largest = await intake(stack, "GET", "/api/v1/audit", params={"from_seq": str(2**63 - 1)}, headers=board)
+    assert largest.status_code == 200 and largest.json() == [], largest.text
+
+
+@pytest.mark.parametrize("period", OUT_OF_RANGE_PERIODS)
+async def test_submission_period_with_a_year_out_of_range_is_refused(stack, settings, campaign, before, period):
+    body = submission(campaign["id"], "don-vi-1", period)
+    response = await intake(stack, "POST", SUBMISSIONS, json=body, headers=reporter(settings, "don-vi-1"))
+    error = error_for(assert_error(response, 422), "period")
+    assert error["code"] == "period.format"
+    assert error["reason"] == "Kỳ báo cáo phải có dạng YYYY, YYYY-Qn hoặc YYYY-MM, với năm từ 2000 đến 2100."
+    assert_unchanged(await intake_records(settings, campaign["id"]), before)
+
+
+@pytest.mark.parametrize("period", OUT_OF_RANGE_PERIODS)
+async def test_rating_period_with_a_year_out_of_range_is_refused(stack, board, campaign, period):
+    body = {"unit_id": "don-vi-1", "period": period, "ratings": {"ho-thoat-ngheo": 1}}
+    response = await intake(stack, "POST", f"/api/v1/campaigns/{campaign['id']}/ratings", json=body,
+                            headers={**board, "Accept-Language": "en"})
+    error = error_for(assert_error(response, 422), "period")
+    assert error["code"] == "period.format"
+    assert error["reason"] == "A period is YYYY, YYYY-Qn or YYYY-MM, with a year from 2000 to 2100."
+
+
+@pytest.mark.parametrize("period", OUT_OF_RANGE_PERIODS)
+async def test_target_change_period_with_a_year_out_of_range_is_refused(stack, settings, campaign, period):
+    registrations = f"/api/v1/campaigns/{campaign['id']}/registrations/don-vi-1"
+    headers = reporter(settings, "don-vi-1")
+    first = {"targets": [{"criterion_id": "ho-thoat-ngheo", "value": 50}]}
+    assert (await intake(stack, "PUT", registrations, json=first, headers=headers)).status_code in (200, 201)
+    patch = {"criterion_id": "ho-thoat-ngheo", "period": period, "value": 70, "reason": "Điều chỉnh theo thực tế"}
+    response = await intake(stack, "PATCH", f"{registrations}/targets", json=patch, headers=headers)
+    assert error_for(assert_error(response, 422), "period")["code"] == "period.format"
+    # the whole registration with such a period is refused the same way
+    whole = {"targets": [{"criterion_id": "ho-thoat-ngheo", "period": period, "value": 50}], "reason": "Điều chỉnh"}
+    response = await intake(stack, "PUT", registrations, json=whole, headers=headers)
+    assert error_for(assert_error(response, 422), "targets.0.period")["code"] == "period.format"
+
+
+async def test_rename_effective_zero_is_refused_not_read_as_1970(stack, board):
+    unit_id = f"tinh-{uuid.uuid4().hex[:6]}"
+    created = await intake(stack, "PUT", f"/api/v1/units/{unit_id}", headers=board,
+                           json={"name_vi": "Tỉnh Đắk Nông", "unit_type": "province", "valid_from": "2004-01-01"})
+    assert created.status_code == 200, created.text
+    rename = {"name_vi": "Tỉnh Lâm Đồng", "effective": 0, "reason": "Nghị quyết sáp nhập"}
+    response = await intake(stack, "POST", f"/api/v1/units/{unit_id}/rename", json=rename, headers=board)
+    error = error_for(assert_error(response, 422), "effective")
+    assert (error["code"], error["reason"]) == ("field.date", "Phải là một ngày dạng YYYY-MM-DD.")
+    for bad in (True, 20250701, 1.5):
+        response = await intake(stack, "POST", f"/api/v1/units/{unit_id}/rename", headers=board,
+                                json={**rename, "effective": bad})
+        assert error_for(assert_error(response, 422), "effective")["code"] == "field.date"
+    # valid_from of a unit too, and nothing changed
+    response = await intake(stack, "PUT", f"/api/v1/units/{unit_id}", headers=board,
+                            json={"name_vi": "Tỉnh Khác", "unit_type": "province", "valid_from": 0})
+    assert error_for(assert_error(response, 422), "valid_from")["code"] == "field.date"
+    unit = (await intake(stack, "GET", f"/api/v1/units/{unit_id}", headers=board)).json()
+    assert unit["name_vi"] == "Tỉnh Đắk Nông" and unit["valid_from"] == "2004-01-01", unit
+    # the date as the schema writes it still works
+    response = await intake(stack, "POST", f"/api/v1/units/{unit_id}/rename", headers=board,
+                            json={**rename, "effective": "2025-07-01"})
+    assert response.status_code == 200, response.text
+
+
+@pytest.mark.parametrize("active", [0, 1, "true", "yes"])
+async def test_flag_active_must_be_a_boolean(stack, board, active):
+    unit_id = f"dv-{uuid.uuid4().hex[:6]}"
+    flag = {"unit_id": unit_id, "kind": "discipline", "active": active, "reason": "Vi phạm quy chế"}
+    response = await intake(stack, "POST", "/api/v1/config/commendation/flags", json=flag,
+                            headers={**board, "Accept-Language": "en"})
+    error = error_for(assert_error(response, 422), "active")
+    assert (error["code"], error["reason"]) == ("field.bool", "Must be true or false.")
+    listed = await intake(stack, "GET", "/api/v1/config/commendation/flags", params={"unit": unit_id}, headers=board)
+    assert listed.status_code == 200 and listed.json() == [], listed.text
+
+
+async def test_a_body_that_is_not_utf8_is_refused_in_the_common_shape(stack, settings, campaign, before):
+    # FastAPI's own refusal was {"detail": "There was an error parsing the body"}, undocumented
+    response = await intake(stack, "POST", SUBMISSIONS, content=b"\xff\xfe{\"period\": 1}",
+                            headers={**reporter(settings, "don-vi-1"), "Content-Type": "application/json"})
+    body = assert_error(response, 400)
+    assert body["message"] == "Không đọc được nội dung yêu cầu: phải là JSON viết bằng UTF-8."
+    assert_unchanged(await intake_records(settings, campaign["id"]), before)

@@ -1,14 +1,19 @@
 """On the real stack, intake and reporting are ready: their MongoDB, Kafka and background loops
-answer GET /readyz."""
+answer GET /readyz. While Kafka is away they stay in rotation (200, degraded): intake accepts
+submissions into its outbox and publishes them once Kafka is back."""
+
+import time
 
 import httpx
 import pytest
+
+from .conftest import eventually, reporter, reporting_get, submission
 
 
 @pytest.mark.parametrize(
     ("service", "checks"),
     [
-        ("intake", {"mongodb", "kafka", "outbox_relay", "inbound_consumer"}),
+        ("intake", {"mongodb", "kafka", "outbox_relay", "outbox_lag", "inbound_consumer"}),
         ("reporting", {"mongodb", "kafka", "projection_consumer"}),
     ],
 )
@@ -19,3 +24,57 @@ async def test_services_are_ready_on_the_real_stack(stack, service, checks):
     body = response.json()
     assert body["status"] == "ready" and body["service"] == service
     assert body["checks"] == {name: "ok" for name in checks}
+    assert body["required"] == ["mongodb"]
+
+
+async def readyz(stack, service: str) -> httpx.Response:
+    async with httpx.AsyncClient(base_url=stack.url(service), timeout=10) as client:
+        return await client.get("/readyz")
+
+
+async def test_kafka_down_degrades_but_intake_keeps_accepting_and_publishes_later(stack, settings, board, campaign):
+    cid = campaign["id"]
+    body = submission(cid, "don-vi-3", "2019-Q1", **{"ho-thoat-ngheo": 100, "nha-dai-doan-ket": 10})
+    stack.stop_kafka()
+    try:
+        async def degraded(service):
+            response = await readyz(stack, service)
+            return response if response.json()["status"] == "degraded" else None
+
+        answer = await eventually(lambda: degraded("intake"), timeout=30, interval=0.5)
+        assert answer.status_code == 200, answer.text
+        status = answer.json()
+        assert status["checks"]["mongodb"] == "ok" and status["checks"]["kafka"] != "ok"
+        assert "kafka" in status["degraded"]
+        assert "Dịch vụ vẫn nhận yêu cầu nhưng đang suy giảm" in status["message"]
+
+        async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=30) as client:
+            accepted = await client.post("/api/v1/submissions", json=body, headers=reporter(settings, "don-vi-3"))
+        assert accepted.status_code == 202, accepted.text
+
+        # the record waits in the outbox: the backlog shows it
+        lag = (await readyz(stack, "intake")).json()["details"]["outbox_lag"]
+        assert lag["backlog"] >= 1 and lag["oldest_age_seconds"] is not None, lag
+
+        reporting = await eventually(lambda: degraded("reporting"), timeout=30, interval=0.5)
+        assert reporting.status_code == 200 and "kafka" in reporting.json()["degraded"]
+        # and it still serves from its read model
+        assert await reporting_get(stack, f"/api/v1/campaigns/{cid}/leaderboard", board) is not None
+    finally:
+        stack.start_kafka()
+
+    async def scored():
+        board_now = await reporting_get(stack, f"/api/v1/campaigns/{cid}/leaderboard?period=2019-Q1", board)
+        return board_now and [s for s in board_now["standings"] if s["unit_id"] == "don-vi-3" and s["reported"]]
+
+    started = time.monotonic()
+    await eventually(scored, timeout=120, interval=1)
+    for service in ("intake", "reporting"):
+        async def ready(service=service):
+            response = await readyz(stack, service)
+            return response.status_code == 200 and response.json()["status"] == "ready"
+
+        await eventually(ready, timeout=60, interval=0.5)
+    lag = (await readyz(stack, "intake")).json()["details"]["outbox_lag"]
+    assert lag == {"backlog": 0, "oldest_age_seconds": None}, lag
+    assert time.monotonic() - started < 180

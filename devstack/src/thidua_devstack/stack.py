@@ -173,6 +173,16 @@ class Stack:
         self.service(name).stop()
         (self.run_dir / f"{name}.ready").unlink(missing_ok=True)
 
+    def stop_kafka(self) -> None:
+        """Take the broker away (tests of how the services ride out a Kafka outage)."""
+        self._kafka().stop(timeout=40)
+
+    def start_kafka(self) -> None:
+        proc = self._kafka()
+        if not proc.running():
+            proc.start()
+        wait_port(self.ports.kafka, 90, proc)
+
     def down(self) -> None:
         for name in SERVICES:
             self.stop_service(name)

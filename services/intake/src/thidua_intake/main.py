@@ -19,7 +19,7 @@ from .commendation_config.views import router as commendation_config_router
 from .inbound.consumer import InboundHandler
 from .nominations.overdue import OverdueTask
 from .nominations.views import awards_router, router as nominations_router
-from .outbox.relay import OutboxRelay
+from .outbox.relay import LAG_DEGRADED, OutboxRelay
 from .ratings.views import router as ratings_router
 from .registrations.views import router as registrations_router
 from .reviews import service as reviews_service
@@ -61,10 +61,15 @@ async def lifespan(app):
     overdue = OverdueTask(mongo, db, relay, settings.overdue_check_seconds)
     overdue.start()
     app.state.mongo, app.state.db, app.state.relay = mongo, db, relay
+    # only the database stops intake from accepting work: without Kafka, requests still commit
+    # into the outbox and the relay publishes them later, so Kafka, the relay, its lag and the
+    # inbound consumer degrade intake (200, named in the answer) instead of taking it out of rotation
     readiness.add_check(app, "mongodb", readiness.mongo(mongo))
-    readiness.add_check(app, "kafka", readiness.kafka(producer.producer.client.fetch_all_metadata))
-    readiness.add_check(app, "outbox_relay", readiness.running(lambda: relay.task, "the outbox relay"))
-    readiness.add_check(app, "inbound_consumer", readiness.running(lambda: inbound.task, "the inbound consumer"))
+    readiness.add_check(app, "kafka", readiness.kafka(producer.producer.client.fetch_all_metadata), required=False)
+    readiness.add_check(app, "outbox_relay", readiness.running(lambda: relay.task, "the outbox relay"), required=False)
+    readiness.add_check(app, "outbox_lag", readiness.lag(relay.lag, LAG_DEGRADED.total_seconds()), required=False)
+    readiness.add_check(app, "inbound_consumer", readiness.running(lambda: inbound.task, "the inbound consumer"),
+                        required=False)
     try:
         yield
     finally:

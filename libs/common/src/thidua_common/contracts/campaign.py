@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from ..ids import ID  # noqa: F401  (re-exported: the models import it from here)
+from .period import YEAR_MAX, YEAR_MIN
 
 
 class CampaignKind(StrEnum):
@@ -78,10 +79,19 @@ def leaves_of(criteria: list[Criterion]) -> list[Criterion]:
     return [leaf for node in criteria for leaf in node.leaves()]
 
 
+class MissingReports(StrEnum):
+    """How a whole-campaign leaderboard counts a period a unit was due to report and did not:
+    `zero` (0 points for it: not reporting is not rewarded) or `excluded` (the unit is ranked on
+    the mean of the periods it reported)."""
+
+    zero = "zero"
+    excluded = "excluded"
+
+
 class ClusterLeadership(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    year: int = Field(ge=2000, le=2100)
+    year: int = Field(ge=YEAR_MIN, le=YEAR_MAX)
     head_unit_id: str = Field(pattern=ID)
     deputy_unit_id: str | None = Field(None, pattern=ID)
 
@@ -142,6 +152,7 @@ class CampaignDefined(BaseModel):
     criteria_version: int = Field(ge=1)
     criteria: list[Criterion] = Field(min_length=1)
     max_total: float | None = Field(None, gt=0, description="cap of the total; default: sum of top-level maxima")
+    missing_reports: MissingReports = Field(MissingReports.zero, description="how leaderboards count a missing report")
     clusters: list[Cluster] = []
     participants: list[Participant] = []
     change: Change = Change(kind="created")

@@ -5,8 +5,9 @@ from datetime import datetime
 from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
 
 from .campaign import ID
+from .period import PERIOD
 
-PERIOD = r"^\d{4}(-Q[1-4]|-(0[1-9]|1[0-2]))?$"
+__all__ = ["PERIOD", "EvidenceLink", "SubmissionReceived", "SubmissionSubmitted"]
 
 
 class EvidenceLink(BaseModel):

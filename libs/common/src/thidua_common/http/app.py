@@ -4,6 +4,7 @@ from collections.abc import Callable
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..auth import AuthError
@@ -11,8 +12,8 @@ from ..i18n import format_number, negotiate, t
 from ..logging import CORRELATION_HEADER, accepted_correlation_id, correlation_scope, get_logger, new_correlation_id
 from ..settings import Settings
 from .docs import add_docs
-from .errors import ApiError, from_pydantic
-from .readiness import run_checks
+from .errors import ERROR_RESPONSES, ApiError, from_pydantic
+from .readiness import evaluate
 
 log = get_logger(__name__)
 
@@ -193,6 +194,7 @@ def create_app(service: str, settings: Settings, lifespan: Callable | None = Non
     # an inline script: blank offline and refused by the page policy. add_docs serves /docs instead.
     kwargs.setdefault("docs_url", None)
     kwargs.setdefault("redoc_url", None)
+    kwargs.setdefault("responses", ERROR_RESPONSES)
     app = FastAPI(title=f"Thi Đua – {service}", lifespan=lifespan, **kwargs)
     app.state.settings = settings
 
@@ -210,6 +212,18 @@ def create_app(service: str, settings: Settings, lifespan: Callable | None = Non
         log.info("request refused", status=exc.status, code=exc.key, errors=errors)
         return JSONResponse(_body(request, t(exc.key, lang, **exc.params), errors), status_code=exc.status)
 
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, exc: StarletteHTTPException):
+        # FastAPI's and Starlette's own refusals (a body that is not UTF-8 text: 400; no such
+        # route: 404; wrong method: 405) in the same shape and languages as every other error,
+        # instead of {"detail": "..."} in English
+        lang = _language(request)
+        key = {400: "request.unreadable", 404: "request.no_route", 405: "request.method"}.get(exc.status_code,
+                                                                                           "request.refused")
+        log.info("request refused", status=exc.status_code, code=key)
+        return JSONResponse(_body(request, t(key, lang, status=exc.status_code)), status_code=exc.status_code,
+                            headers=getattr(exc, "headers", None))
+
     @app.exception_handler(AuthError)
     async def on_auth_error(request: Request, exc: AuthError):
         lang = _language(request)
@@ -225,18 +239,27 @@ def create_app(service: str, settings: Settings, lifespan: Callable | None = Non
 
     @app.get("/readyz", include_in_schema=False)
     async def readyz(request: Request) -> JSONResponse:
-        checks = await run_checks(app)
-        failing = [name for name, result in checks.items() if result != "ok"]
+        # 503 only when a required dependency fails; optional ones degrade (200), see .readiness
+        ready = await evaluate(app)
         lang = _language(request)
+        if ready.failing:
+            message = t("health.not_ready", lang, failing=", ".join(ready.failing))
+        elif ready.degraded:
+            message = t("health.degraded", lang, degraded=", ".join(ready.degraded))
+        else:
+            message = t("health.ready", lang)
         body = {
-            "status": "not_ready" if failing else "ready",
+            "status": ready.status,
             "service": service,
-            "checks": checks,
-            "message": t("health.not_ready", lang, failing=", ".join(failing)) if failing else t("health.ready", lang),
+            "checks": ready.checks,
+            "required": sorted(set(ready.checks) - getattr(app.state, "readiness_optional", set())),
+            "degraded": ready.degraded,
+            "details": ready.details,
+            "message": message,
         }
-        if failing:
-            log.warning("not ready", checks=checks)
-        return JSONResponse(body, status_code=503 if failing else 200)
+        if ready.status != "ready":
+            log.warning("not ready" if ready.failing else "degraded", checks=ready.checks)
+        return JSONResponse(body, status_code=503 if ready.failing else 200)
 
     add_docs(app)
     app.add_middleware(Correlation)

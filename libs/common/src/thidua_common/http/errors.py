@@ -2,8 +2,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from pydantic import BaseModel
 from pydantic_core import PydanticCustomError
 
+from ..contracts.period import PERIOD, YEAR_MAX, YEAR_MIN
 from ..i18n import Localized, format_number, t
 
 
@@ -26,6 +28,36 @@ class ApiError(Exception):
         self.key = key
         self.params = params
         self.errors = errors or []
+
+
+class ErrorItem(BaseModel):
+    field: str
+    reason: str
+    code: str
+
+
+class ErrorBody(BaseModel):
+    """The body of every 4xx answer (see .app): a sentence, the fields at fault, the correlation id."""
+
+    message: str
+    errors: list[ErrorItem]
+    correlation_id: str | None
+
+
+# declared on every operation, so the OpenAPI says what an error answer looks like (FastAPI would
+# otherwise document 422 with its own body, which these services never send)
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in (
+        (400, "request body not readable (not UTF-8 text) / không đọc được nội dung yêu cầu"),
+        (401, "missing or invalid credentials / thiếu hoặc sai thông tin xác thực"),
+        (403, "not allowed / không được phép"),
+        (404, "not found / không tìm thấy"),
+        (409, "conflict with the current state / xung đột với trạng thái hiện tại"),
+        (413, "request body too large / nội dung quá lớn"),
+        (422, "invalid request / dữ liệu không hợp lệ"),
+    )
+}
 
 
 _RANGE = {
@@ -111,6 +143,12 @@ def from_pydantic(error: dict[str, Any]) -> FieldError:
     name = _field_name(loc)
     if kind == CATALOGUE_ERROR and isinstance(ctx.get("key"), str):
         return FieldError(name, ctx["key"], {k: v for k, v in ctx.items() if k != "key"})
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == PERIOD:
+        return FieldError(name, "period.format", {"min": YEAR_MIN, "max": YEAR_MAX})
+    if kind in ("bool_type", "bool_parsing"):
+        return FieldError(name, "field.bool")
+    if kind in ("date_type", "date_parsing", "date_from_datetime_inexact", "date_from_datetime_parsing"):
+        return FieldError(name, "field.date")
     if kind == "string_pattern_mismatch":
         return FieldError(name, "field.pattern", {"pattern": ctx.get("pattern", "")})
     if kind in ("literal_error", "enum"):

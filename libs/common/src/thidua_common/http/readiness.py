@@ -1,24 +1,49 @@
-"""GET /readyz: whether this process can do its work now (its database and Kafka answer, its
-consumers run), as opposed to GET /healthz, which only says the process is alive. Orchestrators
-send traffic by the first and restart by the second, so a database outage takes a replica out of
-rotation instead of restarting it in a loop."""
+"""GET /readyz: whether this process can do its work now, as opposed to GET /healthz, which only
+says the process is alive. Orchestrators send traffic by the first and restart by the second, so
+a database outage takes a replica out of rotation instead of restarting it in a loop.
+
+Not every dependency is needed to do the work. A check is *required* when the service cannot
+answer its requests without it (its database): a failing required check makes the answer 503,
+`not_ready`. The others *degrade* the service: it still answers (intake keeps accepting into its
+outbox while Kafka is away; reporting answers from its read model, only staler), so the answer
+stays 200 with `status: degraded` and names them. Taking every replica out of rotation during a
+Kafka outage would turn a delay into an outage: the outbox exists to ride it out.
+"""
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Literal
 
 from fastapi import FastAPI
 from pymongo import AsyncMongoClient
 
-Check = Callable[[], Awaitable[None]]
+# a check raises when its dependency is not usable; it may return figures worth showing (a dict)
+Check = Callable[[], Awaitable[object]]
+Status = Literal["ready", "degraded", "not_ready"]
 
 TIMEOUT_S = 2.0
 
 
-def add_check(app: FastAPI, name: str, check: Check) -> None:
-    """Register a check: an awaitable that raises when the dependency is not usable."""
+class Degraded(Exception):
+    """Raised by a check that works but reports a problem, with the figures that show it."""
+
+    def __init__(self, reason: str, detail: dict):
+        super().__init__(reason)
+        self.detail = detail
+
+
+def add_check(app: FastAPI, name: str, check: Check, required: bool = True) -> None:
+    """Register a check. `required=False`: a failure degrades the service instead of taking it
+    out of rotation (see the module's docstring)."""
     if not hasattr(app.state, "readiness"):
         app.state.readiness = {}
+        app.state.readiness_optional = set()
     app.state.readiness[name] = check
+    if required:
+        app.state.readiness_optional.discard(name)
+    else:
+        app.state.readiness_optional.add(name)
 
 
 def mongo(client: AsyncMongoClient) -> Check:
@@ -50,18 +75,64 @@ def running(task_of: Callable[[], asyncio.Task | None], what: str) -> Check:
     return check
 
 
-async def run_checks(app: FastAPI) -> dict[str, str]:
-    """Every registered check at once, each bounded by TIMEOUT_S: name → "ok" or why not."""
-    checks = getattr(app.state, "readiness", {})
+def lag(measure: Callable[[], Awaitable[dict]], max_age_s: float) -> Check:
+    """A queue drains: `measure` gives {"backlog": n, "oldest_age_seconds": s | None}; older than
+    `max_age_s` is reported as a problem, the figures always."""
 
-    async def one(check: Check) -> str:
+    async def check() -> dict:
+        figures = await measure()
+        age = figures.get("oldest_age_seconds")
+        if age is not None and age > max_age_s:
+            raise Degraded(f"oldest unpublished record is {age:.0f} s old (more than {max_age_s:g} s)", figures)
+        return figures
+
+    return check
+
+
+@dataclass
+class Readiness:
+    status: Status
+    checks: dict[str, str]  # name → "ok" or why not
+    failing: list[str] = field(default_factory=list)  # required checks that fail
+    degraded: list[str] = field(default_factory=list)  # optional checks that fail
+    details: dict[str, dict] = field(default_factory=dict)  # figures the checks returned
+
+
+def decide(checks: dict[str, str], optional: Iterable[str]) -> tuple[Status, list[str], list[str]]:
+    """The readiness decision (pure): a failing required check → not_ready; otherwise a failing
+    optional one → degraded; otherwise ready."""
+    optional = set(optional)
+    failing = [name for name, result in checks.items() if result != "ok" and name not in optional]
+    degraded = [name for name, result in checks.items() if result != "ok" and name in optional]
+    status: Status = "not_ready" if failing else "degraded" if degraded else "ready"
+    return status, failing, degraded
+
+
+async def evaluate(app: FastAPI) -> Readiness:
+    """Every registered check at once, each bounded by TIMEOUT_S, and the decision."""
+    checks = getattr(app.state, "readiness", {})
+    details: dict[str, dict] = {}
+
+    async def one(name: str, check: Check) -> str:
         try:
-            await asyncio.wait_for(check(), TIMEOUT_S)
+            result = await asyncio.wait_for(check(), TIMEOUT_S)
+            if isinstance(result, dict):
+                details[name] = result
             return "ok"
         except TimeoutError:
             return f"no answer within {TIMEOUT_S:g} s"
+        except Degraded as exc:
+            details[name] = exc.detail
+            return str(exc)[:300]
         except Exception as exc:  # the reason is the answer
             return f"{type(exc).__name__}: {exc}"[:300]
 
-    results = await asyncio.gather(*(one(c) for c in checks.values()))
-    return dict(zip(checks, results, strict=True))
+    results = await asyncio.gather(*(one(name, c) for name, c in checks.items()))
+    outcome = dict(zip(checks, results, strict=True))
+    status, failing, degraded = decide(outcome, getattr(app.state, "readiness_optional", ()))
+    return Readiness(status, outcome, failing, degraded, details)
+
+
+async def run_checks(app: FastAPI) -> dict[str, str]:
+    """Every registered check at once: name → "ok" or why not."""
+    return (await evaluate(app)).checks

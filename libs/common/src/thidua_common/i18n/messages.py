@@ -99,6 +99,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Dịch vụ chưa sẵn sàng: không kết nối được {failing}.",
         "en": "The service is not ready: {failing} not available.",
     },
+    # issue 8: crash (readiness that degrades instead of failing)
+    "health.degraded": {
+        "vi": "Dịch vụ vẫn nhận yêu cầu nhưng đang suy giảm: {degraded}.",
+        "en": "The service accepts requests but is degraded: {degraded}.",
+    },
     # request validation
     "request.invalid": {"vi": "Dữ liệu gửi lên không hợp lệ.", "en": "The request is invalid."},
     "request.too_large": {
@@ -178,6 +183,26 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "The chain of '{id}' must have exactly one decision stage.",
     },
     "commendation.award_kind_repeats": {"vi": "Trùng mã hình thức khen thưởng.", "en": "Award kind ids repeat."},
+    # issue 8: crash (periods out of range, strict booleans and dates)
+    "period.format": {
+        "vi": "Kỳ báo cáo phải có dạng YYYY, YYYY-Qn hoặc YYYY-MM, với năm từ {min} đến {max}.",
+        "en": "A period is YYYY, YYYY-Qn or YYYY-MM, with a year from {min} to {max}.",
+    },
+    "field.bool": {"vi": "Phải là true hoặc false.", "en": "Must be true or false."},
+    "request.unreadable": {
+        "vi": "Không đọc được nội dung yêu cầu: phải là JSON viết bằng UTF-8.",
+        "en": "The request body cannot be read: it must be JSON written in UTF-8.",
+    },
+    "request.no_route": {"vi": "Không có địa chỉ này.", "en": "No such address."},
+    "request.method": {
+        "vi": "Địa chỉ này không nhận phương thức HTTP đó.",
+        "en": "This address does not accept that HTTP method.",
+    },
+    "request.refused": {"vi": "Yêu cầu bị từ chối (mã {status}).", "en": "The request was refused (status {status})."},
+    "field.date": {
+        "vi": "Phải là một ngày dạng YYYY-MM-DD.",
+        "en": "Must be a date written YYYY-MM-DD.",
+    },
     # domain validation
     "campaign.unknown": {"vi": "Không có phong trào thi đua '{id}'.", "en": "No campaign '{id}'."},
     "campaign.revision_conflict": {
@@ -667,6 +692,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Dear {unit},\n\nBy decision {decision} of {date} signed by {signer}, {nominee} receives "
         "“{award}” for {year}.\n\nCongratulations!\n\nRegards,\nThi Đua",
     },
+    # issue 8: crash (what a whole-campaign leaderboard ranks on)
+    "leaderboard.basis.zero": {
+        "vi": "Xếp hạng theo điểm bình quân mỗi kỳ trên {count} kỳ mọi đơn vị phải báo cáo ({first} – {last}); "
+        "kỳ không báo cáo được tính 0 điểm.",
+        "en": "Ranked on the mean per period over the {count} periods every unit was due to report "
+        "({first} – {last}); a period not reported counts 0.",
+    },
+    "leaderboard.basis.excluded": {
+        "vi": "Xếp hạng theo điểm bình quân mỗi kỳ trên các kỳ đơn vị đã báo cáo, trong {count} kỳ mọi đơn vị "
+        "phải báo cáo ({first} – {last}); kỳ không báo cáo không được tính.",
+        "en": "Ranked on the mean per period over the periods each unit reported, of the {count} periods every "
+        "unit was due to report ({first} – {last}); a period not reported is left out.",
+    },
+    "leaderboard.basis.none": {
+        "vi": "Chưa có kỳ báo cáo nào đã kết thúc và được báo cáo: chưa có điểm để xếp hạng.",
+        "en": "No period has ended and been reported yet: nothing to rank on.",
+    },
+    "leaderboard.basis.period": {"vi": "Xếp hạng theo điểm {period}.", "en": "Ranked on the scores of {period}."},
     # verification results and appeal decisions, told to the unit that reported
     "mail.review.decision.approve": {"vi": "Phê duyệt", "en": "Approved"},
     "mail.review.decision.return": {"vi": "Trả lại để bổ sung", "en": "Returned for correction"},

@@ -14,13 +14,16 @@ router = APIRouter(prefix="/api/v1/audit", tags=["audit / nhật ký kiểm toá
 
 Reader = require_roles(Role.auditor, Role.board_officer)
 
+# MongoDB stores integers in at most 64 signed bits: a larger from_seq failed in the driver (a 500)
+MAX_SEQ = 2**63 - 1
+
 
 @router.get("")
 async def audit_trail(
     db: Db,
     principal: Principal = Reader,
     subject: Annotated[str | None, Query(max_length=256, description="what the change was about")] = None,
-    from_seq: Annotated[int, Query(ge=1)] = 1,
+    from_seq: Annotated[int, Query(ge=1, le=MAX_SEQ)] = 1,
     limit: Annotated[int, Query(ge=1, le=1000)] = 500,
 ) -> list[dict]:
     """Records of the caller's tenant in chain order from `from_seq`; each carries seq, at, actor,

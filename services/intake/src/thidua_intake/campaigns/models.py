@@ -9,9 +9,11 @@ from thidua_common.contracts.campaign import (
     Change,
     Cluster,
     Criterion,
+    MissingReports,
     Participant,
     ReportingFrequency,
 )
+from thidua_common.contracts.strict import JsonDate
 
 
 class CampaignWrite(BaseModel):
@@ -23,15 +25,20 @@ class CampaignWrite(BaseModel):
     name_en: str = Field("", max_length=300)
     launched_by: str = Field(min_length=2, max_length=200)
     kind: CampaignKind = CampaignKind.regular
-    start: date
-    end: date
+    start: JsonDate
+    end: JsonDate
     reporting_frequency: ReportingFrequency = ReportingFrequency.quarter
-    interim_reviews: list[date] = Field([], max_length=20)
-    final_review: date | None = None
+    interim_reviews: list[JsonDate] = Field([], max_length=20)
+    final_review: JsonDate | None = None
     goals_vi: list[str] = Field([], max_length=50)
     goals_en: list[str] = Field([], max_length=50)
     criteria: list[Criterion] = Field(min_length=1, max_length=500)
     max_total: float | None = Field(None, gt=0)
+    missing_reports: MissingReports = Field(
+        MissingReports.zero,
+        description="whole-campaign leaderboards: a period a unit was due to report and did not counts 0 (zero) "
+        "or is left out of its mean (excluded)",
+    )
     reason: str = Field("", max_length=2000, description="why this change (kept in the history)")
     clusters: list[Cluster] = Field([], max_length=200)
     participants: list[Participant] = Field([], max_length=5000)
@@ -94,6 +101,7 @@ class CampaignPublic(BaseModel):
     goals_en: list[str]
     criteria: list[Criterion]
     max_total: float | None
+    missing_reports: MissingReports = MissingReports.zero
     change: Change
     clusters: list[Cluster]
     participants: list[Participant]

@@ -11,6 +11,7 @@ from thidua_common.http.errors import catalogue_error
 from thidua_common.auth import Role
 from thidua_common.contracts.campaign import ID
 from thidua_common.contracts.nomination import NomineeKind
+from thidua_common.contracts.strict import JsonBool
 
 REQUIRED_DOCUMENTS = ["cover_request", "achievement_report", "vote_minutes"]
 # who may comment during a disclosure window unless the award kind says otherwise: every person
@@ -154,7 +155,7 @@ class FlagWrite(BaseModel):
     unit_id: str = Field(pattern=ID)
     person_id: str | None = Field(None, pattern=ID, description="None: the flag is on the unit itself")
     kind: FlagKind
-    active: bool = True
+    active: JsonBool = True
     reason: str = Field(min_length=5, max_length=2000)
 
 

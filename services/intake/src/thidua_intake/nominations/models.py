@@ -7,6 +7,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from thidua_common.contracts.campaign import ID
 from thidua_common.contracts.nomination import Decision, DossierDocument, NominationChanged, Nominee
+from thidua_common.contracts.strict import JsonDate
 
 MIN_REASON = 5
 
@@ -111,7 +112,7 @@ class ImportResult(BaseModel):
 class OverdueCheck(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    as_of: date | None = Field(None, description="another 'today' (only where the deployment allows it)")
+    as_of: JsonDate | None = Field(None, description="another 'today' (only where the deployment allows it)")
 
 
 class OverdueResult(BaseModel):

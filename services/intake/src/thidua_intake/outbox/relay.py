@@ -22,6 +22,9 @@ log = get_logger(__name__)
 LEASE = timedelta(seconds=5)
 KEEP_PUBLISHED = timedelta(days=7)  # published records stay a while for audits and replays
 BATCH = 100  # records per transaction: bounds how long one batch holds the event loop after a backlog
+# an unpublished record older than this makes intake report itself degraded (GET /readyz): in
+# normal running the relay publishes within a fraction of a second
+LAG_DEGRADED = timedelta(seconds=30)
 
 
 class OutboxRelay:
@@ -62,6 +65,18 @@ class OutboxRelay:
     def task(self) -> asyncio.Task | None:
         """The running relay loop (None before start): readiness checks look at it."""
         return self._task
+
+    async def lag(self) -> dict:
+        """How far publishing is behind: the records not yet relayed and the age of the oldest."""
+        backlog = await self.db.outbox.count_documents({"audited": False})
+        oldest = await self.db.outbox.find_one({"audited": False}, sort=[("_id", ASCENDING)],
+                                               projection={"created_at": 1})
+        age = None
+        if oldest is not None:
+            created = oldest["created_at"]
+            created = created if created.tzinfo else created.replace(tzinfo=UTC)  # BSON dates come back naive
+            age = round(max(0.0, (datetime.now(UTC) - created).total_seconds()), 1)
+        return {"backlog": backlog, "oldest_age_seconds": age}
 
     async def stop(self) -> None:
         await cancel_and_wait(self._task)

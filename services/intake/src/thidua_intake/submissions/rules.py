@@ -3,6 +3,7 @@
 from datetime import date
 
 from thidua_common.contracts.campaign import CampaignDefined, ReportingFrequency, leaves_of
+from thidua_common.contracts.period import period_bounds as bounds_of
 from thidua_common.contracts.submission import SubmissionSubmitted
 from thidua_common.http import ApiError, FieldError
 from thidua_common.i18n import Localized, format_date, format_number
@@ -26,18 +27,8 @@ REVIEWER_RATING = "reviewer_rating"
 
 
 def period_bounds(period: str) -> tuple[date, date, ReportingFrequency]:
-    year = int(period[:4])
-    if len(period) == 4:
-        return date(year, 1, 1), date(year, 12, 31), ReportingFrequency.year
-    if period[5] == "Q":
-        q = int(period[6])
-        start = date(year, 3 * q - 2, 1)
-        end = date(year + (q == 4), (3 * q) % 12 + 1, 1)
-        return start, date.fromordinal(end.toordinal() - 1), ReportingFrequency.quarter
-    month = int(period[5:7])
-    start = date(year, month, 1)
-    nxt = date(year + (month == 12), month % 12 + 1, 1)
-    return start, date.fromordinal(nxt.toordinal() - 1), ReportingFrequency.month
+    start, end, frequency = bounds_of(period)
+    return start, end, ReportingFrequency(frequency)
 
 
 def period_error(campaign: CampaignDefined, period: str, field: str = "period") -> FieldError | None:

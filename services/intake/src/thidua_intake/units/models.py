@@ -5,6 +5,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from thidua_common.contracts.campaign import ID
+from thidua_common.contracts.strict import JsonDate
 from thidua_common.contracts.unit import UnitChanged, UnitStatus, UnitType
 
 EMAIL = r"^[^@\s]+@[^@\s]+$"
@@ -21,7 +22,7 @@ class UnitWrite(BaseModel):
     unit_type: UnitType
     parent_id: str | None = Field(None, pattern=ID, description="đơn vị cấp trên; must exist in the tenant")
     email: str | None = Field(None, pattern=EMAIL, max_length=254)
-    valid_from: date | None = None
+    valid_from: JsonDate | None = None
     reason: str = Field("", max_length=2000)
     expected_revision: int | None = Field(None, description="optimistic concurrency: the revision you edited")
 
@@ -31,7 +32,7 @@ class UnitRename(BaseModel):
 
     name_vi: str = Field(min_length=2, max_length=300)
     name_en: str = Field("", max_length=300)
-    effective: date
+    effective: JsonDate
     reason: str = Field(min_length=1, max_length=2000, description="e.g. the resolution that renamed the unit")
 
 
@@ -54,7 +55,7 @@ class UnitMerge(BaseModel):
 
     sources: list[str] = Field(min_length=2, max_length=200)
     into: MergeTarget
-    effective: date
+    effective: JsonDate
     reason: str = Field(min_length=1, max_length=2000)
 
 
@@ -75,7 +76,7 @@ class UnitSplit(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     into: list[SplitTarget] = Field(min_length=2, max_length=200)
-    effective: date
+    effective: JsonDate
     reason: str = Field(min_length=1, max_length=2000)
 
 

@@ -46,7 +46,16 @@ async def list_awards(
     return [{**r, "decision_date": r["decision_date"].isoformat()} for r in rows]
 
 
-@router.get("/awards/export")
+# the built-in formats (..formats); a format plugin a province adds answers with its own media type
+EXPORT_RESPONSES = {
+    200: {
+        "description": "the award history as a file in the chosen format",
+        "content": {"text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": {}}},
+    }
+}
+
+
+@router.get("/awards/export", response_class=Response, responses=EXPORT_RESPONSES)
 async def export_awards(
     request: Request,
     principal: CurrentPrincipal,

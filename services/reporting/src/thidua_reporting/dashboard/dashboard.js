@@ -119,6 +119,7 @@
       const top = Math.max(1, ...board.standings.map((s) => s.total));
       $("rows").replaceChildren(...board.standings.map((s) => row(s, top)));
       status(`Cập nhật lúc ${board.generated_at}`, false);
+      $("basis").textContent = board.basis.description;  // what the ranking compares (issue 8)
     } catch (e) {
       failed(e);
     }

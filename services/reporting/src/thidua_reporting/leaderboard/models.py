@@ -1,4 +1,6 @@
-from pydantic import BaseModel
+from typing import Literal
+
+from pydantic import BaseModel, Field
 
 
 class StandingPublic(BaseModel):
@@ -14,6 +16,21 @@ class StandingPublic(BaseModel):
     periods_reported: int
     inherited_periods: int
     reported: bool
+    score: float = Field(description="the figure ranked: mean per period over the basis (see `basis`)")
+    score_display: str
+    periods_due: int = Field(description="periods of the basis; the unit reported periods_reported of them "
+                             "(and inherited inherited_periods)")
+
+
+class LeaderboardBasis(BaseModel):
+    """What the ranking compares: the same periods for every unit, missing reports counted as the
+    campaign says (..basis)."""
+
+    periods: list[str] = Field(description="the periods every unit was due to report, in order")
+    period_labels: list[str]
+    missing_reports: Literal["zero", "excluded"]
+    as_of: str = Field(description="the day the due periods were judged on (YYYY-MM-DD)")
+    description: str
 
 
 class LeaderboardPublic(BaseModel):
@@ -25,6 +42,7 @@ class LeaderboardPublic(BaseModel):
     cluster_id: str | None
     generated_at: str
     tie_rule: str
+    basis: LeaderboardBasis
     standings: list[StandingPublic]
 
 

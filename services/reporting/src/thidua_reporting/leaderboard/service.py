@@ -1,17 +1,19 @@
 from collections import defaultdict
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from pymongo.asynchronous.database import AsyncDatabase
 
-from thidua_common.contracts.campaign import Criterion, leaves_of
+from thidua_common.contracts.campaign import Criterion, MissingReports, leaves_of
 from thidua_common.http import ApiError
-from thidua_common.i18n import format_datetime, format_number, format_period
+from thidua_common.i18n import format_datetime, format_number, format_period, t
 
+from .basis import due_periods, unit_basis
 from .lineage import inherited_periods, merge_sources
 from .models import (
     CampaignSummary,
     CriterionLine,
     CriterionProgress,
+    LeaderboardBasis,
     LeaderboardPublic,
     PeriodCard,
     ProgressPoint,
@@ -72,7 +74,8 @@ async def _period_totals(db, tenant, campaign_id, status, period, unit_ids) -> d
 
 
 async def leaderboard(
-    db: AsyncDatabase, tenant: str, campaign_id: str, period: str | None, cluster_id: str | None, status: str, lang: str
+    db: AsyncDatabase, tenant: str, campaign_id: str, period: str | None, cluster_id: str | None, status: str, lang: str,
+    today: date | None = None,
 ) -> LeaderboardPublic:
     campaign = await _campaign(db, tenant, campaign_id)
     clusters = {c["id"]: _name(c, lang) for c in campaign["clusters"]}
@@ -84,22 +87,34 @@ async def leaderboard(
     wanted = {p["unit_id"] for p in participants} | {s for v in sources.values() for s in v}
     totals = await _period_totals(db, tenant, campaign_id, status, period, wanted)
     max_per_period = campaign.get("max_total") or _max_total(campaign["criteria"])
-    rows = []
+    missing = MissingReports(campaign.get("missing_reports", MissingReports.zero))
+    today = today or datetime.now(UTC).date()
+    scores: dict[str, tuple[dict[str, float], dict[str, float]]] = {}
     for p in participants:
         own = totals.get(p["unit_id"], {})
-        inherited = inherited_periods(own, {s: totals.get(s, {}) for s in sources[p["unit_id"]]})
+        scores[p["unit_id"]] = own, inherited_periods(own, {s: totals.get(s, {}) for s in sources[p["unit_id"]]})
+    if period:
+        due = [period]  # one period's board: every unit was due to report it
+    else:
+        reported = {q for own, inherited in scores.values() for q in (*own, *inherited)}
+        due = due_periods(date.fromisoformat(str(campaign["start"])), date.fromisoformat(str(campaign["end"])),
+                          campaign["reporting_frequency"], reported, today)
+    rows = []
+    for p in participants:
+        own, inherited = scores[p["unit_id"]]
+        basis = unit_basis({**inherited, **own}, due, missing)
         rows.append(
             Standing(
                 unit_id=p["unit_id"],
                 name=p["name_vi"],
                 cluster_id=p.get("cluster_id"),
-                total=round(sum(own.values()) + sum(inherited.values()), 4),
+                total=basis.total,
                 max_total=0,
-                periods_reported=len(own),
-                inherited_periods=len(inherited),
+                periods_reported=len(basis.counted & own.keys()),
+                inherited_periods=len(basis.counted - own.keys()),
+                score=basis.score,
             )
         )
-    periods = 1 if period else max((r.periods_reported + r.inherited_periods for r in rows), default=1) or 1
     ranked = rank(rows)
     if cluster_id:
         ranked = [r for r in ranked if r.cluster_id == cluster_id]
@@ -112,6 +127,13 @@ async def leaderboard(
         cluster_id=cluster_id,
         generated_at=format_datetime(datetime.now(UTC), lang),
         tie_rule=TIE_RULE[lang],
+        basis=LeaderboardBasis(
+            periods=due,
+            period_labels=[format_period(q, lang) for q in due],
+            missing_reports=missing.value,
+            as_of=today.isoformat(),
+            description=_basis_text(due, missing, bool(period), lang),
+        ),
         standings=[
             StandingPublic(
                 rank=s.cluster_rank if cluster_id else s.rank,
@@ -122,14 +144,26 @@ async def leaderboard(
                 cluster_name=clusters.get(s.cluster_id) if s.cluster_id else None,
                 total=s.total,
                 total_display=format_number(s.total, 2, lang),
-                max_total=round(max_per_period * periods, 4),
+                max_total=round(max_per_period * max(len(due), 1), 4),
                 periods_reported=s.periods_reported,
                 inherited_periods=s.inherited_periods,
                 reported=s.periods_reported + s.inherited_periods > 0,
+                score=s.score,
+                score_display=format_number(s.score, 2, lang),
+                periods_due=len(due),
             )
             for s in ranked
         ],
     )
+
+
+def _basis_text(due: list[str], missing: MissingReports, one_period: bool, lang: str) -> str:
+    if one_period:
+        return t("leaderboard.basis.period", lang, period=format_period(due[0], lang))
+    if not due:
+        return t("leaderboard.basis.none", lang)
+    return t(f"leaderboard.basis.{missing.value}", lang, count=len(due),
+             first=format_period(due[0], lang), last=format_period(due[-1], lang))
 
 
 def _max_total(criteria: list[dict]) -> float:
