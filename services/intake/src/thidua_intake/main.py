@@ -12,6 +12,7 @@ from thidua_common.settings import get_settings
 
 from .audit import store as audit_store
 from .audit.views import router as audit_router
+from .campaigns.scorers import router as scorers_router
 from .campaigns.views import router as campaigns_router
 from .commendation_config.views import router as commendation_config_router
 from .inbound.consumer import InboundHandler
@@ -78,6 +79,7 @@ def build_app():
         description="Tiếp nhận phong trào và báo cáo kết quả thi đua / campaign and submission intake",
     )
     app.include_router(campaigns_router)
+    app.include_router(scorers_router)
     app.include_router(submissions_router)
     app.include_router(reviews_router)
     app.include_router(registrations_router)

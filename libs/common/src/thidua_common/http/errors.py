@@ -45,6 +45,8 @@ def from_pydantic(error: dict[str, Any]) -> FieldError:
         return FieldError(name, "field.extra")
     if kind == "json_invalid":
         return FieldError(name, "request.bad_json", {"reason": ctx.get("error", error.get("msg", ""))})
+    if kind == "finite_number":  # Infinity or NaN (issue 8: liveness)
+        return FieldError(name, "field.finite")
     if kind == "string_pattern_mismatch":
         return FieldError(name, "field.pattern", {"pattern": ctx.get("pattern", "")})
     if kind in ("string_too_short", "too_short"):

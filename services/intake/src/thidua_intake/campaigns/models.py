@@ -16,7 +16,7 @@ from thidua_common.contracts.campaign import (
 class CampaignWrite(BaseModel):
     """Body of PUT /campaigns/{id}: the whole definition (create or replace)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     name_vi: str = Field(min_length=3, max_length=300)
     name_en: str = Field("", max_length=300)
