@@ -119,11 +119,14 @@ def test_classify_and_decide():
     assert [decide(Failure.suspect, n) for n in (1, 2, 3)] == ["retry", "retry", "quarantine"]
 
 
-def test_a_resume_applies_the_newest_definition_first_and_leaves_older_ones_out():
+def test_a_resume_applies_the_latest_definition_first_and_leaves_earlier_ones_out():
     old, sub, new = definition("ta", "x", 5, bad=True), submission("ta", "x"), definition("ta", "x", 6)
     assert replay_order([old, sub, new]) == [new, sub]
     assert replay_order([old, sub]) == [old, sub]
     assert replay_order([sub]) == [sub]
+    # a rogue writer used revision 9; intake's correction comes as 6: the correction still wins
+    rogue = definition("ta", "x", 9, bad=True)
+    assert replay_order([rogue, sub, new]) == [new, sub]
 
 
 async def test_a_poisoned_campaign_is_quarantined_and_the_others_in_the_batch_go_on():

@@ -98,14 +98,15 @@ def campaign_key(envelope: Envelope) -> str:
 
 
 def replay_order(envelopes: list[Envelope]) -> list[Envelope]:
-    """What to apply when a campaign resumes: its newest definition first, then the other held
-    events in arrival order. Older definitions are left out: each carries the whole definition,
-    and replaying the bad one (or scoring held events under it) would only fail again."""
+    """What to apply when a campaign resumes: the definition that arrived last first (the
+    correction; intake numbers revisions, but another writer may have reused or skipped a
+    number), then the other held events in arrival order. Earlier definitions are left out:
+    each carries the whole definition, and replaying the bad one (or scoring held events under
+    it) would only fail again."""
     definitions = [e for e in envelopes if e.type == CAMPAIGN_DEFINED]
     if not definitions:
         return list(envelopes)
-    newest = max(definitions, key=_revision)
-    return [newest, *(e for e in envelopes if e.type != CAMPAIGN_DEFINED)]
+    return [definitions[-1], *(e for e in envelopes if e.type != CAMPAIGN_DEFINED)]
 
 
 def _revision(envelope: Envelope) -> int:

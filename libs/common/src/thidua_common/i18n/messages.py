@@ -118,8 +118,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Criterion '{id}': parameters are nested more than {depth} levels deep.",
     },
     "scoring.quarantine.definition": {
-        "vi": "Không chấm điểm được theo định nghĩa phong trào '{campaign}' (phiên bản {revision}): {problems}",
-        "en": "Campaign '{campaign}' (revision {revision}) cannot be scored as defined: {problems}",
+        "vi": "Không chấm điểm được theo định nghĩa phong trào '{campaign}' (phiên bản {revision}): {problems}.",
+        "en": "Campaign '{campaign}' (revision {revision}) cannot be scored as defined: {problems}.",
     },
     "scoring.quarantine.repeated": {
         "vi": "Chấm điểm phong trào '{campaign}' thất bại {attempts} lần liên tiếp với cùng sự kiện {event_type}: {error}",
