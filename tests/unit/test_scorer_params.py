@@ -4,7 +4,7 @@ definition scoring could not use is described field by field (criterion and para
 import pytest
 from pydantic import ValidationError
 
-from thidua_common.contracts.campaign import CampaignDefined, Criterion
+from thidua_common.contracts.campaign import Criterion
 from thidua_common.contracts.criteria_check import criteria_problems
 from thidua_common.contracts.scorer_params import (
     PassFailParams,
@@ -79,16 +79,25 @@ def test_params_mongodb_cannot_store_are_named():
     assert criteria_problems([leaf(params={"n": 2**63 - 1})], MODELS, strict=False) == []
 
 
-def test_the_campaign_contract_refuses_infinity_and_nan_with_a_catalogue_message():
+def test_infinity_and_nan_are_named_wherever_a_criterion_holds_a_number():
+    # the contract model still reads them (consumers other than scoring keep working); the check
+    # intake and scoring share names each one
+    tree = [leaf(max_value=float("nan"), target=float("inf"),
+                 children=[leaf(id="con", min_value=float("-inf"), max_points=5)])]
+    found = {p.field: p.key for p in criteria_problems(tree, MODELS, strict=False, max_total=float("inf"))}
+    assert found == {"max_total": "field.finite", "criteria.0.max_value": "field.finite",
+                     "criteria.0.target": "field.finite", "criteria.0.children.0.min_value": "field.finite"}
+    [problem] = criteria_problems([leaf(max_value=float("inf"))], MODELS)
+    assert problem.render("en") == {"field": "criteria.0.max_value", "code": "field.finite",
+                                    "reason": "Must be a finite number (no Infinity or NaN)."}
+
+
+def test_intake_refuses_an_infinite_cap_with_a_catalogue_message():
+    from thidua_intake.campaigns.models import CampaignWrite
+
     with pytest.raises(ValidationError) as caught:
-        leaf(max_value=float("inf"))
+        CampaignWrite.model_validate({"name_vi": "Phong trào", "launched_by": "UBND", "start": "2020-01-01",
+                                      "end": "2020-12-31", "criteria": [leaf().model_dump()], "max_total": float("inf")})
     [error] = caught.value.errors()
-    rendered = from_pydantic(error).render("vi")
-    assert rendered["field"] == "max_value" and rendered["code"] == "field.finite"
-    for field in ("target", "min_value"):
-        with pytest.raises(ValidationError):
-            leaf(**{field: float("nan")})
-    with pytest.raises(ValidationError):
-        CampaignDefined.model_validate({"campaign_id": "a", "revision": 1, "name_vi": "A", "launched_by": "x",
-                                        "start": "2020-01-01", "end": "2020-12-31", "criteria_version": 1,
-                                        "criteria": [leaf().model_dump()], "max_total": float("inf")})
+    assert from_pydantic(error).render("vi") == {"field": "max_total", "code": "field.finite",
+                                                 "reason": "Phải là một số hữu hạn (không nhận Infinity, NaN)."}

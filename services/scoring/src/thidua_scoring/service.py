@@ -148,7 +148,7 @@ class ScoringService:
         previous = await self.db.campaigns.find_one({"_id": key}, {"fingerprint": 1, "criteria_version": 1, "revision": 1})
         if previous and previous.get("revision", 0) >= campaign.revision:
             return  # an old revision redelivered (or held and replayed) changes nothing
-        problems = criteria_problems(campaign.criteria, self.param_models, strict=False)
+        problems = criteria_problems(campaign.criteria, self.param_models, strict=False, max_total=campaign.max_total)
         if problems:
             raise UnscorableCampaign(problems)
         fingerprint = scoring_fingerprint(campaign)

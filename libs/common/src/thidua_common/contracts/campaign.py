@@ -51,8 +51,7 @@ class Criterion(BaseModel):
     """A node of the criteria tree. A node with children is a group: it sums its children and is
     capped at its own maximum. A node without children is a leaf scored by its `scorer` plugin."""
 
-    # finite numbers only: an Infinity or NaN crosses Kafka as null and no consumer could read it
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid")
 
     id: str = Field(pattern=ID)
     name_vi: str = Field(min_length=1, max_length=300)
@@ -124,7 +123,7 @@ class CampaignDefined(BaseModel):
     """The full current definition of a campaign: consumers replace their copy when `revision` is
     newer than the one they hold."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
+    model_config = ConfigDict(extra="forbid")
 
     campaign_id: str = Field(pattern=ID)
     revision: int = Field(ge=1)

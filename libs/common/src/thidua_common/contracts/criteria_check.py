@@ -16,6 +16,7 @@ from .campaign import Criterion
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 MAX_PARAM_DEPTH = 8
+NUMBERS = ("max_points", "target", "min_value", "max_value")
 
 
 def walk(criteria: list[Criterion], prefix: str = "criteria") -> Iterator[tuple[str, Criterion]]:
@@ -27,21 +28,29 @@ def walk(criteria: list[Criterion], prefix: str = "criteria") -> Iterator[tuple[
 
 
 def criteria_problems(
-    criteria: list[Criterion], param_models: Mapping[str, type[BaseModel]], *, strict: bool = True
+    criteria: list[Criterion], param_models: Mapping[str, type[BaseModel]], *, strict: bool = True,
+    max_total: float | None = None,
 ) -> list[FieldError]:
     """Problems of a criteria tree. `strict` (intake): also an unknown scorer, an unknown
     parameter and min_value above max_value. Not strict (scoring, for definitions accepted
     before these checks existed): only what would make scoring fail (a parameter a scorer cannot
     use, a value MongoDB cannot store); an unknown scorer scores 0 with its own explanation."""
     problems: list[FieldError] = []
+    if max_total is not None and not math.isfinite(max_total):
+        problems.append(FieldError("max_total", "field.finite"))
     for path, node in walk(criteria):
+        # finite numbers only: an Infinity or NaN crosses Kafka as null, or as JSON no strict
+        # reader accepts (checked here rather than in the contract model, so that consumers
+        # other than scoring keep reading such an event as they always did)
+        problems += [FieldError(f"{path}.{name}", "field.finite") for name in NUMBERS
+                     if (value := getattr(node, name)) is not None and not math.isfinite(value)]
         unstorable = list(storable(node.params))
         problems += [FieldError(f"{path}.params{where}", key, {"id": node.id, **params})
                      for where, key, params in unstorable]
         # a parameter already named above is not named again by its scorer's model
         named = {where.split(".")[1] for where, _, _ in unstorable if where} | {
             params["name"] for _, key, params in unstorable if key == "criterion.param_key"}
-        if strict and node.min_value > node.max_value:
+        if strict and node.min_value > node.max_value:  # (False when either is NaN: named above)
             problems.append(FieldError(f"{path}.min_value", "criterion.min_above_max", {
                 "id": node.id, "min": _number(node.min_value), "max": _number(node.max_value)}))
         if not node.is_leaf:
