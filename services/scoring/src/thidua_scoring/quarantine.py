@@ -248,8 +248,9 @@ class Guard:
         for key in groups.keys() & quarantined:
             await self._while_quarantined(key, groups[key])
 
-    async def _whole(self, envelopes: list[Envelope]) -> bool:
-        """Apply the batch, waiting out transient failures; False when it fails otherwise."""
+    async def _whole(self, envelopes: list[Envelope], campaign: str | None = None) -> bool:
+        """Apply the batch (or one campaign's part of it), waiting out transient failures; False
+        when it fails otherwise."""
         delay = 0.5
         while True:
             try:
@@ -257,7 +258,8 @@ class Guard:
                 return True
             except Exception as exc:
                 if classify(exc) != Failure.transient:
-                    log.warning("scoring batch failed; applying it campaign by campaign", error=repr(exc)[:300])
+                    then = "event by event" if campaign else "campaign by campaign"
+                    log.warning(f"scoring batch failed; applying it {then}", campaign=campaign, error=repr(exc)[:300])
                     return False
                 log.exception("scoring batch failed; retrying", retry_in_s=delay)
                 await self.sleep(delay)
@@ -266,7 +268,7 @@ class Guard:
     async def _group(self, key: str, envelopes: list[Envelope]) -> bool:
         """One campaign's events: together, else one by one to find the offender. True when all
         went through, False when the campaign ended up quarantined."""
-        if await self._whole(envelopes):
+        if await self._whole(envelopes, key):
             return True
         for index, envelope in enumerate(envelopes):
             attempts, delay = 0, 0.5
