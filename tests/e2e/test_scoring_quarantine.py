@@ -214,19 +214,23 @@ async def test_a_poisoned_campaign_is_quarantined_while_another_tenant_keeps_bei
         await submit(stack, settings, OTHER_TENANT, healthy_id, "don-vi-1", "2018-Q1")
         assert await scores.until(score_of(healthy_id, "don-vi-1", OTHER_TENANT), 20)  # scoring runs
 
+        async def b_is_scored_within_a_second(period: str) -> None:
+            started = time.monotonic()
+            await submit(stack, settings, OTHER_TENANT, healthy_id, "don-vi-2", period)
+            found = await scores.until(lambda e: score_of(healthy_id, "don-vi-2", OTHER_TENANT)(e)
+                                       and e["data"]["period"] == period, 5)
+            elapsed = time.monotonic() - started
+            assert found, f"tenant B not scored for {period} while tenant A's campaign is poisoned"
+            assert elapsed < 1.0, f"tenant B scored after {elapsed:.2f} s ({period})"
+
         poison_id = await inject(settings, TENANT, as_event(public_a, criteria=poisoned_criteria(public_a)))
+        # B's next submission follows the poisoned event on the same partitions
+        await b_is_scored_within_a_second("2018-Q2")
+        await eventually(lambda: quarantined(stack, poisoned_id), timeout=20)
         # tenant A keeps reporting: intake still holds the good definition and accepts it
         await submit(stack, settings, TENANT, poisoned_id, "don-vi-1", "2018-Q2", **{"ho-thoat-ngheo": 50, "dat-chuan": 3})
-        # the poisoned event and A's submission are ahead of B's on the same partitions
-        await eventually(lambda: quarantined(stack, poisoned_id), timeout=20)
-        for round_ in range(3):
-            started = time.monotonic()
-            await submit(stack, settings, OTHER_TENANT, healthy_id, "don-vi-2", f"2018-Q{round_ + 2}")
-            found = await scores.until(lambda e, q=f"2018-Q{round_ + 2}": score_of(healthy_id, "don-vi-2", OTHER_TENANT)(e)
-                                       and e["data"]["period"] == q, 5)
-            elapsed = time.monotonic() - started
-            assert found, f"tenant B not scored while tenant A's campaign is quarantined (round {round_})"
-            assert elapsed < 1.0, f"tenant B scored after {elapsed:.2f} s"
+        for period in ("2018-Q3", "2018-Q4", "2019-Q1"):
+            await b_is_scored_within_a_second(period)
         # tenant A's submission is kept, not scored under the poisoned definition
         assert await scores.until(lambda e: score_of(poisoned_id, "don-vi-1", TENANT)(e)
                                   and e["data"]["period"] == "2018-Q2", 1) is None
