@@ -200,7 +200,9 @@ async def test_intake_refuses_a_definition_scoring_could_not_use(stack, settings
         assert {"ratio_to_target", "pass_fail", "reviewer_rating", "step_table"} <= set(by_name)
         assert by_name["pass_fail"]["params_schema"]["properties"]["threshold"]["type"] == "number"
         assert by_name["step_table"]["params_schema"]["additionalProperties"] is False
-        assert "/api/v1/scorers" in (await client.get("/openapi.json")).json()["paths"]
+        openapi = (await client.get("/openapi.json")).json()["paths"]["/api/v1/scorers"]["get"]
+        example = openapi["responses"]["200"]["content"]["application/json"]["example"]
+        assert {s["name"]: s["params_schema"] for s in example} == {s["name"]: s["params_schema"] for s in scorers}
 
 
 async def test_a_poisoned_campaign_is_quarantined_while_another_tenant_keeps_being_scored(stack, settings):

@@ -37,11 +37,17 @@ class ScorerInfo(BaseModel):
     params_schema: dict = Field(description="JSON Schema of the leaf's `params` for this scorer")
 
 
-@router.get("")
-async def list_scorers(principal: CurrentPrincipal) -> list[ScorerInfo]:
-    """Every installed scorer with the JSON Schema of its parameters (`criteria[].params`); a
-    campaign naming another scorer, or parameters outside the schema, is refused with 422."""
+def scorers() -> list[ScorerInfo]:
     return [
         ScorerInfo(name=name, description=(model.__doc__ or "").strip(), params_schema=model.model_json_schema())
         for name, model in param_models().items()
     ]
+
+
+# the answer itself is the example in the OpenAPI document: each scorer's parameter schema is
+# readable at /docs without calling the API
+@router.get("", responses={200: {"content": {"application/json": {"example": [s.model_dump() for s in scorers()]}}}})
+async def list_scorers(principal: CurrentPrincipal) -> list[ScorerInfo]:
+    """Every installed scorer with the JSON Schema of its parameters (`criteria[].params`); a
+    campaign naming another scorer, or parameters outside the schema, is refused with 422."""
+    return scorers()
