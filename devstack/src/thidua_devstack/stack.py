@@ -137,7 +137,7 @@ class Stack:
             (self.run_dir / f"{name}.ready").unlink(missing_ok=True)
             self.service(name).start()
         for name in names:
-            if name in ("intake", "scoring", "reporting"):
+            if name in ("intake", "reporting"):
                 wait_port(getattr(self.ports, name), 60, self.service(name))
         self.wait_ready(names)
 
