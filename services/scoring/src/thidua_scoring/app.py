@@ -66,7 +66,6 @@ async def service() -> ScoringService:
             svc = ScoringService(mongo[settings.db_name("scoring")], producer, load_scorers())
             await svc.setup()
             store = QuarantineStore(svc.db)
-            await store.setup()
             _guard, _store = Guard(svc.apply_batch, store, producer), store
             _service = svc
     return _service

@@ -155,9 +155,14 @@ class QuarantineStore:
 
     def __init__(self, db):
         self.db = db
+        self._indexed = False
 
     async def setup(self) -> None:
-        await self.db.held.create_index([("campaign_key", 1), ("seq", 1)])
+        """The index of held events, made when a campaign is first quarantined rather than at
+        start (most workers never need it; a start stays as quick as before)."""
+        if not self._indexed:
+            await self.db.held.create_index([("campaign_key", 1), ("seq", 1)])
+            self._indexed = True
 
     async def quarantined(self, keys: set[str]) -> set[str]:
         if not keys:
@@ -174,6 +179,7 @@ class QuarantineStore:
         """Keep events for later, in arrival order; a redelivered event keeps its first place.
         Kept as JSON text: an offending event may hold what BSON cannot (an integer beyond 64
         bits, a key with a NUL byte), and holding it must not fail like applying it did."""
+        await self.setup()
         base = time.time_ns()
         for index, envelope in enumerate(envelopes):
             await self.db.held.update_one(
