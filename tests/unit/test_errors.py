@@ -220,7 +220,8 @@ VIETNAMESE_ONLY = ("expected", "Input should", "valid", "field required", "value
         ("obj", [1], "field.type", "Sai kiểu dữ liệu: cần đối tượng JSON.", "Wrong type: expected a JSON object."),
         ("kind", "closed", "field.choice", "Giá trị không nằm trong danh sách cho phép: draft, launched.",
          "Not one of the allowed values: draft, launched."),
-        ("finite", float("inf"), "field.finite", "Phải là số hữu hạn.", "Must be a finite number."),
+        ("finite", float("inf"), "field.finite", "Phải là một số hữu hạn (không nhận Infinity, NaN).",
+         "Must be a finite number (no Infinity or NaN)."),
         ("uid", "not-a-uuid", "field.type", "Sai kiểu dữ liệu: cần mã UUID.", "Wrong type: expected a UUID."),
     ],
 )

@@ -121,3 +121,23 @@ def test_catalogue_has_both_languages_with_the_same_placeholders(key):
     assert set(entry) == {"vi", "en"}
     assert entry["vi"].strip() and entry["en"].strip()
     assert _fields(entry["vi"]) == _fields(entry["en"])
+
+
+def test_no_message_key_is_written_twice_in_the_catalogue():
+    # a dict literal keeps the last of two equal keys silently: two features each adding
+    # "health.degraded" once left one of them rendering the other's text (and failing on it)
+    import ast
+    from pathlib import Path
+
+    import thidua_common.i18n.messages as module
+
+    tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
+    catalogue = next(
+        node.value for node in ast.walk(tree)
+        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Dict)
+        and any(getattr(t, "id", None) == "MESSAGES" for t in getattr(node, "targets", [getattr(node, "target", None)]))
+    )
+    keys = [k.value for k in catalogue.keys if isinstance(k, ast.Constant)]
+    repeated = sorted({k for k in keys if keys.count(k) > 1})
+    assert repeated == []
+    assert len(keys) == len(MESSAGES)

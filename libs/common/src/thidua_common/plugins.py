@@ -5,6 +5,8 @@ from importlib.metadata import entry_points
 from typing import Any
 
 SCORERS = "thidua.scorers"
+# each scorer's parameter model (a pydantic model), apart from the scorer: intake loads these only
+SCORER_PARAMS = "thidua.scorer_params"
 CHANNELS = "thidua.channels"
 REPORT_FORMATS = "thidua.report_formats"
 

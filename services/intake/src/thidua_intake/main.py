@@ -14,6 +14,7 @@ from thidua_common.settings import get_settings
 from .access import refuse_read_only_writes
 from .audit import store as audit_store
 from .audit.views import router as audit_router
+from .campaigns.scorers import router as scorers_router
 from .campaigns.views import router as campaigns_router
 from .commendation_config.views import router as commendation_config_router
 from .inbound.consumer import InboundHandler
@@ -91,8 +92,9 @@ def build_app():
     )
     # every route of these routers needs a caller, and a read-only caller (auditor) writes nothing
     guarded = [Depends(refuse_read_only_writes)]
-    for router in (campaigns_router, submissions_router, reviews_router, registrations_router, ratings_router,
-                   units_router, commendation_config_router, nominations_router, awards_router, audit_router):
+    for router in (campaigns_router, scorers_router, submissions_router, reviews_router, registrations_router,
+                   ratings_router, units_router, commendation_config_router, nominations_router, awards_router,
+                   audit_router):
         app.include_router(router, dependencies=guarded)
     return app
 

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from thidua_common.contracts.nomination import AwardDecided, Nominee, NominationOverdue
 from thidua_common.contracts.review import AppealDecided, AppealOutcome, ReviewDecision, SubmissionReviewed
 from thidua_common.contracts.score import ScoreComputed
+from thidua_common.contracts.scoring_quarantine import CampaignQuarantined
 from thidua_common.i18n import format_date, format_datetime, format_number, format_period, t
 
 
@@ -78,6 +79,27 @@ def award_message(award: AwardDecided, unit_name: str, lang: str = "vi") -> tupl
         year=award.year,
     )
     return t("mail.award.subject", lang, **params), t("mail.award.body", lang, **params)
+
+
+# -- scoring quarantined a campaign (issue 8: liveness) -------------------------------------------
+def quarantine_message(alert: CampaignQuarantined, campaign_name: str | None = None, lang: str = "vi") -> tuple[str, str]:
+    """To the commendation board: which campaign is no longer scored, why (each criterion and
+    parameter at fault), that its reports are kept, and how to resume it."""
+    details = "".join(
+        f"- {p.field}: {p.reason_en if lang == 'en' else p.reason_vi}\n" for p in alert.problems
+    )
+    params = dict(
+        campaign=campaign_name or alert.campaign_name_vi or alert.campaign_id,
+        campaign_id=alert.campaign_id,
+        revision=alert.revision if alert.revision is not None else "—",
+        time=format_datetime(alert.quarantined_at, lang),
+        reason=alert.reason_en if lang == "en" else alert.reason_vi,
+        details=details + "\n" if details else "",
+        held=alert.held_events,
+        events=", ".join(f"{i} ({ty})" for i, ty in zip(alert.offending_event_ids, alert.offending_event_types or
+                                                          [""] * len(alert.offending_event_ids), strict=False)),
+    )
+    return t("mail.scoring_quarantine.subject", lang, **params), t("mail.scoring_quarantine.body", lang, **params)
 
 
 # -- verification results and appeal decisions ------------------------------------------------

@@ -21,10 +21,12 @@ from thidua_common.contracts.registry import (
     NOMINATION_OVERDUE,
     NOTIFICATION_FAILED,
     SCORE_COMPUTED,
+    SCORING_CAMPAIGN_QUARANTINED,
     SUBMISSION_REVIEWED,
 )
 from thidua_common.contracts.review import AppealDecided, AppealOutcome, ReviewDecision, SubmissionReviewed
 from thidua_common.contracts.score import ScoreComputed
+from thidua_common.contracts.scoring_quarantine import CampaignQuarantined
 from thidua_common.logging import correlation_scope, get_logger
 from thidua_common.settings import Settings
 
@@ -34,6 +36,7 @@ from .compose import (
     award_message,
     criterion_labels,
     overdue_message,
+    quarantine_message,
     review_message,
     score_message,
 )
@@ -45,7 +48,8 @@ LEASE = timedelta(seconds=60)
 # the event types notify acts on; the consumer skips the others (e.g. every submission.received on
 # the submissions topic) by their ce_type header, without decoding them
 HANDLED_TYPES = frozenset(
-    {CAMPAIGN_DEFINED, SCORE_COMPUTED, NOMINATION_OVERDUE, AWARD_DECIDED, SUBMISSION_REVIEWED, APPEAL_DECIDED}
+    {CAMPAIGN_DEFINED, SCORE_COMPUTED, NOMINATION_OVERDUE, AWARD_DECIDED, SUBMISSION_REVIEWED, APPEAL_DECIDED,
+     SCORING_CAMPAIGN_QUARANTINED}
 )
 # A review decision older than this is recorded but not mailed: notify subscribed to the
 # submissions topic after reviews began, and its consumer group starts a new topic from the
@@ -81,8 +85,9 @@ class NotifyService:
                 pass
         elif envelope.type == SCORE_COMPUTED and self.worth_telling(ScoreComputed.model_validate(envelope.data)):
             await self.enqueue(envelope, "email")
-        elif envelope.type in (NOMINATION_OVERDUE, AWARD_DECIDED):
-            # overdue: escalated to the commendation board; decided: the awarded unit hears of it
+        elif envelope.type in (NOMINATION_OVERDUE, AWARD_DECIDED, SCORING_CAMPAIGN_QUARANTINED):
+            # overdue and quarantined campaigns: escalated to the commendation board; decided: the
+            # awarded unit hears of it
             await self.enqueue(envelope, "email")
         elif envelope.type in (SUBMISSION_REVIEWED, APPEAL_DECIDED):
             # the unit hears how its report was reviewed, and how its appeal was decided
@@ -181,6 +186,8 @@ class NotifyService:
             return await self._overdue_message(envelope, delivery_id)
         if envelope.type == AWARD_DECIDED:
             return await self._award_message(envelope, delivery_id)
+        if envelope.type == SCORING_CAMPAIGN_QUARANTINED:
+            return await self._quarantine_message(envelope, delivery_id)
         if envelope.type == SUBMISSION_REVIEWED:
             return await self._review_message(envelope, delivery_id)
         if envelope.type == APPEAL_DECIDED:
@@ -253,6 +260,13 @@ class NotifyService:
         alert = NominationOverdue.model_validate(envelope.data)
         unit = await self._participant(envelope.tenant, alert.nominee.unit_id)
         subject, body = overdue_message(alert, unit["name_vi"] if unit else None)
+        return _message(self.settings.escalation_email, subject, body, delivery_id, envelope)
+
+    async def _quarantine_message(self, envelope: Envelope, delivery_id: str) -> Message:
+        alert = CampaignQuarantined.model_validate(envelope.data)
+        # the name as notify last heard it (the offending revision may never have been readable)
+        known = await self.db.directory.find_one({"_id": f"{envelope.tenant}/{alert.campaign_id}"}, {"name_vi": 1})
+        subject, body = quarantine_message(alert, (known or {}).get("name_vi"))
         return _message(self.settings.escalation_email, subject, body, delivery_id, envelope)
 
     async def _award_message(self, envelope: Envelope, delivery_id: str) -> Message | None:

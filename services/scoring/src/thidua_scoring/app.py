@@ -15,6 +15,8 @@ from thidua_common.logging import configure_logging, correlation_scope, get_logg
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
 
+from .endpoint import build, serve
+from .quarantine import Guard, QuarantineStore
 from .scorers import load_scorers
 from .service import ScoringService
 
@@ -65,11 +67,13 @@ submissions_topic = app.topic(
 )
 
 _service: ScoringService | None = None
+_guard: Guard | None = None
+_store: QuarantineStore | None = None
 _lock = asyncio.Lock()
 
 
 async def service() -> ScoringService:
-    global _service
+    global _service, _guard, _store
     async with _lock:
         if _service is None:
             producer = EventProducer(settings)
@@ -77,8 +81,17 @@ async def service() -> ScoringService:
             mongo = make_client(settings)
             svc = ScoringService(mongo[settings.db_name("scoring")], producer, load_scorers())
             await svc.setup()
+            store = QuarantineStore(svc.db)
+            _guard, _store = Guard(svc.apply_batch, store, producer), store
             _service = svc
     return _service
+
+
+@app.task
+async def http_endpoint() -> None:
+    """/healthz, /readyz (quarantined campaigns) and /metrics on THIDUA_HTTP_PORT."""
+    await serve(build(lambda: (_store, _guard) if _store and _guard else None, settings.default_language),
+                settings.http_host, settings.http_port)
 
 
 @app.on_rebalance_complete.connect
@@ -93,31 +106,23 @@ async def _consume(stream) -> None:
     # small batches: a burst of submissions costs one recomputation per cohort, not one per event
     async for events in stream.take_events(2000, within=0.05):
         svc = await service()
-        envelopes = []
+        envelopes, origins = [], {}
         for event in events:
             try:
-                envelopes.append(decode_event(event.value))
+                envelope = decode_event(event.value)
             except Exception as exc:
                 # only intake writes these topics, so this is a bug upstream: keep the bytes
                 await svc.quarantine(event.message.topic, event.message.partition, event.message.offset,
                                      event.value, repr(exc))
+                continue
+            envelopes.append(envelope)
+            origins[envelope.id] = {"topic": event.message.topic, "partition": event.message.partition,
+                                    "offset": event.message.offset}
         headers = headers_dict(events[-1].headers.items() if hasattr(events[-1].headers, "items") else events[-1].headers)
         with correlation_scope(headers.get(CORRELATION_HEADER), batch=len(events)):
-            await _apply_until_done(svc, envelopes)
-
-
-async def _apply_until_done(svc: ScoringService, envelopes) -> None:
-    """faust acknowledges a batch once this returns, even after an error: so never give up on a
-    batch (a database outage just pauses scoring); effects are idempotent, retries are safe."""
-    delay = 0.5
-    while True:
-        try:
-            await svc.apply_batch(envelopes)
-            return
-        except Exception:
-            log.exception("scoring batch failed; retrying", retry_in_s=delay)
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, 30)
+            # never raises: an outage is waited out, a campaign that cannot be scored is set aside
+            # (quarantine.py), so faust acknowledges a batch only once it is done
+            await _guard.run(envelopes, origins)
 
 
 @app.agent(campaigns_topic, concurrency=1)

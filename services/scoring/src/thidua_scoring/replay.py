@@ -17,6 +17,7 @@ from thidua_common.mongo import make_client
 from thidua_common.settings import Settings, get_settings
 
 from .scorers import load_scorers
+from .quarantine import Guard, QuarantineStore, campaign_key
 from .service import ScoringService
 
 
@@ -27,6 +28,12 @@ class CapturingPublisher:
     async def publish_many(self, topic_key, events):
         self.events.extend(e for e, _ in events)
 
+    async def publish(self, topic_key, event, key):
+        """A quarantine alert: not a score, not counted."""
+
+    async def send_raw(self, topic_key, value, key, headers):
+        """A dead letter: the live worker already sent it."""
+
 
 async def rebuild(settings: Settings, db_name: str) -> tuple[int, int]:
     mongo = make_client(settings)
@@ -35,10 +42,24 @@ async def rebuild(settings: Settings, db_name: str) -> tuple[int, int]:
         publisher = CapturingPublisher()
         service = ScoringService(mongo[db_name], publisher, load_scorers())
         await service.setup()
+        # as live: a campaign that cannot be scored is quarantined alone (and resumed by a later
+        # corrected revision), so one poisoned event in the history does not stop the replay
+        store = QuarantineStore(service.db)
+        await store.setup()
+        guard = Guard(service.apply_batch, store, publisher)
+        quarantined: set[str] = set()
         count = 0
         topics = [topic_name(settings.topic_prefix, k) for k in ("campaigns", "submissions")]
         async for record in read_history(settings, topics):
-            await service.apply(decode_event(record.value))
+            envelope = decode_event(record.value)
+            key = campaign_key(envelope)
+            try:
+                if key in quarantined:
+                    raise LookupError(key)  # held by the guard until a corrected revision
+                await service.apply(envelope)
+            except Exception:
+                await guard.run([envelope])
+                quarantined = (quarantined - {key}) | await store.quarantined({key})
             count += 1
         return count, len(publisher.events)
     finally:

@@ -18,6 +18,7 @@ from pymongo.errors import DuplicateKeyError
 
 from thidua_common.contracts import Envelope, new_event
 from thidua_common.contracts.campaign import CampaignDefined, leaves_of
+from thidua_common.contracts.criteria_check import criteria_problems
 from thidua_common.contracts.envelope import deterministic_id
 from thidua_common.contracts.registration import RatingGiven, RegistrationChanged
 from thidua_common.contracts.registry import (
@@ -37,6 +38,7 @@ from thidua_common.i18n import format_number, format_period
 from thidua_common.logging import get_logger
 
 from .engine import UnitState, resolve_targets, score_cohort
+from .quarantine import UnscorableCampaign
 from .scorers import Scorer
 
 log = get_logger(__name__)
@@ -77,6 +79,8 @@ def unit_field(unit_id: str) -> str:
 class ScoringService:
     def __init__(self, db: AsyncDatabase, publisher: Publisher, scorers: dict[str, Scorer]):
         self.db, self.publisher, self.scorers = db, publisher, scorers
+        # each scorer's parameter model: a definition they reject is not scored (see on_campaign)
+        self.param_models = {name: s.Params for name, s in scorers.items() if getattr(s, "Params", None)}
         # both faust agents share one worker: one event at a time keeps score revisions in order
         self.lock = asyncio.Lock()
 
@@ -139,9 +143,16 @@ class ScoringService:
 
     # -- events ------------------------------------------------------------------------------
     async def on_campaign(self, envelope: Envelope) -> None:
+        # a definition that does not parse (pydantic) or that its scorers cannot use
+        # (UnscorableCampaign) fails for good: the quarantine guard sets the campaign aside
         campaign = CampaignDefined.model_validate(envelope.data)
         key = f"{envelope.tenant}/{campaign.campaign_id}"
-        previous = await self.db.campaigns.find_one({"_id": key}, {"fingerprint": 1, "criteria_version": 1})
+        previous = await self.db.campaigns.find_one({"_id": key}, {"fingerprint": 1, "criteria_version": 1, "revision": 1})
+        if previous and previous.get("revision", 0) >= campaign.revision:
+            return  # an old revision redelivered (or held and replayed) changes nothing
+        problems = criteria_problems(campaign.criteria, self.param_models, strict=False, max_total=campaign.max_total)
+        if problems:
+            raise UnscorableCampaign(problems)
         fingerprint = scoring_fingerprint(campaign)
         doc = {"tenant": envelope.tenant, "fingerprint": fingerprint, **campaign.model_dump(mode="json")}
         try:

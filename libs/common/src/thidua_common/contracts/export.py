@@ -40,7 +40,8 @@ OPERATIONS = {
     "intakePublishesInboundDeadLetters": ("send", "inbound_dlq", "intake parks invalid inbound events"),
     "scoringConsumesCampaigns": ("receive", "campaigns", "scoring keeps its copy of campaign criteria"),
     "scoringConsumesSubmissions": ("receive", "submissions", "scoring scores each submission"),
-    "scoringPublishesScores": ("send", "scores", "scoring emits scores with explanations"),
+    "scoringPublishesScores": ("send", "scores", "scoring emits scores with explanations, and the campaigns it quarantines"),
+    "scoringPublishesDeadLetters": ("send", "scoring_dlq", "scoring parks the events of a campaign it quarantines"),
     "reportingConsumesCampaigns": ("receive", "campaigns", "reporting keeps unit and cluster names"),
     "reportingConsumesScores": ("receive", "scores", "reporting builds leaderboards and scorecards"),
     "reportingConsumesUnits": ("receive", "units", "reporting links merged and split units' histories"),
@@ -49,6 +50,7 @@ OPERATIONS = {
     "notifyConsumesScores": ("receive", "scores", "notify tells units their score"),
     "notifyConsumesNominations": ("receive", "nominations", "notify mails award decisions and escalates overdue stages"),
     "notifyConsumesSubmissions": ("receive", "submissions", "notify tells units the review and appeal decisions on their reports"),
+    "notifyConsumesScoringQuarantines": ("receive", "scores", "notify mails the board when scoring quarantines a campaign"),
     "notifyPublishesDeadLetters": ("send", "notify_dlq", "notify parks deliveries that failed every retry"),
 }
 

@@ -11,6 +11,7 @@ from .registration import RatingGiven, RegistrationChanged
 from .review import AppealDecided, SubmissionAppealed, SubmissionReopened, SubmissionReviewed
 from .unit import UnitChanged
 from .score import ScoreComputed
+from .scoring_quarantine import CampaignQuarantined
 from .submission import SubmissionReceived, SubmissionSubmitted
 
 CAMPAIGN_DEFINED = "vn.thidua.campaign.defined.v1"
@@ -28,6 +29,7 @@ SUBMISSION_REOPENED = "vn.thidua.submission.reopened.v1"
 NOMINATION_CHANGED = "vn.thidua.nomination.changed.v1"
 NOMINATION_OVERDUE = "vn.thidua.nomination.overdue.v1"
 AWARD_DECIDED = "vn.thidua.award.decided.v1"
+SCORING_CAMPAIGN_QUARANTINED = "vn.thidua.scoring.campaign_quarantined.v1"
 
 
 @dataclass(frozen=True)
@@ -53,7 +55,15 @@ TOPICS: dict[str, TopicSpec] = {
     "nominations": TopicSpec(
         "nominations.v1", "Nominations, their stages, overdue alerts and award decisions, key = tenant/nomination"
     ),
-    "scores": TopicSpec("scores.v1", "Computed scores with explanations, key = tenant/campaign"),
+    "scores": TopicSpec(
+        "scores.v1", "Computed scores with explanations, and campaigns scoring quarantined, key = tenant/campaign"
+    ),
+    "scoring_dlq": TopicSpec(
+        "scoring.dlq.v1",
+        "Events of a campaign scoring quarantined: the original event, the reason in headers",
+        1,
+        True,
+    ),
     "notify_dlq": TopicSpec("notify.dlq.v1", "Notifications that failed after every retry", 1, True),
 }
 
@@ -89,6 +99,9 @@ EVENT_TYPES: dict[str, EventSpec] = {
     NOMINATION_OVERDUE: EventSpec(NominationOverdue, "nominations", "A nomination is past its stage's due date"),
     AWARD_DECIDED: EventSpec(AwardDecided, "nominations", "An award decision names an awardee"),
     NOTIFICATION_FAILED: EventSpec(NotificationFailed, "notify_dlq", "A notification could not be delivered"),
+    SCORING_CAMPAIGN_QUARANTINED: EventSpec(
+        CampaignQuarantined, "scores", "Scoring quarantined a campaign it cannot score; the others go on"
+    ),
 }
 
 

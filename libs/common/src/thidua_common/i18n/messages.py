@@ -137,7 +137,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Not one of the allowed values: {choices}.",
     },
     "field.choice_unknown": {"vi": "Giá trị không nằm trong danh sách cho phép.", "en": "Not one of the allowed values."},
-    "field.finite": {"vi": "Phải là số hữu hạn.", "en": "Must be a finite number."},
     "field.integer": {"vi": "Phải là số nguyên.", "en": "Must be a whole number."},
     "field.multiple_of": {"vi": "Không đúng bước giá trị cho phép.", "en": "Not a multiple of the allowed step."},
     "field.timezone": {"vi": "Thời điểm phải ghi rõ múi giờ.", "en": "The date-time needs its time zone."},
@@ -231,6 +230,56 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Period '{period}' does not match the campaign's reporting frequency ({frequency}).",
     },
     "event.type": {"vi": "Loại sự kiện '{type}' không được nhận ở đây.", "en": "Event type '{type}' is not accepted here."},
+    # issue 8: liveness — a campaign definition scoring can use (intake 422s), quarantine in scoring
+    "field.finite": {
+        "vi": "Phải là một số hữu hạn (không nhận Infinity, NaN).",
+        "en": "Must be a finite number (no Infinity or NaN).",
+    },
+    "field.number": {"vi": "Phải là một số.", "en": "Must be a number."},
+    "field.shape": {
+        "vi": "Không đúng dạng mà cách chấm yêu cầu (xem GET /api/v1/scorers).",
+        "en": "Not the form this scorer expects (see GET /api/v1/scorers).",
+    },
+    "criterion.min_above_max": {
+        "vi": "Tiêu chí '{id}': giá trị nhỏ nhất ({min}) lớn hơn giá trị lớn nhất ({max}).",
+        "en": "Criterion '{id}': min_value ({min}) is above max_value ({max}).",
+    },
+    "criterion.scorer_unknown": {
+        "vi": "Tiêu chí '{id}': không có cách chấm điểm '{scorer}' (các cách chấm đã cài đặt: {known}).",
+        "en": "Criterion '{id}': no scorer '{scorer}' is installed (installed: {known}).",
+    },
+    "criterion.param_invalid": {
+        "vi": "Tiêu chí '{id}', cách chấm '{scorer}', tham số '{param}': {detail}",
+        "en": "Criterion '{id}', scorer '{scorer}', parameter '{param}': {detail}",
+    },
+    "criterion.param_int_range": {
+        "vi": "Tiêu chí '{id}': số nguyên trong tham số quá lớn (vượt quá 64 bit).",
+        "en": "Criterion '{id}': an integer parameter is too large (beyond 64 bits).",
+    },
+    "criterion.param_not_finite": {
+        "vi": "Tiêu chí '{id}': tham số phải là số hữu hạn (không nhận Infinity, NaN).",
+        "en": "Criterion '{id}': parameters must be finite numbers (no Infinity or NaN).",
+    },
+    "criterion.param_key": {
+        "vi": "Tiêu chí '{id}': tên tham số '{name}' không hợp lệ (không được chứa ký tự NUL hay bắt đầu bằng '$').",
+        "en": "Criterion '{id}': parameter name '{name}' is invalid (no NUL character, no leading '$').",
+    },
+    "criterion.param_too_deep": {
+        "vi": "Tiêu chí '{id}': tham số lồng nhau quá {depth} cấp.",
+        "en": "Criterion '{id}': parameters are nested more than {depth} levels deep.",
+    },
+    "scoring.quarantine.definition": {
+        "vi": "Không chấm điểm được theo định nghĩa phong trào '{campaign}' (phiên bản {revision}): {problems}.",
+        "en": "Campaign '{campaign}' (revision {revision}) cannot be scored as defined: {problems}.",
+    },
+    "scoring.quarantine.repeated": {
+        "vi": "Chấm điểm phong trào '{campaign}' thất bại {attempts} lần liên tiếp với cùng sự kiện {event_type}: {error}",
+        "en": "Scoring campaign '{campaign}' failed {attempts} times in a row on the same {event_type} event: {error}",
+    },
+    "health.quarantined": {
+        "vi": "Dịch vụ sẵn sàng nhưng đang tạm dừng chấm điểm {count} phong trào (cách ly); các phong trào khác vẫn được chấm.",
+        "en": "The service is ready, but scoring of {count} campaign(s) is paused (quarantined); other campaigns are scored.",
+    },
     # campaign lifecycle, registrations and reviewer ratings
     "campaign.transition": {
         "vi": "Không thể chuyển phong trào từ trạng thái {current} sang {requested}; "
@@ -663,6 +712,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Dear {unit},\n\nYour results for {period} in the campaign “{campaign}” were scored "
         "(provisional) at {time}.\n\nTotal: {total}/{max} points.\n\n{lines}\n\n"
         "Provisional scores are confirmed after verification.\n\nRegards,\nThi Đua",
+    },
+    # issue 8: liveness — a campaign quarantined by scoring, told to the commendation board
+    "mail.scoring_quarantine.subject": {
+        "vi": "[Thi Đua] Tạm dừng chấm điểm phong trào «{campaign}»: định nghĩa hoặc dữ liệu không chấm được",
+        "en": "[Thi Đua] Scoring paused for campaign “{campaign}”: it cannot be scored",
+    },
+    "mail.scoring_quarantine.body": {
+        "vi": "Kính gửi Ban Thi đua – Khen thưởng,\n\nHệ thống đã tạm dừng chấm điểm phong trào «{campaign}» "
+        "(mã {campaign_id}, phiên bản {revision}) lúc {time}, vì: {reason}\n\n{details}"
+        "Các phong trào khác vẫn được chấm điểm bình thường. Báo cáo của các đơn vị gửi cho phong trào này "
+        "trong thời gian tạm dừng vẫn được giữ lại (hiện có {held} sự kiện) và sẽ được chấm ngay khi Ban "
+        "cập nhật định nghĩa phong trào đã sửa (PUT /api/v1/campaigns/{campaign_id}).\n\n"
+        "Sự kiện gây lỗi: {events}.\n\nTrân trọng,\nHệ thống Thi Đua",
+        "en": "Dear Commendation Board,\n\nScoring of the campaign “{campaign}” (id {campaign_id}, revision "
+        "{revision}) was paused at {time} because: {reason}\n\n{details}Other campaigns are scored as usual. "
+        "Reports sent for this campaign meanwhile are kept ({held} events so far) and scored as soon as the "
+        "board puts a corrected definition (PUT /api/v1/campaigns/{campaign_id}).\n\nOffending events: "
+        "{events}.\n\nRegards,\nThi Đua",
     },
     # award history exports and nomination escalations
     "report.format_unknown": {

@@ -19,7 +19,7 @@ from thidua_common.contracts.strict import JsonDate
 class CampaignWrite(BaseModel):
     """Body of PUT /campaigns/{id}: the whole definition (create or replace)."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     name_vi: str = Field(min_length=3, max_length=300)
     name_en: str = Field("", max_length=300)

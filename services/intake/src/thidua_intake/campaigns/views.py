@@ -10,6 +10,7 @@ from thidua_common.http import ApiError, CurrentPrincipal, require_roles
 from ..deps import Db, Mongo, Relay
 from . import service
 from .models import CampaignPublic, CampaignWrite, StatusChange
+from .scorers import check_definition
 
 CampaignId = Annotated[str, Path(pattern=ID, description="mã phong trào")]
 
@@ -35,6 +36,10 @@ async def get_campaign(campaign_id: CampaignId, principal: CurrentPrincipal, db:
 async def put_campaign(
     campaign_id: CampaignId, body: CampaignWrite, db: Db, mongo: Mongo, relay: Relay, principal: Principal = BoardOfficer
 ) -> CampaignPublic:
+    """Create or replace a campaign's whole definition. Refused with 422 when scoring could not
+    use it: numbers must be finite, min_value ≤ max_value, each leaf names an installed scorer
+    and gives only the parameters its schema allows (GET /api/v1/scorers)."""
+    check_definition(body)
     campaign = await service.put(mongo, db, principal.tenant, campaign_id, body, principal.subject)
     relay.wake()
     return campaign

@@ -7,7 +7,10 @@ from abc import ABC, abstractmethod
 from dataclasses import dataclass, field
 from typing import ClassVar, Protocol
 
+from pydantic import BaseModel
+
 from thidua_common.contracts.campaign import Criterion
+from thidua_common.contracts.scorer_params import NoParams
 from thidua_common.i18n import format_number
 from thidua_common.plugins import SCORERS, load_plugins
 
@@ -32,6 +35,9 @@ class Scorer(Protocol):
     name: str
     sign: int  # +1 adds points; -1 deducts (penalties)
     cohort: bool  # True when a unit's points depend on the other members of its cluster
+    # the leaf's `params` this scorer accepts (pydantic); a scorer without one is not checked.
+    # Intake knows the same model through the `thidua.scorer_params` entry point group.
+    Params: type[BaseModel]
 
     def score(self, leaf: Criterion, cohort: list[LeafInput]) -> dict[str, Points]: ...
 
@@ -42,6 +48,7 @@ class PerUnitScorer(ABC):
     name: ClassVar[str] = ""
     sign: ClassVar[int] = 1
     cohort: ClassVar[bool] = False
+    Params: ClassVar[type[BaseModel]] = NoParams
 
     def score(self, leaf: Criterion, cohort: list[LeafInput]) -> dict[str, Points]:
         return {i.unit_id: self.score_one(leaf, i.value, i.target) for i in cohort}

@@ -17,6 +17,7 @@ MS·min(A)/A (a unit at 0 gets MS). A unit that did not report gets 0 and is lef
 comparison. A target of 0 counts as no target."""
 
 from thidua_common.contracts.campaign import Criterion, Direction
+from thidua_common.contracts.scorer_params import ClusterLeaderParams
 
 from . import LeafInput, Points, fmt, not_reported
 
@@ -26,6 +27,7 @@ EPS = 1e-9
 class ClusterLeader:
     name = "cluster_leader"
     sign = 1
+    Params = ClusterLeaderParams
     cohort = True  # compares the members of a cluster: they are recomputed together
 
     def score(self, leaf: Criterion, cohort: list[LeafInput]) -> dict[str, Points]:

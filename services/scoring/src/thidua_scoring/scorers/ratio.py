@@ -3,12 +3,14 @@ else MS · T/A. A target of 0 is a real target (e.g. no violations): lower-is-be
 0 and nothing above it; higher-is-better is met by any value."""
 
 from thidua_common.contracts.campaign import Criterion, Direction
+from thidua_common.contracts.scorer_params import RatioToTargetParams
 
 from . import PerUnitScorer, Points, fmt, not_reported
 
 
 class RatioToTarget(PerUnitScorer):
     name = "ratio_to_target"
+    Params = RatioToTargetParams
 
     def score_one(self, leaf: Criterion, value: float | None, target: float | None) -> Points:
         ms = leaf.max_points

@@ -2,6 +2,7 @@
 bonus, penalty and a reviewer's rating."""
 
 from thidua_common.contracts.campaign import Criterion, Direction
+from thidua_common.contracts.scorer_params import PassFailParams, PerOccurrenceParams, ReviewerRatingParams
 
 from . import PerUnitScorer, Points, fmt, not_reported
 
@@ -11,6 +12,7 @@ class PassFail(PerUnitScorer):
     lower-is-better, when it does not exceed it), else none."""
 
     name = "pass_fail"
+    Params = PassFailParams
 
     def score_one(self, leaf: Criterion, value: float | None, target: float | None) -> Points:
         if value is None:
@@ -33,6 +35,7 @@ class PerOccurrence(PerUnitScorer):
     """`points_per` points for each occurrence, capped at the leaf's maximum."""
 
     name = "per_occurrence"
+    Params = PerOccurrenceParams
     label_vi, label_en = "", ""
 
     def score_one(self, leaf: Criterion, value: float | None, target: float | None) -> Points:
@@ -69,6 +72,7 @@ class ReviewerRating(PerUnitScorer):
     """A reviewer's rating on a scale (param `scale`, default 10): MS · rating/scale."""
 
     name = "reviewer_rating"
+    Params = ReviewerRatingParams
 
     def score_one(self, leaf: Criterion, value: float | None, target: float | None) -> Points:
         if value is None:

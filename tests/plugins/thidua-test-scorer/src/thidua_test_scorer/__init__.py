@@ -4,6 +4,27 @@ the points, at least 80% gives 60% of them, at least 50% gives 30%, less gives n
 It depends only on the plugin protocol (leaf, cohort) → {unit: points}, not on Thi Đua's code."""
 
 from dataclasses import dataclass, field
+from typing import Annotated, ClassVar
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class StepTableParams(BaseModel):
+    """step_table: [ratio of the target reached, share of the points] pairs, e.g.
+    [[1, 1], [0.8, 0.6], [0.5, 0.3]]."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, allow_inf_nan=False)
+
+    steps: list[Annotated[list[float], Field(min_length=2, max_length=2)]] = Field(
+        [[1.0, 1.0]], min_length=1, max_length=20, description="[ratio ≥ 0, share in 0..1] pairs"
+    )
+
+    @model_validator(mode="after")
+    def in_range(self) -> "StepTableParams":
+        for ratio, share in self.steps:
+            if ratio < 0 or not 0 <= share <= 1:
+                raise ValueError("each step is [ratio >= 0, share in 0..1]")
+        return self
 
 
 @dataclass(frozen=True)
@@ -18,6 +39,7 @@ class Points:
 class StepTable:
     name = "step_table"
     sign = 1
+    Params: ClassVar[type[BaseModel]] = StepTableParams
 
     def score(self, leaf, cohort):
         steps = sorted(((float(r), float(s)) for r, s in leaf.params.get("steps", [[1, 1]])), reverse=True)
