@@ -693,3 +693,19 @@ async def test_a_body_that_is_not_utf8_is_refused_in_the_common_shape(stack, set
     body = assert_error(response, 400)
     assert body["message"] == "Không đọc được nội dung yêu cầu: phải là JSON viết bằng UTF-8."
     assert_unchanged(await intake_records(settings, campaign["id"]), before)
+
+
+@pytest.mark.parametrize("field, value", [("start", "0004-01-01"), ("end", "8413-12-31"),
+                                          ("final_review", "1999-12-31")])
+async def test_campaign_dates_outside_the_platform_years_are_refused(stack, board, field, value):
+    # the fuzzer stored a campaign from year 0004 to 8413: its periods outside 2000–2100 were
+    # silently dropped from every leaderboard
+    campaign_id = f"pt-{uuid.uuid4().hex[:8]}"
+    body = {**small_campaign(campaign_id), field: value}
+    path = f"/api/v1/campaigns/{campaign_id}"
+    for lang, reason in (("vi", "Ngày phải thuộc các năm từ 2000 đến 2100."),
+                         ("en", "The date must fall within the years 2000 to 2100.")):
+        response = await intake(stack, "PUT", path, json=body, headers={**board, "Accept-Language": lang})
+        error = error_for(assert_error(response, 422), field)
+        assert (error["code"], error["reason"]) == ("campaign.date_range", reason)
+    assert (await intake(stack, "GET", path, headers=board)).status_code == 404

@@ -159,6 +159,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "type.url": {"vi": "địa chỉ URL", "en": "a URL"},
     "type.choice": {"vi": "một giá trị trong danh sách cho phép", "en": "one of the allowed values"},
     "type.value": {"vi": "giá trị đúng kiểu", "en": "a value of the right type"},
+    "campaign.date_range": {
+        "vi": "Ngày phải thuộc các năm từ {min} đến {max}.",
+        "en": "The date must fall within the years {min} to {max}.",
+    },
     "campaign.end_before_start": {
         "vi": "Ngày kết thúc trước ngày bắt đầu.",
         "en": "The end date precedes the start date.",

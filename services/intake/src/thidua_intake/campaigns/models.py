@@ -1,6 +1,7 @@
 from datetime import date
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from thidua_common.http.errors import catalogue_error
 from thidua_common.contracts.campaign import (
@@ -13,7 +14,19 @@ from thidua_common.contracts.campaign import (
     Participant,
     ReportingFrequency,
 )
+from thidua_common.contracts.period import YEAR_MAX, YEAR_MIN
 from thidua_common.contracts.strict import JsonDate
+
+
+def _within_campaign_years(value: date) -> date:
+    # the periods a campaign has are bounded to these years (contracts/period.py): a campaign
+    # from year 4 to 8413 was stored before, and every period outside was silently dropped
+    if not YEAR_MIN <= value.year <= YEAR_MAX:
+        raise catalogue_error("campaign.date_range", min=YEAR_MIN, max=YEAR_MAX)
+    return value
+
+
+CampaignDate = Annotated[JsonDate, AfterValidator(_within_campaign_years)]
 
 
 class CampaignWrite(BaseModel):
@@ -25,11 +38,11 @@ class CampaignWrite(BaseModel):
     name_en: str = Field("", max_length=300)
     launched_by: str = Field(min_length=2, max_length=200)
     kind: CampaignKind = CampaignKind.regular
-    start: JsonDate
-    end: JsonDate
+    start: CampaignDate
+    end: CampaignDate
     reporting_frequency: ReportingFrequency = ReportingFrequency.quarter
-    interim_reviews: list[JsonDate] = Field([], max_length=20)
-    final_review: JsonDate | None = None
+    interim_reviews: list[CampaignDate] = Field([], max_length=20)
+    final_review: CampaignDate | None = None
     goals_vi: list[str] = Field([], max_length=50)
     goals_en: list[str] = Field([], max_length=50)
     criteria: list[Criterion] = Field(min_length=1, max_length=500)
