@@ -166,3 +166,27 @@ def test_credentials_are_generated_once_private_and_kept(tmp_path):
     assert keycloak.Credentials.load_or_create(path) == first
     other = keycloak.Credentials.load_or_create(tmp_path / "other.json")
     assert other.admin_password != first.admin_password and other.system_secret != first.system_secret
+
+
+# -- the stack -------------------------------------------------------------------------------------
+def test_stack_runs_keycloak_only_when_asked(tmp_path, monkeypatch):
+    from thidua_devstack.stack import Ports, Stack
+
+    monkeypatch.delenv("THIDUA_KEYCLOAK", raising=False)
+    assert not Stack(tmp_path / "a").with_keycloak
+    assert Stack(tmp_path / "a", keycloak=True).with_keycloak
+    monkeypatch.setenv("THIDUA_KEYCLOAK", "1")
+    stack = Stack(tmp_path / "b", Ports(keycloak=18080))
+    assert stack.with_keycloak and not Stack(tmp_path / "b", keycloak=False).with_keycloak
+    assert stack.keycloak_url == "http://127.0.0.1:18080"
+    assert stack.keycloak_issuer == "http://127.0.0.1:18080/realms/thidua"
+    assert not (tmp_path / "b" / "keycloak").exists()  # nothing generated until asked for
+
+
+def test_stack_state_saved_before_keycloak_existed_still_loads(tmp_path):
+    from thidua_devstack.stack import Stack
+
+    ports = {"kafka": 1, "kafka_controller": 2, "mongo": 3, "smtp": 4, "mail_http": 5, "intake": 6,
+             "scoring": 7, "notify": 8, "reporting": 9}
+    (tmp_path / "stack.json").write_text(json.dumps({"ports": ports}))
+    assert Stack(tmp_path).ports.keycloak == 8080

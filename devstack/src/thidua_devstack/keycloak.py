@@ -602,7 +602,11 @@ class Keycloak:
                 found = client.get(f"{admin}/users", params={"username": username, "exact": "true"})
                 found.raise_for_status()
                 if not found.json():
-                    raise RuntimeError(f"demo user {username} missing from realm {REALM}")
+                    raise RuntimeError(
+                        f"demo user {username} is missing from realm {REALM}: the realm file changed after this"
+                        f" database imported it (imports skip an existing realm); start over with"
+                        f" `rm -rf {self.home}` while Keycloak is stopped"
+                    )
                 reset = client.put(
                     f"{admin}/users/{found.json()[0]['id']}/reset-password",
                     json={"type": "password", "value": password, "temporary": False},
