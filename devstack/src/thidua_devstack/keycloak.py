@@ -527,8 +527,10 @@ class Keycloak:
             SYSTEM_SECRET_ENV: creds.system_secret,
             "JAVA_OPTS_KC_HEAP": "-Xms64m -Xmx512m",
             # Java 24+: JBoss threads' thread-local reset needs java.lang opened (Keycloak's own
-            # kc.sh does not add it yet; without it worker threads die with IllegalAccessError)
-            "JAVA_OPTS_APPEND": "--add-opens=java.base/java.lang=ALL-UNNAMED",
+            # kc.sh does not add it yet; without it worker threads die with IllegalAccessError).
+            # C1 only (no C2 compiler threads fighting for 2 busy cores): side by side, a new
+            # database was ready in 26 s instead of 76 s, a restart in 15 s instead of 31 s.
+            "JAVA_OPTS_APPEND": "--add-opens=java.base/java.lang=ALL-UNNAMED -XX:TieredStopAtLevel=1",
         }
         return Managed("keycloak", args, self.run_dir, self.log_dir, env=env)
 
