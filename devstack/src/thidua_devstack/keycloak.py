@@ -8,6 +8,10 @@ secret and the demo users' passwords are generated the first time a Keycloak hom
 in `<home>/credentials.json` (mode 0600, beside the database they belong to) and set through the
 admin REST API at every start.
 
+It runs `kc.sh start-dev` on the JIT's C1 only: side by side on 2 busy cores, `start --optimized`
+(after a `kc.sh build`) started no faster, and C1 cut a fresh start from 76 s to 26 s; the times
+measured are in docs/operations.md.
+
 Realm design (one realm, not one per tenant) and how a province's own OIDC provider replaces this
 one: docs/operations.md, "Keycloak (local identity provider)".
 
