@@ -100,8 +100,10 @@ def test_unit_reporter_gets_a_token_with_the_platform_claims(kc, jwks):
     assert claims["unit"] == "huyen-cu-jut"
     assert claims["roles"] == ["unit_reporter"]
     assert claims["sub"] and claims["exp"] > time.time()
-    # only the platform's roles, and no Keycloak-specific role claims beside them
-    assert "realm_access" not in claims and "resource_access" not in claims
+    # the platform's claims exactly, beside the standard ones: no realm_access, resource_access,
+    # preferred_username, email or allowed-origins in access tokens
+    standard = {"exp", "iat", "jti", "iss", "aud", "sub", "typ", "azp", "sid", "scope", "auth_time", "acr"}
+    assert set(claims) - standard == {"tenant", "unit", "roles"}, claims
 
 
 def test_every_demo_user_carries_its_roles_and_unit(kc, jwks):
@@ -131,7 +133,7 @@ def test_system_client_gets_a_token_by_client_credentials(kc, jwks):
     assert claims["tenant"] == "daknong"
     assert claims["aud"] in ("thidua-api", ["thidua-api"])
     assert claims["azp"] == keycloak.SYSTEM_CLIENT and claims["sub"]
-    assert "unit" not in claims
+    assert "unit" not in claims  # a system acts for the tenant, not for a unit
 
 
 def test_wrong_password_and_wrong_secret_are_refused(kc):
