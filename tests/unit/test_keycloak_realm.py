@@ -190,3 +190,29 @@ def test_stack_state_saved_before_keycloak_existed_still_loads(tmp_path):
              "scoring": 7, "notify": 8, "reporting": 9}
     (tmp_path / "stack.json").write_text(json.dumps({"ports": ports}))
     assert Stack(tmp_path).ports.keycloak == 8080
+
+
+# -- the server's home -----------------------------------------------------------------------------
+def fake_dist(root: Path) -> Path:
+    dist = root / "keycloak-26.5.6"
+    for folder in ("bin", "conf", "lib/lib/main", "lib/app", "lib/quarkus", "themes", "providers"):
+        (dist / folder).mkdir(parents=True)
+    (dist / "bin" / "kc.sh").write_text("#!/bin/sh\n")
+    (dist / "lib" / "quarkus-run.jar").write_text("jar")
+    (dist / "lib" / "quarkus" / "quarkus-application.dat").write_text("production build")
+    return dist
+
+
+def test_server_home_copies_what_keycloak_writes_and_links_the_rest(tmp_path):
+    dist = fake_dist(tmp_path / "cache")
+    server = keycloak.prepare_server_home(dist, tmp_path / "stack" / "keycloak" / "server")
+    assert (server / "bin" / "kc.sh").is_file() and not (server / "bin").is_symlink()
+    assert not (server / "lib" / "quarkus").is_symlink() and not (server / "conf").is_symlink()
+    assert (server / "lib" / "lib").resolve() == (dist / "lib" / "lib").resolve()
+    assert (server / "themes").is_symlink() and (server / "data" / "import").is_dir()
+    # the development build output is saved once, then copied into new homes
+    (server / "lib" / "quarkus" / "quarkus-application.dat").write_text("development build")
+    keycloak.save_augmented_template(dist, server)
+    other = keycloak.prepare_server_home(dist, tmp_path / "other" / "server")
+    assert (other / "lib" / "quarkus" / "quarkus-application.dat").read_text() == "development build"
+    assert (dist / "lib" / "quarkus" / "quarkus-application.dat").read_text() == "production build"
