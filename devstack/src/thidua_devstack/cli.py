@@ -21,6 +21,10 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     up = sub.add_parser("up")
     up.add_argument("--demo", action="store_true", help="load the demo campaigns and keep feeding submissions")
+    up.add_argument(
+        "--keycloak", action="store_true",
+        help="also run Keycloak with the realm thidua (or THIDUA_KEYCLOAK=1); the services do not use it yet",
+    )
     sub.add_parser("down")
     sub.add_parser("status")
     logs = sub.add_parser("logs")
@@ -28,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     restart = sub.add_parser("restart")
     restart.add_argument("name", choices=SERVICES)
     args = parser.parse_args(argv)
-    stack = Stack(args.home)
+    stack = Stack(args.home, keycloak=True if getattr(args, "keycloak", False) else None)
 
     if args.command == "up":
         stack.up()
@@ -76,6 +80,31 @@ Thi Đua đang chạy / is running (data: {stack.home})
     {token}
   Other tokens:  uv run thidua-token --tenant daknong --role unit_reporter --unit huyen-cu-jut
   Stop:          uv run thidua-stack down        Status: uv run thidua-stack status
+"""
+    )
+    if stack.with_keycloak:
+        print_keycloak(stack)
+
+
+def print_keycloak(stack: Stack) -> None:
+    from .keycloak import DEV_CLIENT, SYSTEM_CLIENT
+
+    kc = stack.keycloak
+    creds = kc.credentials()
+    print(
+        f"""Keycloak (realm thidua; the services do not accept its tokens yet):
+  Issuer:        {stack.keycloak_issuer}
+  JWKS:          {kc.jwks_uri}
+  Admin console: {stack.keycloak_url}/admin/   user {creds.admin_user}, password {creds.admin_password}
+  System client: {SYSTEM_CLIENT}, secret {stack.keycloak_system_secret}
+  Demo users (tenant daknong; passwords generated for this stack, kept in {kc.credentials_file}):"""
+    )
+    for user in stack.keycloak_users:
+        print(f"    {user['username']:<30} {user['password']:<18} {','.join(user['roles']):<15} {user['unit'] or ''}")
+    print(
+        f"""  A token (password grant on the dev-only client {DEV_CLIENT}):
+    curl -s {kc.token_endpoint} -d grant_type=password -d client_id={DEV_CLIENT} \\
+      -d username=unit-reporter.huyen-cu-jut -d password='{creds.passwords["unit-reporter.huyen-cu-jut"]}'
 """
     )
 

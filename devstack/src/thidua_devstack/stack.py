@@ -3,16 +3,18 @@ separate process with its own pid file and log file under one home folder."""
 
 import asyncio
 import json
+import os
 import sys
 import time
 from dataclasses import asdict, dataclass
+from functools import cached_property
 from pathlib import Path
 
 from thidua_common.auth.api_keys import digest
 from thidua_common.kafka import ensure_topics
 from thidua_common.settings import Settings
 
-from . import kafka, secantus
+from . import kafka, keycloak, secantus
 from .processes import Managed, free_port, port_open, wait_port
 
 REPO = Path(__file__).resolve().parents[3]
@@ -36,6 +38,7 @@ class Ports:
     scoring: int = 8002
     notify: int = 8003
     reporting: int = 8004
+    keycloak: int = 8080  # only when the stack runs Keycloak (keycloak=True, THIDUA_KEYCLOAK=1)
 
     @classmethod
     def free(cls) -> "Ports":
@@ -50,6 +53,7 @@ class Stack:
         cache: Path | None = None,
         prefix: str = "thidua",
         extra_env: dict[str, str] | None = None,
+        keycloak: bool | None = None,
     ):
         self.extra_env = extra_env or {}
         self.home = home.resolve()
@@ -58,6 +62,8 @@ class Stack:
         if ports is None and state.exists():
             ports = Ports(**json.loads(state.read_text())["ports"])
         self.ports = ports or Ports()
+        # Keycloak is off unless asked for (the services do not verify its tokens yet)
+        self.with_keycloak = keycloak if keycloak is not None else os.environ.get("THIDUA_KEYCLOAK", "") in ("1", "true")
         self.prefix = prefix
         self.run_dir = self.home / "run"
         self.log_dir = self.home / "logs"
@@ -86,6 +92,30 @@ class Stack:
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{getattr(self.ports, service)}"
+
+    # -- Keycloak (optional) ------------------------------------------------------------------
+    @cached_property
+    def keycloak(self) -> keycloak.Keycloak:
+        return keycloak.Keycloak(self.cache, self.home / "keycloak", self.ports.keycloak, self.run_dir, self.log_dir)
+
+    @property
+    def keycloak_url(self) -> str:
+        return self.keycloak.url
+
+    @property
+    def keycloak_issuer(self) -> str:
+        """`iss` of the realm's tokens; its JWKS is at <issuer>/protocol/openid-connect/certs."""
+        return self.keycloak.issuer
+
+    @property
+    def keycloak_users(self) -> list[dict]:
+        """Demo users: username, roles, unit, name, password (generated for this stack home)."""
+        return self.keycloak.users()
+
+    @property
+    def keycloak_system_secret(self) -> str:
+        """Secret of the confidential client `thidua-system` (client credentials, role system)."""
+        return self.keycloak.credentials().system_secret
 
     # -- components --------------------------------------------------------------------------
     def _kafka(self) -> Managed:
@@ -133,6 +163,8 @@ class Stack:
 
     def start_infra(self) -> None:
         self.save_state()
+        if self.with_keycloak:
+            self.keycloak.launch()  # the slowest to start (about a minute here): first, waited for in up()
         kafka_proc, mongo, mail = self._kafka(), self._mongo(), self._mail()
         for proc in (kafka_proc, mongo, mail):
             proc.start()
@@ -168,6 +200,8 @@ class Stack:
     def up(self) -> None:
         self.start_infra()
         self.start_services()
+        if self.with_keycloak:
+            self.keycloak.ready()
 
     def stop_service(self, name: str) -> None:
         self.service(name).stop()
@@ -189,10 +223,13 @@ class Stack:
         for proc in (self._mail(), self._mongo()):
             proc.stop()
         self._kafka().stop(timeout=40)
+        self.keycloak.stop()  # whether or not this run asked for it: a no-op when not running
 
     def status(self) -> list[dict]:
         rows = []
         procs = [self._kafka(), self._mongo(), self._mail()] + [self.service(n) for n in SERVICES]
+        if self.with_keycloak or self.keycloak.running():
+            procs.append(self.keycloak.process())
         port_of = {"kafka": self.ports.kafka, "secantusdb": self.ports.mongo, "mailcatcher": self.ports.smtp}
         for proc in procs:
             port = port_of.get(proc.name) or getattr(self.ports, proc.name, None)
