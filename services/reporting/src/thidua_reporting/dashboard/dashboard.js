@@ -100,11 +100,11 @@
     if (!s.reported) tr.className = "missing";
     const bar = document.createElement("div");
     bar.className = "bar";
-    bar.style.width = `${(100 * s.total / top).toFixed(1)}%`;  // a style property, not markup
+    bar.style.width = `${(100 * s.score / top).toFixed(1)}%`;  // a style property, not markup
     const barCell = cell("", "bar-cell");
     barCell.append(bar);
     tr.append(cell(s.rank, "num"), cell(s.unit_name), cell(s.cluster_name || ""),
-              cell(s.periods_reported, "num"), cell(s.total_display, "num"), barCell);
+              cell(s.periods_reported, "num"), cell(s.score_display, "num"), cell(s.total_display, "num"), barCell);
     return tr;
   }
 
@@ -116,7 +116,7 @@
     if ($("period").value) q.set("period", $("period").value);
     try {
       const board = await api(`api/v1/campaigns/${encodeURIComponent(id)}/leaderboard?${q}`);
-      const top = Math.max(1, ...board.standings.map((s) => s.total));
+      const top = Math.max(1, ...board.standings.map((s) => s.score));  // the figure ranked
       $("rows").replaceChildren(...board.standings.map((s) => row(s, top)));
       status(`Cập nhật lúc ${board.generated_at}`, false);
       $("basis").textContent = board.basis.description;  // what the ranking compares (issue 8)
