@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from .envelope import Envelope
 
-Handler = Callable[[Envelope, Any], Awaitable[Any]]
+Handler = Callable[..., Awaitable[Any]]  # (envelope, payload, *context)
 
 
 @dataclass(frozen=True)
@@ -42,12 +42,20 @@ class Handlers:
     def types(self) -> frozenset[str]:
         return frozenset(self._routes)
 
+    @property
+    def topics(self) -> list[str]:
+        """The topic keys (contracts registry) the handled types travel on: what to subscribe to."""
+        from .registry import EVENT_TYPES
+
+        return sorted({EVENT_TYPES[t].topic for t in self._routes if t in EVENT_TYPES})
+
     def handles(self, event_type: str | None) -> bool:
         return event_type in self._routes
 
-    async def dispatch(self, envelope: Envelope) -> Any:
-        """Handle one event; an event of a type nobody handles is ignored (returns None)."""
+    async def dispatch(self, envelope: Envelope, *context: Any) -> Any:
+        """Handle one event: `handler(envelope, payload, *context)`, its result returned; an event
+        of a type nobody handles is ignored (returns None)."""
         route = self._routes.get(envelope.type)
         if route is None:
             return None
-        return await route.handler(envelope, route.model.model_validate(envelope.data))
+        return await route.handler(envelope, route.model.model_validate(envelope.data), *context)
