@@ -9,6 +9,7 @@ history reaches the same scores as live processing."""
 import asyncio
 from collections import defaultdict
 from datetime import UTC, datetime
+from typing import Protocol
 
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -40,9 +41,11 @@ from .store import REVIEW_FLAGS, ScoringStore
 log = get_logger(__name__)
 
 
-class Publisher:
-    """What scoring needs of a producer (thidua_common.kafka.EventProducer; a fake in unit tests):
-    publish (event, partition key) pairs to the topic named by its key in the contracts registry."""
+class Publisher(Protocol):
+    """What the scoring service needs of a producer: send a batch of (event, Kafka key) pairs to
+    the topic its registry key names ("scores") and return once all are acknowledged. Met by
+    thidua_common.kafka.EventProducer live, by a capturing fake in the replay and unit tests; the
+    quarantine guard needs more of it (quarantine.Publisher)."""
 
     async def publish_many(self, topic_key: str, events: list[tuple[Envelope, str]]) -> None: ...
 
