@@ -98,9 +98,6 @@ class ScoringService:
         await self.store.quarantine_record(topic, partition, offset, value, error)
         log.error("undecodable event quarantined", topic=topic, partition=partition, offset=offset, error=error)
 
-    async def campaign(self, tenant: str, campaign_id: str) -> CampaignDefined | None:
-        return await self.store.campaign(f"{tenant}/{campaign_id}")
-
     # -- events ------------------------------------------------------------------------------
     async def on_campaign(self, envelope: Envelope, campaign: CampaignDefined) -> None:
         # a definition that does not parse (pydantic, in the handler registry) or that its
