@@ -140,7 +140,7 @@ async def test_overdue_nomination_is_escalated_once_and_counted(stack, settings,
     overdue = new_event(
         type=NOMINATION_OVERDUE, source=SOURCE, tenant=TENANT, subject=nid,
         data=NominationOverdue(nomination_id=nid, award_name_vi="Chiến sĩ thi đua cơ sở", nominee=nominee, stage="hoi-dong",
-                               due_on=stages[1].due_on, overdue_working_days=2, escalate_to=["board_officer"]),
+                               stage_name_vi="Hội đồng Thi đua – Khen thưởng xét, bỏ phiếu", due_on=stages[1].due_on, overdue_working_days=2, escalate_to=["board_officer"]),
     ), f"{TENANT}/{nid}"
     # revision 2 arrives before revision 1 (replayed): the older one must not replace it; the alert twice
     await publish(settings, changed(2, stages), changed(1, stages[:1]), overdue, overdue)

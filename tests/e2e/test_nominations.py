@@ -297,6 +297,7 @@ async def test_an_overdue_nomination_is_escalated_once_a_day(stack, tenant, sett
     assert len(events) == 1
     data = events[0]["data"]
     assert data["stage"] == "tiep-nhan" and data["overdue_working_days"] >= 5
+    assert data["stage_name_vi"] == "Bước tiep-nhan"  # the name the award kind's chain configures, for notify
     assert data["escalate_to"] == ["board_officer", "chairperson"]
     # the background check runs too (every 2 s in tests) and has not failed
     assert not [line for line in log_lines(stack, "intake") if line.get("message") == "overdue check failed"]

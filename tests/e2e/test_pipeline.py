@@ -118,7 +118,8 @@ async def test_duplicate_delivery_is_harmless(stack, settings, board, campaign):
     to = f"don-vi-3@{campaign['id']}.test"
     await eventually(lambda: mails(stack, to))
     scores = await read_topic(
-        settings, "scores", lambda rec: json.loads(rec.value)["data"]["submission_id"] == r.json()["submission_id"]
+        # .get: the scores topic also carries scoring.campaign_quarantined (issue 8), which has no submission
+        settings, "scores", lambda rec: json.loads(rec.value)["data"].get("submission_id") == r.json()["submission_id"]
     )
     # the repeats change no input, so scoring emits nothing new (a repeat after a crash between
     # publishing and storing would re-emit under the same, content-derived event id)

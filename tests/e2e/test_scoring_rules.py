@@ -7,9 +7,17 @@ import subprocess
 import sys
 import uuid
 
-import httpx
+from datetime import UTC, datetime
 
-from .conftest import TENANT, eventually, launch_and_run, reporter, reporting_get
+import httpx
+from aiokafka import AIOKafkaProducer
+
+from thidua_common.contracts import new_event
+from thidua_common.contracts.registry import SCORE_COMPUTED, topic_name
+from thidua_common.contracts.score import ScoreComputed
+from thidua_common.kafka import encode_event
+
+from .conftest import TENANT, eventually, launch_and_run, reporter, reporting_get, small_campaign
 
 
 def cluster_campaign(campaign_id: str) -> dict:
@@ -83,6 +91,8 @@ async def test_cluster_leader_plugin_and_tree_through_the_stack(stack, settings,
         assert got["truy-na"]["scorer"] == "step_table" and got["truy-na"]["points"] == 30
         assert got["nghiep-vu"]["kind"] == "group" and got["nghiep-vu"]["points"] == 55
         assert got["vi-pham"]["points"] == -5
+        # the sign travels with each line (scoring's scorer knows it deducts), not a scorer name in readers
+        assert got["vi-pham"]["deduction"] is True and got["chuyen-an"]["deduction"] is False
         # doi-2: below target 0.5·30·8/10 = 12; 85% → step 60% = 18
         await until_total(stack, board, cid, "doi-2", 30, "2018")
 
@@ -169,6 +179,35 @@ async def test_new_criteria_version_rescores_every_period(stack, settings, board
     assert all(p["criteria_version"] == 2 and p["cause_kind"] == "criteria" for p in card["periods"])
     assert "Tăng trọng số" in card["periods"][0]["cause"]
     assert [p["total"] for p in card["periods"]] == [30, 60]
+
+
+async def test_the_leaderboard_maximum_is_the_one_scoring_stated(stack, settings, board):
+    """Reporting takes each period's maximum from the score events instead of re-deriving it from
+    the criteria (here the criteria add up to 100; the event says 80, e.g. a plugin that deducts)."""
+    cid = f"pt-{uuid.uuid4().hex[:8]}"
+    async with httpx.AsyncClient(base_url=stack.url("intake")) as client:
+        await create(client, board, cid, small_campaign(cid, units=2))
+    await eventually(lambda: reporting_get(stack, f"/api/v1/campaigns/{cid}/leaderboard", board))
+    score = ScoreComputed(submission_id="s-1", campaign_id=cid, unit_id="don-vi-1", period="2018-Q1",
+                          criteria_version=1, total=64, max_total=80, criteria=[], submitted_at=None,
+                          computed_at=datetime.now(UTC))
+    event = new_event(type=SCORE_COMPUTED, source="/thidua/scoring", tenant=TENANT, subject=f"{cid}/don-vi-1/2018-Q1",
+                      data=score)
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        value, headers = encode_event(event)
+        await producer.send_and_wait(topic_name(settings.topic_prefix, "scores"), value,
+                                     key=f"{TENANT}/{cid}".encode(), headers=headers)
+    finally:
+        await producer.stop()
+
+    async def scored():
+        got = await reporting_get(stack, f"/api/v1/campaigns/{cid}/leaderboard?period=2018-Q1", board)
+        return got if got and got["standings"][0]["total"] == 64 else None
+
+    got = await eventually(scored)
+    assert {s["max_total"] for s in got["standings"]} == {80}
 
 
 async def test_replay_reaches_exactly_the_live_result(stack, settings, board):

@@ -13,7 +13,7 @@ from thidua_common.contracts.registry import APPEAL_DECIDED, SUBMISSION_RECEIVED
 from thidua_common.contracts.review import AppealDecided, SubmissionReviewed
 from thidua_common.kafka.client import encode_event
 from thidua_notify.compose import appeal_decision_message, campaign_phrase, criterion_labels, review_message
-from thidua_notify.main import only_handled
+from thidua_common.kafka.loop import only_handled
 from thidua_notify.service import NotifyService
 
 CRITERIA = [
@@ -225,7 +225,7 @@ def test_records_notify_ignores_are_not_even_decoded():
         def __init__(self, value, headers):
             self.value, self.headers = value, headers
 
-    wanted = only_handled(handle)
+    wanted = only_handled(handle, NotifyService(None, {}, publisher=None, settings=None).handlers)
     value, headers = encode_event(review_event())
     asyncio.run(wanted(Record(value, headers)))
     asyncio.run(wanted(Record(b"not json at all", [("ce_type", SUBMISSION_RECEIVED.encode())])))

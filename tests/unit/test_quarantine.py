@@ -234,7 +234,7 @@ async def test_scoring_refuses_a_definition_its_scorers_cannot_use():
             "criteria": [{"id": "dat-chuan", "name_vi": "Đạt chuẩn", "max_points": 10, "scorer": "pass_fail",
                           "params": {"threshold": "abc"}}]}
     with pytest.raises(UnscorableCampaign) as caught:
-        await svc.on_campaign(new_event(type=CAMPAIGN_DEFINED, source="/t", tenant="tinh-a",
+        await svc.apply(new_event(type=CAMPAIGN_DEFINED, source="/t", tenant="tinh-a",
                                         data=CampaignDefined.model_validate(data)))
     assert caught.value.problems[0].field == "criteria.0.params.threshold"
     # Infinity (as json.loads reads it from a raw event) is named too; a payload that does not
@@ -242,11 +242,11 @@ async def test_scoring_refuses_a_definition_its_scorers_cannot_use():
     envelope = event(CAMPAIGN_DEFINED, "tinh-a", "pt-doc")
     envelope.data = {**data, "criteria": [{**data["criteria"][0], "params": {}, "max_value": float("inf")}]}
     with pytest.raises(UnscorableCampaign) as caught:
-        await svc.on_campaign(envelope)
+        await svc.apply(envelope)
     assert [(p.field, p.key) for p in caught.value.problems] == [("criteria.0.max_value", "field.finite")]
     envelope.data = {**data, "criteria": []}
     with pytest.raises(ValidationError) as caught:
-        await svc.on_campaign(envelope)
+        await svc.apply(envelope)
     assert classify(caught.value) == Failure.definite
 
 

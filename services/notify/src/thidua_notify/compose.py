@@ -28,24 +28,6 @@ def score_message(score: ScoreComputed, unit_name: str, campaign_name: str, crit
 
 
 # -- nominations ------------------------------------------------------------------------------
-# The overdue event names the stage by its configured id; the usual ids read as these words.
-STAGE_NAMES_VI = {
-    "intake": "tiếp nhận hồ sơ",
-    "tiep-nhan": "tiếp nhận hồ sơ",
-    "vetting": "thẩm định hồ sơ",
-    "tham-dinh": "thẩm định hồ sơ",
-    "disclosure": "công khai lấy ý kiến",
-    "cong-khai": "công khai lấy ý kiến",
-    "council": "Hội đồng Thi đua – Khen thưởng xét, bỏ phiếu",
-    "council_vote": "Hội đồng Thi đua – Khen thưởng xét, bỏ phiếu",
-    "vote": "Hội đồng Thi đua – Khen thưởng xét, bỏ phiếu",
-    "hoi-dong": "Hội đồng Thi đua – Khen thưởng xét, bỏ phiếu",
-    "decision": "trình Chủ tịch UBND quyết định",
-    "quyet-dinh": "trình Chủ tịch UBND quyết định",
-    "signing": "trình ký quyết định",
-}
-
-
 def nominee_label(nominee: Nominee, unit_name: str | None = None, lang: str = "vi") -> str:
     unit = unit_name or nominee.unit_id
     if nominee.kind == "individual" and nominee.person_name:
@@ -59,7 +41,8 @@ def overdue_message(alert: NominationOverdue, unit_name: str | None = None, lang
         nominee=nominee_label(alert.nominee, unit_name, lang),
         unit=unit_name or alert.nominee.unit_id,
         award=alert.award_name_vi,
-        stage=STAGE_NAMES_VI.get(alert.stage, alert.stage) if lang == "vi" else alert.stage,
+        # the name from the award kind's chain configuration, as intake told it
+        stage=(alert.stage_name_vi or alert.stage) if lang == "vi" else alert.stage,
         days=alert.overdue_working_days,
         due=format_date(alert.due_on, lang),
         nomination=alert.nomination_id,

@@ -3,41 +3,25 @@
 import asyncio
 import signal
 
-from aiokafka import ConsumerRecord
-
 from thidua_common.contracts.registry import topic_name
 from thidua_common.kafka import (
     ConsumeLoop,
     EventProducer,
     envelope_handler,
-    headers_dict,
     make_consumer,
     mongo_quarantine,
     ready_file_from_env,
 )
-from thidua_common.kafka.client import TYPE_HEADER
-from thidua_common.kafka.loop import RecordHandler
+from thidua_common.kafka.loop import only_handled
 from thidua_common.logging import configure_logging, get_logger
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
 from thidua_common.startup import refuse_unsafe_start
 
 from .channels import load_channels
-from .service import HANDLED_TYPES, NotifyService
+from .service import NotifyService
 
 log = get_logger(__name__)
-
-
-def only_handled(handle: RecordHandler) -> RecordHandler:
-    """Skip records whose ce_type header names an event notify ignores, without decoding them (the
-    submissions topic is mostly submission.received); a record without the header is decoded."""
-
-    async def handle_if_wanted(record: ConsumerRecord) -> None:
-        event_type = headers_dict(record.headers).get(TYPE_HEADER)
-        if event_type is None or event_type in HANDLED_TYPES:
-            await handle(record)
-
-    return handle_if_wanted
 
 
 async def run() -> None:
@@ -52,13 +36,11 @@ async def run() -> None:
     consumer = ConsumeLoop(
         make_consumer(
             settings,
-            topic_name(settings.topic_prefix, "campaigns"),
-            topic_name(settings.topic_prefix, "scores"),
-            topic_name(settings.topic_prefix, "nominations"),
-            topic_name(settings.topic_prefix, "submissions"),  # review and appeal decisions
+            # what the handled types travel on: the submissions topic for review and appeal decisions
+            *(topic_name(settings.topic_prefix, key) for key in service.handlers.topics),
             group_id="notify",
         ),
-        only_handled(envelope_handler(service.apply)),
+        only_handled(envelope_handler(service.apply), service.handlers),
         "notify-consumer",
         ready_file_from_env(),
         quarantine=mongo_quarantine(service.db),

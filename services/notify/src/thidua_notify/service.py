@@ -12,6 +12,7 @@ from pymongo.errors import DuplicateKeyError
 from thidua_common.contracts import Envelope, new_event
 from thidua_common.contracts.campaign import CampaignDefined
 from thidua_common.contracts.envelope import deterministic_id
+from thidua_common.contracts.handlers import Handlers
 from thidua_common.contracts.notification import NotificationFailed
 from thidua_common.contracts.nomination import AwardDecided, NominationOverdue
 from thidua_common.contracts.registry import (
@@ -45,12 +46,6 @@ log = get_logger(__name__)
 
 SOURCE = "/thidua/notify"
 LEASE = timedelta(seconds=60)
-# the event types notify acts on; the consumer skips the others (e.g. every submission.received on
-# the submissions topic) by their ce_type header, without decoding them
-HANDLED_TYPES = frozenset(
-    {CAMPAIGN_DEFINED, SCORE_COMPUTED, NOMINATION_OVERDUE, AWARD_DECIDED, SUBMISSION_REVIEWED, APPEAL_DECIDED,
-     SCORING_CAMPAIGN_QUARANTINED}
-)
 # A review decision older than this is recorded but not mailed: notify subscribed to the
 # submissions topic after reviews began, and its consumer group starts a new topic from the
 # beginning, so without this a first start would mail every unit about years-old decisions.
@@ -65,6 +60,31 @@ class NotifyService:
         self.db, self.channels, self.publisher, self.settings = db, channels, publisher, settings
         self.decision_notice_max_age = decision_notice_max_age
         self.wake = asyncio.Event()
+        # the events notify acts on (the consumer skips the others by their ce_type header, e.g.
+        # every submission.received on the submissions topic, and subscribes to their topics)
+        self.handlers = (
+            Handlers()
+            .add(CAMPAIGN_DEFINED, CampaignDefined, self.on_campaign)
+            .add(SCORE_COMPUTED, ScoreComputed, self.on_score)
+            # overdue and quarantined campaigns: escalated to the commendation board; decided: the
+            # awarded unit hears of it
+            .add(NOMINATION_OVERDUE, NominationOverdue, self.on_alert)
+            .add(AWARD_DECIDED, AwardDecided, self.on_alert)
+            .add(SCORING_CAMPAIGN_QUARANTINED, CampaignQuarantined, self.on_alert)
+            # the unit hears how its report was reviewed, and how its appeal was decided
+            .add(SUBMISSION_REVIEWED, SubmissionReviewed, self.on_decision)
+            .add(APPEAL_DECIDED, AppealDecided, self.on_decision)
+        )
+        # how each recorded event becomes a message, when it is sent
+        self.composers = (
+            Handlers()
+            .add(SCORE_COMPUTED, ScoreComputed, self._score_message)
+            .add(NOMINATION_OVERDUE, NominationOverdue, self._overdue_message)
+            .add(AWARD_DECIDED, AwardDecided, self._award_message)
+            .add(SCORING_CAMPAIGN_QUARANTINED, CampaignQuarantined, self._quarantine_message)
+            .add(SUBMISSION_REVIEWED, SubmissionReviewed, self._review_message)
+            .add(APPEAL_DECIDED, AppealDecided, self._appeal_decision_message)
+        )
 
     async def setup(self) -> None:
         await self.db.deliveries.create_index([("status", 1), ("next_attempt_at", 1)])
@@ -73,27 +93,29 @@ class NotifyService:
 
     # -- events in ---------------------------------------------------------------------------
     async def apply(self, envelope: Envelope) -> None:
-        if envelope.type == CAMPAIGN_DEFINED:
-            campaign = CampaignDefined.model_validate(envelope.data)
-            try:
-                await self.db.directory.replace_one(
-                    {"_id": f"{envelope.tenant}/{campaign.campaign_id}", "revision": {"$lt": campaign.revision}},
-                    {"tenant": envelope.tenant, **campaign.model_dump(mode="json")},
-                    upsert=True,
-                )
-            except DuplicateKeyError:
-                pass
-        elif envelope.type == SCORE_COMPUTED and self.worth_telling(ScoreComputed.model_validate(envelope.data)):
+        await self.handlers.dispatch(envelope)
+
+    async def on_campaign(self, envelope: Envelope, campaign: CampaignDefined) -> None:
+        try:
+            await self.db.directory.replace_one(
+                {"_id": f"{envelope.tenant}/{campaign.campaign_id}", "revision": {"$lt": campaign.revision}},
+                {"tenant": envelope.tenant, **campaign.model_dump(mode="json")},
+                upsert=True,
+            )
+        except DuplicateKeyError:
+            pass
+
+    async def on_score(self, envelope: Envelope, score: ScoreComputed) -> None:
+        if self.worth_telling(score):
             await self.enqueue(envelope, "email")
-        elif envelope.type in (NOMINATION_OVERDUE, AWARD_DECIDED, SCORING_CAMPAIGN_QUARANTINED):
-            # overdue and quarantined campaigns: escalated to the commendation board; decided: the
-            # awarded unit hears of it
-            await self.enqueue(envelope, "email")
-        elif envelope.type in (SUBMISSION_REVIEWED, APPEAL_DECIDED):
-            # the unit hears how its report was reviewed, and how its appeal was decided
-            sent_at = envelope.time if envelope.time.tzinfo else envelope.time.replace(tzinfo=UTC)
-            stale = datetime.now(UTC) - sent_at > self.decision_notice_max_age
-            await self.enqueue(envelope, "email", skip_reason="quá cũ để báo / too old to announce" if stale else None)
+
+    async def on_alert(self, envelope: Envelope, _alert: object) -> None:
+        await self.enqueue(envelope, "email")
+
+    async def on_decision(self, envelope: Envelope, _decision: object) -> None:
+        sent_at = envelope.time if envelope.time.tzinfo else envelope.time.replace(tzinfo=UTC)
+        stale = datetime.now(UTC) - sent_at > self.decision_notice_max_age
+        await self.enqueue(envelope, "email", skip_reason="quá cũ để báo / too old to announce" if stale else None)
 
     @staticmethod
     def worth_telling(score: ScoreComputed) -> bool:
@@ -182,17 +204,9 @@ class NotifyService:
         log.info("notification sent", recipient=recipient, attempts=attempts)
 
     async def _message(self, envelope: Envelope, delivery_id: str) -> Message | None:
-        if envelope.type == NOMINATION_OVERDUE:
-            return await self._overdue_message(envelope, delivery_id)
-        if envelope.type == AWARD_DECIDED:
-            return await self._award_message(envelope, delivery_id)
-        if envelope.type == SCORING_CAMPAIGN_QUARANTINED:
-            return await self._quarantine_message(envelope, delivery_id)
-        if envelope.type == SUBMISSION_REVIEWED:
-            return await self._review_message(envelope, delivery_id)
-        if envelope.type == APPEAL_DECIDED:
-            return await self._appeal_decision_message(envelope, delivery_id)
-        score = ScoreComputed.model_validate(envelope.data)
+        return await self.composers.dispatch(envelope, delivery_id)
+
+    async def _score_message(self, envelope: Envelope, score: ScoreComputed, delivery_id: str) -> Message | None:
         campaign = await self._campaign(envelope.tenant, score.campaign_id)
         unit = next((p for p in campaign["participants"] if p["unit_id"] == score.unit_id), None)
         if unit is None or not unit.get("email"):
@@ -208,8 +222,7 @@ class NotifyService:
             raise TemporaryFailure("campaign not known yet / chưa nhận được thông tin phong trào")
         return campaign
 
-    async def _review_message(self, envelope: Envelope, delivery_id: str) -> Message | None:
-        review = SubmissionReviewed.model_validate(envelope.data)
+    async def _review_message(self, envelope: Envelope, review: SubmissionReviewed, delivery_id: str) -> Message | None:
         campaign = await self._campaign(envelope.tenant, review.campaign_id)
         unit = await self._participant(envelope.tenant, review.unit_id, review.campaign_id)
         if unit is None or not unit.get("email"):
@@ -218,8 +231,8 @@ class NotifyService:
         subject, body = review_message(review, unit["name_vi"], campaign["name_vi"], labels)
         return _message(unit["email"], subject, body, delivery_id, envelope)
 
-    async def _appeal_decision_message(self, envelope: Envelope, delivery_id: str) -> Message | None:
-        decided = AppealDecided.model_validate(envelope.data)
+    async def _appeal_decision_message(self, envelope: Envelope, decided: AppealDecided,
+                                       delivery_id: str) -> Message | None:
         campaign = await self._campaign(envelope.tenant, decided.campaign_id)
         unit = await self._participant(envelope.tenant, decided.unit_id, decided.campaign_id)
         if unit is None or not unit.get("email"):
@@ -256,21 +269,18 @@ class NotifyService:
                     best = p
         return best
 
-    async def _overdue_message(self, envelope: Envelope, delivery_id: str) -> Message:
-        alert = NominationOverdue.model_validate(envelope.data)
+    async def _overdue_message(self, envelope: Envelope, alert: NominationOverdue, delivery_id: str) -> Message:
         unit = await self._participant(envelope.tenant, alert.nominee.unit_id)
         subject, body = overdue_message(alert, unit["name_vi"] if unit else None)
         return _message(self.settings.escalation_email, subject, body, delivery_id, envelope)
 
-    async def _quarantine_message(self, envelope: Envelope, delivery_id: str) -> Message:
-        alert = CampaignQuarantined.model_validate(envelope.data)
+    async def _quarantine_message(self, envelope: Envelope, alert: CampaignQuarantined, delivery_id: str) -> Message:
         # the name as notify last heard it (the offending revision may never have been readable)
         known = await self.db.directory.find_one({"_id": f"{envelope.tenant}/{alert.campaign_id}"}, {"name_vi": 1})
         subject, body = quarantine_message(alert, (known or {}).get("name_vi"))
         return _message(self.settings.escalation_email, subject, body, delivery_id, envelope)
 
-    async def _award_message(self, envelope: Envelope, delivery_id: str) -> Message | None:
-        award = AwardDecided.model_validate(envelope.data)
+    async def _award_message(self, envelope: Envelope, award: AwardDecided, delivery_id: str) -> Message | None:
         unit = await self._participant(envelope.tenant, award.nominee.unit_id, award.campaign_id)
         if unit is None or not unit.get("email"):
             return None  # no address known for the unit: skipped, like a score

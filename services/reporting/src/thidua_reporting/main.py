@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from thidua_common.contracts.registry import topic_name
 from thidua_common.http import create_app, readiness
 from thidua_common.kafka import ConsumeLoop, envelope_handler, make_consumer, mongo_quarantine, ready_file_from_env
+from thidua_common.kafka.loop import only_handled
 from thidua_common.logging import configure_logging
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
@@ -25,13 +26,10 @@ async def lifespan(app):
     consumer = ConsumeLoop(
         make_consumer(
             settings,
-            topic_name(settings.topic_prefix, "campaigns"),
-            topic_name(settings.topic_prefix, "scores"),
-            topic_name(settings.topic_prefix, "units"),
-            topic_name(settings.topic_prefix, "nominations"),
+            *(topic_name(settings.topic_prefix, key) for key in projector.handlers.topics),
             group_id="reporting",
         ),
-        envelope_handler(projector.apply),
+        only_handled(envelope_handler(projector.apply), projector.handlers),
         "reporting-projection",
         ready_file_from_env(),
         quarantine=mongo_quarantine(db),

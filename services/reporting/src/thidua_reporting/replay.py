@@ -25,7 +25,7 @@ async def rebuild(settings: Settings, db_name: str) -> int:
         await mongo.drop_database(db_name)
         projector = Projector(mongo[db_name])
         await projector.setup()
-        topics = [topic_name(settings.topic_prefix, k) for k in ("campaigns", "units", "scores", "nominations")]
+        topics = [topic_name(settings.topic_prefix, k) for k in projector.handlers.topics]
         count = 0
         async for record in read_history(settings, topics):
             await projector.apply(decode_event(record.value))

@@ -90,6 +90,10 @@ def score_cohort(campaign: CampaignDefined, units: list[UnitState], scorers: dic
                 explanation_vi=p.explanation_vi,
                 explanation_en=p.explanation_en,
             )
+            if sign < 0:
+                # told in the event, so readers need not know which scorers deduct; only on
+                # deduction lines, so that other scores keep their content digest
+                leaf_points[u.unit_id][leaf.id]["deduction"] = True
     cap = max_total(campaign, scorers)
     out = {}
     for u in units:

@@ -27,12 +27,6 @@ class Envelope(BaseModel):
     correlationid: str = Field(min_length=1, max_length=128)
     data: dict[str, Any]
 
-    def payload(self) -> BaseModel:
-        """Validate `data` against the model registered for `type`."""
-        from .registry import payload_model
-
-        return payload_model(self.type).model_validate(self.data)
-
 
 def new_event(
     *,

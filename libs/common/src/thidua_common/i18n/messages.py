@@ -704,6 +704,66 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Vai trò '{role}' được nêu nhiều lần.",
         "en": "Role '{role}' is listed more than once.",
     },
+    # issue 9: scoring — why a score was (re)computed (ScoreCause.detail_vi/detail_en)
+    "scoring.cause.submission": {
+        "vi": "Đơn vị gửi báo cáo kết quả {period}.",
+        "en": "The unit submitted its results for {period}.",
+    },
+    "scoring.cause.rating": {
+        "vi": "Cán bộ thẩm định chấm điểm {period}.",
+        "en": "A reviewer rated {period}.",
+    },
+    "scoring.cause.rating.comment": {
+        "vi": "Cán bộ thẩm định chấm điểm {period}: {comment}",
+        "en": "A reviewer rated {period}: {comment}",
+    },
+    "scoring.cause.review.approve": {
+        "vi": "Kết quả đã được thẩm định, phê duyệt",
+        "en": "The results were verified and approved.",
+    },
+    "scoring.cause.review.reject": {
+        "vi": "Kết quả bị từ chối khi thẩm định.",
+        "en": "The results were rejected on review.",
+    },
+    "scoring.cause.review.return": {
+        "vi": "Kết quả bị trả lại khi thẩm định.",
+        "en": "The results were returned on review.",
+    },
+    "scoring.cause.reopen": {
+        "vi": "Kết quả đã phê duyệt được mở lại để thẩm định lại: {reason}",
+        "en": "The approved results were reopened for review: {reason}",
+    },
+    "scoring.cause.target": {
+        "vi": "Chỉ tiêu «{criterion}» ({when}) đổi từ {old} thành {new}: {reason}",
+        "en": "Target of '{criterion}' ({when}) changed from {old} to {new}: {reason}",
+    },
+    "scoring.cause.target.every_period": {"vi": "mọi kỳ", "en": "every period"},
+    "scoring.cause.target.none": {"vi": "chưa có", "en": "none"},
+    "scoring.cause.registration": {
+        "vi": "Đơn vị đăng ký hoặc cập nhật chỉ tiêu thi đua.",
+        "en": "The unit registered or updated its targets.",
+    },
+    "scoring.cause.registration.reason": {
+        "vi": "Đơn vị đăng ký hoặc cập nhật chỉ tiêu thi đua: {reason}",
+        "en": "The unit registered or updated its targets: {reason}",
+    },
+    "scoring.cause.criteria": {
+        "vi": "Bảng tiêu chí đổi từ phiên bản {old} sang {new}.",
+        "en": "Criteria changed from version {old} to {new}.",
+    },
+    "scoring.cause.criteria.reason": {
+        "vi": "Bảng tiêu chí đổi từ phiên bản {old} sang {new}: {reason}",
+        "en": "Criteria changed from version {old} to {new}: {reason}",
+    },
+    "scoring.cause.campaign": {
+        "vi": "Danh sách đơn vị, cụm thi đua hoặc mức điểm tối đa của phong trào thay đổi.",
+        "en": "The campaign's units, clusters or maximum changed.",
+    },
+    "scoring.cause.cohort": {
+        "vi": "Điểm được tính lại vì kết quả của cụm thi đua thay đổi (tiêu chí so sánh giữa các đơn vị "
+        "trong cụm): {cause}",
+        "en": "Recomputed because results in the cluster changed (a criterion compares cluster members): {cause}",
+    },
     # notifications
     "mail.score.subject": {
         "vi": "[Thi Đua] {unit}: kết quả {period} – {total}/{max} điểm",

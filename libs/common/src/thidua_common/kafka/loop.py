@@ -14,7 +14,8 @@ from aiokafka import AIOKafkaConsumer, ConsumerRecord
 from ..background import cancel_and_wait
 from ..contracts import Envelope
 from ..logging import correlation_scope, get_logger
-from .client import CORRELATION_HEADER, decode_event, headers_dict
+from ..contracts.handlers import Handlers
+from .client import CORRELATION_HEADER, TYPE_HEADER, decode_event, headers_dict
 
 log = get_logger(__name__)
 
@@ -34,6 +35,19 @@ def envelope_handler(apply: Callable[[Envelope], Awaitable[None]]) -> RecordHand
             log.info("event applied", type=envelope.type, event_id=envelope.id)
 
     return handle
+
+
+def only_handled(handle: RecordHandler, handlers: Handlers) -> RecordHandler:
+    """Skip records whose ce_type header names an event the consumer's handler registry does not
+    handle, without decoding them (e.g. every submission.received on the submissions topic, for
+    notify); a record without the header is decoded."""
+
+    async def handle_if_wanted(record: ConsumerRecord) -> None:
+        event_type = headers_dict(record.headers).get(TYPE_HEADER)
+        if event_type is None or handlers.handles(event_type):
+            await handle(record)
+
+    return handle_if_wanted
 
 
 def ready_file_from_env() -> Path | None:

@@ -117,6 +117,7 @@ async def _one(client: AsyncMongoClient, db: AsyncDatabase, config: Commendation
         )
         data = NominationOverdue(
             nomination_id=nomination_id, award_name_vi=doc["award_name_vi"], nominee=doc["nominee"], stage=stage.id,
+            stage_name_vi=stage.name_vi,
             due_on=date.fromisoformat(record["due_on"]), overdue_working_days=days,
             escalate_to=[r.value for r in config.escalate_to],
         )

@@ -14,7 +14,7 @@ from pymongo.errors import PyMongoError
 
 from thidua_common.contracts import new_event
 from thidua_common.contracts.envelope import deterministic_id
-from thidua_common.contracts.nomination import AwardDecided, NominationChanged, Nominee
+from thidua_common.contracts.nomination import AwardDecided, NominationChanged
 from thidua_common.contracts.registry import AWARD_DECIDED, NOMINATION_CHANGED
 from thidua_common.http import ApiError, FieldError
 from thidua_common.i18n import Localized, t
@@ -296,10 +296,6 @@ async def _record_awards(db: AsyncDatabase, session: AsyncClientSession, tenant:
 
 def public(doc: dict) -> NominationPublic:
     return NominationPublic.model_validate({k: v for k, v in doc.items() if k != "_id"})
-
-
-def as_nominee(doc: dict) -> Nominee:
-    return Nominee.model_validate(doc)
 
 
 def today_in_vietnam() -> date:

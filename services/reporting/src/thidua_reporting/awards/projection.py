@@ -23,8 +23,7 @@ async def setup(db: AsyncDatabase) -> None:
     await db.nominations.create_index([("tenant", 1), ("year", 1)])
 
 
-async def on_award(db: AsyncDatabase, envelope: Envelope) -> None:
-    award = AwardDecided.model_validate(envelope.data)
+async def on_award(db: AsyncDatabase, envelope: Envelope, award: AwardDecided) -> None:
     data = award.model_dump(mode="json")
     searchable = " ".join(
         filter(None, [award.award_name_vi, award.award_kind, award.nominee.person_name, award.nominee.position,
@@ -38,8 +37,7 @@ async def on_award(db: AsyncDatabase, envelope: Envelope) -> None:
         pass  # the same event again
 
 
-async def on_nomination(db: AsyncDatabase, envelope: Envelope) -> None:
-    nomination = NominationChanged.model_validate(envelope.data)
+async def on_nomination(db: AsyncDatabase, envelope: Envelope, nomination: NominationChanged) -> None:
     doc = {"tenant": envelope.tenant, **nomination.model_dump(mode="json")}
     try:
         await db.nominations.replace_one(
@@ -51,8 +49,7 @@ async def on_nomination(db: AsyncDatabase, envelope: Envelope) -> None:
         pass  # we hold this revision or a newer one
 
 
-async def on_overdue(db: AsyncDatabase, envelope: Envelope) -> None:
-    alert = NominationOverdue.model_validate(envelope.data)
+async def on_overdue(db: AsyncDatabase, envelope: Envelope, alert: NominationOverdue) -> None:
     key = f"{envelope.tenant}/{alert.nomination_id}/{alert.stage}"
     # the latest count of overdue working days for the stage (alerts repeat while it stays overdue)
     await db.nomination_overdue.update_one(

@@ -60,6 +60,7 @@ class CriterionLine(BaseModel):
     formula: str
     inputs: dict
     explanation: str
+    deduction: bool = False  # as scoring stated it: the criterion deducts points
 
 
 class PeriodCard(BaseModel):

@@ -62,15 +62,21 @@ async def campaigns(db: AsyncDatabase, tenant: str, lang: str) -> list[CampaignS
     ]
 
 
-async def _period_totals(db, tenant, campaign_id, status, period, unit_ids) -> dict[str, dict[str, float]]:
+async def _period_totals(db, tenant, campaign_id, status, period, unit_ids) -> tuple[dict[str, dict[str, float]], float | None]:
+    """unit → period → total, and the maximum per period as scoring stated it in the newest
+    criteria version's scores (None when nothing is scored yet)."""
     query: dict = {"tenant": tenant, "campaign_id": campaign_id, "status": status, "unit_id": {"$in": list(unit_ids)},
                    "withdrawn": {"$ne": True}}
     if period:
         query["period"] = period
     out: dict[str, dict[str, float]] = defaultdict(dict)
-    async for doc in db.period_scores.find(query, {"unit_id": 1, "period": 1, "total": 1}):
+    newest: tuple[int, float] | None = None
+    projection = {"unit_id": 1, "period": 1, "total": 1, "max_total": 1, "criteria_version": 1}
+    async for doc in db.period_scores.find(query, projection):
         out[doc["unit_id"]][doc["period"]] = doc["total"]
-    return out
+        stated = (doc.get("criteria_version", 0), doc.get("max_total", 0.0))
+        newest = stated if newest is None or stated > newest else newest
+    return out, (newest[1] if newest else None)
 
 
 async def leaderboard(
@@ -85,8 +91,10 @@ async def leaderboard(
     participants = campaign["participants"]
     sources = {p["unit_id"]: merge_sources(p["unit_id"], units) for p in participants}
     wanted = {p["unit_id"] for p in participants} | {s for v in sources.values() for s in v}
-    totals = await _period_totals(db, tenant, campaign_id, status, period, wanted)
-    max_per_period = campaign.get("max_total") or _max_total(campaign["criteria"])
+    totals, stated_max = await _period_totals(db, tenant, campaign_id, status, period, wanted)
+    # scoring states each score's maximum (it knows which criteria deduct): one fact, one place;
+    # before any score, only the campaign's explicit cap is known
+    max_per_period = stated_max if stated_max is not None else (campaign.get("max_total") or 0.0)
     missing = MissingReports(campaign.get("missing_reports", MissingReports.zero))
     today = today or datetime.now(UTC).date()
     scores: dict[str, tuple[dict[str, float], dict[str, float]]] = {}
@@ -166,10 +174,6 @@ def _basis_text(due: list[str], missing: MissingReports, one_period: bool, lang:
              first=format_period(due[0], lang), last=format_period(due[-1], lang))
 
 
-def _max_total(criteria: list[dict]) -> float:
-    return sum(0 if (not c.get("children") and c.get("scorer") == "penalty") else c["max_points"] for c in criteria)
-
-
 def _lines(doc: dict, names: dict[str, str], lang: str) -> list[CriterionLine]:
     return [
         CriterionLine(
@@ -186,6 +190,7 @@ def _lines(doc: dict, names: dict[str, str], lang: str) -> list[CriterionLine]:
             formula=c["formula"],
             inputs=c.get("inputs", {}),
             explanation=c["explanation_en"] if lang == "en" else c["explanation_vi"],
+            deduction=c.get("deduction", False),
         )
         for c in doc["criteria"]
     ]

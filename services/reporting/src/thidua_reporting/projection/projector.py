@@ -3,6 +3,8 @@ from pymongo.errors import DuplicateKeyError
 
 from thidua_common.contracts import Envelope
 from thidua_common.contracts.campaign import CampaignDefined
+from thidua_common.contracts.handlers import Handlers
+from thidua_common.contracts.nomination import AwardDecided, NominationChanged, NominationOverdue
 from thidua_common.contracts.registry import (
     AWARD_DECIDED,
     CAMPAIGN_DEFINED,
@@ -27,6 +29,15 @@ class Projector:
 
     def __init__(self, db: AsyncDatabase):
         self.db = db
+        self.handlers = (
+            Handlers()
+            .add(CAMPAIGN_DEFINED, CampaignDefined, self.on_campaign)
+            .add(UNIT_CHANGED, UnitChanged, self.on_unit)
+            .add(SCORE_COMPUTED, ScoreComputed, self.on_score)
+            .add(AWARD_DECIDED, AwardDecided, lambda e, award: awards.on_award(db, e, award))
+            .add(NOMINATION_CHANGED, NominationChanged, lambda e, nomination: awards.on_nomination(db, e, nomination))
+            .add(NOMINATION_OVERDUE, NominationOverdue, lambda e, alert: awards.on_overdue(db, e, alert))
+        )
 
     async def setup(self) -> None:
         await self.db.period_scores.create_index([("tenant", 1), ("campaign_id", 1), ("status", 1), ("period", 1)])
@@ -35,22 +46,15 @@ class Projector:
         await awards.setup(self.db)
 
     async def apply(self, envelope: Envelope) -> None:
-        if envelope.type == CAMPAIGN_DEFINED:
-            campaign = CampaignDefined.model_validate(envelope.data)
-            await self._replace_newer("campaigns", f"{envelope.tenant}/{campaign.campaign_id}", campaign.revision,
-                                      {"tenant": envelope.tenant, **campaign.model_dump(mode="json")})
-        elif envelope.type == UNIT_CHANGED:
-            unit = UnitChanged.model_validate(envelope.data)
-            await self._replace_newer("units", f"{envelope.tenant}/{unit.unit_id}", unit.revision,
-                                      {"tenant": envelope.tenant, **unit.model_dump(mode="json")})
-        elif envelope.type == SCORE_COMPUTED:
-            await self.on_score(envelope)
-        elif envelope.type == AWARD_DECIDED:
-            await awards.on_award(self.db, envelope)
-        elif envelope.type == NOMINATION_CHANGED:
-            await awards.on_nomination(self.db, envelope)
-        elif envelope.type == NOMINATION_OVERDUE:
-            await awards.on_overdue(self.db, envelope)
+        await self.handlers.dispatch(envelope)
+
+    async def on_campaign(self, envelope: Envelope, campaign: CampaignDefined) -> None:
+        await self._replace_newer("campaigns", f"{envelope.tenant}/{campaign.campaign_id}", campaign.revision,
+                                  {"tenant": envelope.tenant, **campaign.model_dump(mode="json")})
+
+    async def on_unit(self, envelope: Envelope, unit: UnitChanged) -> None:
+        await self._replace_newer("units", f"{envelope.tenant}/{unit.unit_id}", unit.revision,
+                                  {"tenant": envelope.tenant, **unit.model_dump(mode="json")})
 
     async def _replace_newer(self, collection: str, key: str, revision: int, doc: dict) -> None:
         try:
@@ -58,8 +62,7 @@ class Projector:
         except DuplicateKeyError:
             pass  # we already hold this revision or a newer one
 
-    async def on_score(self, envelope: Envelope) -> None:
-        score = ScoreComputed.model_validate(envelope.data)
+    async def on_score(self, envelope: Envelope, score: ScoreComputed) -> None:
         doc = {"tenant": envelope.tenant, "event_id": envelope.id, **score.model_dump(mode="json")}
         try:
             await self.db.score_history.insert_one({"_id": envelope.id, **doc})
