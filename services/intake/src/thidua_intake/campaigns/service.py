@@ -11,7 +11,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from thidua_common.contracts import new_event
 from thidua_common.contracts.campaign import CampaignDefined
 from thidua_common.contracts.registry import CAMPAIGN_DEFINED
-from thidua_common.http import ApiError
+from thidua_common.errors import Conflict, NotFound
 
 from ..outbox import store as outbox
 from ..transactions import run_in_transaction
@@ -91,7 +91,7 @@ async def put(
         if current:
             lifecycle.check_editable(current["status"])
         if body.expected_revision is not None and current and current["revision"] != body.expected_revision:
-            raise ApiError(409, "campaign.revision_conflict", current=current["revision"])
+            raise Conflict("campaign.revision_conflict", current=current["revision"])
         revision = current["revision"] + 1 if current else 1
         fields = body.model_dump(mode="json", exclude={"expected_revision", "reason"})
         criteria_changed = not current or current["criteria"] != fields["criteria"]
@@ -129,9 +129,9 @@ async def set_status(
     async def work(session: AsyncClientSession) -> dict:
         current = await db.campaigns.find_one({"_id": key}, session=session)
         if current is None:
-            raise ApiError(404, "campaign.unknown", id=campaign_id)
+            raise NotFound("campaign.unknown", id=campaign_id)
         if body.expected_revision is not None and current["revision"] != body.expected_revision:
-            raise ApiError(409, "campaign.revision_conflict", current=current["revision"])
+            raise Conflict("campaign.revision_conflict", current=current["revision"])
         lifecycle.check_transition(current["status"], body.status)
         doc = {
             **current,
@@ -148,7 +148,7 @@ async def set_status(
         # conditional on the revision read: a concurrent change makes this one fail, never both apply
         replaced = await db.campaigns.replace_one({"_id": key, "revision": current["revision"]}, doc, session=session)
         if replaced.matched_count != 1:
-            raise ApiError(409, "campaign.revision_conflict", current=current["revision"])
+            raise Conflict("campaign.revision_conflict", current=current["revision"])
         await _announce(db, session, tenant, doc)
         return doc
 
@@ -182,7 +182,7 @@ async def replace_participants(
             {"_id": current["_id"], "revision": current["revision"]}, doc, session=session
         )
         if updated.matched_count != 1:
-            raise ApiError(409, "campaign.revision_conflict", current=current["revision"])
+            raise Conflict("campaign.revision_conflict", current=current["revision"])
         await _announce(db, session, tenant, doc)
         touched.append((doc["campaign_id"], doc["revision"]))
     return touched

@@ -5,7 +5,8 @@ from fastapi import APIRouter, Path
 from thidua_common.contracts.campaign import ID
 
 from thidua_common.auth import Principal, Role
-from thidua_common.http import ApiError, CurrentPrincipal, require_roles
+from thidua_common.errors import NotFound
+from thidua_common.http import CurrentPrincipal, require_roles
 
 from ..deps import Db, Mongo, Relay
 from . import service
@@ -28,7 +29,7 @@ async def list_campaigns(principal: CurrentPrincipal, db: Db) -> list[CampaignPu
 async def get_campaign(campaign_id: CampaignId, principal: CurrentPrincipal, db: Db) -> CampaignPublic:
     campaign = await service.get(db, principal.tenant, campaign_id)
     if campaign is None:
-        raise ApiError(404, "campaign.unknown", id=campaign_id)
+        raise NotFound("campaign.unknown", id=campaign_id)
     return campaign
 
 

@@ -9,7 +9,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from thidua_common.http import ApiError
+from thidua_common.errors import Conflict
 
 from ..outbox import store as outbox
 from ..transactions import run_in_transaction
@@ -24,7 +24,7 @@ async def get(db: AsyncDatabase, tenant: str, session: AsyncClientSession | None
 async def require(db: AsyncDatabase, tenant: str, session: AsyncClientSession | None = None) -> CommendationConfig:
     config = await get(db, tenant, session)
     if config is None:
-        raise ApiError(409, "commendation.no_config")
+        raise Conflict("commendation.no_config")
     return config
 
 
@@ -37,7 +37,7 @@ async def put(
         current = await db.commendation_config.find_one({"_id": tenant}, session=session)
         revision = current["revision"] if current else 0
         if body.expected_revision is not None and body.expected_revision != revision:
-            raise ApiError(409, "commendation.revision_conflict", current=revision)
+            raise Conflict("commendation.revision_conflict", current=revision)
         doc: dict[str, Any] = {
             "_id": tenant,
             "tenant": tenant,
@@ -51,12 +51,12 @@ async def put(
             try:
                 await db.commendation_config.insert_one(doc, session=session)
             except DuplicateKeyError:
-                raise ApiError(409, "commendation.revision_conflict", current=1) from None
+                raise Conflict("commendation.revision_conflict", current=1) from None
         else:
             replaced = await db.commendation_config.replace_one({"_id": tenant, "revision": revision}, doc,
                                                                 session=session)
             if replaced.matched_count != 1:
-                raise ApiError(409, "commendation.revision_conflict", current=revision)
+                raise Conflict("commendation.revision_conflict", current=revision)
         await outbox.add_change(db, session, tenant=tenant, action="vn.thidua.commendation_config.changed.v1",
                                   subject="commendation-config", actor=actor,
                                   data={k: v for k, v in doc.items() if k != "_id"})

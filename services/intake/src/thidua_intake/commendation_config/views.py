@@ -4,7 +4,8 @@ from fastapi import APIRouter, Query
 
 from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import ID
-from thidua_common.http import ApiError, CurrentPrincipal, require_roles
+from thidua_common.errors import Invalid, NotFound
+from thidua_common.http import CurrentPrincipal, require_roles
 
 from ..deps import Db, Mongo
 from . import rules, service
@@ -19,7 +20,7 @@ BoardOfficer = require_roles(Role.board_officer)
 async def get_config(principal: CurrentPrincipal, db: Db) -> CommendationConfig:
     config = await service.get(db, principal.tenant)
     if config is None:
-        raise ApiError(404, "commendation.no_config")
+        raise NotFound("commendation.no_config")
     return config
 
 
@@ -29,7 +30,7 @@ async def put_config(body: ConfigWrite, db: Db, mongo: Mongo, principal: Princip
     window, vote threshold, rules, who comments during disclosure) and who is told of overdue
     nominations."""
     if errors := rules.role_errors(body):
-        raise ApiError(422, "request.invalid", errors)
+        raise Invalid("request.invalid", errors)
     return await service.put(mongo, db, principal.tenant, body, principal.subject)
 
 

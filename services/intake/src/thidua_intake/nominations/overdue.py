@@ -15,7 +15,7 @@ from thidua_common.contracts import new_event
 from thidua_common.contracts.envelope import deterministic_id
 from thidua_common.contracts.nomination import NominationOverdue
 from thidua_common.contracts.registry import NOMINATION_OVERDUE
-from thidua_common.http import ApiError
+from thidua_common.errors import DomainError
 from thidua_common.logging import get_logger
 
 from ..commendation_config import service as config_service
@@ -47,7 +47,7 @@ async def check(client: AsyncMongoClient, db: AsyncDatabase, today: date | None 
             continue  # already told today
         try:
             outcome = await _one(client, db, config, doc["nomination_id"], today)
-        except ApiError as exc:  # moved on, or the configuration changed under it: next pass
+        except DomainError as exc:  # moved on, or the configuration changed under it: next pass
             log.info("overdue check skipped a nomination", nomination=doc["nomination_id"], code=exc.key)
             continue
         emitted += outcome == "overdue"

@@ -16,7 +16,7 @@ from thidua_common.contracts import new_event
 from thidua_common.contracts.envelope import deterministic_id
 from thidua_common.contracts.nomination import AwardDecided, NominationChanged, Nominee
 from thidua_common.contracts.registry import AWARD_DECIDED, NOMINATION_CHANGED
-from thidua_common.http import ApiError, FieldError
+from thidua_common.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from thidua_common.i18n import Localized, t
 
 from ..campaigns import service as campaigns
@@ -75,7 +75,7 @@ async def create(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, body:
         config = await config_service.require(db, tenant, session)
         award = config.award(body.award_kind)
         if award is None:
-            raise ApiError(422, "request.invalid", [FieldError("award_kind", "nomination.unknown_award",
+            raise Invalid("request.invalid", [FieldError("award_kind", "nomination.unknown_award",
                                                                {"id": body.award_kind})])
         documents = [d.model_dump(mode="json") for d in body.documents]
         errors = rules.check_filing(award, body.nominee, documents)
@@ -84,8 +84,8 @@ async def create(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, body:
         if errors:
             missing = [e for e in errors if e.key == "nomination.missing_document"]
             if missing and len(missing) == len(errors):
-                raise ApiError(422, "nomination.missing_document", errors, kind=missing[0].params["kind"])
-            raise ApiError(422, "request.invalid", errors)
+                raise Invalid("nomination.missing_document", errors, kind=missing[0].params["kind"])
+            raise Invalid("request.invalid", errors)
         nominee = body.nominee.model_dump(mode="json")
         # two nominations in the same unit and year both write this document, so one of two
         # concurrent ones conflicts and is retried, seeing the other: quotas and "no double
@@ -138,8 +138,8 @@ async def check_rules(db, session, tenant: str, config: CommendationConfig, awar
     errors = rules.check_rules(award, nominee, year, awards, nominations, flags, names, exclude)
     if errors:
         first = errors[0]
-        raise ApiError(
-            422, "nomination.rules", errors,
+        raise Invalid(
+            "nomination.rules", errors,
             rules=Localized(lambda lang, es=errors: " ".join(t(e.key, lang, **e.params) for e in es)),
             first=Localized(lambda lang, e=first: t(e.key, lang, **e.params)),
         )
@@ -167,7 +167,7 @@ async def resubmit(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, nom
         _check_revision(current, body.expected_revision)
         if not (actor.has("board_officer") or actor.unit_id == current["nominee"]["unit_id"]):
             own = actor.unit_id or "—"
-            raise ApiError(403, "auth.own_unit", own=own, other=current["nominee"]["unit_id"])
+            raise Forbidden("auth.own_unit", own=own, other=current["nominee"]["unit_id"])
         config = await config_service.require(db, tenant, session)
         award = _award_of(config, current)
         now = datetime.now(UTC)
@@ -217,19 +217,19 @@ async def transact(client: AsyncMongoClient, work: Callable[[AsyncClientSession]
 async def _existing(db: AsyncDatabase, session: AsyncClientSession, tenant: str, nomination_id: str) -> dict:
     doc = await db.nominations.find_one({"_id": nomination_key(tenant, nomination_id)}, session=session)
     if doc is None:
-        raise ApiError(404, "nomination.unknown", id=nomination_id)
+        raise NotFound("nomination.unknown", id=nomination_id)
     return doc
 
 
 def _check_revision(current: dict, expected: int | None) -> None:
     if expected is not None and current["revision"] != expected:
-        raise ApiError(409, "nomination.revision_conflict", current=current["revision"])
+        raise Conflict("nomination.revision_conflict", current=current["revision"])
 
 
 def _award_of(config: CommendationConfig, doc: dict):
     award = config.award(doc["award_kind"])
     if award is None:
-        raise ApiError(409, "nomination.award_unconfigured", id=doc["award_kind"])
+        raise Conflict("nomination.award_unconfigured", id=doc["award_kind"])
     return award
 
 
@@ -258,7 +258,7 @@ async def _save(db: AsyncDatabase, session: AsyncClientSession, tenant: str, cur
             {"_id": stored["_id"], "revision": current["revision"]}, stored, session=session
         )
         if replaced.matched_count != 1:
-            raise ApiError(409, "nomination.revision_conflict", current=current["revision"])
+            raise Conflict("nomination.revision_conflict", current=current["revision"])
     key = nomination_key(tenant, payload.nomination_id)
     event = new_event(type=NOMINATION_CHANGED, source=SOURCE, tenant=tenant, subject=payload.nomination_id,
                       data=payload, id=deterministic_id(key, "changed", str(payload.revision)))

@@ -5,7 +5,8 @@ from fastapi import APIRouter, Path, Query
 from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import ID
 from thidua_common.contracts.nomination import NominationStatus
-from thidua_common.http import ApiError, CurrentPrincipal, FieldError, require_roles
+from thidua_common.errors import FieldError, Forbidden, Invalid, NotFound
+from thidua_common.http import CurrentPrincipal, require_roles
 
 from ..deps import Db, Mongo, Relay, SettingsDep
 from . import overdue, service
@@ -43,8 +44,8 @@ async def create_nomination(
     for any. Refused (422, naming the rule) when it breaks a configured rule."""
     if not principal.has_any(Role.board_officer) and principal.unit_id != body.nominee.unit_id:
         own = principal.unit_id or "—"
-        raise ApiError(
-            403, "auth.own_unit",
+        raise Forbidden(
+            "auth.own_unit",
             [FieldError("nominee.unit_id", "auth.own_unit", {"own": own, "other": body.nominee.unit_id})],
             own=own, other=body.nominee.unit_id,
         )
@@ -74,7 +75,7 @@ async def run_overdue_check(
     """Run the timeliness check now (it also runs in the background). `as_of` another day only
     where the deployment allows a clock override (tests, demos)."""
     if body.as_of is not None and not settings.nomination_clock_override:
-        raise ApiError(422, "request.invalid", [FieldError("as_of", "nomination.clock_override")])
+        raise Invalid("request.invalid", [FieldError("as_of", "nomination.clock_override")])
     result = await overdue.check(mongo, db, body.as_of, principal.tenant)
     relay.wake()
     return result
@@ -84,7 +85,7 @@ async def run_overdue_check(
 async def get_nomination(nomination_id: NominationId, principal: CurrentPrincipal, db: Db) -> NominationPublic:
     nomination = await service.get(db, principal.tenant, nomination_id)
     if nomination is None:
-        raise ApiError(404, "nomination.unknown", id=nomination_id)
+        raise NotFound("nomination.unknown", id=nomination_id)
     return nomination
 
 

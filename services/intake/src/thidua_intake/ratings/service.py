@@ -12,7 +12,7 @@ from thidua_common.auth import Principal
 from thidua_common.contracts import new_event
 from thidua_common.contracts.registration import RatingGiven
 from thidua_common.contracts.registry import RATING_GIVEN
-from thidua_common.http import ApiError
+from thidua_common.errors import Invalid, NotFound
 
 from ..campaigns import lifecycle
 from ..campaigns import service as campaigns
@@ -30,13 +30,13 @@ async def give(
     async def work(session: AsyncClientSession) -> dict:
         campaign = await campaigns.definition(db, tenant, campaign_id, session)
         if campaign is None:
-            raise ApiError(404, "campaign.unknown", id=campaign_id)
+            raise NotFound("campaign.unknown", id=campaign_id)
         lifecycle.check_open_for_ratings(campaign.status)
         if errors := rules.subject_errors(campaign, body):
-            raise ApiError(422, "request.invalid", errors)
+            raise Invalid("request.invalid", errors)
         rules.check_may_rate(campaign, body.unit_id, body.period, rater)
         if errors := rules.rating_errors(campaign, body.ratings):
-            raise ApiError(422, "request.invalid", errors)
+            raise Invalid("request.invalid", errors)
         payload = RatingGiven(
             campaign_id=campaign_id,
             unit_id=body.unit_id,

@@ -14,7 +14,7 @@ from thidua_common.contracts import new_event
 from thidua_common.contracts.campaign import CampaignDefined, Change
 from thidua_common.contracts.registration import RegistrationChanged, Target, TargetChange
 from thidua_common.contracts.registry import REGISTRATION_CHANGED
-from thidua_common.http import ApiError, FieldError
+from thidua_common.errors import Conflict, FieldError, Invalid, NotFound
 
 from ..campaigns import lifecycle
 from ..campaigns import service as campaigns
@@ -65,7 +65,7 @@ async def put(
             if changed and len(body.reason.strip()) < MIN_REASON:
                 errors.append(FieldError("reason", "registration.reason_required", {"min": MIN_REASON}))
         if errors:
-            raise ApiError(422, "request.invalid", errors)
+            raise Invalid("request.invalid", errors)
         if current and not changed and current["titles"] == titles:
             return current, False
         now = datetime.now(UTC)
@@ -89,7 +89,7 @@ async def put(
         saved, changed = await run_in_transaction(client, work)
     except DuplicateKeyError:
         # another first registration of the same unit committed in between
-        raise ApiError(409, "registration.revision_conflict", current=1) from None
+        raise Conflict("registration.revision_conflict", current=1) from None
     return _public(saved), changed
 
 
@@ -110,10 +110,10 @@ async def patch_target(
         campaign = await _open_campaign(db, tenant, campaign_id, session)
         errors = _participant_errors(campaign, unit_id) + rules.check_target(campaign, target)
         if errors:
-            raise ApiError(422, "request.invalid", errors)
+            raise Invalid("request.invalid", errors)
         current = await db.registrations.find_one({"_id": key}, session=session)
         if current is None:
-            raise ApiError(404, "registration.unknown", unit=unit_id, campaign=campaign_id)
+            raise NotFound("registration.unknown", unit=unit_id, campaign=campaign_id)
         _check_revision(current, body.expected_revision)
         targets = _targets(current)
         old = next((t.value for t in targets if rules.key_of(t) == rules.key_of(target)), None)
@@ -140,7 +140,7 @@ async def _open_campaign(
 ) -> CampaignDefined:
     campaign = await campaigns.definition(db, tenant, campaign_id, session)
     if campaign is None:
-        raise ApiError(404, "campaign.unknown", id=campaign_id)
+        raise NotFound("campaign.unknown", id=campaign_id)
     lifecycle.check_open_for_registrations(campaign.status)
     return campaign
 
@@ -153,7 +153,7 @@ def _participant_errors(campaign: CampaignDefined, unit_id: str) -> list[FieldEr
 
 def _check_revision(current: dict | None, expected: int | None) -> None:
     if expected is not None and (current["revision"] if current else 0) != expected:
-        raise ApiError(409, "registration.revision_conflict", current=current["revision"] if current else 0)
+        raise Conflict("registration.revision_conflict", current=current["revision"] if current else 0)
 
 
 def _targets(doc: dict) -> list[Target]:
@@ -212,7 +212,7 @@ async def _save(
             {"_id": doc["_id"], "revision": current["revision"]}, doc, session=session
         )
         if replaced.matched_count != 1:
-            raise ApiError(409, "registration.revision_conflict", current=current["revision"])
+            raise Conflict("registration.revision_conflict", current=current["revision"])
     payload = RegistrationChanged.model_validate({k: doc[k] for k in RegistrationChanged.model_fields})
     event = new_event(
         type=REGISTRATION_CHANGED,

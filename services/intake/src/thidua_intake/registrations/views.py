@@ -4,7 +4,8 @@ from fastapi import APIRouter, Path
 
 from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import ID
-from thidua_common.http import ApiError, CurrentPrincipal, FieldError, require_roles
+from thidua_common.errors import FieldError, Forbidden, NotFound
+from thidua_common.http import CurrentPrincipal, require_roles
 
 from ..deps import Db, Mongo, Relay
 from . import service
@@ -25,8 +26,8 @@ def ensure_acts_for(principal: Principal, unit_id: str) -> None:
     if principal.has_any(Role.board_officer) or principal.unit_id == unit_id:
         return
     own = principal.unit_id or "—"
-    raise ApiError(
-        403, "auth.own_unit", [FieldError("unit_id", "auth.own_unit", {"own": own, "other": unit_id})],
+    raise Forbidden(
+        "auth.own_unit", [FieldError("unit_id", "auth.own_unit", {"own": own, "other": unit_id})],
         own=own, other=unit_id,
     )
 
@@ -42,7 +43,7 @@ async def get_registration(
 ) -> RegistrationPublic:
     registration = await service.get(db, principal.tenant, campaign_id, unit_id)
     if registration is None:
-        raise ApiError(404, "registration.unknown", unit=unit_id, campaign=campaign_id)
+        raise NotFound("registration.unknown", unit=unit_id, campaign=campaign_id)
     return registration
 
 

@@ -27,7 +27,7 @@ from thidua_common.contracts.review import (
     SubmissionReviewed,
 )
 from thidua_common.contracts.submission import SubmissionSubmitted
-from thidua_common.http import ApiError
+from thidua_common.errors import Conflict, Invalid, NotFound
 
 from ..campaigns import service as campaigns
 from ..outbox import store as outbox
@@ -56,17 +56,17 @@ async def _run(client: AsyncMongoClient, work: Callable[[AsyncClientSession], Aw
     try:
         return await run_in_transaction(client, work)
     except DuplicateKeyError:
-        raise ApiError(409, "review.concurrent") from None
+        raise Conflict("review.concurrent") from None
     except PyMongoError as exc:
         if exc.has_error_label("TransientTransactionError"):  # still conflicting after every retry
-            raise ApiError(409, "review.concurrent") from None
+            raise Conflict("review.concurrent") from None
         raise
 
 
 async def _submission(db: AsyncDatabase, tenant: str, submission_id: str, session=None) -> dict:
     doc = await db.submissions.find_one({"_id": submission_id, "tenant": tenant}, session=session)
     if doc is None:
-        raise ApiError(404, "submission.unknown", id=submission_id)
+        raise NotFound("submission.unknown", id=submission_id)
     return doc
 
 
@@ -96,7 +96,7 @@ async def _save(db: AsyncDatabase, sub: dict, state: dict | None, changes: dict,
         session=session,
     )
     if updated.matched_count != 1:
-        raise ApiError(409, "review.concurrent")
+        raise Conflict("review.concurrent")
 
 
 async def _mark_period(db: AsyncDatabase, sub: dict, approval: dict | None, session) -> None:
@@ -138,12 +138,12 @@ async def review(
         sub = await _submission(db, tenant, submission_id, session)
         campaign = await campaigns.definition(db, tenant, sub["campaign_id"], session)
         if campaign is None:
-            raise ApiError(404, "campaign.unknown", id=sub["campaign_id"])
+            raise NotFound("campaign.unknown", id=sub["campaign_id"])
         level = rules.reviewer_level(campaign, sub["unit_id"], sub["period"], reviewer)
         state = await db.reviews.find_one({"_id": submission_id}, session=session)
         rules.check_reviewable(state, level, await _latest_id(db, sub, session) == submission_id)
         if errors := rules.decision_errors(body.decision, body.reason, body.reasons, sub["values"]):
-            raise ApiError(422, "request.invalid", errors)
+            raise Invalid("request.invalid", errors)
         now = datetime.now(UTC)
         payload = SubmissionReviewed(
             submission_id=submission_id,
@@ -304,7 +304,7 @@ async def reopen(
         sub = await _submission(db, tenant, submission_id, session)
         campaign = await campaigns.definition(db, tenant, sub["campaign_id"], session)
         if campaign is None:
-            raise ApiError(404, "campaign.unknown", id=sub["campaign_id"])
+            raise NotFound("campaign.unknown", id=sub["campaign_id"])
         level = rules.reopener_level(campaign, sub["unit_id"], sub["period"], reopener)
         state = await db.reviews.find_one({"_id": submission_id}, session=session)
         latest = await _latest_id(db, sub, session) == submission_id

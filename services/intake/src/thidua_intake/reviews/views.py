@@ -3,7 +3,8 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Request
 
 from thidua_common.auth import Principal, Role
-from thidua_common.http import ApiError, FieldError, Lang, require_roles
+from thidua_common.errors import Conflict, FieldError, Forbidden
+from thidua_common.http import Lang, require_roles
 from thidua_common.i18n import t
 
 from ..deps import Db, Mongo, Relay
@@ -34,8 +35,8 @@ UNIT_ROLES = (Role.unit_reporter, Role.unit_leader)
 def ensure_own_unit(principal: Principal, unit_id: str) -> None:
     if principal.unit_id != unit_id:
         own = principal.unit_id or "—"
-        raise ApiError(
-            403, "auth.own_unit", [FieldError("unit_id", "auth.own_unit", {"own": own, "other": unit_id})],
+        raise Forbidden(
+            "auth.own_unit", [FieldError("unit_id", "auth.own_unit", {"own": own, "other": unit_id})],
             own=own, other=unit_id,
         )
 
@@ -70,7 +71,7 @@ async def resubmit(
             idempotency_scope(principal, idempotency_key), request.state.correlation_id,
         )
     except IdempotencyConflict:
-        raise ApiError(409, "request.idempotency_conflict") from None
+        raise Conflict("request.idempotency_conflict") from None
     if created:
         relay.wake()
     return ResubmitAccepted(submission_id=new_id, resubmission_of=submission_id, event_id=event_id,

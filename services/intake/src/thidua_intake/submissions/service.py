@@ -15,7 +15,7 @@ from thidua_common.contracts import new_event
 from thidua_common.contracts.campaign import CampaignDefined
 from thidua_common.contracts.registry import SUBMISSION_RECEIVED
 from thidua_common.contracts.submission import SubmissionReceived, SubmissionSubmitted
-from thidua_common.http import ApiError, FieldError
+from thidua_common.errors import FieldError, Invalid
 
 from ..campaigns import lifecycle
 from ..campaigns import service as campaigns
@@ -42,11 +42,11 @@ async def validate(db: AsyncDatabase, tenant: str, sub: SubmissionSubmitted) -> 
     # validated once, straight from the stored document (this runs for every submission)
     definition = await campaigns.definition(db, tenant, sub.campaign_id)
     if definition is None:
-        raise ApiError(422, "request.invalid", [FieldError("campaign_id", "campaign.unknown", {"id": sub.campaign_id})])
+        raise Invalid("request.invalid", [FieldError("campaign_id", "campaign.unknown", {"id": sub.campaign_id})])
     lifecycle.check_open_for_submissions(definition.status)
     errors = rules.check(definition, sub)
     if errors:
-        raise ApiError(422, "request.invalid", errors)
+        raise Invalid("request.invalid", errors)
     return definition
 
 

@@ -3,7 +3,8 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request
 
 from thidua_common.auth import Principal, Role
-from thidua_common.http import ApiError, FieldError, Lang, require_roles
+from thidua_common.errors import Conflict, FieldError, Forbidden
+from thidua_common.http import Lang, require_roles
 from thidua_common.http.deps import ensure_tenant
 from thidua_common.i18n import t
 
@@ -31,8 +32,8 @@ async def submit(
     # a unit-scoped API key reports for its unit only, like that unit's reporter (auth/api_keys.py)
     unit_roles_only = not principal.has_any(Role.board_officer, Role.system) or principal.unit_scoped
     if unit_roles_only and principal.unit_id != body.unit_id:
-        raise ApiError(
-            403, "auth.unit", [FieldError("unit_id", "auth.unit", {"own": principal.unit_id or "—", "other": body.unit_id})],
+        raise Forbidden(
+            "auth.unit", [FieldError("unit_id", "auth.unit", {"own": principal.unit_id or "—", "other": body.unit_id})],
             own=principal.unit_id or "—", other=body.unit_id,
         )
     try:
@@ -47,7 +48,7 @@ async def submit(
             correlation_id=request.state.correlation_id,
         )
     except service.IdempotencyConflict:
-        raise ApiError(409, "request.idempotency_conflict") from None
+        raise Conflict("request.idempotency_conflict") from None
     if created:
         relay.wake()
     return SubmissionAccepted(submission_id=submission_id, event_id=event_id, message=t("submission.accepted", lang))

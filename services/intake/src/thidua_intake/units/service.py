@@ -12,7 +12,7 @@ from pymongo.errors import DuplicateKeyError
 from thidua_common.contracts import new_event
 from thidua_common.contracts.registry import UNIT_CHANGED
 from thidua_common.contracts.unit import UnitChanged
-from thidua_common.http import ApiError
+from thidua_common.errors import Conflict, NotFound
 
 from ..campaigns import service as campaigns
 from ..outbox import store as outbox
@@ -84,13 +84,12 @@ async def put(
     unit_id: str,
     body: UnitWrite,
     actor: str,
-    lang: str = "vi",
 ) -> UnitPublic:
     async def work(session: AsyncClientSession) -> dict:
         current = await _one(db, session, tenant, unit_id)
         parent = await _one(db, session, tenant, body.parent_id) if body.parent_id else None
         parent_of = await _chain(db, session, tenant, body.parent_id) if parent else {}
-        doc = rules.plan_put(unit_id, current, body, parent, parent_of, actor, lang)
+        doc = rules.plan_put(unit_id, current, body, parent, parent_of, actor)
         if doc is None:
             return current
         return await _write(db, session, tenant, doc)
@@ -105,11 +104,10 @@ async def rename(
     unit_id: str,
     body: UnitRename,
     actor: str,
-    lang: str = "vi",
 ) -> UnitChangeResult:
     async def work(session: AsyncClientSession) -> UnitChangeResult:
         current = await _existing(db, session, tenant, unit_id)
-        doc = await _write(db, session, tenant, rules.plan_rename(current, body, actor, lang))
+        doc = await _write(db, session, tenant, rules.plan_rename(current, body, actor))
         change = rules.change("units_renamed", actor, body.reason, **doc["change"]["detail"], unit_id=unit_id)
         mapping = {unit_id: [{"unit_id": unit_id, "name_vi": doc["name_vi"]}]}
         touched = await campaigns.replace_participants(db, session, tenant, mapping, change)
@@ -119,7 +117,7 @@ async def rename(
 
 
 async def merge(
-    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, body: UnitMerge, actor: str, lang: str = "vi"
+    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, body: UnitMerge, actor: str
 ) -> UnitChangeResult:
     async def work(session: AsyncClientSession) -> UnitChangeResult:
         sources = await _load(db, session, tenant, body.sources)
@@ -132,7 +130,7 @@ async def merge(
             {"tenant": tenant, "parent_id": {"$in": list(sources)}}, session=session
         ).to_list(None)
         successor, written, mapping = rules.plan_merge(
-            body, sources, into_current, parent, parent_of, children, actor, lang
+            body, sources, into_current, parent, parent_of, children, actor
         )
         stored = [await _write(db, session, tenant, doc) for doc in written]
         change = rules.change("units_merged", actor, body.reason, **successor["change"]["detail"])
@@ -150,14 +148,13 @@ async def split(
     unit_id: str,
     body: UnitSplit,
     actor: str,
-    lang: str = "vi",
 ) -> UnitChangeResult:
     async def work(session: AsyncClientSession) -> UnitChangeResult:
         source = await _existing(db, session, tenant, unit_id)
         existing = await _load(db, session, tenant, [t.unit_id for t in body.into])
         parent_ids = {p for t in body.into if (p := rules.split_parent(source, t))}
         parents = await _load(db, session, tenant, parent_ids)
-        ended, written, mapping = rules.plan_split(source, body, existing, parents, actor, lang)
+        ended, written, mapping = rules.plan_split(source, body, existing, parents, actor)
         stored = [await _write(db, session, tenant, doc) for doc in written]
         change = rules.change("units_split", actor, body.reason, **ended["change"]["detail"])
         touched = await campaigns.replace_participants(db, session, tenant, mapping, change)
@@ -181,7 +178,7 @@ async def _one(db: AsyncDatabase, session: AsyncClientSession | None, tenant: st
 async def _existing(db: AsyncDatabase, session: AsyncClientSession, tenant: str, unit_id: str) -> dict:
     doc = await _one(db, session, tenant, unit_id)
     if doc is None:
-        raise ApiError(404, "unit.not_found", id=unit_id)
+        raise NotFound("unit.not_found", id=unit_id)
     return doc
 
 
@@ -218,11 +215,11 @@ async def _write(db: AsyncDatabase, session: AsyncClientSession, tenant: str, do
         try:
             await db.units.insert_one(stored, session=session)
         except DuplicateKeyError:
-            raise ApiError(409, "unit.exists", id=doc["unit_id"]) from None
+            raise Conflict("unit.exists", id=doc["unit_id"]) from None
     else:
         replaced = await db.units.replace_one({"_id": key, "revision": doc["revision"] - 1}, stored, session=session)
         if replaced.matched_count != 1:
-            raise ApiError(409, "unit.revision_conflict", current=doc["revision"] - 1)
+            raise Conflict("unit.revision_conflict", current=doc["revision"] - 1)
     event = new_event(type=UNIT_CHANGED, source=SOURCE, tenant=tenant, subject=doc["unit_id"], data=event_data)
     await outbox.add(db, event, key, session)
     return stored

@@ -5,7 +5,8 @@ from fastapi import APIRouter, Path, Query
 from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import ID
 from thidua_common.contracts.unit import UnitStatus, UnitType
-from thidua_common.http import ApiError, CurrentPrincipal, Lang, require_roles
+from thidua_common.errors import NotFound
+from thidua_common.http import CurrentPrincipal, require_roles
 
 from ..deps import Db, Mongo, Relay
 from . import service
@@ -31,10 +32,10 @@ async def list_units(
 
 @router.post("/merge")
 async def merge_units(
-    body: UnitMerge, db: Db, mongo: Mongo, relay: Relay, lang: Lang, principal: Principal = BoardOfficer
+    body: UnitMerge, db: Db, mongo: Mongo, relay: Relay, principal: Principal = BoardOfficer
 ) -> UnitChangeResult:
     """Hợp nhất đơn vị: the sources end the day before `effective`; their campaigns get the successor."""
-    result = await service.merge(mongo, db, principal.tenant, body, principal.subject, lang)
+    result = await service.merge(mongo, db, principal.tenant, body, principal.subject)
     relay.wake()
     return result
 
@@ -43,7 +44,7 @@ async def merge_units(
 async def get_unit(unit_id: UnitId, principal: CurrentPrincipal, db: Db) -> UnitPublic:
     unit = await service.get(db, principal.tenant, unit_id)
     if unit is None:
-        raise ApiError(404, "unit.not_found", id=unit_id)
+        raise NotFound("unit.not_found", id=unit_id)
     return unit
 
 
@@ -51,7 +52,7 @@ async def get_unit(unit_id: UnitId, principal: CurrentPrincipal, db: Db) -> Unit
 async def get_lineage(unit_id: UnitId, principal: CurrentPrincipal, db: Db) -> UnitLineage:
     found = await service.lineage(db, principal.tenant, unit_id)
     if found is None:
-        raise ApiError(404, "unit.not_found", id=unit_id)
+        raise NotFound("unit.not_found", id=unit_id)
     return found
 
 
@@ -62,10 +63,9 @@ async def put_unit(
     db: Db,
     mongo: Mongo,
     relay: Relay,
-    lang: Lang,
     principal: Principal = BoardOfficer,
 ) -> UnitPublic:
-    unit = await service.put(mongo, db, principal.tenant, unit_id, body, principal.subject, lang)
+    unit = await service.put(mongo, db, principal.tenant, unit_id, body, principal.subject)
     relay.wake()
     return unit
 
@@ -77,11 +77,10 @@ async def rename_unit(
     db: Db,
     mongo: Mongo,
     relay: Relay,
-    lang: Lang,
     principal: Principal = BoardOfficer,
 ) -> UnitChangeResult:
     """Đổi tên đơn vị: same id, the previous name kept in name_history."""
-    result = await service.rename(mongo, db, principal.tenant, unit_id, body, principal.subject, lang)
+    result = await service.rename(mongo, db, principal.tenant, unit_id, body, principal.subject)
     relay.wake()
     return result
 
@@ -93,10 +92,9 @@ async def split_unit(
     db: Db,
     mongo: Mongo,
     relay: Relay,
-    lang: Lang,
     principal: Principal = BoardOfficer,
 ) -> UnitChangeResult:
     """Chia tách đơn vị: the source ends the day before `effective`; its campaigns get every successor."""
-    result = await service.split(mongo, db, principal.tenant, unit_id, body, principal.subject, lang)
+    result = await service.split(mongo, db, principal.tenant, unit_id, body, principal.subject)
     relay.wake()
     return result
