@@ -18,6 +18,7 @@ from thidua_common.logging import correlation_scope, get_logger
 
 from ..outbox.relay import OutboxRelay
 from ..submissions import service as submissions
+from ..uow import UnitOfWork
 
 log = get_logger(__name__)
 
@@ -56,8 +57,7 @@ class InboundHandler:
                 envelope, submission = parse(record.value)
                 try:
                     _, event_id, created = await submissions.accept(
-                        self.client,
-                        self.db,
+                        UnitOfWork(self.client, self.db, self.relay),
                         envelope.tenant,
                         submission,
                         submitted_by=envelope.source,
@@ -67,8 +67,6 @@ class InboundHandler:
                     )
                 except submissions.IdempotencyConflict:
                     raise Rejected("request.idempotency_conflict") from None
-                if created:
-                    self.relay.wake()
                 log.info("inbound submission accepted", event_id=event_id, duplicate=not created)
             except DomainError as rejected:  # the service's refusals and the edge's own alike
                 await self.dead_letter(record, rejected)

@@ -3,14 +3,11 @@ transaction per change: the nomination, its nomination.changed event and (on a d
 awards with their award.decided events are written together or not at all."""
 
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import PyMongoError
 
 from thidua_common.contracts import new_event
 from thidua_common.contracts.envelope import deterministic_id
@@ -22,14 +19,12 @@ from thidua_common.i18n import Localized, t
 from ..campaigns import service as campaigns
 from ..commendation_config import service as config_service
 from ..commendation_config.models import CommendationConfig
-from ..outbox import store as outbox
-from ..transactions import run_in_transaction
+from ..uow import UnitOfWork
 from . import rules
 from .models import ActionWrite, Award, AwardsImport, NominationPublic, NominationWrite, ResubmitWrite
 from .rules import Actor, Outcome
 
 SOURCE = "/thidua/intake/nominations"
-T = TypeVar("T")
 
 
 def nomination_key(tenant: str, nomination_id: str) -> str:
@@ -69,8 +64,10 @@ async def list_awards(db: AsyncDatabase, tenant: str, unit: str | None = None, y
 
 
 # -- changing ---------------------------------------------------------------------------------
-async def create(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, body: NominationWrite,
+async def create(uow: UnitOfWork, tenant: str, body: NominationWrite,
                  actor: Actor) -> NominationPublic:
+    db = uow.db
+
     async def work(session: AsyncClientSession) -> dict:
         config = await config_service.require(db, tenant, session)
         award = config.award(body.award_kind)
@@ -118,9 +115,9 @@ async def create(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, body:
         }
         rules.start(doc, award, now, set(config.holidays))
         change = rules.Change(kind="created", by=actor.subject, detail={"stage": doc["stage"]})
-        return await _save(db, session, tenant, None, Outcome(doc, change), config, now)
+        return await _save(uow, session, tenant, None, Outcome(doc, change), config, now)
 
-    return public(await transact(client, work))
+    return public(await uow.run(work))
 
 
 async def check_rules(db, session, tenant: str, config: CommendationConfig, award, nominee: dict, year: int,
@@ -145,8 +142,10 @@ async def check_rules(db, session, tenant: str, config: CommendationConfig, awar
         )
 
 
-async def act(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, nomination_id: str, body: ActionWrite,
+async def act(uow: UnitOfWork, tenant: str, nomination_id: str, body: ActionWrite,
               actor: Actor, now: datetime | None = None) -> NominationPublic:
+    db = uow.db
+
     async def work(session: AsyncClientSession) -> dict:
         current = await _existing(db, session, tenant, nomination_id)
         _check_revision(current, body.expected_revision)
@@ -155,13 +154,15 @@ async def act(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, nominati
         flags = await config_service.flags(db, tenant, current["nominee"]["unit_id"], True, session)
         moment = now or datetime.now(UTC)
         outcome = rules.act(current, award, body, actor, moment, set(config.holidays), flags)
-        return await _save(db, session, tenant, current, outcome, config, moment)
+        return await _save(uow, session, tenant, current, outcome, config, moment)
 
-    return public(await transact(client, work))
+    return public(await uow.run(work))
 
 
-async def resubmit(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, nomination_id: str,
+async def resubmit(uow: UnitOfWork, tenant: str, nomination_id: str,
                    body: ResubmitWrite, actor: Actor) -> NominationPublic:
+    db = uow.db
+
     async def work(session: AsyncClientSession) -> dict:
         current = await _existing(db, session, tenant, nomination_id)
         _check_revision(current, body.expected_revision)
@@ -174,13 +175,14 @@ async def resubmit(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, nom
         documents = [d.model_dump(mode="json") for d in body.documents]
         outcome = rules.resubmit(current, award, documents, body.achievement, body.reason, actor, now,
                                  set(config.holidays))
-        return await _save(db, session, tenant, current, outcome, config, now)
+        return await _save(uow, session, tenant, current, outcome, config, now)
 
-    return public(await transact(client, work))
+    return public(await uow.run(work))
 
 
-async def import_awards(mongo: AsyncMongoClient, db: AsyncDatabase, tenant: str, body: AwardsImport, actor: str) -> int:
+async def import_awards(uow: UnitOfWork, tenant: str, body: AwardsImport, actor: str) -> int:
     """Record awards decided outside the system, audited in the same transaction."""
+    db = uow.db
     config = await config_service.get(db, tenant)
     names = {a.id: a.name_vi for a in config.award_kinds} if config else {}
     docs = []
@@ -201,19 +203,14 @@ async def import_awards(mongo: AsyncMongoClient, db: AsyncDatabase, tenant: str,
     async def work(session: AsyncClientSession) -> int:
         for doc in docs:
             await db.awards.replace_one({"_id": doc["_id"]}, doc, upsert=True, session=session)
-        await outbox.add_change(db, session, tenant=tenant, action="vn.thidua.awards.imported.v1",
-                                  subject="awards-import", actor=actor,
-                                  data={"awards": [d["_id"] for d in docs]})
+        uow.record_change(tenant=tenant, action="vn.thidua.awards.imported.v1", subject="awards-import",
+                          actor=actor, data={"awards": [d["_id"] for d in docs]})
         return len(docs)
 
-    return await run_in_transaction(mongo, work)
+    return await uow.run(work)
 
 
 # -- storage ----------------------------------------------------------------------------------
-async def transact(client: AsyncMongoClient, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
-    return await run_in_transaction(client, work)
-
-
 async def _existing(db: AsyncDatabase, session: AsyncClientSession, tenant: str, nomination_id: str) -> dict:
     doc = await db.nominations.find_one({"_id": nomination_key(tenant, nomination_id)}, session=session)
     if doc is None:
@@ -233,8 +230,9 @@ def _award_of(config: CommendationConfig, doc: dict):
     return award
 
 
-async def _save(db: AsyncDatabase, session: AsyncClientSession, tenant: str, current: dict | None,
+async def _save(uow: UnitOfWork, session: AsyncClientSession, tenant: str, current: dict | None,
                 outcome: Outcome, config: CommendationConfig, now: datetime) -> dict:
+    db = uow.db
     doc = outcome.doc
     doc["revision"] = (current["revision"] if current else 0) + 1
     doc["updated_at"] = now.isoformat()
@@ -262,14 +260,15 @@ async def _save(db: AsyncDatabase, session: AsyncClientSession, tenant: str, cur
     key = nomination_key(tenant, payload.nomination_id)
     event = new_event(type=NOMINATION_CHANGED, source=SOURCE, tenant=tenant, subject=payload.nomination_id,
                       data=payload, id=deterministic_id(key, "changed", str(payload.revision)))
-    await outbox.add(db, event, key, session)
+    uow.emit(event, key)
     if outcome.decided:
-        await _record_awards(db, session, tenant, payload)
+        await _record_awards(uow, session, tenant, payload)
     return stored
 
 
-async def _record_awards(db: AsyncDatabase, session: AsyncClientSession, tenant: str, n: NominationChanged) -> None:
+async def _record_awards(uow: UnitOfWork, session: AsyncClientSession, tenant: str, n: NominationChanged) -> None:
     """One award per awardee (a nomination names one), written with its award.decided event."""
+    db = uow.db
     for nominee in [n.nominee]:
         data = AwardDecided(
             nomination_id=n.nomination_id, award_kind=n.award_kind, award_name_vi=n.award_name_vi,
@@ -291,7 +290,7 @@ async def _record_awards(db: AsyncDatabase, session: AsyncClientSession, tenant:
         key = nomination_key(tenant, n.nomination_id)
         event = new_event(type=AWARD_DECIDED, source=SOURCE, tenant=tenant, subject=n.nomination_id, data=data,
                           id=deterministic_id(key, "award", rules.nominee_key(nominee_doc)))
-        await outbox.add(db, event, key, session)
+        uow.emit(event, key)
 
 
 def public(doc: dict) -> NominationPublic:

@@ -5,7 +5,6 @@ registration after the campaign revision it was made under."""
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -18,8 +17,7 @@ from thidua_common.errors import Conflict, FieldError, Invalid, NotFound
 
 from ..campaigns import lifecycle
 from ..campaigns import service as campaigns
-from ..outbox import store as outbox
-from ..transactions import run_in_transaction
+from ..uow import UnitOfWork
 from . import rules
 from .models import MIN_REASON, RegistrationPublic, RegistrationWrite, TargetPatch
 
@@ -41,8 +39,7 @@ async def list_for(db: AsyncDatabase, tenant: str, campaign_id: str) -> list[Reg
 
 
 async def put(
-    client: AsyncMongoClient,
-    db: AsyncDatabase,
+    uow: UnitOfWork,
     tenant: str,
     campaign_id: str,
     unit_id: str,
@@ -51,7 +48,7 @@ async def put(
 ) -> tuple[RegistrationPublic, bool]:
     """Register, or replace the registration. Returns (registration, changed): an identical
     repeat changes nothing and emits nothing."""
-    key = registration_key(tenant, campaign_id, unit_id)
+    db, key = uow.db, registration_key(tenant, campaign_id, unit_id)
     titles = list(dict.fromkeys(body.titles))
     async def work(session: AsyncClientSession) -> tuple[dict, bool]:
         campaign = await _open_campaign(db, tenant, campaign_id, session)
@@ -82,11 +79,11 @@ async def put(
                 detail={"targets": len(body.targets), "titles": titles},
             )
         doc = _doc(tenant, campaign_id, unit_id, current, body.targets, titles, history, change, actor, now)
-        await _save(db, session, tenant, current, doc)
+        await _save(uow, session, tenant, current, doc)
         return doc, True
 
     try:
-        saved, changed = await run_in_transaction(client, work)
+        saved, changed = await uow.run(work)
     except DuplicateKeyError:
         # another first registration of the same unit committed in between
         raise Conflict("registration.revision_conflict", current=1) from None
@@ -94,8 +91,7 @@ async def put(
 
 
 async def patch_target(
-    client: AsyncMongoClient,
-    db: AsyncDatabase,
+    uow: UnitOfWork,
     tenant: str,
     campaign_id: str,
     unit_id: str,
@@ -104,7 +100,7 @@ async def patch_target(
 ) -> tuple[RegistrationPublic, bool]:
     """Change (or add) one target of a registration, keeping the old value and the reason in the
     history. Returns (registration, changed): the same value again changes nothing."""
-    key = registration_key(tenant, campaign_id, unit_id)
+    db, key = uow.db, registration_key(tenant, campaign_id, unit_id)
     target = Target(criterion_id=body.criterion_id, period=body.period, value=body.value)
     async def work(session: AsyncClientSession) -> tuple[dict, bool]:
         campaign = await _open_campaign(db, tenant, campaign_id, session)
@@ -128,10 +124,10 @@ async def patch_target(
         history.append(_history(target, old, body.reason, actor, now))
         change = Change(kind="target", by=actor, reason=body.reason, detail=_detail(target, old))
         doc = _doc(tenant, campaign_id, unit_id, current, targets, current["titles"], history, change, actor, now)
-        await _save(db, session, tenant, current, doc)
+        await _save(uow, session, tenant, current, doc)
         return doc, True
 
-    saved, changed = await run_in_transaction(client, work)
+    saved, changed = await uow.run(work)
     return _public(saved), changed
 
 
@@ -202,8 +198,9 @@ def _doc(
 
 
 async def _save(
-    db: AsyncDatabase, session: AsyncClientSession, tenant: str, current: dict | None, doc: dict[str, Any]
+    uow: UnitOfWork, session: AsyncClientSession, tenant: str, current: dict | None, doc: dict[str, Any]
 ) -> None:
+    db = uow.db
     if current is None:
         await db.registrations.insert_one(doc, session=session)
     else:
@@ -221,7 +218,7 @@ async def _save(
         subject=f"{doc['campaign_id']}/{doc['unit_id']}",
         data=payload,
     )
-    await outbox.add(db, event, campaigns.campaign_key(tenant, doc["campaign_id"]), session)
+    uow.emit(event, campaigns.campaign_key(tenant, doc["campaign_id"]))
 
 
 def _public(doc: dict) -> RegistrationPublic:

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from pymongo import DESCENDING, AsyncMongoClient
+from pymongo import DESCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, PyMongoError
@@ -30,10 +30,9 @@ from thidua_common.contracts.submission import SubmissionSubmitted
 from thidua_common.errors import Conflict, Invalid, NotFound
 
 from ..campaigns import service as campaigns
-from ..outbox import store as outbox
 from ..submissions import service as submissions
 from ..submissions.rules import period_key
-from ..transactions import run_in_transaction
+from ..uow import UnitOfWork
 from . import rules
 from .models import (
     AppealCreate,
@@ -49,12 +48,12 @@ SOURCE = "/thidua/intake/reviews"
 T = TypeVar("T")
 
 
-async def _run(client: AsyncMongoClient, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
-    """Run `work(session)` in a transaction, from the start again when it meets a concurrent write
-    (TransientTransactionError: the outbox's audit chain, or the same review document); after the
-    retry the conflicting step is seen and refused by the rules (e.g. 409 already decided)."""
+async def _run(uow: UnitOfWork, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
+    """Run `work(session)` in the unit of work, from the start again when it meets a concurrent
+    write (the same review document); after the retry the conflicting step is seen and refused by
+    the rules (e.g. 409 already decided). Still conflicting after every retry: 409 concurrent."""
     try:
-        return await run_in_transaction(client, work)
+        return await uow.run(work)
     except DuplicateKeyError:
         raise Conflict("review.concurrent") from None
     except PyMongoError as exc:
@@ -130,10 +129,11 @@ def _event(event_type: str, tenant: str, sub: dict, payload, correlation_id: str
 
 
 async def review(
-    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, submission_id: str, body: ReviewCreate,
+    uow: UnitOfWork, tenant: str, submission_id: str, body: ReviewCreate,
     reviewer: Principal, correlation_id: str | None = None,
 ) -> tuple[str, str]:
     """Approve, return or reject a submission. Returns (event id, review status)."""
+    db = uow.db
     async def work(session: AsyncClientSession):
         sub = await _submission(db, tenant, submission_id, session)
         campaign = await campaigns.definition(db, tenant, sub["campaign_id"], session)
@@ -163,19 +163,20 @@ async def review(
         changes = {"decision": body.decision.value, "level": level.value, "reason": body.reason, "reasons": body.reasons}
         await _save(db, sub, state, changes, entry, session)
         await _mark_period(db, sub, _approval(sub, body.decision, level, reviewer.subject, now), session)
-        await outbox.add(db, event, campaigns.campaign_key(tenant, sub["campaign_id"]), session)
+        uow.emit(event, campaigns.campaign_key(tenant, sub["campaign_id"]))
         return event.id, rules.STATUS[body.decision]
 
-    return await _run(client, work)
+    return await _run(uow, work)
 
 
 async def resubmit(
-    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, submission_id: str, body: ResubmitCreate,
+    uow: UnitOfWork, tenant: str, submission_id: str, body: ResubmitCreate,
     unit: Principal, idempotency_key: str | None, correlation_id: str | None = None,
 ) -> tuple[str, str, bool]:
     """A new submission: the returned one's values with the returned criteria replaced. It goes
     through the ordinary acceptance (validation, idempotency, submission.received) and then back to
     review. Returns (new submission id, event id, created)."""
+    db = uow.db
     sub = await _submission(db, tenant, submission_id)
     state = await db.reviews.find_one({"_id": submission_id})
     latest = await _latest_id(db, sub, None)
@@ -194,7 +195,7 @@ async def resubmit(
         note=body.note or sub.get("note", ""),
     )
     new_id, event_id, created = await submissions.accept(
-        client, db, tenant, new, submitted_by=unit.subject, channel="http",
+        uow, tenant, new, submitted_by=unit.subject, channel="http",
         idempotency_key=idempotency_key, correlation_id=correlation_id,
     )
     if created:
@@ -210,10 +211,11 @@ async def resubmit(
 
 
 async def appeal(
-    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, submission_id: str, body: AppealCreate,
+    uow: UnitOfWork, tenant: str, submission_id: str, body: AppealCreate,
     unit: Principal, correlation_id: str | None = None,
 ) -> tuple[str, str]:
     """Appeal a return or a reject once, to the next level. Returns (event id, level appealed to)."""
+    db = uow.db
     async def work(session: AsyncClientSession):
         sub = await _submission(db, tenant, submission_id, session)
         state = await db.reviews.find_one({"_id": submission_id}, session=session)
@@ -235,17 +237,18 @@ async def appeal(
         data = payload.model_dump(mode="json")
         appeal_doc = {"status": "pending", **{k: data[k] for k in ("against", "from_level", "to_level", "reason", "by", "at")}}
         await _save(db, sub, state, {"appeal": appeal_doc}, {"step": "appeal", "event_id": event.id, **data}, session)
-        await outbox.add(db, event, campaigns.campaign_key(tenant, sub["campaign_id"]), session)
+        uow.emit(event, campaigns.campaign_key(tenant, sub["campaign_id"]))
         return event.id, to_level.value
 
-    return await _run(client, work)
+    return await _run(uow, work)
 
 
 async def decide_appeal(
-    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, submission_id: str, body: AppealDecisionCreate,
+    uow: UnitOfWork, tenant: str, submission_id: str, body: AppealDecisionCreate,
     decider: Principal, correlation_id: str | None = None,
 ) -> tuple[str, str]:
     """Uphold or overturn the appealed decision. Returns (event id, final review status)."""
+    db = uow.db
     async def work(session: AsyncClientSession):
         sub = await _submission(db, tenant, submission_id, session)
         state = await db.reviews.find_one({"_id": submission_id}, session=session)
@@ -287,19 +290,20 @@ async def decide_appeal(
         if await _latest_id(db, sub, session) == submission_id:
             # a newer submission of the period (sent while the appeal was pending) keeps its own state
             await _mark_period(db, sub, _approval(sub, final, level, decider.subject, payload.at), session)
-        await outbox.add(db, event, campaigns.campaign_key(tenant, sub["campaign_id"]), session)
+        uow.emit(event, campaigns.campaign_key(tenant, sub["campaign_id"]))
         return event.id, rules.STATUS[final]
 
-    return await _run(client, work)
+    return await _run(uow, work)
 
 
 async def reopen(
-    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, submission_id: str, body: ReopenCreate,
+    uow: UnitOfWork, tenant: str, submission_id: str, body: ReopenCreate,
     reopener: Principal, correlation_id: str | None = None,
 ) -> tuple[str, str]:
     """Reopen an approved submission, with a reason: it goes back to review (pending, no appeal
     pending), its verified score is withdrawn and its period takes new submissions again.
     Returns (event id, review status)."""
+    db = uow.db
     async def work(session: AsyncClientSession):
         sub = await _submission(db, tenant, submission_id, session)
         campaign = await campaigns.definition(db, tenant, sub["campaign_id"], session)
@@ -326,20 +330,21 @@ async def reopen(
         entry = {"step": "reopen", "event_id": event.id, **payload.model_dump(mode="json")}
         await _save(db, sub, state, changes, entry, session)
         await _mark_period(db, sub, None, session)
-        await outbox.add(db, event, campaigns.campaign_key(tenant, sub["campaign_id"]), session)
+        uow.emit(event, campaigns.campaign_key(tenant, sub["campaign_id"]))
         return event.id, rules.status_of(None)
 
-    return await _run(client, work)
+    return await _run(uow, work)
 
 
 PERIOD_LOCKS_MIGRATION = "period-locks"
 
 
-async def lock_approved_periods(client: AsyncMongoClient, db: AsyncDatabase) -> int:
+async def lock_approved_periods(uow: UnitOfWork) -> int:
     """Once per database (at intake's start): lock the periods whose latest submission was
     approved before periods were locked (issue 8), which have no `periods` approval yet. Each in a
     transaction that reads the latest submission and writes the period document, so a submission
     accepted meanwhile by another worker conflicts with it. Returns how many periods it locked."""
+    db = uow.db
     if await db.migrations.find_one({"_id": PERIOD_LOCKS_MIGRATION}):
         return 0
     locked = 0
@@ -359,7 +364,7 @@ async def lock_approved_periods(client: AsyncMongoClient, db: AsyncDatabase) -> 
             await _mark_period(db, sub, approval, session)
             return 1
 
-        locked += await run_in_transaction(client, work)
+        locked += await uow.run(work)
     await db.migrations.update_one(
         {"_id": PERIOD_LOCKS_MIGRATION}, {"$set": {"at": datetime.now(UTC), "locked": locked}}, upsert=True
     )

@@ -8,7 +8,7 @@ from thidua_common.http import Lang, require_roles
 from thidua_common.http.deps import ensure_tenant
 from thidua_common.i18n import t
 
-from ..deps import Db, Mongo, Relay
+from ..deps import Uow
 from . import service
 from .models import SubmissionAccepted, SubmissionCreate
 
@@ -21,9 +21,7 @@ Submitter = require_roles(Role.unit_reporter, Role.unit_leader, Role.board_offic
 async def submit(
     body: SubmissionCreate,
     request: Request,
-    db: Db,
-    mongo: Mongo,
-    relay: Relay,
+    uow: Uow,
     lang: Lang,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
     principal: Principal = Submitter,
@@ -38,8 +36,7 @@ async def submit(
         )
     try:
         submission_id, event_id, created = await service.accept(
-            mongo,
-            db,
+            uow,
             body.tenant,
             body,
             submitted_by=principal.subject,
@@ -49,6 +46,4 @@ async def submit(
         )
     except service.IdempotencyConflict:
         raise Conflict("request.idempotency_conflict") from None
-    if created:
-        relay.wake()
     return SubmissionAccepted(submission_id=submission_id, event_id=event_id, message=t("submission.accepted", lang))
