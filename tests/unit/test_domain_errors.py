@@ -11,7 +11,6 @@ from thidua_common.http import create_app
 from thidua_common.http.app import domain_status
 from thidua_common.i18n import Localized, format_date
 from thidua_common.settings import Settings
-
 from thidua_intake.units import rules as unit_rules
 
 
