@@ -1,4 +1,5 @@
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from aiokafka import ConsumerRecord
@@ -48,7 +49,9 @@ class InboundHandler:
     """Accept each inbound event through the same service as HTTP, or dead-letter it."""
 
     def __init__(self, client: AsyncMongoClient, db: AsyncDatabase, producer: EventProducer, relay: OutboxRelay):
-        self.client, self.db, self.producer, self.relay = client, db, producer, relay
+        self.producer = producer
+        # one unit of work per event: it wakes the relay once the submission is committed
+        self.unit_of_work: Callable[[], UnitOfWork] = lambda: UnitOfWork(client, db, relay)
 
     async def handle(self, record: ConsumerRecord) -> None:
         headers = headers_dict(record.headers)
@@ -57,7 +60,7 @@ class InboundHandler:
                 envelope, submission = parse(record.value)
                 try:
                     _, event_id, created = await submissions.accept(
-                        UnitOfWork(self.client, self.db, self.relay),
+                        self.unit_of_work(),
                         envelope.tenant,
                         submission,
                         submitted_by=envelope.source,
