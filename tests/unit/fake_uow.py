@@ -10,7 +10,9 @@ from typing import Any, TypeVar
 
 import mongomock
 from pymongo import InsertOne, ReplaceOne, UpdateOne
+from pymongo.errors import DuplicateKeyError
 
+from thidua_common.errors import DomainError
 from thidua_intake.uow import UnitOfWork
 
 T = TypeVar("T")
@@ -128,12 +130,18 @@ class FakeUnitOfWork(UnitOfWork):
         super().__init__(client=None, db=db or FakeDatabase(), relay=FakeRelay())  # type: ignore[arg-type]
         self.transactions = 0
 
-    async def run(self, work: Callable[[Any], Awaitable[T]]) -> T:
+    async def run(self, work: Callable[[Any], Awaitable[T]], conflict: DomainError | None = None) -> T:
         before = self.db.snapshot()
         self._queued, self._written = [], []
         try:
             result = await work(None)
             await self.commit()
+        except DuplicateKeyError:
+            self.db.restore(before)
+            self._queued, self._written = [], []
+            if conflict is None:
+                raise
+            raise conflict from None
         except BaseException:
             self.db.restore(before)  # a transaction that failed wrote nothing
             self._queued, self._written = [], []

@@ -12,6 +12,7 @@ from pymongo.errors import OperationFailure
 from thidua_common.contracts import new_event
 from thidua_common.contracts.registry import SUBMISSION_SUBMITTED
 from thidua_common.contracts.submission import SubmissionSubmitted
+from thidua_common.errors import Conflict
 from thidua_intake.campaigns import cache
 from thidua_intake.inbound.consumer import InboundHandler
 from thidua_intake.uow import UnitOfWork
@@ -153,3 +154,19 @@ async def test_the_inbound_consumer_dead_letters_a_service_refusal_with_its_key_
     assert reason["errors"][0]["field"] == "campaign_id" and reason["errors"][0]["code"] == "campaign.unknown"
     assert reason["message"] == "Dữ liệu gửi lên không hợp lệ." and reason["message_en"] != reason["message"]
     assert len(uow.events()) == 1  # nothing stored for the refused one
+
+
+async def test_a_change_still_conflicting_after_every_attempt_raises_the_given_domain_error():
+    uow, client = _uow()
+    runs = 0
+
+    async def work(session):
+        nonlocal runs
+        runs += 1
+        raise OperationFailure("write conflict", 112, {"errorLabels": ["TransientTransactionError"]})
+
+    with pytest.raises(Conflict) as caught:
+        await uow.run(work, conflict=Conflict("review.concurrent"))
+    assert caught.value.key == "review.concurrent" and runs == 3  # every attempt first
+    with pytest.raises(OperationFailure):
+        await uow.run(work)  # without one, the database's error as it is

@@ -19,7 +19,7 @@ tenant's audit chain, is written only by the outbox relay (see .outbox.relay).""
 import asyncio
 import random
 from collections.abc import Awaitable, Callable, Sequence
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pymongo import AsyncMongoClient, InsertOne
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -27,6 +27,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ClientBulkWriteException, DuplicateKeyError, OperationFailure, PyMongoError
 
 from thidua_common.contracts import Envelope
+from thidua_common.errors import DomainError
 
 from .campaigns import cache as campaign_cache
 from .outbox import store as outbox
@@ -39,10 +40,10 @@ WRITE_CONFLICT = 112
 ALL = None  # drop_campaigns(ALL): every cached campaign
 
 
-class Waker:
+class Waker(Protocol):
     """What the unit of work needs of the outbox relay (.outbox.relay.OutboxRelay)."""
 
-    def wake(self) -> None: ...  # pragma: no cover - a protocol
+    def wake(self) -> None: ...
 
 
 class UnitOfWork:
@@ -91,10 +92,23 @@ class UnitOfWork:
             raise
 
     # -- the transaction --------------------------------------------------------------------
-    async def run(self, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
+    async def run(self, work: Callable[[AsyncClientSession], Awaitable[T]], conflict: DomainError | None = None) -> T:
         """Run `work(session)` in a transaction and commit. `work` may run more than once: it
         must do all its reads and writes through the session and have no side effect but
-        emit/record_change/drop_campaigns before the commit."""
+        emit/record_change/drop_campaigns before the commit. With `conflict`, a concurrent
+        change that still conflicts after every attempt (or a duplicate key) raises it."""
+        try:
+            return await self._attempts(work)
+        except DuplicateKeyError:
+            if conflict is None:
+                raise
+            raise conflict from None
+        except PyMongoError as exc:
+            if conflict is None or not exc.has_error_label(TRANSIENT):
+                raise
+            raise conflict from None
+
+    async def _attempts(self, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
         try:
             for attempt in range(1, self.attempts + 1):
                 self._queued, self._written = [], []

@@ -2,14 +2,12 @@
 its current decision and its whole history) and queue each step's event in the same transaction.
 Events go on the submissions topic keyed by campaign, like the submissions they follow."""
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
 from pymongo import DESCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from thidua_common.auth import Principal
 from thidua_common.contracts import new_event
@@ -45,21 +43,11 @@ from .models import (
 )
 
 SOURCE = "/thidua/intake/reviews"
-T = TypeVar("T")
 
 
-async def _run(uow: UnitOfWork, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
-    """Run `work(session)` in the unit of work, from the start again when it meets a concurrent
-    write (the same review document); after the retry the conflicting step is seen and refused by
-    the rules (e.g. 409 already decided). Still conflicting after every retry: 409 concurrent."""
-    try:
-        return await uow.run(work)
-    except DuplicateKeyError:
-        raise Conflict("review.concurrent") from None
-    except PyMongoError as exc:
-        if exc.has_error_label("TransientTransactionError"):  # still conflicting after every retry
-            raise Conflict("review.concurrent") from None
-        raise
+# a step still meeting a concurrent write after every retry (the same review document): 409; after
+# a retry the conflicting step is seen and refused by the rules instead (e.g. 409 already decided)
+CONCURRENT = "review.concurrent"
 
 
 async def _submission(db: AsyncDatabase, tenant: str, submission_id: str, session=None) -> dict:
@@ -95,7 +83,7 @@ async def _save(db: AsyncDatabase, sub: dict, state: dict | None, changes: dict,
         session=session,
     )
     if updated.matched_count != 1:
-        raise Conflict("review.concurrent")
+        raise Conflict(CONCURRENT)
 
 
 async def _mark_period(db: AsyncDatabase, sub: dict, approval: dict | None, session) -> None:
@@ -166,7 +154,7 @@ async def review(
         uow.emit(event, campaigns.campaign_key(tenant, sub["campaign_id"]))
         return event.id, rules.STATUS[body.decision]
 
-    return await _run(uow, work)
+    return await uow.run(work, conflict=Conflict(CONCURRENT))
 
 
 async def resubmit(
@@ -240,7 +228,7 @@ async def appeal(
         uow.emit(event, campaigns.campaign_key(tenant, sub["campaign_id"]))
         return event.id, to_level.value
 
-    return await _run(uow, work)
+    return await uow.run(work, conflict=Conflict(CONCURRENT))
 
 
 async def decide_appeal(
@@ -293,7 +281,7 @@ async def decide_appeal(
         uow.emit(event, campaigns.campaign_key(tenant, sub["campaign_id"]))
         return event.id, rules.STATUS[final]
 
-    return await _run(uow, work)
+    return await uow.run(work, conflict=Conflict(CONCURRENT))
 
 
 async def reopen(
@@ -333,7 +321,7 @@ async def reopen(
         uow.emit(event, campaigns.campaign_key(tenant, sub["campaign_id"]))
         return event.id, rules.status_of(None)
 
-    return await _run(uow, work)
+    return await uow.run(work, conflict=Conflict(CONCURRENT))
 
 
 PERIOD_LOCKS_MIGRATION = "period-locks"
