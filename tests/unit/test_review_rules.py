@@ -166,7 +166,8 @@ def test_an_appeal_goes_to_the_next_level_once_and_only_against_return_or_reject
     assert (domain_status(error), error.key) == (409, "appeal.not_appealable")
     assert refused(rules.appeal_levels, None, "Đề nghị xem lại", True).key == "appeal.not_appealable"
     short = refused(rules.appeal_levels, rejected, " ab  ", True)
-    assert domain_status(short) == 422 and [(e.field, e.key) for e in short.errors] == [("reason", "appeal.reason_required")]
+    assert domain_status(short) == 422
+    assert [(e.field, e.key) for e in short.errors] == [("reason", "appeal.reason_required")]
 
 
 APPEALED = {
@@ -202,7 +203,8 @@ def test_an_appeal_decision_is_refused_when_it_does_not_fit():
     assert (domain_status(chair), chair.key) == (403, "appeal.decider_role")
     assert rendered(chair, "en") == "This appeal is decided by the commendation board (role board_officer)."
     to_chair = {**APPEALED, "appeal": {**APPEALED["appeal"], "to_level": "chair"}}
-    assert domain_status(refused(rules.appeal_decision, to_chair, UNIT, board, AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES)) == 403
+    refusal = refused(rules.appeal_decision, to_chair, UNIT, board, AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES)
+    assert domain_status(refusal) == 403
     decided = {**APPEALED, "appeal": {**APPEALED["appeal"], "status": "decided"}}
     assert refused(rules.appeal_decision, decided, UNIT, board, AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES).key == "appeal.decided"
     assert refused(rules.appeal_decision, RETURNED, UNIT, board, AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES).key == "appeal.none"
@@ -245,7 +247,8 @@ def test_the_approving_level_or_a_higher_one_reopens_with_a_reason():
     assert (domain_status(lower), lower.key) == (403, "reopen.level")
     assert rendered(lower, "vi") == "Báo cáo được Ban Thi đua – Khen thưởng phê duyệt: chỉ cấp đó hoặc cấp cao hơn được mở lại."
     short = refused(rules.check_reopenable, APPROVED, ReviewLevel.board, "sai", True)
-    assert domain_status(short) == 422 and [(e.field, e.key) for e in short.errors] == [("reason", "reopen.reason_required")]
+    assert domain_status(short) == 422
+    assert [(e.field, e.key) for e in short.errors] == [("reason", "reopen.reason_required")]
 
 
 @pytest.mark.parametrize("state", [None, RETURNED, {"decision": "reject", "level": "board", "appeal": None}])

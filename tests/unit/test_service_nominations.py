@@ -81,7 +81,8 @@ async def test_only_the_nominees_unit_or_the_board_resubmits(uow):
     filed = await nominations.create(uow, TENANT, filing(), OFFICER)
     other = Actor("lanh-dao", frozenset({"unit_leader"}), "so-tai-chinh")
     with pytest.raises(Forbidden) as caught:
-        await nominations.resubmit(uow, TENANT, filed.nomination_id, ResubmitWrite(reason="Bổ sung hồ sơ", documents=[]), other)
+        body = ResubmitWrite(reason="Bổ sung hồ sơ", documents=[])
+        await nominations.resubmit(uow, TENANT, filed.nomination_id, body, other)
     assert caught.value.params == {"own": "so-tai-chinh", "other": "so-noi-vu"}
 
 

@@ -80,7 +80,8 @@ async def test_a_reopen_opens_the_period_again_for_a_new_submission(uow):
     await reviews.review(uow, TENANT, submission_id, ReviewCreate(decision=ReviewDecision.approve), BOARD)
     with pytest.raises(Conflict):
         await submit(uow)  # the approved period takes no new submission
-    _, status = await reviews.reopen(uow, TENANT, submission_id, ReopenCreate(reason="Sai số liệu đã duyệt"), BOARD)
+    reopen = ReopenCreate(reason="Sai số liệu đã duyệt")
+    _, status = await reviews.reopen(uow, TENANT, submission_id, reopen, BOARD)
     assert status == "pending" and (await _period(uow))["approved"] is None
     assert uow.events()[-1]["type"] == "vn.thidua.submission.reopened.v1"
     _, _, created = await submit(uow)

@@ -35,9 +35,10 @@ async def definition(
 
     Every submission asks for it, and validating a campaign of a few hundred units costs
     milliseconds; so the validated campaign is kept per revision (every change makes a new one).
-    A change made through this process drops it at once (its unit of work calls `cache.forget` after the commit); a change made by another
-    intake replica is noticed by a probe of the stored revision, made at most every
-    REVISION_PROBE_SECONDS (each database command costs intake about half a millisecond of CPU).
+    A change made through this process drops it at once (its unit of work calls `cache.forget`
+    after the commit); a change made by another intake replica is noticed by a probe of the stored
+    revision, made at most every REVISION_PROBE_SECONDS (each database command costs intake about
+    half a millisecond of CPU).
     Callers must not modify what they get."""
     key = campaign_key(tenant, campaign_id)
     cached = cache.definitions.get(key)

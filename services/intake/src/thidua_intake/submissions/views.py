@@ -31,7 +31,8 @@ async def submit(
     unit_roles_only = not principal.has_any(Role.board_officer, Role.system) or principal.unit_scoped
     if unit_roles_only and principal.unit_id != body.unit_id:
         raise Forbidden(
-            "auth.unit", [FieldError("unit_id", "auth.unit", {"own": principal.unit_id or "—", "other": body.unit_id})],
+            "auth.unit",
+            [FieldError("unit_id", "auth.unit", {"own": principal.unit_id or "—", "other": body.unit_id})],
             own=principal.unit_id or "—", other=body.unit_id,
         )
     try:
