@@ -12,7 +12,6 @@ from thidua_common.contracts.registry import SUBMISSION_SUBMITTED
 from thidua_common.contracts.submission import SubmissionSubmitted
 from thidua_common.errors import DomainError, FieldError, Invalid
 from thidua_common.http.errors import from_pydantic
-
 from thidua_common.kafka import EventProducer, headers_dict
 from thidua_common.kafka.client import CORRELATION_HEADER
 from thidua_common.logging import correlation_scope, get_logger
@@ -22,6 +21,7 @@ from ..submissions import service as submissions
 from ..uow import UnitOfWork
 
 log = get_logger(__name__)
+
 
 class Rejected(Invalid):
     """An inbound event that is not a readable submission (the edge's own refusal)."""
