@@ -919,6 +919,7 @@ async def intake_diagnostics(stack: Stack, participants: int, rounds: int) -> di
     from thidua_common.mongo import make_client
     from thidua_intake.submissions import service as submissions
     from thidua_intake.submissions.models import SubmissionCreate
+    from thidua_intake.uow import UnitOfWork
 
     settings = stack.settings()
     mongo = make_client(settings)
@@ -939,7 +940,7 @@ async def intake_diagnostics(stack: Stack, participants: int, rounds: int) -> di
             unit = unit_id(rng.randrange(participants))
             body = SubmissionCreate.model_validate({"tenant": TENANT, **submission_fields(rng, unit)})
             # the client too: intake writes a submission and its outbox record with client.bulk_write
-            await submissions.accept(timed_client, timed, TENANT, body, submitted_by=f"vanthu-{unit}",
+            await submissions.accept(UnitOfWork(timed_client, timed), TENANT, body, submitted_by=f"vanthu-{unit}",
                                      channel="http", idempotency_key=None)
 
         out = await _replay(stack, stats, step, rounds)

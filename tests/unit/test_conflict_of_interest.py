@@ -9,7 +9,8 @@ from datetime import timedelta
 import pytest
 
 from thidua_common.auth import Principal, Role
-from thidua_common.http import ApiError
+from thidua_common.errors import DomainError
+from thidua_common.http.app import domain_status
 from thidua_common.i18n import t
 from thidua_intake import conflict
 from thidua_intake.access import check_may_write, is_read_only
@@ -23,8 +24,8 @@ from .test_nomination_rules import BOARD, CHAIN, CHAIR, COUNCIL, MONDAY, act, aw
 UNIT = "so-noi-vu"  # the nominee's unit in test_nomination_rules
 
 
-def refused(call, *args, **kwargs) -> ApiError:
-    with pytest.raises(ApiError) as caught:
+def refused(call, *args, **kwargs) -> DomainError:
+    with pytest.raises(DomainError) as caught:
         call(*args, **kwargs)
     return caught.value
 
@@ -38,7 +39,7 @@ def test_the_rule_names_the_actor_unit_only_when_it_is_judged():
     assert conflict.own_unit("", [""]) is None
     conflict.check("review", "b1", ["a3"])
     error = refused(conflict.check, "vote", "a3", ["a3"])
-    assert (error.status, error.key, error.params) == (403, "conflict.own_unit.vote", {"unit": "a3"})
+    assert (domain_status(error), error.key, error.params) == (403, "conflict.own_unit.vote", {"unit": "a3"})
 
 
 @pytest.mark.parametrize("action", conflict.ACTIONS)
@@ -84,7 +85,7 @@ def test_no_stage_action_or_vote_on_a_nomination_of_ones_own_unit(stage, actor, 
     a = award(disclosure_days=0)
     doc = in_stage(stage, a)
     error = refused(act, doc, of_unit(actor, UNIT), a=a, **body)
-    assert (error.status, error.key) == (403, f"conflict.own_unit.{body['action']}")
+    assert (domain_status(error), error.key) == (403, f"conflict.own_unit.{body['action']}")
     assert "'so-noi-vu'" in t(error.key, "vi", **error.params)
     # the same person acting for another unit, or for none, may act
     for allowed in (of_unit(actor, "so-y-te"), actor):
@@ -117,7 +118,7 @@ def test_only_the_roles_the_award_names_comment_during_disclosure():
     assert doc["stage"] == "cong-khai"
     assert act(doc, COUNCIL, a=a, action="comment", reason="Đồng ý").doc["comments"][0]["text"] == "Đồng ý"
     error = refused(act, doc, BOARD, a=a, action="comment", reason="Đồng ý")
-    assert (error.status, error.key) == (403, "nomination.comment_role")
+    assert (domain_status(error), error.key) == (403, "nomination.comment_role")
     assert t(error.key, "vi", **error.params) == (
         "Trong thời gian công khai, chỉ các vai trò council_member, unit_leader được góp ý về hồ sơ "
         "«Chiến sĩ thi đua cơ sở»."
@@ -165,7 +166,7 @@ def who(*roles: Role, unit: str | None = None) -> Principal:
 @pytest.mark.parametrize("method", ["POST", "PUT", "PATCH", "DELETE", "post"])
 def test_an_auditor_may_not_write(method):
     error = refused(check_may_write, who(Role.auditor), method)
-    assert (error.status, error.key) == (403, "auth.read_only")
+    assert (domain_status(error), error.key) == (403, "auth.read_only")
 
 
 def test_an_auditor_reads_and_other_roles_write():
@@ -183,7 +184,7 @@ def test_an_approved_period_takes_no_new_submission_and_says_how_to_change_it():
     check_period_open({"latest": "s1", "approved": None}, "a3", "2018-Q2")
     error = refused(check_period_open, {"latest": "s1", "approved": {"submission_id": "s1", "level": "board"}},
                     "a3", "2018-Q2")
-    assert (error.status, error.key) == (409, "submission.period_approved")
+    assert (domain_status(error), error.key) == (409, "submission.period_approved")
     assert t(error.key, "vi", **error.params) == (
         "Kết quả kỳ 2018-Q2 của đơn vị 'a3' đã được phê duyệt (báo cáo 's1') nên kỳ này đã khóa, không nhận báo cáo "
         "mới. Muốn thay đổi, đề nghị cấp đã phê duyệt mở lại báo cáo đó (nêu lý do) rồi gửi báo cáo mới."

@@ -5,7 +5,8 @@ import itertools
 import pytest
 
 from thidua_common.contracts.campaign import CampaignStatus as S
-from thidua_common.http import ApiError
+from thidua_common.errors import DomainError
+from thidua_common.http.app import domain_status
 from thidua_common.i18n import t
 from thidua_intake.campaigns.lifecycle import (
     allowed_next,
@@ -36,17 +37,17 @@ def test_legal_transitions_pass(current, requested):
     "current, requested", [pair for pair in itertools.product(S, S) if pair not in LEGAL]
 )
 def test_every_other_transition_is_refused_with_409_naming_both_statuses(current, requested):
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(DomainError) as caught:
         check_transition(current, requested)
     error = caught.value
-    assert error.status == 409 and error.key == "campaign.transition"
+    assert domain_status(error) == 409 and error.key == "campaign.transition"
     assert error.errors[0].field == "status"
     message = t(error.key, "vi", **error.params)
     assert label(current) in message and label(requested) in message
 
 
 def test_refusal_names_the_statuses_in_vietnamese_and_what_is_allowed():
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(DomainError) as caught:
         check_transition(S.draft, S.closed)
     vi = t(caught.value.key, "vi", **caught.value.params)
     assert vi == (
@@ -59,7 +60,7 @@ def test_refusal_names_the_statuses_in_vietnamese_and_what_is_allowed():
 
 def test_a_closed_campaign_allows_nothing_further():
     assert allowed_next(S.closed) == []
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(DomainError) as caught:
         check_transition(S.closed, S.running)
     assert caught.value.params["allowed"] == "—"
 
@@ -83,9 +84,9 @@ def test_labels_are_the_vietnamese_status_names():
 @pytest.mark.parametrize("status", list(S))
 def test_only_a_closed_campaign_refuses_edits(status):
     if status == S.closed:
-        with pytest.raises(ApiError) as caught:
+        with pytest.raises(DomainError) as caught:
             check_editable(status)
-        assert caught.value.status == 409 and caught.value.key == "campaign.closed"
+        assert domain_status(caught.value) == 409 and caught.value.key == "campaign.closed"
     else:
         check_editable(status)
 
@@ -103,9 +104,9 @@ def test_what_each_status_accepts(check, key, open_in, status):
     if status in open_in:
         check(status)
         return
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(DomainError) as caught:
         check(status)
     error = caught.value
-    assert error.status == 409 and error.key == key
+    assert domain_status(error) == 409 and error.key == key
     assert error.errors[0].field == "campaign_id"
     assert label(status) in t(key, "vi", **error.params)

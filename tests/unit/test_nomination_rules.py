@@ -6,7 +6,8 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from thidua_common.contracts.nomination import Nominee
-from thidua_common.http import ApiError
+from thidua_common.errors import DomainError
+from thidua_common.http.app import domain_status
 from thidua_common.i18n import t
 from thidua_intake.commendation_config.models import AwardKind, ConfigWrite
 from thidua_intake.nominations import rules
@@ -181,18 +182,18 @@ def test_a_stage_is_due_in_working_days_and_records_the_days_spent():
 
 def test_only_the_stage_role_may_act_and_only_with_legal_actions():
     doc = filed()
-    with pytest.raises(ApiError) as e:
+    with pytest.raises(DomainError) as e:
         act(doc, COUNCIL, action="pass")
-    assert e.value.status == 403
-    with pytest.raises(ApiError) as e:
+    assert domain_status(e.value) == 403
+    with pytest.raises(DomainError) as e:
         act(doc, BOARD, action="vote", vote={"members": 9, "yes": 9, "no": 0})
-    assert (e.value.status, e.value.key) == (409, "nomination.illegal_action")
-    with pytest.raises(ApiError) as e:
+    assert (domain_status(e.value), e.value.key) == (409, "nomination.illegal_action")
+    with pytest.raises(DomainError) as e:
         act(doc, BOARD, action="pass", stage="hoi-dong")
-    assert (e.value.status, e.value.key) == (409, "nomination.stage_mismatch")
-    with pytest.raises(ApiError) as e:
+    assert (domain_status(e.value), e.value.key) == (409, "nomination.stage_mismatch")
+    with pytest.raises(DomainError) as e:
         act(doc, BOARD, action="return", reason="")
-    assert e.value.status == 422
+    assert domain_status(e.value) == 422
 
 
 def test_return_and_resubmit_reenter_the_returning_stage():
@@ -201,11 +202,11 @@ def test_return_and_resubmit_reenter_the_returning_stage():
     assert doc["stage"] == "hoi-dong"
     returned = act(doc, COUNCIL, action="return", reason="Thiếu biên bản họp xét").doc
     assert returned["status"] == "returned" and returned["stages"][-1]["outcome"] == "returned"
-    with pytest.raises(ApiError) as e:
+    with pytest.raises(DomainError) as e:
         act(returned, COUNCIL, action="vote", vote={"members": 9, "yes": 9, "no": 0})
     assert e.value.key == "nomination.not_open"
     docs = [{"kind": k} for k in ("cover_request", "achievement_report")]
-    with pytest.raises(ApiError) as e:
+    with pytest.raises(DomainError) as e:
         rules.resubmit(returned, award(), docs, None, "", LEADER, MONDAY, TET)
     assert e.value.key == "nomination.missing_document"
     out = rules.resubmit(returned, award(), docs + [{"kind": "vote_minutes"}], "Bổ sung", "đã bổ sung", LEADER, MONDAY, TET)
@@ -217,13 +218,13 @@ def test_disclosure_window_takes_comments_only_while_open():
     doc = act(filed(), BOARD, action="pass").doc
     out = act(doc, COUNCIL, action="comment", reason="Đồng ý")
     assert out.doc["comments"][0]["text"] == "Đồng ý"
-    with pytest.raises(ApiError) as e:
+    with pytest.raises(DomainError) as e:
         act(doc, BOARD, action="pass")
     assert e.value.key == "nomination.window_open"
     late = MONDAY + timedelta(days=25)
-    with pytest.raises(ApiError) as e:
+    with pytest.raises(DomainError) as e:
         act(doc, COUNCIL, late, action="comment", reason="Muộn")
-    assert (e.value.status, e.value.key) == (409, "nomination.window_closed")
+    assert (domain_status(e.value), e.value.key) == (409, "nomination.window_closed")
     assert act(doc, BOARD, late, action="pass").doc["stage"] == "hoi-dong"
 
 
@@ -233,27 +234,27 @@ def test_a_vote_below_the_threshold_fails_with_the_reason():
     out = act(doc, COUNCIL, action="vote", vote={"members": 10, "yes": 7, "no": 3})
     assert out.doc["status"] == "failed" and out.doc["vote"]["passed"] is False
     assert "thấp hơn ngưỡng 80%" in out.change.reason
-    with pytest.raises(ApiError) as e:
+    with pytest.raises(DomainError) as e:
         act(doc, COUNCIL, action="vote", vote={"members": 5, "yes": 4, "no": 2})
-    assert e.value.status == 422
+    assert domain_status(e.value) == 422
     passed = act(doc, COUNCIL, action="vote", vote={"members": 10, "yes": 8, "no": 1, "abstain": 1})
     assert passed.doc["stage"] == "quyet-dinh" and passed.doc["vote"]["passed"] is True
     decided = act(passed.doc, CHAIR, action="decide",
                   decision={"number": "123/QĐ-UBND", "date": "2024-03-01", "signer": "Chủ tịch UBND tỉnh"})
     assert decided.decided and decided.doc["status"] == "decided" and decided.doc["stage"] is None
-    with pytest.raises(ApiError):
+    with pytest.raises(DomainError):
         act(decided.doc, CHAIR, action="withdraw", reason="Rút hồ sơ")
 
 
 def test_a_flag_raised_mid_chain_freezes_it_and_withdraw_needs_the_nominating_unit():
     doc = filed()
     flag = {"unit_id": "so-noi-vu", "person_id": "nv-01", "kind": "inspection", "active": True, "reason": "Thanh tra"}
-    with pytest.raises(ApiError) as e:
+    with pytest.raises(DomainError) as e:
         act(doc, BOARD, action="pass", flags=[flag])
-    assert (e.value.status, e.value.key) == (409, "nomination.frozen")
-    with pytest.raises(ApiError) as e:
+    assert (domain_status(e.value), e.value.key) == (409, "nomination.frozen")
+    with pytest.raises(DomainError) as e:
         act(doc, rules.Actor("x", frozenset({"unit_leader"}), "so-y-te"), action="withdraw", reason="Rút hồ sơ")
-    assert e.value.status == 403
+    assert domain_status(e.value) == 403
     assert act(doc, LEADER, action="withdraw", reason="Rút hồ sơ").doc["status"] == "withdrawn"
 
 

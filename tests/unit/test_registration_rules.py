@@ -7,7 +7,8 @@ from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import CampaignDefined
 from thidua_common.contracts.registration import Target
 from thidua_common.contracts.submission import SubmissionSubmitted
-from thidua_common.http import ApiError
+from thidua_common.errors import DomainError
+from thidua_common.http.app import domain_status
 from thidua_common.i18n import t
 from thidua_intake.ratings.models import RatingCreate
 from thidua_intake.ratings.rules import check_may_rate, check_rater, rating_errors, subject_errors
@@ -134,10 +135,10 @@ def test_head_and_deputy_of_the_cluster_in_that_year_may_rate(rater):
 
 def test_leadership_is_per_year():
     check_rater(campaign(), "huyen-cu-jut", "2019-Q1", "huyen-krong-no")
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(DomainError) as caught:
         check_rater(campaign(), "huyen-krong-no", "2019-Q1", "huyen-cu-jut")
     error = caught.value
-    assert error.status == 403 and error.key == "rating.not_cluster_lead"
+    assert domain_status(error) == 403 and error.key == "rating.not_cluster_lead"
     assert t(error.key, "vi", **error.params) == (
         "Chỉ đơn vị cụm trưởng hoặc cụm phó của cụm 'khoi-huyen' năm 2019 mới được chấm đơn vị 'huyen-krong-no'."
     )
@@ -154,9 +155,9 @@ def test_leadership_is_per_year():
     ],
 )
 def test_other_raters_are_refused_with_a_reason(unit, rater, key):
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(DomainError) as caught:
         check_may_rate(campaign(), unit, "2018-Q2", rater_as(Role.cluster_head, rater))
-    assert caught.value.status == 403 and caught.value.key == key
+    assert domain_status(caught.value) == 403 and caught.value.key == key
 
 
 def rater_as(role: Role, unit: str | None) -> Principal:
@@ -166,10 +167,10 @@ def rater_as(role: Role, unit: str | None) -> Principal:
 def test_the_board_rates_any_unit_but_its_own():
     check_may_rate(campaign(), "cuc-thue", "2018-Q2", rater_as(Role.board_officer, None))  # no cluster: the board
     check_may_rate(campaign(), "huyen-cu-jut", "2018-Q2", rater_as(Role.board_officer, "so-noi-vu"))
-    with pytest.raises(ApiError) as caught:
+    with pytest.raises(DomainError) as caught:
         check_may_rate(campaign(), "so-noi-vu", "2018-Q2", rater_as(Role.board_officer, "so-noi-vu"))
     error = caught.value
-    assert (error.status, error.key) == (403, "conflict.own_unit.rating")
+    assert (domain_status(error), error.key) == (403, "conflict.own_unit.rating")
     assert t(error.key, "vi", **error.params) == (
         "Quy tắc xung đột lợi ích: không ai được chấm điểm thẩm định cho chính đơn vị mình "
         "(bạn thao tác cho đơn vị 'so-noi-vu')."

@@ -5,7 +5,8 @@ import pytest
 
 from thidua_common.auth import Principal, Role
 from thidua_common.contracts.review import AppealOutcome, ReviewDecision, ReviewLevel
-from thidua_common.http import ApiError
+from thidua_common.errors import DomainError
+from thidua_common.http.app import domain_status
 from thidua_common.i18n import t
 from thidua_intake.reviews import rules
 
@@ -19,13 +20,13 @@ def who(*roles: Role, unit: str | None = None) -> Principal:
     return Principal(subject="someone", tenant="daknong", roles=frozenset(roles), unit_id=unit)
 
 
-def refused(call, *args) -> ApiError:
-    with pytest.raises(ApiError) as caught:
+def refused(call, *args) -> DomainError:
+    with pytest.raises(DomainError) as caught:
         call(*args)
     return caught.value
 
 
-def rendered(error: ApiError, lang: str) -> str:
+def rendered(error: DomainError, lang: str) -> str:
     return t(error.key, lang, **error.params)
 
 
@@ -50,7 +51,7 @@ def test_the_board_reviews_at_board_level_and_a_cluster_lead_at_cluster_level():
 )
 def test_a_cluster_head_reviews_only_other_units_of_the_cluster_it_leads_that_year(unit, period, reviewer, status, key):
     error = refused(rules.reviewer_level, campaign(), unit, period, who(Role.cluster_head, unit=reviewer))
-    assert (error.status, error.key) == (status, key)
+    assert (domain_status(error), error.key) == (status, key)
 
 
 def test_refusals_name_the_cluster_and_year_in_both_languages():
@@ -63,7 +64,7 @@ def test_refusals_name_the_cluster_and_year_in_both_languages():
 
 def test_a_board_officer_never_reviews_its_own_unit():
     error = refused(rules.reviewer_level, campaign(), "so-noi-vu", "2018-Q2", who(Role.board_officer, unit="so-noi-vu"))
-    assert (error.status, error.key) == (403, "conflict.own_unit.review")
+    assert (domain_status(error), error.key) == (403, "conflict.own_unit.review")
     assert rendered(error, "vi") == (
         "Quy tắc xung đột lợi ích: không ai được thẩm định báo cáo của chính đơn vị mình "
         "(bạn thao tác cho đơn vị 'so-noi-vu')."
@@ -90,7 +91,7 @@ def test_only_the_latest_submission_is_reviewed_once_per_level():
     assert refused(rules.check_reviewable, None, ReviewLevel.cluster, False).key == "review.superseded"
     decided = {"decision": "return", "level": "cluster", "appeal": None}
     error = refused(rules.check_reviewable, decided, ReviewLevel.cluster, True)
-    assert (error.status, error.key) == (409, "review.decided")
+    assert (domain_status(error), error.key) == (409, "review.decided")
     assert rendered(error, "en") == (
         "The submission was already reviewed by the cluster head (returned for correction); "
         "it cannot be reviewed again at this level."
@@ -132,7 +133,7 @@ def test_a_resubmission_replaces_only_the_returned_values():
 
 def test_a_resubmission_refuses_values_that_were_not_returned_and_needs_every_returned_one():
     error = refused(rules.resubmission, RETURNED, VALUES, {"dvc": 9, "dung-han": 99}, True)
-    assert error.status == 422
+    assert domain_status(error) == 422
     assert [(e.field, e.key) for e in error.errors] == [("values.dung-han", "resubmit.not_returned_criterion")]
     assert error.errors[0].render("en")["reason"] == (
         "Criterion 'dung-han' was not returned: send only the values of the returned criteria."
@@ -144,7 +145,7 @@ def test_a_resubmission_refuses_values_that_were_not_returned_and_needs_every_re
 def test_only_the_latest_returned_submission_is_resubmitted():
     approved = {"decision": "approve", "level": "cluster", "appeal": None}
     error = refused(rules.resubmission, approved, VALUES, {"dvc": 9}, True)
-    assert (error.status, error.key) == (409, "resubmit.not_returned")
+    assert (domain_status(error), error.key) == (409, "resubmit.not_returned")
     assert rendered(error, "vi") == "Chỉ bổ sung được báo cáo đã bị trả lại; báo cáo này đã phê duyệt."
     assert refused(rules.resubmission, None, VALUES, {"dvc": 9}, True).key == "resubmit.not_returned"
     assert refused(rules.resubmission, RETURNED, VALUES, {"dvc": 9}, False).key == "review.superseded"
@@ -162,10 +163,11 @@ def test_an_appeal_goes_to_the_next_level_once_and_only_against_return_or_reject
     assert refused(rules.appeal_levels, {**rejected, "level": "chair"}, "Đề nghị xem lại", True).key == "appeal.last_level"
     assert refused(rules.appeal_levels, {**rejected, "appeal": {"status": "decided"}}, "Lần hai", True).key == "appeal.once"
     error = refused(rules.appeal_levels, {"decision": "approve", "level": "board"}, "Đề nghị xem lại", True)
-    assert (error.status, error.key) == (409, "appeal.not_appealable")
+    assert (domain_status(error), error.key) == (409, "appeal.not_appealable")
     assert refused(rules.appeal_levels, None, "Đề nghị xem lại", True).key == "appeal.not_appealable"
     short = refused(rules.appeal_levels, rejected, " ab  ", True)
-    assert short.status == 422 and [(e.field, e.key) for e in short.errors] == [("reason", "appeal.reason_required")]
+    assert domain_status(short) == 422
+    assert [(e.field, e.key) for e in short.errors] == [("reason", "appeal.reason_required")]
 
 
 APPEALED = {
@@ -198,10 +200,11 @@ def test_an_appeal_decision_is_refused_when_it_does_not_fit():
                          "Cần bổ sung", {}, VALUES)
     assert fields(no_reasons) == [("reasons", "review.reasons_required")]
     chair = refused(rules.appeal_decision, APPEALED, UNIT, who(Role.chairperson), AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES)
-    assert (chair.status, chair.key) == (403, "appeal.decider_role")
+    assert (domain_status(chair), chair.key) == (403, "appeal.decider_role")
     assert rendered(chair, "en") == "This appeal is decided by the commendation board (role board_officer)."
     to_chair = {**APPEALED, "appeal": {**APPEALED["appeal"], "to_level": "chair"}}
-    assert refused(rules.appeal_decision, to_chair, UNIT, board, AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES).status == 403
+    refusal = refused(rules.appeal_decision, to_chair, UNIT, board, AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES)
+    assert domain_status(refusal) == 403
     decided = {**APPEALED, "appeal": {**APPEALED["appeal"], "status": "decided"}}
     assert refused(rules.appeal_decision, decided, UNIT, board, AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES).key == "appeal.decided"
     assert refused(rules.appeal_decision, RETURNED, UNIT, board, AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES).key == "appeal.none"
@@ -218,7 +221,7 @@ def test_every_review_message_has_both_languages():
 def test_nobody_decides_an_appeal_on_their_own_unit():
     own = refused(rules.appeal_decision, APPEALED, UNIT, who(Role.board_officer, unit=UNIT), AppealOutcome.upheld, None,
                   "Giữ nguyên", {}, VALUES)
-    assert (own.status, own.key) == (403, "conflict.own_unit.appeal_decision")
+    assert (domain_status(own), own.key) == (403, "conflict.own_unit.appeal_decision")
     assert rendered(own, "en") == (
         "Conflict-of-interest rule: nobody decides an appeal on their own unit's submission "
         f"(you act for unit '{UNIT}')."
@@ -241,21 +244,22 @@ def test_the_approving_level_or_a_higher_one_reopens_with_a_reason():
     assert rules.check_reopenable(APPROVED, ReviewLevel.board, "Số liệu sai", True) == ReviewLevel.cluster
     by_board = {**APPROVED, "level": "board"}
     lower = refused(rules.check_reopenable, by_board, ReviewLevel.cluster, "Số liệu sai", True)
-    assert (lower.status, lower.key) == (403, "reopen.level")
+    assert (domain_status(lower), lower.key) == (403, "reopen.level")
     assert rendered(lower, "vi") == "Báo cáo được Ban Thi đua – Khen thưởng phê duyệt: chỉ cấp đó hoặc cấp cao hơn được mở lại."
     short = refused(rules.check_reopenable, APPROVED, ReviewLevel.board, "sai", True)
-    assert short.status == 422 and [(e.field, e.key) for e in short.errors] == [("reason", "reopen.reason_required")]
+    assert domain_status(short) == 422
+    assert [(e.field, e.key) for e in short.errors] == [("reason", "reopen.reason_required")]
 
 
 @pytest.mark.parametrize("state", [None, RETURNED, {"decision": "reject", "level": "board", "appeal": None}])
 def test_only_an_approved_submission_is_reopened(state):
     error = refused(rules.check_reopenable, state, ReviewLevel.board, "Số liệu sai", True)
-    assert (error.status, error.key) == (409, "reopen.not_approved")
+    assert (domain_status(error), error.key) == (409, "reopen.not_approved")
 
 
 def test_only_the_latest_submission_is_reopened_and_never_by_its_own_unit():
     assert refused(rules.check_reopenable, APPROVED, ReviewLevel.board, "Số liệu sai", False).key == "review.superseded"
     own = refused(rules.reopener_level, campaign(), UNIT, "2018-Q2", who(Role.board_officer, unit=UNIT))
-    assert (own.status, own.key) == (403, "conflict.own_unit.reopen")
+    assert (domain_status(own), own.key) == (403, "conflict.own_unit.reopen")
     other_cluster = refused(rules.reopener_level, campaign(), "so-noi-vu", "2018-Q2", who(Role.cluster_head, unit="huyen-cu-jut"))
-    assert (other_cluster.status, other_cluster.key) == (403, "review.not_cluster_lead")
+    assert (domain_status(other_cluster), other_cluster.key) == (403, "review.not_cluster_lead")

@@ -6,7 +6,8 @@ from datetime import date
 import pytest
 
 from thidua_common.contracts.unit import UnitChanged
-from thidua_common.http import ApiError
+from thidua_common.errors import DomainError
+from thidua_common.http.app import domain_status
 from thidua_common.i18n import t
 from thidua_intake.units import rules
 from thidua_intake.units.models import UnitMerge, UnitRename, UnitSplit, UnitWrite
@@ -28,13 +29,13 @@ def unit(unit_id, parent=None, status="active", valid_from="2010-01-01", unit_ty
     return {**doc, "status": status, **extra}
 
 
-def refused(fn, *args, **kwargs) -> ApiError:
-    with pytest.raises(ApiError) as info:
+def refused(fn, *args, **kwargs) -> DomainError:
+    with pytest.raises(DomainError) as info:
         fn(*args, **kwargs)
     return info.value
 
 
-def fields(error: ApiError) -> dict[str, str]:
+def fields(error: DomainError) -> dict[str, str]:
     return {e.field: e.key for e in error.errors}
 
 
@@ -80,9 +81,9 @@ def test_put_with_nothing_changed_is_a_no_op_and_a_change_bumps_the_revision():
 
 def test_put_refuses_unknown_or_inactive_parent_and_cycles():
     error = refused(rules.plan_put, "h", None, put_body(parent_id="khong-co"), None, {}, ACTOR)
-    assert error.status == 422 and fields(error) == {"parent_id": "unit.not_found"}
+    assert domain_status(error) == 422 and fields(error) == {"parent_id": "unit.not_found"}
     error = refused(rules.plan_put, "h", None, put_body(), unit("tinh", status="merged"), {"tinh": None}, ACTOR)
-    assert error.status == 409 and fields(error) == {"parent_id": "unit.inactive"}
+    assert domain_status(error) == 409 and fields(error) == {"parent_id": "unit.inactive"}
     # tinh ← huyen ← xa: making xa the parent of tinh loops
     tinh = unit("tinh", unit_type="province")
     error = refused(
@@ -94,7 +95,7 @@ def test_put_refuses_unknown_or_inactive_parent_and_cycles():
         {"xa": "huyen", "huyen": "tinh", "tinh": None},
         ACTOR,
     )
-    assert error.status == 422 and fields(error) == {"parent_id": "unit.cycle"}
+    assert domain_status(error) == 422 and fields(error) == {"parent_id": "unit.cycle"}
     assert error.params["path"] == "tinh → xa → huyen → tinh"
     error = refused(rules.plan_put, "tinh", tinh, put_body(parent_id="tinh"), tinh, {}, ACTOR)
     assert fields(error) == {"parent_id": "unit.cycle"}
@@ -103,7 +104,7 @@ def test_put_refuses_unknown_or_inactive_parent_and_cycles():
 def test_put_refuses_a_unit_that_is_no_longer_active():
     gone = unit("h", parent="tinh", status="merged")
     error = refused(rules.plan_put, "h", gone, put_body(name_vi="Tên khác"), unit("tinh"), {"tinh": None}, ACTOR)
-    assert error.status == 409 and error.key == "unit.inactive"
+    assert domain_status(error) == 409 and error.key == "unit.inactive"
 
 
 # -- rename -----------------------------------------------------------------------------------
@@ -129,7 +130,7 @@ def test_rename_refusals_name_the_field():
     error = refused(rules.plan_rename, u, UnitRename(name_vi="Đơn vị h", effective=date(2020, 1, 1), reason="x"), ACTOR)
     assert fields(error) == {"name_vi": "unit.same_name"}
     error = refused(
-        rules.plan_rename, u, UnitRename(name_vi="Mới", effective=date(2010, 1, 1), reason="x"), ACTOR, "en"
+        rules.plan_rename, u, UnitRename(name_vi="Mới", effective=date(2010, 1, 1), reason="x"), ACTOR
     )
     assert fields(error) == {"effective": "unit.effective_before"}
     assert error.errors[0].render("en")["reason"] == (
@@ -143,7 +144,7 @@ def test_rename_refusals_name_the_field():
         UnitRename(name_vi="Mới", effective=date(2020, 1, 1), reason="x"),
         ACTOR,
     )
-    assert error.status == 409 and error.key == "unit.inactive"
+    assert domain_status(error) == 409 and error.key == "unit.inactive"
 
 
 # -- merge ------------------------------------------------------------------------------------
@@ -218,20 +219,20 @@ def test_merge_refusals():
     sources = {"a": a, "b": b}
     plan = rules.plan_merge
     error = refused(plan, merge_body(["a", "a"], NEW), {"a": a}, None, unit("tinh"), {}, [], ACTOR)
-    assert error.status == 422 and fields(error) == {"sources.1": "unit.merge_self"}
+    assert domain_status(error) == 422 and fields(error) == {"sources.1": "unit.merge_self"}
     assert t(error.key, "vi", **error.params) == "Không thể hợp nhất đơn vị 'a' với chính nó."
     error = refused(plan, merge_body(["a", "khong-co"], NEW), {"a": a}, None, unit("tinh"), {}, [], ACTOR)
     assert fields(error) == {"sources.1": "unit.not_found"}
     error = refused(
         plan, merge_body(["a", "b"], NEW), {"a": a, "b": {**b, "status": "merged"}}, None, unit("tinh"), {}, [], ACTOR
     )
-    assert error.status == 409 and fields(error) == {"sources.1": "unit.inactive"}
+    assert domain_status(error) == 409 and fields(error) == {"sources.1": "unit.inactive"}
     error = refused(
         plan, merge_body(["a", "b"], NEW, effective="2010-01-01"), sources, None, unit("tinh"), {}, [], ACTOR
     )
-    assert error.status == 422 and {e.key for e in error.errors} == {"unit.effective_before"}
+    assert domain_status(error) == 422 and {e.key for e in error.errors} == {"unit.effective_before"}
     error = refused(plan, merge_body(["a", "b"], NEW), sources, unit("huyen-moi"), unit("tinh"), {}, [], ACTOR)
-    assert error.status == 409 and fields(error) == {"into.unit_id": "unit.exists"}
+    assert domain_status(error) == 409 and fields(error) == {"into.unit_id": "unit.exists"}
     error = refused(plan, merge_body(["a", "b"], {"unit_id": "moi"}), sources, None, unit("tinh"), {}, [], ACTOR)
     assert fields(error) == {"into.name_vi": "field.missing", "into.unit_type": "field.missing"}
     error = refused(plan, merge_body(["a", "b"], {**NEW, "parent_id": "a"}), sources, None, a, {}, [], ACTOR)
@@ -309,7 +310,7 @@ def test_split_refusals():
         parents,
         ACTOR,
     )
-    assert error.status == 409 and fields(error) == {"into.1.unit_id": "unit.exists"}
+    assert domain_status(error) == 409 and fields(error) == {"into.1.unit_id": "unit.exists"}
     error = refused(
         rules.plan_split,
         source,
@@ -327,7 +328,7 @@ def test_split_refusals():
         parents,
         ACTOR,
     )
-    assert error.status == 409 and error.key == "unit.inactive"
+    assert domain_status(error) == 409 and error.key == "unit.inactive"
 
 
 # -- campaign participants --------------------------------------------------------------------

@@ -4,7 +4,8 @@ every route of intake (see main.py), so that a write route added later cannot fo
 from fastapi import Request
 
 from thidua_common.auth import Principal, Role
-from thidua_common.http import ApiError, CurrentPrincipal
+from thidua_common.errors import Forbidden
+from thidua_common.http import CurrentPrincipal
 
 READ_ONLY_ROLES = frozenset({Role.auditor})
 READ_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -19,7 +20,7 @@ def is_read_only(principal: Principal) -> bool:
 def check_may_write(principal: Principal, method: str) -> None:
     """Raise 403 for a write (any method but GET, HEAD, OPTIONS) by a read-only caller."""
     if method.upper() not in READ_METHODS and is_read_only(principal):
-        raise ApiError(403, "auth.read_only")
+        raise Forbidden("auth.read_only")
 
 
 async def refuse_read_only_writes(request: Request, principal: CurrentPrincipal) -> None:

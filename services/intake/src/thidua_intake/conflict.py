@@ -6,7 +6,7 @@ message that names the rule and the action."""
 
 from collections.abc import Iterable
 
-from thidua_common.http import ApiError
+from thidua_common.errors import Forbidden
 
 # the actions the rule covers, each with its message key (conflict.own_unit.<action>)
 ACTIONS = ("review", "reopen", "appeal_decision", "rating", "pass", "return", "vote", "decide")
@@ -24,4 +24,4 @@ def check(action: str, actor_unit: str | None, judged: Iterable[str | None]) -> 
     """Raise 403 `conflict.own_unit.<action>` when the actor would judge its own unit."""
     assert action in ACTIONS, action
     if (unit := own_unit(actor_unit, judged)) is not None:
-        raise ApiError(403, f"conflict.own_unit.{action}", unit=unit)
+        raise Forbidden(f"conflict.own_unit.{action}", unit=unit)

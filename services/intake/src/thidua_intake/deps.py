@@ -3,12 +3,11 @@
 from typing import Annotated
 
 from fastapi import Depends, Request
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from thidua_common.settings import Settings
 
-from .outbox.relay import OutboxRelay
+from .uow import UnitOfWork
 
 
 # async: FastAPI runs a plain `def` dependency in a thread pool, one thread hop per dependency per request
@@ -16,19 +15,16 @@ async def get_db(request: Request) -> AsyncDatabase:
     return request.app.state.db
 
 
-async def get_client(request: Request) -> AsyncMongoClient:
-    return request.app.state.mongo
-
-
-async def get_relay(request: Request) -> OutboxRelay:
-    return request.app.state.relay
-
-
 async def get_settings_dep(request: Request) -> Settings:
     return request.app.state.settings
 
 
+async def get_uow(request: Request) -> UnitOfWork:
+    """A unit of work per request: the services' one way to change anything (..uow)."""
+    state = request.app.state
+    return UnitOfWork(state.mongo, state.db, state.relay)
+
+
 Db = Annotated[AsyncDatabase, Depends(get_db)]
-Mongo = Annotated[AsyncMongoClient, Depends(get_client)]
-Relay = Annotated[OutboxRelay, Depends(get_relay)]
+Uow = Annotated[UnitOfWork, Depends(get_uow)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]

@@ -27,6 +27,7 @@ from .reviews import service as reviews_service
 from .reviews.views import router as reviews_router
 from .submissions.views import router as submissions_router
 from .units.views import router as units_router
+from .uow import UnitOfWork
 
 log = get_logger(__name__)
 
@@ -42,7 +43,7 @@ async def lifespan(app):
         [("tenant", ASCENDING), ("campaign_id", ASCENDING), ("unit_id", ASCENDING), ("period", ASCENDING)]
     )
     await audit_store.setup(db)
-    if locked := await reviews_service.lock_approved_periods(mongo, db):
+    if locked := await reviews_service.lock_approved_periods(UnitOfWork(mongo, db)):
         log.info("approved periods locked", count=locked)
     producer = EventProducer(settings)
     await producer.start()

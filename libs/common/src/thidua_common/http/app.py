@@ -8,6 +8,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from ..auth import AuthError
+from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound
 from ..i18n import format_number, negotiate, t
 from ..logging import CORRELATION_HEADER, accepted_correlation_id, correlation_scope, get_logger, new_correlation_id
 from ..settings import Settings
@@ -16,6 +17,18 @@ from .errors import ERROR_RESPONSES, ApiError, from_pydantic
 from .readiness import evaluate
 
 log = get_logger(__name__)
+
+# the one place a domain error becomes an HTTP status (most specific class first)
+DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
+    (Invalid, 422),
+    (NotFound, 404),
+    (Conflict, 409),
+    (Forbidden, 403),
+)
+
+
+def domain_status(exc: DomainError) -> int:
+    return next((status for cls, status in DOMAIN_STATUS if isinstance(exc, cls)), 422)
 
 
 def _language(request: Request) -> str:
@@ -211,6 +224,14 @@ def create_app(service: str, settings: Settings, lifespan: Callable | None = Non
         errors = [e.render(lang) for e in exc.errors]
         log.info("request refused", status=exc.status, code=exc.key, errors=errors)
         return JSONResponse(_body(request, t(exc.key, lang, **exc.params), errors), status_code=exc.status)
+
+    @app.exception_handler(DomainError)
+    async def on_domain_error(request: Request, exc: DomainError):
+        lang = _language(request)
+        status = domain_status(exc)
+        errors = [e.render(lang) for e in exc.errors]
+        log.info("request refused", status=status, code=exc.key, errors=errors)
+        return JSONResponse(_body(request, exc.message(lang), errors), status_code=status)
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException):

@@ -1,26 +1,18 @@
 import re
-from dataclasses import dataclass, field
 from typing import Any
 
 from pydantic import BaseModel
 from pydantic_core import PydanticCustomError
 
 from ..contracts.period import PERIOD, YEAR_MAX, YEAR_MIN
+from ..errors import FieldError
 from ..i18n import Localized, format_number, t
 
 
-@dataclass
-class FieldError:
-    field: str
-    key: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-    def render(self, lang: str) -> dict[str, str]:
-        return {"field": self.field, "reason": t(self.key, lang, **self.params), "code": self.key}
-
-
 class ApiError(Exception):
-    """A 4xx answer: `key` is a message-catalogue key; `errors` name fields and reasons."""
+    """A 4xx answer decided at the HTTP edge itself (a header too large, a wrong tenant in the
+    token): rules and services raise the domain errors of ..errors instead, mapped to a status
+    by .app. `key` is a message-catalogue key; `errors` name fields and reasons."""
 
     def __init__(self, status: int, key: str, errors: list[FieldError] | None = None, **params: Any):
         super().__init__(key)

@@ -2,7 +2,7 @@
 thúc) and what each status allows. Pure functions: no I/O, easy to test."""
 
 from thidua_common.contracts.campaign import OPEN_FOR_SUBMISSIONS, TRANSITIONS, CampaignStatus
-from thidua_common.http import ApiError, FieldError
+from thidua_common.errors import Conflict, FieldError
 
 STATUS_VI: dict[CampaignStatus, str] = {
     CampaignStatus.draft: "nháp",
@@ -34,12 +34,12 @@ def check_transition(current: CampaignStatus | str, requested: CampaignStatus | 
         return
     allowed = ", ".join(label(s) for s in allowed_next(current)) or "—"
     params = {"current": label(current), "requested": label(requested), "allowed": allowed}
-    raise ApiError(409, "campaign.transition", [FieldError("status", "campaign.transition", params)], **params)
+    raise Conflict("campaign.transition", [FieldError("status", "campaign.transition", params)], **params)
 
 
 def check_editable(status: CampaignStatus | str) -> None:
     if CampaignStatus(status) == CampaignStatus.closed:
-        raise ApiError(409, "campaign.closed", current=label(status))
+        raise Conflict("campaign.closed", current=label(status))
 
 
 def check_open(status: CampaignStatus | str, allowed: frozenset[CampaignStatus] | set[CampaignStatus], key: str) -> None:
@@ -48,7 +48,7 @@ def check_open(status: CampaignStatus | str, allowed: frozenset[CampaignStatus] 
     if status in allowed:
         return
     params = {"current": label(status), "allowed": ", ".join(label(s) for s in CampaignStatus if s in allowed)}
-    raise ApiError(409, key, [FieldError("campaign_id", key, params)], **params)
+    raise Conflict(key, [FieldError("campaign_id", key, params)], **params)
 
 
 def check_open_for_submissions(status: CampaignStatus | str) -> None:

@@ -11,7 +11,8 @@ from pydantic import BaseModel, Field
 
 from thidua_common.contracts.criteria_check import criteria_problems
 from thidua_common.contracts.scorer_params import installed_param_models
-from thidua_common.http import ApiError, CurrentPrincipal
+from thidua_common.errors import Invalid
+from thidua_common.http import CurrentPrincipal
 
 from .models import CampaignWrite
 
@@ -28,7 +29,7 @@ def check_definition(body: CampaignWrite) -> None:
     accepted here must never stop scoring)."""
     problems = criteria_problems(body.criteria, param_models())
     if problems:
-        raise ApiError(422, "request.invalid", problems)
+        raise Invalid("request.invalid", problems)
 
 
 class ScorerInfo(BaseModel):

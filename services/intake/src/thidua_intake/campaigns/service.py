@@ -4,18 +4,16 @@ one transaction."""
 import time
 from typing import Any
 
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from thidua_common.contracts import new_event
 from thidua_common.contracts.campaign import CampaignDefined
 from thidua_common.contracts.registry import CAMPAIGN_DEFINED
-from thidua_common.http import ApiError
+from thidua_common.errors import Conflict, NotFound
 
-from ..outbox import store as outbox
-from ..transactions import run_in_transaction
-from . import lifecycle
+from ..uow import UnitOfWork
+from . import cache, lifecycle
 from .models import CampaignPublic, CampaignWrite, StatusChange
 
 SOURCE = "/thidua/intake/campaigns"
@@ -37,61 +35,46 @@ async def definition(
 
     Every submission asks for it, and validating a campaign of a few hundred units costs
     milliseconds; so the validated campaign is kept per revision (every change makes a new one).
-    A change made through this process drops it at once (`forget`); a change made by another
-    intake replica is noticed by a probe of the stored revision, made at most every
-    REVISION_PROBE_SECONDS (each database command costs intake about half a millisecond of CPU).
+    A change made through this process drops it at once (its unit of work calls `cache.forget`
+    after the commit); a change made by another intake replica is noticed by a probe of the stored
+    revision, made at most every REVISION_PROBE_SECONDS (each database command costs intake about
+    half a millisecond of CPU).
     Callers must not modify what they get."""
     key = campaign_key(tenant, campaign_id)
-    cached = _definitions.get(key)
+    cached = cache.definitions.get(key)
     if cached is not None:
         revision, found, probed_at = cached
-        if time.monotonic() - probed_at < REVISION_PROBE_SECONDS:
+        if time.monotonic() - probed_at < cache.REVISION_PROBE_SECONDS:
             return found
         probe = await db.campaigns.find_one({"_id": key}, {"revision": 1}, session=session)
         if probe is None:
-            forget(key)
+            cache.forget(key)
             return None
         if probe["revision"] == revision:
-            _definitions[key] = (revision, found, time.monotonic())
+            cache.definitions[key] = (revision, found, time.monotonic())
             return found
     doc = await db.campaigns.find_one({"_id": key}, session=session)
     if doc is None:
         return None
     found = _definition(doc)
-    if len(_definitions) >= _CACHED_CAMPAIGNS:
-        _definitions.pop(next(iter(_definitions)))  # the oldest entry
-    _definitions[key] = (doc["revision"], found, time.monotonic())
+    if len(cache.definitions) >= cache.CACHED_CAMPAIGNS:
+        cache.definitions.pop(next(iter(cache.definitions)))  # the oldest entry
+    cache.definitions[key] = (doc["revision"], found, time.monotonic())
     return found
-
-
-def forget(key: str | None = None) -> None:
-    """Drop the cached campaign (every cached campaign without a key): call after committing a
-    change to it."""
-    if key is None:
-        _definitions.clear()
-    else:
-        _definitions.pop(key, None)
-
-
-REVISION_PROBE_SECONDS = 0.25
-_CACHED_CAMPAIGNS = 256
-_definitions: dict[str, tuple[int, CampaignDefined, float]] = {}
 
 
 async def list_all(db: AsyncDatabase, tenant: str) -> list[CampaignPublic]:
     return [_public(d) async for d in db.campaigns.find({"tenant": tenant}).sort("start", 1)]
 
 
-async def put(
-    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, campaign_id: str, body: CampaignWrite, actor: str
-) -> CampaignPublic:
-    key = campaign_key(tenant, campaign_id)
+async def put(uow: UnitOfWork, tenant: str, campaign_id: str, body: CampaignWrite, actor: str) -> CampaignPublic:
+    db, key = uow.db, campaign_key(tenant, campaign_id)
     async def work(session: AsyncClientSession) -> dict:
         current = await db.campaigns.find_one({"_id": key}, session=session)
         if current:
             lifecycle.check_editable(current["status"])
         if body.expected_revision is not None and current and current["revision"] != body.expected_revision:
-            raise ApiError(409, "campaign.revision_conflict", current=current["revision"])
+            raise Conflict("campaign.revision_conflict", current=current["revision"])
         revision = current["revision"] + 1 if current else 1
         fields = body.model_dump(mode="json", exclude={"expected_revision", "reason"})
         criteria_changed = not current or current["criteria"] != fields["criteria"]
@@ -113,25 +96,21 @@ async def put(
             },
         }
         await db.campaigns.replace_one({"_id": key}, doc, upsert=True, session=session)
-        await _announce(db, session, tenant, doc)
+        _announce(uow, tenant, doc)
         return doc
 
-    doc = await run_in_transaction(client, work)
-    forget(key)  # after the commit: a submission validated from here on sees the new revision
-    return _public(doc)
+    return _public(await uow.run(work))
 
 
-async def set_status(
-    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, campaign_id: str, body: StatusChange, actor: str
-) -> CampaignPublic:
+async def set_status(uow: UnitOfWork, tenant: str, campaign_id: str, body: StatusChange, actor: str) -> CampaignPublic:
     """Move the campaign one step along its lifecycle; a new revision, announced like any other."""
-    key = campaign_key(tenant, campaign_id)
+    db, key = uow.db, campaign_key(tenant, campaign_id)
     async def work(session: AsyncClientSession) -> dict:
         current = await db.campaigns.find_one({"_id": key}, session=session)
         if current is None:
-            raise ApiError(404, "campaign.unknown", id=campaign_id)
+            raise NotFound("campaign.unknown", id=campaign_id)
         if body.expected_revision is not None and current["revision"] != body.expected_revision:
-            raise ApiError(409, "campaign.revision_conflict", current=current["revision"])
+            raise Conflict("campaign.revision_conflict", current=current["revision"])
         lifecycle.check_transition(current["status"], body.status)
         doc = {
             **current,
@@ -148,17 +127,15 @@ async def set_status(
         # conditional on the revision read: a concurrent change makes this one fail, never both apply
         replaced = await db.campaigns.replace_one({"_id": key, "revision": current["revision"]}, doc, session=session)
         if replaced.matched_count != 1:
-            raise ApiError(409, "campaign.revision_conflict", current=current["revision"])
-        await _announce(db, session, tenant, doc)
+            raise Conflict("campaign.revision_conflict", current=current["revision"])
+        _announce(uow, tenant, doc)
         return doc
 
-    doc = await run_in_transaction(client, work)
-    forget(key)  # after the commit: a submission validated from here on sees the new revision
-    return _public(doc)
+    return _public(await uow.run(work))
 
 
 async def replace_participants(
-    db: AsyncDatabase, session: AsyncClientSession, tenant: str, mapping: dict[str, list[dict]], change: dict
+    uow: UnitOfWork, session: AsyncClientSession, tenant: str, mapping: dict[str, list[dict]], change: dict
 ) -> list[tuple[str, int]]:
     """Units were merged, split or renamed: in the caller's transaction, replace them among the
     participants of every campaign of the tenant that is not closed (see units.rules for how),
@@ -167,7 +144,7 @@ async def replace_participants(
 
     query = {"tenant": tenant, "status": {"$ne": "closed"}, "participants.unit_id": {"$in": list(mapping)}}
     touched = []
-    for current in await db.campaigns.find(query, session=session).sort("_id", 1).to_list(None):
+    for current in await uow.db.campaigns.find(query, session=session).sort("_id", 1).to_list(None):
         participants = replaced(current["participants"], mapping)
         if participants is None:
             continue
@@ -178,21 +155,24 @@ async def replace_participants(
             "updated_by": change.get("by", ""),
             "change": change,
         }
-        updated = await db.campaigns.replace_one(
+        updated = await uow.db.campaigns.replace_one(
             {"_id": current["_id"], "revision": current["revision"]}, doc, session=session
         )
         if updated.matched_count != 1:
-            raise ApiError(409, "campaign.revision_conflict", current=current["revision"])
-        await _announce(db, session, tenant, doc)
+            raise Conflict("campaign.revision_conflict", current=current["revision"])
+        _announce(uow, tenant, doc)
         touched.append((doc["campaign_id"], doc["revision"]))
     return touched
 
 
-async def _announce(db: AsyncDatabase, session: AsyncClientSession, tenant: str, doc: dict) -> None:
-    """Queue the campaign's new revision as campaign.defined, in the caller's transaction."""
+def _announce(uow: UnitOfWork, tenant: str, doc: dict) -> None:
+    """Queue the campaign's new revision as campaign.defined, in the caller's transaction; once
+    committed, the cached campaign is dropped: a submission validated from then on sees it."""
     event = new_event(type=CAMPAIGN_DEFINED, source=SOURCE, tenant=tenant, subject=doc["campaign_id"],
                       data=_definition(doc))
-    await outbox.add(db, event, campaign_key(tenant, doc["campaign_id"]), session)
+    key = campaign_key(tenant, doc["campaign_id"])
+    uow.emit(event, key)
+    uow.drop_campaigns(key)
 
 
 def _definition(doc: dict) -> CampaignDefined:

@@ -5,9 +5,10 @@ from fastapi import APIRouter, Path
 from thidua_common.contracts.campaign import ID
 
 from thidua_common.auth import Principal, Role
-from thidua_common.http import ApiError, CurrentPrincipal, require_roles
+from thidua_common.errors import NotFound
+from thidua_common.http import CurrentPrincipal, require_roles
 
-from ..deps import Db, Mongo, Relay
+from ..deps import Db, Uow
 from . import service
 from .models import CampaignPublic, CampaignWrite, StatusChange
 from .scorers import check_definition
@@ -28,29 +29,27 @@ async def list_campaigns(principal: CurrentPrincipal, db: Db) -> list[CampaignPu
 async def get_campaign(campaign_id: CampaignId, principal: CurrentPrincipal, db: Db) -> CampaignPublic:
     campaign = await service.get(db, principal.tenant, campaign_id)
     if campaign is None:
-        raise ApiError(404, "campaign.unknown", id=campaign_id)
+        raise NotFound("campaign.unknown", id=campaign_id)
     return campaign
 
 
 @router.put("/{campaign_id}", status_code=200)
 async def put_campaign(
-    campaign_id: CampaignId, body: CampaignWrite, db: Db, mongo: Mongo, relay: Relay, principal: Principal = BoardOfficer
+    campaign_id: CampaignId, body: CampaignWrite, uow: Uow, principal: Principal = BoardOfficer
 ) -> CampaignPublic:
     """Create or replace a campaign's whole definition. Refused with 422 when scoring could not
     use it: numbers must be finite, min_value ≤ max_value, each leaf names an installed scorer
     and gives only the parameters its schema allows (GET /api/v1/scorers)."""
     check_definition(body)
-    campaign = await service.put(mongo, db, principal.tenant, campaign_id, body, principal.subject)
-    relay.wake()
+    campaign = await service.put(uow, principal.tenant, campaign_id, body, principal.subject)
     return campaign
 
 
 @router.post("/{campaign_id}/status", status_code=200)
 async def change_status(
-    campaign_id: CampaignId, body: StatusChange, db: Db, mongo: Mongo, relay: Relay, principal: Principal = BoardOfficer
+    campaign_id: CampaignId, body: StatusChange, uow: Uow, principal: Principal = BoardOfficer
 ) -> CampaignPublic:
     """Launch, run, review or close a campaign (nháp → đã phát động → đang triển khai → đang sơ
     kết/tổng kết → đã kết thúc; from review back to running is allowed). Anything else: 409."""
-    campaign = await service.set_status(mongo, db, principal.tenant, campaign_id, body, principal.subject)
-    relay.wake()
+    campaign = await service.set_status(uow, principal.tenant, campaign_id, body, principal.subject)
     return campaign

@@ -2,7 +2,7 @@
 Pure: no I/O."""
 
 from thidua_common.auth import Role
-from thidua_common.http import FieldError
+from thidua_common.errors import FieldError
 
 from .models import ConfigWrite
 

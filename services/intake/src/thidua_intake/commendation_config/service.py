@@ -4,15 +4,13 @@ flags (one document per unit or person and kind)."""
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from thidua_common.http import ApiError
+from thidua_common.errors import Conflict
 
-from ..outbox import store as outbox
-from ..transactions import run_in_transaction
+from ..uow import UnitOfWork
 from .models import CommendationConfig, ConfigWrite, Flag, FlagWrite
 
 
@@ -24,20 +22,21 @@ async def get(db: AsyncDatabase, tenant: str, session: AsyncClientSession | None
 async def require(db: AsyncDatabase, tenant: str, session: AsyncClientSession | None = None) -> CommendationConfig:
     config = await get(db, tenant, session)
     if config is None:
-        raise ApiError(409, "commendation.no_config")
+        raise Conflict("commendation.no_config")
     return config
 
 
 async def put(
-    mongo: AsyncMongoClient, db: AsyncDatabase, tenant: str, body: ConfigWrite, actor: str
+    uow: UnitOfWork, tenant: str, body: ConfigWrite, actor: str
 ) -> CommendationConfig:
     """Replace the configuration, audited in the same transaction."""
+    db = uow.db
 
     async def work(session: AsyncClientSession) -> CommendationConfig:
         current = await db.commendation_config.find_one({"_id": tenant}, session=session)
         revision = current["revision"] if current else 0
         if body.expected_revision is not None and body.expected_revision != revision:
-            raise ApiError(409, "commendation.revision_conflict", current=revision)
+            raise Conflict("commendation.revision_conflict", current=revision)
         doc: dict[str, Any] = {
             "_id": tenant,
             "tenant": tenant,
@@ -51,26 +50,27 @@ async def put(
             try:
                 await db.commendation_config.insert_one(doc, session=session)
             except DuplicateKeyError:
-                raise ApiError(409, "commendation.revision_conflict", current=1) from None
+                raise Conflict("commendation.revision_conflict", current=1) from None
         else:
             replaced = await db.commendation_config.replace_one({"_id": tenant, "revision": revision}, doc,
                                                                 session=session)
             if replaced.matched_count != 1:
-                raise ApiError(409, "commendation.revision_conflict", current=revision)
-        await outbox.add_change(db, session, tenant=tenant, action="vn.thidua.commendation_config.changed.v1",
+                raise Conflict("commendation.revision_conflict", current=revision)
+        uow.record_change(tenant=tenant, action="vn.thidua.commendation_config.changed.v1",
                                   subject="commendation-config", actor=actor,
                                   data={k: v for k, v in doc.items() if k != "_id"})
         return _public(doc)
 
-    return await run_in_transaction(mongo, work)
+    return await uow.run(work)
 
 
 def flag_key(tenant: str, unit_id: str, person_id: str | None, kind: str) -> str:
     return f"{tenant}/{unit_id}/{person_id or '-'}/{kind}"
 
 
-async def put_flag(mongo: AsyncMongoClient, db: AsyncDatabase, tenant: str, body: FlagWrite, actor: str) -> Flag:
+async def put_flag(uow: UnitOfWork, tenant: str, body: FlagWrite, actor: str) -> Flag:
     """Raise or clear a freeze flag, audited in the same transaction."""
+    db = uow.db
     doc = {
         "_id": flag_key(tenant, body.unit_id, body.person_id, body.kind),
         "tenant": tenant,
@@ -81,12 +81,12 @@ async def put_flag(mongo: AsyncMongoClient, db: AsyncDatabase, tenant: str, body
 
     async def work(session: AsyncClientSession) -> Flag:
         await db.commendation_flags.replace_one({"_id": doc["_id"]}, doc, upsert=True, session=session)
-        await outbox.add_change(db, session, tenant=tenant, action="vn.thidua.commendation_flag.changed.v1",
+        uow.record_change(tenant=tenant, action="vn.thidua.commendation_flag.changed.v1",
                                   subject=doc["_id"], actor=actor, reason=str(doc.get("reason") or ""),
                                   data={k: v for k, v in doc.items() if k != "_id"})
         return Flag.model_validate(doc)
 
-    return await run_in_transaction(mongo, work)
+    return await uow.run(work)
 
 
 async def flags(db: AsyncDatabase, tenant: str, unit_id: str | None = None, active_only: bool = False,

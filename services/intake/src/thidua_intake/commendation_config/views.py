@@ -4,9 +4,10 @@ from fastapi import APIRouter, Query
 
 from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import ID
-from thidua_common.http import ApiError, CurrentPrincipal, require_roles
+from thidua_common.errors import Invalid, NotFound
+from thidua_common.http import CurrentPrincipal, require_roles
 
-from ..deps import Db, Mongo
+from ..deps import Db, Uow
 from . import rules, service
 from .models import CommendationConfig, ConfigWrite, Flag, FlagWrite
 
@@ -19,24 +20,24 @@ BoardOfficer = require_roles(Role.board_officer)
 async def get_config(principal: CurrentPrincipal, db: Db) -> CommendationConfig:
     config = await service.get(db, principal.tenant)
     if config is None:
-        raise ApiError(404, "commendation.no_config")
+        raise NotFound("commendation.no_config")
     return config
 
 
 @router.put("")
-async def put_config(body: ConfigWrite, db: Db, mongo: Mongo, principal: Principal = BoardOfficer) -> CommendationConfig:
+async def put_config(body: ConfigWrite, uow: Uow, principal: Principal = BoardOfficer) -> CommendationConfig:
     """Replace the tenant's configuration: holidays, award kinds (chain, service times, disclosure
     window, vote threshold, rules, who comments during disclosure) and who is told of overdue
     nominations."""
     if errors := rules.role_errors(body):
-        raise ApiError(422, "request.invalid", errors)
-    return await service.put(mongo, db, principal.tenant, body, principal.subject)
+        raise Invalid("request.invalid", errors)
+    return await service.put(uow, principal.tenant, body, principal.subject)
 
 
 @router.post("/flags")
-async def put_flag(body: FlagWrite, db: Db, mongo: Mongo, principal: Principal = BoardOfficer) -> Flag:
+async def put_flag(body: FlagWrite, uow: Uow, principal: Principal = BoardOfficer) -> Flag:
     """Raise (active) or clear a discipline, inspection or complaint flag on a unit or a person."""
-    return await service.put_flag(mongo, db, principal.tenant, body, principal.subject)
+    return await service.put_flag(uow, principal.tenant, body, principal.subject)
 
 
 @router.get("/flags")

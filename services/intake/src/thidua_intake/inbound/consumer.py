@@ -1,4 +1,5 @@
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from aiokafka import ConsumerRecord
@@ -9,21 +10,21 @@ from pymongo.asynchronous.database import AsyncDatabase
 from thidua_common.contracts import Envelope
 from thidua_common.contracts.registry import SUBMISSION_SUBMITTED
 from thidua_common.contracts.submission import SubmissionSubmitted
-from thidua_common.http import ApiError, FieldError
+from thidua_common.errors import DomainError, FieldError, Invalid
 from thidua_common.http.errors import from_pydantic
-from thidua_common.i18n import t
 from thidua_common.kafka import EventProducer, headers_dict
 from thidua_common.kafka.client import CORRELATION_HEADER
 from thidua_common.logging import correlation_scope, get_logger
 
 from ..outbox.relay import OutboxRelay
 from ..submissions import service as submissions
+from ..uow import UnitOfWork
 
 log = get_logger(__name__)
 
-class Rejected(Exception):
-    def __init__(self, key: str, errors: list[FieldError] | None = None, **params):
-        self.key, self.errors, self.params = key, errors or [], params
+
+class Rejected(Invalid):
+    """An inbound event that is not a readable submission (the edge's own refusal)."""
 
 
 def parse(value: bytes) -> tuple[Envelope, SubmissionSubmitted]:
@@ -48,7 +49,9 @@ class InboundHandler:
     """Accept each inbound event through the same service as HTTP, or dead-letter it."""
 
     def __init__(self, client: AsyncMongoClient, db: AsyncDatabase, producer: EventProducer, relay: OutboxRelay):
-        self.client, self.db, self.producer, self.relay = client, db, producer, relay
+        self.producer = producer
+        # one unit of work per event: it wakes the relay once the submission is committed
+        self.unit_of_work: Callable[[], UnitOfWork] = lambda: UnitOfWork(client, db, relay)
 
     async def handle(self, record: ConsumerRecord) -> None:
         headers = headers_dict(record.headers)
@@ -57,8 +60,7 @@ class InboundHandler:
                 envelope, submission = parse(record.value)
                 try:
                     _, event_id, created = await submissions.accept(
-                        self.client,
-                        self.db,
+                        self.unit_of_work(),
                         envelope.tenant,
                         submission,
                         submitted_by=envelope.source,
@@ -66,21 +68,19 @@ class InboundHandler:
                         idempotency_key=f"kafka:{envelope.source}:{envelope.id}",
                         correlation_id=envelope.correlationid,
                     )
-                except ApiError as exc:
-                    raise Rejected(exc.key, exc.errors, **exc.params) from None
                 except submissions.IdempotencyConflict:
                     raise Rejected("request.idempotency_conflict") from None
-                if created:
-                    self.relay.wake()
                 log.info("inbound submission accepted", event_id=event_id, duplicate=not created)
-            except Rejected as rejected:
+            except DomainError as rejected:  # the service's refusals and the edge's own alike
                 await self.dead_letter(record, rejected)
 
-    async def dead_letter(self, record: ConsumerRecord, rejected: Rejected) -> None:
+    async def dead_letter(self, record: ConsumerRecord, rejected: DomainError) -> None:
+        # the dead-letter reason is this edge's rendering of a domain error, as the HTTP app's
+        # answer is the other's: the same key, message and fields in both languages
         reason = {
             "code": rejected.key,
-            "message": t(rejected.key, "vi", **rejected.params),
-            "message_en": t(rejected.key, "en", **rejected.params),
+            "message": rejected.message("vi"),
+            "message_en": rejected.message("en"),
             "errors": [e.render("vi") for e in rejected.errors],
         }
         headers = list(record.headers or []) + [

@@ -15,12 +15,12 @@ from thidua_common.contracts import new_event
 from thidua_common.contracts.envelope import deterministic_id
 from thidua_common.contracts.nomination import NominationOverdue
 from thidua_common.contracts.registry import NOMINATION_OVERDUE
-from thidua_common.http import ApiError
+from thidua_common.errors import DomainError
 from thidua_common.logging import get_logger
 
 from ..commendation_config import service as config_service
 from ..commendation_config.models import CommendationConfig, StageKind
-from ..outbox import store as outbox
+from ..uow import UnitOfWork
 from . import rules, service
 from .models import ActionKind, ActionWrite, OverdueResult
 
@@ -29,9 +29,10 @@ SYSTEM = rules.Actor(subject="system", roles=frozenset({"board_officer", "system
 CLOSED_WINDOW = "Hết thời hạn công khai"
 
 
-async def check(client: AsyncMongoClient, db: AsyncDatabase, today: date | None = None,
-                tenant: str | None = None) -> OverdueResult:
-    """One pass over the open nominations (of one tenant or of all) as of `today`."""
+async def check(uow: UnitOfWork, today: date | None = None, tenant: str | None = None) -> OverdueResult:
+    """One pass over the open nominations (of one tenant or of all) as of `today`, each change in
+    a transaction of its own."""
+    db = uow.db
     today = today or service.today_in_vietnam()
     emitted = passed = 0
     configs: dict[str, CommendationConfig | None] = {}
@@ -46,8 +47,8 @@ async def check(client: AsyncMongoClient, db: AsyncDatabase, today: date | None 
         if await db.nomination_overdue.find_one({"_id": _marker(doc, today)}, projection={"_id": 1}):
             continue  # already told today
         try:
-            outcome = await _one(client, db, config, doc["nomination_id"], today)
-        except ApiError as exc:  # moved on, or the configuration changed under it: next pass
+            outcome = await _one(uow, config, doc["nomination_id"], today)
+        except DomainError as exc:  # moved on, or the configuration changed under it: next pass
             log.info("overdue check skipped a nomination", nomination=doc["nomination_id"], code=exc.key)
             continue
         emitted += outcome == "overdue"
@@ -78,9 +79,8 @@ def _due_for_action(doc: dict, config: CommendationConfig, today: date) -> bool:
     return _closed_window(doc, stage, award, today, holidays) or rules.overdue_days(doc, today, holidays) >= 1
 
 
-async def _one(client: AsyncMongoClient, db: AsyncDatabase, config: CommendationConfig, nomination_id: str,
-               today: date) -> str | None:
-    tenant = config.tenant
+async def _one(uow: UnitOfWork, config: CommendationConfig, nomination_id: str, today: date) -> str | None:
+    db, tenant = uow.db, config.tenant
     holidays = set(config.holidays)
 
     async def work(session: AsyncClientSession) -> str | None:
@@ -100,7 +100,7 @@ async def _one(client: AsyncMongoClient, db: AsyncDatabase, config: Commendation
                 return None
             body = ActionWrite(action=ActionKind.pass_, reason=CLOSED_WINDOW)
             outcome = rules.act(doc, award, body, SYSTEM, now, holidays, flags)
-            await service._save(db, session, tenant, doc, outcome, config, now)
+            await service._save(uow, session, tenant, doc, outcome, config, now)
             return "passed"
         days = rules.overdue_days(doc, today, holidays)
         if days < 1:
@@ -124,11 +124,11 @@ async def _one(client: AsyncMongoClient, db: AsyncDatabase, config: Commendation
         key = service.nomination_key(tenant, nomination_id)
         event = new_event(type=NOMINATION_OVERDUE, source=service.SOURCE, tenant=tenant, subject=nomination_id,
                           data=data, id=deterministic_id(marker, "overdue"))
-        await outbox.add(db, event, key, session)
+        uow.emit(event, key)
         return "overdue"
 
     try:
-        return await service.transact(client, work)
+        return await uow.run(work)
     except DuplicateKeyError:
         return None
 
@@ -150,10 +150,10 @@ class OverdueTask:
         while True:
             await asyncio.sleep(self.interval)
             try:
-                result = await check(self.client, self.db)
+                # its unit of work wakes the relay after each change it commits
+                result = await check(UnitOfWork(self.client, self.db, self.relay))
                 if result.emitted or result.passed:
                     log.info("overdue check", emitted=result.emitted, passed=result.passed)
-                    self.relay.wake()
             except asyncio.CancelledError:
                 raise
             except Exception:  # a failed pass is retried at the next interval

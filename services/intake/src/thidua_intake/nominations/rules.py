@@ -14,7 +14,7 @@ from thidua_common.auth import Role
 from thidua_common.calendar import add_working_days, working_days_between
 from thidua_common.contracts.campaign import Change
 from thidua_common.contracts.nomination import Comment, NominationStatus, Nominee, StageRecord, Vote
-from thidua_common.http import ApiError, FieldError
+from thidua_common.errors import Conflict, FieldError, Forbidden, Invalid
 from thidua_common.i18n import Localized, format_date, format_number, t
 from thidua_common.i18n.format import VN_TZ
 
@@ -212,9 +212,9 @@ def _double(award: AwardKind, nominee, year, awards, others) -> list[FieldError]
     return errors
 
 
-def frozen_error(errors: list[FieldError]) -> ApiError:
-    return ApiError(
-        409, "nomination.frozen", errors,
+def frozen_error(errors: list[FieldError]) -> Conflict:
+    return Conflict(
+        "nomination.frozen", errors,
         reasons=Localized(lambda lang, es=errors: " ".join(t(e.key, lang, **e.params) for e in es)),
     )
 
@@ -293,19 +293,19 @@ def act(
     if action == ActionKind.withdraw:
         return _withdraw(new, body, actor, now, holidays)
     if status != NominationStatus.in_progress:
-        raise ApiError(409, "nomination.not_open", state=status)
+        raise Conflict("nomination.not_open", state=status)
     if stage is None:  # the configuration dropped the stage the nomination sits in
-        raise ApiError(409, "nomination.stage_unknown", stage=doc.get("stage") or "—")
+        raise Conflict("nomination.stage_unknown", stage=doc.get("stage") or "—")
     if body.stage is not None and body.stage != stage.id:
-        raise ApiError(
-            409, "nomination.stage_mismatch", [FieldError("stage", "nomination.stage_mismatch",
+        raise Conflict(
+            "nomination.stage_mismatch", [FieldError("stage", "nomination.stage_mismatch",
                                                           {"stage": body.stage, "current": stage.id})],
             stage=body.stage, current=stage.id,
         )
     allowed = ACTIONS[stage.kind]
     if action not in allowed:
-        raise ApiError(
-            409, "nomination.illegal_action",
+        raise Conflict(
+            "nomination.illegal_action",
             action=action.value, stage=stage.id, allowed=", ".join(a.value for a in (*allowed, ActionKind.withdraw)),
         )
     if action == ActionKind.comment:
@@ -314,13 +314,13 @@ def act(
         stage.kind == StageKind.disclosure and action == ActionKind.pass_ and actor.has(Role.board_officer)
     )
     if not may_act:
-        raise ApiError(403, "nomination.role", stage=stage.name_vi, role=stage.role.value)
+        raise Forbidden("nomination.role", stage=stage.name_vi, role=stage.role.value)
     # pass, return, vote and decide judge the nomination: never on one's own unit
     conflict.check(action.value, actor.unit_id, judged_units(doc))
     reason = body.reason.strip()
     if action == ActionKind.return_:
         if len(reason) < MIN_REASON:
-            raise ApiError(422, "request.invalid", [FieldError("reason", "nomination.reason_required", {"min": MIN_REASON})])
+            raise Invalid("request.invalid", [FieldError("reason", "nomination.reason_required", {"min": MIN_REASON})])
         leave(new, "returned", actor.subject, reason, now, holidays)
         new["status"] = NominationStatus.returned.value
         new["window_closes_on"] = None
@@ -329,8 +329,8 @@ def act(
         raise frozen_error(errors)
     if action == ActionKind.pass_:
         if stage.kind == StageKind.disclosure and window_open(award, doc, today, holidays):
-            raise ApiError(
-                409, "nomination.window_open",
+            raise Conflict(
+                "nomination.window_open",
                 closes=Localized(lambda lang, d=doc.get("window_closes_on"): format_date(date.fromisoformat(d), lang) if d else "—"),
             )
         return _advance(new, award, stage, "passed", actor.subject, reason, now, holidays)
@@ -356,15 +356,15 @@ def _advance(new: dict, award: AwardKind, stage: Stage, outcome: str, by: str, r
 
 def _comment(new: dict, award: AwardKind, body: ActionWrite, actor: Actor, now: datetime, holidays) -> Outcome:
     if not actor.has(*award.comment_roles):
-        raise ApiError(403, "nomination.comment_role", award=award.name_vi,
+        raise Forbidden("nomination.comment_role", award=award.name_vi,
                        roles=", ".join(r.value for r in award.comment_roles))
     text = body.reason.strip()
     if not text:
-        raise ApiError(422, "request.invalid", [FieldError("reason", "nomination.comment_empty")])
+        raise Invalid("request.invalid", [FieldError("reason", "nomination.comment_empty")])
     if not window_open(award, new, local_date(now), holidays):
         closes = new.get("window_closes_on")
-        raise ApiError(
-            409, "nomination.window_closed",
+        raise Conflict(
+            "nomination.window_closed",
             closes=Localized(lambda lang, d=closes: format_date(date.fromisoformat(d), lang) if d else "—"),
         )
     new["comments"].append(Comment(by=actor.subject, text=text, at=now).model_dump(mode="json"))
@@ -374,10 +374,10 @@ def _comment(new: dict, award: AwardKind, body: ActionWrite, actor: Actor, now: 
 def _vote(new: dict, award: AwardKind, stage: Stage, body: ActionWrite, actor: Actor, now, holidays) -> Outcome:
     v = body.vote
     if v is None:
-        raise ApiError(422, "request.invalid", [FieldError("vote", "field.missing")])
+        raise Invalid("request.invalid", [FieldError("vote", "field.missing")])
     if v.yes + v.no + v.abstain > v.members:
-        raise ApiError(
-            422, "request.invalid",
+        raise Invalid(
+            "request.invalid",
             [FieldError("vote", "nomination.vote_count", {"members": v.members, "cast": v.yes + v.no + v.abstain})],
         )
     share = v.yes / v.members
@@ -403,7 +403,7 @@ def _vote(new: dict, award: AwardKind, stage: Stage, body: ActionWrite, actor: A
 
 def _decide(new: dict, stage: Stage, body: ActionWrite, actor: Actor, now, holidays) -> Outcome:
     if body.decision is None:
-        raise ApiError(422, "request.invalid", [FieldError("decision", "field.missing")])
+        raise Invalid("request.invalid", [FieldError("decision", "field.missing")])
     leave(new, "decided", actor.subject, body.reason.strip(), now, holidays)
     new["status"] = NominationStatus.decided.value
     new["stage"] = None
@@ -416,12 +416,12 @@ def _decide(new: dict, stage: Stage, body: ActionWrite, actor: Actor, now, holid
 
 def _withdraw(new: dict, body: ActionWrite, actor: Actor, now, holidays) -> Outcome:
     if new["status"] not in OPEN:
-        raise ApiError(409, "nomination.not_open", state=new["status"])
+        raise Conflict("nomination.not_open", state=new["status"])
     if not (actor.has(Role.board_officer) or (actor.has(Role.unit_leader) and actor.unit_id == new["nominee"]["unit_id"])):
-        raise ApiError(403, "nomination.withdraw_role")
+        raise Forbidden("nomination.withdraw_role")
     reason = body.reason.strip()
     if len(reason) < MIN_REASON:
-        raise ApiError(422, "request.invalid", [FieldError("reason", "nomination.reason_required", {"min": MIN_REASON})])
+        raise Invalid("request.invalid", [FieldError("reason", "nomination.reason_required", {"min": MIN_REASON})])
     if current_record(new) is not None:
         leave(new, "withdrawn", actor.subject, reason, now, holidays)
     new["status"] = NominationStatus.withdrawn.value
@@ -433,9 +433,9 @@ def resubmit(doc: Mapping[str, Any], award: AwardKind, documents: list[dict], ac
              reason: str, actor: Actor, now: datetime, holidays: Collection[date]) -> Outcome:
     """A returned nomination re-enters the chain at the stage that returned it."""
     if doc["status"] != NominationStatus.returned:
-        raise ApiError(409, "nomination.not_returned", state=doc["status"])
+        raise Conflict("nomination.not_returned", state=doc["status"])
     if errors := missing_documents(award, documents):
-        raise ApiError(422, "nomination.missing_document", errors, kind=errors[0].params["kind"])
+        raise Invalid("nomination.missing_document", errors, kind=errors[0].params["kind"])
     stage = award.stage(doc.get("stage")) or award.chain[0]
     new = _copy(doc)
     new["documents"] = documents

@@ -3,33 +3,28 @@ transaction per change: the nomination, its nomination.changed event and (on a d
 awards with their award.decided events are written together or not at all."""
 
 import uuid
-from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import PyMongoError
 
 from thidua_common.contracts import new_event
 from thidua_common.contracts.envelope import deterministic_id
 from thidua_common.contracts.nomination import AwardDecided, NominationChanged
 from thidua_common.contracts.registry import AWARD_DECIDED, NOMINATION_CHANGED
-from thidua_common.http import ApiError, FieldError
+from thidua_common.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from thidua_common.i18n import Localized, t
 
 from ..campaigns import service as campaigns
 from ..commendation_config import service as config_service
 from ..commendation_config.models import CommendationConfig
-from ..outbox import store as outbox
-from ..transactions import run_in_transaction
+from ..uow import UnitOfWork
 from . import rules
 from .models import ActionWrite, Award, AwardsImport, NominationPublic, NominationWrite, ResubmitWrite
 from .rules import Actor, Outcome
 
 SOURCE = "/thidua/intake/nominations"
-T = TypeVar("T")
 
 
 def nomination_key(tenant: str, nomination_id: str) -> str:
@@ -69,13 +64,15 @@ async def list_awards(db: AsyncDatabase, tenant: str, unit: str | None = None, y
 
 
 # -- changing ---------------------------------------------------------------------------------
-async def create(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, body: NominationWrite,
+async def create(uow: UnitOfWork, tenant: str, body: NominationWrite,
                  actor: Actor) -> NominationPublic:
+    db = uow.db
+
     async def work(session: AsyncClientSession) -> dict:
         config = await config_service.require(db, tenant, session)
         award = config.award(body.award_kind)
         if award is None:
-            raise ApiError(422, "request.invalid", [FieldError("award_kind", "nomination.unknown_award",
+            raise Invalid("request.invalid", [FieldError("award_kind", "nomination.unknown_award",
                                                                {"id": body.award_kind})])
         documents = [d.model_dump(mode="json") for d in body.documents]
         errors = rules.check_filing(award, body.nominee, documents)
@@ -84,8 +81,8 @@ async def create(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, body:
         if errors:
             missing = [e for e in errors if e.key == "nomination.missing_document"]
             if missing and len(missing) == len(errors):
-                raise ApiError(422, "nomination.missing_document", errors, kind=missing[0].params["kind"])
-            raise ApiError(422, "request.invalid", errors)
+                raise Invalid("nomination.missing_document", errors, kind=missing[0].params["kind"])
+            raise Invalid("request.invalid", errors)
         nominee = body.nominee.model_dump(mode="json")
         # two nominations in the same unit and year both write this document, so one of two
         # concurrent ones conflicts and is retried, seeing the other: quotas and "no double
@@ -118,9 +115,9 @@ async def create(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, body:
         }
         rules.start(doc, award, now, set(config.holidays))
         change = rules.Change(kind="created", by=actor.subject, detail={"stage": doc["stage"]})
-        return await _save(db, session, tenant, None, Outcome(doc, change), config, now)
+        return await _save(uow, session, tenant, None, Outcome(doc, change), config, now)
 
-    return public(await transact(client, work))
+    return public(await uow.run(work))
 
 
 async def check_rules(db, session, tenant: str, config: CommendationConfig, award, nominee: dict, year: int,
@@ -138,15 +135,17 @@ async def check_rules(db, session, tenant: str, config: CommendationConfig, awar
     errors = rules.check_rules(award, nominee, year, awards, nominations, flags, names, exclude)
     if errors:
         first = errors[0]
-        raise ApiError(
-            422, "nomination.rules", errors,
+        raise Invalid(
+            "nomination.rules", errors,
             rules=Localized(lambda lang, es=errors: " ".join(t(e.key, lang, **e.params) for e in es)),
             first=Localized(lambda lang, e=first: t(e.key, lang, **e.params)),
         )
 
 
-async def act(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, nomination_id: str, body: ActionWrite,
+async def act(uow: UnitOfWork, tenant: str, nomination_id: str, body: ActionWrite,
               actor: Actor, now: datetime | None = None) -> NominationPublic:
+    db = uow.db
+
     async def work(session: AsyncClientSession) -> dict:
         current = await _existing(db, session, tenant, nomination_id)
         _check_revision(current, body.expected_revision)
@@ -155,32 +154,35 @@ async def act(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, nominati
         flags = await config_service.flags(db, tenant, current["nominee"]["unit_id"], True, session)
         moment = now or datetime.now(UTC)
         outcome = rules.act(current, award, body, actor, moment, set(config.holidays), flags)
-        return await _save(db, session, tenant, current, outcome, config, moment)
+        return await _save(uow, session, tenant, current, outcome, config, moment)
 
-    return public(await transact(client, work))
+    return public(await uow.run(work))
 
 
-async def resubmit(client: AsyncMongoClient, db: AsyncDatabase, tenant: str, nomination_id: str,
+async def resubmit(uow: UnitOfWork, tenant: str, nomination_id: str,
                    body: ResubmitWrite, actor: Actor) -> NominationPublic:
+    db = uow.db
+
     async def work(session: AsyncClientSession) -> dict:
         current = await _existing(db, session, tenant, nomination_id)
         _check_revision(current, body.expected_revision)
         if not (actor.has("board_officer") or actor.unit_id == current["nominee"]["unit_id"]):
             own = actor.unit_id or "—"
-            raise ApiError(403, "auth.own_unit", own=own, other=current["nominee"]["unit_id"])
+            raise Forbidden("auth.own_unit", own=own, other=current["nominee"]["unit_id"])
         config = await config_service.require(db, tenant, session)
         award = _award_of(config, current)
         now = datetime.now(UTC)
         documents = [d.model_dump(mode="json") for d in body.documents]
         outcome = rules.resubmit(current, award, documents, body.achievement, body.reason, actor, now,
                                  set(config.holidays))
-        return await _save(db, session, tenant, current, outcome, config, now)
+        return await _save(uow, session, tenant, current, outcome, config, now)
 
-    return public(await transact(client, work))
+    return public(await uow.run(work))
 
 
-async def import_awards(mongo: AsyncMongoClient, db: AsyncDatabase, tenant: str, body: AwardsImport, actor: str) -> int:
+async def import_awards(uow: UnitOfWork, tenant: str, body: AwardsImport, actor: str) -> int:
     """Record awards decided outside the system, audited in the same transaction."""
+    db = uow.db
     config = await config_service.get(db, tenant)
     names = {a.id: a.name_vi for a in config.award_kinds} if config else {}
     docs = []
@@ -201,40 +203,36 @@ async def import_awards(mongo: AsyncMongoClient, db: AsyncDatabase, tenant: str,
     async def work(session: AsyncClientSession) -> int:
         for doc in docs:
             await db.awards.replace_one({"_id": doc["_id"]}, doc, upsert=True, session=session)
-        await outbox.add_change(db, session, tenant=tenant, action="vn.thidua.awards.imported.v1",
-                                  subject="awards-import", actor=actor,
-                                  data={"awards": [d["_id"] for d in docs]})
+        uow.record_change(tenant=tenant, action="vn.thidua.awards.imported.v1", subject="awards-import",
+                          actor=actor, data={"awards": [d["_id"] for d in docs]})
         return len(docs)
 
-    return await run_in_transaction(mongo, work)
+    return await uow.run(work)
 
 
 # -- storage ----------------------------------------------------------------------------------
-async def transact(client: AsyncMongoClient, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
-    return await run_in_transaction(client, work)
-
-
 async def _existing(db: AsyncDatabase, session: AsyncClientSession, tenant: str, nomination_id: str) -> dict:
     doc = await db.nominations.find_one({"_id": nomination_key(tenant, nomination_id)}, session=session)
     if doc is None:
-        raise ApiError(404, "nomination.unknown", id=nomination_id)
+        raise NotFound("nomination.unknown", id=nomination_id)
     return doc
 
 
 def _check_revision(current: dict, expected: int | None) -> None:
     if expected is not None and current["revision"] != expected:
-        raise ApiError(409, "nomination.revision_conflict", current=current["revision"])
+        raise Conflict("nomination.revision_conflict", current=current["revision"])
 
 
 def _award_of(config: CommendationConfig, doc: dict):
     award = config.award(doc["award_kind"])
     if award is None:
-        raise ApiError(409, "nomination.award_unconfigured", id=doc["award_kind"])
+        raise Conflict("nomination.award_unconfigured", id=doc["award_kind"])
     return award
 
 
-async def _save(db: AsyncDatabase, session: AsyncClientSession, tenant: str, current: dict | None,
+async def _save(uow: UnitOfWork, session: AsyncClientSession, tenant: str, current: dict | None,
                 outcome: Outcome, config: CommendationConfig, now: datetime) -> dict:
+    db = uow.db
     doc = outcome.doc
     doc["revision"] = (current["revision"] if current else 0) + 1
     doc["updated_at"] = now.isoformat()
@@ -258,18 +256,19 @@ async def _save(db: AsyncDatabase, session: AsyncClientSession, tenant: str, cur
             {"_id": stored["_id"], "revision": current["revision"]}, stored, session=session
         )
         if replaced.matched_count != 1:
-            raise ApiError(409, "nomination.revision_conflict", current=current["revision"])
+            raise Conflict("nomination.revision_conflict", current=current["revision"])
     key = nomination_key(tenant, payload.nomination_id)
     event = new_event(type=NOMINATION_CHANGED, source=SOURCE, tenant=tenant, subject=payload.nomination_id,
                       data=payload, id=deterministic_id(key, "changed", str(payload.revision)))
-    await outbox.add(db, event, key, session)
+    uow.emit(event, key)
     if outcome.decided:
-        await _record_awards(db, session, tenant, payload)
+        await _record_awards(uow, session, tenant, payload)
     return stored
 
 
-async def _record_awards(db: AsyncDatabase, session: AsyncClientSession, tenant: str, n: NominationChanged) -> None:
+async def _record_awards(uow: UnitOfWork, session: AsyncClientSession, tenant: str, n: NominationChanged) -> None:
     """One award per awardee (a nomination names one), written with its award.decided event."""
+    db = uow.db
     for nominee in [n.nominee]:
         data = AwardDecided(
             nomination_id=n.nomination_id, award_kind=n.award_kind, award_name_vi=n.award_name_vi,
@@ -291,7 +290,7 @@ async def _record_awards(db: AsyncDatabase, session: AsyncClientSession, tenant:
         key = nomination_key(tenant, n.nomination_id)
         event = new_event(type=AWARD_DECIDED, source=SOURCE, tenant=tenant, subject=n.nomination_id, data=data,
                           id=deterministic_id(key, "award", rules.nominee_key(nominee_doc)))
-        await outbox.add(db, event, key, session)
+        uow.emit(event, key)
 
 
 def public(doc: dict) -> NominationPublic:

@@ -5,9 +5,10 @@ from fastapi import APIRouter, Path, Query
 from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import ID
 from thidua_common.contracts.nomination import NominationStatus
-from thidua_common.http import ApiError, CurrentPrincipal, FieldError, require_roles
+from thidua_common.errors import FieldError, Forbidden, Invalid, NotFound
+from thidua_common.http import CurrentPrincipal, require_roles
 
-from ..deps import Db, Mongo, Relay, SettingsDep
+from ..deps import Db, SettingsDep, Uow
 from . import overdue, service
 from .models import (
     ActionWrite,
@@ -37,19 +38,18 @@ def actor_of(principal: Principal) -> Actor:
 
 @router.post("", status_code=201)
 async def create_nomination(
-    body: NominationWrite, db: Db, mongo: Mongo, relay: Relay, principal: Principal = Nominator
+    body: NominationWrite, uow: Uow, principal: Principal = Nominator
 ) -> NominationPublic:
     """File a nomination with its dossier. A unit's leader nominates for their own unit; the board
     for any. Refused (422, naming the rule) when it breaks a configured rule."""
     if not principal.has_any(Role.board_officer) and principal.unit_id != body.nominee.unit_id:
         own = principal.unit_id or "—"
-        raise ApiError(
-            403, "auth.own_unit",
+        raise Forbidden(
+            "auth.own_unit",
             [FieldError("nominee.unit_id", "auth.own_unit", {"own": own, "other": body.nominee.unit_id})],
             own=own, other=body.nominee.unit_id,
         )
-    nomination = await service.create(mongo, db, principal.tenant, body, actor_of(principal))
-    relay.wake()
+    nomination = await service.create(uow, principal.tenant, body, actor_of(principal))
     return nomination
 
 
@@ -68,15 +68,14 @@ async def list_nominations(
 
 @router.post("/overdue-check")
 async def run_overdue_check(
-    body: OverdueCheck, db: Db, mongo: Mongo, relay: Relay, settings: SettingsDep,
+    body: OverdueCheck, uow: Uow, settings: SettingsDep,
     principal: Principal = BoardOfficer,
 ) -> OverdueResult:
     """Run the timeliness check now (it also runs in the background). `as_of` another day only
     where the deployment allows a clock override (tests, demos)."""
     if body.as_of is not None and not settings.nomination_clock_override:
-        raise ApiError(422, "request.invalid", [FieldError("as_of", "nomination.clock_override")])
-    result = await overdue.check(mongo, db, body.as_of, principal.tenant)
-    relay.wake()
+        raise Invalid("request.invalid", [FieldError("as_of", "nomination.clock_override")])
+    result = await overdue.check(uow, body.as_of, principal.tenant)
     return result
 
 
@@ -84,37 +83,35 @@ async def run_overdue_check(
 async def get_nomination(nomination_id: NominationId, principal: CurrentPrincipal, db: Db) -> NominationPublic:
     nomination = await service.get(db, principal.tenant, nomination_id)
     if nomination is None:
-        raise ApiError(404, "nomination.unknown", id=nomination_id)
+        raise NotFound("nomination.unknown", id=nomination_id)
     return nomination
 
 
 @router.post("/{nomination_id}/actions")
 async def act(
-    nomination_id: NominationId, body: ActionWrite, principal: CurrentPrincipal, db: Db, mongo: Mongo, relay: Relay
+    nomination_id: NominationId, body: ActionWrite, principal: CurrentPrincipal, uow: Uow,
 ) -> NominationPublic:
     """pass, return (with reasons), comment (during disclosure), vote, decide or withdraw: only
     the role of the current stage may act."""
-    nomination = await service.act(mongo, db, principal.tenant, nomination_id, body, actor_of(principal))
-    relay.wake()
+    nomination = await service.act(uow, principal.tenant, nomination_id, body, actor_of(principal))
     return nomination
 
 
 @router.post("/{nomination_id}/resubmit")
 async def resubmit(
-    nomination_id: NominationId, body: ResubmitWrite, db: Db, mongo: Mongo, relay: Relay,
+    nomination_id: NominationId, body: ResubmitWrite, uow: Uow,
     principal: Principal = Nominator,
 ) -> NominationPublic:
     """A returned nomination, with its corrected dossier, re-enters the chain at the stage that
     returned it."""
-    nomination = await service.resubmit(mongo, db, principal.tenant, nomination_id, body, actor_of(principal))
-    relay.wake()
+    nomination = await service.resubmit(uow, principal.tenant, nomination_id, body, actor_of(principal))
     return nomination
 
 
 @awards_router.post("/import")
-async def import_awards(body: AwardsImport, db: Db, mongo: Mongo, principal: Principal = BoardOfficer) -> ImportResult:
+async def import_awards(body: AwardsImport, uow: Uow, principal: Principal = BoardOfficer) -> ImportResult:
     """Awards decided before the system (or outside it), for prerequisites and quotas."""
-    return ImportResult(imported=await service.import_awards(mongo, db, principal.tenant, body, principal.subject))
+    return ImportResult(imported=await service.import_awards(uow, principal.tenant, body, principal.subject))
 
 
 @awards_router.get("")

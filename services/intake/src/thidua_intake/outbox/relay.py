@@ -15,7 +15,7 @@ from thidua_common.kafka import EventProducer
 from thidua_common.logging import get_logger
 
 from ..audit import store as audit
-from ..transactions import run_in_transaction
+from ..uow import UnitOfWork
 
 log = get_logger(__name__)
 
@@ -152,7 +152,7 @@ class OutboxRelay:
             )
             return len(records)
 
-        count = await run_in_transaction(self.db.client, work)
+        count = await UnitOfWork(self.db.client, self.db).run(work)  # the relay wakes nothing
         if count:
             log.debug("outbox relayed", count=count)
         return count

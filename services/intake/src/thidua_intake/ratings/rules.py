@@ -2,7 +2,7 @@
 
 from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import CampaignDefined, leaves_of
-from thidua_common.http import ApiError, FieldError
+from thidua_common.errors import FieldError, Forbidden
 
 from .. import conflict
 from ..registrations.rules import criterion_error
@@ -41,10 +41,10 @@ def check_rater(campaign: CampaignDefined, unit_id: str, period: str, rater_unit
     judges it. Raises a 403 that says why."""
     participant = next((p for p in campaign.participants if p.unit_id == unit_id), None)
     if participant is None:
-        raise ApiError(403, "rating.not_participant", unit=unit_id)
+        raise Forbidden("rating.not_participant", unit=unit_id)
     cluster = next((c for c in campaign.clusters if c.id == participant.cluster_id), None)
     if cluster is None:
-        raise ApiError(403, "rating.no_cluster", unit=unit_id)
+        raise Forbidden("rating.no_cluster", unit=unit_id)
     year = int(period[:4])
     leads = {
         unit
@@ -54,7 +54,7 @@ def check_rater(campaign: CampaignDefined, unit_id: str, period: str, rater_unit
         if unit
     }
     if rater_unit is None or rater_unit not in leads:
-        raise ApiError(403, "rating.not_cluster_lead", unit=unit_id, cluster=cluster.id, year=year)
+        raise Forbidden("rating.not_cluster_lead", unit=unit_id, cluster=cluster.id, year=year)
 
 
 def rating_errors(campaign: CampaignDefined, ratings: dict[str, float]) -> list[FieldError]:

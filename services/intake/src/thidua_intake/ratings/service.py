@@ -4,7 +4,6 @@ campaigns topic, keyed by campaign, like registrations."""
 import uuid
 from datetime import UTC, datetime
 
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -12,12 +11,11 @@ from thidua_common.auth import Principal
 from thidua_common.contracts import new_event
 from thidua_common.contracts.registration import RatingGiven
 from thidua_common.contracts.registry import RATING_GIVEN
-from thidua_common.http import ApiError
+from thidua_common.errors import Invalid, NotFound
 
 from ..campaigns import lifecycle
 from ..campaigns import service as campaigns
-from ..outbox import store as outbox
-from ..transactions import run_in_transaction
+from ..uow import UnitOfWork
 from . import rules
 from .models import RatingCreate, RatingPublic
 
@@ -25,18 +23,20 @@ SOURCE = "/thidua/intake/ratings"
 
 
 async def give(
-    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, campaign_id: str, body: RatingCreate, rater: Principal
+    uow: UnitOfWork, tenant: str, campaign_id: str, body: RatingCreate, rater: Principal
 ) -> RatingPublic:
+    db = uow.db
+
     async def work(session: AsyncClientSession) -> dict:
         campaign = await campaigns.definition(db, tenant, campaign_id, session)
         if campaign is None:
-            raise ApiError(404, "campaign.unknown", id=campaign_id)
+            raise NotFound("campaign.unknown", id=campaign_id)
         lifecycle.check_open_for_ratings(campaign.status)
         if errors := rules.subject_errors(campaign, body):
-            raise ApiError(422, "request.invalid", errors)
+            raise Invalid("request.invalid", errors)
         rules.check_may_rate(campaign, body.unit_id, body.period, rater)
         if errors := rules.rating_errors(campaign, body.ratings):
-            raise ApiError(422, "request.invalid", errors)
+            raise Invalid("request.invalid", errors)
         payload = RatingGiven(
             campaign_id=campaign_id,
             unit_id=body.unit_id,
@@ -60,10 +60,10 @@ async def give(
             **payload.model_dump(mode="json"),
         }
         await db.ratings.insert_one(doc, session=session)
-        await outbox.add(db, event, campaigns.campaign_key(tenant, campaign_id), session)
+        uow.emit(event, campaigns.campaign_key(tenant, campaign_id))
         return doc
 
-    return _public(await run_in_transaction(client, work))
+    return _public(await uow.run(work))
 
 
 async def list_for(

@@ -7,7 +7,7 @@ from thidua_common.contracts.campaign import ID
 from thidua_common.contracts.submission import PERIOD
 from thidua_common.http import CurrentPrincipal, require_roles
 
-from ..deps import Db, Mongo, Relay
+from ..deps import Db, Uow
 from . import service
 from .models import RatingCreate, RatingPublic
 
@@ -20,12 +20,11 @@ Rater = require_roles(Role.board_officer, Role.cluster_head)
 
 @router.post("", status_code=201)
 async def give_rating(
-    campaign_id: CampaignId, body: RatingCreate, db: Db, mongo: Mongo, relay: Relay, principal: Principal = Rater
+    campaign_id: CampaignId, body: RatingCreate, uow: Uow, principal: Principal = Rater
 ) -> RatingPublic:
     """Rate a unit on the criteria scored by reviewers: the board rates any unit; a cluster head
     only the units of the cluster it heads (or is deputy of) in the period's year."""
-    rating = await service.give(mongo, db, principal.tenant, campaign_id, body, principal)
-    relay.wake()
+    rating = await service.give(uow, principal.tenant, campaign_id, body, principal)
     return rating
 
 

@@ -5,7 +5,7 @@ from collections.abc import Iterable, Iterator
 
 from thidua_common.contracts.campaign import CampaignDefined, Criterion, leaves_of
 from thidua_common.contracts.registration import Target
-from thidua_common.http import FieldError
+from thidua_common.errors import FieldError
 
 from ..submissions.rules import REVIEWER_RATING, period_error, range_error
 

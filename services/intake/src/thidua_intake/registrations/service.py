@@ -5,7 +5,6 @@ registration after the campaign revision it was made under."""
 from datetime import UTC, datetime
 from typing import Any
 
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -14,12 +13,11 @@ from thidua_common.contracts import new_event
 from thidua_common.contracts.campaign import CampaignDefined, Change
 from thidua_common.contracts.registration import RegistrationChanged, Target, TargetChange
 from thidua_common.contracts.registry import REGISTRATION_CHANGED
-from thidua_common.http import ApiError, FieldError
+from thidua_common.errors import Conflict, FieldError, Invalid, NotFound
 
 from ..campaigns import lifecycle
 from ..campaigns import service as campaigns
-from ..outbox import store as outbox
-from ..transactions import run_in_transaction
+from ..uow import UnitOfWork
 from . import rules
 from .models import MIN_REASON, RegistrationPublic, RegistrationWrite, TargetPatch
 
@@ -41,8 +39,7 @@ async def list_for(db: AsyncDatabase, tenant: str, campaign_id: str) -> list[Reg
 
 
 async def put(
-    client: AsyncMongoClient,
-    db: AsyncDatabase,
+    uow: UnitOfWork,
     tenant: str,
     campaign_id: str,
     unit_id: str,
@@ -51,7 +48,7 @@ async def put(
 ) -> tuple[RegistrationPublic, bool]:
     """Register, or replace the registration. Returns (registration, changed): an identical
     repeat changes nothing and emits nothing."""
-    key = registration_key(tenant, campaign_id, unit_id)
+    db, key = uow.db, registration_key(tenant, campaign_id, unit_id)
     titles = list(dict.fromkeys(body.titles))
     async def work(session: AsyncClientSession) -> tuple[dict, bool]:
         campaign = await _open_campaign(db, tenant, campaign_id, session)
@@ -65,7 +62,7 @@ async def put(
             if changed and len(body.reason.strip()) < MIN_REASON:
                 errors.append(FieldError("reason", "registration.reason_required", {"min": MIN_REASON}))
         if errors:
-            raise ApiError(422, "request.invalid", errors)
+            raise Invalid("request.invalid", errors)
         if current and not changed and current["titles"] == titles:
             return current, False
         now = datetime.now(UTC)
@@ -82,20 +79,19 @@ async def put(
                 detail={"targets": len(body.targets), "titles": titles},
             )
         doc = _doc(tenant, campaign_id, unit_id, current, body.targets, titles, history, change, actor, now)
-        await _save(db, session, tenant, current, doc)
+        await _save(uow, session, tenant, current, doc)
         return doc, True
 
     try:
-        saved, changed = await run_in_transaction(client, work)
+        saved, changed = await uow.run(work)
     except DuplicateKeyError:
         # another first registration of the same unit committed in between
-        raise ApiError(409, "registration.revision_conflict", current=1) from None
+        raise Conflict("registration.revision_conflict", current=1) from None
     return _public(saved), changed
 
 
 async def patch_target(
-    client: AsyncMongoClient,
-    db: AsyncDatabase,
+    uow: UnitOfWork,
     tenant: str,
     campaign_id: str,
     unit_id: str,
@@ -104,16 +100,16 @@ async def patch_target(
 ) -> tuple[RegistrationPublic, bool]:
     """Change (or add) one target of a registration, keeping the old value and the reason in the
     history. Returns (registration, changed): the same value again changes nothing."""
-    key = registration_key(tenant, campaign_id, unit_id)
+    db, key = uow.db, registration_key(tenant, campaign_id, unit_id)
     target = Target(criterion_id=body.criterion_id, period=body.period, value=body.value)
     async def work(session: AsyncClientSession) -> tuple[dict, bool]:
         campaign = await _open_campaign(db, tenant, campaign_id, session)
         errors = _participant_errors(campaign, unit_id) + rules.check_target(campaign, target)
         if errors:
-            raise ApiError(422, "request.invalid", errors)
+            raise Invalid("request.invalid", errors)
         current = await db.registrations.find_one({"_id": key}, session=session)
         if current is None:
-            raise ApiError(404, "registration.unknown", unit=unit_id, campaign=campaign_id)
+            raise NotFound("registration.unknown", unit=unit_id, campaign=campaign_id)
         _check_revision(current, body.expected_revision)
         targets = _targets(current)
         old = next((t.value for t in targets if rules.key_of(t) == rules.key_of(target)), None)
@@ -128,10 +124,10 @@ async def patch_target(
         history.append(_history(target, old, body.reason, actor, now))
         change = Change(kind="target", by=actor, reason=body.reason, detail=_detail(target, old))
         doc = _doc(tenant, campaign_id, unit_id, current, targets, current["titles"], history, change, actor, now)
-        await _save(db, session, tenant, current, doc)
+        await _save(uow, session, tenant, current, doc)
         return doc, True
 
-    saved, changed = await run_in_transaction(client, work)
+    saved, changed = await uow.run(work)
     return _public(saved), changed
 
 
@@ -140,7 +136,7 @@ async def _open_campaign(
 ) -> CampaignDefined:
     campaign = await campaigns.definition(db, tenant, campaign_id, session)
     if campaign is None:
-        raise ApiError(404, "campaign.unknown", id=campaign_id)
+        raise NotFound("campaign.unknown", id=campaign_id)
     lifecycle.check_open_for_registrations(campaign.status)
     return campaign
 
@@ -153,7 +149,7 @@ def _participant_errors(campaign: CampaignDefined, unit_id: str) -> list[FieldEr
 
 def _check_revision(current: dict | None, expected: int | None) -> None:
     if expected is not None and (current["revision"] if current else 0) != expected:
-        raise ApiError(409, "registration.revision_conflict", current=current["revision"] if current else 0)
+        raise Conflict("registration.revision_conflict", current=current["revision"] if current else 0)
 
 
 def _targets(doc: dict) -> list[Target]:
@@ -202,8 +198,9 @@ def _doc(
 
 
 async def _save(
-    db: AsyncDatabase, session: AsyncClientSession, tenant: str, current: dict | None, doc: dict[str, Any]
+    uow: UnitOfWork, session: AsyncClientSession, tenant: str, current: dict | None, doc: dict[str, Any]
 ) -> None:
+    db = uow.db
     if current is None:
         await db.registrations.insert_one(doc, session=session)
     else:
@@ -212,7 +209,7 @@ async def _save(
             {"_id": doc["_id"], "revision": current["revision"]}, doc, session=session
         )
         if replaced.matched_count != 1:
-            raise ApiError(409, "registration.revision_conflict", current=current["revision"])
+            raise Conflict("registration.revision_conflict", current=current["revision"])
     payload = RegistrationChanged.model_validate({k: doc[k] for k in RegistrationChanged.model_fields})
     event = new_event(
         type=REGISTRATION_CHANGED,
@@ -221,7 +218,7 @@ async def _save(
         subject=f"{doc['campaign_id']}/{doc['unit_id']}",
         data=payload,
     )
-    await outbox.add(db, event, campaigns.campaign_key(tenant, doc["campaign_id"]), session)
+    uow.emit(event, campaigns.campaign_key(tenant, doc["campaign_id"]))
 
 
 def _public(doc: dict) -> RegistrationPublic:

@@ -4,9 +4,10 @@ from fastapi import APIRouter, Path
 
 from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import ID
-from thidua_common.http import ApiError, CurrentPrincipal, FieldError, require_roles
+from thidua_common.errors import FieldError, Forbidden, NotFound
+from thidua_common.http import CurrentPrincipal, require_roles
 
-from ..deps import Db, Mongo, Relay
+from ..deps import Db, Uow
 from . import service
 from .models import RegistrationPublic, RegistrationWrite, TargetPatch
 
@@ -25,8 +26,8 @@ def ensure_acts_for(principal: Principal, unit_id: str) -> None:
     if principal.has_any(Role.board_officer) or principal.unit_id == unit_id:
         return
     own = principal.unit_id or "—"
-    raise ApiError(
-        403, "auth.own_unit", [FieldError("unit_id", "auth.own_unit", {"own": own, "other": unit_id})],
+    raise Forbidden(
+        "auth.own_unit", [FieldError("unit_id", "auth.own_unit", {"own": own, "other": unit_id})],
         own=own, other=unit_id,
     )
 
@@ -42,7 +43,7 @@ async def get_registration(
 ) -> RegistrationPublic:
     registration = await service.get(db, principal.tenant, campaign_id, unit_id)
     if registration is None:
-        raise ApiError(404, "registration.unknown", unit=unit_id, campaign=campaign_id)
+        raise NotFound("registration.unknown", unit=unit_id, campaign=campaign_id)
     return registration
 
 
@@ -51,17 +52,13 @@ async def put_registration(
     campaign_id: CampaignId,
     unit_id: UnitId,
     body: RegistrationWrite,
-    db: Db,
-    mongo: Mongo,
-    relay: Relay,
+    uow: Uow,
     principal: Principal = Registrant,
 ) -> RegistrationPublic:
     """Register the unit (first time) or replace its registration. A registered target may change
     its value (with a reason, kept in the history) but not disappear."""
     ensure_acts_for(principal, unit_id)
-    registration, changed = await service.put(mongo, db, principal.tenant, campaign_id, unit_id, body, principal.subject)
-    if changed:
-        relay.wake()
+    registration, changed = await service.put(uow, principal.tenant, campaign_id, unit_id, body, principal.subject)
     return registration
 
 
@@ -70,16 +67,12 @@ async def patch_target(
     campaign_id: CampaignId,
     unit_id: UnitId,
     body: TargetPatch,
-    db: Db,
-    mongo: Mongo,
-    relay: Relay,
+    uow: Uow,
     principal: Principal = Registrant,
 ) -> RegistrationPublic:
     """Change one target (or add one) with a reason of at least five characters."""
     ensure_acts_for(principal, unit_id)
     registration, changed = await service.patch_target(
-        mongo, db, principal.tenant, campaign_id, unit_id, body, principal.subject
+        uow, principal.tenant, campaign_id, unit_id, body, principal.subject
     )
-    if changed:
-        relay.wake()
     return registration

@@ -7,7 +7,7 @@ test. A review state is a plain dict as stored in intake's `reviews` collection:
 from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import CampaignDefined
 from thidua_common.contracts.review import AppealOutcome, ReviewDecision, ReviewLevel
-from thidua_common.http import ApiError, FieldError
+from thidua_common.errors import Conflict, DomainError, FieldError, Forbidden, Invalid
 from thidua_common.i18n import Localized, t
 
 from .. import conflict
@@ -61,14 +61,14 @@ def reviewer_level(campaign: CampaignDefined, unit_id: str, period: str, reviewe
 def _check_cluster_lead(campaign: CampaignDefined, unit_id: str, period: str, reviewer: Principal) -> None:
     try:
         check_rater(campaign, unit_id, period, reviewer.unit_id)
-    except ApiError as exc:
+    except DomainError as exc:
         # same reasons as for ratings, worded for reviews
         key = {
             "rating.no_cluster": "review.no_cluster",
             "rating.not_cluster_lead": "review.not_cluster_lead",
             "rating.not_participant": "review.not_participant",
         }
-        raise ApiError(403, key.get(exc.key, exc.key), **exc.params) from None
+        raise Forbidden(key.get(exc.key, exc.key), **exc.params) from None
 
 
 def reopener_level(campaign: CampaignDefined, unit_id: str, period: str, reopener: Principal) -> ReviewLevel:
@@ -89,14 +89,14 @@ def check_reopenable(state: dict | None, level: ReviewLevel, reason: str, latest
     approved it or a higher one, always with a reason. Returns the level that had approved."""
     state = state or {}
     if state.get("decision") != ReviewDecision.approve.value:
-        raise ApiError(409, "reopen.not_approved", state=status_label(state))
+        raise Conflict("reopen.not_approved", state=status_label(state))
     if not latest:
-        raise ApiError(409, "review.superseded")
+        raise Conflict("review.superseded")
     approved_at = ReviewLevel(state.get("level") or ReviewLevel.cluster)
     if RANK[level] < RANK[approved_at]:
-        raise ApiError(403, "reopen.level", level=level_label(approved_at))
+        raise Forbidden("reopen.level", level=level_label(approved_at))
     if len(reason.strip()) < MIN_REASON:
-        raise ApiError(422, "request.invalid", [FieldError("reason", "reopen.reason_required", {"min": MIN_REASON})])
+        raise Invalid("request.invalid", [FieldError("reason", "reopen.reason_required", {"min": MIN_REASON})])
     return approved_at
 
 
@@ -104,13 +104,13 @@ def check_reviewable(state: dict | None, level: ReviewLevel, latest: bool) -> No
     """Only the latest submission of a unit and period is reviewed, once per level, never after an
     appeal (the appeal decides) and never below a level that already decided."""
     if not latest:
-        raise ApiError(409, "review.superseded")
+        raise Conflict("review.superseded")
     state = state or {}
     if state.get("appeal"):
-        raise ApiError(409, "review.appealed")
+        raise Conflict("review.appealed")
     decided = state.get("level")
     if state.get("decision") and decided and RANK[ReviewLevel(decided)] >= RANK[level]:
-        raise ApiError(409, "review.decided", level=level_label(decided), state=status_label(state))
+        raise Conflict("review.decided", level=level_label(decided), state=status_label(state))
 
 
 def decision_errors(
@@ -140,18 +140,18 @@ def resubmission(state: dict | None, previous: dict[str, float], values: dict[st
     A value for a criterion that was not returned, or a missing returned one, is refused (422)."""
     state = state or {}
     if state.get("decision") != ReviewDecision.return_.value:
-        raise ApiError(409, "resubmit.not_returned", state=status_label(state))
+        raise Conflict("resubmit.not_returned", state=status_label(state))
     if not latest:
-        raise ApiError(409, "review.superseded")
+        raise Conflict("review.superseded")
     if (state.get("appeal") or {}).get("status") == "pending":
-        raise ApiError(409, "resubmit.appeal_pending")
+        raise Conflict("resubmit.appeal_pending")
     returned = state.get("reasons") or {}
     errors = [
         FieldError(f"values.{c}", "resubmit.not_returned_criterion", {"id": c}) for c in values if c not in returned
     ]
     errors += [FieldError(f"values.{c}", "resubmit.missing", {"id": c}) for c in returned if c not in values]
     if errors:
-        raise ApiError(422, "request.invalid", errors)
+        raise Invalid("request.invalid", errors)
     return {**previous, **values}
 
 
@@ -160,18 +160,18 @@ def appeal_levels(state: dict | None, reason: str, latest: bool) -> tuple[Review
     Returns (against, from_level, to_level)."""
     state = state or {}
     if state.get("appeal"):
-        raise ApiError(409, "appeal.once")
+        raise Conflict("appeal.once")
     decision = state.get("decision")
     if decision not in (ReviewDecision.return_.value, ReviewDecision.reject.value):
-        raise ApiError(409, "appeal.not_appealable", state=status_label(state))
+        raise Conflict("appeal.not_appealable", state=status_label(state))
     if not latest:
-        raise ApiError(409, "review.superseded")
+        raise Conflict("review.superseded")
     from_level = ReviewLevel(state["level"])
     to_level = NEXT_LEVEL[from_level]
     if to_level is None:
-        raise ApiError(409, "appeal.last_level")
+        raise Conflict("appeal.last_level")
     if len(reason.strip()) < MIN_REASON:
-        raise ApiError(422, "request.invalid", [FieldError("reason", "appeal.reason_required", {"min": MIN_REASON})])
+        raise Invalid("request.invalid", [FieldError("reason", "appeal.reason_required", {"min": MIN_REASON})])
     return ReviewDecision(decision), from_level, to_level
 
 
@@ -190,15 +190,15 @@ def appeal_decision(
     and the level that took it."""
     appeal = (state or {}).get("appeal")
     if not appeal:
-        raise ApiError(409, "appeal.none")
+        raise Conflict("appeal.none")
     # who may decide, before whether it is still to decide: a refusal does not depend on timing
     level = ReviewLevel(appeal["to_level"])
     role = DECIDER_ROLE[level]
     if not decider.has_any(role):
-        raise ApiError(403, "appeal.decider_role", level=level_label(level), role=role.value)
+        raise Forbidden("appeal.decider_role", level=level_label(level), role=role.value)
     conflict.check("appeal_decision", decider.unit_id, [unit_id])
     if appeal.get("status") == "decided":
-        raise ApiError(409, "appeal.decided")
+        raise Conflict("appeal.decided")
     against = ReviewDecision(appeal["against"])
     errors: list[FieldError] = []
     if len(reason.strip()) < MIN_REASON:
@@ -217,5 +217,5 @@ def appeal_decision(
     elif reasons:
         errors.append(FieldError("reasons", "review.reasons_only_on_return"))
     if errors:
-        raise ApiError(422, "request.invalid", errors)
+        raise Invalid("request.invalid", errors)
     return final, level

@@ -2,14 +2,12 @@
 its current decision and its whole history) and queue each step's event in the same transaction.
 Events go on the submissions topic keyed by campaign, like the submissions they follow."""
 
-from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import Any
 
-from pymongo import DESCENDING, AsyncMongoClient
+from pymongo import DESCENDING
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from thidua_common.auth import Principal
 from thidua_common.contracts import new_event
@@ -27,13 +25,12 @@ from thidua_common.contracts.review import (
     SubmissionReviewed,
 )
 from thidua_common.contracts.submission import SubmissionSubmitted
-from thidua_common.http import ApiError
+from thidua_common.errors import Conflict, Invalid, NotFound
 
 from ..campaigns import service as campaigns
-from ..outbox import store as outbox
 from ..submissions import service as submissions
 from ..submissions.rules import period_key
-from ..transactions import run_in_transaction
+from ..uow import UnitOfWork
 from . import rules
 from .models import (
     AppealCreate,
@@ -46,27 +43,17 @@ from .models import (
 )
 
 SOURCE = "/thidua/intake/reviews"
-T = TypeVar("T")
 
 
-async def _run(client: AsyncMongoClient, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
-    """Run `work(session)` in a transaction, from the start again when it meets a concurrent write
-    (TransientTransactionError: the outbox's audit chain, or the same review document); after the
-    retry the conflicting step is seen and refused by the rules (e.g. 409 already decided)."""
-    try:
-        return await run_in_transaction(client, work)
-    except DuplicateKeyError:
-        raise ApiError(409, "review.concurrent") from None
-    except PyMongoError as exc:
-        if exc.has_error_label("TransientTransactionError"):  # still conflicting after every retry
-            raise ApiError(409, "review.concurrent") from None
-        raise
+# a step still meeting a concurrent write after every retry (the same review document): 409; after
+# a retry the conflicting step is seen and refused by the rules instead (e.g. 409 already decided)
+CONCURRENT = "review.concurrent"
 
 
 async def _submission(db: AsyncDatabase, tenant: str, submission_id: str, session=None) -> dict:
     doc = await db.submissions.find_one({"_id": submission_id, "tenant": tenant}, session=session)
     if doc is None:
-        raise ApiError(404, "submission.unknown", id=submission_id)
+        raise NotFound("submission.unknown", id=submission_id)
     return doc
 
 
@@ -96,7 +83,7 @@ async def _save(db: AsyncDatabase, sub: dict, state: dict | None, changes: dict,
         session=session,
     )
     if updated.matched_count != 1:
-        raise ApiError(409, "review.concurrent")
+        raise Conflict(CONCURRENT)
 
 
 async def _mark_period(db: AsyncDatabase, sub: dict, approval: dict | None, session) -> None:
@@ -130,20 +117,21 @@ def _event(event_type: str, tenant: str, sub: dict, payload, correlation_id: str
 
 
 async def review(
-    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, submission_id: str, body: ReviewCreate,
+    uow: UnitOfWork, tenant: str, submission_id: str, body: ReviewCreate,
     reviewer: Principal, correlation_id: str | None = None,
 ) -> tuple[str, str]:
     """Approve, return or reject a submission. Returns (event id, review status)."""
+    db = uow.db
     async def work(session: AsyncClientSession):
         sub = await _submission(db, tenant, submission_id, session)
         campaign = await campaigns.definition(db, tenant, sub["campaign_id"], session)
         if campaign is None:
-            raise ApiError(404, "campaign.unknown", id=sub["campaign_id"])
+            raise NotFound("campaign.unknown", id=sub["campaign_id"])
         level = rules.reviewer_level(campaign, sub["unit_id"], sub["period"], reviewer)
         state = await db.reviews.find_one({"_id": submission_id}, session=session)
         rules.check_reviewable(state, level, await _latest_id(db, sub, session) == submission_id)
         if errors := rules.decision_errors(body.decision, body.reason, body.reasons, sub["values"]):
-            raise ApiError(422, "request.invalid", errors)
+            raise Invalid("request.invalid", errors)
         now = datetime.now(UTC)
         payload = SubmissionReviewed(
             submission_id=submission_id,
@@ -163,19 +151,20 @@ async def review(
         changes = {"decision": body.decision.value, "level": level.value, "reason": body.reason, "reasons": body.reasons}
         await _save(db, sub, state, changes, entry, session)
         await _mark_period(db, sub, _approval(sub, body.decision, level, reviewer.subject, now), session)
-        await outbox.add(db, event, campaigns.campaign_key(tenant, sub["campaign_id"]), session)
+        uow.emit(event, campaigns.campaign_key(tenant, sub["campaign_id"]))
         return event.id, rules.STATUS[body.decision]
 
-    return await _run(client, work)
+    return await uow.run(work, conflict=Conflict(CONCURRENT))
 
 
 async def resubmit(
-    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, submission_id: str, body: ResubmitCreate,
+    uow: UnitOfWork, tenant: str, submission_id: str, body: ResubmitCreate,
     unit: Principal, idempotency_key: str | None, correlation_id: str | None = None,
 ) -> tuple[str, str, bool]:
     """A new submission: the returned one's values with the returned criteria replaced. It goes
     through the ordinary acceptance (validation, idempotency, submission.received) and then back to
     review. Returns (new submission id, event id, created)."""
+    db = uow.db
     sub = await _submission(db, tenant, submission_id)
     state = await db.reviews.find_one({"_id": submission_id})
     latest = await _latest_id(db, sub, None)
@@ -194,7 +183,7 @@ async def resubmit(
         note=body.note or sub.get("note", ""),
     )
     new_id, event_id, created = await submissions.accept(
-        client, db, tenant, new, submitted_by=unit.subject, channel="http",
+        uow, tenant, new, submitted_by=unit.subject, channel="http",
         idempotency_key=idempotency_key, correlation_id=correlation_id,
     )
     if created:
@@ -210,10 +199,11 @@ async def resubmit(
 
 
 async def appeal(
-    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, submission_id: str, body: AppealCreate,
+    uow: UnitOfWork, tenant: str, submission_id: str, body: AppealCreate,
     unit: Principal, correlation_id: str | None = None,
 ) -> tuple[str, str]:
     """Appeal a return or a reject once, to the next level. Returns (event id, level appealed to)."""
+    db = uow.db
     async def work(session: AsyncClientSession):
         sub = await _submission(db, tenant, submission_id, session)
         state = await db.reviews.find_one({"_id": submission_id}, session=session)
@@ -235,17 +225,18 @@ async def appeal(
         data = payload.model_dump(mode="json")
         appeal_doc = {"status": "pending", **{k: data[k] for k in ("against", "from_level", "to_level", "reason", "by", "at")}}
         await _save(db, sub, state, {"appeal": appeal_doc}, {"step": "appeal", "event_id": event.id, **data}, session)
-        await outbox.add(db, event, campaigns.campaign_key(tenant, sub["campaign_id"]), session)
+        uow.emit(event, campaigns.campaign_key(tenant, sub["campaign_id"]))
         return event.id, to_level.value
 
-    return await _run(client, work)
+    return await uow.run(work, conflict=Conflict(CONCURRENT))
 
 
 async def decide_appeal(
-    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, submission_id: str, body: AppealDecisionCreate,
+    uow: UnitOfWork, tenant: str, submission_id: str, body: AppealDecisionCreate,
     decider: Principal, correlation_id: str | None = None,
 ) -> tuple[str, str]:
     """Uphold or overturn the appealed decision. Returns (event id, final review status)."""
+    db = uow.db
     async def work(session: AsyncClientSession):
         sub = await _submission(db, tenant, submission_id, session)
         state = await db.reviews.find_one({"_id": submission_id}, session=session)
@@ -287,24 +278,25 @@ async def decide_appeal(
         if await _latest_id(db, sub, session) == submission_id:
             # a newer submission of the period (sent while the appeal was pending) keeps its own state
             await _mark_period(db, sub, _approval(sub, final, level, decider.subject, payload.at), session)
-        await outbox.add(db, event, campaigns.campaign_key(tenant, sub["campaign_id"]), session)
+        uow.emit(event, campaigns.campaign_key(tenant, sub["campaign_id"]))
         return event.id, rules.STATUS[final]
 
-    return await _run(client, work)
+    return await uow.run(work, conflict=Conflict(CONCURRENT))
 
 
 async def reopen(
-    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, submission_id: str, body: ReopenCreate,
+    uow: UnitOfWork, tenant: str, submission_id: str, body: ReopenCreate,
     reopener: Principal, correlation_id: str | None = None,
 ) -> tuple[str, str]:
     """Reopen an approved submission, with a reason: it goes back to review (pending, no appeal
     pending), its verified score is withdrawn and its period takes new submissions again.
     Returns (event id, review status)."""
+    db = uow.db
     async def work(session: AsyncClientSession):
         sub = await _submission(db, tenant, submission_id, session)
         campaign = await campaigns.definition(db, tenant, sub["campaign_id"], session)
         if campaign is None:
-            raise ApiError(404, "campaign.unknown", id=sub["campaign_id"])
+            raise NotFound("campaign.unknown", id=sub["campaign_id"])
         level = rules.reopener_level(campaign, sub["unit_id"], sub["period"], reopener)
         state = await db.reviews.find_one({"_id": submission_id}, session=session)
         latest = await _latest_id(db, sub, session) == submission_id
@@ -326,20 +318,21 @@ async def reopen(
         entry = {"step": "reopen", "event_id": event.id, **payload.model_dump(mode="json")}
         await _save(db, sub, state, changes, entry, session)
         await _mark_period(db, sub, None, session)
-        await outbox.add(db, event, campaigns.campaign_key(tenant, sub["campaign_id"]), session)
+        uow.emit(event, campaigns.campaign_key(tenant, sub["campaign_id"]))
         return event.id, rules.status_of(None)
 
-    return await _run(client, work)
+    return await uow.run(work, conflict=Conflict(CONCURRENT))
 
 
 PERIOD_LOCKS_MIGRATION = "period-locks"
 
 
-async def lock_approved_periods(client: AsyncMongoClient, db: AsyncDatabase) -> int:
+async def lock_approved_periods(uow: UnitOfWork) -> int:
     """Once per database (at intake's start): lock the periods whose latest submission was
     approved before periods were locked (issue 8), which have no `periods` approval yet. Each in a
     transaction that reads the latest submission and writes the period document, so a submission
     accepted meanwhile by another worker conflicts with it. Returns how many periods it locked."""
+    db = uow.db
     if await db.migrations.find_one({"_id": PERIOD_LOCKS_MIGRATION}):
         return 0
     locked = 0
@@ -359,7 +352,7 @@ async def lock_approved_periods(client: AsyncMongoClient, db: AsyncDatabase) -> 
             await _mark_period(db, sub, approval, session)
             return 1
 
-        locked += await run_in_transaction(client, work)
+        locked += await uow.run(work)
     await db.migrations.update_one(
         {"_id": PERIOD_LOCKS_MIGRATION}, {"$set": {"at": datetime.now(UTC), "locked": locked}}, upsert=True
     )

@@ -3,10 +3,11 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Request
 
 from thidua_common.auth import Principal, Role
-from thidua_common.http import ApiError, FieldError, Lang, require_roles
+from thidua_common.errors import Conflict, FieldError, Forbidden
+from thidua_common.http import Lang, require_roles
 from thidua_common.i18n import t
 
-from ..deps import Db, Mongo, Relay
+from ..deps import Db, Uow
 from ..submissions.service import IdempotencyConflict, idempotency_scope
 from . import service
 from .models import (
@@ -34,31 +35,30 @@ UNIT_ROLES = (Role.unit_reporter, Role.unit_leader)
 def ensure_own_unit(principal: Principal, unit_id: str) -> None:
     if principal.unit_id != unit_id:
         own = principal.unit_id or "—"
-        raise ApiError(
-            403, "auth.own_unit", [FieldError("unit_id", "auth.own_unit", {"own": own, "other": unit_id})],
+        raise Forbidden(
+            "auth.own_unit", [FieldError("unit_id", "auth.own_unit", {"own": own, "other": unit_id})],
             own=own, other=unit_id,
         )
 
 
 @router.post("/{submission_id}/review", status_code=201)
 async def review(
-    submission_id: SubmissionId, body: ReviewCreate, request: Request, db: Db, mongo: Mongo, relay: Relay,
+    submission_id: SubmissionId, body: ReviewCreate, request: Request, uow: Uow,
     lang: Lang, principal: Principal = Reviewer,
 ) -> StepAccepted:
     """Approve, return (with a reason per returned criterion) or reject (with a reason) the latest
     submission of a unit: the board (level board), or the head or deputy of the unit's cluster in
     the period's year (level cluster). Never one's own unit; once per level."""
     event_id, status = await service.review(
-        mongo, db, principal.tenant, submission_id, body, principal, request.state.correlation_id
+        uow, principal.tenant, submission_id, body, principal, request.state.correlation_id
     )
-    relay.wake()
     return StepAccepted(submission_id=submission_id, event_id=event_id, status=status,
                         message=t(f"review.done.{status}", lang))
 
 
 @router.post("/{submission_id}/resubmit", status_code=202)
 async def resubmit(
-    submission_id: SubmissionId, body: ResubmitCreate, request: Request, db: Db, mongo: Mongo, relay: Relay,
+    submission_id: SubmissionId, body: ResubmitCreate, request: Request, db: Db, uow: Uow,
     lang: Lang, idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
     principal: Principal = UnitRole,
 ) -> ResubmitAccepted:
@@ -66,57 +66,53 @@ async def resubmit(
     ensure_own_unit(principal, (await service.get(db, principal.tenant, submission_id)).unit_id)
     try:
         new_id, event_id, created = await service.resubmit(
-            mongo, db, principal.tenant, submission_id, body, principal,
+            uow, principal.tenant, submission_id, body, principal,
             idempotency_scope(principal, idempotency_key), request.state.correlation_id,
         )
     except IdempotencyConflict:
-        raise ApiError(409, "request.idempotency_conflict") from None
+        raise Conflict("request.idempotency_conflict") from None
     if created:
-        relay.wake()
-    return ResubmitAccepted(submission_id=new_id, resubmission_of=submission_id, event_id=event_id,
+        return ResubmitAccepted(submission_id=new_id, resubmission_of=submission_id, event_id=event_id,
                             message=t("submission.accepted", lang))
 
 
 @router.post("/{submission_id}/appeal", status_code=201)
 async def appeal(
-    submission_id: SubmissionId, body: AppealCreate, request: Request, db: Db, mongo: Mongo, relay: Relay,
+    submission_id: SubmissionId, body: AppealCreate, request: Request, db: Db, uow: Uow,
     lang: Lang, principal: Principal = UnitRole,
 ) -> StepAccepted:
     """Appeal a return or a reject once, with a reason, to the next level (cluster → board → chair)."""
     ensure_own_unit(principal, (await service.get(db, principal.tenant, submission_id)).unit_id)
-    event_id, level = await service.appeal(mongo, db, principal.tenant, submission_id, body, principal,
+    event_id, level = await service.appeal(uow, principal.tenant, submission_id, body, principal,
                                            request.state.correlation_id)
-    relay.wake()
     return StepAccepted(submission_id=submission_id, event_id=event_id, status="appealed",
                         message=t("appeal.done", lang, level=t(f"review.level.{level}", lang)))
 
 
 @router.post("/{submission_id}/appeal/decision", status_code=201)
 async def decide_appeal(
-    submission_id: SubmissionId, body: AppealDecisionCreate, request: Request, db: Db, mongo: Mongo,
-    relay: Relay, lang: Lang, principal: Principal = AppealDecider,
+    submission_id: SubmissionId, body: AppealDecisionCreate, request: Request, uow: Uow, lang: Lang,
+    principal: Principal = AppealDecider,
 ) -> StepAccepted:
     """The level appealed to (board officer for board, chairperson for chair) upholds the decision
     or overturns it with the final one."""
-    event_id, status = await service.decide_appeal(mongo, db, principal.tenant, submission_id, body, principal,
+    event_id, status = await service.decide_appeal(uow, principal.tenant, submission_id, body, principal,
                                                    request.state.correlation_id)
-    relay.wake()
     return StepAccepted(submission_id=submission_id, event_id=event_id, status=status,
                         message=t(f"review.done.{status}", lang))
 
 
 @router.post("/{submission_id}/reopen", status_code=201)
 async def reopen(
-    submission_id: SubmissionId, body: ReopenCreate, request: Request, db: Db, mongo: Mongo, relay: Relay,
+    submission_id: SubmissionId, body: ReopenCreate, request: Request, uow: Uow,
     lang: Lang, principal: Principal = Reopener,
 ) -> StepAccepted:
     """Reopen an approved submission, with a reason: the level that approved it or a higher one
     (cluster head of the unit's cluster, board, chairperson), never for one's own unit. The
     submission awaits review again, its verified score is withdrawn and the unit may send a new
     submission for the period (an approved period takes none)."""
-    event_id, status = await service.reopen(mongo, db, principal.tenant, submission_id, body, principal,
+    event_id, status = await service.reopen(uow, principal.tenant, submission_id, body, principal,
                                             request.state.correlation_id)
-    relay.wake()
     return StepAccepted(submission_id=submission_id, event_id=event_id, status=status,
                         message=t("reopen.done", lang))
 

@@ -5,7 +5,7 @@ from datetime import date
 from thidua_common.contracts.campaign import CampaignDefined, ReportingFrequency, leaves_of
 from thidua_common.contracts.period import period_bounds as bounds_of
 from thidua_common.contracts.submission import SubmissionSubmitted
-from thidua_common.http import ApiError, FieldError
+from thidua_common.errors import Conflict, FieldError
 from thidua_common.i18n import Localized, format_date, format_number
 
 _FREQUENCY = {
@@ -110,7 +110,7 @@ def check_period_open(period_doc: dict | None, unit_id: str, period: str) -> Non
     (with a reason), or when a higher level returns or rejects it. Raises 409 saying so."""
     approved = (period_doc or {}).get("approved")
     if approved:
-        raise ApiError(
-            409, "submission.period_approved",
+        raise Conflict(
+            "submission.period_approved",
             unit=unit_id, period=period, id=approved["submission_id"],
         )

@@ -5,26 +5,24 @@ import json
 import uuid
 from datetime import UTC, datetime
 
-from pymongo import AsyncMongoClient, InsertOne, UpdateOne
+from pymongo import InsertOne, UpdateOne
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import ClientBulkWriteException, DuplicateKeyError, OperationFailure
+from pymongo.errors import DuplicateKeyError
 
 from thidua_common.auth import Principal
 from thidua_common.contracts import new_event
 from thidua_common.contracts.campaign import CampaignDefined
 from thidua_common.contracts.registry import SUBMISSION_RECEIVED
 from thidua_common.contracts.submission import SubmissionReceived, SubmissionSubmitted
-from thidua_common.http import ApiError, FieldError
+from thidua_common.errors import FieldError, Invalid
 
 from ..campaigns import lifecycle
 from ..campaigns import service as campaigns
-from ..outbox import store as outbox
-from ..transactions import run_in_transaction
+from ..uow import UnitOfWork
 from . import rules
 
 SOURCE = "/thidua/intake/submissions"
-WRITE_CONFLICT = 112
 
 
 class IdempotencyConflict(Exception):
@@ -42,17 +40,16 @@ async def validate(db: AsyncDatabase, tenant: str, sub: SubmissionSubmitted) -> 
     # validated once, straight from the stored document (this runs for every submission)
     definition = await campaigns.definition(db, tenant, sub.campaign_id)
     if definition is None:
-        raise ApiError(422, "request.invalid", [FieldError("campaign_id", "campaign.unknown", {"id": sub.campaign_id})])
+        raise Invalid("request.invalid", [FieldError("campaign_id", "campaign.unknown", {"id": sub.campaign_id})])
     lifecycle.check_open_for_submissions(definition.status)
     errors = rules.check(definition, sub)
     if errors:
-        raise ApiError(422, "request.invalid", errors)
+        raise Invalid("request.invalid", errors)
     return definition
 
 
 async def accept(
-    client: AsyncMongoClient,
-    db: AsyncDatabase,
+    uow: UnitOfWork,
     tenant: str,
     sub: SubmissionSubmitted,
     *,
@@ -63,6 +60,7 @@ async def accept(
 ) -> tuple[str, str, bool]:
     """Store the submission and queue its event. Returns (submission_id, event_id, created).
     With an idempotency key already used for the same content, returns the first answer."""
+    db = uow.db
     if type(sub) is not SubmissionSubmitted:
         # a request body (a subclass with the tenant): its fields were validated by the same
         # definitions, so they are taken as they are rather than validated a second time
@@ -103,9 +101,6 @@ async def accept(
                   {"$set": {"tenant": tenant, "campaign_id": sub.campaign_id, "unit_id": sub.unit_id,
                             "period": sub.period, "latest": submission_id}},
                   upsert=True, namespace=f"{db.name}.periods"),
-        # keyed by campaign: one partition holds a campaign's events in order, so one scoring
-        # worker sees a whole cluster (the cluster-leader rule compares its members)
-        outbox.insert(db, event, f"{tenant}/{sub.campaign_id}"),
     ]
     if idempotency_key:
         writes.insert(0, InsertOne(
@@ -118,22 +113,15 @@ async def accept(
         # an approved period takes no new submission (read in the transaction: see the period write)
         rules.check_period_open(await db.periods.find_one({"_id": period_id}, {"approved": 1}, session=session),
                                 sub.unit_id, sub.period)
-        # one round trip for all the writes: intake's cost per submission is mostly per command
-        try:
-            await client.bulk_write(writes, session=session)
-        except ClientBulkWriteException as exc:
-            if any(e.get("code") == WRITE_CONFLICT for e in exc.write_errors or []):
-                # SecantusDB reports a write conflict inside a bulk write per operation, without
-                # the label that makes run_in_transaction start again: add it
-                raise OperationFailure("write conflict", WRITE_CONFLICT,
-                                       {"errorLabels": ["TransientTransactionError"]}) from exc
-            duplicate = next((e for e in exc.write_errors or [] if e.get("code") == 11000), None)
-            if duplicate is not None and exc.error is None:
-                raise DuplicateKeyError(duplicate.get("errmsg", "duplicate key"), 11000, duplicate) from exc
-            raise
+        # keyed by campaign: one partition holds a campaign's events in order, so one scoring
+        # worker sees a whole cluster (the cluster-leader rule compares its members)
+        uow.emit(event, f"{tenant}/{sub.campaign_id}")
+        # one round trip for all the writes and the outbox record: intake's cost per submission
+        # is mostly per command
+        await uow.bulk_write(writes)
 
     try:
-        await run_in_transaction(client, work)
+        await uow.run(work)
     except DuplicateKeyError:
         # a concurrent retry with the same key won the race: answer as it did
         previous = await _previous(db, idempotency_key, digest) if idempotency_key else None

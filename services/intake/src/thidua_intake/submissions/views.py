@@ -3,11 +3,12 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request
 
 from thidua_common.auth import Principal, Role
-from thidua_common.http import ApiError, FieldError, Lang, require_roles
+from thidua_common.errors import Conflict, FieldError, Forbidden
+from thidua_common.http import Lang, require_roles
 from thidua_common.http.deps import ensure_tenant
 from thidua_common.i18n import t
 
-from ..deps import Db, Mongo, Relay
+from ..deps import Uow
 from . import service
 from .models import SubmissionAccepted, SubmissionCreate
 
@@ -20,9 +21,7 @@ Submitter = require_roles(Role.unit_reporter, Role.unit_leader, Role.board_offic
 async def submit(
     body: SubmissionCreate,
     request: Request,
-    db: Db,
-    mongo: Mongo,
-    relay: Relay,
+    uow: Uow,
     lang: Lang,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
     principal: Principal = Submitter,
@@ -31,14 +30,14 @@ async def submit(
     # a unit-scoped API key reports for its unit only, like that unit's reporter (auth/api_keys.py)
     unit_roles_only = not principal.has_any(Role.board_officer, Role.system) or principal.unit_scoped
     if unit_roles_only and principal.unit_id != body.unit_id:
-        raise ApiError(
-            403, "auth.unit", [FieldError("unit_id", "auth.unit", {"own": principal.unit_id or "—", "other": body.unit_id})],
+        raise Forbidden(
+            "auth.unit",
+            [FieldError("unit_id", "auth.unit", {"own": principal.unit_id or "—", "other": body.unit_id})],
             own=principal.unit_id or "—", other=body.unit_id,
         )
     try:
         submission_id, event_id, created = await service.accept(
-            mongo,
-            db,
+            uow,
             body.tenant,
             body,
             submitted_by=principal.subject,
@@ -47,7 +46,5 @@ async def submit(
             correlation_id=request.state.correlation_id,
         )
     except service.IdempotencyConflict:
-        raise ApiError(409, "request.idempotency_conflict") from None
-    if created:
-        relay.wake()
+        raise Conflict("request.idempotency_conflict") from None
     return SubmissionAccepted(submission_id=submission_id, event_id=event_id, message=t("submission.accepted", lang))

@@ -8,8 +8,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from thidua_common.http import ApiError, FieldError
-from thidua_common.i18n import format_date, t
+from thidua_common.errors import Conflict, FieldError, Invalid
+from thidua_common.i18n import Localized, format_date, t
 
 ACTIVE = "active"
 MAX_DEPTH = 100  # deeper than any real hierarchy; guards against a corrupt chain
@@ -34,9 +34,9 @@ def find_cycle(parent_of: Mapping[str, str | None], start: str) -> list[str] | N
     return path
 
 
-def cycle_error(field: str, unit_id: str, parent_id: str, cycle: list[str]) -> ApiError:
+def cycle_error(field: str, unit_id: str, parent_id: str, cycle: list[str]) -> Invalid:
     params = {"id": unit_id, "parent": parent_id, "path": " → ".join(cycle)}
-    return ApiError(422, "unit.cycle", [FieldError(field, "unit.cycle", params)], **params)
+    return Invalid("unit.cycle", [FieldError(field, "unit.cycle", params)], **params)
 
 
 # -- dates and names --------------------------------------------------------------------------
@@ -50,20 +50,24 @@ def day_before(value: date) -> date:
     return value - timedelta(days=1)
 
 
-def effective_error(field: str, unit: Mapping[str, Any], effective: date, since: date, lang: str) -> FieldError:
+def localized_date(value: date) -> Localized:
+    return Localized(lambda lang: format_date(value, lang))
+
+
+def effective_error(field: str, unit: Mapping[str, Any], effective: date, since: date) -> FieldError:
     return FieldError(
         field,
         "unit.effective_before",
-        {"id": unit["unit_id"], "effective": format_date(effective, lang), "valid_from": format_date(since, lang)},
+        {"id": unit["unit_id"], "effective": localized_date(effective), "valid_from": localized_date(since)},
     )
 
 
-def check_effective(field: str, unit: Mapping[str, Any], effective: date, lang: str = "vi") -> FieldError | None:
+def check_effective(field: str, unit: Mapping[str, Any], effective: date) -> FieldError | None:
     """A change that ends a unit (merge, split) must take effect after the unit began: the unit
     then ends the day before, never before it began."""
     since = as_date(unit.get("valid_from"))
     if since is not None and effective <= since:
-        return effective_error(field, unit, effective, since, lang)
+        return effective_error(field, unit, effective, since)
     return None
 
 
@@ -78,7 +82,7 @@ def renamed_history(unit: Mapping[str, Any], name_vi: str, effective: date) -> l
 
 
 def check_rename(
-    unit: Mapping[str, Any], name_vi: str, name_en: str, effective: date, lang: str = "vi"
+    unit: Mapping[str, Any], name_vi: str, name_en: str, effective: date
 ) -> list[FieldError]:
     errors = []
     if name_vi == unit["name_vi"] and name_en == unit.get("name_en", ""):
@@ -86,7 +90,7 @@ def check_rename(
     history = unit.get("name_history") or []
     since = as_date(history[-1].get("valid_from")) if history else as_date(unit.get("valid_from"))
     if since is not None and effective <= since:
-        errors.append(effective_error("effective", unit, effective, since, lang))
+        errors.append(effective_error("effective", unit, effective, since))
     return errors
 
 
@@ -189,18 +193,20 @@ def refuse(errors: list[FieldError]) -> None:
     current state (inactive unit, id taken), 422 otherwise."""
     if not errors:
         return
-    status = 409 if all(e.key in CONFLICTS for e in errors) else 422
+    kind = Conflict if all(e.key in CONFLICTS for e in errors) else Invalid
     if len({e.key for e in errors}) == 1:
-        raise ApiError(status, errors[0].key, errors, **errors[0].params)
-    raise ApiError(status, "request.invalid", errors)
+        raise kind(errors[0].key, errors, **errors[0].params)
+    raise kind("request.invalid", errors)
 
 
 def not_found(field: str, unit_id: str) -> FieldError:
     return FieldError(field, "unit.not_found", {"id": unit_id})
 
 
-def inactive(field: str, unit: Mapping[str, Any], lang: str = "vi") -> FieldError:
-    return FieldError(field, "unit.inactive", {"id": unit["unit_id"], "state": t(f"unit.state.{unit['status']}", lang)})
+def inactive(field: str, unit: Mapping[str, Any]) -> FieldError:
+    state = unit["status"]
+    return FieldError(field, "unit.inactive",
+                      {"id": unit["unit_id"], "state": Localized(lambda lang: t(f"unit.state.{state}", lang))})
 
 
 # -- planning changes -------------------------------------------------------------------------
@@ -259,7 +265,6 @@ def plan_put(
     parent: Mapping[str, Any] | None,
     parent_of: Mapping[str, str | None],
     actor: str,
-    lang: str = "vi",
 ) -> dict | None:
     """The unit after PUT, or None when the body changes nothing."""
     fields = {
@@ -277,7 +282,7 @@ def plan_put(
         if body.expected_revision is not None and body.expected_revision != current["revision"]:
             refuse([FieldError("expected_revision", "unit.revision_conflict", {"current": current["revision"]})])
         if current["status"] != ACTIVE:
-            refuse([inactive("unit_id", current, lang)])
+            refuse([inactive("unit_id", current)])
     errors = []
     parent_id = body.parent_id
     if parent_id is not None and (current is None or parent_id != current.get("parent_id")):
@@ -286,7 +291,7 @@ def plan_put(
         if parent is None:
             errors.append(not_found("parent_id", parent_id))
         elif parent["status"] != ACTIVE:
-            errors.append(inactive("parent_id", parent, lang))
+            errors.append(inactive("parent_id", parent))
         else:
             cycle = find_cycle({**parent_of, unit_id: parent_id}, unit_id)
             if cycle:
@@ -312,10 +317,10 @@ def plan_put(
     return bump(current, change("updated", actor, body.reason, **detail), **fields, name_history=history)
 
 
-def plan_rename(unit: Mapping[str, Any], body: Any, actor: str, lang: str = "vi") -> dict:
+def plan_rename(unit: Mapping[str, Any], body: Any, actor: str) -> dict:
     if unit["status"] != ACTIVE:
-        refuse([inactive("unit_id", unit, lang)])
-    refuse(check_rename(unit, body.name_vi, body.name_en, body.effective, lang))
+        refuse([inactive("unit_id", unit)])
+    refuse(check_rename(unit, body.name_vi, body.name_en, body.effective))
     detail = {"from": unit["name_vi"], "to": body.name_vi, "effective": body.effective.isoformat()}
     return bump(
         unit,
@@ -344,7 +349,6 @@ def plan_merge(
     parent_of: Mapping[str, str | None],
     children: list[Mapping[str, Any]],
     actor: str,
-    lang: str = "vi",
 ) -> tuple[dict, list[dict], dict[str, list[dict]]]:
     """(successor, every unit written, campaign participant mapping) of a merge.
     `sources` holds the loaded source units (None: unknown), `into_current` the unit that
@@ -361,9 +365,9 @@ def plan_merge(
         if unit is None:
             errors.append(not_found(f"sources.{i}", sid))
         elif unit["status"] != ACTIVE:
-            errors.append(inactive(f"sources.{i}", unit, lang))
+            errors.append(inactive(f"sources.{i}", unit))
         else:
-            late = check_effective("effective", unit, body.effective, lang)
+            late = check_effective("effective", unit, body.effective)
             if late:
                 errors.append(late)
     refuse(errors)
@@ -386,7 +390,7 @@ def plan_merge(
         elif parent is None:
             errors.append(not_found("into.parent_id", parent_id))
         elif parent["status"] != ACTIVE:
-            errors.append(inactive("into.parent_id", parent, lang))
+            errors.append(inactive("into.parent_id", parent))
     refuse(errors)
     # active children of the sources move under the successor: the tree must stay a tree
     moving = [c for c in children if c["unit_id"] not in source_ids and c["unit_id"] != xid and c["status"] == ACTIVE]
@@ -449,16 +453,15 @@ def plan_split(
     existing: Mapping[str, Mapping[str, Any] | None],
     parents: Mapping[str, Mapping[str, Any] | None],
     actor: str,
-    lang: str = "vi",
 ) -> tuple[dict, list[dict], dict[str, list[dict]]]:
     """(the ended source, every unit written, campaign participant mapping) of a split.
     `existing` holds units that already have a successor's id, `parents` the successors'
     parents (None: unknown)."""
     sid = source["unit_id"]
     if source["status"] != ACTIVE:
-        refuse([inactive("unit_id", source, lang)])
+        refuse([inactive("unit_id", source)])
     errors: list[FieldError] = []
-    late = check_effective("effective", source, body.effective, lang)
+    late = check_effective("effective", source, body.effective)
     if late:
         errors.append(late)
     seen: set[str] = set()
@@ -479,7 +482,7 @@ def plan_split(
         elif parents.get(pid) is None:
             errors.append(not_found(f"into.{i}.parent_id", pid))
         elif parents[pid]["status"] != ACTIVE:
-            errors.append(inactive(f"into.{i}.parent_id", parents[pid], lang))
+            errors.append(inactive(f"into.{i}.parent_id", parents[pid]))
     refuse(errors)
     ids = [t.unit_id for t in body.into]
     detail = {"source": sid, "into": ids, "effective": body.effective.isoformat()}

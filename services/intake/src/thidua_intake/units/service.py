@@ -1,10 +1,8 @@
 """The unit registry: every change writes the units and queues their unit.changed events, and
 for merges, splits and renames updates the campaigns they take part in, all in one transaction."""
 
-from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from pymongo import AsyncMongoClient
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -12,11 +10,10 @@ from pymongo.errors import DuplicateKeyError
 from thidua_common.contracts import new_event
 from thidua_common.contracts.registry import UNIT_CHANGED
 from thidua_common.contracts.unit import UnitChanged
-from thidua_common.http import ApiError
+from thidua_common.errors import Conflict, NotFound
 
 from ..campaigns import service as campaigns
-from ..outbox import store as outbox
-from ..transactions import run_in_transaction
+from ..uow import UnitOfWork
 from . import rules
 from .models import (
     CampaignTouched,
@@ -31,8 +28,6 @@ from .models import (
 
 SOURCE = "/thidua/intake/units"
 LINEAGE_LIMIT = 2000
-
-T = TypeVar("T")
 
 
 def unit_key(tenant: str, unit_id: str) -> str:
@@ -78,49 +73,51 @@ def _neighbours(doc: dict) -> set[str]:
 
 # -- changing ---------------------------------------------------------------------------------
 async def put(
-    client: AsyncMongoClient,
-    db: AsyncDatabase,
+    uow: UnitOfWork,
     tenant: str,
     unit_id: str,
     body: UnitWrite,
     actor: str,
-    lang: str = "vi",
 ) -> UnitPublic:
+    db = uow.db
+
     async def work(session: AsyncClientSession) -> dict:
         current = await _one(db, session, tenant, unit_id)
         parent = await _one(db, session, tenant, body.parent_id) if body.parent_id else None
         parent_of = await _chain(db, session, tenant, body.parent_id) if parent else {}
-        doc = rules.plan_put(unit_id, current, body, parent, parent_of, actor, lang)
+        doc = rules.plan_put(unit_id, current, body, parent, parent_of, actor)
         if doc is None:
             return current
-        return await _write(db, session, tenant, doc)
+        return await _write(uow, session, tenant, doc)
 
-    return _public(await _transact(client, work))
+    return _public(await uow.run(work))
 
 
 async def rename(
-    client: AsyncMongoClient,
-    db: AsyncDatabase,
+    uow: UnitOfWork,
     tenant: str,
     unit_id: str,
     body: UnitRename,
     actor: str,
-    lang: str = "vi",
 ) -> UnitChangeResult:
+    db = uow.db
+
     async def work(session: AsyncClientSession) -> UnitChangeResult:
         current = await _existing(db, session, tenant, unit_id)
-        doc = await _write(db, session, tenant, rules.plan_rename(current, body, actor, lang))
+        doc = await _write(uow, session, tenant, rules.plan_rename(current, body, actor))
         change = rules.change("units_renamed", actor, body.reason, **doc["change"]["detail"], unit_id=unit_id)
         mapping = {unit_id: [{"unit_id": unit_id, "name_vi": doc["name_vi"]}]}
-        touched = await campaigns.replace_participants(db, session, tenant, mapping, change)
+        touched = await campaigns.replace_participants(uow, session, tenant, mapping, change)
         return _result(doc, [doc], touched)
 
-    return await _transact(client, work)
+    return await uow.run(work)
 
 
 async def merge(
-    client: AsyncMongoClient, db: AsyncDatabase, tenant: str, body: UnitMerge, actor: str, lang: str = "vi"
+    uow: UnitOfWork, tenant: str, body: UnitMerge, actor: str
 ) -> UnitChangeResult:
+    db = uow.db
+
     async def work(session: AsyncClientSession) -> UnitChangeResult:
         sources = await _load(db, session, tenant, body.sources)
         into_id = body.into.unit_id
@@ -132,48 +129,41 @@ async def merge(
             {"tenant": tenant, "parent_id": {"$in": list(sources)}}, session=session
         ).to_list(None)
         successor, written, mapping = rules.plan_merge(
-            body, sources, into_current, parent, parent_of, children, actor, lang
+            body, sources, into_current, parent, parent_of, children, actor
         )
-        stored = [await _write(db, session, tenant, doc) for doc in written]
+        stored = [await _write(uow, session, tenant, doc) for doc in written]
         change = rules.change("units_merged", actor, body.reason, **successor["change"]["detail"])
         change["detail"].pop("previous_valid_from", None)
-        touched = await campaigns.replace_participants(db, session, tenant, mapping, change)
+        touched = await campaigns.replace_participants(uow, session, tenant, mapping, change)
         return _result(next(d for d in stored if d["unit_id"] == successor["unit_id"]), stored, touched)
 
-    return await _transact(client, work)
+    return await uow.run(work)
 
 
 async def split(
-    client: AsyncMongoClient,
-    db: AsyncDatabase,
+    uow: UnitOfWork,
     tenant: str,
     unit_id: str,
     body: UnitSplit,
     actor: str,
-    lang: str = "vi",
 ) -> UnitChangeResult:
+    db = uow.db
+
     async def work(session: AsyncClientSession) -> UnitChangeResult:
         source = await _existing(db, session, tenant, unit_id)
         existing = await _load(db, session, tenant, [t.unit_id for t in body.into])
         parent_ids = {p for t in body.into if (p := rules.split_parent(source, t))}
         parents = await _load(db, session, tenant, parent_ids)
-        ended, written, mapping = rules.plan_split(source, body, existing, parents, actor, lang)
-        stored = [await _write(db, session, tenant, doc) for doc in written]
+        ended, written, mapping = rules.plan_split(source, body, existing, parents, actor)
+        stored = [await _write(uow, session, tenant, doc) for doc in written]
         change = rules.change("units_split", actor, body.reason, **ended["change"]["detail"])
-        touched = await campaigns.replace_participants(db, session, tenant, mapping, change)
+        touched = await campaigns.replace_participants(uow, session, tenant, mapping, change)
         return _result(stored[0], stored, touched)
 
-    return await _transact(client, work)
+    return await uow.run(work)
 
 
 # -- storage ----------------------------------------------------------------------------------
-async def _transact(client: AsyncMongoClient, work: Callable[[AsyncClientSession], Awaitable[T]]) -> T:
-    try:
-        return await run_in_transaction(client, work)
-    finally:
-        campaigns.forget()  # the change may have replaced participants of campaigns (rare: drop them all)
-
-
 async def _one(db: AsyncDatabase, session: AsyncClientSession | None, tenant: str, unit_id: str) -> dict | None:
     return await db.units.find_one({"_id": unit_key(tenant, unit_id)}, session=session)
 
@@ -181,7 +171,7 @@ async def _one(db: AsyncDatabase, session: AsyncClientSession | None, tenant: st
 async def _existing(db: AsyncDatabase, session: AsyncClientSession, tenant: str, unit_id: str) -> dict:
     doc = await _one(db, session, tenant, unit_id)
     if doc is None:
-        raise ApiError(404, "unit.not_found", id=unit_id)
+        raise NotFound("unit.not_found", id=unit_id)
     return doc
 
 
@@ -207,9 +197,11 @@ async def _chain(db: AsyncDatabase, session: AsyncClientSession, tenant: str, st
     return parent_of
 
 
-async def _write(db: AsyncDatabase, session: AsyncClientSession, tenant: str, doc: dict) -> dict:
+async def _write(uow: UnitOfWork, session: AsyncClientSession, tenant: str, doc: dict) -> dict:
     """Store a unit revision (conditional on the revision it was planned from), queue its event
-    and return what was stored."""
+    and return what was stored. (A campaign whose participants change is dropped from the cache
+    by campaigns.replace_participants.)"""
+    db = uow.db
     payload = {k: v for k, v in doc.items() if k not in ("_id", "tenant")}
     event_data = UnitChanged.model_validate(payload)
     key = unit_key(tenant, doc["unit_id"])
@@ -218,13 +210,13 @@ async def _write(db: AsyncDatabase, session: AsyncClientSession, tenant: str, do
         try:
             await db.units.insert_one(stored, session=session)
         except DuplicateKeyError:
-            raise ApiError(409, "unit.exists", id=doc["unit_id"]) from None
+            raise Conflict("unit.exists", id=doc["unit_id"]) from None
     else:
         replaced = await db.units.replace_one({"_id": key, "revision": doc["revision"] - 1}, stored, session=session)
         if replaced.matched_count != 1:
-            raise ApiError(409, "unit.revision_conflict", current=doc["revision"] - 1)
+            raise Conflict("unit.revision_conflict", current=doc["revision"] - 1)
     event = new_event(type=UNIT_CHANGED, source=SOURCE, tenant=tenant, subject=doc["unit_id"], data=event_data)
-    await outbox.add(db, event, key, session)
+    uow.emit(event, key)
     return stored
 
 

@@ -5,9 +5,10 @@ from fastapi import APIRouter, Path, Query
 from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import ID
 from thidua_common.contracts.unit import UnitStatus, UnitType
-from thidua_common.http import ApiError, CurrentPrincipal, Lang, require_roles
+from thidua_common.errors import NotFound
+from thidua_common.http import CurrentPrincipal, require_roles
 
-from ..deps import Db, Mongo, Relay
+from ..deps import Db, Uow
 from . import service
 from .models import UnitChangeResult, UnitLineage, UnitMerge, UnitPublic, UnitRename, UnitSplit, UnitWrite
 
@@ -31,11 +32,10 @@ async def list_units(
 
 @router.post("/merge")
 async def merge_units(
-    body: UnitMerge, db: Db, mongo: Mongo, relay: Relay, lang: Lang, principal: Principal = BoardOfficer
+    body: UnitMerge, uow: Uow, principal: Principal = BoardOfficer
 ) -> UnitChangeResult:
     """Hợp nhất đơn vị: the sources end the day before `effective`; their campaigns get the successor."""
-    result = await service.merge(mongo, db, principal.tenant, body, principal.subject, lang)
-    relay.wake()
+    result = await service.merge(uow, principal.tenant, body, principal.subject)
     return result
 
 
@@ -43,7 +43,7 @@ async def merge_units(
 async def get_unit(unit_id: UnitId, principal: CurrentPrincipal, db: Db) -> UnitPublic:
     unit = await service.get(db, principal.tenant, unit_id)
     if unit is None:
-        raise ApiError(404, "unit.not_found", id=unit_id)
+        raise NotFound("unit.not_found", id=unit_id)
     return unit
 
 
@@ -51,7 +51,7 @@ async def get_unit(unit_id: UnitId, principal: CurrentPrincipal, db: Db) -> Unit
 async def get_lineage(unit_id: UnitId, principal: CurrentPrincipal, db: Db) -> UnitLineage:
     found = await service.lineage(db, principal.tenant, unit_id)
     if found is None:
-        raise ApiError(404, "unit.not_found", id=unit_id)
+        raise NotFound("unit.not_found", id=unit_id)
     return found
 
 
@@ -59,14 +59,10 @@ async def get_lineage(unit_id: UnitId, principal: CurrentPrincipal, db: Db) -> U
 async def put_unit(
     unit_id: UnitId,
     body: UnitWrite,
-    db: Db,
-    mongo: Mongo,
-    relay: Relay,
-    lang: Lang,
+    uow: Uow,
     principal: Principal = BoardOfficer,
 ) -> UnitPublic:
-    unit = await service.put(mongo, db, principal.tenant, unit_id, body, principal.subject, lang)
-    relay.wake()
+    unit = await service.put(uow, principal.tenant, unit_id, body, principal.subject)
     return unit
 
 
@@ -74,15 +70,11 @@ async def put_unit(
 async def rename_unit(
     unit_id: UnitId,
     body: UnitRename,
-    db: Db,
-    mongo: Mongo,
-    relay: Relay,
-    lang: Lang,
+    uow: Uow,
     principal: Principal = BoardOfficer,
 ) -> UnitChangeResult:
     """Đổi tên đơn vị: same id, the previous name kept in name_history."""
-    result = await service.rename(mongo, db, principal.tenant, unit_id, body, principal.subject, lang)
-    relay.wake()
+    result = await service.rename(uow, principal.tenant, unit_id, body, principal.subject)
     return result
 
 
@@ -90,13 +82,9 @@ async def rename_unit(
 async def split_unit(
     unit_id: UnitId,
     body: UnitSplit,
-    db: Db,
-    mongo: Mongo,
-    relay: Relay,
-    lang: Lang,
+    uow: Uow,
     principal: Principal = BoardOfficer,
 ) -> UnitChangeResult:
     """Chia tách đơn vị: the source ends the day before `effective`; its campaigns get every successor."""
-    result = await service.split(mongo, db, principal.tenant, unit_id, body, principal.subject, lang)
-    relay.wake()
+    result = await service.split(uow, principal.tenant, unit_id, body, principal.subject)
     return result

@@ -1,0 +1,52 @@
+"""Domain errors: what rules and services raise when a request cannot be carried out. They say
+what is wrong (a message-catalogue key, the fields at fault, the message's parameters) and never
+how it is answered: the HTTP app maps each class to a status once (.http.app), the inbound
+consumer dead-letters it with the same key and message. A parameter that depends on the reader's
+language (a date, a number, a word) is a `Localized`, rendered where the language is known."""
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from .i18n import t
+
+
+@dataclass
+class FieldError:
+    field: str
+    key: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+    def render(self, lang: str) -> dict[str, str]:
+        return {"field": self.field, "reason": t(self.key, lang, **self.params), "code": self.key}
+
+
+class DomainError(Exception):
+    """`key` is a message-catalogue key; `errors` name fields and reasons; `params` fill the message."""
+
+    def __init__(self, key: str, errors: list[FieldError] | None = None, **params: Any):
+        super().__init__(key)
+        self.key = key
+        self.params = params
+        self.errors = errors or []
+
+    def message(self, lang: str) -> str:
+        return t(self.key, lang, **self.params)
+
+
+class Invalid(DomainError):
+    """The request itself is wrong: a field breaks a rule (HTTP 422)."""
+
+
+class NotFound(DomainError):
+    """What the request names does not exist, or not for this caller (HTTP 404)."""
+
+
+class Conflict(DomainError):
+    """The request is well-formed but the current state refuses it (HTTP 409)."""
+
+
+class Forbidden(DomainError):
+    """The caller may not do this, whatever the state (HTTP 403)."""
+
+
+__all__ = ["Conflict", "DomainError", "FieldError", "Forbidden", "Invalid", "NotFound"]
