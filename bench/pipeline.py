@@ -171,7 +171,7 @@ class CpuMeter:
         pids["bench client"] = os.getpid()
         return pids
 
-    def __enter__(self) -> "CpuMeter":
+    def __enter__(self) -> CpuMeter:
         self.pids = self._pids()
         self.t0 = time.monotonic()
         self.c0 = {n: _proc_cpu(p) for n, p in self.pids.items()}
@@ -1043,7 +1043,7 @@ class HttpPool:
         self.connections = [HttpConnection("127.0.0.1", port) for _ in range(size)]
         self.free: asyncio.LifoQueue[HttpConnection] = asyncio.LifoQueue()
 
-    async def __aenter__(self) -> "HttpPool":
+    async def __aenter__(self) -> HttpPool:
         await asyncio.gather(*(c.open() for c in self.connections))
         for c in self.connections:
             self.free.put_nowait(c)

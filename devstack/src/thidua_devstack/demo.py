@@ -76,8 +76,12 @@ def feed(intake_url: str, rate: float, limit: int | None = None) -> None:
                         "unit_id": uid,
                         "period": period,
                         "values": values,
-                        "evidence": [{"url": f"https://vanban.daknong.thidua.local/{uid}/{period}.pdf",
-                                      "description": f"Báo cáo kết quả {period}"}],
+                        "evidence": [
+                            {
+                                "url": f"https://vanban.daknong.thidua.local/{uid}/{period}.pdf",
+                                "description": f"Báo cáo kết quả {period}",
+                            }
+                        ],
                     }
                     response = client.post(
                         "/api/v1/submissions",

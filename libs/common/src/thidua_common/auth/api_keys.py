@@ -93,8 +93,9 @@ def new_key() -> str:
     return KEY_PREFIX + secrets.token_urlsafe(32)
 
 
-def config_entry(key: str, *, name: str, tenant: str, roles: list[str], unit: str | None = None,
-                 expires: str | None = None) -> dict:
+def config_entry(
+    key: str, *, name: str, tenant: str, roles: list[str], unit: str | None = None, expires: str | None = None
+) -> dict:
     """The THIDUA_API_KEYS entry of a key (validated as the services will)."""
     entry = {"name": name, "hash": digest(key), "tenant": tenant, "roles": roles}
     if unit:

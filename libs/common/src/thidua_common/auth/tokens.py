@@ -66,7 +66,11 @@ def decode_token(settings: Settings, token: str) -> Principal:
     expires: a unit's reporting tool sends the same token with every request, and verifying it
     again each time was a measurable share of intake's CPU per submission."""
     key = (
-        token, settings.jwt_secret, settings.jwt_algorithm, settings.jwt_audience, settings.jwt_issuer,
+        token,
+        settings.jwt_secret,
+        settings.jwt_algorithm,
+        settings.jwt_audience,
+        settings.jwt_issuer,
         settings.jwt_max_lifetime_seconds,
     )
     known = _verified.get(key)

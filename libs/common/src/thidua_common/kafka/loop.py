@@ -99,8 +99,14 @@ class ConsumeLoop:
             # the same record failed again and again: park it and let the partition move on
             await self.quarantine(record, repr(exc))
             self.failures.pop(where, None)
-            log.error("record quarantined after repeated failures", consumer=self.name, topic=record.topic,
-                      partition=record.partition, offset=record.offset, error=repr(exc))
+            log.error(
+                "record quarantined after repeated failures",
+                consumer=self.name,
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+                error=repr(exc),
+            )
 
     async def _rewind(self) -> None:
         for tp in self.consumer.assignment():
@@ -118,8 +124,13 @@ def mongo_quarantine(db) -> Quarantine:
     async def park(record: ConsumerRecord, error: str) -> None:
         await db.quarantine.replace_one(
             {"_id": f"{record.topic}/{record.partition}/{record.offset}"},
-            {"value": record.value, "key": record.key, "headers": [[k, v] for k, v in (record.headers or [])],
-             "error": error, "at": datetime.now(UTC)},
+            {
+                "value": record.value,
+                "key": record.key,
+                "headers": [[k, v] for k, v in (record.headers or [])],
+                "error": error,
+                "at": datetime.now(UTC),
+            },
             upsert=True,
         )
 
