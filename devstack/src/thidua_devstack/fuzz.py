@@ -97,7 +97,7 @@ def run(
             command, stdout=out, stderr=subprocess.STDOUT, timeout=max_time + 180, check=False, cwd=report.parent
         )
     finally:
-        if log:
+        if not isinstance(out, int):  # a file of our own, not subprocess.DEVNULL
             out.close()
     if not report.exists():
         raise RuntimeError(f"schemathesis wrote no report (exit {done.returncode}); see {log}")

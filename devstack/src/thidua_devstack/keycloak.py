@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -87,7 +88,9 @@ def java_version(java: Path) -> int | None:
     return java_major(done.stderr + done.stdout)
 
 
-def find_java_home(min_major: int = MIN_JAVA, environ: dict[str, str] | None = None, jvm_dir: Path = JVM_DIR) -> Path:
+def find_java_home(
+    min_major: int = MIN_JAVA, environ: Mapping[str, str] | None = None, jvm_dir: Path = JVM_DIR
+) -> Path:
     """A Java home whose `bin/java` is at least `min_major`: JAVA_HOME first, then every JDK or JRE
     under /usr/lib/jvm (newest first), then the `java` on PATH. Raises JavaNotFound naming what was
     found, since Keycloak refuses to start on Java 17, the default of Debian 12 (which has no

@@ -9,6 +9,7 @@ import time
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from thidua_common.auth.api_keys import digest
 from thidua_common.kafka import ensure_topics
@@ -90,9 +91,11 @@ class Stack:
         }
 
     def settings(self) -> Settings:
-        return Settings(
-            **{k.removeprefix("THIDUA_").lower(): v for k, v in self.env().items() if k.startswith("THIDUA_")}
-        )
+        # field name -> value from the environment the services get (Any: pydantic converts the strings)
+        values: dict[str, Any] = {
+            k.removeprefix("THIDUA_").lower(): v for k, v in self.env().items() if k.startswith("THIDUA_")
+        }
+        return Settings(**values)
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{getattr(self.ports, service)}"

@@ -103,7 +103,7 @@ def criteria_problems(
     return problems
 
 
-def _shown(part) -> str:
+def _shown(part: object) -> str:
     """A path part as it can be shown (a control character escaped)."""
     return repr(part)[1:-1][:40] if isinstance(part, str) else str(part)
 
@@ -112,7 +112,7 @@ def _number(value: float) -> Localized:
     return Localized(lambda lang: format_number(value, 4, lang))
 
 
-def param_reason(error: dict) -> FieldError:
+def param_reason(error: Mapping[str, Any]) -> FieldError:
     """A parameter's pydantic error as a catalogue message, without pydantic's English wording
     (the parameter models are strict: a wrong type is a number expected, or a form expected)."""
     kind = error.get("type", "")
@@ -123,7 +123,7 @@ def param_reason(error: dict) -> FieldError:
     return from_pydantic({**error, "loc": ()})
 
 
-def storable(value: Any, where: str = "", depth: int = 0) -> Iterator[tuple[str, str, dict]]:
+def storable(value: Any, where: str = "", depth: int = 0) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Where a parameter value is something MongoDB cannot store (an integer beyond 64 bits, a key
     with a NUL byte or starting with '$') or too deeply nested: (path suffix, key, params)."""
     if depth > MAX_PARAM_DEPTH:

@@ -8,8 +8,10 @@ import asyncio
 import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from pymongo.asynchronous.database import AsyncDatabase
 
 from ..background import cancel_and_wait
 from ..contracts import Envelope
@@ -54,14 +56,14 @@ class ConsumeLoop:
         self.consumer, self.handle, self.name, self.ready_file = consumer, handle, name, ready_file
         self.quarantine = quarantine
         self.failures: dict[tuple[str, int, int], int] = {}
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         await self.consumer.start()
         self._task = asyncio.create_task(self.run(), name=self.name)
 
     @property
-    def task(self) -> asyncio.Task | None:
+    def task(self) -> asyncio.Task[None] | None:
         """The running loop (None before start): readiness checks look at it."""
         return self._task
 
@@ -117,7 +119,7 @@ class ConsumeLoop:
                 self.consumer.seek(tp, committed)
 
 
-def mongo_quarantine(db) -> Quarantine:
+def mongo_quarantine(db: AsyncDatabase[Any]) -> Quarantine:
     """Keep a poison record (bytes, headers, where it came from, why) in the service's database."""
     from datetime import UTC, datetime
 
