@@ -25,6 +25,32 @@ def _score_refs(value: bytes) -> tuple[str | None, str | None]:
     return data.get("submission_id"), cause.get("event_id") if isinstance(cause, dict) else None
 
 
+class ScoreTally:
+    """The score events read from the scores topic, and which pre-loaded submissions they score
+    (named by submission id, or through the id of the event that caused them)."""
+
+    def __init__(self, by_submission: dict[str, str]):
+        self.by_submission = by_submission  # submission id -> event id
+        self.event_ids = {v: k for k, v in by_submission.items()}
+        self.seen: set[str] = set()
+        self.stamps: list[float] = []  # when the first score event of each submission was produced
+        self.score_events = 0
+
+    def add(self, batch: dict) -> bool:
+        """Counts a getmany() batch; True when it scored a submission not scored before."""
+        new = False
+        for recs in batch.values():
+            for r in recs:
+                self.score_events += 1
+                sid, cause = _score_refs(r.value)
+                sid = sid if sid in self.by_submission else self.event_ids.get(cause)
+                if sid is not None and sid not in self.seen:
+                    self.seen.add(sid)
+                    self.stamps.append(r.timestamp / 1000)
+                    new = True
+        return new
+
+
 async def _end_offsets(bootstrap: str, topic: str) -> dict[int, int]:
     consumer = await assigned_consumer(bootstrap, topic, True)
     try:
@@ -61,7 +87,6 @@ async def scoring(stack: Stack, template: Template, n: int, participants: int, t
         event, value, headers, key = template.event(rng, unit_id(i % participants))
         by_submission[event.data["submission_id"]] = event.id
         records.append((value, key, headers))
-    event_ids = {v: k for k, v in by_submission.items()}
     before = await _end_offsets(bootstrap, submissions_topic)
     producer = durable_producer(bootstrap)
     await producer.start()
@@ -82,11 +107,9 @@ async def scoring(stack: Stack, template: Template, n: int, participants: int, t
     ready_file = stack.run_dir / "scoring.ready"
     ready_file.unlink(missing_ok=True)
     proc = stack.service("scoring")
-    seen: set[str] = set()
-    stamps: list[float] = []
-    score_events = 0
+    tally = ScoreTally(by_submission)
     consumed = 0
-    first_ts = last_ts = t_ready = t_consumed = t_last_consumed = None
+    t_ready = t_consumed = t_last_consumed = None
     progress: list[tuple[float, int, int]] = []
     stalled = False
     try:
@@ -96,19 +119,8 @@ async def scoring(stack: Stack, template: Template, n: int, participants: int, t
             now = time.monotonic()
             next_report, next_poll, last_progress, deadline = now + 10, now + 0.5, now, now + timeout
             while t_consumed is None:
-                batch = await consumer.getmany(timeout_ms=200, max_records=5000)
-                for recs in batch.values():
-                    for r in recs:
-                        score_events += 1
-                        sid, cause = _score_refs(r.value)
-                        sid = sid if sid in by_submission else event_ids.get(cause)
-                        if sid is not None and sid not in seen:
-                            seen.add(sid)
-                            last_progress = time.monotonic()
-                            ts = r.timestamp / 1000
-                            stamps.append(ts)
-                            first_ts = ts if first_ts is None else min(first_ts, ts)
-                            last_ts = ts if last_ts is None else max(last_ts, ts)
+                if tally.add(await consumer.getmany(timeout_ms=200, max_records=5000)):
+                    last_progress = time.monotonic()
                 if t_ready is None and ready_file.exists():
                     t_ready = ready_file.stat().st_mtime
                     last_progress = time.monotonic()
@@ -122,8 +134,10 @@ async def scoring(stack: Stack, template: Template, n: int, participants: int, t
                     if all(committed.get(p, 0) >= end for p, end in after.items()):
                         t_consumed = time.time()
                 if now >= next_report:
-                    progress.append((round(time.time() - t_start, 1), consumed, len(seen)))
-                    log(f"scoring: {consumed}/{n} consumed, {len(seen)} scored, after {time.time() - t_start:.0f} s")
+                    progress.append((round(time.time() - t_start, 1), consumed, len(tally.seen)))
+                    log(
+                        f"scoring: {consumed}/{n} consumed, {len(tally.seen)} scored, after {time.time() - t_start:.0f} s"
+                    )
                     next_report = now + 10
                 if now > deadline:
                     log(f"scoring: timeout after {timeout:.0f} s with {consumed}/{n} consumed")
@@ -137,22 +151,12 @@ async def scoring(stack: Stack, template: Template, n: int, participants: int, t
             # scores of the last batch may still be on their way
             settle = time.monotonic() + 3
             while time.monotonic() < settle and t_consumed is not None:
-                batch = await consumer.getmany(timeout_ms=300, max_records=5000)
-                for recs in batch.values():
-                    for r in recs:
-                        score_events += 1
-                        sid, cause = _score_refs(r.value)
-                        sid = sid if sid in by_submission else event_ids.get(cause)
-                        if sid is not None and sid not in seen:
-                            seen.add(sid)
-                            ts = r.timestamp / 1000
-                            stamps.append(ts)
-                            last_ts = max(last_ts or ts, ts)
-                            first_ts = min(first_ts or ts, ts)
+                tally.add(await consumer.getmany(timeout_ms=300, max_records=5000))
     finally:
         await consumer.stop()
         await admin.close()
-    scored = len(seen)
+    scored, stamps = len(tally.seen), sorted(tally.stamps)
+    first_ts, last_ts = (stamps[0], stamps[-1]) if stamps else (None, None)
     log_text = proc.log_file.read_text(errors="replace") if proc.log_file.exists() else ""
     out = {
         "events": n,
@@ -160,7 +164,7 @@ async def scoring(stack: Stack, template: Template, n: int, participants: int, t
         "completed": t_consumed is not None,
         "stalled": stalled,
         "submissions_with_a_score_event": scored,
-        "score_events_seen": score_events,
+        "score_events_seen": tally.score_events,
         "preload_s": round(preload_s, 2),
         "startup_to_ready_s": rounded(t_ready - t_start if t_ready else None),
         "startup_to_first_score_s": rounded(first_ts - t_start if first_ts else None),
@@ -180,7 +184,6 @@ async def scoring(stack: Stack, template: Template, n: int, participants: int, t
     if scored > 1 and last_ts and first_ts and last_ts > first_ts:
         out["score_events_per_s_first_to_last"] = round((scored - 1) / (last_ts - first_ts), 1)
     if scored >= 4:  # does it keep its pace? (it does not when the database slows with every write)
-        stamps.sort()
         half = scored // 2
         out["scored_per_s_first_half"] = round(half / max(1e-3, stamps[half] - stamps[0]), 1)
         out["scored_per_s_second_half"] = round((scored - 1 - half) / max(1e-3, stamps[-1] - stamps[half]), 1)

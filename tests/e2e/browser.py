@@ -39,9 +39,7 @@ class Page:
         message_id = next(self.ids)
         future = asyncio.get_running_loop().create_future()
         self.pending[message_id] = future
-        await self.ws.send(
-            json.dumps({"id": message_id, "method": method, "params": params, "sessionId": self.session})
-        )
+        await self.ws.send(json.dumps({"id": message_id, "method": method, "params": params, "sessionId": self.session}))
         reply = await asyncio.wait_for(future, 60)
         if "error" in reply:
             raise RuntimeError(f"{method}: {reply['error']}")
@@ -103,22 +101,12 @@ async def browser_page():
     """A fresh headless Chromium with one page that records what it does."""
     with tempfile.TemporaryDirectory(ignore_cleanup_errors=True) as profile:
         process = await asyncio.create_subprocess_exec(
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+            "--disable-background-networking", "--disable-component-update", "--disable-sync",
             "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
-            "--remote-debugging-address=127.0.0.1",
-            "--remote-debugging-port=0",
-            f"--user-data-dir={profile}",
+            "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0", f"--user-data-dir={profile}",
             "about:blank",
-            stdout=asyncio.subprocess.DEVNULL,
-            stderr=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.DEVNULL,
         )
         try:
             active = Path(profile) / "DevToolsActivePort"
@@ -130,15 +118,8 @@ async def browser_page():
             async with connect(f"ws://127.0.0.1:{port}{path}", max_size=None) as ws:
                 await ws.send(json.dumps({"id": 1, "method": "Target.createTarget", "params": {"url": "about:blank"}}))
                 target = await _reply(ws, 1)
-                await ws.send(
-                    json.dumps(
-                        {
-                            "id": 2,
-                            "method": "Target.attachToTarget",
-                            "params": {"targetId": target["targetId"], "flatten": True},
-                        }
-                    )
-                )
+                await ws.send(json.dumps({"id": 2, "method": "Target.attachToTarget",
+                                          "params": {"targetId": target["targetId"], "flatten": True}}))
                 session = (await _reply(ws, 2))["sessionId"]
                 page = Page(ws, session)
                 try:

@@ -30,25 +30,13 @@ TEST_ENV = {
 # one expired, one that acts for unit don-vi-1 only
 EXPIRED_API_KEY = "thidua_test-expired-key"
 UNIT_API_KEY = "thidua_test-key-of-don-vi-1"
-TEST_ENV["THIDUA_API_KEYS"] = json.dumps(
-    [
-        *DEV_API_KEYS,
-        {
-            "name": "he-thong-cu",
-            "hash": digest(EXPIRED_API_KEY),
-            "tenant": TENANT,
-            "roles": ["system"],
-            "expires": "2020-01-01T00:00:00+07:00",
-        },
-        {
-            "name": "phan-mem-don-vi-1",
-            "hash": digest(UNIT_API_KEY),
-            "tenant": TENANT,
-            "roles": ["system"],
-            "unit": "don-vi-1",
-        },
-    ]
-)
+TEST_ENV["THIDUA_API_KEYS"] = json.dumps([
+    *DEV_API_KEYS,
+    {"name": "he-thong-cu", "hash": digest(EXPIRED_API_KEY), "tenant": TENANT, "roles": ["system"],
+     "expires": "2020-01-01T00:00:00+07:00"},
+    {"name": "phan-mem-don-vi-1", "hash": digest(UNIT_API_KEY), "tenant": TENANT, "roles": ["system"],
+     "unit": "don-vi-1"},
+])
 
 
 @pytest.fixture(scope="session")
@@ -68,9 +56,7 @@ def settings(stack):
 
 
 def token(settings, roles, unit=None, tenant=TENANT, subject=None):
-    return mint_token(
-        settings, subject=subject or f"test-{uuid.uuid4().hex[:6]}", tenant=tenant, roles=roles, unit_id=unit
-    )
+    return mint_token(settings, subject=subject or f"test-{uuid.uuid4().hex[:6]}", tenant=tenant, roles=roles, unit_id=unit)
 
 
 @pytest.fixture(scope="session")
@@ -92,13 +78,7 @@ def small_campaign(campaign_id: str, units: int = 4) -> dict:
         "end": "2020-12-31",
         "reporting_frequency": "quarter",
         "criteria": [
-            {
-                "id": "ho-thoat-ngheo",
-                "name_vi": "Số hộ thoát nghèo",
-                "max_points": 60,
-                "target": 100,
-                "max_value": 10000,
-            },
+            {"id": "ho-thoat-ngheo", "name_vi": "Số hộ thoát nghèo", "max_points": 60, "target": 100, "max_value": 10000},
             {"id": "nha-dai-doan-ket", "name_vi": "Nhà đại đoàn kết", "max_points": 40, "target": 10, "max_value": 500},
         ],
         "clusters": [{"id": "khoi-huyen", "name_vi": "Khối các huyện"}, {"id": "khoi-so", "name_vi": "Khối sở ngành"}],
@@ -132,9 +112,7 @@ async def launch_and_run(client: httpx.AsyncClient, campaign_id: str, board: dic
     """A new campaign is a draft: launch it, then set it running, so that units may report."""
     for status in ("launched", "running"):
         response = await client.post(
-            f"/api/v1/campaigns/{campaign_id}/status",
-            json={"status": status, "reason": "Kế hoạch thi đua"},
-            headers=board,
+            f"/api/v1/campaigns/{campaign_id}/status", json={"status": status, "reason": "Kế hoạch thi đua"}, headers=board
         )
         assert response.status_code == 200, response.text
 

@@ -32,17 +32,11 @@ async def test_every_change_is_chained_and_tampering_is_found(stack, settings, c
     cid = campaign["id"]
     # concurrent submissions all append to the same chain: conflicts are retried, none is lost
     async with httpx.AsyncClient(base_url=stack.url("intake")) as client:
-        answers = await asyncio.gather(
-            *[
-                client.post(
-                    "/api/v1/submissions",
-                    json=submission(cid, f"don-vi-{i}", period),
-                    headers=reporter(settings, f"don-vi-{i}"),
-                )
-                for i in (1, 2, 3, 4)
-                for period in ("2018-Q1", "2018-Q2")
-            ]
-        )
+        answers = await asyncio.gather(*[
+            client.post("/api/v1/submissions", json=submission(cid, f"don-vi-{i}", period),
+                        headers=reporter(settings, f"don-vi-{i}"))
+            for i in (1, 2, 3, 4) for period in ("2018-Q1", "2018-Q2")
+        ])
     assert [a.status_code for a in answers] == [202] * 8, [a.text for a in answers if a.status_code != 202]
 
     auditor = {"Authorization": f"Bearer {token(settings, ['auditor'])}"}
@@ -53,13 +47,9 @@ async def test_every_change_is_chained_and_tampering_is_found(stack, settings, c
     launched = records[1]
     assert launched["actor"] == "board" and launched["reason"] == "Kế hoạch thi đua"
     assert {"seq", "at", "tenant", "event_id", "payload_sha256", "prev_hash", "hash"} <= set(launched)
-
     async def all_eight_chained():
-        found = [
-            r
-            for r in (await trail(stack, auditor, from_seq=launched["seq"])).json()
-            if r["action"] == "vn.thidua.submission.received.v1" and r["subject"].startswith(cid)
-        ]
+        found = [r for r in (await trail(stack, auditor, from_seq=launched["seq"])).json()
+                 if r["action"] == "vn.thidua.submission.received.v1" and r["subject"].startswith(cid)]
         return found if len(found) >= 8 else None
 
     # the relay chains them moments after the answers

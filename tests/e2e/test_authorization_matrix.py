@@ -29,10 +29,8 @@ PEOPLE = [r for r in Role if r != Role.system]
 OWN, CLUSTER, OTHER = "don-vi-1", "don-vi-3", "don-vi-2"  # don-vi-1 heads khối huyện (with don-vi-3)
 OTHER_HEAD = "don-vi-4"  # heads khối sở (with don-vi-2)
 RELATIONS = {"own": OWN, "same-cluster": CLUSTER, "other-cluster": OTHER}
-DOSSIER = [
-    {"kind": k, "name": k, "url": f"https://vanban.test/{k}.pdf", "sha256": "a" * 64, "size": 10}
-    for k in ("cover_request", "achievement_report", "vote_minutes")
-]
+DOSSIER = [{"kind": k, "name": k, "url": f"https://vanban.test/{k}.pdf", "sha256": "a" * 64, "size": 10}
+           for k in ("cover_request", "achievement_report", "vote_minutes")]
 
 
 def expected(role: Role, action: str, relation: str) -> bool:
@@ -44,13 +42,10 @@ def expected(role: Role, action: str, relation: str) -> bool:
         case "appeal":
             return role in UNIT_ROLES and own
         case "rate" | "review":  # nobody rates or reviews the unit they act for, the board included
-            return (role == Role.board_officer and not own) or (
-                role == Role.cluster_head and relation == "same-cluster"
-            )
+            return (role == Role.board_officer and not own) or (role == Role.cluster_head and relation == "same-cluster")
         case "reopen":  # approved at cluster level: that level (the same cluster's head) or a higher one
             return (role in (Role.board_officer, Role.chairperson) and not own) or (
-                role == Role.cluster_head and relation == "same-cluster"
-            )
+                role == Role.cluster_head and relation == "same-cluster")
         case "decide-appeal":  # appealed to the board
             return role == Role.board_officer and not own
         case "decide-appeal-chair":  # appealed to the chairperson
@@ -82,15 +77,8 @@ async def world(stack, settings, board):
     body = small_campaign(cid)
     body["clusters"][0]["leadership"] = [{"year": 2018, "head_unit_id": OWN, "deputy_unit_id": CLUSTER}]
     body["clusters"][1]["leadership"] = [{"year": 2018, "head_unit_id": OTHER_HEAD}]
-    body["criteria"].append(
-        {
-            "id": "danh-gia",
-            "name_vi": "Đánh giá của cụm",
-            "max_points": 10,
-            "scorer": "reviewer_rating",
-            "params": {"scale": 10},
-        }
-    )
+    body["criteria"].append({"id": "danh-gia", "name_vi": "Đánh giá của cụm", "max_points": 10,
+                             "scorer": "reviewer_rating", "params": {"scale": 10}})
     # the cluster lead that reviews each unit at cluster level
     lead = {OWN: CLUSTER, CLUSTER: OWN, OTHER: OTHER_HEAD}
     async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=30) as client:
@@ -98,17 +86,9 @@ async def world(stack, settings, board):
         await launch_and_run(client, cid, board)
 
         async def submit(unit: str, period: str) -> str:
-            r = await client.post(
-                "/api/v1/submissions",
-                headers=board,
-                json={
-                    "tenant": TENANT,
-                    "campaign_id": cid,
-                    "unit_id": unit,
-                    "period": period,
-                    "values": {"ho-thoat-ngheo": 80, "nha-dai-doan-ket": 8},
-                },
-            )
+            r = await client.post("/api/v1/submissions", headers=board, json={
+                "tenant": TENANT, "campaign_id": cid, "unit_id": unit, "period": period,
+                "values": {"ho-thoat-ngheo": 80, "nha-dai-doan-ket": 8}})
             assert r.status_code == 202, r.text
             return r.json()["submission_id"]
 
@@ -129,98 +109,45 @@ async def world(stack, settings, board):
             await step(chair_appeals[unit], "appeal", as_unit(settings, "unit_reporter", unit), appeal)
             approved[unit] = await submit(unit, "2018-Q4")
             await step(approved[unit], "review", as_unit(settings, "cluster_head", lead[unit]), {"decision": "approve"})
-    return {
-        "cid": cid,
-        "submissions": submissions,
-        "board_appeals": board_appeals,
-        "chair_appeals": chair_appeals,
-        "approved": approved,
-    }
+    return {"cid": cid, "submissions": submissions, "board_appeals": board_appeals, "chair_appeals": chair_appeals,
+            "approved": approved}
 
 
 def request(action: str, world: dict, unit: str, tenant: str) -> tuple[str, str, str, dict | None]:
     cid = world["cid"]
     if action == "submit":
-        return (
-            "intake",
-            "POST",
-            "/api/v1/submissions",
-            {
-                "tenant": tenant,
-                "campaign_id": cid,
-                "unit_id": unit,
-                "period": "2018-Q3",
-                "values": {"ho-thoat-ngheo": 50},
-            },
-        )
+        return "intake", "POST", "/api/v1/submissions", {
+            "tenant": tenant, "campaign_id": cid, "unit_id": unit, "period": "2018-Q3",
+            "values": {"ho-thoat-ngheo": 50}}
     if action == "register":
-        return (
-            "intake",
-            "PUT",
-            f"/api/v1/campaigns/{cid}/registrations/{unit}",
-            {
-                "targets": [{"criterion_id": "ho-thoat-ngheo", "period": None, "value": 90}],
-                "titles": [],
-                "reason": "Đăng ký thi đua năm 2018",
-            },
-        )
+        return "intake", "PUT", f"/api/v1/campaigns/{cid}/registrations/{unit}", {
+            "targets": [{"criterion_id": "ho-thoat-ngheo", "period": None, "value": 90}], "titles": [],
+            "reason": "Đăng ký thi đua năm 2018"}
     if action == "rate":
-        return (
-            "intake",
-            "POST",
-            f"/api/v1/campaigns/{cid}/ratings",
-            {"unit_id": unit, "period": "2018-Q2", "ratings": {"danh-gia": 8}},
-        )
+        return "intake", "POST", f"/api/v1/campaigns/{cid}/ratings", {
+            "unit_id": unit, "period": "2018-Q2", "ratings": {"danh-gia": 8}}
     if action == "review":
-        return (
-            "intake",
-            "POST",
-            f"/api/v1/submissions/{world['submissions'][unit]}/review",
-            {"decision": "return", "reasons": {"ho-thoat-ngheo": "Thiếu minh chứng"}},
-        )
+        return "intake", "POST", f"/api/v1/submissions/{world['submissions'][unit]}/review", {
+            "decision": "return", "reasons": {"ho-thoat-ngheo": "Thiếu minh chứng"}}
     if action == "appeal":
-        return (
-            "intake",
-            "POST",
-            f"/api/v1/submissions/{world['submissions'][unit]}/appeal",
-            {"reason": "Đề nghị xem xét lại kết quả"},
-        )
+        return "intake", "POST", f"/api/v1/submissions/{world['submissions'][unit]}/appeal", {
+            "reason": "Đề nghị xem xét lại kết quả"}
     if action in ("decide-appeal", "decide-appeal-chair"):
         appeals = world["board_appeals" if action == "decide-appeal" else "chair_appeals"]
-        return (
-            "intake",
-            "POST",
-            f"/api/v1/submissions/{appeals[unit]}/appeal/decision",
-            {"outcome": "upheld", "reason": "Giữ nguyên quyết định trả lại"},
-        )
+        return "intake", "POST", f"/api/v1/submissions/{appeals[unit]}/appeal/decision", {
+            "outcome": "upheld", "reason": "Giữ nguyên quyết định trả lại"}
     if action == "reopen":
-        return (
-            "intake",
-            "POST",
-            f"/api/v1/submissions/{world['approved'][unit]}/reopen",
-            {"reason": "Phát hiện sai sót trong số liệu"},
-        )
+        return "intake", "POST", f"/api/v1/submissions/{world['approved'][unit]}/reopen", {
+            "reason": "Phát hiện sai sót trong số liệu"}
     if action == "nominate":
-        return (
-            "intake",
-            "POST",
-            "/api/v1/nominations",
-            {
-                "award_kind": "bang-khen-chu-tich-tinh",
-                "year": 2018,
-                "documents": DOSSIER,
-                "nominee": {"kind": "collective", "unit_id": unit},
-            },
-        )
+        return "intake", "POST", "/api/v1/nominations", {
+            "award_kind": "bang-khen-chu-tich-tinh", "year": 2018, "documents": DOSSIER,
+            "nominee": {"kind": "collective", "unit_id": unit}}
     if action == "edit-campaign":
         return "intake", "PUT", f"/api/v1/campaigns/az-new-{uuid.uuid4().hex[:6]}", small_campaign("x")
     if action == "write-unit":
-        return (
-            "intake",
-            "PUT",
-            f"/api/v1/units/dv-{uuid.uuid4().hex[:6]}",
-            {"name_vi": "Xã thử nghiệm", "unit_type": "commune"},
-        )
+        return "intake", "PUT", f"/api/v1/units/dv-{uuid.uuid4().hex[:6]}", {
+            "name_vi": "Xã thử nghiệm", "unit_type": "commune"}
     if action == "leaderboard":
         return "reporting", "GET", f"/api/v1/campaigns/{cid}/leaderboard", None
     if action == "scorecard":
@@ -231,44 +158,18 @@ def request(action: str, world: dict, unit: str, tenant: str) -> tuple[str, str,
 
 
 # actions whose request names the first tenant's data
-ON_OTHER_TENANTS_DATA = {
-    "submit",
-    "register",
-    "rate",
-    "review",
-    "appeal",
-    "decide-appeal",
-    "decide-appeal-chair",
-    "reopen",
-    "leaderboard",
-    "scorecard",
-}
-ACTIONS = [
-    "submit",
-    "register",
-    "rate",
-    "review",
-    "reopen",
-    "appeal",
-    "decide-appeal",
-    "decide-appeal-chair",
-    "nominate",
-    "edit-campaign",
-    "write-unit",
-    "leaderboard",
-    "scorecard",
-    "audit",
-]
+ON_OTHER_TENANTS_DATA = {"submit", "register", "rate", "review", "appeal", "decide-appeal", "decide-appeal-chair",
+                         "reopen", "leaderboard", "scorecard"}
+ACTIONS = ["submit", "register", "rate", "review", "reopen", "appeal", "decide-appeal", "decide-appeal-chair",
+           "nominate", "edit-campaign", "write-unit", "leaderboard", "scorecard", "audit"]
 
 
 async def test_every_role_action_unit_and_tenant_is_allowed_or_refused_as_specified(stack, settings, world):
     # reporting must know the campaign before its reads can be judged
     async def known():
         async with httpx.AsyncClient(base_url=stack.url("reporting")) as c:
-            r = await c.get(
-                f"/api/v1/campaigns/{world['cid']}/leaderboard",
-                headers={"Authorization": f"Bearer {token(settings, ['board_officer'])}"},
-            )
+            r = await c.get(f"/api/v1/campaigns/{world['cid']}/leaderboard",
+                            headers={"Authorization": f"Bearer {token(settings, ['board_officer'])}"})
             return r.status_code == 200
 
     await eventually(known)
@@ -289,11 +190,9 @@ async def test_every_role_action_unit_and_tenant_is_allowed_or_refused_as_specif
                             want = expected(role, action, relation)
                             ok = (r.status_code not in (401, 403)) if want else r.status_code == 403
                         if not ok:
-                            wrong.append(
-                                f"{tenant:<9} {role.value:<15} {action:<14} {relation:<14} "
-                                f"want {'allowed' if want else 'refused'}, got {r.status_code} "
-                                f"{r.text[:120]}"
-                            )
+                            wrong.append(f"{tenant:<9} {role.value:<15} {action:<14} {relation:<14} "
+                                         f"want {'allowed' if want else 'refused'}, got {r.status_code} "
+                                         f"{r.text[:120]}")
     assert checked == 2 * len(PEOPLE) * len(ACTIONS) * len(RELATIONS)
     assert not wrong, "\n" + "\n".join(wrong)
 
@@ -307,31 +206,14 @@ def stage(sid: str, role: str, kind: str) -> dict:
 
 
 AWARD_COMMENTED = "giay-khen-tap-the"  # the same chain with a disclosure window still open
-CHAIN = [
-    stage("tiep-nhan", "board_officer", "review"),
-    stage("cong-khai", "board_officer", "disclosure"),
-    stage("hoi-dong", "council_member", "vote"),
-    stage("ky-quyet-dinh", "chairperson", "decision"),
-]
+CHAIN = [stage("tiep-nhan", "board_officer", "review"), stage("cong-khai", "board_officer", "disclosure"),
+         stage("hoi-dong", "council_member", "vote"), stage("ky-quyet-dinh", "chairperson", "decision")]
 COMMENDATION = {
     "award_kinds": [
-        {
-            "id": AWARD,
-            "name_vi": "Bằng khen tập thể",
-            "nominee_kind": "collective",
-            "disclosure_days": 0,
-            "vote_threshold": 0.5,
-            "chain": CHAIN,
-        },
-        {
-            "id": AWARD_COMMENTED,
-            "name_vi": "Giấy khen tập thể",
-            "nominee_kind": "collective",
-            "disclosure_days": 10,
-            "vote_threshold": 0.5,
-            "comment_roles": ["unit_leader", "council_member"],
-            "chain": CHAIN,
-        },
+        {"id": AWARD, "name_vi": "Bằng khen tập thể", "nominee_kind": "collective", "disclosure_days": 0,
+         "vote_threshold": 0.5, "chain": CHAIN},
+        {"id": AWARD_COMMENTED, "name_vi": "Giấy khen tập thể", "nominee_kind": "collective", "disclosure_days": 10,
+         "vote_threshold": 0.5, "comment_roles": ["unit_leader", "council_member"], "chain": CHAIN},
     ],
 }
 VOTE = {"members": 10, "yes": 9, "no": 1}
@@ -348,13 +230,8 @@ STAGE_ACTIONS = {
     "decide": ("ky-quyet-dinh", {"action": "decide", "decision": DECISION}),
     "return-decide": ("ky-quyet-dinh", {"action": "return", "reason": "Chưa đủ căn cứ quyết định"}),
 }
-STAGE_ROLE = {
-    "tiep-nhan": Role.board_officer,
-    "cong-khai": Role.board_officer,
-    "hoi-dong": Role.council_member,
-    "ky-quyet-dinh": Role.chairperson,
-    "cong-khai-mo": Role.board_officer,
-}
+STAGE_ROLE = {"tiep-nhan": Role.board_officer, "cong-khai": Role.board_officer, "hoi-dong": Role.council_member,
+              "ky-quyet-dinh": Role.chairperson, "cong-khai-mo": Role.board_officer}
 
 
 def expected_stage_action(role: Role, action: str, relation: str) -> bool:
@@ -379,37 +256,23 @@ class Nominations:
         return {"Authorization": f"Bearer {token(self.settings, [role], unit, self.tenant)}"}
 
     async def configure(self) -> None:
-        r = await self.client.put(
-            "/api/v1/config/commendation", json=COMMENDATION, headers=self.headers("board_officer")
-        )
+        r = await self.client.put("/api/v1/config/commendation", json=COMMENDATION, headers=self.headers("board_officer"))
         assert r.status_code == 200, r.text
 
     async def in_stage(self, unit: str, stage_id: str) -> str:
         award = AWARD_COMMENTED if stage_id == "cong-khai-mo" else AWARD
         stage_id = stage_id.removesuffix("-mo")
-        r = await self.client.post(
-            "/api/v1/nominations",
-            headers=self.headers("unit_leader", unit),
-            json={
-                "award_kind": award,
-                "year": 2025,
-                "documents": DOSSIER,
-                "nominee": {"kind": "collective", "unit_id": unit},
-            },
-        )
+        r = await self.client.post("/api/v1/nominations", headers=self.headers("unit_leader", unit), json={
+            "award_kind": award, "year": 2025, "documents": DOSSIER, "nominee": {"kind": "collective", "unit_id": unit}})
         assert r.status_code == 201, r.text
         nomination = r.json()
         assert nomination["nominating_unit_id"] == unit
-        moves = {
-            "tiep-nhan": ("board_officer", {"action": "pass"}),
-            "cong-khai": ("board_officer", {"action": "pass"}),
-            "hoi-dong": ("council_member", {"action": "vote", "vote": VOTE}),
-        }
+        moves = {"tiep-nhan": ("board_officer", {"action": "pass"}), "cong-khai": ("board_officer", {"action": "pass"}),
+                 "hoi-dong": ("council_member", {"action": "vote", "vote": VOTE})}
         while nomination["stage"] != stage_id:
             role, body = moves[nomination["stage"]]
-            r = await self.client.post(
-                f"/api/v1/nominations/{nomination['nomination_id']}/actions", headers=self.headers(role), json=body
-            )
+            r = await self.client.post(f"/api/v1/nominations/{nomination['nomination_id']}/actions",
+                                       headers=self.headers(role), json=body)
             assert r.status_code == 200, r.text
             nomination = r.json()
         return nomination["nomination_id"]
@@ -420,11 +283,8 @@ async def test_every_role_acts_on_nominations_of_other_units_only_as_its_stage_a
     await world.configure()
     # refused requests change nothing, so they share one nomination per action and unit; each
     # request expected to be allowed gets a fresh one, as it moves the nomination on
-    shared = {
-        (action, unit): await world.in_stage(unit, stage_id)
-        for action, (stage_id, _) in STAGE_ACTIONS.items()
-        for unit in RELATIONS.values()
-    }
+    shared = {(action, unit): await world.in_stage(unit, stage_id)
+              for action, (stage_id, _) in STAGE_ACTIONS.items() for unit in RELATIONS.values()}
     wrong = []
     checked = 0
     for role in PEOPLE:
@@ -437,10 +297,8 @@ async def test_every_role_acts_on_nominations_of_other_units_only_as_its_stage_a
                 checked += 1
                 ok = r.status_code == 200 if want else r.status_code == 403
                 if not ok:
-                    wrong.append(
-                        f"{role.value:<15} {action:<18} {relation:<14} want {'allowed' if want else 'refused'}, "
-                        f"got {r.status_code} {r.text[:120]}"
-                    )
+                    wrong.append(f"{role.value:<15} {action:<18} {relation:<14} want {'allowed' if want else 'refused'}, "
+                                 f"got {r.status_code} {r.text[:120]}")
                 elif not want and relation == "own" and role == STAGE_ROLE[stage_id] and action != "comment":
                     # the stage's own role, refused for its own unit: by the conflict-of-interest rule
                     verb = body["action"]
@@ -457,16 +315,8 @@ async def test_the_unit_that_filed_a_nomination_does_not_judge_it_either(stack, 
     world = Nominations(stack, settings)
     await world.configure()
     filer = world.headers("board_officer", "so-noi-vu")
-    r = await world.client.post(
-        "/api/v1/nominations",
-        headers=filer,
-        json={
-            "award_kind": AWARD,
-            "year": 2025,
-            "documents": DOSSIER,
-            "nominee": {"kind": "collective", "unit_id": OTHER},
-        },
-    )
+    r = await world.client.post("/api/v1/nominations", headers=filer, json={
+        "award_kind": AWARD, "year": 2025, "documents": DOSSIER, "nominee": {"kind": "collective", "unit_id": OTHER}})
     assert r.status_code == 201, r.text
     nid = r.json()["nomination_id"]
     assert r.json()["nominating_unit_id"] == "so-noi-vu"
@@ -488,12 +338,8 @@ def fill(path: str) -> str:
 
 async def operations(client: httpx.AsyncClient) -> list[tuple[str, str]]:
     spec = (await client.get("/openapi.json")).json()
-    return [
-        (method.upper(), path)
-        for path, item in spec["paths"].items()
-        for method in item
-        if method in ("get", "post", "put", "patch", "delete")
-    ]
+    return [(method.upper(), path) for path, item in spec["paths"].items() for method in item
+            if method in ("get", "post", "put", "patch", "delete")]
 
 
 async def test_an_auditor_writes_nothing_on_any_route_of_intake(stack, settings):
@@ -516,20 +362,9 @@ async def test_an_auditor_writes_nothing_on_any_route_of_intake(stack, settings)
 async def test_a_token_without_roles_does_nothing_on_any_route_reads_included(stack, settings):
     # signed with the stack's secret: mint_token itself refuses to make a token without roles
     now = int(time.time())
-    roleless = jwt.encode(
-        {
-            "sub": "khong-vai-tro",
-            "tenant": TENANT,
-            "unit": OWN,
-            "roles": [],
-            "iss": settings.jwt_issuer,
-            "aud": settings.jwt_audience,
-            "iat": now,
-            "exp": now + 600,
-        },
-        settings.jwt_secret,
-        algorithm="HS256",
-    )
+    roleless = jwt.encode({"sub": "khong-vai-tro", "tenant": TENANT, "unit": OWN, "roles": [],
+                           "iss": settings.jwt_issuer, "aud": settings.jwt_audience, "iat": now, "exp": now + 600},
+                          settings.jwt_secret, algorithm="HS256")
     wrong = []
     checked = 0
     for service in ("intake", "reporting"):
@@ -538,17 +373,10 @@ async def test_a_token_without_roles_does_nothing_on_any_route_reads_included(st
                 anonymous = await client.request(method, fill(path), json={} if method != "GET" else None)
                 if anonymous.status_code != 401:
                     continue  # public (/healthz, /readyz …): open to anyone
-                r = await client.request(
-                    method,
-                    fill(path),
-                    json={} if method != "GET" else None,
-                    headers={"Authorization": f"Bearer {roleless}"},
-                )
+                r = await client.request(method, fill(path), json={} if method != "GET" else None,
+                                         headers={"Authorization": f"Bearer {roleless}"})
                 checked += 1
-                if (
-                    r.status_code != 401
-                    or r.json()["message"] != "Mã thông báo không hợp lệ: mã không cấp vai trò nào."
-                ):
+                if r.status_code != 401 or r.json()["message"] != "Mã thông báo không hợp lệ: mã không cấp vai trò nào.":
                     wrong.append(f"{service} {method} {path}: {r.status_code} {r.text[:120]}")
     assert checked >= 30
     assert not wrong, "\n" + "\n".join(wrong)
@@ -558,20 +386,13 @@ async def test_a_configuration_never_makes_the_auditor_comment_or_act(stack, set
     world = Nominations(stack, settings)
     award = {**COMMENDATION["award_kinds"][1], "comment_roles": ["council_member", "auditor"]}
     award["chain"] = [dict(CHAIN[0], role="auditor"), *CHAIN[1:]]
-    for lang, comment_reason in (
-        ("vi", "Kiểm toán viên (auditor) chỉ được xem, không thể là vai trò góp ý."),
-        ("en", "The auditor is read-only and cannot be a commenting role."),
-    ):
-        r = await world.client.put(
-            "/api/v1/config/commendation",
-            json={"award_kinds": [award]},
-            headers={**world.headers("board_officer"), "Accept-Language": lang},
-        )
+    for lang, comment_reason in (("vi", "Kiểm toán viên (auditor) chỉ được xem, không thể là vai trò góp ý."),
+                                 ("en", "The auditor is read-only and cannot be a commenting role.")):
+        r = await world.client.put("/api/v1/config/commendation", json={"award_kinds": [award]},
+                                   headers={**world.headers("board_officer"), "Accept-Language": lang})
         assert r.status_code == 422, r.text
         reasons = {e["field"]: e["reason"] for e in r.json()["errors"]}
         assert reasons["award_kinds.0.comment_roles.1"] == comment_reason
         assert set(reasons) == {"award_kinds.0.comment_roles.1", "award_kinds.0.chain.0.role"}
-    assert (
-        await world.client.get("/api/v1/config/commendation", headers=world.headers("board_officer"))
-    ).status_code == 404
+    assert (await world.client.get("/api/v1/config/commendation", headers=world.headers("board_officer"))).status_code == 404
     await world.client.aclose()

@@ -36,27 +36,19 @@ async def publish(settings, *events):
     try:
         for event, key in events:
             value, headers = encode_event(event)
-            await producer.send_and_wait(
-                topic_name(settings.topic_prefix, "nominations"), value, key=key.encode(), headers=headers
-            )
+            await producer.send_and_wait(topic_name(settings.topic_prefix, "nominations"), value, key=key.encode(),
+                                         headers=headers)
     finally:
         await producer.stop()
 
 
 def award(nomination_id, nominee, year, campaign_id, number="2457/QĐ-UBND", when=date(2019, 12, 5)):
     data = AwardDecided(
-        nomination_id=nomination_id,
-        award_kind="bang-khen-chu-tich-tinh",
-        award_name_vi="Bằng khen của Chủ tịch UBND tỉnh",
-        nominee=nominee,
-        year=year,
-        campaign_id=campaign_id,
-        basis="regular",
+        nomination_id=nomination_id, award_kind="bang-khen-chu-tich-tinh", award_name_vi="Bằng khen của Chủ tịch UBND tỉnh",
+        nominee=nominee, year=year, campaign_id=campaign_id, basis="regular",
         decision=Decision(number=number, date=when, signer="Chủ tịch UBND tỉnh Đắk Nông"),
     )
-    return new_event(
-        type=AWARD_DECIDED, source=SOURCE, tenant=TENANT, subject=nomination_id, data=data
-    ), f"{TENANT}/{nomination_id}"
+    return new_event(type=AWARD_DECIDED, source=SOURCE, tenant=TENANT, subject=nomination_id, data=data), f"{TENANT}/{nomination_id}"
 
 
 async def get(stack, path, headers, **params):
@@ -67,13 +59,8 @@ async def get(stack, path, headers, **params):
 async def test_award_history_search_export_and_duplicates(stack, settings, campaign, board):
     cid, tag = campaign["id"], uuid.uuid4().hex[:6]
     unit1 = Nominee(kind="collective", unit_id="don-vi-1")
-    nhung = Nominee(
-        kind="individual",
-        unit_id="don-vi-1",
-        person_id=f"p-{tag}",
-        person_name="Nguyễn Thị Hồng Nhung",
-        position="Chuyên viên",
-    )
+    nhung = Nominee(kind="individual", unit_id="don-vi-1", person_id=f"p-{tag}", person_name="Nguyễn Thị Hồng Nhung",
+                    position="Chuyên viên")
     first, second = award(f"dn-{tag}-1", unit1, 2019, cid), award(f"dn-{tag}-2", nhung, 2019, cid)
     other_year = award(f"dn-{tag}-3", unit1, 2020, cid, "15/QĐ-UBND", date(2020, 6, 1))
     await publish(settings, first, second, other_year)
@@ -112,10 +99,7 @@ async def test_award_history_search_export_and_duplicates(stack, settings, campa
     assert any("Nguyễn Thị Hồng Nhung" in row for row in ours)
     r = await get(stack, "/api/v1/awards/export", anyone, format="json", unit_id="don-vi-1", year=2019)
     assert r.headers["content-type"].startswith("application/json")
-    assert {row["nomination_id"] for row in r.json()["rows"] if row["campaign_id"] == cid} == {
-        f"dn-{tag}-1",
-        f"dn-{tag}-2",
-    }
+    assert {row["nomination_id"] for row in r.json()["rows"] if row["campaign_id"] == cid} == {f"dn-{tag}-1", f"dn-{tag}-2"}
     r = await get(stack, "/api/v1/awards/export", anyone, format="pdf")
     assert r.status_code == 422 and "csv" in r.text
 
@@ -137,61 +121,27 @@ async def _has(stack, headers, nomination_id):
 async def test_overdue_nomination_is_escalated_once_and_counted(stack, settings, campaign, board):
     cid, tag = campaign["id"], uuid.uuid4().hex[:6]
     nid, year = f"dn-{tag}", 2031
-    nominee = Nominee(
-        kind="individual", unit_id="don-vi-2", person_name=f"Trần Văn Bình {tag}", position="Trưởng phòng"
-    )
+    nominee = Nominee(kind="individual", unit_id="don-vi-2", person_name=f"Trần Văn Bình {tag}", position="Trưởng phòng")
     entered = datetime.now(UTC) - timedelta(days=30)
     stages = [
-        StageRecord(
-            stage="tham-dinh",
-            entered_at=entered,
-            due_on=(entered + timedelta(days=12)).date(),
-            left_at=entered + timedelta(days=20),
-            outcome="passed",
-            working_days=14,
-        ),
-        StageRecord(
-            stage="hoi-dong", entered_at=entered + timedelta(days=20), due_on=(entered + timedelta(days=27)).date()
-        ),
+        StageRecord(stage="tham-dinh", entered_at=entered, due_on=(entered + timedelta(days=12)).date(),
+                    left_at=entered + timedelta(days=20), outcome="passed", working_days=14),
+        StageRecord(stage="hoi-dong", entered_at=entered + timedelta(days=20), due_on=(entered + timedelta(days=27)).date()),
     ]
 
     def changed(revision, stage_records):
         data = NominationChanged(
-            nomination_id=nid,
-            revision=revision,
-            award_kind="chien-si-thi-dua-co-so",
-            award_name_vi="Chiến sĩ thi đua cơ sở",
-            nominee=nominee,
-            nominated_by="don-vi-2",
-            year=year,
-            campaign_id=cid,
-            status="in_progress",
-            stage=stage_records[-1].stage,
-            stages=stage_records,
-            change=Change(kind="moved", by="board", reason="Đạt"),
+            nomination_id=nid, revision=revision, award_kind="chien-si-thi-dua-co-so", award_name_vi="Chiến sĩ thi đua cơ sở",
+            nominee=nominee, nominated_by="don-vi-2", year=year, campaign_id=cid, status="in_progress",
+            stage=stage_records[-1].stage, stages=stage_records, change=Change(kind="moved", by="board", reason="Đạt"),
         )
-        return new_event(
-            type=NOMINATION_CHANGED, source=SOURCE, tenant=TENANT, subject=nid, data=data
-        ), f"{TENANT}/{nid}"
+        return new_event(type=NOMINATION_CHANGED, source=SOURCE, tenant=TENANT, subject=nid, data=data), f"{TENANT}/{nid}"
 
-    overdue = (
-        new_event(
-            type=NOMINATION_OVERDUE,
-            source=SOURCE,
-            tenant=TENANT,
-            subject=nid,
-            data=NominationOverdue(
-                nomination_id=nid,
-                award_name_vi="Chiến sĩ thi đua cơ sở",
-                nominee=nominee,
-                stage="hoi-dong",
-                due_on=stages[1].due_on,
-                overdue_working_days=2,
-                escalate_to=["board_officer"],
-            ),
-        ),
-        f"{TENANT}/{nid}",
-    )
+    overdue = new_event(
+        type=NOMINATION_OVERDUE, source=SOURCE, tenant=TENANT, subject=nid,
+        data=NominationOverdue(nomination_id=nid, award_name_vi="Chiến sĩ thi đua cơ sở", nominee=nominee, stage="hoi-dong",
+                               due_on=stages[1].due_on, overdue_working_days=2, escalate_to=["board_officer"]),
+    ), f"{TENANT}/{nid}"
     # revision 2 arrives before revision 1 (replayed): the older one must not replace it; the alert twice
     await publish(settings, changed(2, stages), changed(1, stages[:1]), overdue, overdue)
 
@@ -209,13 +159,7 @@ async def test_overdue_nomination_is_escalated_once_and_counted(stack, settings,
         return by_stage if by_stage.get("hoi-dong", {}).get("overdue") == 1 else None
 
     by_stage = await eventually(timeliness)
-    assert by_stage["tham-dinh"] == {
-        "stage": "tham-dinh",
-        "count": 1,
-        "in_stage_now": 0,
-        "average_working_days": 14.0,
-        "max_working_days": 14.0,
-        "overdue": 1,
-    }
+    assert by_stage["tham-dinh"] == {"stage": "tham-dinh", "count": 1, "in_stage_now": 0, "average_working_days": 14.0,
+                                     "max_working_days": 14.0, "overdue": 1}
     assert by_stage["hoi-dong"]["in_stage_now"] == 1
     assert len(escalations()) == 1  # the repeated alert (same event id) sent nothing more

@@ -31,10 +31,7 @@ async def new_draft(stack, board) -> str:
 
 async def set_status(stack, board, campaign_id, status, reason="", **headers) -> httpx.Response:
     return await call(
-        stack,
-        "POST",
-        f"/api/v1/campaigns/{campaign_id}/status",
-        {**board, **headers},
+        stack, "POST", f"/api/v1/campaigns/{campaign_id}/status", {**board, **headers},
         {"status": status, "reason": reason},
     )
 
@@ -48,8 +45,7 @@ async def current(stack, board, campaign_id) -> dict:
 async def campaign_events(settings, campaign_id, count) -> list[dict]:
     async def probe():
         records = await read_topic(
-            settings,
-            "campaigns",
+            settings, "campaigns",
             lambda r: (e := json.loads(r.value))["type"] == CAMPAIGN_DEFINED and e["subject"] == campaign_id,
             timeout=5,
         )
@@ -82,12 +78,8 @@ async def test_the_legal_path_from_draft_to_closed_is_announced_step_by_step(sta
         assert response.status_code == 200, response.text
         body = response.json()
         assert body["status"] == status and body["revision"] == revision
-        assert body["change"] == {
-            "kind": "status",
-            "by": "board",
-            "reason": reason,
-            "detail": {"from": previous, "to": status},
-        }
+        assert body["change"] == {"kind": "status", "by": "board", "reason": reason,
+                                  "detail": {"from": previous, "to": status}}
         assert body["criteria_version"] == 1  # a status change leaves the criteria alone
         previous = status
 
@@ -107,9 +99,7 @@ async def test_the_legal_path_from_draft_to_closed_is_announced_step_by_step(sta
     assert "«đã kết thúc» (closed)" in edit.json()["message"]
     reopen = await set_status(stack, board, cid, "running")
     assert reopen.status_code == 409
-    refused = await call(
-        stack, "POST", "/api/v1/submissions", reporter(settings, "don-vi-1"), submission(cid, "don-vi-1")
-    )
+    refused = await call(stack, "POST", "/api/v1/submissions", reporter(settings, "don-vi-1"), submission(cid, "don-vi-1"))
     assert refused.status_code == 409, refused.text
     assert refused.json()["errors"][0]["field"] == "campaign_id"
     assert "«đã kết thúc» (closed)" in refused.json()["message"]
@@ -145,13 +135,10 @@ async def test_illegal_transitions_are_refused_and_change_nothing(stack, setting
     # wrong input, wrong role, unknown campaign, stale revision
     assert (await set_status(stack, board, cid, "finished")).status_code == 422
     unit = reporter(settings, "don-vi-1")
-    assert (
-        await call(stack, "POST", f"/api/v1/campaigns/{cid}/status", unit, {"status": "running"})
-    ).status_code == 403
+    assert (await call(stack, "POST", f"/api/v1/campaigns/{cid}/status", unit, {"status": "running"})).status_code == 403
     assert (await set_status(stack, board, f"khong-co-{cid}", "launched")).status_code == 404
-    stale = await call(
-        stack, "POST", f"/api/v1/campaigns/{cid}/status", board, {"status": "running", "expected_revision": 1}
-    )
+    stale = await call(stack, "POST", f"/api/v1/campaigns/{cid}/status", board,
+                       {"status": "running", "expected_revision": 1})
     assert stale.status_code == 409 and stale.json()["message"].startswith("Phong trào đã được cập nhật (phiên bản 2)")
     assert (await current(stack, board, cid))["revision"] == 2
 
@@ -160,9 +147,7 @@ async def test_illegal_transitions_are_refused_and_change_nothing(stack, setting
     assert edit.status_code == 200 and edit.json()["status"] == "launched" and edit.json()["revision"] == 3
     events = await campaign_events(settings, cid, 3)
     assert [(e["data"]["revision"], e["data"]["status"], e["data"]["change"]["kind"]) for e in events] == [
-        (1, "draft", "created"),
-        (2, "launched", "status"),
-        (3, "launched", "updated"),
+        (1, "draft", "created"), (2, "launched", "status"), (3, "launched", "updated")
     ]
 
 
@@ -194,9 +179,8 @@ async def test_inbound_submissions_for_a_campaign_that_is_not_open_are_dead_lett
     producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", enable_idempotence=True)
     await producer.start()
     try:
-        await producer.send_and_wait(
-            topic_name(settings.topic_prefix, "inbound"), event.model_dump_json().encode(), key=marker
-        )
+        await producer.send_and_wait(topic_name(settings.topic_prefix, "inbound"), event.model_dump_json().encode(),
+                                     key=marker)
     finally:
         await producer.stop()
     [dead] = await read_topic(settings, "inbound_dlq", lambda r: r.key == marker)

@@ -16,24 +16,10 @@ CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 def render(url: str) -> str:
     with tempfile.TemporaryDirectory() as profile:
         done = subprocess.run(
-            [
-                CHROMIUM,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                f"--user-data-dir={profile}",
-                "--virtual-time-budget=8000",
-                "--dump-dom",
-                url,
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
+            [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+             "--disable-background-networking", "--disable-component-update", "--disable-sync",
+             f"--user-data-dir={profile}", "--virtual-time-budget=8000", "--dump-dom", url],
+            capture_output=True, text=True, timeout=120,
         )
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout
@@ -55,7 +41,7 @@ async def test_dashboard_shows_the_ranked_units_in_vietnamese(stack, settings, b
     token = board["Authorization"].split()[1]
     dom = render(f"{stack.url('reporting')}/dashboard#token={token}&campaign={campaign['id']}")
     assert "Bảng xếp hạng thi đua" in dom
-    status = dom[dom.index('<span id="status"') :].split("</span>")[0]
+    status = dom[dom.index('<span id="status"'):].split("</span>")[0]
     assert "Cập nhật lúc" in status, status  # the script fetched the leaderboard with the token
     # ranked rows: 100 homes → 60 + 40 = 100 points; 40 homes → 24 + 40 = 64 points
     assert dom.index("Đơn vị số 1") < dom.index("Đơn vị số 2") < dom.index("Đơn vị số 3")

@@ -38,13 +38,8 @@ ROLES = {
 
 @pytest.fixture(scope="module")
 def fuzz_stack(tmp_path_factory):
-    s = Stack(
-        tmp_path_factory.mktemp("fuzz-stack"),
-        Ports.free(),
-        cache=REPO / ".local" / "cache",
-        prefix=f"fuzz{uuid.uuid4().hex[:6]}",
-        extra_env=TEST_ENV,
-    )
+    s = Stack(tmp_path_factory.mktemp("fuzz-stack"), Ports.free(), cache=REPO / ".local" / "cache",
+              prefix=f"fuzz{uuid.uuid4().hex[:6]}", extra_env=TEST_ENV)
     try:
         s.start_infra()
         s.start_services(SERVICES)
@@ -61,28 +56,12 @@ def results(fuzz_stack, tmp_path_factory) -> dict[tuple[str, str], fuzz.Result]:
     def one(service: str, role: str) -> fuzz.Result:
         token = mint_token(settings, subject=f"fuzz-{role}", tenant=TENANT, **ROLES[role])
         url = f"{fuzz_stack.url(service)}/openapi.json"
-        return fuzz.merge(
-            [
-                fuzz.run(
-                    url,
-                    token,
-                    folder / f"{service}-{role}.ndjson",
-                    max_examples=MAX_EXAMPLES,
-                    max_time=FUZZ_SECONDS,
-                    log=folder / f"{service}-{role}.log",
-                    phases="examples,coverage,fuzzing",
-                ),
-                fuzz.run(
-                    url,
-                    token,
-                    folder / f"{service}-{role}-stateful.ndjson",
-                    max_examples=MAX_EXAMPLES,
-                    max_time=STATEFUL_SECONDS,
-                    log=folder / f"{service}-{role}-stateful.log",
-                    phases="stateful",
-                ),
-            ]
-        )
+        return fuzz.merge([
+            fuzz.run(url, token, folder / f"{service}-{role}.ndjson", max_examples=MAX_EXAMPLES, max_time=FUZZ_SECONDS,
+                     log=folder / f"{service}-{role}.log", phases="examples,coverage,fuzzing"),
+            fuzz.run(url, token, folder / f"{service}-{role}-stateful.ndjson", max_examples=MAX_EXAMPLES,
+                     max_time=STATEFUL_SECONDS, log=folder / f"{service}-{role}-stateful.log", phases="stateful"),
+        ])
 
     runs = [(service, role) for service in SERVICES for role in ROLES]
     with ThreadPoolExecutor(len(runs)) as pool:
@@ -99,6 +78,5 @@ def test_fuzzing_finds_no_server_error_and_no_schema_violation(results, service,
     for phase in ("coverage", "fuzzing", "stateful"):
         assert result.phases.get(phase) in ("success", "failure"), result.phases
     assert not result.findings, f"{len(result.findings)} failed checks on {service} as {role}:\n\n" + "\n\n".join(
-        f.describe() for f in fuzz.distinct(result.findings)
-    )
+        f.describe() for f in fuzz.distinct(result.findings))
     assert result.exit_code == 0, result.exit_code

@@ -62,36 +62,15 @@ def sasl_broker(tmp_path_factory):
     props.write_text(broker_properties(home / "data", client, host, controller))
     add_scram = [arg for user in scram_users() for arg in ("--add-scram", user)]
     subprocess.run(
-        [
-            "java",
-            "-cp",
-            f"{libs}/*",
-            "kafka.tools.StorageTool",
-            "format",
-            "--ignore-formatted",
-            "-t",
-            kafka.cluster_id(home),
-            "-c",
-            str(props),
-            *add_scram,
-        ],
-        check=True,
-        stdout=subprocess.DEVNULL,
+        ["java", "-cp", f"{libs}/*", "kafka.tools.StorageTool", "format", "--ignore-formatted",
+         "-t", kafka.cluster_id(home), "-c", str(props), *add_scram],
+        check=True, stdout=subprocess.DEVNULL,
     )
     broker = Managed(
         "kafka-sasl",
-        [
-            "java",
-            "-Xmx384m",
-            "-Xms384m",
-            f"-Dlog4j2.configurationFile={kafka.KAFKA_DIR / 'log4j2.properties'}",
-            "-cp",
-            f"{libs}/*",
-            "kafka.Kafka",
-            str(props),
-        ],
-        home / "run",
-        home / "logs",
+        ["java", "-Xmx384m", "-Xms384m", f"-Dlog4j2.configurationFile={kafka.KAFKA_DIR / 'log4j2.properties'}",
+         "-cp", f"{libs}/*", "kafka.Kafka", str(props)],
+        home / "run", home / "logs",
     )
     broker.start()
     try:
@@ -103,12 +82,9 @@ def sasl_broker(tmp_path_factory):
 
 def settings(port: int, **over) -> Settings:
     values = dict(
-        kafka_bootstrap=f"127.0.0.1:{port}",
-        topic_prefix=f"sasl{uuid.uuid4().hex[:6]}",
-        kafka_security_protocol="SASL_PLAINTEXT",
-        kafka_sasl_mechanism="SCRAM-SHA-512",
-        kafka_sasl_username="thidua",
-        kafka_sasl_password=THIDUA_PASSWORD,
+        kafka_bootstrap=f"127.0.0.1:{port}", topic_prefix=f"sasl{uuid.uuid4().hex[:6]}",
+        kafka_security_protocol="SASL_PLAINTEXT", kafka_sasl_mechanism="SCRAM-SHA-512",
+        kafka_sasl_username="thidua", kafka_sasl_password=THIDUA_PASSWORD,
     )
     return Settings(**{**values, **over})
 

@@ -24,16 +24,7 @@ from thidua_devstack.stack import REPO
 
 pytestmark = pytest.mark.timeout(600)  # the first start on a busy 2-core machine takes minutes
 
-ROLES = {
-    "unit_reporter",
-    "unit_leader",
-    "cluster_head",
-    "board_officer",
-    "council_member",
-    "chairperson",
-    "auditor",
-    "system",
-}
+ROLES = {"unit_reporter", "unit_leader", "cluster_head", "board_officer", "council_member", "chairperson", "auditor", "system"}
 
 
 @pytest.fixture(scope="module")
@@ -132,11 +123,8 @@ def test_every_demo_user_carries_its_roles_and_unit(kc, jwks):
 def test_system_client_gets_a_token_by_client_credentials(kc, jwks):
     response = httpx.post(
         kc.token_endpoint,
-        data={
-            "grant_type": "client_credentials",
-            "client_id": keycloak.SYSTEM_CLIENT,
-            "client_secret": kc.credentials().system_secret,
-        },
+        data={"grant_type": "client_credentials", "client_id": keycloak.SYSTEM_CLIENT,
+              "client_secret": kc.credentials().system_secret},
         timeout=30,
     )
     assert response.status_code == 200, response.text
@@ -172,28 +160,18 @@ def console_login(kc, username: str, challenge: str, redirect_uri: str, state: s
     with httpx.Client(timeout=30) as browser:
         login_page = browser.get(
             f"{kc.issuer}/protocol/openid-connect/auth",
-            params={
-                "client_id": keycloak.CONSOLE_CLIENT,
-                "response_type": "code",
-                "scope": "openid",
-                "redirect_uri": redirect_uri,
-                "code_challenge": challenge,
-                "code_challenge_method": "S256",
-                "state": state,
-            },
+            params={"client_id": keycloak.CONSOLE_CLIENT, "response_type": "code", "scope": "openid",
+                    "redirect_uri": redirect_uri, "code_challenge": challenge, "code_challenge_method": "S256",
+                    "state": state},
         )
         assert login_page.status_code == 200, login_page.text[:500]
         action = html.unescape(re.search(r'action="([^"]+)"', login_page.text).group(1))
         cookies = "; ".join(f"{c.name}={c.value}" for c in browser.cookies.jar)
         answer = httpx.post(
-            action,
-            data={"username": username, "password": kc.credentials().passwords[username]},
-            headers={"Cookie": cookies},
-            timeout=30,
+            action, data={"username": username, "password": kc.credentials().passwords[username]},
+            headers={"Cookie": cookies}, timeout=30,
         )
-    assert answer.status_code == 302, (
-        re.findall(r"(?s)<span[^>]*kc-feedback-text[^>]*>(.*?)</span>", answer.text) or answer.text[-800:]
-    )
+    assert answer.status_code == 302, re.findall(r'(?s)<span[^>]*kc-feedback-text[^>]*>(.*?)</span>', answer.text) or answer.text[-800:]
     query = parse_qs(urlparse(answer.headers["location"]).query)
     assert query["state"] == [state]
     return query["code"][0]

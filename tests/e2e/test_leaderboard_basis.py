@@ -30,11 +30,8 @@ async def board_after_reports(stack, settings, board, missing: str | None) -> di
         reports = [("don-vi-1", p, A_VALUES) for p in ("2018-Q1", "2018-Q2")]
         reports += [("don-vi-2", p, B_VALUES) for p in ("2018-Q1", "2018-Q2", "2018-Q3")]
         for unit, period, values in reports:
-            r = await client.post(
-                "/api/v1/submissions",
-                headers=reporter(settings, unit),
-                json={"tenant": TENANT, "campaign_id": cid, "unit_id": unit, "period": period, "values": values},
-            )
+            r = await client.post("/api/v1/submissions", headers=reporter(settings, unit), json={
+                "tenant": TENANT, "campaign_id": cid, "unit_id": unit, "period": period, "values": values})
             assert r.status_code == 202, r.text
 
     async def all_scored():
@@ -61,26 +58,21 @@ async def test_more_periods_with_lower_scores_do_not_outrank_a_better_unit(stack
         assert (a["rank"], b["rank"]) == (1, 2)
         assert basis["description"] == (
             "Xếp hạng theo điểm bình quân mỗi kỳ trên các kỳ đơn vị đã báo cáo, trong 11 kỳ mọi đơn vị phải báo cáo "
-            "(quý I/2016 – quý III/2018); kỳ không báo cáo không được tính."
-        )
+            "(quý I/2016 – quý III/2018); kỳ không báo cáo không được tính.")
     else:
         # the default: a due period not reported counts 0, so A's missing 2018-Q3 costs it
         assert (a["score"], b["score"]) == (round(200 / 11, 4), round(240 / 11, 4))
         assert (b["rank"], a["rank"]) == (1, 2)
         assert basis["description"] == (
             "Xếp hạng theo điểm bình quân mỗi kỳ trên 11 kỳ mọi đơn vị phải báo cáo (quý I/2016 – quý III/2018); "
-            "kỳ không báo cáo được tính 0 điểm."
-        )
+            "kỳ không báo cáo được tính 0 điểm.")
 
 
 async def test_one_period_board_states_its_basis_in_english(stack, settings, board):
     got = await board_after_reports(stack, settings, board, "excluded")
     async with httpx.AsyncClient(base_url=stack.url("reporting"), timeout=30) as client:
-        r = await client.get(
-            f"/api/v1/campaigns/{got['campaign_id']}/leaderboard",
-            params={"period": "2018-Q3"},
-            headers={**board, "Accept-Language": "en"},
-        )
+        r = await client.get(f"/api/v1/campaigns/{got['campaign_id']}/leaderboard", params={"period": "2018-Q3"},
+                             headers={**board, "Accept-Language": "en"})
     assert r.status_code == 200, r.text
     one = r.json()
     assert one["basis"]["periods"] == ["2018-Q3"] and one["basis"]["description"] == "Ranked on the scores of Q3 2018."
@@ -102,5 +94,5 @@ async def test_the_dashboard_states_the_basis_under_the_board(stack, settings, b
     got = await board_after_reports(stack, settings, board, "excluded")
     token = board["Authorization"].split()[1]
     dom = render(f"{stack.url('reporting')}/dashboard#token={token}&campaign={got['campaign_id']}")
-    line = dom[dom.index('<p id="basis"') :].split("</p>")[0]
+    line = dom[dom.index('<p id="basis"'):].split("</p>")[0]
     assert got["basis"]["description"] in line, line

@@ -14,44 +14,26 @@ async def test_merged_unit_inherits_results_and_predecessors_keep_their_history(
     cid = f"mg-{sfx}"
     async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=30) as client:
         for unit, name in ((a, "Huyện A"), (b, "Huyện B"), (c, "Huyện C")):
-            r = await client.put(
-                f"/api/v1/units/{unit}",
-                headers=board,
-                json={"name_vi": name, "unit_type": "district", "valid_from": "2004-01-01"},
-            )
+            r = await client.put(f"/api/v1/units/{unit}", headers=board,
+                                 json={"name_vi": name, "unit_type": "district", "valid_from": "2004-01-01"})
             assert r.status_code == 200, r.text
-        r = await client.put(
-            f"/api/v1/campaigns/{cid}",
-            headers=board,
-            json={
-                "name_vi": "Chung sức xây dựng nông thôn mới",
-                "launched_by": "UBND tỉnh",
-                "start": "2018-01-01",
-                "end": "2018-12-31",
-                "reporting_frequency": "quarter",
-                "criteria": [{"id": "km-duong", "name_vi": "Km đường được cứng hóa", "max_points": 100, "target": 100}],
-                "clusters": [{"id": "khoi-huyen", "name_vi": "Khối huyện"}],
-                "participants": [
-                    {"unit_id": u, "name_vi": n, "unit_type": "district", "cluster_id": "khoi-huyen"}
-                    for u, n in ((a, "Huyện A"), (b, "Huyện B"), (c, "Huyện C"))
-                ],
-            },
-        )
+        r = await client.put(f"/api/v1/campaigns/{cid}", headers=board, json={
+            "name_vi": "Chung sức xây dựng nông thôn mới",
+            "launched_by": "UBND tỉnh",
+            "start": "2018-01-01",
+            "end": "2018-12-31",
+            "reporting_frequency": "quarter",
+            "criteria": [{"id": "km-duong", "name_vi": "Km đường được cứng hóa", "max_points": 100, "target": 100}],
+            "clusters": [{"id": "khoi-huyen", "name_vi": "Khối huyện"}],
+            "participants": [{"unit_id": u, "name_vi": n, "unit_type": "district", "cluster_id": "khoi-huyen"}
+                             for u, n in ((a, "Huyện A"), (b, "Huyện B"), (c, "Huyện C"))],
+        })
         assert r.status_code == 200, r.text
         await launch_and_run(client, cid, board)
 
         async def submit(unit, period, km):
-            r = await client.post(
-                "/api/v1/submissions",
-                headers=reporter(settings, unit),
-                json={
-                    "tenant": TENANT,
-                    "campaign_id": cid,
-                    "unit_id": unit,
-                    "period": period,
-                    "values": {"km-duong": km},
-                },
-            )
+            r = await client.post("/api/v1/submissions", headers=reporter(settings, unit), json={
+                "tenant": TENANT, "campaign_id": cid, "unit_id": unit, "period": period, "values": {"km-duong": km}})
             assert r.status_code == 202, r.text
 
         await submit(a, "2018-Q1", 60)
@@ -64,16 +46,12 @@ async def test_merged_unit_inherits_results_and_predecessors_keep_their_history(
             return got if got and sum(s["periods_reported"] for s in got["standings"]) == n_reported else None
 
         await eventually(lambda: board_with(4))
-        r = await client.post(
-            "/api/v1/units/merge",
-            headers=board,
-            json={
-                "sources": [a, b],
-                "into": {"unit_id": merged, "name_vi": "Huyện A – B", "unit_type": "district"},
-                "effective": "2018-07-01",
-                "reason": "Sắp xếp đơn vị hành chính cấp huyện",
-            },
-        )
+        r = await client.post("/api/v1/units/merge", headers=board, json={
+            "sources": [a, b],
+            "into": {"unit_id": merged, "name_vi": "Huyện A – B", "unit_type": "district"},
+            "effective": "2018-07-01",
+            "reason": "Sắp xếp đơn vị hành chính cấp huyện",
+        })
         assert r.status_code in (200, 201), r.text
 
         async def merged_listed():
@@ -86,17 +64,8 @@ async def test_merged_unit_inherits_results_and_predecessors_keep_their_history(
         assert standings[merged]["total"] == 120 and standings[merged]["inherited_periods"] == 2
         assert standings[merged]["periods_reported"] == 0
 
-        r = await client.post(
-            "/api/v1/submissions",
-            headers=reporter(settings, merged),
-            json={
-                "tenant": TENANT,
-                "campaign_id": cid,
-                "unit_id": merged,
-                "period": "2018-Q3",
-                "values": {"km-duong": 90},
-            },
-        )
+        r = await client.post("/api/v1/submissions", headers=reporter(settings, merged), json={
+            "tenant": TENANT, "campaign_id": cid, "unit_id": merged, "period": "2018-Q3", "values": {"km-duong": 90}})
         assert r.status_code == 202, r.text
 
         async def merged_scored():

@@ -38,47 +38,22 @@ def config(disclosure_days: float = 0, first_stage_days: float = 0.5) -> dict:
     return {
         "holidays": ["2026-01-01", "2026-02-16", "2026-02-17", "2026-04-30", "2026-09-02"],
         "award_kinds": [
-            {
-                "id": LDTT,
-                "name_vi": "Lao động tiên tiến",
-                "nominee_kind": "individual",
-                "chain": [stage("quyet-dinh", "chairperson", 3, "decision")],
-            },
-            {
-                "id": CSTD,
-                "name_vi": "Chiến sĩ thi đua cơ sở",
-                "nominee_kind": "individual",
-                "chain": chain,
-                "disclosure_days": disclosure_days,
-                "vote_threshold": 0.8,
-                "rules": [
-                    {"kind": "prerequisite", "requires_award_kind": LDTT, "consecutive_years": 2},
-                    {"kind": "quota", "of_award_kind": LDTT, "max_share": 0.15},
-                    {"kind": "freeze_on"},
-                    {"kind": "no_double_award"},
-                ],
-            },
-            {
-                "id": BK,
-                "name_vi": "Bằng khen của Chủ tịch UBND tỉnh",
-                "nominee_kind": "individual",
-                "chain": chain,
-                "disclosure_days": disclosure_days,
-                "vote_threshold": 0.9,
-                "rules": [{"kind": "no_double_award"}],
-            },
+            {"id": LDTT, "name_vi": "Lao động tiên tiến", "nominee_kind": "individual",
+             "chain": [stage("quyet-dinh", "chairperson", 3, "decision")]},
+            {"id": CSTD, "name_vi": "Chiến sĩ thi đua cơ sở", "nominee_kind": "individual", "chain": chain,
+             "disclosure_days": disclosure_days, "vote_threshold": 0.8,
+             "rules": [{"kind": "prerequisite", "requires_award_kind": LDTT, "consecutive_years": 2},
+                       {"kind": "quota", "of_award_kind": LDTT, "max_share": 0.15},
+                       {"kind": "freeze_on"}, {"kind": "no_double_award"}]},
+            {"id": BK, "name_vi": "Bằng khen của Chủ tịch UBND tỉnh", "nominee_kind": "individual", "chain": chain,
+             "disclosure_days": disclosure_days, "vote_threshold": 0.9, "rules": [{"kind": "no_double_award"}]},
         ],
     }
 
 
 def document(kind: str) -> dict:
-    return {
-        "kind": kind,
-        "name": f"{kind}.pdf",
-        "url": f"https://vanban.test/{kind}.pdf",
-        "sha256": "a" * 64,
-        "size": 1024,
-    }
+    return {"kind": kind, "name": f"{kind}.pdf", "url": f"https://vanban.test/{kind}.pdf", "sha256": "a" * 64,
+            "size": 1024}
 
 
 DOSSIER = [document(k) for k in ("cover_request", "achievement_report", "vote_minutes")]
@@ -96,12 +71,8 @@ class Tenant:
         self.client = httpx.AsyncClient(base_url=stack.url("intake"), timeout=30)
         self.headers = {
             role: {"Authorization": f"Bearer {token(settings, [role], unit, self.id, subject=f'{role}-1')}"}
-            for role, unit in (
-                ("board_officer", None),
-                ("council_member", None),
-                ("chairperson", None),
-                ("unit_leader", UNIT),
-            )
+            for role, unit in (("board_officer", None), ("council_member", None), ("chairperson", None),
+                               ("unit_leader", UNIT))
         }
 
     async def call(self, method: str, path: str, role: str = "board_officer", body=None, lang: str = "vi"):
@@ -113,14 +84,8 @@ class Tenant:
         assert response.status_code == 200, response.text
 
     async def nominate(self, pid: str, award: str = BK, year: int = 2025, documents=DOSSIER, role="unit_leader"):
-        body = {
-            "award_kind": award,
-            "nominee": person(pid),
-            "year": year,
-            "basis": "regular",
-            "achievement": "Hoàn thành xuất sắc nhiệm vụ",
-            "documents": documents,
-        }
+        body = {"award_kind": award, "nominee": person(pid), "year": year, "basis": "regular",
+                "achievement": "Hoàn thành xuất sắc nhiệm vụ", "documents": documents}
         return await self.call("POST", "/nominations", role, body)
 
     async def act(self, nid: str, role: str, action: str, **body):
@@ -171,9 +136,7 @@ async def test_a_nomination_passes_every_stage_to_a_decision(tenant, settings):
     assert [s["outcome"] for s in n["stages"]] == ["passed", "passed", "passed", "decided"]
 
     awards = ok(await tenant.call("GET", f"/awards?unit={UNIT}"))
-    assert [(a["award_kind"], a["year"], a["source"], a["nomination_id"]) for a in awards] == [
-        (BK, 2025, "decided", nid)
-    ]
+    assert [(a["award_kind"], a["year"], a["source"], a["nomination_id"]) for a in awards] == [(BK, 2025, "decided", nid)]
     assert ok(await tenant.call("GET", "/nominations?status=decided&award_kind=" + BK))[0]["nomination_id"] == nid
 
     events = await events_of(settings, nid, 6)
@@ -202,14 +165,8 @@ async def test_a_returned_nomination_comes_back_at_the_returning_stage_and_passe
     missing = await tenant.call("POST", f"/nominations/{nid}/resubmit", "unit_leader", {"documents": DOSSIER[:2]})
     assert missing.status_code == 422 and "vote_minutes" in missing.json()["message"]
     fixed = [*DOSSIER[:2], {**document("vote_minutes"), "sha256": "b" * 64}]
-    n = ok(
-        await tenant.call(
-            "POST",
-            f"/nominations/{nid}/resubmit",
-            "unit_leader",
-            {"documents": fixed, "reason": "Bổ sung biên bản có chữ ký"},
-        )
-    )
+    n = ok(await tenant.call("POST", f"/nominations/{nid}/resubmit", "unit_leader",
+                             {"documents": fixed, "reason": "Bổ sung biên bản có chữ ký"}))
     assert (n["status"], n["stage"], n["revision"]) == ("in_progress", "hoi-dong", 5)
     assert n["documents"][2]["sha256"] == "b" * 64
     n = ok(await tenant.act(nid, "council_member", "vote", vote=VOTE_OK))
@@ -238,13 +195,8 @@ async def test_the_rules_refuse_a_nomination_and_name_the_rule(tenant):
     assert sorted(r.status_code for r in both) == [201, 422], [r.text for r in both]
     quota = next(r for r in both if r.status_code == 422)
     assert "Vượt tỷ lệ 15%" in quota.json()["message"]
-    english = await tenant.call(
-        "POST",
-        "/nominations",
-        "unit_leader",
-        lang="en",
-        body={"award_kind": CSTD, "nominee": person("nv-03"), "year": 2025, "documents": DOSSIER},
-    )
+    english = await tenant.call("POST", "/nominations", "unit_leader", lang="en", body={
+        "award_kind": CSTD, "nominee": person("nv-03"), "year": 2025, "documents": DOSSIER})
     assert "15%" in english.json()["message"] and "quota" in english.json()["message"]
 
     flag = {"unit_id": UNIT, "person_id": "nv-04", "kind": "discipline", "active": True, "reason": "Vi phạm quy chế"}
@@ -255,17 +207,8 @@ async def test_the_rules_refuse_a_nomination_and_name_the_rule(tenant):
     frozen = await tenant.nominate("nv-04", CSTD)
     assert frozen.status_code == 422 and "Đang bị xem xét kỷ luật" in frozen.json()["message"]
 
-    other_unit = await tenant.call(
-        "POST",
-        "/nominations",
-        "unit_leader",
-        body={
-            "award_kind": BK,
-            "nominee": {**person("nv-09"), "unit_id": "so-y-te"},
-            "year": 2025,
-            "documents": DOSSIER,
-        },
-    )
+    other_unit = await tenant.call("POST", "/nominations", "unit_leader", body={
+        "award_kind": BK, "nominee": {**person("nv-09"), "unit_id": "so-y-te"}, "year": 2025, "documents": DOSSIER})
     assert other_unit.status_code == 403
     assert len(ok(await tenant.call("GET", "/nominations"))) == 2
 

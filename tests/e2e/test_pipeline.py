@@ -77,10 +77,7 @@ async def test_cluster_and_period_filters(stack, settings, board, campaign):
     await eventually(all_scored)
     q2 = await leaderboard(stack, board, campaign["id"], period="2018-Q2")
     assert [(s["unit_id"], s["rank"]) for s in q2["standings"]] == [
-        ("don-vi-1", 1),
-        ("don-vi-2", 2),
-        ("don-vi-3", 2),
-        ("don-vi-4", 4),
+        ("don-vi-1", 1), ("don-vi-2", 2), ("don-vi-3", 2), ("don-vi-4", 4)
     ]
     assert q2["standings"][-1]["reported"] is False
     odd = await leaderboard(stack, board, campaign["id"], period="2018-Q2", cluster="khoi-huyen")
@@ -115,9 +112,7 @@ async def test_duplicate_delivery_is_harmless(stack, settings, board, campaign):
     await producer.start()
     try:
         for _ in range(2):
-            await producer.send_and_wait(
-                original.topic, original.value, key=original.key, headers=list(original.headers)
-            )
+            await producer.send_and_wait(original.topic, original.value, key=original.key, headers=list(original.headers))
     finally:
         await producer.stop()
     to = f"don-vi-3@{campaign['id']}.test"
@@ -167,7 +162,6 @@ async def test_inbound_events_are_validated_and_invalid_ones_dead_lettered(stack
     async def scored():
         s = await standing(stack, board, campaign["id"], "don-vi-4")
         return s["reported"] and s
-
     s = await eventually(scored)
     assert s["total"] == 88 and s["periods_reported"] == 1
     await eventually(lambda: mails(stack, f"don-vi-4@{campaign['id']}.test"))

@@ -37,7 +37,6 @@ async def test_kafka_down_degrades_but_intake_keeps_accepting_and_publishes_late
     body = submission(cid, "don-vi-3", "2019-Q1", **{"ho-thoat-ngheo": 100, "nha-dai-doan-ket": 10})
     stack.stop_kafka()
     try:
-
         async def degraded(service):
             response = await readyz(stack, service)
             return response if response.json()["status"] == "degraded" else None
@@ -71,7 +70,6 @@ async def test_kafka_down_degrades_but_intake_keeps_accepting_and_publishes_late
     started = time.monotonic()
     await eventually(scored, timeout=120, interval=1)
     for service in ("intake", "reporting"):
-
         async def ready(service=service):
             response = await readyz(stack, service)
             return response.status_code == 200 and response.json()["status"] == "ready"

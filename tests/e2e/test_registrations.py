@@ -20,29 +20,16 @@ def rated_campaign(campaign_id: str) -> dict:
     (head don-vi-2 in 2018)."""
     body = small_campaign(campaign_id)
     body["criteria"] = [
-        {
-            "id": "ket-qua",
-            "name_vi": "Kết quả giảm nghèo",
-            "max_points": 70,
-            "children": [
-                {**body["criteria"][0], "max_points": 40},
-                {**body["criteria"][1], "max_points": 30},
-            ],
-        },
-        {
-            "id": "danh-gia",
-            "name_vi": "Đánh giá của cụm trưởng",
-            "max_points": 30,
-            "scorer": "reviewer_rating",
-            "params": {"scale": 5},
-        },
+        {"id": "ket-qua", "name_vi": "Kết quả giảm nghèo", "max_points": 70, "children": [
+            {**body["criteria"][0], "max_points": 40},
+            {**body["criteria"][1], "max_points": 30},
+        ]},
+        {"id": "danh-gia", "name_vi": "Đánh giá của cụm trưởng", "max_points": 30, "scorer": "reviewer_rating",
+         "params": {"scale": 5}},
     ]
     body["clusters"] = [
-        {
-            "id": "khoi-huyen",
-            "name_vi": "Khối các huyện",
-            "leadership": [{"year": 2018, "head_unit_id": "don-vi-1", "deputy_unit_id": "don-vi-3"}],
-        },
+        {"id": "khoi-huyen", "name_vi": "Khối các huyện",
+         "leadership": [{"year": 2018, "head_unit_id": "don-vi-1", "deputy_unit_id": "don-vi-3"}]},
         {"id": "khoi-so", "name_vi": "Khối sở ngành", "leadership": [{"year": 2018, "head_unit_id": "don-vi-2"}]},
     ]
     return body
@@ -74,8 +61,7 @@ def registration_path(cid, unit):
 async def events(settings, event_type, campaign_id, count) -> list:
     async def probe():
         records = await read_topic(
-            settings,
-            "campaigns",
+            settings, "campaigns",
             lambda r: (e := json.loads(r.value))["type"] == event_type and e["data"]["campaign_id"] == campaign_id,
             timeout=5,
         )
@@ -117,24 +103,16 @@ async def test_a_unit_registers_and_revises_a_target_with_a_reason_kept_in_histo
     reg = patched.json()
     assert reg["revision"] == 2
     assert {(t["criterion_id"], t["period"]): t["value"] for t in reg["targets"]} == {
-        ("ho-thoat-ngheo", None): 120,
-        ("nha-dai-doan-ket", "2018-Q2"): 12,
+        ("ho-thoat-ngheo", None): 120, ("nha-dai-doan-ket", "2018-Q2"): 12
     }
     [entry] = reg["history"]
     assert (entry["criterion_id"], entry["period"], entry["old"], entry["new"], entry["reason"]) == (
-        "ho-thoat-ngheo",
-        None,
-        100,
-        120,
-        reason,
+        "ho-thoat-ngheo", None, 100, 120, reason
     )
     assert entry["by"] and entry["at"]
 
-    [record] = [
-        r
-        for r in await events(settings, REGISTRATION_CHANGED, rated, 2)
-        if json.loads(r.value)["data"]["change"]["kind"] == "target"
-    ]
+    [record] = [r for r in await events(settings, REGISTRATION_CHANGED, rated, 2)
+                if json.loads(r.value)["data"]["change"]["kind"] == "target"]
     assert record.key.decode() == f"{TENANT}/{rated}"
     event = json.loads(record.value)
     assert event["type"] == REGISTRATION_CHANGED and event["subject"] == f"{rated}/don-vi-1"
@@ -168,14 +146,10 @@ async def test_only_the_unit_itself_or_the_board_registers_it(stack, settings, b
     assert other.status_code == 403, other.text
     assert other.json()["message"] == "Bạn chỉ được thao tác cho đơn vị 'don-vi-2', không phải 'don-vi-1'."
     patch = {"criterion_id": "ho-thoat-ngheo", "value": 1, "reason": "Không phải đơn vị mình"}
-    assert (
-        await call(
-            stack, "PATCH", registration_path(rated, "don-vi-1") + "/targets", reporter(settings, "don-vi-2"), patch
-        )
-    ).status_code == 403
-    assert (
-        await call(stack, "PUT", registration_path(rated, "don-vi-1"), head(settings, "don-vi-1"), body)
-    ).status_code == 403  # a cluster head does not register units
+    assert (await call(stack, "PATCH", registration_path(rated, "don-vi-1") + "/targets",
+                       reporter(settings, "don-vi-2"), patch)).status_code == 403
+    assert (await call(stack, "PUT", registration_path(rated, "don-vi-1"), head(settings, "don-vi-1"),
+                       body)).status_code == 403  # a cluster head does not register units
     assert (await call(stack, "GET", registration_path(rated, "don-vi-1"), board)).status_code == 404
 
     leader = {"Authorization": f"Bearer {token(settings, ['unit_leader'], 'don-vi-1')}"}
@@ -187,22 +161,14 @@ async def test_only_the_unit_itself_or_the_board_registers_it(stack, settings, b
 async def test_registrations_are_checked_against_the_campaign(stack, settings, board, rated):
     unit = reporter(settings, "don-vi-3")
     path = registration_path(rated, "don-vi-3")
-    bad = await call(
-        stack,
-        "PUT",
-        path,
-        unit,
-        {
-            "targets": [
-                {"criterion_id": "ket-qua", "value": 10},  # a group
-                {"criterion_id": "danh-gia", "value": 4},  # rated by reviewers
-                {"criterion_id": "ho-thoat-ngheo", "period": "2018", "value": 10},  # campaign reports quarterly
-                {"criterion_id": "ho-thoat-ngheo", "period": "2021-Q1", "value": 10},  # after the campaign
-                {"criterion_id": "nha-dai-doan-ket", "value": 501},  # above max_value
-                {"criterion_id": "khong-co", "value": 1},
-            ]
-        },
-    )
+    bad = await call(stack, "PUT", path, unit, {"targets": [
+        {"criterion_id": "ket-qua", "value": 10},  # a group
+        {"criterion_id": "danh-gia", "value": 4},  # rated by reviewers
+        {"criterion_id": "ho-thoat-ngheo", "period": "2018", "value": 10},  # campaign reports quarterly
+        {"criterion_id": "ho-thoat-ngheo", "period": "2021-Q1", "value": 10},  # after the campaign
+        {"criterion_id": "nha-dai-doan-ket", "value": 501},  # above max_value
+        {"criterion_id": "khong-co", "value": 1},
+    ]})
     assert bad.status_code == 422
     assert {e["field"]: e["code"] for e in bad.json()["errors"]} == {
         "targets.0.criterion_id": "criterion.not_leaf",
@@ -214,13 +180,8 @@ async def test_registrations_are_checked_against_the_campaign(stack, settings, b
     }
     outsider = await call(stack, "PUT", registration_path(rated, "khong-tham-gia"), board, {"targets": []})
     assert outsider.status_code == 422 and outsider.json()["errors"][0]["field"] == "unit_id"
-    unregistered = await call(
-        stack,
-        "PATCH",
-        f"{path}/targets",
-        unit,
-        {"criterion_id": "ho-thoat-ngheo", "value": 5, "reason": "Chưa đăng ký"},
-    )
+    unregistered = await call(stack, "PATCH", f"{path}/targets", unit,
+                              {"criterion_id": "ho-thoat-ngheo", "value": 5, "reason": "Chưa đăng ký"})
     assert unregistered.status_code == 404
     assert (await call(stack, "GET", path, unit)).status_code == 404
 
@@ -241,23 +202,16 @@ async def test_registration_needs_a_launched_or_running_campaign(stack, settings
 
 async def test_reviewer_ratings_by_the_board_and_the_cluster_head(stack, settings, board, rated):
     path = f"/api/v1/campaigns/{rated}/ratings"
-    rating = {
-        "unit_id": "don-vi-3",
-        "period": "2018-Q2",
-        "ratings": {"danh-gia": 4.5},
-        "comment": "Phối hợp tốt trong cụm",
-    }
+    rating = {"unit_id": "don-vi-3", "period": "2018-Q2", "ratings": {"danh-gia": 4.5},
+              "comment": "Phối hợp tốt trong cụm"}
     by_board = await call(stack, "POST", path, board, rating)
     assert by_board.status_code == 201, by_board.text
     assert by_board.json()["by"] == "board" and by_board.json()["ratings"] == {"danh-gia": 4.5}
     by_head = await call(stack, "POST", path, head(settings, "don-vi-1"), {**rating, "ratings": {"danh-gia": 4}})
     assert by_head.status_code == 201, by_head.text
 
-    [record] = [
-        r
-        for r in await events(settings, RATING_GIVEN, rated, 2)
-        if json.loads(r.value)["id"] == by_head.json()["event_id"]
-    ]
+    [record] = [r for r in await events(settings, RATING_GIVEN, rated, 2)
+                if json.loads(r.value)["id"] == by_head.json()["event_id"]]
     assert record.key.decode() == f"{TENANT}/{rated}"
     data = json.loads(record.value)["data"]
     assert (data["unit_id"], data["period"], data["ratings"]) == ("don-vi-3", "2018-Q2", {"danh-gia": 4})
@@ -286,8 +240,7 @@ async def test_reviewer_ratings_by_the_board_and_the_cluster_head(stack, setting
     too_high = await call(stack, "POST", path, board, {**rating, "ratings": {"danh-gia": 6}})
     assert too_high.status_code == 422
     assert too_high.json()["errors"][0] == {
-        "field": "ratings.danh-gia",
-        "code": "value.range",
+        "field": "ratings.danh-gia", "code": "value.range",
         "reason": "Giá trị 6 nằm ngoài khoảng cho phép [0; 5].",
     }
     listed = await call(stack, "GET", f"{path}?unit_id=don-vi-3", board)

@@ -29,11 +29,8 @@ def reviewed_campaign(campaign_id: str) -> dict:
     body = small_campaign(campaign_id)
     body["criteria"] = [{**c, "scorer": "cluster_leader"} for c in body["criteria"]]
     body["clusters"] = [
-        {
-            "id": "khoi-huyen",
-            "name_vi": "Khối các huyện",
-            "leadership": [{"year": 2018, "head_unit_id": "don-vi-1", "deputy_unit_id": "don-vi-3"}],
-        },
+        {"id": "khoi-huyen", "name_vi": "Khối các huyện",
+         "leadership": [{"year": 2018, "head_unit_id": "don-vi-1", "deputy_unit_id": "don-vi-3"}]},
         {"id": "khoi-so", "name_vi": "Khối sở ngành", "leadership": [{"year": 2018, "head_unit_id": "don-vi-2"}]},
     ]
     return body
@@ -43,9 +40,7 @@ def reviewed_campaign(campaign_id: str) -> dict:
 async def cid(stack, board):
     campaign_id = f"td-{uuid.uuid4().hex[:8]}"
     async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=30) as client:
-        response = await client.put(
-            f"/api/v1/campaigns/{campaign_id}", json=reviewed_campaign(campaign_id), headers=board
-        )
+        response = await client.put(f"/api/v1/campaigns/{campaign_id}", json=reviewed_campaign(campaign_id), headers=board)
         assert response.status_code == 200, response.text
         await launch_and_run(client, campaign_id, board)
     return campaign_id
@@ -61,9 +56,7 @@ async def call(stack, method: str, path: str, headers: dict, body: dict | None =
 
 
 async def submit(stack, settings, cid, unit, **values) -> str:
-    response = await call(
-        stack, "POST", "/api/v1/submissions", reporter(settings, unit), submission(cid, unit, **values)
-    )
+    response = await call(stack, "POST", "/api/v1/submissions", reporter(settings, unit), submission(cid, unit, **values))
     assert response.status_code == 202, response.text
     return response.json()["submission_id"]
 
@@ -81,8 +74,7 @@ async def verified(stack, board, cid) -> dict[str, float]:
 async def events_of(settings, cid, event_type, count=1) -> list[dict]:
     async def probe():
         records = await read_topic(
-            settings,
-            "submissions",
+            settings, "submissions",
             lambda r: (e := json.loads(r.value))["type"] == event_type and e["data"]["campaign_id"] == cid,
             timeout=3,
         )
@@ -104,18 +96,14 @@ async def test_a_cluster_lead_approves_and_only_then_the_unit_counts_as_verified
     )
     own = await call(stack, "POST", step(first, "review"), head(settings, "don-vi-3"), approve)
     assert own.status_code == 403 and "don-vi-3" in own.json()["message"]
-    assert (
-        await call(stack, "POST", step(first, "review"), reporter(settings, "don-vi-1"), approve)
-    ).status_code == 403
+    assert (await call(stack, "POST", step(first, "review"), reporter(settings, "don-vi-1"), approve)).status_code == 403
     missing = await call(stack, "POST", step(str(uuid.uuid4()), "review"), head(settings, "don-vi-1"), approve)
     assert missing.status_code == 404
 
     done = await call(stack, "POST", step(first, "review"), head(settings, "don-vi-1"), approve)
     assert done.status_code == 201, done.text
     assert done.json()["status"] == "approved"
-    again = await call(
-        stack, "POST", step(first, "review"), {**head(settings, "don-vi-1"), "Accept-Language": "en"}, approve
-    )
+    again = await call(stack, "POST", step(first, "review"), {**head(settings, "don-vi-1"), "Accept-Language": "en"}, approve)
     assert again.status_code == 409
     assert again.json()["message"] == (
         "The submission was already reviewed by the cluster head (approved); it cannot be reviewed again at this level."
@@ -128,12 +116,7 @@ async def test_a_cluster_lead_approves_and_only_then_the_unit_counts_as_verified
 
     [event] = await events_of(settings, cid, SUBMISSION_REVIEWED)
     data = event["data"]
-    assert (data["submission_id"], data["unit_id"], data["decision"], data["level"]) == (
-        first,
-        "don-vi-3",
-        "approve",
-        "cluster",
-    )
+    assert (data["submission_id"], data["unit_id"], data["decision"], data["level"]) == (first, "don-vi-3", "approve", "cluster")
     assert data["values"] == {"ho-thoat-ngheo": 80, "nha-dai-doan-ket": 12}
     shown = (await call(stack, "GET", f"/api/v1/submissions/{first}", reporter(settings, "don-vi-3"))).json()
     assert shown["review"]["status"] == "approved" and shown["review"]["level"] == "cluster"
@@ -143,34 +126,24 @@ async def test_a_cluster_lead_approves_and_only_then_the_unit_counts_as_verified
 
 async def test_returned_criteria_alone_are_resubmitted_then_approved(stack, settings, board, cid):
     first = await submit(stack, settings, cid, "don-vi-1")
-    unknown = await call(
-        stack, "POST", step(first, "review"), board, {"decision": "return", "reasons": {"khong-co": "Không rõ"}}
-    )
+    unknown = await call(stack, "POST", step(first, "review"), board,
+                         {"decision": "return", "reasons": {"khong-co": "Không rõ"}})
     assert unknown.status_code == 422 and unknown.json()["errors"][0]["field"] == "reasons.khong-co"
     reason = "Thiếu danh sách nhà đại đoàn kết đã bàn giao"
-    returned = await call(
-        stack, "POST", step(first, "review"), board, {"decision": "return", "reasons": {"nha-dai-doan-ket": reason}}
-    )
+    returned = await call(stack, "POST", step(first, "review"), board,
+                          {"decision": "return", "reasons": {"nha-dai-doan-ket": reason}})
     assert returned.status_code == 201, returned.text
 
     unit = reporter(settings, "don-vi-1")
-    extra = await call(
-        stack, "POST", step(first, "resubmit"), unit, {"values": {"nha-dai-doan-ket": 15, "ho-thoat-ngheo": 90}}
-    )
+    extra = await call(stack, "POST", step(first, "resubmit"), unit, {"values": {"nha-dai-doan-ket": 15, "ho-thoat-ngheo": 90}})
     assert extra.status_code == 422
-    assert [(e["field"], e["code"]) for e in extra.json()["errors"]] == [
-        ("values.ho-thoat-ngheo", "resubmit.not_returned_criterion")
-    ]
+    assert [(e["field"], e["code"]) for e in extra.json()["errors"]] == [("values.ho-thoat-ngheo", "resubmit.not_returned_criterion")]
     lacking = await call(stack, "POST", step(first, "resubmit"), unit, {"values": {}})
     assert [e["field"] for e in lacking.json()["errors"]] == ["values.nha-dai-doan-ket"]
-    other = await call(
-        stack, "POST", step(first, "resubmit"), reporter(settings, "don-vi-3"), {"values": {"nha-dai-doan-ket": 15}}
-    )
+    other = await call(stack, "POST", step(first, "resubmit"), reporter(settings, "don-vi-3"), {"values": {"nha-dai-doan-ket": 15}})
     assert other.status_code == 403
 
-    again = await call(
-        stack, "POST", step(first, "resubmit"), unit, {"values": {"nha-dai-doan-ket": 15}, "note": "Đã bổ sung"}
-    )
+    again = await call(stack, "POST", step(first, "resubmit"), unit, {"values": {"nha-dai-doan-ket": 15}, "note": "Đã bổ sung"})
     assert again.status_code == 202, again.text
     second = again.json()["submission_id"]
     assert second != first
@@ -178,11 +151,7 @@ async def test_returned_criteria_alone_are_resubmitted_then_approved(stack, sett
     assert shown["values"] == {"ho-thoat-ngheo": 80, "nha-dai-doan-ket": 15}
     assert shown["review"]["status"] == "pending" and shown["review"]["resubmission_of"] == first
     old = (await call(stack, "GET", f"/api/v1/submissions/{first}", unit)).json()["review"]
-    assert (
-        old["status"] == "returned"
-        and old["reasons"] == {"nha-dai-doan-ket": reason}
-        and old["superseded_by"] == second
-    )
+    assert old["status"] == "returned" and old["reasons"] == {"nha-dai-doan-ket": reason} and old["superseded_by"] == second
     stale = await call(stack, "POST", step(first, "resubmit"), unit, {"values": {"nha-dai-doan-ket": 16}})
     assert stale.status_code == 409
 
@@ -205,9 +174,7 @@ async def test_a_rejection_is_appealed_once_and_the_board_overturns_it(stack, se
     first = await submit(stack, settings, cid, "don-vi-4", **{"ho-thoat-ngheo": 120, "nha-dai-doan-ket": 15})
     await eventually(lambda: _equals(provisional(stack, board, cid, "don-vi-4"), 66))
     # a rejected result counts nowhere: don-vi-4 is now the only member compared, hence the leader
-    rejected = await call(
-        stack, "POST", step(leader, "review"), board, {"decision": "reject", "reason": "Không có minh chứng"}
-    )
+    rejected = await call(stack, "POST", step(leader, "review"), board, {"decision": "reject", "reason": "Không có minh chứng"})
     assert rejected.status_code == 201, rejected.text
     await eventually(lambda: _equals(provisional(stack, board, cid, "don-vi-4"), 100))
     # and the rejected unit's own score is withdrawn, not left standing on the leaderboard
@@ -215,9 +182,7 @@ async def test_a_rejection_is_appealed_once_and_the_board_overturns_it(stack, se
 
     lead = head(settings, "don-vi-2")
     assert (await call(stack, "POST", step(first, "review"), lead, {"decision": "reject"})).status_code == 422
-    rejected = await call(
-        stack, "POST", step(first, "review"), lead, {"decision": "reject", "reason": "Số liệu không khớp"}
-    )
+    rejected = await call(stack, "POST", step(first, "review"), lead, {"decision": "reject", "reason": "Số liệu không khớp"})
     assert rejected.status_code == 201 and rejected.json()["status"] == "rejected"
 
     async def withdrawn():
@@ -248,17 +213,9 @@ async def test_a_rejection_is_appealed_once_and_the_board_overturns_it(stack, se
     assert review["appeal"]["status"] == "decided" and review["appeal"]["outcome"] == "overturned"
     assert [h["step"] for h in review["history"]] == ["review", "appeal", "appeal_decision"]
     [appeal] = await events_of(settings, cid, SUBMISSION_APPEALED)
-    assert (appeal["data"]["against"], appeal["data"]["from_level"], appeal["data"]["to_level"]) == (
-        "reject",
-        "cluster",
-        "board",
-    )
+    assert (appeal["data"]["against"], appeal["data"]["from_level"], appeal["data"]["to_level"]) == ("reject", "cluster", "board")
     [final] = await events_of(settings, cid, APPEAL_DECIDED)
-    assert (final["data"]["outcome"], final["data"]["decision"], final["data"]["level"]) == (
-        "overturned",
-        "approve",
-        "board",
-    )
+    assert (final["data"]["outcome"], final["data"]["decision"], final["data"]["level"]) == ("overturned", "approve", "board")
 
 
 async def _equals(total, expected) -> bool:

@@ -34,16 +34,8 @@ def partition_of(key: str, partitions: int = 3) -> int:
 
 def campaign_with_pass_fail(campaign_id: str) -> dict:
     body = small_campaign(campaign_id)
-    body["criteria"].append(
-        {
-            "id": "dat-chuan",
-            "name_vi": "Đạt chuẩn nông thôn mới",
-            "max_points": 10,
-            "scorer": "pass_fail",
-            "params": {"threshold": 1},
-            "max_value": 100,
-        }
-    )
+    body["criteria"].append({"id": "dat-chuan", "name_vi": "Đạt chuẩn nông thôn mới", "max_points": 10,
+                             "scorer": "pass_fail", "params": {"threshold": 1}, "max_value": 100})
     return body
 
 
@@ -54,9 +46,8 @@ def board_of(settings, tenant: str) -> dict:
 async def put_running(stack, settings, tenant: str, campaign_id: str) -> dict:
     headers = board_of(settings, tenant)
     async with httpx.AsyncClient(base_url=stack.url("intake")) as client:
-        response = await client.put(
-            f"/api/v1/campaigns/{campaign_id}", json=campaign_with_pass_fail(campaign_id), headers=headers
-        )
+        response = await client.put(f"/api/v1/campaigns/{campaign_id}", json=campaign_with_pass_fail(campaign_id),
+                                    headers=headers)
         assert response.status_code == 200, response.text
         await launch_and_run(client, campaign_id, headers)
         return (await client.get(f"/api/v1/campaigns/{campaign_id}", headers=headers)).json()
@@ -67,27 +58,17 @@ async def inject(settings, tenant: str, definition: dict, raw_data: str | None =
     today's intake would (`raw_data`: the payload's JSON text as is, e.g. with Infinity)."""
     event_id = str(uuid.uuid4())
     envelope = {
-        "specversion": "1.0",
-        "id": event_id,
-        "source": "/legacy/intake",
-        "type": CAMPAIGN_DEFINED,
-        "time": "2026-11-29T08:00:00Z",
-        "subject": definition["campaign_id"],
-        "datacontenttype": "application/json",
-        "tenant": tenant,
-        "correlationid": f"poison-{event_id[:8]}",
-        "data": "__DATA__",
+        "specversion": "1.0", "id": event_id, "source": "/legacy/intake", "type": CAMPAIGN_DEFINED,
+        "time": "2026-11-29T08:00:00Z", "subject": definition["campaign_id"], "datacontenttype": "application/json",
+        "tenant": tenant, "correlationid": f"poison-{event_id[:8]}", "data": "__DATA__",
     }
     value = json.dumps(envelope).replace('"__DATA__"', raw_data or json.dumps(definition))
     producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
     await producer.start()
     try:
-        await producer.send_and_wait(
-            topic_name(settings.topic_prefix, "campaigns"),
-            value.encode(),
-            key=f"{tenant}/{definition['campaign_id']}".encode(),
-            headers=[("ce_type", CAMPAIGN_DEFINED.encode()), ("ce_id", event_id.encode())],
-        )
+        await producer.send_and_wait(topic_name(settings.topic_prefix, "campaigns"), value.encode(),
+                                     key=f"{tenant}/{definition['campaign_id']}".encode(),
+                                     headers=[("ce_type", CAMPAIGN_DEFINED.encode()), ("ce_id", event_id.encode())])
     finally:
         await producer.stop()
     return event_id
@@ -96,13 +77,8 @@ async def inject(settings, tenant: str, definition: dict, raw_data: str | None =
 def as_event(public: dict, **changes) -> dict:
     """A campaign as GET returns it, turned into the next revision's campaign.defined payload."""
     data = {k: v for k, v in public.items() if k != "tenant"}
-    return {
-        **data,
-        "revision": public["revision"] + 1,
-        "criteria_version": public["criteria_version"] + 1,
-        "change": {"kind": "updated", "by": "legacy-writer", "reason": "", "detail": {}},
-        **changes,
-    }
+    return {**data, "revision": public["revision"] + 1, "criteria_version": public["criteria_version"] + 1,
+            "change": {"kind": "updated", "by": "legacy-writer", "reason": "", "detail": {}}, **changes}
 
 
 def poisoned_criteria(public: dict) -> list[dict]:
@@ -161,13 +137,8 @@ class ScoreWatch:
 
 
 def score_of(campaign_id: str, unit: str, tenant: str):
-    return lambda e: (
-        e["type"] == SCORE_COMPUTED
-        and e["tenant"] == tenant
-        and e["data"]["campaign_id"] == campaign_id
-        and e["data"]["unit_id"] == unit
-        and e["data"]["status"] == "provisional"
-    )
+    return lambda e: (e["type"] == SCORE_COMPUTED and e["tenant"] == tenant and e["data"]["campaign_id"] == campaign_id
+                      and e["data"]["unit_id"] == unit and e["data"]["status"] == "provisional")
 
 
 async def submit(stack, settings, tenant: str, campaign_id: str, unit: str, period: str, **values) -> None:
@@ -180,12 +151,9 @@ async def submit(stack, settings, tenant: str, campaign_id: str, unit: str, peri
 async def test_intake_refuses_a_definition_scoring_could_not_use(stack, settings, board):
     campaign_id = f"pt-{uuid.uuid4().hex[:8]}"
     async with httpx.AsyncClient(base_url=stack.url("intake")) as client:
-
         async def put(body, lang="vi", raw=None):
             headers = {**board, "Accept-Language": lang, "Content-Type": "application/json"}
-            return await client.put(
-                f"/api/v1/campaigns/{campaign_id}", content=raw or json.dumps(body), headers=headers
-            )
+            return await client.put(f"/api/v1/campaigns/{campaign_id}", content=raw or json.dumps(body), headers=headers)
 
         def with_leaf(**leaf):
             body = campaign_with_pass_fail(campaign_id)
@@ -199,20 +167,14 @@ async def test_intake_refuses_a_definition_scoring_could_not_use(stack, settings
         assert "'dat-chuan'" in error["reason"] and "Phải là một số" in error["reason"]
         english = (await put(with_leaf(params={"threshold": "abc"}), "en")).json()
         assert english["errors"][0]["reason"] == (
-            "Criterion 'dat-chuan', scorer 'pass_fail', parameter 'threshold': Must be a number."
-        )
+            "Criterion 'dat-chuan', scorer 'pass_fail', parameter 'threshold': Must be a number.")
 
         # Infinity (JSON text as a careless client sends it) anywhere a number goes
         raw = json.dumps(campaign_with_pass_fail(campaign_id)).replace('"max_value": 100}', '"max_value": Infinity}')
         response = await put(None, raw=raw)
         assert response.status_code == 422, response.text
-        assert response.json()["errors"] == [
-            {
-                "field": "criteria.2.max_value",
-                "code": "field.finite",
-                "reason": "Phải là một số hữu hạn (không nhận Infinity, NaN).",
-            }
-        ]
+        assert response.json()["errors"] == [{"field": "criteria.2.max_value", "code": "field.finite",
+                                              "reason": "Phải là một số hữu hạn (không nhận Infinity, NaN)."}]
         raw = json.dumps(campaign_with_pass_fail(campaign_id)).replace('"max_points": 60', '"max_points": NaN')
         assert (await put(None, raw=raw)).status_code == 422
 
@@ -246,11 +208,8 @@ async def test_intake_refuses_a_definition_scoring_could_not_use(stack, settings
 async def test_a_poisoned_campaign_is_quarantined_while_another_tenant_keeps_being_scored(stack, settings):
     # tenant A's campaign, and tenant B's on the same partition of both topics
     poisoned_id = f"pt-doc-{uuid.uuid4().hex[:6]}"
-    healthy_id = next(
-        c
-        for c in (f"pt-lanh-{uuid.uuid4().hex[:6]}" for _ in range(1000))
-        if partition_of(f"{OTHER_TENANT}/{c}") == partition_of(f"{TENANT}/{poisoned_id}")
-    )
+    healthy_id = next(c for c in (f"pt-lanh-{uuid.uuid4().hex[:6]}" for _ in range(1000))
+                      if partition_of(f"{OTHER_TENANT}/{c}") == partition_of(f"{TENANT}/{poisoned_id}"))
     public_a = await put_running(stack, settings, TENANT, poisoned_id)
     await put_running(stack, settings, OTHER_TENANT, healthy_id)
     async with ScoreWatch(settings) as scores:
@@ -260,9 +219,8 @@ async def test_a_poisoned_campaign_is_quarantined_while_another_tenant_keeps_bei
         async def b_is_scored_within_a_second(period: str) -> None:
             started = time.monotonic()
             await submit(stack, settings, OTHER_TENANT, healthy_id, "don-vi-2", period)
-            found = await scores.until(
-                lambda e: score_of(healthy_id, "don-vi-2", OTHER_TENANT)(e) and e["data"]["period"] == period, 5
-            )
+            found = await scores.until(lambda e: score_of(healthy_id, "don-vi-2", OTHER_TENANT)(e)
+                                       and e["data"]["period"] == period, 5)
             elapsed = time.monotonic() - started
             assert found, f"tenant B not scored for {period} while tenant A's campaign is poisoned"
             assert elapsed < 1.0, f"tenant B scored after {elapsed:.2f} s ({period})"
@@ -272,36 +230,25 @@ async def test_a_poisoned_campaign_is_quarantined_while_another_tenant_keeps_bei
         await b_is_scored_within_a_second("2018-Q2")
         await eventually(lambda: quarantined(stack, poisoned_id), timeout=20)
         # tenant A keeps reporting: intake still holds the good definition and accepts it
-        await submit(
-            stack, settings, TENANT, poisoned_id, "don-vi-1", "2018-Q2", **{"ho-thoat-ngheo": 50, "dat-chuan": 3}
-        )
+        await submit(stack, settings, TENANT, poisoned_id, "don-vi-1", "2018-Q2", **{"ho-thoat-ngheo": 50, "dat-chuan": 3})
         for period in ("2018-Q3", "2018-Q4", "2019-Q1"):
             await b_is_scored_within_a_second(period)
         # tenant A's submission is kept, not scored under the poisoned definition
-        assert (
-            await scores.until(
-                lambda e: score_of(poisoned_id, "don-vi-1", TENANT)(e) and e["data"]["period"] == "2018-Q2", 1
-            )
-            is None
-        )
+        assert await scores.until(lambda e: score_of(poisoned_id, "don-vi-1", TENANT)(e)
+                                  and e["data"]["period"] == "2018-Q2", 1) is None
 
         # readiness: still ready, degraded, naming the campaign, the criterion and the parameter
         status, ready = await scoring_json(stack, "/readyz")
         assert status == 200 and ready["status"] == "degraded", ready
         entry = next(q for q in ready["quarantined"] if q["campaign_id"] == poisoned_id)
         assert entry["tenant"] == TENANT and entry["reason_code"] == "scoring.quarantine.definition"
-        assert (
-            entry["errors"][0]["field"] == "criteria.2.params.threshold"
-            and "'dat-chuan'" in entry["errors"][0]["reason"]
-        )
+        assert entry["errors"][0]["field"] == "criteria.2.params.threshold" and "'dat-chuan'" in entry["errors"][0]["reason"]
         assert entry["offending_event_ids"] == [poison_id] and entry["held_events"] >= 2
         assert "Criterion 'dat-chuan'" in (await quarantined_en(stack, poisoned_id))["errors"][0]["reason"]
         metrics = await scoring_metrics(stack)
         assert f'thidua_scoring_campaign_quarantined{{tenant="{TENANT}",campaign_id="{poisoned_id}"}} 1' in metrics
-        assert any(
-            line.startswith("thidua_scoring_quarantined_campaigns ") and float(line.split()[1]) >= 1
-            for line in metrics.splitlines()
-        )
+        assert any(line.startswith("thidua_scoring_quarantined_campaigns ") and float(line.split()[1]) >= 1
+                   for line in metrics.splitlines())
 
         # the dead-letter record: the offending event with the reason
         [record] = await read_topic(settings, "scoring_dlq", lambda r: r.key == f"{TENANT}/{poisoned_id}".encode())
@@ -319,15 +266,11 @@ async def test_a_poisoned_campaign_is_quarantined_while_another_tenant_keeps_bei
 
         # a corrected revision (through intake) resumes it, and what was held is scored
         async with httpx.AsyncClient(base_url=stack.url("intake")) as client:
-            response = await client.put(
-                f"/api/v1/campaigns/{poisoned_id}",
-                json=campaign_with_pass_fail(poisoned_id) | {"reason": "Sửa tham số"},
-                headers=board_of(settings, TENANT),
-            )
+            response = await client.put(f"/api/v1/campaigns/{poisoned_id}", json=campaign_with_pass_fail(poisoned_id)
+                                        | {"reason": "Sửa tham số"}, headers=board_of(settings, TENANT))
             assert response.status_code == 200, response.text
-        held = await scores.until(
-            lambda e: score_of(poisoned_id, "don-vi-1", TENANT)(e) and e["data"]["period"] == "2018-Q2", 20
-        )
+        held = await scores.until(lambda e: score_of(poisoned_id, "don-vi-1", TENANT)(e)
+                                  and e["data"]["period"] == "2018-Q2", 20)
         assert held, "the submission held during the quarantine was not scored after the correction"
         line = next(c for c in held["data"]["criteria"] if c["criterion_id"] == "dat-chuan")
         assert line["points"] == 10  # 3 ≥ threshold 1
@@ -359,11 +302,8 @@ async def test_a_definition_with_infinity_on_the_topic_is_quarantined_and_resume
         await submit(stack, settings, TENANT, campaign_id, "don-vi-1", "2018-Q1")
         await asyncio.sleep(0.5)
         async with httpx.AsyncClient(base_url=stack.url("intake")) as client:
-            response = await client.put(
-                f"/api/v1/campaigns/{campaign_id}",
-                json=campaign_with_pass_fail(campaign_id),
-                headers=board_of(settings, TENANT),
-            )
+            response = await client.put(f"/api/v1/campaigns/{campaign_id}", json=campaign_with_pass_fail(campaign_id),
+                                        headers=board_of(settings, TENANT))
             assert response.status_code == 200, response.text
         assert await scores.until(score_of(campaign_id, "don-vi-1", TENANT), 20)
     await eventually(lambda: _lifted(stack, campaign_id), timeout=10)

@@ -36,15 +36,8 @@ async def test_scoring_killed_mid_stream_loses_and_double_counts_nothing(stack, 
             for q, period in enumerate(QUARTERS[:12]):
                 vals, points = values(unit, q)
                 expected[f"don-vi-{unit}"] = expected.get(f"don-vi-{unit}", 0) + points
-                bodies.append(
-                    {
-                        "tenant": TENANT,
-                        "campaign_id": campaign_id,
-                        "unit_id": f"don-vi-{unit}",
-                        "period": period,
-                        "values": vals,
-                    }
-                )
+                bodies.append({"tenant": TENANT, "campaign_id": campaign_id, "unit_id": f"don-vi-{unit}",
+                               "period": period, "values": vals})
     total = len(bodies)  # 360
 
     mongo = AsyncMongoClient(settings.mongo_uri)

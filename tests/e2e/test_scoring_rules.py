@@ -21,35 +21,14 @@ def cluster_campaign(campaign_id: str) -> dict:
         "end": "2018-12-31",
         "reporting_frequency": "year",
         "criteria": [
-            {
-                "id": "nghiep-vu",
-                "name_vi": "Công tác nghiệp vụ",
-                "max_points": 55,
-                "children": [
-                    {
-                        "id": "chuyen-an",
-                        "name_vi": "Chuyên án phá được",
-                        "max_points": 30,
-                        "target": 10,
-                        "scorer": "cluster_leader",
-                    },
-                    {
-                        "id": "truy-na",
-                        "name_vi": "Đối tượng truy nã bắt được",
-                        "max_points": 30,
-                        "target": 20,
-                        "scorer": "step_table",
-                        "params": {"steps": [[1, 1], [0.8, 0.6], [0.5, 0.3]]},
-                    },
-                ],
-            },
-            {
-                "id": "vi-pham",
-                "name_vi": "Vi phạm kỷ luật",
-                "max_points": 10,
-                "scorer": "penalty",
-                "params": {"points_per": 5},
-            },
+            {"id": "nghiep-vu", "name_vi": "Công tác nghiệp vụ", "max_points": 55, "children": [
+                {"id": "chuyen-an", "name_vi": "Chuyên án phá được", "max_points": 30, "target": 10,
+                 "scorer": "cluster_leader"},
+                {"id": "truy-na", "name_vi": "Đối tượng truy nã bắt được", "max_points": 30, "target": 20,
+                 "scorer": "step_table", "params": {"steps": [[1, 1], [0.8, 0.6], [0.5, 0.3]]}},
+            ]},
+            {"id": "vi-pham", "name_vi": "Vi phạm kỷ luật", "max_points": 10, "scorer": "penalty",
+             "params": {"points_per": 5}},
         ],
         "clusters": [{"id": "cum-1", "name_vi": "Cụm thi đua số 1"}, {"id": "cum-2", "name_vi": "Cụm số 2"}],
         "participants": [
@@ -116,11 +95,7 @@ async def test_cluster_leader_plugin_and_tree_through_the_stack(stack, settings,
         assert "doi-3" in lines(card, "2018")["chuyen-an"]["explanation"]
         # doi-4 is in another cluster and is ranked within it
     board_json = await reporting_get(stack, f"/api/v1/campaigns/{cid}/leaderboard?cluster=cum-1", board)
-    assert [(s["unit_id"], s["rank"]) for s in board_json["standings"]][:3] == [
-        ("doi-1", 1),
-        ("doi-3", 2),
-        ("doi-2", 3),
-    ]
+    assert [(s["unit_id"], s["rank"]) for s in board_json["standings"]][:3] == [("doi-1", 1), ("doi-3", 2), ("doi-2", 3)]
 
 
 async def test_target_change_rescored_with_reason_and_history_kept(stack, settings, board):
@@ -137,37 +112,20 @@ async def test_target_change_rescored_with_reason_and_history_kept(stack, settin
     unit_headers = reporter(settings, "huyen-a")
     async with httpx.AsyncClient(base_url=stack.url("intake")) as client:
         await create(client, board, cid, body)
-        r = await client.put(
-            f"/api/v1/campaigns/{cid}/registrations/huyen-a",
-            headers=unit_headers,
-            json={
-                "targets": [{"criterion_id": "ho-thoat-ngheo", "period": None, "value": 80}],
-                "titles": ["Cờ thi đua của UBND tỉnh"],
-                "reason": "Đăng ký đầu năm",
-            },
-        )
+        r = await client.put(f"/api/v1/campaigns/{cid}/registrations/huyen-a", headers=unit_headers, json={
+            "targets": [{"criterion_id": "ho-thoat-ngheo", "period": None, "value": 80}],
+            "titles": ["Cờ thi đua của UBND tỉnh"], "reason": "Đăng ký đầu năm"})
         assert r.status_code in (200, 201), r.text
         await submit(client, settings, cid, "huyen-a", "2018-Q1", {"ho-thoat-ngheo": 60})
         await until_total(stack, board, cid, "huyen-a", 75, "2018-Q1")  # 60/80
-        r = await client.patch(
-            f"/api/v1/campaigns/{cid}/registrations/huyen-a/targets",
-            headers=unit_headers,
-            json={
-                "criterion_id": "ho-thoat-ngheo",
-                "period": None,
-                "value": 120,
-                "reason": "Điều chỉnh theo Nghị quyết HĐND tỉnh",
-            },
-        )
+        r = await client.patch(f"/api/v1/campaigns/{cid}/registrations/huyen-a/targets", headers=unit_headers, json={
+            "criterion_id": "ho-thoat-ngheo", "period": None, "value": 120,
+            "reason": "Điều chỉnh theo Nghị quyết HĐND tỉnh"})
         assert r.status_code == 200, r.text
         card = await until_total(stack, board, cid, "huyen-a", 50, "2018-Q1")  # 60/120
     period = card["periods"][0]
     assert period["cause_kind"] == "target"
-    assert (
-        "Điều chỉnh theo Nghị quyết HĐND tỉnh" in period["cause"]
-        and "80" in period["cause"]
-        and "120" in period["cause"]
-    )
+    assert "Điều chỉnh theo Nghị quyết HĐND tỉnh" in period["cause"] and "80" in period["cause"] and "120" in period["cause"]
     assert lines(card, "2018-Q1")["ho-thoat-ngheo"]["target_source"] == "registration"
     history = await reporting_get(stack, f"/api/v1/campaigns/{cid}/units/huyen-a/history", board)
     provisional = [h for h in history if h["status"] == "provisional"]
@@ -203,7 +161,6 @@ async def test_new_criteria_version_rescores_every_period(stack, settings, board
         body["reason"] = "Tăng trọng số theo Quyết định sửa đổi"
         r = await client.put(f"/api/v1/campaigns/{cid}", json=body, headers=board)
         assert r.status_code == 200 and r.json()["criteria_version"] == 2
-
         async def rescored():
             c = await scorecard(stack, board, cid, "so-a")
             return c if c and all(p["criteria_version"] == 2 for p in c["periods"]) else None

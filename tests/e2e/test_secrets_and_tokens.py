@@ -43,16 +43,8 @@ async def call(stack, service: str, method: str, path: str, **kwargs) -> httpx.R
 def hand_made(settings, **over) -> str:
     """A token signed with the stack's secret, with claims the minting helper would refuse."""
     now = int(time.time())
-    claims = {
-        "sub": "ke-gian",
-        "tenant": TENANT,
-        "roles": ["board_officer"],
-        "iss": settings.jwt_issuer,
-        "aud": settings.jwt_audience,
-        "iat": now,
-        "exp": now + 600,
-        **over,
-    }
+    claims = {"sub": "ke-gian", "tenant": TENANT, "roles": ["board_officer"], "iss": settings.jwt_issuer,
+              "aud": settings.jwt_audience, "iat": now, "exp": now + 600, **over}
     return jwt.encode({k: v for k, v in claims.items() if v is not None}, settings.jwt_secret, algorithm="HS256")
 
 
@@ -66,14 +58,11 @@ def refused_401(response: httpx.Response) -> dict:
 # -- tokens -----------------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    "service, method, path",
-    [
-        ("intake", "GET", "/api/v1/campaigns"),
-        ("intake", "POST", SUBMISSIONS),
-        ("reporting", "GET", "/api/v1/campaigns"),
-    ],
-)
+@pytest.mark.parametrize("service, method, path", [
+    ("intake", "GET", "/api/v1/campaigns"),
+    ("intake", "POST", SUBMISSIONS),
+    ("reporting", "GET", "/api/v1/campaigns"),
+])
 async def test_a_token_without_roles_is_refused(stack, settings, campaign, service, method, path):
     headers = {"Authorization": f"Bearer {hand_made(settings, roles=[])}"}
     kwargs = {"json": submission(campaign["id"], "don-vi-1")} if method == "POST" else {}
@@ -87,22 +76,15 @@ async def test_a_token_for_tenant_bad_tenant_is_refused_before_any_write(stack, 
     # was a 500: the campaign was written, then its event failed the tenant pattern
     headers = {"Authorization": f"Bearer {hand_made(settings, tenant='Bad Tenant!')}"}
     campaign_id = f"pt-{uuid.uuid4().hex[:8]}"
-    response = await call(
-        stack, "intake", "PUT", f"/api/v1/campaigns/{campaign_id}", json=small_campaign(campaign_id), headers=headers
-    )
+    response = await call(stack, "intake", "PUT", f"/api/v1/campaigns/{campaign_id}", json=small_campaign(campaign_id),
+                          headers=headers)
     assert refused_401(response)["message"] == "Mã thông báo không hợp lệ: thông tin 'tenant' sai định dạng."
 
 
 async def test_tenant_bad_tenant_in_a_write_body_is_a_422_naming_the_field(stack, settings, campaign):
     body = {**submission(campaign["id"], "don-vi-1"), "tenant": "Bad Tenant!"}
-    response = await call(
-        stack,
-        "intake",
-        "POST",
-        SUBMISSIONS,
-        json=body,
-        headers={"Authorization": f"Bearer {token(settings, ['unit_reporter'], 'don-vi-1')}"},
-    )
+    response = await call(stack, "intake", "POST", SUBMISSIONS, json=body,
+                          headers={"Authorization": f"Bearer {token(settings, ['unit_reporter'], 'don-vi-1')}"})
     assert response.status_code == 422, response.text
     [error] = response.json()["errors"]
     assert (error["field"], error["code"]) == ("tenant", "field.pattern")
@@ -115,31 +97,17 @@ async def test_a_token_living_longer_than_the_maximum_is_refused(stack, settings
     body = refused_401(await call(stack, "intake", "GET", "/api/v1/campaigns", headers=headers))
     assert body["message"] == "Mã thông báo không hợp lệ: thời hạn hiệu lực dài hơn mức tối đa 12 giờ."
     # and one without iat, whose lifetime cannot be known
-    body = refused_401(
-        await call(
-            stack,
-            "intake",
-            "GET",
-            "/api/v1/campaigns",
-            headers={"Authorization": f"Bearer {hand_made(settings, iat=None)}"},
-        )
-    )
+    body = refused_401(await call(stack, "intake", "GET", "/api/v1/campaigns",
+                                  headers={"Authorization": f"Bearer {hand_made(settings, iat=None)}"}))
     assert body["message"] == "Mã thông báo không hợp lệ: thiếu thông tin bắt buộc 'iat'."
 
 
 async def test_a_wrong_signature_is_told_without_the_libraries_words(stack, settings):
     other = jwt.encode({"sub": "x"}, "not-the-secret-of-this-stack-32bytes", algorithm="HS256")
-    for lang, expected in (
-        ("vi", "Mã thông báo không hợp lệ: chữ ký không đúng."),
-        ("en", "Invalid token: the signature does not match."),
-    ):
-        response = await call(
-            stack,
-            "reporting",
-            "GET",
-            "/api/v1/campaigns",
-            headers={"Authorization": f"Bearer {other}", "Accept-Language": lang},
-        )
+    for lang, expected in (("vi", "Mã thông báo không hợp lệ: chữ ký không đúng."),
+                           ("en", "Invalid token: the signature does not match.")):
+        response = await call(stack, "reporting", "GET", "/api/v1/campaigns",
+                              headers={"Authorization": f"Bearer {other}", "Accept-Language": lang})
         assert refused_401(response)["message"] == expected
         assert "Signature verification failed" not in response.text
 
@@ -159,17 +127,9 @@ async def test_oversized_credential_headers_are_refused_with_431(stack, header):
 async def test_a_long_correlation_id_is_replaced_not_echoed_nor_logged(stack, settings, campaign):
     # was a 500: the id went onto the submission's event, whose correlationid holds 128 at most
     long_id = "cid-" + "x" * 4000
-    response = await call(
-        stack,
-        "intake",
-        "POST",
-        SUBMISSIONS,
-        json=submission(campaign["id"], "don-vi-2"),
-        headers={
-            "Authorization": f"Bearer {token(settings, ['unit_reporter'], 'don-vi-2')}",
-            "X-Correlation-ID": long_id,
-        },
-    )
+    response = await call(stack, "intake", "POST", SUBMISSIONS, json=submission(campaign["id"], "don-vi-2"),
+                          headers={"Authorization": f"Bearer {token(settings, ['unit_reporter'], 'don-vi-2')}",
+                                   "X-Correlation-ID": long_id})
     assert response.status_code == 202, response.text
     new_id = response.headers["X-Correlation-ID"]
     assert new_id != long_id and len(new_id) <= 128 and long_id not in response.text
@@ -183,13 +143,8 @@ async def test_a_long_correlation_id_is_replaced_not_echoed_nor_logged(stack, se
 
 async def test_a_well_formed_correlation_id_is_kept(stack, settings):
     cid = f"phien-{uuid.uuid4().hex}"
-    response = await call(
-        stack,
-        "reporting",
-        "GET",
-        "/api/v1/campaigns",
-        headers={"Authorization": f"Bearer {token(settings, ['auditor'])}", "X-Correlation-ID": cid},
-    )
+    response = await call(stack, "reporting", "GET", "/api/v1/campaigns",
+                          headers={"Authorization": f"Bearer {token(settings, ['auditor'])}", "X-Correlation-ID": cid})
     assert response.status_code == 200 and response.headers["X-Correlation-ID"] == cid
 
 
@@ -199,9 +154,8 @@ async def test_a_well_formed_correlation_id_is_kept(stack, settings):
 async def test_an_expired_api_key_is_refused_as_expired(stack, campaign):
     body = submission(campaign["id"], "don-vi-1")
     vi = await call(stack, "intake", "POST", SUBMISSIONS, json=body, headers={"X-API-Key": EXPIRED_API_KEY})
-    en = await call(
-        stack, "reporting", "GET", "/api/v1/campaigns", headers={"X-API-Key": EXPIRED_API_KEY, "Accept-Language": "en"}
-    )
+    en = await call(stack, "reporting", "GET", "/api/v1/campaigns",
+                    headers={"X-API-Key": EXPIRED_API_KEY, "Accept-Language": "en"})
     assert refused_401(vi)["message"] == "Khóa API đã hết hạn."
     assert refused_401(en)["message"] == "The API key has expired."
 
@@ -209,23 +163,11 @@ async def test_an_expired_api_key_is_refused_as_expired(stack, campaign):
 async def test_a_unit_scoped_api_key_acts_for_its_unit_only(stack, settings, campaign):
     from pymongo import AsyncMongoClient
 
-    own = await call(
-        stack,
-        "intake",
-        "POST",
-        SUBMISSIONS,
-        json=submission(campaign["id"], "don-vi-1"),
-        headers={"X-API-Key": UNIT_API_KEY},
-    )
+    own = await call(stack, "intake", "POST", SUBMISSIONS, json=submission(campaign["id"], "don-vi-1"),
+                     headers={"X-API-Key": UNIT_API_KEY})
     assert own.status_code == 202, own.text
-    other = await call(
-        stack,
-        "intake",
-        "POST",
-        SUBMISSIONS,
-        json=submission(campaign["id"], "don-vi-3"),
-        headers={"X-API-Key": UNIT_API_KEY},
-    )
+    other = await call(stack, "intake", "POST", SUBMISSIONS, json=submission(campaign["id"], "don-vi-3"),
+                       headers={"X-API-Key": UNIT_API_KEY})
     assert other.status_code == 403, other.text
     assert other.json()["errors"][0]["code"] == "auth.unit"
     # the actor recorded is the key's name
@@ -237,15 +179,12 @@ async def test_a_unit_scoped_api_key_acts_for_its_unit_only(stack, settings, cam
     assert stored["submitted_by"] == "phan-mem-don-vi-1"
     # reporting: its own unit's detail, not another unit's (an unscoped system key sees every unit)
     path = f"/api/v1/campaigns/{campaign['id']}/units/{{unit}}/history"
-    assert (
-        await call(stack, "reporting", "GET", path.format(unit="don-vi-3"), headers={"X-API-Key": UNIT_API_KEY})
-    ).status_code == 403
-    assert (
-        await call(stack, "reporting", "GET", path.format(unit="don-vi-1"), headers={"X-API-Key": UNIT_API_KEY})
-    ).status_code == 200
-    assert (
-        await call(stack, "reporting", "GET", path.format(unit="don-vi-3"), headers={"X-API-Key": DEV_API_KEY})
-    ).status_code == 200
+    assert (await call(stack, "reporting", "GET", path.format(unit="don-vi-3"),
+                       headers={"X-API-Key": UNIT_API_KEY})).status_code == 403
+    assert (await call(stack, "reporting", "GET", path.format(unit="don-vi-1"),
+                       headers={"X-API-Key": UNIT_API_KEY})).status_code == 200
+    assert (await call(stack, "reporting", "GET", path.format(unit="don-vi-3"),
+                       headers={"X-API-Key": DEV_API_KEY})).status_code == 200
 
 
 def environ_of(pid: int) -> dict[str, str]:
@@ -266,18 +205,10 @@ def test_scoring_and_notify_run_without_api_keys(stack):
 async def test_malformed_json_names_the_request_body_and_where(stack, settings, board):
     campaign_id = f"pt-{uuid.uuid4().hex[:8]}"
     text = '{"name_vi": "Phong trào",\n "criteria": [1, 2,]}'  # breaks at the 46th character, "]"
-    for lang, expected in (
-        ("vi", "Nội dung yêu cầu không phải JSON hợp lệ (lỗi ở ký tự thứ 46)."),
-        ("en", "The request body is not valid JSON (error at character 46)."),
-    ):
-        response = await call(
-            stack,
-            "intake",
-            "PUT",
-            f"/api/v1/campaigns/{campaign_id}",
-            content=text,
-            headers={**board, "Content-Type": "application/json", "Accept-Language": lang},
-        )
+    for lang, expected in (("vi", "Nội dung yêu cầu không phải JSON hợp lệ (lỗi ở ký tự thứ 46)."),
+                           ("en", "The request body is not valid JSON (error at character 46).")):
+        response = await call(stack, "intake", "PUT", f"/api/v1/campaigns/{campaign_id}", content=text,
+                              headers={**board, "Content-Type": "application/json", "Accept-Language": lang})
         assert response.status_code == 422, response.text
         assert response.json()["errors"] == [{"field": "(body)", "code": "request.bad_json", "reason": expected}]
 
@@ -292,13 +223,9 @@ async def test_type_errors_read_fully_in_one_language_without_the_input(stack, s
     for response in (vi, en):
         assert secret not in response.text and "input" not in response.text and "Input should" not in response.text
     assert {e["field"]: e["reason"] for e in vi.json()["errors"]} == {
-        "values.ho-thoat-ngheo": "Sai kiểu dữ liệu: cần số.",
-        "note": "Sai kiểu dữ liệu: cần chuỗi ký tự.",
-    }
+        "values.ho-thoat-ngheo": "Sai kiểu dữ liệu: cần số.", "note": "Sai kiểu dữ liệu: cần chuỗi ký tự."}
     assert {e["field"]: e["reason"] for e in en.json()["errors"]} == {
-        "values.ho-thoat-ngheo": "Wrong type: expected a number.",
-        "note": "Wrong type: expected a string.",
-    }
+        "values.ho-thoat-ngheo": "Wrong type: expected a number.", "note": "Wrong type: expected a string."}
 
 
 # -- services refuse to start in production with the public secret ----------------------------------
@@ -306,21 +233,10 @@ async def test_type_errors_read_fully_in_one_language_without_the_input(stack, s
 
 def start(stack, service: str, **env: str) -> subprocess.Popen:
     """The service's own entry point, as the Dockerfile runs it, with the stack's settings."""
-    full = {
-        **os.environ,
-        **stack.env(),
-        "THIDUA_HTTP_PORT": str(free_port()),
-        "THIDUA_READY_FILE": str(stack.home / f"{service}-{uuid.uuid4().hex[:6]}.ready"),
-        **env,
-    }
-    return subprocess.Popen(
-        [sys.executable, "-m", f"thidua_{service}"],
-        env=full,
-        cwd=REPO,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    full = {**os.environ, **stack.env(), "THIDUA_HTTP_PORT": str(free_port()),
+            "THIDUA_READY_FILE": str(stack.home / f"{service}-{uuid.uuid4().hex[:6]}.ready"), **env}
+    return subprocess.Popen([sys.executable, "-m", f"thidua_{service}"], env=full, cwd=REPO,
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
 def refusals(output: str) -> list[dict]:
@@ -336,11 +252,7 @@ def test_http_services_refuse_the_development_secret_in_production(stack, servic
     assert proc.returncode == 78, output
     [line] = refusals(output)
     assert (line["setting"], line["environment"], line["service"], line["level"]) == (
-        "THIDUA_JWT_SECRET",
-        "production",
-        service,
-        "error",
-    )
+        "THIDUA_JWT_SECRET", "production", service, "error")
     assert "public development secret" in line["message"] and "openssl rand" in line["fix"]
     assert DEV_JWT_SECRET not in output
 
@@ -368,17 +280,9 @@ async def test_production_with_a_strong_secret_starts_and_serves(stack, settings
     # stack's events; its consumer group still joins the stack reporting's for a moment
     isolated = f"isolated{uuid.uuid4().hex[:6]}"
     await ensure_topics(settings.model_copy(update={"topic_prefix": isolated}))
-    proc = start(
-        stack,
-        "reporting",
-        THIDUA_ENVIRONMENT="production",
-        THIDUA_JWT_SECRET=strong,
-        THIDUA_HTTP_PORT=str(port),
-        THIDUA_TOPIC_PREFIX=isolated,
-        THIDUA_MONGO_DB_PREFIX=isolated,
-    )
+    proc = start(stack, "reporting", THIDUA_ENVIRONMENT="production", THIDUA_JWT_SECRET=strong,
+                 THIDUA_HTTP_PORT=str(port), THIDUA_TOPIC_PREFIX=isolated, THIDUA_MONGO_DB_PREFIX=isolated)
     try:
-
         async def healthy():
             try:
                 async with httpx.AsyncClient(timeout=2) as client:
@@ -394,17 +298,11 @@ async def test_production_with_a_strong_secret_starts_and_serves(stack, settings
             raise AssertionError(proc.communicate()[0][-3000:]) from None
         from thidua_common.auth import mint_token
 
-        good = mint_token(
-            settings.model_copy(update={"jwt_secret": strong}), subject="a", tenant=TENANT, roles=["auditor"]
-        )
+        good = mint_token(settings.model_copy(update={"jwt_secret": strong}), subject="a", tenant=TENANT, roles=["auditor"])
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=10) as client:
-            assert (
-                await client.get("/api/v1/campaigns", headers={"Authorization": f"Bearer {good}"})
-            ).status_code == 200
+            assert (await client.get("/api/v1/campaigns", headers={"Authorization": f"Bearer {good}"})).status_code == 200
             dev = token(settings, ["auditor"])  # signed with the development secret: worthless here
-            assert (
-                await client.get("/api/v1/campaigns", headers={"Authorization": f"Bearer {dev}"})
-            ).status_code == 401
+            assert (await client.get("/api/v1/campaigns", headers={"Authorization": f"Bearer {dev}"})).status_code == 401
     finally:
         proc.terminate()
         try:

@@ -221,11 +221,7 @@ async def test_a_split_gives_its_campaigns_every_successor(stack, settings, boar
         "campaigns",
         lambda rec: rec.key == key and json.loads(rec.value)["data"].get("change", {}).get("kind") == "units_split",
     )
-    assert [p["unit_id"] for p in json.loads(defined[0].value)["data"]["participants"]] == [
-        ids["dak-mil"],
-        north,
-        south,
-    ]
+    assert [p["unit_id"] for p in json.loads(defined[0].value)["data"]["participants"]] == [ids["dak-mil"], north, south]
     lineage = (await intake.get(f"{UNITS}/{ids['krong-no']}/lineage", headers=board)).json()
     assert [(s["unit_id"], s["effective"]) for s in lineage["successors"]] == [
         (north, "2025-07-01"),

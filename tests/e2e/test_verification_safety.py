@@ -78,9 +78,8 @@ async def verified(stack, board, cid, period="2018-Q2") -> set[str]:
 
 async def test_an_approved_period_is_locked_until_a_reviewer_reopens_it_with_a_reason(stack, settings, board, cid):
     first = await submitted(stack, settings, cid, **{"ho-thoat-ngheo": 80, "nha-dai-doan-ket": 8})
-    approved = await call(
-        stack, "POST", step(first, "review"), as_role(settings, "cluster_head", HEAD), {"decision": "approve"}
-    )
+    approved = await call(stack, "POST", step(first, "review"), as_role(settings, "cluster_head", HEAD),
+                          {"decision": "approve"})
     assert approved.status_code == 201, approved.text
     await eventually(lambda: _has(verified(stack, board, cid), UNIT))
 
@@ -95,8 +94,7 @@ async def test_an_approved_period_is_locked_until_a_reviewer_reopens_it_with_a_r
         )
     english = await submit(stack, {**reporter(settings, UNIT), "Accept-Language": "en"}, cid)
     assert english.status_code == 409 and english.json()["message"].startswith(
-        f"The results of unit '{UNIT}' for 2018-Q2 were approved (submission '{first}'), so the period is locked"
-    )
+        f"The results of unit '{UNIT}' for 2018-Q2 were approved (submission '{first}'), so the period is locked")
     other_period = await submit(stack, reporter(settings, UNIT), cid, period="2018-Q3")
     assert other_period.status_code == 202, other_period.text
 
@@ -109,9 +107,7 @@ async def test_an_approved_period_is_locked_until_a_reviewer_reopens_it_with_a_r
             "Quy tắc xung đột lợi ích: không ai được mở lại báo cáo đã phê duyệt của chính đơn vị mình "
             f"(bạn thao tác cho đơn vị '{UNIT}')."
         )
-    other_cluster = await call(
-        stack, "POST", step(first, "reopen"), as_role(settings, "cluster_head", OTHER_HEAD), reason
-    )
+    other_cluster = await call(stack, "POST", step(first, "reopen"), as_role(settings, "cluster_head", OTHER_HEAD), reason)
     assert other_cluster.status_code == 403, other_cluster.text
     assert (await call(stack, "POST", step(first, "reopen"), reporter(settings, UNIT), reason)).status_code == 403
     short = await call(stack, "POST", step(first, "reopen"), as_role(settings, "cluster_head", HEAD), {"reason": "sai"})
@@ -123,8 +119,7 @@ async def test_an_approved_period_is_locked_until_a_reviewer_reopens_it_with_a_r
     assert reopened.json()["message"].startswith("Đã mở lại báo cáo")
     again = await call(stack, "POST", step(first, "reopen"), board, reason)
     assert again.status_code == 409 and again.json()["message"] == (
-        "Chỉ mở lại được báo cáo đã phê duyệt; báo cáo này chờ thẩm định."
-    )
+        "Chỉ mở lại được báo cáo đã phê duyệt; báo cáo này chờ thẩm định.")
 
     # scoring withdraws the verified score; the review starts anew; the step is audited and announced
     await eventually(lambda: _lacks(verified(stack, board, cid), UNIT))
@@ -133,12 +128,8 @@ async def test_an_approved_period_is_locked_until_a_reviewer_reopens_it_with_a_r
     assert shown["history"][-1]["reason"] == reason["reason"]
 
     async def announced():
-        found = await read_topic(
-            settings,
-            "submissions",
-            lambda r: (e := json.loads(r.value))["type"] == SUBMISSION_REOPENED and e["data"]["submission_id"] == first,
-            timeout=3,
-        )
+        found = await read_topic(settings, "submissions", lambda r: (e := json.loads(r.value))["type"] == SUBMISSION_REOPENED
+                                 and e["data"]["submission_id"] == first, timeout=3)
         return found and json.loads(found[0].value)
 
     event = await eventually(announced, timeout=30)
@@ -162,19 +153,15 @@ async def test_an_approved_period_is_locked_until_a_reviewer_reopens_it_with_a_r
 async def test_an_approved_period_refuses_inbound_submissions_too(stack, settings, board, cid):
     first = await submitted(stack, settings, cid)
     assert (await call(stack, "POST", step(first, "review"), board, {"decision": "approve"})).status_code == 201
-    event = new_event(
-        type=SUBMISSION_SUBMITTED,
-        source="/he-thong/quan-ly-van-ban",
-        tenant=TENANT,
-        data=SubmissionSubmitted.model_validate({k: v for k, v in submission(cid, UNIT).items() if k != "tenant"}),
-    )
+    event = new_event(type=SUBMISSION_SUBMITTED, source="/he-thong/quan-ly-van-ban", tenant=TENANT,
+                      data=SubmissionSubmitted.model_validate(
+                          {k: v for k, v in submission(cid, UNIT).items() if k != "tenant"}))
     marker = uuid.uuid4().hex.encode()
     producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", enable_idempotence=True)
     await producer.start()
     try:
-        await producer.send_and_wait(
-            topic_name(settings.topic_prefix, "inbound"), event.model_dump_json().encode(), key=marker
-        )
+        await producer.send_and_wait(topic_name(settings.topic_prefix, "inbound"), event.model_dump_json().encode(),
+                                     key=marker)
     finally:
         await producer.stop()
     [dead] = await read_topic(settings, "inbound_dlq", lambda rec: rec.key == marker)
@@ -184,23 +171,13 @@ async def test_an_approved_period_refuses_inbound_submissions_too(stack, setting
 
 async def test_a_higher_level_return_opens_the_period_again(stack, settings, board, cid):
     first = await submitted(stack, settings, cid)
-    assert (
-        await call(
-            stack, "POST", step(first, "review"), as_role(settings, "cluster_head", HEAD), {"decision": "approve"}
-        )
-    ).status_code == 201
+    assert (await call(stack, "POST", step(first, "review"), as_role(settings, "cluster_head", HEAD),
+                       {"decision": "approve"})).status_code == 201
     assert (await submit(stack, reporter(settings, UNIT), cid)).status_code == 409
-    returned = await call(
-        stack,
-        "POST",
-        step(first, "review"),
-        board,
-        {"decision": "return", "reasons": {"ho-thoat-ngheo": "Thiếu danh sách hộ thoát nghèo"}},
-    )
+    returned = await call(stack, "POST", step(first, "review"), board,
+                          {"decision": "return", "reasons": {"ho-thoat-ngheo": "Thiếu danh sách hộ thoát nghèo"}})
     assert returned.status_code == 201, returned.text
-    again = await call(
-        stack, "POST", step(first, "resubmit"), reporter(settings, UNIT), {"values": {"ho-thoat-ngheo": 70}}
-    )
+    again = await call(stack, "POST", step(first, "resubmit"), reporter(settings, UNIT), {"values": {"ho-thoat-ngheo": 70}})
     assert again.status_code == 202, again.text
 
 
@@ -236,16 +213,10 @@ async def test_a_cluster_head_reviewing_a_unit_that_left_the_campaign_is_told_wh
         assert left.status_code == 200, left.text
     approve = {"decision": "approve"}
     for lang, message in (
-        (
-            "vi",
-            f"Đơn vị '{UNIT}' không còn tham gia phong trào nên không thuộc cụm, khối thi đua nào: "
-            "chỉ Ban Thi đua – Khen thưởng được thẩm định báo cáo này.",
-        ),
-        (
-            "en",
-            f"Unit '{UNIT}' no longer takes part in the campaign, so it belongs to no cluster: "
-            "only the commendation board may review this submission.",
-        ),
+        ("vi", f"Đơn vị '{UNIT}' không còn tham gia phong trào nên không thuộc cụm, khối thi đua nào: "
+               "chỉ Ban Thi đua – Khen thưởng được thẩm định báo cáo này."),
+        ("en", f"Unit '{UNIT}' no longer takes part in the campaign, so it belongs to no cluster: "
+               "only the commendation board may review this submission."),
     ):
         refused = await call(stack, "POST", step(sid, "review"), as_role(settings, "cluster_head", HEAD, lang), approve)
         assert refused.status_code == 403, refused.text  # was 500: coroutine raised StopIteration
@@ -266,13 +237,8 @@ async def test_approvals_recorded_before_the_lock_lock_their_period_when_intake_
         # submission that replaced the approved one (the old behaviour), which must stay open
         await db.periods.delete_many({"tenant": TENANT, "campaign_id": cid})
         await db.migrations.delete_many({})
-        await db.submissions.insert_one(
-            {
-                **(await db.submissions.find_one({"_id": superseded})),
-                "_id": str(uuid.uuid4()),
-                "submitted_at": datetime.now(UTC),
-            }
-        )
+        await db.submissions.insert_one({**(await db.submissions.find_one({"_id": superseded})),
+                                         "_id": str(uuid.uuid4()), "submitted_at": datetime.now(UTC)})
         stack.stop_service("intake")
         stack.start_services(("intake",))
         assert (await db.migrations.find_one({"_id": "period-locks"}))["locked"] >= 1

@@ -35,18 +35,7 @@ def test_an_intact_chain_verifies():
 def test_hash_covers_every_field_but_not_storage_ids():
     r = chain(1)[0]
     assert record_hash({**r, "_id": "x"}) == r["hash"]
-    for field in (
-        "seq",
-        "at",
-        "actor",
-        "action",
-        "subject",
-        "tenant",
-        "reason",
-        "event_id",
-        "payload_sha256",
-        "prev_hash",
-    ):
+    for field in ("seq", "at", "actor", "action", "subject", "tenant", "reason", "event_id", "payload_sha256", "prev_hash"):
         changed = {**r, field: "khác" if field != "seq" else 99}
         assert record_hash(changed) != r["hash"], field
 

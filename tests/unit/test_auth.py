@@ -92,15 +92,8 @@ def test_wrong_issuer():
 
 def claims(**over):
     now = int(time.time())
-    base = {
-        "sub": "x",
-        "tenant": "daknong",
-        "roles": ["board_officer"],
-        "iss": "thidua",
-        "aud": "thidua-api",
-        "iat": now,
-        "exp": now + 600,
-    }
+    base = {"sub": "x", "tenant": "daknong", "roles": ["board_officer"], "iss": "thidua", "aud": "thidua-api",
+            "iat": now, "exp": now + 600}
     base.update(over)
     return {k: v for k, v in base.items() if v is not None}
 
@@ -189,9 +182,7 @@ def test_the_id_pattern_accepts_the_ids_in_use():
 def test_lifetime_above_the_maximum_is_refused():
     now = int(time.time())
     longest = SETTINGS.jwt_max_lifetime_seconds
-    assert decode_token(
-        SETTINGS, jwt.encode(claims(iat=now, exp=now + longest), SETTINGS.jwt_secret, algorithm="HS256")
-    )
+    assert decode_token(SETTINGS, jwt.encode(claims(iat=now, exp=now + longest), SETTINGS.jwt_secret, algorithm="HS256"))
     error = refused(jwt.encode(claims(iat=now, exp=now + longest + 1), SETTINGS.jwt_secret, algorithm="HS256"))
     assert reason(error) == "auth.reason.lifetime"
     assert t(error.key, "en", **error.params) == "Invalid token: it is valid for longer than the maximum of 12 hours."
@@ -208,8 +199,7 @@ def test_the_maximum_lifetime_is_configurable():
     short = Settings(jwt_secret=SETTINGS.jwt_secret, jwt_max_lifetime_seconds=600)
     now = int(time.time())
     assert reason(refused(jwt.encode(claims(iat=now, exp=now + 601), short.jwt_secret, algorithm="HS256"), short)) == (
-        "auth.reason.lifetime"
-    )
+        "auth.reason.lifetime")
 
 
 def test_missing_iat_is_refused_and_named():
@@ -241,39 +231,24 @@ def test_refusals_never_carry_pyjwt_text(token, code):
         assert "Signature verification failed" not in text and "Not enough segments" not in text
         assert "verification" not in text.lower() or lang == "en"
     assert t(error.key, "vi", **error.params) in (
-        "Mã thông báo không hợp lệ: mã sai cấu trúc.",
-        "Mã thông báo không hợp lệ: chữ ký không đúng.",
-    )
+        "Mã thông báo không hợp lệ: mã sai cấu trúc.", "Mã thông báo không hợp lệ: chữ ký không đúng.")
 
 
 # issue 8: API keys are configured by digest, named, optionally expiring and unit-scoped
 
 KEY_ONE, KEY_TWO, KEY_OLD, KEY_UNIT = new_key(), new_key(), new_key(), new_key()
-KEYS = Settings(
-    api_keys=json.dumps(
-        [
-            config_entry(KEY_ONE, name="he-thong-so-lieu", tenant="daknong", roles=["system", "board_officer"]),
-            config_entry(
-                KEY_TWO, name="cong-dich-vu", tenant="hanoi", roles=["system"], expires="2099-01-01T00:00:00+07:00"
-            ),
-            config_entry(
-                KEY_OLD, name="he-thong-cu", tenant="daknong", roles=["system"], expires="2020-01-01T00:00:00Z"
-            ),
-            config_entry(KEY_UNIT, name="phan-mem-cu-jut", tenant="daknong", roles=["system"], unit="huyen-cu-jut"),
-        ]
-    )
-)
+KEYS = Settings(api_keys=json.dumps([
+    config_entry(KEY_ONE, name="he-thong-so-lieu", tenant="daknong", roles=["system", "board_officer"]),
+    config_entry(KEY_TWO, name="cong-dich-vu", tenant="hanoi", roles=["system"], expires="2099-01-01T00:00:00+07:00"),
+    config_entry(KEY_OLD, name="he-thong-cu", tenant="daknong", roles=["system"], expires="2020-01-01T00:00:00Z"),
+    config_entry(KEY_UNIT, name="phan-mem-cu-jut", tenant="daknong", roles=["system"], unit="huyen-cu-jut"),
+]))
 
 
 def test_api_key_principal_is_named_by_the_configured_name():
     p = principal_for_api_key(KEYS, KEY_ONE)
     assert (p.subject, p.tenant, p.roles, p.kind, p.unit_id) == (
-        "he-thong-so-lieu",
-        "daknong",
-        {Role.system, Role.board_officer},
-        "system",
-        None,
-    )
+        "he-thong-so-lieu", "daknong", {Role.system, Role.board_officer}, "system", None)
     assert not p.unit_scoped
 
 
@@ -339,11 +314,7 @@ def test_no_api_keys_configured():
         '[{"name": "x", "hash": "' + digest("k") + '", "tenant": "daknong", "expires": "2027-01-01T00:00:00"}]',
         '[{"name": "x", "hash": "' + digest("k") + '", "tenant": "daknong", "roles": ["board_officer"], "unit": "a"}]',
         '[{"name": "x", "hash": "' + digest("k") + '", "tenant": "daknong", "key": "k"}]',
-        '[{"name": "x", "hash": "'
-        + digest("k")
-        + '", "tenant": "a"}, {"name": "x", "hash": "'
-        + digest("j")
-        + '", "tenant": "a"}]',
+        '[{"name": "x", "hash": "' + digest("k") + '", "tenant": "a"}, {"name": "x", "hash": "' + digest("j") + '", "tenant": "a"}]',
     ],
 )
 def test_unusable_api_key_configuration_is_refused_without_echoing_values(raw):
@@ -362,31 +333,15 @@ def test_roles_default_to_system():
 def test_api_key_cli_prints_a_key_and_its_entry(capsys):
     from thidua_common.auth.cli import api_key_main
 
-    api_key_main(
-        [
-            "--name",
-            "he-thong-x",
-            "--tenant",
-            "daknong",
-            "--unit",
-            "huyen-cu-jut",
-            "--expires",
-            "2027-01-01T00:00:00+07:00",
-        ]
-    )
+    api_key_main(["--name", "he-thong-x", "--tenant", "daknong", "--unit", "huyen-cu-jut",
+                  "--expires", "2027-01-01T00:00:00+07:00"])
     out = capsys.readouterr().out.splitlines()
     key = out[0].removeprefix("key:").strip()
     entry = json.loads(out[1].removeprefix("entry:").strip())
     assert key.startswith("thidua_") and len(key) >= 40
     assert key not in out[1]
-    assert entry == {
-        "name": "he-thong-x",
-        "hash": digest(key),
-        "tenant": "daknong",
-        "roles": ["system"],
-        "unit": "huyen-cu-jut",
-        "expires": "2027-01-01T00:00:00+07:00",
-    }
+    assert entry == {"name": "he-thong-x", "hash": digest(key), "tenant": "daknong", "roles": ["system"],
+                     "unit": "huyen-cu-jut", "expires": "2027-01-01T00:00:00+07:00"}
     p = principal_for_api_key(Settings(api_keys=json.dumps([entry])), key)
     assert (p.subject, p.unit_id) == ("he-thong-x", "huyen-cu-jut")
 

@@ -16,18 +16,12 @@ from thidua_common.calendar import (
 HOLIDAYS = frozenset(
     [
         *date_range(date(2024, 2, 8), date(2024, 2, 14)),
-        date(2024, 4, 29),
-        date(2024, 4, 30),
-        date(2024, 5, 1),
-        date(2024, 9, 2),
-        date(2024, 9, 3),
+        date(2024, 4, 29), date(2024, 4, 30), date(2024, 5, 1),
+        date(2024, 9, 2), date(2024, 9, 3),
         date(2025, 1, 1),
         *date_range(date(2025, 1, 25), date(2025, 2, 2)),
-        date(2025, 4, 30),
-        date(2025, 5, 1),
-        date(2025, 5, 2),
-        date(2025, 9, 1),
-        date(2025, 9, 2),
+        date(2025, 4, 30), date(2025, 5, 1), date(2025, 5, 2),
+        date(2025, 9, 1), date(2025, 9, 2),
     ]
 )
 

@@ -22,17 +22,8 @@ def score(total=87.5, max_total=100.0, lines=None) -> ScoreComputed:
         total=total,
         max_total=max_total,
         criteria=[
-            CriterionScore(
-                criterion_id=c,
-                scorer="ratio_to_target",
-                value=v,
-                target=t,
-                max_points=mp,
-                points=p,
-                formula="min(MS, A/T × MS)",
-                explanation_vi=vi,
-                explanation_en=en,
-            )
+            CriterionScore(criterion_id=c, scorer="ratio_to_target", value=v, target=t, max_points=mp, points=p,
+                           formula="min(MS, A/T × MS)", explanation_vi=vi, explanation_en=en)
             for c, v, t, mp, p, vi, en in lines
         ],
         submitted_at=datetime(2018, 7, 1, 2, 0, tzinfo=UTC),

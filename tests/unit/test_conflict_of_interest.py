@@ -56,11 +56,8 @@ def in_stage(stage_id: str, a=None) -> dict:
     doc = filed(a)
     while doc["stage"] != stage_id:
         actor = {"hoi-dong": COUNCIL}.get(doc["stage"], BOARD)
-        body = (
-            {"action": "vote", "vote": {"members": 10, "yes": 10, "no": 0}}
-            if doc["stage"] == "hoi-dong"
-            else {"action": "pass"}
-        )
+        body = {"action": "vote", "vote": {"members": 10, "yes": 10, "no": 0}} if doc["stage"] == "hoi-dong" else {
+            "action": "pass"}
         doc = act(doc, actor, a=a, **body).doc
     return doc
 
@@ -184,9 +181,8 @@ def test_an_auditor_reads_and_other_roles_write():
 def test_an_approved_period_takes_no_new_submission_and_says_how_to_change_it():
     check_period_open(None, "a3", "2018-Q2")
     check_period_open({"latest": "s1", "approved": None}, "a3", "2018-Q2")
-    error = refused(
-        check_period_open, {"latest": "s1", "approved": {"submission_id": "s1", "level": "board"}}, "a3", "2018-Q2"
-    )
+    error = refused(check_period_open, {"latest": "s1", "approved": {"submission_id": "s1", "level": "board"}},
+                    "a3", "2018-Q2")
     assert (error.status, error.key) == (409, "submission.period_approved")
     assert t(error.key, "vi", **error.params) == (
         "Kết quả kỳ 2018-Q2 của đơn vị 'a3' đã được phê duyệt (báo cáo 's1') nên kỳ này đã khóa, không nhận báo cáo "
@@ -197,3 +193,4 @@ def test_an_approved_period_takes_no_new_submission_and_says_how_to_change_it():
 
 
 # -- a caller without roles does nothing ---------------------------------------------------------------------
+

@@ -30,12 +30,5 @@ def test_envelope_rejects_unversioned_type():
     from pydantic import ValidationError
 
     with pytest.raises(ValidationError):
-        Envelope(
-            id="1",
-            source="/x",
-            type="vn.thidua.submission.received",
-            time="2018-05-25T00:00:00Z",
-            tenant="daknong",
-            correlationid="c",
-            data={},
-        )
+        Envelope(id="1", source="/x", type="vn.thidua.submission.received", time="2018-05-25T00:00:00Z",
+                 tenant="daknong", correlationid="c", data={})

@@ -17,13 +17,8 @@ REPO = Path(__file__).resolve().parents[2]
 COMPOSE_TEXT = (REPO / "docker-compose.yml").read_text()
 COMPOSE = yaml.safe_load(COMPOSE_TEXT)
 K8S = REPO / "deploy" / "k8s"
-SECRETS = (
-    "THIDUA_JWT_SECRET",
-    "THIDUA_MONGO_PASSWORD",
-    "MONGO_ROOT_PASSWORD",
-    "THIDUA_KAFKA_PASSWORD",
-    "KAFKA_ADMIN_PASSWORD",
-)
+SECRETS = ("THIDUA_JWT_SECRET", "THIDUA_MONGO_PASSWORD", "MONGO_ROOT_PASSWORD", "THIDUA_KAFKA_PASSWORD",
+           "KAFKA_ADMIN_PASSWORD")
 HTTP = ("intake", "reporting")
 NO_HTTP = ("scoring", "notify")
 
@@ -109,17 +104,14 @@ def test_compose_kafka_authenticates_every_client_listener_with_scram():
     assert props["allow.everyone.if.no.acl.found"] == "false"
     assert "StandardAuthorizer" in props["authorizer.class.name"]
     script = service("kafka")["command"][0]
-    assert '--add-scram "SCRAM-SHA-512=[name=thidua,password=$${THIDUA_KAFKA_PASSWORD}]"' in script
+    assert "--add-scram \"SCRAM-SHA-512=[name=thidua,password=$${THIDUA_KAFKA_PASSWORD}]\"" in script
     assert "--command-config /tmp/admin.properties" in service("kafka")["healthcheck"]["test"][1]
 
 
 def test_compose_services_talk_to_kafka_with_sasl():
     for name in (*HTTP, *NO_HTTP, "topics"):
         e = env(name)
-        assert (e["THIDUA_KAFKA_SECURITY_PROTOCOL"], e["THIDUA_KAFKA_SASL_MECHANISM"]) == (
-            "SASL_PLAINTEXT",
-            "SCRAM-SHA-512",
-        )
+        assert (e["THIDUA_KAFKA_SECURITY_PROTOCOL"], e["THIDUA_KAFKA_SASL_MECHANISM"]) == ("SASL_PLAINTEXT", "SCRAM-SHA-512")
         assert e["THIDUA_KAFKA_SASL_PASSWORD"].startswith("${THIDUA_KAFKA_PASSWORD:?")
 
 
@@ -175,11 +167,8 @@ def test_kustomization_generates_the_secrets_from_files_that_are_not_committed()
 
 
 def test_the_example_secret_files_hold_no_usable_secret():
-    http = dict(
-        line.split("=", 1)
-        for line in (K8S / "http-secrets.env.example").read_text().splitlines()
-        if line and not line.startswith("#")
-    )
+    http = dict(line.split("=", 1) for line in (K8S / "http-secrets.env.example").read_text().splitlines()
+                if line and not line.startswith("#"))
     assert http["THIDUA_JWT_SECRET"] == "" and http["THIDUA_API_KEYS"] == "[]"
     shared = (K8S / "secrets.env.example").read_text()
     assert "THIDUA_JWT_SECRET" not in shared and "THIDUA_API_KEYS" not in shared
@@ -215,10 +204,8 @@ def test_deploy_readme_describes_the_probes_of_the_manifests():
         row = rows[f"{name}.yaml"]
         (container,) = containers(name)
         documented = dict(re.findall(r"(readiness|liveness) probe `GET (/\w+)`", row))
-        assert documented == {
-            "readiness": container["readinessProbe"]["httpGet"]["path"],
-            "liveness": container["livenessProbe"]["httpGet"]["path"],
-        }, row
+        assert documented == {"readiness": container["readinessProbe"]["httpGet"]["path"],
+                              "liveness": container["livenessProbe"]["httpGet"]["path"]}, row
     assert "secret.yaml" not in rows
 
 

@@ -16,28 +16,16 @@ SCORERS = load_scorers()
 
 def campaign(criteria, **kw) -> CampaignDefined:
     return CampaignDefined(
-        campaign_id="pt",
-        revision=1,
-        name_vi="Phong trào",
-        launched_by="UBND tỉnh",
-        start=date(2016, 1, 1),
-        end=date(2020, 12, 31),
-        criteria_version=1,
-        criteria=criteria,
-        **kw,
+        campaign_id="pt", revision=1, name_vi="Phong trào", launched_by="UBND tỉnh", start=date(2016, 1, 1),
+        end=date(2020, 12, 31), criteria_version=1, criteria=criteria, **kw
     )
 
 
 TREE = [
-    Criterion(
-        id="g1",
-        name_vi="Nhóm 1",
-        max_points=50,
-        children=[
-            Criterion(id="a", name_vi="A", max_points=30, target=10),
-            Criterion(id="b", name_vi="B", max_points=30, scorer="pass_fail"),
-        ],
-    ),
+    Criterion(id="g1", name_vi="Nhóm 1", max_points=50, children=[
+        Criterion(id="a", name_vi="A", max_points=30, target=10),
+        Criterion(id="b", name_vi="B", max_points=30, scorer="pass_fail"),
+    ]),
     Criterion(id="bonus", name_vi="Thưởng", max_points=10, scorer="bonus", params={"points_per": 4}),
     Criterion(id="pen", name_vi="Trừ", max_points=15, scorer="penalty", params={"points_per": 5}),
 ]
@@ -69,15 +57,10 @@ def test_total_never_negative():
 
 def test_targets_resolve_from_the_registration_then_the_criterion():
     c = campaign(TREE)
-    reg = RegistrationChanged(
-        campaign_id="pt",
-        unit_id="u",
-        revision=1,
-        targets=[
-            Target(criterion_id="a", period=None, value=20),
-            Target(criterion_id="a", period="2018-Q2", value=40),
-        ],
-    )
+    reg = RegistrationChanged(campaign_id="pt", unit_id="u", revision=1, targets=[
+        Target(criterion_id="a", period=None, value=20),
+        Target(criterion_id="a", period="2018-Q2", value=40),
+    ])
     assert resolve_targets(c, reg, "2018-Q1")["a"] == (20, "registration")
     assert resolve_targets(c, reg, "2018-Q2")["a"] == (40, "registration-period")
     assert resolve_targets(c, None, "2018-Q2")["a"] == (10, "criterion")
@@ -98,9 +81,8 @@ def test_an_unknown_scorer_scores_nothing_and_says_why():
 
 
 # -- properties -------------------------------------------------------------------------------
-scorer_names = st.sampled_from(
-    ["ratio_to_target", "pass_fail", "per_occurrence", "bonus", "penalty", "reviewer_rating", "cluster_leader"]
-)
+scorer_names = st.sampled_from(["ratio_to_target", "pass_fail", "per_occurrence", "bonus", "penalty",
+                                "reviewer_rating", "cluster_leader"])
 values = st.one_of(st.none(), st.floats(min_value=0, max_value=1e6, allow_nan=False))
 
 
@@ -110,22 +92,15 @@ def trees(draw):
 
     def leaf():
         return Criterion(
-            id=f"l{next(counter)}",
-            name_vi="Lá",
-            max_points=draw(st.floats(min_value=0.5, max_value=100)),
+            id=f"l{next(counter)}", name_vi="Lá", max_points=draw(st.floats(min_value=0.5, max_value=100)),
             target=draw(st.one_of(st.none(), st.floats(min_value=0, max_value=1e4))),
-            direction=draw(st.sampled_from(["higher", "lower"])),
-            scorer=draw(scorer_names),
+            direction=draw(st.sampled_from(["higher", "lower"])), scorer=draw(scorer_names),
             params={"points_per": draw(st.floats(min_value=0, max_value=50)), "scale": 10},
         )
 
     def group():
-        return Criterion(
-            id=f"g{next(counter)}",
-            name_vi="Nhóm",
-            max_points=draw(st.floats(min_value=1, max_value=100)),
-            children=[leaf() for _ in range(draw(st.integers(1, 4)))],
-        )
+        return Criterion(id=f"g{next(counter)}", name_vi="Nhóm", max_points=draw(st.floats(min_value=1, max_value=100)),
+                         children=[leaf() for _ in range(draw(st.integers(1, 4)))])
 
     return [draw(st.sampled_from([leaf, group]))() for _ in range(draw(st.integers(1, 4)))]
 
@@ -136,11 +111,8 @@ def test_no_score_exceeds_its_maximum(tree, data):
     c = campaign(tree)
     leaf_ids = [leaf.id for node in tree for leaf in node.leaves()]
     units = [
-        UnitState(
-            f"u{i}",
-            {lid: v for lid in leaf_ids if (v := data.draw(values)) is not None},
-            resolve_targets(c, None, "2018-Q1"),
-        )
+        UnitState(f"u{i}", {lid: v for lid in leaf_ids if (v := data.draw(values)) is not None},
+                  resolve_targets(c, None, "2018-Q1"))
         for i in range(data.draw(st.integers(1, 5)))
     ]
     for result in score_cohort(c, units, SCORERS).values():

@@ -35,9 +35,8 @@ async def test_a_body_that_is_not_utf8_is_a_400_in_the_common_shape():
     assert set(body) == {"message", "errors", "correlation_id"} and body["errors"] == []
     assert body["message"] == "Không đọc được nội dung yêu cầu: phải là JSON viết bằng UTF-8."
     assert body["correlation_id"] == response.headers["X-Correlation-ID"]
-    english = await _call(
-        "POST", "/things", content=b"\xff", headers={"Content-Type": "application/json", "Accept-Language": "en"}
-    )
+    english = await _call("POST", "/things", content=b"\xff", headers={"Content-Type": "application/json",
+                                                                        "Accept-Language": "en"})
     assert english.json()["message"] == "The request body cannot be read: it must be JSON written in UTF-8."
 
 

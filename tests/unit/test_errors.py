@@ -40,20 +40,14 @@ def test_the_good_body_is_valid():
 
 def test_missing_field():
     body = {k: v for k, v in GOOD.items() if k != "period"}
-    assert one(SubmissionCreate, body) == {
-        "field": "period",
-        "reason": "Thiếu trường bắt buộc.",
-        "code": "field.missing",
-    }
+    assert one(SubmissionCreate, body) == {"field": "period", "reason": "Thiếu trường bắt buộc.",
+                                           "code": "field.missing"}
     assert one(SubmissionCreate, body, "en")["reason"] == "Field required."
 
 
 def test_extra_field():
     assert one(SubmissionCreate, {**GOOD, "diem": 100}) == {
-        "field": "diem",
-        "reason": "Trường không được phép.",
-        "code": "field.extra",
-    }
+        "field": "diem", "reason": "Trường không được phép.", "code": "field.extra"}
 
 
 def test_pattern_mismatch_names_the_pattern():
@@ -74,8 +68,7 @@ def test_wrong_type_inside_a_dict_names_the_key():
     assert error["code"] == "field.type"
     assert error["reason"].startswith("Sai kiểu dữ liệu: ")
     assert one(SubmissionCreate, {**GOOD, "values": {"ho-thoat-ngheo": "nhiều"}}, "en")["reason"].startswith(
-        "Wrong type: "
-    )
+        "Wrong type: ")
 
 
 def test_wrong_type_of_a_whole_field():
@@ -90,15 +83,9 @@ def test_nested_list_item_path_and_url():
 
 def test_too_short_and_too_long():
     assert one(SubmissionCreate, {**GOOD, "values": {}}) == {
-        "field": "values",
-        "reason": "Quá ngắn hoặc rỗng.",
-        "code": "field.too_short",
-    }
+        "field": "values", "reason": "Quá ngắn hoặc rỗng.", "code": "field.too_short"}
     assert one(SubmissionCreate, {**GOOD, "note": "x" * 2001}) == {
-        "field": "note",
-        "reason": "Quá dài.",
-        "code": "field.too_long",
-    }
+        "field": "note", "reason": "Quá dài.", "code": "field.too_long"}
 
 
 class Limits(BaseModel):
@@ -114,10 +101,7 @@ class Limits(BaseModel):
 )
 def test_range_errors(field, value, detail):
     assert one(Limits, {field: value}) == {
-        "field": field,
-        "reason": f"Giá trị ngoài phạm vi cho phép: {detail}.",
-        "code": "field.range",
-    }
+        "field": field, "reason": f"Giá trị ngoài phạm vi cho phép: {detail}.", "code": "field.range"}
 
 
 def test_range_error_in_english():
@@ -125,26 +109,16 @@ def test_range_error_in_english():
 
 
 def test_range_error_on_a_criterion_names_the_nested_field():
-    body = {
-        "name_vi": "Phong trào",
-        "launched_by": "UBND tỉnh",
-        "start": "2016-01-01",
-        "end": "2020-12-31",
-        "criteria": [{"id": "a", "name_vi": "A", "max_points": 10}, {"id": "b", "name_vi": "B", "max_points": 0}],
-    }
+    body = {"name_vi": "Phong trào", "launched_by": "UBND tỉnh", "start": "2016-01-01", "end": "2020-12-31",
+            "criteria": [{"id": "a", "name_vi": "A", "max_points": 10}, {"id": "b", "name_vi": "B", "max_points": 0}]}
     error = one(CampaignWrite, body)
     assert (error["field"], error["code"]) == ("criteria.1.max_points", "field.range")
     assert error["reason"].startswith("Giá trị ngoài phạm vi cho phép: > 0")
 
 
 def test_range_bounds_of_float_fields_are_formatted_for_the_language():
-    body = {
-        "name_vi": "Phong trào",
-        "launched_by": "UBND tỉnh",
-        "start": "2016-01-01",
-        "end": "2020-12-31",
-        "criteria": [{"id": "a", "name_vi": "A", "max_points": 1000.5}],
-    }
+    body = {"name_vi": "Phong trào", "launched_by": "UBND tỉnh", "start": "2016-01-01", "end": "2020-12-31",
+            "criteria": [{"id": "a", "name_vi": "A", "max_points": 1000.5}]}
     assert one(CampaignWrite, body)["reason"] == "Giá trị ngoài phạm vi cho phép: ≤ 1.000."
     assert one(CampaignWrite, body, "en")["reason"] == "Value out of range: ≤ 1,000."
 
@@ -164,19 +138,11 @@ def test_every_error_is_reported_with_its_own_path():
 def test_json_invalid_names_the_request_body_and_where():
     # FastAPI's loc of a json_invalid error is the character offset (12): never a field "12"
     error = from_pydantic(
-        {
-            "type": "json_invalid",
-            "loc": ("body", 12),
-            "msg": "JSON decode error",
-            "input": {},
-            "ctx": {"error": "Expecting value"},
-        }
+        {"type": "json_invalid", "loc": ("body", 12), "msg": "JSON decode error", "input": {},
+         "ctx": {"error": "Expecting value"}}
     )
-    assert error.render("vi") == {
-        "field": "(body)",
-        "code": "request.bad_json",
-        "reason": "Nội dung yêu cầu không phải JSON hợp lệ (lỗi ở ký tự thứ 13).",
-    }
+    assert error.render("vi") == {"field": "(body)", "code": "request.bad_json",
+                                  "reason": "Nội dung yêu cầu không phải JSON hợp lệ (lỗi ở ký tự thứ 13)."}
     assert error.render("en")["reason"] == "The request body is not valid JSON (error at character 13)."
 
 
@@ -189,18 +155,12 @@ def test_json_invalid_far_into_the_body_uses_the_languages_numbers():
 def test_whole_body_errors_are_named_body():
     # a model validator that fails (e.g. end before start) has no field of its own
     campaign = {
-        "name_vi": "Phong trào",
-        "launched_by": "UBND tỉnh",
-        "start": "2020-01-01",
-        "end": "2019-01-01",
+        "name_vi": "Phong trào", "launched_by": "UBND tỉnh", "start": "2020-01-01", "end": "2019-01-01",
         "criteria": [{"id": "a", "name_vi": "A", "max_points": 10}],
     }
     error = one(CampaignWrite, campaign)
-    assert error == {
-        "field": "(body)",
-        "code": "campaign.end_before_start",
-        "reason": "Ngày kết thúc trước ngày bắt đầu.",
-    }
+    assert error == {"field": "(body)", "code": "campaign.end_before_start",
+                     "reason": "Ngày kết thúc trước ngày bắt đầu."}
     assert one(CampaignWrite, campaign, "en")["reason"] == "The end date precedes the start date."
 
 
@@ -211,9 +171,8 @@ def test_query_and_header_prefixes_are_dropped():
 
 
 def test_unknown_kinds_fall_back_to_other_without_the_library_message():
-    error = from_pydantic(
-        {"type": "something_new", "loc": ("body", "x"), "msg": "Something new happened", "input": "<secret>"}
-    )
+    error = from_pydantic({"type": "something_new", "loc": ("body", "x"), "msg": "Something new happened",
+                           "input": "<secret>"})
     assert error.render("vi") == {"field": "x", "reason": "Giá trị không hợp lệ.", "code": "field.other"}
     assert error.render("en") == {"field": "x", "reason": "Invalid value.", "code": "field.other"}
 
@@ -255,29 +214,14 @@ VIETNAMESE_ONLY = ("expected", "Input should", "valid", "field required", "value
         ("number", "x", "field.type", "Sai kiểu dữ liệu: cần số.", "Wrong type: expected a number."),
         ("flag", "perhaps", "field.bool", "Phải là true hoặc false.", "Must be true or false."),
         ("day", "2018-13-45", "field.date", "Phải là một ngày dạng YYYY-MM-DD.", "Must be a date written YYYY-MM-DD."),
-        (
-            "moment",
-            "2018-01-01T00:00:00",
-            "field.timezone",
-            "Thời điểm phải ghi rõ múi giờ.",
-            "The date-time needs its time zone.",
-        ),
+        ("moment", "2018-01-01T00:00:00", "field.timezone", "Thời điểm phải ghi rõ múi giờ.",
+         "The date-time needs its time zone."),
         ("items", "abc", "field.type", "Sai kiểu dữ liệu: cần danh sách.", "Wrong type: expected a list."),
         ("obj", [1], "field.type", "Sai kiểu dữ liệu: cần đối tượng JSON.", "Wrong type: expected a JSON object."),
-        (
-            "kind",
-            "closed",
-            "field.choice",
-            "Giá trị không nằm trong danh sách cho phép: draft, launched.",
-            "Not one of the allowed values: draft, launched.",
-        ),
-        (
-            "finite",
-            float("inf"),
-            "field.finite",
-            "Phải là một số hữu hạn (không nhận Infinity, NaN).",
-            "Must be a finite number (no Infinity or NaN).",
-        ),
+        ("kind", "closed", "field.choice", "Giá trị không nằm trong danh sách cho phép: draft, launched.",
+         "Not one of the allowed values: draft, launched."),
+        ("finite", float("inf"), "field.finite", "Phải là một số hữu hạn (không nhận Infinity, NaN).",
+         "Must be a finite number (no Infinity or NaN)."),
         ("uid", "not-a-uuid", "field.type", "Sai kiểu dữ liệu: cần mã UUID.", "Wrong type: expected a UUID."),
     ],
 )
@@ -288,15 +232,8 @@ def test_pydantic_errors_read_from_the_catalogue(field, value, code, vi, en):
 
 def test_no_error_echoes_the_input_or_pydantics_message():
     secret = "bí-mật-<script>"
-    body = {
-        **GOOD,
-        "tenant": secret,
-        "unit_id": {"x": secret},
-        "values": {"a": secret},
-        "period": [secret],
-        "note": 5,
-        "nope": secret,
-    }
+    body = {**GOOD, "tenant": secret, "unit_id": {"x": secret}, "values": {"a": secret}, "period": [secret],
+            "note": 5, "nope": secret}
     for lang in ("vi", "en"):
         for error in errors_of(SubmissionCreate, body, lang):
             assert secret not in str(error) and "input" not in str(error).lower()
@@ -306,13 +243,8 @@ def test_no_error_echoes_the_input_or_pydantics_message():
 
 
 def test_model_validator_messages_come_from_the_catalogue_in_each_language():
-    body = {
-        "name_vi": "Phong trào",
-        "launched_by": "UBND tỉnh",
-        "start": "2016-01-01",
-        "end": "2020-12-31",
-        "criteria": [{"id": "a", "name_vi": "A", "max_points": 10}, {"id": "a", "name_vi": "B", "max_points": 5}],
-    }
+    body = {"name_vi": "Phong trào", "launched_by": "UBND tỉnh", "start": "2016-01-01", "end": "2020-12-31",
+            "criteria": [{"id": "a", "name_vi": "A", "max_points": 10}, {"id": "a", "name_vi": "B", "max_points": 5}]}
     assert one(CampaignWrite, body)["reason"] == "Trùng mã tiêu chí 'a'."
     assert one(CampaignWrite, body, "en")["reason"] == "Criterion id 'a' repeats."
     body["criteria"].pop()

@@ -12,37 +12,24 @@ def _b64(text: str) -> dict:
 
 
 def _scenario(case_id: str, check: dict, status: int, body: str) -> dict:
-    return {
-        "ScenarioFinished": {
-            "phase": "stateful",
-            "status": "failure",
-            "recorder": {
-                "label": "Stateful tests",
-                "cases": {case_id: {"value": {"method": "PUT", "path": "/api/v1/campaigns/{campaign_id}"}}},
-                "checks": {case_id: [{"name": "not_a_server_error", "status": "success"}, check]},
-                "interactions": {
-                    case_id: {
-                        "request": {"method": "PUT", "uri": "http://x/api/v1/campaigns/0", "body": _b64(body)},
-                        "response": {"status_code": status, "content": _b64("Internal Server Error")},
-                    }
-                },
-            },
-        }
-    }
+    return {"ScenarioFinished": {
+        "phase": "stateful", "status": "failure",
+        "recorder": {
+            "label": "Stateful tests",
+            "cases": {case_id: {"value": {"method": "PUT", "path": "/api/v1/campaigns/{campaign_id}"}}},
+            "checks": {case_id: [{"name": "not_a_server_error", "status": "success"}, check]},
+            "interactions": {case_id: {
+                "request": {"method": "PUT", "uri": "http://x/api/v1/campaigns/0", "body": _b64(body)},
+                "response": {"status_code": status, "content": _b64("Internal Server Error")},
+            }},
+        },
+    }}
 
 
 def test_failed_checks_become_findings(tmp_path):
-    failed = {
-        "name": "status_code_conformance",
-        "status": "failure",
-        "failure_info": {
-            "failure": {
-                "operation": "PUT /api/v1/campaigns/{campaign_id}",
-                "title": "Undocumented status code",
-                "message": "Received: 500\nDocumented: 200, 422",
-            }
-        },
-    }
+    failed = {"name": "status_code_conformance", "status": "failure", "failure_info": {"failure": {
+        "operation": "PUT /api/v1/campaigns/{campaign_id}", "title": "Undocumented status code",
+        "message": "Received: 500\nDocumented: 200, 422"}}}
     events = [
         {"PhaseFinished": {"phase": {"name": "coverage"}, "status": "success"}},
         {"PhaseFinished": {"phase": {"name": "stateful"}, "status": "failure"}},
@@ -59,10 +46,7 @@ def test_failed_checks_become_findings(tmp_path):
     assert len(result.errors) == 1 and "boom" in result.errors[0]
     [finding] = result.findings
     assert (finding.operation, finding.check, finding.status) == (
-        "PUT /api/v1/campaigns/{campaign_id}",
-        "status_code_conformance",
-        500,
-    )
+        "PUT /api/v1/campaigns/{campaign_id}", "status_code_conformance", 500)
     assert finding.request_body == '{"criteria": [{"params": {"k\\u0000": 1}}]}'
     assert finding.response_body == "Internal Server Error" and finding.phase == "stateful"
     assert "Received: 500" in finding.describe()

@@ -66,7 +66,9 @@ async def test_a_bad_signature_is_told_without_pyjwt_text():
     assert "Signature verification failed" not in vi.text + en.text
 
 
-@pytest.mark.parametrize("incoming", ["x" * 129, "a b", "a\tb", "<script>", "id/with/slashes", "ümlaut", "x" * 100_000])
+@pytest.mark.parametrize(
+    "incoming", ["x" * 129, "a b", "a\tb", "<script>", "id/with/slashes", "ümlaut", "x" * 100_000]
+)
 async def test_unacceptable_correlation_ids_are_replaced_and_never_echoed(incoming, caplog):
     async with client() as c:
         response = await c.get("/who", headers={"X-Correlation-ID": incoming.encode()})
@@ -85,8 +87,7 @@ async def test_acceptable_correlation_ids_are_kept(incoming):
 
 async def test_an_oversized_body_answer_does_not_echo_a_bad_correlation_id():
     async with client() as c:
-        response = await c.post(
-            "/who", content=b"x" * (SETTINGS.max_body_bytes + 1), headers={"X-Correlation-ID": "y" * 500}
-        )
+        response = await c.post("/who", content=b"x" * (SETTINGS.max_body_bytes + 1),
+                                headers={"X-Correlation-ID": "y" * 500})
     assert response.status_code == 413
     assert "y" * 129 not in response.text and "y" * 129 not in response.headers["X-Correlation-ID"]

@@ -133,10 +133,8 @@ def test_no_message_key_is_written_twice_in_the_catalogue():
 
     tree = ast.parse(Path(module.__file__).read_text(encoding="utf-8"))
     catalogue = next(
-        node.value
-        for node in ast.walk(tree)
-        if isinstance(node, ast.Assign | ast.AnnAssign)
-        and isinstance(node.value, ast.Dict)
+        node.value for node in ast.walk(tree)
+        if isinstance(node, ast.Assign | ast.AnnAssign) and isinstance(node.value, ast.Dict)
         and any(getattr(t, "id", None) == "MESSAGES" for t in getattr(node, "targets", [getattr(node, "target", None)]))
     )
     keys = [k.value for k in catalogue.keys if isinstance(k, ast.Constant)]

@@ -17,10 +17,8 @@ def test_plaintext_by_default_for_the_local_stack():
 
 def test_sasl_carries_mechanism_user_and_password():
     assert security_options(SASL) == {
-        "security_protocol": "SASL_PLAINTEXT",
-        "sasl_mechanism": "SCRAM-SHA-512",
-        "sasl_plain_username": "thidua",
-        "sasl_plain_password": "pw",
+        "security_protocol": "SASL_PLAINTEXT", "sasl_mechanism": "SCRAM-SHA-512",
+        "sasl_plain_username": "thidua", "sasl_plain_password": "pw",
     }
 
 

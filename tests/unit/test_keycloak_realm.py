@@ -31,7 +31,7 @@ def fake_jdk(root: Path, name: str, version: str) -> Path:
     home = root / name
     (home / "bin").mkdir(parents=True)
     java = home / "bin" / "java"
-    java.write_text(f"#!/bin/sh\necho 'openjdk version \"{version}\" 2026-01-01' >&2\n")
+    java.write_text(f'#!/bin/sh\necho \'openjdk version "{version}" 2026-01-01\' >&2\n')
     java.chmod(0o755)
     return home
 
@@ -186,17 +186,8 @@ def test_stack_runs_keycloak_only_when_asked(tmp_path, monkeypatch):
 def test_stack_state_saved_before_keycloak_existed_still_loads(tmp_path):
     from thidua_devstack.stack import Stack
 
-    ports = {
-        "kafka": 1,
-        "kafka_controller": 2,
-        "mongo": 3,
-        "smtp": 4,
-        "mail_http": 5,
-        "intake": 6,
-        "scoring": 7,
-        "notify": 8,
-        "reporting": 9,
-    }
+    ports = {"kafka": 1, "kafka_controller": 2, "mongo": 3, "smtp": 4, "mail_http": 5, "intake": 6,
+             "scoring": 7, "notify": 8, "reporting": 9}
     (tmp_path / "stack.json").write_text(json.dumps({"ports": ports}))
     assert Stack(tmp_path).ports.keycloak == 8080
 

@@ -53,12 +53,8 @@ def test_the_case_of_the_issue_missing_excluded_ranks_the_better_unit_first():
     due = due_periods(START, END, "quarter", {*a, *b}, LATER)
     got_a, got_b = unit_basis(a, due, "excluded"), unit_basis(b, due, "excluded")
     assert got_a.score == 76.36 and got_b.score == round(212.54 / 3, 4)
-    ranked = rank(
-        [
-            Standing("a", "A", None, got_a.total, 0, 2, score=got_a.score),
-            Standing("b", "B", None, got_b.total, 0, 3, score=got_b.score),
-        ]
-    )
+    ranked = rank([Standing("a", "A", None, got_a.total, 0, 2, score=got_a.score),
+                   Standing("b", "B", None, got_b.total, 0, 3, score=got_b.score)])
     assert [(s.unit_id, s.rank) for s in ranked] == [("a", 1), ("b", 2)]
 
 
@@ -81,13 +77,9 @@ def test_a_unit_that_reported_nothing_scores_zero(missing):
 
 
 def test_ranking_uses_the_score_when_given_and_the_total_otherwise():
-    rows = [
-        Standing("x", "X", None, total=200, max_total=0, periods_reported=3, score=66.0),
-        Standing("y", "Y", None, total=150, max_total=0, periods_reported=2, score=75.0),
-    ]
+    rows = [Standing("x", "X", None, total=200, max_total=0, periods_reported=3, score=66.0),
+            Standing("y", "Y", None, total=150, max_total=0, periods_reported=2, score=75.0)]
     assert [s.unit_id for s in rank(rows)] == ["y", "x"]
-    rows = [
-        Standing("x", "X", None, total=200, max_total=0, periods_reported=3),
-        Standing("y", "Y", None, total=150, max_total=0, periods_reported=2),
-    ]
+    rows = [Standing("x", "X", None, total=200, max_total=0, periods_reported=3),
+            Standing("y", "Y", None, total=150, max_total=0, periods_reported=2)]
     assert [s.unit_id for s in rank(rows)] == ["x", "y"]

@@ -32,7 +32,9 @@ def test_legal_transitions_pass(current, requested):
     check_transition(current.value, requested.value)  # as stored in MongoDB
 
 
-@pytest.mark.parametrize("current, requested", [pair for pair in itertools.product(S, S) if pair not in LEGAL])
+@pytest.mark.parametrize(
+    "current, requested", [pair for pair in itertools.product(S, S) if pair not in LEGAL]
+)
 def test_every_other_transition_is_refused_with_409_naming_both_statuses(current, requested):
     with pytest.raises(ApiError) as caught:
         check_transition(current, requested)

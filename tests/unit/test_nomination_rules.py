@@ -18,13 +18,7 @@ CHAIN = [
     {"id": "tham-dinh", "name_vi": "Thẩm định hồ sơ", "role": "board_officer", "service_days": 9, "kind": "review"},
     {"id": "cong-khai", "name_vi": "Công khai", "role": "board_officer", "service_days": 0, "kind": "disclosure"},
     {"id": "hoi-dong", "name_vi": "Hội đồng xét", "role": "council_member", "service_days": 2, "kind": "vote"},
-    {
-        "id": "quyet-dinh",
-        "name_vi": "Chủ tịch quyết định",
-        "role": "chairperson",
-        "service_days": 5,
-        "kind": "decision",
-    },
+    {"id": "quyet-dinh", "name_vi": "Chủ tịch quyết định", "role": "chairperson", "service_days": 5, "kind": "decision"},
 ]
 
 
@@ -65,9 +59,7 @@ def codes(errors) -> list[str]:
 
 
 def check(awards=(), nominations=(), flags=(), nominee=None, year=2024, a=None):
-    return rules.check_rules(
-        a or award(), nominee or person(), year, list(awards), list(nominations), list(flags), NAMES
-    )
+    return rules.check_rules(a or award(), nominee or person(), year, list(awards), list(nominations), list(flags), NAMES)
 
 
 # -- rules ------------------------------------------------------------------------------------
@@ -89,9 +81,8 @@ def test_prerequisite_counts_the_same_person_only():
 def test_quota_is_a_share_of_the_units_holders_that_year():
     base = ldtt_holders(2024, 13) + [held(LDTT, 2023, person())]  # 13 holders × 15% = 1.95 → 1
     assert check(base) == []
-    taken = [
-        {"nomination_id": "dn-1", "status": "in_progress", "award_kind": CSTD, "year": 2024, "nominee": person("nv-05")}
-    ]
+    taken = [{"nomination_id": "dn-1", "status": "in_progress", "award_kind": CSTD, "year": 2024,
+              "nominee": person("nv-05")}]
     errors = check(base, taken)
     assert codes(errors) == ["rule.quota"]
     text = t(errors[0].key, "vi", **errors[0].params)
@@ -119,12 +110,8 @@ def test_a_pending_discipline_freezes_the_award():
 
 
 def test_a_collective_freezes_on_anyone_in_it():
-    a = award(
-        id="tap-the-ldxs",
-        name_vi="Tập thể lao động xuất sắc",
-        nominee_kind="collective",
-        rules=[{"kind": "freeze_on", "flags": ["discipline", "complaint"]}],
-    )
+    a = award(id="tap-the-ldxs", name_vi="Tập thể lao động xuất sắc", nominee_kind="collective",
+              rules=[{"kind": "freeze_on", "flags": ["discipline", "complaint"]}])
     unit = {"kind": "collective", "unit_id": "so-noi-vu", "person_id": None}
     flag = {"unit_id": "so-noi-vu", "person_id": "nv-07", "kind": "complaint", "active": True, "reason": "Đơn tố cáo"}
     assert codes(check(flags=[flag], nominee=unit, a=a)) == ["rule.freeze.complaint"]
@@ -221,9 +208,7 @@ def test_return_and_resubmit_reenter_the_returning_stage():
     with pytest.raises(ApiError) as e:
         rules.resubmit(returned, award(), docs, None, "", LEADER, MONDAY, TET)
     assert e.value.key == "nomination.missing_document"
-    out = rules.resubmit(
-        returned, award(), docs + [{"kind": "vote_minutes"}], "Bổ sung", "đã bổ sung", LEADER, MONDAY, TET
-    )
+    out = rules.resubmit(returned, award(), docs + [{"kind": "vote_minutes"}], "Bổ sung", "đã bổ sung", LEADER, MONDAY, TET)
     assert out.doc["status"] == "in_progress" and out.doc["stage"] == "hoi-dong"
     assert out.doc["stages"][-1]["left_at"] is None and out.doc["achievement"] == "Bổ sung"
 
@@ -253,12 +238,8 @@ def test_a_vote_below_the_threshold_fails_with_the_reason():
     assert e.value.status == 422
     passed = act(doc, COUNCIL, action="vote", vote={"members": 10, "yes": 8, "no": 1, "abstain": 1})
     assert passed.doc["stage"] == "quyet-dinh" and passed.doc["vote"]["passed"] is True
-    decided = act(
-        passed.doc,
-        CHAIR,
-        action="decide",
-        decision={"number": "123/QĐ-UBND", "date": "2024-03-01", "signer": "Chủ tịch UBND tỉnh"},
-    )
+    decided = act(passed.doc, CHAIR, action="decide",
+                  decision={"number": "123/QĐ-UBND", "date": "2024-03-01", "signer": "Chủ tịch UBND tỉnh"})
     assert decided.decided and decided.doc["status"] == "decided" and decided.doc["stage"] is None
     with pytest.raises(ApiError):
         act(decided.doc, CHAIR, action="withdraw", reason="Rút hồ sơ")

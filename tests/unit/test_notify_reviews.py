@@ -21,12 +21,8 @@ CRITERIA = [
         "id": "giam-ngheo",
         "name_vi": "Giảm nghèo bền vững",
         "children": [
-            {
-                "id": "ho-thoat-ngheo",
-                "name_vi": "Số hộ thoát nghèo",
-                "name_en": "Households out of poverty",
-                "unit_of_measure": "hộ",
-            },
+            {"id": "ho-thoat-ngheo", "name_vi": "Số hộ thoát nghèo", "name_en": "Households out of poverty",
+             "unit_of_measure": "hộ"},
             {"id": "nha-dai-doan-ket", "name_vi": "Nhà đại đoàn kết", "unit_of_measure": "căn"},
         ],
     },
@@ -38,32 +34,13 @@ AT = datetime(2018, 7, 20, 17, 30, tzinfo=UTC)  # 00:30 on 21 July in Vietnam
 
 
 def reviewed(decision: str, level: str = "cluster", **fields) -> SubmissionReviewed:
-    return SubmissionReviewed(
-        submission_id="3d6f1c2b",
-        campaign_id="giam-ngheo",
-        unit_id="huyen-cu-jut",
-        period="2018-Q2",
-        decision=decision,
-        level=level,
-        reviewer="cum-truong",
-        at=AT,
-        **fields,
-    )
+    return SubmissionReviewed(submission_id="3d6f1c2b", campaign_id="giam-ngheo", unit_id="huyen-cu-jut",
+                              period="2018-Q2", decision=decision, level=level, reviewer="cum-truong", at=AT, **fields)
 
 
 def decided(outcome: str, decision: str, level: str = "board", **fields) -> AppealDecided:
-    return AppealDecided(
-        submission_id="3d6f1c2b",
-        campaign_id="giam-ngheo",
-        unit_id="huyen-cu-jut",
-        period="2018-Q2",
-        outcome=outcome,
-        decision=decision,
-        level=level,
-        by="ban-tdkt",
-        at=AT,
-        **fields,
-    )
+    return AppealDecided(submission_id="3d6f1c2b", campaign_id="giam-ngheo", unit_id="huyen-cu-jut", period="2018-Q2",
+                         outcome=outcome, decision=decision, level=level, by="ban-tdkt", at=AT, **fields)
 
 
 # -- compose ----------------------------------------------------------------------------------
@@ -81,35 +58,23 @@ def test_campaign_is_named_once_as_a_movement():
 
 
 def test_a_return_names_each_criterion_with_its_reason_and_the_appeal_right():
-    review = reviewed(
-        "return",
-        reasons={
-            "von-huy-dong": "Chưa có biên bản tiếp nhận vốn",
-            "nha-dai-doan-ket": "Thiếu danh sách 12 căn nhà đã bàn giao",
-        },
-        reason="Đề nghị rà soát lại số liệu trước khi gửi",
-    )
+    review = reviewed("return", reasons={"von-huy-dong": "Chưa có biên bản tiếp nhận vốn",
+                                         "nha-dai-doan-ket": "Thiếu danh sách 12 căn nhà đã bàn giao"},
+                      reason="Đề nghị rà soát lại số liệu trước khi gửi")
     subject, body = review_message(review, UNIT, CAMPAIGN, LABELS)
-    assert subject == (
-        "[Thi Đua] Kết quả thẩm định báo cáo quý II/2018, phong trào «Đắk Nông chung tay vì người "
-        "nghèo»: Trả lại để bổ sung"
-    )
-    assert body.startswith(
-        "Kính gửi Huyện Cư Jút,\n\nBáo cáo kết quả quý II/2018 của đơn vị trong phong trào "
-        "«Đắk Nông chung tay vì người nghèo» đã được cụm trưởng, khối trưởng thẩm định lúc "
-        "00:30 21/07/2018 và trả lại để đơn vị bổ sung."
-    )
+    assert subject == ("[Thi Đua] Kết quả thẩm định báo cáo quý II/2018, phong trào «Đắk Nông chung tay vì người "
+                       "nghèo»: Trả lại để bổ sung")
+    assert body.startswith("Kính gửi Huyện Cư Jút,\n\nBáo cáo kết quả quý II/2018 của đơn vị trong phong trào "
+                           "«Đắk Nông chung tay vì người nghèo» đã được cụm trưởng, khối trưởng thẩm định lúc "
+                           "00:30 21/07/2018 và trả lại để đơn vị bổ sung.")
     # in the order of the criteria tree, not of the reviewer's form
-    assert (
-        "Đề nghị đơn vị bổ sung, hoàn thiện số liệu và tài liệu minh chứng của các tiêu chí sau:\n"
-        "- Nhà đại đoàn kết: Thiếu danh sách 12 căn nhà đã bàn giao\n"
-        "- Vốn huy động từ cộng đồng: Chưa có biên bản tiếp nhận vốn\n\n"
-    ) in body
+    assert ("Đề nghị đơn vị bổ sung, hoàn thiện số liệu và tài liệu minh chứng của các tiêu chí sau:\n"
+            "- Nhà đại đoàn kết: Thiếu danh sách 12 căn nhà đã bàn giao\n"
+            "- Vốn huy động từ cộng đồng: Chưa có biên bản tiếp nhận vốn\n\n") in body
     assert "Đơn vị chỉ gửi lại số liệu của các tiêu chí bị trả lại" in body
     assert "Ý kiến chung của cấp thẩm định: Đề nghị rà soát lại số liệu trước khi gửi" in body
-    assert (
-        "đơn vị có quyền đề nghị xem xét lại (khiếu nại) một lần lên Ban Thi đua – Khen thưởng, nêu rõ lý do"
-    ) in body
+    assert ("đơn vị có quyền đề nghị xem xét lại (khiếu nại) một lần lên Ban Thi đua – Khen thưởng, "
+            "nêu rõ lý do") in body
     assert body.endswith("Mã báo cáo: 3d6f1c2b.\n\nTrân trọng,\nHệ thống Thi Đua")
     assert "Số hộ thoát nghèo" not in body  # only the returned criteria
 
@@ -159,19 +124,13 @@ def test_english_is_available():
 
 def test_an_upheld_return_repeats_the_returned_criteria_and_is_final():
     subject, body = appeal_decision_message(
-        decided("upheld", "return", reason="Ý kiến trả lại của cụm trưởng là có cơ sở"),
-        UNIT,
-        CAMPAIGN,
-        LABELS,
+        decided("upheld", "return", reason="Ý kiến trả lại của cụm trưởng là có cơ sở"), UNIT, CAMPAIGN, LABELS,
         returned={"nha-dai-doan-ket": "Thiếu danh sách nhà đã bàn giao"},
     )
-    assert subject == (
-        "[Thi Đua] Kết quả giải quyết khiếu nại báo cáo quý II/2018, phong trào «Đắk Nông chung tay vì "
-        "người nghèo»: Giữ nguyên quyết định – Trả lại để bổ sung"
-    )
-    assert (
-        "đã được Ban Thi đua – Khen thưởng giải quyết lúc 00:30 21/07/2018: giữ nguyên quyết định trả lại để bổ sung."
-    ) in body
+    assert subject == ("[Thi Đua] Kết quả giải quyết khiếu nại báo cáo quý II/2018, phong trào «Đắk Nông chung tay vì "
+                       "người nghèo»: Giữ nguyên quyết định – Trả lại để bổ sung")
+    assert ("đã được Ban Thi đua – Khen thưởng giải quyết lúc 00:30 21/07/2018: giữ nguyên quyết định trả lại để "
+            "bổ sung.") in body
     assert "Lý do: Ý kiến trả lại của cụm trưởng là có cơ sở" in body
     assert "- Nhà đại đoàn kết: Thiếu danh sách nhà đã bàn giao" in body
     assert "Đây là kết quả giải quyết khiếu nại cuối cùng đối với báo cáo này" in body
@@ -180,41 +139,26 @@ def test_an_upheld_return_repeats_the_returned_criteria_and_is_final():
 
 def test_an_appeal_that_approves_lists_the_verified_values():
     subject, body = appeal_decision_message(
-        decided(
-            "overturned",
-            "approve",
-            level="chair",
-            reason="Số liệu đã được xác minh tại thực địa",
-            values={"ho-thoat-ngheo": 1500},
-        ),
-        UNIT,
-        CAMPAIGN,
-        LABELS,
+        decided("overturned", "approve", level="chair", reason="Số liệu đã được xác minh tại thực địa",
+                values={"ho-thoat-ngheo": 1500}),
+        UNIT, CAMPAIGN, LABELS,
     )
     assert subject.endswith(": Sửa đổi quyết định – Phê duyệt")
-    assert (
-        "đã được Chủ tịch UBND giải quyết lúc 00:30 21/07/2018: sửa đổi quyết định trước đó, phê duyệt báo cáo." in body
-    )
+    assert "đã được Chủ tịch UBND giải quyết lúc 00:30 21/07/2018: sửa đổi quyết định trước đó, phê duyệt báo cáo." in body
     assert "- Số hộ thoát nghèo: 1.500 hộ" in body
 
 
 def test_a_return_whose_criteria_the_event_does_not_carry_points_to_the_report():
     # overturned from a reject to a return: the appeal event does not carry the new reasons
-    _, body = appeal_decision_message(
-        decided("overturned", "return", reason="Chỉ cần bổ sung minh chứng"),
-        UNIT,
-        CAMPAIGN,
-        LABELS,
-        returned={"ho-thoat-ngheo": "lý do của lần trước"},
-    )
+    _, body = appeal_decision_message(decided("overturned", "return", reason="Chỉ cần bổ sung minh chứng"),
+                                      UNIT, CAMPAIGN, LABELS, returned={"ho-thoat-ngheo": "lý do của lần trước"})
     assert "của các tiêu chí được nêu trong báo cáo trên Hệ thống Thi Đua." in body
     assert "lý do của lần trước" not in body
 
 
 def test_an_upheld_reject():
-    subject, body = appeal_decision_message(
-        decided("upheld", "reject", reason="Không có căn cứ điều chỉnh"), UNIT, CAMPAIGN, LABELS
-    )
+    subject, body = appeal_decision_message(decided("upheld", "reject", reason="Không có căn cứ điều chỉnh"),
+                                            UNIT, CAMPAIGN, LABELS)
     assert subject.endswith(": Giữ nguyên quyết định – Từ chối")
     assert "giữ nguyên quyết định từ chối báo cáo." in body
     assert "Số liệu của báo cáo này không được tính vào kết quả thi đua." in body
@@ -239,12 +183,8 @@ class Db:
 
 
 def review_event(time: datetime | None = None):
-    event = new_event(
-        type=SUBMISSION_REVIEWED,
-        source="/thidua/intake/reviews",
-        tenant="daknong",
-        data=reviewed("reject", reason="Không khớp số liệu"),
-    )
+    event = new_event(type=SUBMISSION_REVIEWED, source="/thidua/intake/reviews", tenant="daknong",
+                      data=reviewed("reject", reason="Không khớp số liệu"))
     return event.model_copy(update={"time": time}) if time else event
 
 
@@ -262,12 +202,8 @@ def test_a_review_becomes_one_delivery_however_often_it_arrives(service):
 
 
 def test_an_appeal_decision_becomes_a_delivery(service):
-    event = new_event(
-        type=APPEAL_DECIDED,
-        source="/thidua/intake/reviews",
-        tenant="daknong",
-        data=decided("upheld", "reject", reason="Không có căn cứ"),
-    )
+    event = new_event(type=APPEAL_DECIDED, source="/thidua/intake/reviews", tenant="daknong",
+                      data=decided("upheld", "reject", reason="Không có căn cứ"))
     asyncio.run(service.apply(event))
     assert service.db.deliveries.docs[f"{event.id}:email"]["status"] == "pending"
 

@@ -21,9 +21,8 @@ def test_periods_in_range_match(period):
     assert re.match(PERIOD, period)
 
 
-@pytest.mark.parametrize(
-    "period", ["0000", "9999-Q4", "9999-12", "1999-12", "2101", "2018-Q5", "2018-13", "2018-00", "18-Q1"]
-)
+@pytest.mark.parametrize("period", ["0000", "9999-Q4", "9999-12", "1999-12", "2101", "2018-Q5", "2018-13", "2018-00",
+                                    "18-Q1"])
 def test_periods_out_of_range_or_malformed_do_not(period):
     assert not re.match(PERIOD, period)
 
@@ -80,6 +79,4 @@ def test_a_period_out_of_range_is_named_with_its_own_message():
         Q.model_validate({"period": "9999-Q4"})
     error = from_pydantic(caught.value.errors()[0])
     assert (error.field, error.key) == ("period", "period.format")
-    assert (
-        error.render("vi")["reason"] == "Kỳ báo cáo phải có dạng YYYY, YYYY-Qn hoặc YYYY-MM, với năm từ 2000 đến 2100."
-    )
+    assert error.render("vi")["reason"] == "Kỳ báo cáo phải có dạng YYYY, YYYY-Qn hoặc YYYY-MM, với năm từ 2000 đến 2100."

@@ -21,15 +21,8 @@ from thidua_scoring.quarantine import Failure, Guard, UnscorableCampaign, classi
 
 
 def event(type_: str, tenant: str, campaign: str, **data) -> Envelope:
-    return Envelope(
-        id=str(uuid.uuid4()),
-        source="/test",
-        type=type_,
-        time=datetime.now(UTC),
-        tenant=tenant,
-        correlationid="c-1",
-        data={"campaign_id": campaign, **data},
-    )
+    return Envelope(id=str(uuid.uuid4()), source="/test", type=type_, time=datetime.now(UTC), tenant=tenant,
+                    correlationid="c-1", data={"campaign_id": campaign, **data})
 
 
 def definition(tenant, campaign, revision, bad=False):
@@ -93,21 +86,9 @@ class FakeScoring:
         self.calls += 1
         for e in envelopes:
             if e.type == CAMPAIGN_DEFINED and e.data.get("bad"):
-                raise UnscorableCampaign(
-                    criteria_problems(
-                        [
-                            Criterion(
-                                id="dat-chuan",
-                                name_vi="Đạt chuẩn",
-                                max_points=10,
-                                scorer="pass_fail",
-                                params={"threshold": "abc"},
-                            )
-                        ],
-                        installed_param_models(),
-                        strict=False,
-                    )
-                )
+                raise UnscorableCampaign(criteria_problems(
+                    [Criterion(id="dat-chuan", name_vi="Đạt chuẩn", max_points=10, scorer="pass_fail",
+                               params={"threshold": "abc"})], installed_param_models(), strict=False))
             if e.type == SUBMISSION_RECEIVED and e.data["campaign_id"] in self.fail:
                 raise self.fail[e.data["campaign_id"]]
         self.applied += envelopes
@@ -249,28 +230,13 @@ async def test_scoring_refuses_a_definition_its_scorers_cannot_use():
     from thidua_scoring.service import ScoringService
 
     svc = ScoringService(FakeDb(), FakePublisher(), load_scorers())
-    data = {
-        "campaign_id": "pt-doc",
-        "revision": 2,
-        "name_vi": "A",
-        "launched_by": "x",
-        "start": "2020-01-01",
-        "end": "2020-12-31",
-        "criteria_version": 1,
-        "criteria": [
-            {
-                "id": "dat-chuan",
-                "name_vi": "Đạt chuẩn",
-                "max_points": 10,
-                "scorer": "pass_fail",
-                "params": {"threshold": "abc"},
-            }
-        ],
-    }
+    data = {"campaign_id": "pt-doc", "revision": 2, "name_vi": "A", "launched_by": "x", "start": "2020-01-01",
+            "end": "2020-12-31", "criteria_version": 1,
+            "criteria": [{"id": "dat-chuan", "name_vi": "Đạt chuẩn", "max_points": 10, "scorer": "pass_fail",
+                          "params": {"threshold": "abc"}}]}
     with pytest.raises(UnscorableCampaign) as caught:
-        await svc.on_campaign(
-            new_event(type=CAMPAIGN_DEFINED, source="/t", tenant="tinh-a", data=CampaignDefined.model_validate(data))
-        )
+        await svc.on_campaign(new_event(type=CAMPAIGN_DEFINED, source="/t", tenant="tinh-a",
+                                        data=CampaignDefined.model_validate(data)))
     assert caught.value.problems[0].field == "criteria.0.params.threshold"
     # Infinity (as json.loads reads it from a raw event) is named too; a payload that does not
     # parse at all is a definite failure as well
@@ -290,25 +256,13 @@ def test_the_board_mail_says_what_and_why_in_vietnamese():
     from thidua_notify.compose import quarantine_message
 
     alert = CampaignQuarantined(
-        campaign_id="pt-doc",
-        campaign_name_vi="",
-        revision=2,
-        reason_code="scoring.quarantine.definition",
+        campaign_id="pt-doc", campaign_name_vi="", revision=2, reason_code="scoring.quarantine.definition",
         reason_vi="Không chấm điểm được theo định nghĩa phong trào 'tinh-a/pt-doc' (phiên bản 2): criteria.0.params.threshold",
-        reason_en="cannot be scored",
-        offending_event_ids=["e-1"],
-        offending_event_types=[CAMPAIGN_DEFINED],
-        problems=[
-            QuarantineProblem(
-                field="criteria.0.params.threshold",
-                code="criterion.param_invalid",
-                reason_vi="Tiêu chí 'dat-chuan', cách chấm 'pass_fail', tham số 'threshold': Phải là một số.",
-                reason_en="Criterion 'dat-chuan' …",
-            )
-        ],
-        attempts=1,
-        held_events=4,
-        quarantined_at=datetime(2026, 11, 29, 8, 30, tzinfo=UTC),
+        reason_en="cannot be scored", offending_event_ids=["e-1"], offending_event_types=[CAMPAIGN_DEFINED],
+        problems=[QuarantineProblem(field="criteria.0.params.threshold", code="criterion.param_invalid",
+                                    reason_vi="Tiêu chí 'dat-chuan', cách chấm 'pass_fail', tham số 'threshold': Phải là một số.",
+                                    reason_en="Criterion 'dat-chuan' …")],
+        attempts=1, held_events=4, quarantined_at=datetime(2026, 11, 29, 8, 30, tzinfo=UTC),
     )
     subject, body = quarantine_message(alert, "Phong trào Đắk Nông chung sức")
     assert subject.startswith("[Thi Đua] Tạm dừng chấm điểm phong trào «Phong trào Đắk Nông chung sức»")
@@ -330,23 +284,10 @@ async def test_readyz_stays_ready_but_degraded_and_metrics_count_quarantined_cam
         db = type("Db", (), {"client": type("Client", (), {"admin": Admin()})()})()
 
         async def all(self):
-            return [
-                {
-                    "_id": "tinh-a/pt-doc",
-                    "tenant": "tinh-a",
-                    "campaign_id": "pt-doc",
-                    "revision": 2,
-                    "reason": {
-                        "code": "scoring.quarantine.definition",
-                        "message": "Không chấm được",
-                        "message_en": "Cannot be scored",
-                        "errors": [],
-                    },
-                    "offending_event_ids": ["e-1"],
-                    "held_events": 3,
-                    "since": datetime(2026, 11, 29, tzinfo=UTC),
-                }
-            ]
+            return [{"_id": "tinh-a/pt-doc", "tenant": "tinh-a", "campaign_id": "pt-doc", "revision": 2,
+                     "reason": {"code": "scoring.quarantine.definition", "message": "Không chấm được",
+                                "message_en": "Cannot be scored", "errors": []},
+                     "offending_event_ids": ["e-1"], "held_events": 3, "since": datetime(2026, 11, 29, tzinfo=UTC)}]
 
     guard = Guard(FakeScoring().apply, FakeStore(), FakePublisher())
     guard.quarantines = 1
@@ -355,9 +296,7 @@ async def test_readyz_stays_ready_but_degraded_and_metrics_count_quarantined_cam
         assert response.status == 200
         body = await response.json()
         assert body["status"] == "degraded" and "tạm dừng chấm điểm 1 phong trào" in body["message"]
-        assert (
-            body["quarantined"][0]["campaign_id"] == "pt-doc" and body["quarantined"][0]["reason"] == "Không chấm được"
-        )
+        assert body["quarantined"][0]["campaign_id"] == "pt-doc" and body["quarantined"][0]["reason"] == "Không chấm được"
         en = await (await client.get("/readyz", headers={"Accept-Language": "en"})).json()
         assert en["quarantined"][0]["reason"] == "Cannot be scored" and "paused" in en["message"]
         metrics = await (await client.get("/metrics")).text()

@@ -7,14 +7,8 @@ from thidua_reporting.leaderboard.ranking import Standing, rank
 
 
 def row(unit_id: str, total: float, name: str | None = None, cluster: str | None = None) -> Standing:
-    return Standing(
-        unit_id=unit_id,
-        name=name or unit_id,
-        cluster_id=cluster,
-        total=total,
-        max_total=100,
-        periods_reported=1 if total else 0,
-    )
+    return Standing(unit_id=unit_id, name=name or unit_id, cluster_id=cluster, total=total, max_total=100,
+                    periods_reported=1 if total else 0)
 
 
 def test_empty():
@@ -56,31 +50,22 @@ def test_equal_totals_are_ordered_by_name_then_id_whatever_the_input_order():
 def test_units_that_reported_nothing_are_kept_at_zero():
     ranked = rank([row("silent", 0), row("busy", 12.5)])
     assert [(s.unit_id, s.rank, s.total, s.periods_reported) for s in ranked] == [
-        ("busy", 1, 12.5, 1),
-        ("silent", 2, 0, 0),
+        ("busy", 1, 12.5, 1), ("silent", 2, 0, 0)
     ]
 
 
 def test_cluster_ranks_are_given_within_each_cluster():
-    ranked = rank(
-        [
-            row("h1", 90, "Huyện A", "khoi-huyen"),
-            row("s1", 80, "Sở A", "khoi-so"),
-            row("h2", 70, "Huyện B", "khoi-huyen"),
-            row("h3", 70, "Huyện C", "khoi-huyen"),
-            row("s2", 60, "Sở B", "khoi-so"),
-            row("h4", 10, "Huyện D", "khoi-huyen"),
-            row("x", 5, "Không thuộc khối", None),
-        ]
-    )
+    ranked = rank([
+        row("h1", 90, "Huyện A", "khoi-huyen"),
+        row("s1", 80, "Sở A", "khoi-so"),
+        row("h2", 70, "Huyện B", "khoi-huyen"),
+        row("h3", 70, "Huyện C", "khoi-huyen"),
+        row("s2", 60, "Sở B", "khoi-so"),
+        row("h4", 10, "Huyện D", "khoi-huyen"),
+        row("x", 5, "Không thuộc khối", None),
+    ])
     assert [(s.unit_id, s.rank, s.cluster_rank) for s in ranked] == [
-        ("h1", 1, 1),
-        ("s1", 2, 1),
-        ("h2", 3, 2),
-        ("h3", 3, 2),
-        ("s2", 5, 2),
-        ("h4", 6, 4),
-        ("x", 7, 1),
+        ("h1", 1, 1), ("s1", 2, 1), ("h2", 3, 2), ("h3", 3, 2), ("s2", 5, 2), ("h4", 6, 4), ("x", 7, 1)
     ]
 
 

@@ -84,10 +84,7 @@ def test_the_decision_fails_only_for_required_checks():
     assert readiness.decide({"mongodb": "ok", "kafka": "down"}, optional) == ("degraded", [], ["kafka"])
     assert readiness.decide({"mongodb": "down", "kafka": "ok"}, optional) == ("not_ready", ["mongodb"], [])
     assert readiness.decide({"mongodb": "down", "kafka": "down", "outbox_lag": "old"}, optional) == (
-        "not_ready",
-        ["mongodb"],
-        ["kafka", "outbox_lag"],
-    )
+        "not_ready", ["mongodb"], ["kafka", "outbox_lag"])
     # a check is required unless registered otherwise
     assert readiness.decide({"anything": "down"}, ()) == ("not_ready", ["anything"], [])
 

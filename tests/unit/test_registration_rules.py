@@ -32,50 +32,28 @@ def campaign(**overrides) -> CampaignDefined:
                 "name_vi": "Kết quả thực hiện",
                 "max_points": 70,
                 "children": [
-                    {
-                        "id": "dung-han",
-                        "name_vi": "Tỷ lệ hồ sơ đúng hạn",
-                        "max_points": 40,
-                        "target": 98,
-                        "max_value": 100,
-                    },
+                    {"id": "dung-han", "name_vi": "Tỷ lệ hồ sơ đúng hạn", "max_points": 40, "target": 98,
+                     "max_value": 100},
                     {"id": "dvc", "name_vi": "Dịch vụ công trực tuyến", "max_points": 30, "target": 10},
                 ],
             },
-            {
-                "id": "danh-gia",
-                "name_vi": "Đánh giá của cụm trưởng",
-                "max_points": 30,
-                "scorer": "reviewer_rating",
-                "params": {"scale": 5},
-            },
+            {"id": "danh-gia", "name_vi": "Đánh giá của cụm trưởng", "max_points": 30, "scorer": "reviewer_rating",
+             "params": {"scale": 5}},
             {"id": "tinh-than", "name_vi": "Tinh thần phối hợp", "max_points": 10, "scorer": "reviewer_rating"},
         ],
         "clusters": [
-            {
-                "id": "khoi-huyen",
-                "name_vi": "Khối các huyện",
-                "leadership": [
-                    {"year": 2018, "head_unit_id": "huyen-cu-jut", "deputy_unit_id": "huyen-dak-mil"},
-                    {"year": 2019, "head_unit_id": "huyen-krong-no"},
-                ],
-            },
+            {"id": "khoi-huyen", "name_vi": "Khối các huyện", "leadership": [
+                {"year": 2018, "head_unit_id": "huyen-cu-jut", "deputy_unit_id": "huyen-dak-mil"},
+                {"year": 2019, "head_unit_id": "huyen-krong-no"},
+            ]},
             {"id": "khoi-so", "name_vi": "Khối sở ngành"},
         ],
         "participants": [
             {"unit_id": "huyen-cu-jut", "name_vi": "Huyện Cư Jút", "unit_type": "district", "cluster_id": "khoi-huyen"},
-            {
-                "unit_id": "huyen-dak-mil",
-                "name_vi": "Huyện Đắk Mil",
-                "unit_type": "district",
-                "cluster_id": "khoi-huyen",
-            },
-            {
-                "unit_id": "huyen-krong-no",
-                "name_vi": "Huyện Krông Nô",
-                "unit_type": "district",
-                "cluster_id": "khoi-huyen",
-            },
+            {"unit_id": "huyen-dak-mil", "name_vi": "Huyện Đắk Mil", "unit_type": "district",
+             "cluster_id": "khoi-huyen"},
+            {"unit_id": "huyen-krong-no", "name_vi": "Huyện Krông Nô", "unit_type": "district",
+             "cluster_id": "khoi-huyen"},
             {"unit_id": "so-noi-vu", "name_vi": "Sở Nội vụ", "unit_type": "department", "cluster_id": "khoi-so"},
             {"unit_id": "cuc-thue", "name_vi": "Cục Thuế", "unit_type": "central_agency"},
         ],
@@ -110,12 +88,8 @@ def test_a_reviewer_rated_leaf_takes_no_target():
 
 @pytest.mark.parametrize(
     "period, key",
-    [
-        ("2018", "period.frequency"),
-        ("2018-05", "period.frequency"),
-        ("2016-Q4", "period.outside"),
-        ("2021-Q1", "period.outside"),
-    ],
+    [("2018", "period.frequency"), ("2018-05", "period.frequency"), ("2016-Q4", "period.outside"),
+     ("2021-Q1", "period.outside")],
 )
 def test_a_target_period_must_match_frequency_and_duration(period, key):
     assert fields(check_target(campaign(), target("dung-han", 90, period))) == {"period": key}
@@ -131,10 +105,7 @@ def test_check_targets_names_each_bad_target_by_position_and_refuses_duplicates(
         campaign(),
         [target("dung-han", 98), target("dvc", 10, "2018-Q1"), target("ket-qua", 1), target("dvc", 11, "2018-Q1")],
     )
-    assert fields(errors) == {
-        "targets.2.criterion_id": "criterion.not_leaf",
-        "targets.3": "registration.duplicate_target",
-    }
+    assert fields(errors) == {"targets.2.criterion_id": "criterion.not_leaf", "targets.3": "registration.duplicate_target"}
     # the same criterion for different periods is no duplicate
     assert check_targets(campaign(), [target("dvc", 10), target("dvc", 12, "2018-Q4")]) == []
 

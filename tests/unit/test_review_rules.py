@@ -54,9 +54,7 @@ def test_a_cluster_head_reviews_only_other_units_of_the_cluster_it_leads_that_ye
 
 
 def test_refusals_name_the_cluster_and_year_in_both_languages():
-    error = refused(
-        rules.reviewer_level, campaign(), "so-noi-vu", "2018-Q2", who(Role.cluster_head, unit="huyen-cu-jut")
-    )
+    error = refused(rules.reviewer_level, campaign(), "so-noi-vu", "2018-Q2", who(Role.cluster_head, unit="huyen-cu-jut"))
     assert rendered(error, "vi") == (
         "Chỉ đơn vị cụm trưởng hoặc cụm phó của cụm 'khoi-so' năm 2018 mới được thẩm định báo cáo của đơn vị 'so-noi-vu'."
     )
@@ -76,9 +74,8 @@ def test_a_board_officer_never_reviews_its_own_unit():
 
 
 def test_a_unit_that_left_the_campaign_is_reviewed_by_the_board_only():
-    error = refused(
-        rules.reviewer_level, campaign(), "da-roi-phong-trao", "2018-Q2", who(Role.cluster_head, unit="huyen-cu-jut")
-    )
+    error = refused(rules.reviewer_level, campaign(), "da-roi-phong-trao", "2018-Q2",
+                    who(Role.cluster_head, unit="huyen-cu-jut"))
     assert rendered(error, "en") == (
         "Unit 'da-roi-phong-trao' no longer takes part in the campaign, so it belongs to no cluster: "
         "only the commendation board may review this submission."
@@ -159,18 +156,11 @@ def test_only_the_latest_returned_submission_is_resubmitted():
 def test_an_appeal_goes_to_the_next_level_once_and_only_against_return_or_reject():
     rejected = {"decision": "reject", "level": "cluster", "appeal": None}
     assert rules.appeal_levels(rejected, "Số liệu có minh chứng", True) == (
-        ReviewDecision.reject,
-        ReviewLevel.cluster,
-        ReviewLevel.board,
+        ReviewDecision.reject, ReviewLevel.cluster, ReviewLevel.board
     )
     assert rules.appeal_levels({**RETURNED, "level": "board"}, "Đề nghị xem lại", True)[2] == ReviewLevel.chair
-    assert (
-        refused(rules.appeal_levels, {**rejected, "level": "chair"}, "Đề nghị xem lại", True).key == "appeal.last_level"
-    )
-    assert (
-        refused(rules.appeal_levels, {**rejected, "appeal": {"status": "decided"}}, "Lần hai", True).key
-        == "appeal.once"
-    )
+    assert refused(rules.appeal_levels, {**rejected, "level": "chair"}, "Đề nghị xem lại", True).key == "appeal.last_level"
+    assert refused(rules.appeal_levels, {**rejected, "appeal": {"status": "decided"}}, "Lần hai", True).key == "appeal.once"
     error = refused(rules.appeal_levels, {"decision": "approve", "level": "board"}, "Đề nghị xem lại", True)
     assert (error.status, error.key) == (409, "appeal.not_appealable")
     assert refused(rules.appeal_levels, None, "Đề nghị xem lại", True).key == "appeal.not_appealable"
@@ -179,96 +169,42 @@ def test_an_appeal_goes_to_the_next_level_once_and_only_against_return_or_reject
 
 
 APPEALED = {
-    "decision": "reject",
-    "level": "cluster",
-    "reasons": {},
+    "decision": "reject", "level": "cluster", "reasons": {},
     "appeal": {"status": "pending", "against": "reject", "from_level": "cluster", "to_level": "board"},
 }
 
 
 def test_the_next_level_overturns_with_a_final_decision_or_upholds():
     board = who(Role.board_officer)
-    final = rules.appeal_decision(
-        APPEALED, UNIT, board, AppealOutcome.overturned, ReviewDecision.approve, "Có minh chứng", {}, VALUES
-    )
+    final = rules.appeal_decision(APPEALED, UNIT, board, AppealOutcome.overturned, ReviewDecision.approve, "Có minh chứng", {}, VALUES)
     assert final == (ReviewDecision.approve, ReviewLevel.board)
     final = rules.appeal_decision(APPEALED, UNIT, board, AppealOutcome.upheld, None, "Không có căn cứ", {}, VALUES)
     assert final == (ReviewDecision.reject, ReviewLevel.board)
-    back = rules.appeal_decision(
-        APPEALED,
-        UNIT,
-        board,
-        AppealOutcome.overturned,
-        ReviewDecision.return_,
-        "Cần bổ sung",
-        {"dvc": "Bổ sung minh chứng"},
-        VALUES,
-    )
+    back = rules.appeal_decision(APPEALED, UNIT, board, AppealOutcome.overturned, ReviewDecision.return_, "Cần bổ sung",
+                                 {"dvc": "Bổ sung minh chứng"}, VALUES)
     assert back == (ReviewDecision.return_, ReviewLevel.board)
 
 
 def test_an_appeal_decision_is_refused_when_it_does_not_fit():
     board = who(Role.board_officer)
     fields = lambda e: [(x.field, x.key) for x in e.errors]  # noqa: E731
-    same = refused(
-        rules.appeal_decision,
-        APPEALED,
-        UNIT,
-        board,
-        AppealOutcome.overturned,
-        ReviewDecision.reject,
-        "Hủy bỏ",
-        {},
-        VALUES,
-    )
+    same = refused(rules.appeal_decision, APPEALED, UNIT, board, AppealOutcome.overturned, ReviewDecision.reject, "Hủy bỏ", {}, VALUES)
     assert fields(same) == [("decision", "appeal.overturn_decision")]
     none = refused(rules.appeal_decision, APPEALED, UNIT, board, AppealOutcome.overturned, None, "Hủy bỏ", {}, VALUES)
     assert fields(none) == [("decision", "appeal.overturn_decision")]
-    upheld = refused(
-        rules.appeal_decision, APPEALED, UNIT, board, AppealOutcome.upheld, ReviewDecision.approve, "Giữ", {}, VALUES
-    )
+    upheld = refused(rules.appeal_decision, APPEALED, UNIT, board, AppealOutcome.upheld, ReviewDecision.approve, "Giữ", {}, VALUES)
     assert fields(upheld) == [("reason", "appeal.reason_required"), ("decision", "appeal.upheld_decision")]
-    no_reasons = refused(
-        rules.appeal_decision,
-        APPEALED,
-        UNIT,
-        board,
-        AppealOutcome.overturned,
-        ReviewDecision.return_,
-        "Cần bổ sung",
-        {},
-        VALUES,
-    )
+    no_reasons = refused(rules.appeal_decision, APPEALED, UNIT, board, AppealOutcome.overturned, ReviewDecision.return_,
+                         "Cần bổ sung", {}, VALUES)
     assert fields(no_reasons) == [("reasons", "review.reasons_required")]
-    chair = refused(
-        rules.appeal_decision,
-        APPEALED,
-        UNIT,
-        who(Role.chairperson),
-        AppealOutcome.upheld,
-        None,
-        "Giữ nguyên",
-        {},
-        VALUES,
-    )
+    chair = refused(rules.appeal_decision, APPEALED, UNIT, who(Role.chairperson), AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES)
     assert (chair.status, chair.key) == (403, "appeal.decider_role")
     assert rendered(chair, "en") == "This appeal is decided by the commendation board (role board_officer)."
     to_chair = {**APPEALED, "appeal": {**APPEALED["appeal"], "to_level": "chair"}}
-    assert (
-        refused(
-            rules.appeal_decision, to_chair, UNIT, board, AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES
-        ).status
-        == 403
-    )
+    assert refused(rules.appeal_decision, to_chair, UNIT, board, AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES).status == 403
     decided = {**APPEALED, "appeal": {**APPEALED["appeal"], "status": "decided"}}
-    assert (
-        refused(rules.appeal_decision, decided, UNIT, board, AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES).key
-        == "appeal.decided"
-    )
-    assert (
-        refused(rules.appeal_decision, RETURNED, UNIT, board, AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES).key
-        == "appeal.none"
-    )
+    assert refused(rules.appeal_decision, decided, UNIT, board, AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES).key == "appeal.decided"
+    assert refused(rules.appeal_decision, RETURNED, UNIT, board, AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES).key == "appeal.none"
 
 
 def test_every_review_message_has_both_languages():
@@ -280,25 +216,15 @@ def test_every_review_message_has_both_languages():
 
 
 def test_nobody_decides_an_appeal_on_their_own_unit():
-    own = refused(
-        rules.appeal_decision,
-        APPEALED,
-        UNIT,
-        who(Role.board_officer, unit=UNIT),
-        AppealOutcome.upheld,
-        None,
-        "Giữ nguyên",
-        {},
-        VALUES,
-    )
+    own = refused(rules.appeal_decision, APPEALED, UNIT, who(Role.board_officer, unit=UNIT), AppealOutcome.upheld, None,
+                  "Giữ nguyên", {}, VALUES)
     assert (own.status, own.key) == (403, "conflict.own_unit.appeal_decision")
     assert rendered(own, "en") == (
         "Conflict-of-interest rule: nobody decides an appeal on their own unit's submission "
         f"(you act for unit '{UNIT}')."
     )
-    other = rules.appeal_decision(
-        APPEALED, UNIT, who(Role.board_officer, unit="so-noi-vu"), AppealOutcome.upheld, None, "Giữ nguyên", {}, VALUES
-    )
+    other = rules.appeal_decision(APPEALED, UNIT, who(Role.board_officer, unit="so-noi-vu"), AppealOutcome.upheld, None,
+                                  "Giữ nguyên", {}, VALUES)
     assert other == (ReviewDecision.reject, ReviewLevel.board)
 
 
@@ -316,10 +242,7 @@ def test_the_approving_level_or_a_higher_one_reopens_with_a_reason():
     by_board = {**APPROVED, "level": "board"}
     lower = refused(rules.check_reopenable, by_board, ReviewLevel.cluster, "Số liệu sai", True)
     assert (lower.status, lower.key) == (403, "reopen.level")
-    assert (
-        rendered(lower, "vi")
-        == "Báo cáo được Ban Thi đua – Khen thưởng phê duyệt: chỉ cấp đó hoặc cấp cao hơn được mở lại."
-    )
+    assert rendered(lower, "vi") == "Báo cáo được Ban Thi đua – Khen thưởng phê duyệt: chỉ cấp đó hoặc cấp cao hơn được mở lại."
     short = refused(rules.check_reopenable, APPROVED, ReviewLevel.board, "sai", True)
     assert short.status == 422 and [(e.field, e.key) for e in short.errors] == [("reason", "reopen.reason_required")]
 
@@ -334,7 +257,5 @@ def test_only_the_latest_submission_is_reopened_and_never_by_its_own_unit():
     assert refused(rules.check_reopenable, APPROVED, ReviewLevel.board, "Số liệu sai", False).key == "review.superseded"
     own = refused(rules.reopener_level, campaign(), UNIT, "2018-Q2", who(Role.board_officer, unit=UNIT))
     assert (own.status, own.key) == (403, "conflict.own_unit.reopen")
-    other_cluster = refused(
-        rules.reopener_level, campaign(), "so-noi-vu", "2018-Q2", who(Role.cluster_head, unit="huyen-cu-jut")
-    )
+    other_cluster = refused(rules.reopener_level, campaign(), "so-noi-vu", "2018-Q2", who(Role.cluster_head, unit="huyen-cu-jut"))
     assert (other_cluster.status, other_cluster.key) == (403, "review.not_cluster_lead")

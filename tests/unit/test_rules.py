@@ -49,13 +49,8 @@ def campaign(frequency: str = "quarter", **overrides) -> CampaignDefined:
         "reporting_frequency": frequency,
         "criteria_version": 1,
         "criteria": [
-            {
-                "id": "ho-thoat-ngheo",
-                "name_vi": "Số hộ thoát nghèo",
-                "max_points": 60,
-                "target": 100,
-                "max_value": 10000,
-            },
+            {"id": "ho-thoat-ngheo", "name_vi": "Số hộ thoát nghèo", "max_points": 60, "target": 100,
+             "max_value": 10000},
             {"id": "ty-le", "name_vi": "Tỷ lệ", "max_points": 40, "min_value": 10, "max_value": 100},
         ],
         "participants": [
@@ -91,18 +86,16 @@ def test_boundary_values_are_accepted():
 
 def test_unknown_unit():
     assert rendered(check(campaign(), sub(unit="xa-khong-co"))) == [
-        {"field": "unit_id", "code": "unit.unknown", "reason": "Đơn vị 'xa-khong-co' không tham gia phong trào này."}
+        {"field": "unit_id", "code": "unit.unknown",
+         "reason": "Đơn vị 'xa-khong-co' không tham gia phong trào này."}
     ]
 
 
 def test_unknown_criterion():
     errors = rendered(check(campaign(), sub(**{"ho-thoat-ngheo": 1, "khong-co": 3})))
     assert errors == [
-        {
-            "field": "values.khong-co",
-            "code": "criterion.unknown",
-            "reason": "Tiêu chí 'khong-co' không có trong bảng tiêu chí của phong trào.",
-        }
+        {"field": "values.khong-co", "code": "criterion.unknown",
+         "reason": "Tiêu chí 'khong-co' không có trong bảng tiêu chí của phong trào."}
     ]
 
 
@@ -110,11 +103,8 @@ def test_unknown_criterion():
     "values, field, reason_vi",
     [
         ({"ho-thoat-ngheo": -1}, "values.ho-thoat-ngheo", "Giá trị -1 nằm ngoài khoảng cho phép [0; 10.000]."),
-        (
-            {"ho-thoat-ngheo": 10000.5},
-            "values.ho-thoat-ngheo",
-            "Giá trị 10.000,5 nằm ngoài khoảng cho phép [0; 10.000].",
-        ),
+        ({"ho-thoat-ngheo": 10000.5}, "values.ho-thoat-ngheo",
+         "Giá trị 10.000,5 nằm ngoài khoảng cho phép [0; 10.000]."),
         ({"ty-le": 9.99}, "values.ty-le", "Giá trị 9,99 nằm ngoài khoảng cho phép [10; 100]."),
         ({"ty-le": 100.01}, "values.ty-le", "Giá trị 100,01 nằm ngoài khoảng cho phép [10; 100]."),
     ],
@@ -132,14 +122,8 @@ def test_nan_and_infinity_are_out_of_range():
 
 @pytest.mark.parametrize(
     "frequency, period",
-    [
-        ("quarter", "2018"),
-        ("quarter", "2018-05"),
-        ("month", "2018-Q2"),
-        ("month", "2018"),
-        ("year", "2018-Q1"),
-        ("year", "2018-12"),
-    ],
+    [("quarter", "2018"), ("quarter", "2018-05"), ("month", "2018-Q2"), ("month", "2018"), ("year", "2018-Q1"),
+     ("year", "2018-12")],
 )
 def test_period_must_match_the_reporting_frequency(frequency, period):
     errors = rendered(check(campaign(frequency), sub(period)))
@@ -153,17 +137,12 @@ def test_period_matching_frequency_is_accepted(frequency, period):
     assert check(campaign(frequency), sub(period)) == []
 
 
-@pytest.mark.parametrize(
-    "period", ["2015-Q4", "2021-Q1", "2030-Q2", "2000-Q1", "2100-Q4"]
-)  # 1999: refused by the pattern
+@pytest.mark.parametrize("period", ["2015-Q4", "2021-Q1", "2030-Q2", "2000-Q1", "2100-Q4"])  # 1999: refused by the pattern
 def test_period_outside_campaign(period):
     errors = rendered(check(campaign(), sub(period)))
     assert errors == [
-        {
-            "field": "period",
-            "code": "period.outside",
-            "reason": f"Kỳ báo cáo {period} nằm ngoài thời gian của phong trào (01/01/2016 – 31/12/2020).",
-        }
+        {"field": "period", "code": "period.outside",
+         "reason": f"Kỳ báo cáo {period} nằm ngoài thời gian của phong trào (01/01/2016 – 31/12/2020)."}
     ]
 
 
@@ -185,26 +164,13 @@ def test_period_overlapping_a_campaign_edge_is_inside():
 
 
 def test_values_belong_to_leaves_of_the_criteria_tree():
-    tree = campaign(
-        criteria=[
-            {
-                "id": "nhom-kinh-te",
-                "name_vi": "Nhóm kinh tế",
-                "max_points": 50,
-                "children": [
-                    {
-                        "id": "thu-ngan-sach",
-                        "name_vi": "Thu ngân sách",
-                        "max_points": 30,
-                        "target": 10,
-                        "max_value": 100,
-                    },
-                    {"id": "doanh-nghiep-moi", "name_vi": "Doanh nghiệp mới", "max_points": 30, "target": 5},
-                ],
-            },
-            {"id": "tham-dinh", "name_vi": "Điểm thẩm định", "max_points": 10, "scorer": "reviewer_rating"},
-        ]
-    )
+    tree = campaign(criteria=[
+        {"id": "nhom-kinh-te", "name_vi": "Nhóm kinh tế", "max_points": 50, "children": [
+            {"id": "thu-ngan-sach", "name_vi": "Thu ngân sách", "max_points": 30, "target": 10, "max_value": 100},
+            {"id": "doanh-nghiep-moi", "name_vi": "Doanh nghiệp mới", "max_points": 30, "target": 5},
+        ]},
+        {"id": "tham-dinh", "name_vi": "Điểm thẩm định", "max_points": 10, "scorer": "reviewer_rating"},
+    ])
     assert check(tree, sub(**{"thu-ngan-sach": 8, "doanh-nghiep-moi": 2})) == []
     errors = rendered(check(tree, sub(**{"nhom-kinh-te": 5, "thu-ngan-sach": 101, "tham-dinh": 9})))
     # a group sums its leaves: nobody reports a value for it

@@ -15,9 +15,8 @@ SCORERS = load_scorers()
 
 
 def leaf(max_points=60, target=100, **extra) -> Criterion:
-    return Criterion(
-        id=extra.pop("id", "ho-thoat-ngheo"), name_vi="Số hộ thoát nghèo", max_points=max_points, target=target, **extra
-    )
+    return Criterion(id=extra.pop("id", "ho-thoat-ngheo"), name_vi="Số hộ thoát nghèo", max_points=max_points,
+                     target=target, **extra)
 
 
 def ratio(criterion: Criterion, value: float | None, target: float | None = None):
@@ -99,9 +98,8 @@ def test_ratio_lower_is_better_with_target_zero():
 
 
 def test_ratio_scores_each_unit_of_a_cohort_on_its_own():
-    results = RatioToTarget().score(
-        leaf(), [LeafInput("a", 50, 100), LeafInput("b", None, 100), LeafInput("c", 80, 40)]
-    )
+    results = RatioToTarget().score(leaf(), [LeafInput("a", 50, 100), LeafInput("b", None, 100),
+                                             LeafInput("c", 80, 40)])
     assert {u: p.points for u, p in results.items()} == {"a": 30, "b": 0, "c": 60}
 
 
@@ -112,15 +110,8 @@ def test_ratio_is_registered_as_a_plugin():
 
 def campaign(criteria: list[Criterion], version: int = 3, **kw) -> CampaignDefined:
     return CampaignDefined(
-        campaign_id="pt-1",
-        revision=1,
-        name_vi="Phong trào",
-        launched_by="UBND tỉnh",
-        start=date(2016, 1, 1),
-        end=date(2020, 12, 31),
-        criteria_version=version,
-        criteria=criteria,
-        **kw,
+        campaign_id="pt-1", revision=1, name_vi="Phong trào", launched_by="UBND tỉnh", start=date(2016, 1, 1),
+        end=date(2020, 12, 31), criteria_version=version, criteria=criteria, **kw
     )
 
 
@@ -138,9 +129,7 @@ def score_one_unit(c: CampaignDefined, values: dict[str, float]):
 def test_engine_totals_and_lines():
     result = score_one_unit(campaign(SMALL), {"ho-thoat-ngheo": 80, "nha-dai-doan-ket": 12})
     assert result.total == 88 and result.max_total == 100
-    assert [
-        (c.criterion_id, c.value, c.target, c.points, c.max_points, c.target_source) for c in result.criteria()
-    ] == [
+    assert [(c.criterion_id, c.value, c.target, c.points, c.max_points, c.target_source) for c in result.criteria()] == [
         ("ho-thoat-ngheo", 80, 100, 48, 60, "criterion"),
         ("nha-dai-doan-ket", 12, 10, 40, 40, "criterion"),
     ]
@@ -156,11 +145,9 @@ def test_engine_counts_unreported_criteria_as_zero():
 def test_engine_scores_every_unit_of_the_cohort():
     c = campaign(SMALL)
     targets = resolve_targets(c, None, "2018-Q2")
-    units = [
-        UnitState("a", {"ho-thoat-ngheo": 100, "nha-dai-doan-ket": 10}, targets),
-        UnitState("b", {"ho-thoat-ngheo": 10}, targets),
-        UnitState("c", {}, targets),
-    ]
+    units = [UnitState("a", {"ho-thoat-ngheo": 100, "nha-dai-doan-ket": 10}, targets),
+             UnitState("b", {"ho-thoat-ngheo": 10}, targets),
+             UnitState("c", {}, targets)]
     assert {u: r.total for u, r in score_cohort(c, units, SCORERS).items()} == {"a": 100, "b": 6, "c": 0}
 
 

@@ -111,23 +111,15 @@ async def test_docs_page_loads_only_its_own_files_and_has_no_inline_script(clien
 
 async def test_docs_respects_the_root_path_behind_a_proxy():
     app = create_app("thử", Settings())
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app, root_path="/intake"), base_url="http://thidua.test"
-    ) as client:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app, root_path="/intake"),
+                                 base_url="http://thidua.test") as client:
         html = (await client.get("/docs")).text
     assert 'data-openapi-url="/intake/openapi.json"' in html and 'src="/intake/docs/assets/docs.js"' in html
 
 
 async def test_only_the_pages_files_are_served_and_redoc_is_off(client):
-    for path in (
-        "/docs/assets/index.html",
-        "/docs/assets/swagger-initializer.js",
-        "/docs/assets/..%2Fapp.py",
-        "/redoc",
-        "/docs/oauth2-redirect",
-        "/dashboard/views.py",
-        "/dashboard/dashboard.html",
-    ):
+    for path in ("/docs/assets/index.html", "/docs/assets/swagger-initializer.js", "/docs/assets/..%2Fapp.py",
+                 "/redoc", "/docs/oauth2-redirect", "/dashboard/views.py", "/dashboard/dashboard.html"):
         assert (await client.get(path)).status_code == 404, path
 
 
@@ -138,16 +130,8 @@ async def test_dashboard_page_and_script_put_data_in_as_text_and_store_no_token(
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/javascript")
     script = r.text
     assert "textContent" in script and "new Option" in script
-    for banned in (
-        "innerHTML",
-        "outerHTML",
-        "insertAdjacentHTML",
-        "document.write",
-        "localStorage",
-        "sessionStorage",
-        "document.cookie",
-        "eval(",
-    ):
+    for banned in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "localStorage",
+                   "sessionStorage", "document.cookie", "eval("):
         assert banned not in script, banned
     css = await client.get("/dashboard/dashboard.css")
     assert css.headers["content-type"].startswith("text/css")
