@@ -18,13 +18,13 @@ import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from aiokafka import AIOKafkaConsumer
 
 from thidua_common.contracts import new_event
 from thidua_common.contracts.campaign import CampaignDefined
 from thidua_common.contracts.registry import CAMPAIGN_DEFINED, SUBMISSION_RECEIVED, topic_name
 from thidua_common.contracts.submission import SubmissionReceived
-from thidua_common.kafka import encode_event
+from thidua_common.kafka import encode_event, make_producer
 from thidua_devstack.stack import REPO, Ports, Stack
 
 TENANT = "bench"
@@ -71,13 +71,7 @@ def campaign(units: int, criteria: int, version: int, clusters: int = 20) -> Cam
 
 
 async def produce(settings, topic_key: str, events, key: str) -> float:
-    producer = AIOKafkaProducer(
-        bootstrap_servers=settings.kafka_bootstrap,
-        acks="all",
-        enable_idempotence=True,
-        linger_ms=5,
-        max_batch_size=256 * 1024,
-    )
+    producer = make_producer(settings, linger_ms=5, max_batch_size=256 * 1024)
     await producer.start()
     start = time.perf_counter()
     try:

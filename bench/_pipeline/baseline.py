@@ -12,10 +12,11 @@ import time
 import uuid
 from pathlib import Path
 
+from thidua_common.kafka import make_producer
 from thidua_devstack.processes import free_port
 from thidua_devstack.stack import Stack
 
-from _pipeline.kafka_tools import assigned_consumer, create_topic, durable_producer, produce_all
+from _pipeline.kafka_tools import assigned_consumer, create_topic, produce_all
 from _pipeline.measure import log
 from _pipeline.workload import CAMPAIGN_ID, TENANT, Template, unit_id
 
@@ -34,7 +35,7 @@ async def baseline(stack: Stack, template: Template, messages: int, sequential: 
     await create_topic(bootstrap, topic, 3)
     out: dict = {"topic": topic, "partitions": 3, "message_bytes": size, "messages": messages}
 
-    producer = durable_producer(bootstrap)
+    producer = make_producer(stack.settings())  # the product's own producer settings
     await producer.start()
     try:
         await produce_all(producer, topic, records[:2000])  # warm-up: connections, metadata, broker JIT

@@ -41,16 +41,6 @@ async def assigned_consumer(bootstrap: str, topic: str, from_beginning: bool, **
     return consumer
 
 
-def durable_producer(bootstrap: str, **overrides) -> AIOKafkaProducer:
-    """The product's producer settings (thidua_common.kafka.make_producer): acks=all, idempotence,
-    linger 2 ms, batches of up to 512 kB per partition."""
-    options = dict(
-        bootstrap_servers=bootstrap, acks="all", enable_idempotence=True, linger_ms=2, max_batch_size=512 * 1024
-    )
-    options.update(overrides)
-    return AIOKafkaProducer(**options)
-
-
 async def produce_all(producer: AIOKafkaProducer, topic: str, records: list[tuple]) -> float:
     """Pipelined produce of (value, key, headers) records; seconds until all are acknowledged."""
     t0 = time.perf_counter()

@@ -10,9 +10,10 @@ import time
 from aiokafka.admin import AIOKafkaAdminClient
 
 from thidua_common.contracts.registry import topic_name
+from thidua_common.kafka import make_producer
 from thidua_devstack.stack import Stack
 
-from _pipeline.kafka_tools import assigned_consumer, durable_producer, produce_all
+from _pipeline.kafka_tools import assigned_consumer, produce_all
 from _pipeline.measure import CpuMeter, log, rounded
 from _pipeline.workload import Template, unit_id
 
@@ -88,7 +89,7 @@ async def scoring(stack: Stack, template: Template, n: int, participants: int, t
         by_submission[event.data["submission_id"]] = event.id
         records.append((value, key, headers))
     before = await _end_offsets(bootstrap, submissions_topic)
-    producer = durable_producer(bootstrap)
+    producer = make_producer(settings)
     await producer.start()
     try:
         preload_s = await produce_all(producer, submissions_topic, records)
