@@ -11,7 +11,6 @@ from thidua_devstack.stack import Stack
 from _pipeline.measure import proc_cpu
 
 
-# -- phase: where one scored event's time goes ---------------------------------------------------
 def _is_cursor(value) -> bool:
     return hasattr(value, "to_list") and hasattr(value, "__aiter__")
 
@@ -25,6 +24,19 @@ async def _timed(awaitable, label: str, stats: dict[str, list[float]]):
     return TimedCursor(result, label, stats) if _is_cursor(result) else result
 
 
+def _timed_method(method, label: str, stats: dict[str, list[float]]):
+    """`method`, its awaitables timed under `label`, the cursors it returns (find(), aggregate(),
+    and a cursor's sort(), limit()) wrapped to be timed as they are iterated."""
+
+    def call(*args, **kwargs):
+        result = method(*args, **kwargs)
+        if inspect.isawaitable(result):
+            return _timed(result, label, stats)
+        return TimedCursor(result, label, stats) if _is_cursor(result) else result
+
+    return call
+
+
 class Timed:
     """Proxy that times every awaitable an object's methods return (collections, producers), and
     the cursors they return (find(), aggregate()) as they are iterated."""
@@ -34,19 +46,7 @@ class Timed:
 
     def __getattr__(self, attr):
         value = getattr(self._target, attr)
-        if not callable(value):
-            return value
-        label = f"{self._name}.{attr}"
-
-        def call(*args, **kwargs):
-            result = value(*args, **kwargs)
-            if inspect.isawaitable(result):
-                return _timed(result, label, self._stats)
-            if _is_cursor(result):
-                return TimedCursor(result, label, self._stats)
-            return result
-
-        return call
+        return _timed_method(value, f"{self._name}.{attr}", self._stats) if callable(value) else value
 
 
 class TimedCursor:
@@ -57,16 +57,7 @@ class TimedCursor:
 
     def __getattr__(self, attr):
         value = getattr(self._cursor, attr)
-        if not callable(value):
-            return value
-
-        def call(*args, **kwargs):
-            result = value(*args, **kwargs)
-            if inspect.isawaitable(result):
-                return _timed(result, self._label, self._stats)
-            return TimedCursor(result, self._label, self._stats) if _is_cursor(result) else result  # sort(), limit()
-
-        return call
+        return _timed_method(value, self._label, self._stats) if callable(value) else value
 
     def __aiter__(self):
         return self
