@@ -69,16 +69,22 @@ CLEAN_TREE = {
     "thidua_intake/nominations/__init__.py": "",
     "thidua_intake/nominations/service.py": "from ..campaigns import service\n",
     "thidua_intake/commendation_config/__init__.py": "",
+    # a rules module one level deeper (were nominations moved under a commendation package)
+    "thidua_intake/commendation/__init__.py": "",
+    "thidua_intake/commendation/awards/__init__.py": "",
+    "thidua_intake/commendation/awards/rules.py": "",
     "thidua_scoring/engine.py": "from thidua_common import i18n\n",
     "thidua_scoring/scorers/__init__.py": "",
 }
 
-SEEDED_IMPORTS = {
-    "services-independent": ("thidua_notify/compose.py", "from thidua_scoring import engine\n"),
-    "common-imports-no-service": ("thidua_common/helpers.py", "import thidua_intake\n"),
-    "rules-free-of-io": ("thidua_intake/submissions/rules.py", "import pymongo\n"),
-    "commendation-through-declared-modules": ("thidua_intake/nominations/service.py", "from ..units import service\n"),
-}
+SEEDED_IMPORTS = [  # (contract, file, line appended to it)
+    ("services-independent", "thidua_notify/compose.py", "from thidua_scoring import engine\n"),
+    ("common-imports-no-service", "thidua_common/helpers.py", "import thidua_intake\n"),
+    ("rules-free-of-io", "thidua_intake/submissions/rules.py", "import pymongo\n"),
+    ("rules-free-of-io", "thidua_intake/commendation/awards/rules.py", "from fastapi import HTTPException\n"),
+    ("rules-free-of-io", "thidua_scoring/engine.py", "from thidua_common import kafka\n"),
+    ("commendation-through-declared-modules", "thidua_intake/nominations/service.py", "from ..units import service\n"),
+]
 
 
 def lint_imports(root: Path, contract: str) -> subprocess.CompletedProcess[str]:
@@ -90,13 +96,12 @@ def lint_imports(root: Path, contract: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-@pytest.mark.parametrize("contract", sorted(SEEDED_IMPORTS))
-def test_import_linter_contract_fails_on_a_seeded_violation(tmp_path, contract):
+@pytest.mark.parametrize(("contract", "name", "line"), SEEDED_IMPORTS)
+def test_import_linter_contract_fails_on_a_seeded_violation(tmp_path, contract, name, line):
     write(tmp_path, CLEAN_TREE)
     clean = lint_imports(tmp_path, contract)
     assert clean.returncode == 0, clean.stdout + clean.stderr
     assert "KEPT" in clean.stdout
-    name, line = SEEDED_IMPORTS[contract]
     path = tmp_path / name
     path.write_text((path.read_text() if path.exists() else "") + line)
     broken = lint_imports(tmp_path, contract)
