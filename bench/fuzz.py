@@ -36,8 +36,9 @@ def main() -> int:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="thidua-fuzz-") as tmp:
         reports = args.keep or Path(tmp) / "reports"
-        stack = Stack(Path(tmp) / "stack", Ports.free(), cache=REPO / ".local" / "cache",
-                      prefix=f"fuzz{uuid.uuid4().hex[:6]}")
+        stack = Stack(
+            Path(tmp) / "stack", Ports.free(), cache=REPO / ".local" / "cache", prefix=f"fuzz{uuid.uuid4().hex[:6]}"
+        )
         try:
             stack.start_infra()
             stack.start_services(("intake", "reporting"))
@@ -45,9 +46,15 @@ def main() -> int:
 
             def one(service: str, role: str) -> fuzz.Result:
                 token = mint_token(settings, subject=f"fuzz-{role}", tenant="daknong", **ROLES[role])
-                return fuzz.run(f"{stack.url(service)}/openapi.json", token, reports / f"{service}-{role}.ndjson",
-                                max_examples=args.examples, max_time=args.seconds, seed=args.seed,
-                                log=reports / f"{service}-{role}.log")
+                return fuzz.run(
+                    f"{stack.url(service)}/openapi.json",
+                    token,
+                    reports / f"{service}-{role}.ndjson",
+                    max_examples=args.examples,
+                    max_time=args.seconds,
+                    seed=args.seed,
+                    log=reports / f"{service}-{role}.log",
+                )
 
             runs = [(s, r) for s in ("intake", "reporting") for r in ROLES]
             with ThreadPoolExecutor(len(runs)) as pool:

@@ -49,8 +49,19 @@ class Server:
         self.port = free_port()
         exe = shutil.which("secantusd-py", path=str(Path(sys.executable).parent)) or "secantusd-py"
         self.proc = subprocess.Popen(
-            [exe, "--host", "127.0.0.1", "--port", str(self.port), "--storage-path", self.dir, "--log-level", "WARNING"],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            [
+                exe,
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.port),
+                "--storage-path",
+                self.dir,
+                "--log-level",
+                "WARNING",
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -79,14 +90,18 @@ async def single_writes(writes: int, retry: bool, step: int = 1000) -> list[dict
             c0, t0 = cpu_s(server.proc.pid), time.perf_counter()
             for _ in range(step):
                 await coll.replace_one({"_id": str(uuid.uuid4())}, DOC, upsert=True)
-            rows.append({
-                "writes_so_far": done + step,
-                "ms_per_write": round(1000 * (time.perf_counter() - t0) / step, 2),
-                "server_cpu_ms_per_write": round(1000 * (cpu_s(server.proc.pid) - c0) / step, 2),
-            })
-            print(f"  retryWrites={'on ' if retry else 'off'} after {done + step:6d} writes: "
-                  f"{rows[-1]['ms_per_write']:6.2f} ms, {rows[-1]['server_cpu_ms_per_write']:6.2f} ms server CPU per write",
-                  flush=True)
+            rows.append(
+                {
+                    "writes_so_far": done + step,
+                    "ms_per_write": round(1000 * (time.perf_counter() - t0) / step, 2),
+                    "server_cpu_ms_per_write": round(1000 * (cpu_s(server.proc.pid) - c0) / step, 2),
+                }
+            )
+            print(
+                f"  retryWrites={'on ' if retry else 'off'} after {done + step:6d} writes: "
+                f"{rows[-1]['ms_per_write']:6.2f} ms, {rows[-1]['server_cpu_ms_per_write']:6.2f} ms server CPU per write",
+                flush=True,
+            )
         await client.close()
     return rows
 
@@ -100,8 +115,12 @@ async def conditional_upserts(sizes: list[int], batch: int = 100) -> list[dict]:
         have = 0
         for size in sizes:
             if size > have:
-                await coll.insert_many([{"_id": f"k/u{i}/p", "campaign_key": "k", "period": "p",
-                                         "order": ["2020-01-01", str(i)]} for i in range(have, size)])
+                await coll.insert_many(
+                    [
+                        {"_id": f"k/u{i}/p", "campaign_key": "k", "period": "p", "order": ["2020-01-01", str(i)]}
+                        for i in range(have, size)
+                    ]
+                )
                 have = size
             for label, conditional in (("{_id}", False), ("{_id, $or}", True)):
                 ops = []
@@ -112,16 +131,20 @@ async def conditional_upserts(sizes: list[int], batch: int = 100) -> list[dict]:
                     ops.append(UpdateOne(flt, {"$set": {"v": 1}}, upsert=True))
                 c0, t0 = cpu_s(server.proc.pid), time.perf_counter()
                 await coll.bulk_write(ops, ordered=False)
-                rows.append({
-                    "collection_docs": size,
-                    "filter": label,
-                    "ms_per_upsert": round(1000 * (time.perf_counter() - t0) / batch, 2),
-                    "server_cpu_ms_per_upsert": round(1000 * (cpu_s(server.proc.pid) - c0) / batch, 2),
-                })
+                rows.append(
+                    {
+                        "collection_docs": size,
+                        "filter": label,
+                        "ms_per_upsert": round(1000 * (time.perf_counter() - t0) / batch, 2),
+                        "server_cpu_ms_per_upsert": round(1000 * (cpu_s(server.proc.pid) - c0) / batch, 2),
+                    }
+                )
                 have += batch
-                print(f"  {size:6d} docs, bulk of {batch} upserts, filter {label:11s}: "
-                      f"{rows[-1]['ms_per_upsert']:7.2f} ms, {rows[-1]['server_cpu_ms_per_upsert']:7.2f} ms server CPU each",
-                      flush=True)
+                print(
+                    f"  {size:6d} docs, bulk of {batch} upserts, filter {label:11s}: "
+                    f"{rows[-1]['ms_per_upsert']:7.2f} ms, {rows[-1]['server_cpu_ms_per_upsert']:7.2f} ms server CPU each",
+                    flush=True,
+                )
         await client.close()
     return rows
 

@@ -5,7 +5,6 @@ import asyncio
 import json
 import time
 import uuid
-from pathlib import Path
 
 import httpx
 import pytest

@@ -19,7 +19,7 @@ import httpx
 import jwt
 import pytest
 
-from thidua_common.auth import Role, mint_token
+from thidua_common.auth import Role
 from thidua_common.i18n import t
 
 from .conftest import TENANT, eventually, launch_and_run, small_campaign, token

@@ -10,7 +10,17 @@ import pytest
 
 from thidua_common.contracts.registry import APPEAL_DECIDED, SUBMISSION_APPEALED, SUBMISSION_REVIEWED
 
-from .conftest import TENANT, eventually, launch_and_run, read_topic, reporter, reporting_get, small_campaign, submission, token
+from .conftest import (
+    TENANT,
+    eventually,
+    launch_and_run,
+    read_topic,
+    reporter,
+    reporting_get,
+    small_campaign,
+    submission,
+    token,
+)
 
 
 def reviewed_campaign(campaign_id: str) -> dict:

@@ -232,7 +232,7 @@ async def test_type_errors_read_fully_in_one_language_without_the_input(stack, s
 
 
 def start(stack, service: str, **env: str) -> subprocess.Popen:
-    """The service's own entry point, as the Dockerfiles run it, with the stack's settings."""
+    """The service's own entry point, as the Dockerfile runs it, with the stack's settings."""
     full = {**os.environ, **stack.env(), "THIDUA_HTTP_PORT": str(free_port()),
             "THIDUA_READY_FILE": str(stack.home / f"{service}-{uuid.uuid4().hex[:6]}.ready"), **env}
     return subprocess.Popen([sys.executable, "-m", f"thidua_{service}"], env=full, cwd=REPO,

@@ -19,7 +19,17 @@ from thidua_common.contracts import new_event
 from thidua_common.contracts.registry import SUBMISSION_REOPENED, SUBMISSION_SUBMITTED, topic_name
 from thidua_common.contracts.submission import SubmissionSubmitted
 
-from .conftest import TENANT, eventually, launch_and_run, read_topic, reporter, reporting_get, small_campaign, submission, token
+from .conftest import (
+    TENANT,
+    eventually,
+    launch_and_run,
+    read_topic,
+    reporter,
+    reporting_get,
+    small_campaign,
+    submission,
+    token,
+)
 
 HEAD, UNIT, OTHER_HEAD = "don-vi-1", "don-vi-3", "don-vi-2"  # don-vi-1 heads khối huyện (don-vi-3's), don-vi-2 khối sở
 

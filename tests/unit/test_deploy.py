@@ -207,3 +207,21 @@ def test_deploy_readme_describes_the_probes_of_the_manifests():
         assert documented == {"readiness": container["readinessProbe"]["httpGet"]["path"],
                               "liveness": container["livenessProbe"]["httpGet"]["path"]}, row
     assert "secret.yaml" not in rows
+
+
+# -- Dockerfile (issue 9: one for the four services) ---------------------------------------------
+
+
+def test_compose_builds_every_service_from_the_one_dockerfile_with_its_service_argument():
+    dockerfile = (REPO / "Dockerfile").read_text()
+    assert not list(REPO.glob("services/*/Dockerfile")), "one Dockerfile at the root, not a copy per service"
+    for name in (*HTTP, *NO_HTTP, "topics"):
+        build = service(name)["build"]
+        assert build["context"] == "." and build.get("dockerfile", "Dockerfile") == "Dockerfile", name
+        wanted = "intake" if name == "topics" else name  # the topic step runs from intake's image
+        assert build["args"] == {"SERVICE": wanted}, name
+        assert service(name)["image"] == f"thidua/{wanted}:local", name
+    # the argument picks the package installed and started, and only a known service is built
+    assert 'uv sync --frozen --no-dev --package "thidua-${SERVICE}"' in dockerfile
+    assert 'exec python -m \\"thidua_$SERVICE\\"' in dockerfile
+    assert "intake|scoring|notify|reporting) ;;" in dockerfile

@@ -3,7 +3,6 @@ from the registration first; and, for any inputs, no score exceeds its maximum."
 
 from datetime import date
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 

@@ -19,6 +19,7 @@ from thidua_common.contracts.scorer_params import installed_param_models
 from thidua_common.contracts.scoring_quarantine import CampaignQuarantined
 from thidua_scoring.quarantine import Failure, Guard, UnscorableCampaign, classify, decide, replay_order
 
+
 def event(type_: str, tenant: str, campaign: str, **data) -> Envelope:
     return Envelope(id=str(uuid.uuid4()), source="/test", type=type_, time=datetime.now(UTC), tenant=tenant,
                     correlationid="c-1", data={"campaign_id": campaign, **data})
@@ -251,8 +252,8 @@ async def test_scoring_refuses_a_definition_its_scorers_cannot_use():
 
 
 def test_the_board_mail_says_what_and_why_in_vietnamese():
-    from thidua_notify.compose import quarantine_message
     from thidua_common.contracts.scoring_quarantine import QuarantineProblem
+    from thidua_notify.compose import quarantine_message
 
     alert = CampaignQuarantined(
         campaign_id="pt-doc", campaign_name_vi="", revision=2, reason_code="scoring.quarantine.definition",

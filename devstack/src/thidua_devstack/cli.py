@@ -1,9 +1,9 @@
 """`thidua-stack`: start, stop and report on the local stack.
 
-    thidua-stack up [--demo]   install what is missing, start everything, optionally the demo feed
-    thidua-stack status        one line per process: pid, port, log file
-    thidua-stack down          stop everything (data is kept under .local/stack)
-    thidua-stack logs NAME     print a process's log
+thidua-stack up [--demo]   install what is missing, start everything, optionally the demo feed
+thidua-stack status        one line per process: pid, port, log file
+thidua-stack down          stop everything (data is kept under .local/stack)
+thidua-stack logs NAME     print a process's log
 """
 
 import argparse
@@ -16,13 +16,16 @@ DEFAULT_HOME = REPO / ".local" / "stack"
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="thidua-stack", description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    parser = argparse.ArgumentParser(
+        prog="thidua-stack", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
+    )
     parser.add_argument("--home", type=Path, default=DEFAULT_HOME)
     sub = parser.add_subparsers(dest="command", required=True)
     up = sub.add_parser("up")
     up.add_argument("--demo", action="store_true", help="load the demo campaigns and keep feeding submissions")
     up.add_argument(
-        "--keycloak", action="store_true",
+        "--keycloak",
+        action="store_true",
         help="also run Keycloak with the realm thidua (or THIDUA_KEYCLOAK=1); the services do not use it yet",
     )
     sub.add_parser("down")
@@ -69,9 +72,9 @@ def print_where_to_look(stack: Stack) -> None:
         f"""
 Thi Đua đang chạy / is running (data: {stack.home})
 
-  Bảng xếp hạng (dashboard):  {stack.url('reporting')}/dashboard#token={token}
-  Intake API (OpenAPI):       {stack.url('intake')}/docs
-  Reporting API (OpenAPI):    {stack.url('reporting')}/docs
+  Bảng xếp hạng (dashboard):  {stack.url("reporting")}/dashboard#token={token}
+  Intake API (OpenAPI):       {stack.url("intake")}/docs
+  Reporting API (OpenAPI):    {stack.url("reporting")}/docs
   Hộp thư (mail catcher):     http://127.0.0.1:{p.mail_http}/messages   (SMTP 127.0.0.1:{p.smtp})
   Kafka:                      127.0.0.1:{p.kafka}      MongoDB (SecantusDB): 127.0.0.1:{p.mongo}
   Logs:                       {stack.log_dir}/

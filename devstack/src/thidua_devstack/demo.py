@@ -48,7 +48,7 @@ def feed(intake_url: str, rate: float, limit: int | None = None) -> None:
     settings = get_settings()
     data = campaigns()
     rng = random.Random(2457)
-    strength = {}  # a unit's lasting level, so that rankings have a shape
+    strength: dict[str, float] = {}  # a unit's lasting level, so that rankings have a shape
     tokens = {}
     sent = 0
     with httpx.Client(base_url=intake_url, timeout=30) as client:
@@ -76,8 +76,12 @@ def feed(intake_url: str, rate: float, limit: int | None = None) -> None:
                         "unit_id": uid,
                         "period": period,
                         "values": values,
-                        "evidence": [{"url": f"https://vanban.daknong.thidua.local/{uid}/{period}.pdf",
-                                      "description": f"Báo cáo kết quả {period}"}],
+                        "evidence": [
+                            {
+                                "url": f"https://vanban.daknong.thidua.local/{uid}/{period}.pdf",
+                                "description": f"Báo cáo kết quả {period}",
+                            }
+                        ],
                     }
                     response = client.post(
                         "/api/v1/submissions",

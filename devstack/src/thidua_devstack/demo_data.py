@@ -93,12 +93,30 @@ def units() -> list[tuple[str, dict]]:
     """(unit id, body of PUT /api/v1/units/{id}): the province first, then every participating
     unit under it."""
     province_id, province_name = PROVINCE
-    out = [(province_id, {"name_vi": province_name, "name_en": "Đắk Nông Provincial People's Committee",
-                          "unit_type": "province", "email": f"vanthu.{province_id}@daknong.thidua.local"})]
+    out = [
+        (
+            province_id,
+            {
+                "name_vi": province_name,
+                "name_en": "Đắk Nông Provincial People's Committee",
+                "unit_type": "province",
+                "email": f"vanthu.{province_id}@daknong.thidua.local",
+            },
+        )
+    ]
     for _, members, unit_type in CLUSTERS.values():
         for unit_id, name in members:
-            out.append((unit_id, {"name_vi": name, "unit_type": unit_type, "parent_id": province_id,
-                                  "email": f"vanthu.{unit_id}@daknong.thidua.local"}))
+            out.append(
+                (
+                    unit_id,
+                    {
+                        "name_vi": name,
+                        "unit_type": unit_type,
+                        "parent_id": province_id,
+                        "email": f"vanthu.{unit_id}@daknong.thidua.local",
+                    },
+                )
+            )
     return out
 
 
@@ -129,11 +147,33 @@ def campaigns() -> dict[str, dict]:
         "reporting_frequency": "quarter",
         "goals_vi": ["Đến năm 2020 có ít nhất 30% số xã đạt chuẩn nông thôn mới"],
         "criteria": [
-            {**_criterion("xa-dat-chuan", "Số tiêu chí nông thôn mới đạt thêm trên địa bàn", "New-rural criteria met", "tiêu chí", 30, 6, 200),
-             "scorer": "cluster_leader"},
-            _criterion("duong-gtnt", "Đường giao thông nông thôn được cứng hóa", "Rural roads paved", "km", 25, 12, 500),
-            _criterion("von-huy-dong", "Vốn huy động từ cộng đồng và doanh nghiệp", "Funds raised", "tỷ đồng", 20, 5, 1000),
-            _criterion("mo-hinh-sx", "Mô hình sản xuất liên kết chuỗi giá trị", "Value-chain production models", "mô hình", 25, 3, 100),
+            {
+                **_criterion(
+                    "xa-dat-chuan",
+                    "Số tiêu chí nông thôn mới đạt thêm trên địa bàn",
+                    "New-rural criteria met",
+                    "tiêu chí",
+                    30,
+                    6,
+                    200,
+                ),
+                "scorer": "cluster_leader",
+            },
+            _criterion(
+                "duong-gtnt", "Đường giao thông nông thôn được cứng hóa", "Rural roads paved", "km", 25, 12, 500
+            ),
+            _criterion(
+                "von-huy-dong", "Vốn huy động từ cộng đồng và doanh nghiệp", "Funds raised", "tỷ đồng", 20, 5, 1000
+            ),
+            _criterion(
+                "mo-hinh-sx",
+                "Mô hình sản xuất liên kết chuỗi giá trị",
+                "Value-chain production models",
+                "mô hình",
+                25,
+                3,
+                100,
+            ),
         ],
         "clusters": clusters,
         "participants": participants,
@@ -152,7 +192,9 @@ def campaigns() -> dict[str, dict]:
             _criterion("doanh-thu", "Tăng trưởng doanh thu so với cùng kỳ", "Revenue growth", "%", 30, 8, 300),
             _criterion("nop-ngan-sach", "Nộp ngân sách nhà nước", "Taxes paid", "tỷ đồng", 25, 4, 1000),
             _criterion("viec-lam", "Việc làm mới tạo ra", "New jobs", "người", 25, 20, 5000),
-            _criterion("sang-kien", "Sáng kiến, cải tiến được công nhận", "Recognised innovations", "sáng kiến", 20, 2, 200),
+            _criterion(
+                "sang-kien", "Sáng kiến, cải tiến được công nhận", "Recognised innovations", "sáng kiến", 20, 2, 200
+            ),
         ],
         "clusters": clusters,
         "participants": participants,
@@ -169,9 +211,33 @@ def campaigns() -> dict[str, dict]:
         "goals_vi": ["Giảm tỷ lệ hộ nghèo bình quân 2–3%/năm, riêng hộ đồng bào dân tộc thiểu số 4–5%/năm"],
         "criteria": [
             _criterion("ho-thoat-ngheo", "Số hộ thoát nghèo", "Households out of poverty", "hộ", 35, 150, 20000),
-            _criterion("nha-dai-doan-ket", "Nhà đại đoàn kết xây mới và sửa chữa", "Solidarity houses built", "căn", 25, 10, 2000),
-            _criterion("quy-vi-nguoi-ngheo", "Vận động Quỹ Vì người nghèo", "Fund for the poor raised", "triệu đồng", 20, 300, 100000),
-            _criterion("lao-dong-viec-lam", "Lao động nghèo được đào tạo nghề, giới thiệu việc làm", "Poor workers trained or placed", "người", 20, 40, 10000),
+            _criterion(
+                "nha-dai-doan-ket",
+                "Nhà đại đoàn kết xây mới và sửa chữa",
+                "Solidarity houses built",
+                "căn",
+                25,
+                10,
+                2000,
+            ),
+            _criterion(
+                "quy-vi-nguoi-ngheo",
+                "Vận động Quỹ Vì người nghèo",
+                "Fund for the poor raised",
+                "triệu đồng",
+                20,
+                300,
+                100000,
+            ),
+            _criterion(
+                "lao-dong-viec-lam",
+                "Lao động nghèo được đào tạo nghề, giới thiệu việc làm",
+                "Poor workers trained or placed",
+                "người",
+                20,
+                40,
+                10000,
+            ),
         ],
         "clusters": clusters,
         "participants": participants,
@@ -188,9 +254,25 @@ def campaigns() -> dict[str, dict]:
         "goals_vi": ["Nâng cao chỉ số PAR INDEX và SIPAS của tỉnh"],
         "criteria": [
             _criterion("dung-han", "Tỷ lệ hồ sơ giải quyết đúng hạn", "Dossiers settled on time", "%", 35, 98, 100),
-            _criterion("dvc-truc-tuyen", "Thủ tục cung cấp dịch vụ công trực tuyến mức độ 3, 4", "Online public services (level 3–4)", "thủ tục", 25, 10, 2000),
+            _criterion(
+                "dvc-truc-tuyen",
+                "Thủ tục cung cấp dịch vụ công trực tuyến mức độ 3, 4",
+                "Online public services (level 3–4)",
+                "thủ tục",
+                25,
+                10,
+                2000,
+            ),
             _criterion("hai-long", "Mức độ hài lòng của người dân, tổ chức", "Citizen satisfaction", "%", 25, 90, 100),
-            _criterion("cat-giam-thoi-gian", "Thủ tục được cắt giảm thời gian giải quyết", "Procedures made faster", "thủ tục", 15, 5, 1000),
+            _criterion(
+                "cat-giam-thoi-gian",
+                "Thủ tục được cắt giảm thời gian giải quyết",
+                "Procedures made faster",
+                "thủ tục",
+                15,
+                5,
+                1000,
+            ),
         ],
         "clusters": clusters,
         "participants": participants,

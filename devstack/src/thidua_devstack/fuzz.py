@@ -33,9 +33,11 @@ class Finding:
     phase: str
 
     def describe(self) -> str:
-        return (f"{self.check} on {self.operation} ({self.phase}): {self.message.splitlines()[0] if self.message else ''}"
-                f"\n    {self.method} {self.uri}\n    body: {self.request_body[:300]}\n"
-                f"    -> {self.status}: {self.response_body[:300]}")
+        return (
+            f"{self.check} on {self.operation} ({self.phase}): {self.message.splitlines()[0] if self.message else ''}"
+            f"\n    {self.method} {self.uri}\n    body: {self.request_body[:300]}\n"
+            f"    -> {self.status}: {self.response_body[:300]}"
+        )
 
 
 @dataclass
@@ -46,29 +48,56 @@ class Result:
     exit_code: int
 
 
-def run(openapi_url: str, token: str, report: Path, *, max_examples: int, max_time: int, seed: int | None = None,
-        workers: int = 1, log: Path | None = None, phases: str = PHASES) -> Result:
+def run(
+    openapi_url: str,
+    token: str,
+    report: Path,
+    *,
+    max_examples: int,
+    max_time: int,
+    seed: int | None = None,
+    workers: int = 1,
+    log: Path | None = None,
+    phases: str = PHASES,
+) -> Result:
     """Run schemathesis once and read what it found. One worker: the CLI's threads trip over a
     CPython 3.11 race in `ast` (hypothesis describes lambdas) and report it as their error."""
     report.parent.mkdir(parents=True, exist_ok=True)
     report.unlink(missing_ok=True)
     command = [
-        str(Path(sys.executable).parent / "st"), "run", openapi_url,
-        "--phases", phases, "--checks", CHECKS,
-        "--max-examples", str(max_examples), "--max-time", str(max_time), "--workers", str(workers),
-        "--header", f"Authorization: Bearer {token}",
-        "--report", "ndjson", "--report-ndjson-path", str(report),
-        "--request-timeout", "30", "--no-shrink",
+        str(Path(sys.executable).parent / "st"),
+        "run",
+        openapi_url,
+        "--phases",
+        phases,
+        "--checks",
+        CHECKS,
+        "--max-examples",
+        str(max_examples),
+        "--max-time",
+        str(max_time),
+        "--workers",
+        str(workers),
+        "--header",
+        f"Authorization: Bearer {token}",
+        "--report",
+        "ndjson",
+        "--report-ndjson-path",
+        str(report),
+        "--request-timeout",
+        "30",
+        "--no-shrink",
     ]
     if seed is not None:
         command += ["--seed", str(seed)]
     out = open(log, "wb") if log else subprocess.DEVNULL
     try:
         # in the report's folder: schemathesis keeps a cache (.schemathesis/) in its working directory
-        done = subprocess.run(command, stdout=out, stderr=subprocess.STDOUT, timeout=max_time + 180, check=False,
-                              cwd=report.parent)
+        done = subprocess.run(
+            command, stdout=out, stderr=subprocess.STDOUT, timeout=max_time + 180, check=False, cwd=report.parent
+        )
     finally:
-        if log:
+        if not isinstance(out, int):  # a file of our own, not subprocess.DEVNULL
             out.close()
     if not report.exists():
         raise RuntimeError(f"schemathesis wrote no report (exit {done.returncode}); see {log}")
@@ -90,8 +119,12 @@ def merge(results: list[Result]) -> Result:
     for result in results:
         for name, status in result.phases.items():
             _note_phase(phases, name, status)
-    return Result([f for r in results for f in r.findings], phases, [e for r in results for e in r.errors],
-                  max(r.exit_code for r in results))
+    return Result(
+        [f for r in results for f in r.findings],
+        phases,
+        [e for r in results for e in r.errors],
+        max(r.exit_code for r in results),
+    )
 
 
 def distinct(findings: list[Finding]) -> list[Finding]:
@@ -140,15 +173,17 @@ def read_report(report: Path) -> Result:
                 interaction = recorder.get("interactions", {}).get(case_id) or {}
                 request, response = interaction.get("request") or {}, interaction.get("response") or {}
                 operation = failure.get("operation") or f"{case.get('method')} {case.get('path')}"
-                findings.append(Finding(
-                    operation=operation,
-                    check=check["name"],
-                    message=failure.get("message") or failure.get("title", ""),
-                    status=response.get("status_code"),
-                    method=request.get("method", case.get("method", "")),
-                    uri=request.get("uri", case.get("path", "")),
-                    request_body=_text(request.get("body", case.get("body"))),  # whole: known issues parse it
-                    response_body=_text(response.get("content"))[:2000],
-                    phase=scenario.get("phase", ""),
-                ))
+                findings.append(
+                    Finding(
+                        operation=operation,
+                        check=check["name"],
+                        message=failure.get("message") or failure.get("title", ""),
+                        status=response.get("status_code"),
+                        method=request.get("method", case.get("method", "")),
+                        uri=request.get("uri", case.get("path", "")),
+                        request_body=_text(request.get("body", case.get("body"))),  # whole: known issues parse it
+                        response_body=_text(response.get("content"))[:2000],
+                        phase=scenario.get("phase", ""),
+                    )
+                )
     return Result(findings, phases, errors, exit_code=0)

@@ -26,8 +26,14 @@ def install(cache: Path) -> Path:
     shutil.rmtree(tmp, ignore_errors=True)
     subprocess.run(
         [
-            "mvn", "-q", "-B", "-f", str(pom), "dependency:copy-dependencies",
-            f"-DoutputDirectory={tmp}", "-DincludeScope=runtime",
+            "mvn",
+            "-q",
+            "-B",
+            "-f",
+            str(pom),
+            "dependency:copy-dependencies",
+            f"-DoutputDirectory={tmp}",
+            "-DincludeScope=runtime",
         ],
         check=True,
     )
@@ -95,9 +101,15 @@ def broker(
     return Managed(
         name=f"kafka-{node_id}" if len(controller_ports) > 1 else "kafka",
         argv=[
-            "java", f"-Xmx{heap}", f"-Xms{heap}", "-XX:+UseG1GC",
+            "java",
+            f"-Xmx{heap}",
+            f"-Xms{heap}",
+            "-XX:+UseG1GC",
             f"-Dlog4j2.configurationFile={KAFKA_DIR / 'log4j2.properties'}",
-            "-cp", classpath, "kafka.Kafka", str(props),
+            "-cp",
+            classpath,
+            "kafka.Kafka",
+            str(props),
         ],
         run_dir=run_dir,
         log_dir=log_dir,

@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 import zipfile
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -53,9 +54,12 @@ SYSTEM_SECRET_ENV = "THIDUA_KEYCLOAK_SYSTEM_SECRET"  # substituted into the real
 TENANT = demo_data.TENANT
 CONSOLE_REDIRECTS = [
     # the reporting dashboard of the local stack, and the usual ports of a console dev server
-    "http://127.0.0.1:8004/*", "http://localhost:8004/*",
-    "http://localhost:5173/*", "http://127.0.0.1:5173/*",
-    "http://localhost:3000/*", "http://127.0.0.1:3000/*",
+    "http://127.0.0.1:8004/*",
+    "http://localhost:8004/*",
+    "http://localhost:5173/*",
+    "http://127.0.0.1:5173/*",
+    "http://localhost:3000/*",
+    "http://127.0.0.1:3000/*",
 ]
 
 
@@ -84,7 +88,9 @@ def java_version(java: Path) -> int | None:
     return java_major(done.stderr + done.stdout)
 
 
-def find_java_home(min_major: int = MIN_JAVA, environ: dict[str, str] | None = None, jvm_dir: Path = JVM_DIR) -> Path:
+def find_java_home(
+    min_major: int = MIN_JAVA, environ: Mapping[str, str] | None = None, jvm_dir: Path = JVM_DIR
+) -> Path:
     """A Java home whose `bin/java` is at least `min_major`: JAVA_HOME first, then every JDK or JRE
     under /usr/lib/jvm (newest first), then the `java` on PATH. Raises JavaNotFound naming what was
     found, since Keycloak refuses to start on Java 17, the default of Debian 12 (which has no
@@ -213,17 +219,31 @@ class DemoUser:
 def demo_users() -> list[DemoUser]:
     """One or more users for every human role of tenant daknong; unit roles in several units of
     the demo register (demo_data.py). Cluster heads act for the unit that heads the cluster."""
-    unit_name = dict(u for units in (demo_data.DISTRICTS, demo_data.DEPARTMENTS, demo_data.ASSOCIATIONS,
-                                     demo_data.CENTRAL_AGENCIES, demo_data.ENTERPRISES) for u in units)
+    unit_name = dict(
+        u
+        for units in (
+            demo_data.DISTRICTS,
+            demo_data.DEPARTMENTS,
+            demo_data.ASSOCIATIONS,
+            demo_data.CENTRAL_AGENCIES,
+            demo_data.ENTERPRISES,
+        )
+        for u in units
+    )
     rows = [
-        ("unit_reporter", "huyen-cu-jut"), ("unit_leader", "huyen-cu-jut"),
-        ("unit_reporter", "huyen-dak-mil"), ("unit_leader", "huyen-dak-mil"),
-        ("unit_reporter", "so-tai-chinh"), ("unit_leader", "so-tai-chinh"),
+        ("unit_reporter", "huyen-cu-jut"),
+        ("unit_leader", "huyen-cu-jut"),
+        ("unit_reporter", "huyen-dak-mil"),
+        ("unit_leader", "huyen-dak-mil"),
+        ("unit_reporter", "so-tai-chinh"),
+        ("unit_leader", "so-tai-chinh"),
         ("unit_reporter", "hoi-phu-nu"),
         ("unit_reporter", "cty-xo-so"),
         ("cluster_head", "tx-gia-nghia"),
         ("board_officer", "so-noi-vu"),  # Ban Thi đua – Khen thưởng belongs to Sở Nội vụ
-        ("council_member", None), ("chairperson", None), ("auditor", None),
+        ("council_member", None),
+        ("chairperson", None),
+        ("auditor", None),
     ]
     users = []
     for role, unit in rows:
@@ -239,16 +259,25 @@ def _attribute_mapper(claim: str) -> dict:
         "protocolMapper": "oidc-usermodel-attribute-mapper",
         "config": {
             # the value is inherited from the user's groups (the unit group, its tenant parent)
-            "user.attribute": claim, "claim.name": claim, "jsonType.label": "String",
-            "multivalued": "false", "aggregate.attrs": "false",
-            "access.token.claim": "true", "id.token.claim": "true", "userinfo.token.claim": "true",
+            "user.attribute": claim,
+            "claim.name": claim,
+            "jsonType.label": "String",
+            "multivalued": "false",
+            "aggregate.attrs": "false",
+            "access.token.claim": "true",
+            "id.token.claim": "true",
+            "userinfo.token.claim": "true",
             "introspection.token.claim": "true",
         },
     }
 
 
-_ID_ONLY = {"id.token.claim": "true", "userinfo.token.claim": "true", "access.token.claim": "false",
-            "introspection.token.claim": "true"}
+_ID_ONLY = {
+    "id.token.claim": "true",
+    "userinfo.token.claim": "true",
+    "access.token.claim": "false",
+    "introspection.token.claim": "true",
+}
 
 
 def _mapper(name: str, kind: str, config: dict) -> dict:
@@ -260,8 +289,10 @@ def _scope(name: str, description: str, consent: bool, mappers: list[dict]) -> d
         "name": name,
         "description": description,
         "protocol": "openid-connect",
-        "attributes": {"include.in.token.scope": "true" if name != "basic" else "false",
-                       "display.on.consent.screen": "true" if consent else "false"},
+        "attributes": {
+            "include.in.token.scope": "true" if name != "basic" else "false",
+            "display.on.consent.screen": "true" if consent else "false",
+        },
         "protocolMappers": mappers,
     }
 
@@ -294,11 +325,14 @@ def build_realm() -> dict:
         "system": "Hệ thống khác tích hợp qua API / another system",
     }
     unit_groups = []
-    for cluster_id, (_, units, unit_type) in demo_data.CLUSTERS.items():
+    for _, units, unit_type in demo_data.CLUSTERS.values():
         for unit_id, unit_name in units:
             unit_groups.append(
-                {"name": unit_id, "attributes": {"unit": [unit_id], "unit_name": [unit_name], "unit_type": [unit_type]},
-                 "subGroups": []}
+                {
+                    "name": unit_id,
+                    "attributes": {"unit": [unit_id], "unit_name": [unit_name], "unit_type": [unit_type]},
+                    "subGroups": [],
+                }
             )
     users = [
         {
@@ -351,25 +385,68 @@ def build_realm() -> dict:
         # clients use are declared here too: basic (sub, auth_time), profile and email (both
         # optional, ID token and userinfo only, so that access tokens stay small).
         "clientScopes": [
-            _scope("basic", "OpenID Connect scope for the claims every token needs (sub, auth_time)", False, [
-                _mapper("sub", "oidc-sub-mapper", {"access.token.claim": "true", "introspection.token.claim": "true"}),
-                _mapper("auth_time", "oidc-usersessionmodel-note-mapper", {
-                    "user.session.note": "AUTH_TIME", "claim.name": "auth_time", "jsonType.label": "long",
-                    "id.token.claim": "true", "access.token.claim": "true", "introspection.token.claim": "true"}),
-            ]),
-            _scope("profile", "OpenID Connect built-in scope: profile", True, [
-                _mapper("username", "oidc-usermodel-attribute-mapper", {
-                    "user.attribute": "username", "claim.name": "preferred_username", "jsonType.label": "String",
-                    **_ID_ONLY}),
-                _mapper("full name", "oidc-full-name-mapper", dict(_ID_ONLY)),
-            ]),
-            _scope("email", "OpenID Connect built-in scope: email", True, [
-                _mapper("email", "oidc-usermodel-attribute-mapper", {
-                    "user.attribute": "email", "claim.name": "email", "jsonType.label": "String", **_ID_ONLY}),
-                _mapper("email verified", "oidc-usermodel-property-mapper", {
-                    "user.attribute": "emailVerified", "claim.name": "email_verified", "jsonType.label": "boolean",
-                    **_ID_ONLY}),
-            ]),
+            _scope(
+                "basic",
+                "OpenID Connect scope for the claims every token needs (sub, auth_time)",
+                False,
+                [
+                    _mapper(
+                        "sub", "oidc-sub-mapper", {"access.token.claim": "true", "introspection.token.claim": "true"}
+                    ),
+                    _mapper(
+                        "auth_time",
+                        "oidc-usersessionmodel-note-mapper",
+                        {
+                            "user.session.note": "AUTH_TIME",
+                            "claim.name": "auth_time",
+                            "jsonType.label": "long",
+                            "id.token.claim": "true",
+                            "access.token.claim": "true",
+                            "introspection.token.claim": "true",
+                        },
+                    ),
+                ],
+            ),
+            _scope(
+                "profile",
+                "OpenID Connect built-in scope: profile",
+                True,
+                [
+                    _mapper(
+                        "username",
+                        "oidc-usermodel-attribute-mapper",
+                        {
+                            "user.attribute": "username",
+                            "claim.name": "preferred_username",
+                            "jsonType.label": "String",
+                            **_ID_ONLY,
+                        },
+                    ),
+                    _mapper("full name", "oidc-full-name-mapper", dict(_ID_ONLY)),
+                ],
+            ),
+            _scope(
+                "email",
+                "OpenID Connect built-in scope: email",
+                True,
+                [
+                    _mapper(
+                        "email",
+                        "oidc-usermodel-attribute-mapper",
+                        {"user.attribute": "email", "claim.name": "email", "jsonType.label": "String", **_ID_ONLY},
+                    ),
+                    _mapper(
+                        "email verified",
+                        "oidc-usermodel-property-mapper",
+                        {
+                            "user.attribute": "emailVerified",
+                            "claim.name": "email_verified",
+                            "jsonType.label": "boolean",
+                            **_ID_ONLY,
+                        },
+                    ),
+                ],
+            ),
             {
                 "name": AUDIENCE,
                 "description": "Claims of the Thi Đua API: tenant, unit, roles, audience thidua-api",
@@ -383,9 +460,13 @@ def build_realm() -> dict:
                         "protocol": "openid-connect",
                         "protocolMapper": "oidc-usermodel-realm-role-mapper",
                         "config": {
-                            "claim.name": "roles", "jsonType.label": "String", "multivalued": "true",
-                            "access.token.claim": "true", "id.token.claim": "true",
-                            "userinfo.token.claim": "true", "introspection.token.claim": "true",
+                            "claim.name": "roles",
+                            "jsonType.label": "String",
+                            "multivalued": "true",
+                            "access.token.claim": "true",
+                            "id.token.claim": "true",
+                            "userinfo.token.claim": "true",
+                            "introspection.token.claim": "true",
                         },
                     },
                     {
@@ -394,12 +475,13 @@ def build_realm() -> dict:
                         "protocolMapper": "oidc-audience-mapper",
                         "config": {
                             "included.custom.audience": AUDIENCE,
-                            "access.token.claim": "true", "id.token.claim": "false",
+                            "access.token.claim": "true",
+                            "id.token.claim": "false",
                             "introspection.token.claim": "true",
                         },
                     },
                 ],
-            }
+            },
         ],
         "scopeMappings": [{"clientScope": AUDIENCE, "roles": roles}],
         "clients": [
@@ -517,8 +599,11 @@ class Keycloak:
         """The managed process; its environment (secrets, Java) only when a Java home is given,
         i.e. to start it: status and stop need neither."""
         args = [
-            str(self.server_dir / "bin" / "kc.sh"), "start-dev",
-            f"--http-port={self.port}", "--http-host=127.0.0.1", "--import-realm",
+            str(self.server_dir / "bin" / "kc.sh"),
+            "start-dev",
+            f"--http-port={self.port}",
+            "--http-host=127.0.0.1",
+            "--import-realm",
             "--hostname-strict=false",
         ]
         if java_home is None:
@@ -587,8 +672,12 @@ class Keycloak:
         creds = self.credentials()
         response = httpx.post(
             f"{self.url}/realms/master/protocol/openid-connect/token",
-            data={"grant_type": "password", "client_id": "admin-cli",
-                  "username": creds.admin_user, "password": creds.admin_password},
+            data={
+                "grant_type": "password",
+                "client_id": "admin-cli",
+                "username": creds.admin_user,
+                "password": creds.admin_password,
+            },
             timeout=30,
         )
         response.raise_for_status()

@@ -53,8 +53,18 @@ def command(cache: Path, host: str, port: int, home: Path) -> list[str]:
     choice = os.environ.get("THIDUA_SECANTUS", "rs")
     exe = os.environ.get("THIDUA_SECANTUS_BIN") or (str(rust_binary(cache) or "") if choice == "rs" else "")
     if exe:
-        return [exe, "--host", host, "--port", str(port), "--storage-path", str(home / "secantus-rs"),
-                "--log-level", "WARNING", "--cache-size", "512M"]
+        return [
+            exe,
+            "--host",
+            host,
+            "--port",
+            str(port),
+            "--storage-path",
+            str(home / "secantus-rs"),
+            "--log-level",
+            "WARNING",
+            "--cache-size",
+            "512M",
+        ]
     py = shutil.which("secantusd-py", path=str(Path(sys.executable).parent)) or "secantusd-py"
-    return [py, "--host", host, "--port", str(port), "--storage-path", str(home / "secantus"),
-            "--log-level", "WARNING"]
+    return [py, "--host", host, "--port", str(port), "--storage-path", str(home / "secantus"), "--log-level", "WARNING"]

@@ -9,6 +9,7 @@ import time
 from dataclasses import asdict, dataclass
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 from thidua_common.auth.api_keys import digest
 from thidua_common.kafka import ensure_topics
@@ -63,7 +64,9 @@ class Stack:
             ports = Ports(**json.loads(state.read_text())["ports"])
         self.ports = ports or Ports()
         # Keycloak is off unless asked for (the services do not verify its tokens yet)
-        self.with_keycloak = keycloak if keycloak is not None else os.environ.get("THIDUA_KEYCLOAK", "") in ("1", "true")
+        self.with_keycloak = (
+            keycloak if keycloak is not None else os.environ.get("THIDUA_KEYCLOAK", "") in ("1", "true")
+        )
         self.prefix = prefix
         self.run_dir = self.home / "run"
         self.log_dir = self.home / "logs"
@@ -88,7 +91,11 @@ class Stack:
         }
 
     def settings(self) -> Settings:
-        return Settings(**{k.removeprefix("THIDUA_").lower(): v for k, v in self.env().items() if k.startswith("THIDUA_")})
+        # field name -> value from the environment the services get (Any: pydantic converts the strings)
+        values: dict[str, Any] = {
+            k.removeprefix("THIDUA_").lower(): v for k, v in self.env().items() if k.startswith("THIDUA_")
+        }
+        return Settings(**values)
 
     def url(self, service: str) -> str:
         return f"http://127.0.0.1:{getattr(self.ports, service)}"
@@ -134,14 +141,26 @@ class Stack:
 
     def _mongo(self) -> Managed:
         return Managed(
-            "secantusdb", secantus.command(self.cache, "127.0.0.1", self.ports.mongo, self.home), self.run_dir, self.log_dir
+            "secantusdb",
+            secantus.command(self.cache, "127.0.0.1", self.ports.mongo, self.home),
+            self.run_dir,
+            self.log_dir,
         )
 
     def _mail(self) -> Managed:
         return Managed(
             "mailcatcher",
-            [sys.executable, "-m", "thidua_devstack.mailcatcher", "--smtp-port", str(self.ports.smtp),
-             "--http-port", str(self.ports.mail_http), "--maildir", str(self.maildir)],
+            [
+                sys.executable,
+                "-m",
+                "thidua_devstack.mailcatcher",
+                "--smtp-port",
+                str(self.ports.smtp),
+                "--http-port",
+                str(self.ports.mail_http),
+                "--maildir",
+                str(self.maildir),
+            ],
             self.run_dir,
             self.log_dir,
         )

@@ -3,7 +3,7 @@
 import asyncio
 
 
-async def cancel_and_wait(task: asyncio.Task | None) -> None:
+async def cancel_and_wait(task: "asyncio.Task[object] | None") -> None:
     """Stop a background loop and wait until it has unwound (its finally blocks have run)."""
     if task is None:
         return

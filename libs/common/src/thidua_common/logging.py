@@ -7,12 +7,13 @@ import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Any
 
 import structlog
 
 CORRELATION_HEADER = "X-Correlation-ID"
 
-_SHARED = [
+_SHARED: list[structlog.typing.Processor] = [
     structlog.contextvars.merge_contextvars,
     structlog.stdlib.add_log_level,
     structlog.stdlib.add_logger_name,
@@ -77,5 +78,5 @@ def correlation_scope(correlation_id: str | None, **extra: object) -> Iterator[s
         yield cid
 
 
-def get_logger(name: str | None = None):
+def get_logger(name: str | None = None) -> Any:
     return structlog.get_logger(name)

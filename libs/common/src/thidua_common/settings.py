@@ -7,7 +7,6 @@ from typing import Literal
 from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-
 # The signing key everybody can read in this repository: only for a developer's machine.
 DEV_JWT_SECRET = "dev-secret-change-me-please-32bytes!"
 

@@ -27,24 +27,33 @@ def problems(settings: Settings, *, http_api: bool) -> list[Problem]:
     found: list[Problem] = []
     if http_api:
         if settings.jwt_secret == DEV_JWT_SECRET:
-            found.append(Problem(
-                "THIDUA_JWT_SECRET", "it is the public development secret: anybody can mint tokens for any tenant",
-                "set THIDUA_JWT_SECRET to at least 32 random bytes (e.g. openssl rand -base64 48)",
-            ))
+            found.append(
+                Problem(
+                    "THIDUA_JWT_SECRET",
+                    "it is the public development secret: anybody can mint tokens for any tenant",
+                    "set THIDUA_JWT_SECRET to at least 32 random bytes (e.g. openssl rand -base64 48)",
+                )
+            )
         elif len(settings.jwt_secret.encode()) < MIN_SECRET_BYTES:
-            found.append(Problem(
-                "THIDUA_JWT_SECRET", f"it is shorter than {MIN_SECRET_BYTES} bytes, too short for HS256",
-                "set THIDUA_JWT_SECRET to at least 32 random bytes (e.g. openssl rand -base64 48)",
-            ))
+            found.append(
+                Problem(
+                    "THIDUA_JWT_SECRET",
+                    f"it is shorter than {MIN_SECRET_BYTES} bytes, too short for HS256",
+                    "set THIDUA_JWT_SECRET to at least 32 random bytes (e.g. openssl rand -base64 48)",
+                )
+            )
         try:
             load_api_keys(settings.api_keys)
         except ApiKeyConfigError as exc:
             found.append(Problem("THIDUA_API_KEYS", str(exc), "make keys and entries with thidua-api-key", True))
     elif settings.api_keys.strip():
-        found.append(Problem(
-            "THIDUA_API_KEYS", "this service has no HTTP API and must hold no API keys",
-            "remove THIDUA_API_KEYS from this service's environment",
-        ))
+        found.append(
+            Problem(
+                "THIDUA_API_KEYS",
+                "this service has no HTTP API and must hold no API keys",
+                "remove THIDUA_API_KEYS from this service's environment",
+            )
+        )
     return found
 
 

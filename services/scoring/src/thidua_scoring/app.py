@@ -16,6 +16,7 @@ from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
 
 from .endpoint import build, serve
+from .faust_options import consumer_options
 from .quarantine import Guard, QuarantineStore
 from .scorers import load_scorers
 from .service import ScoringService
@@ -43,22 +44,10 @@ app = faust.App(
     "thidua-scoring",
     broker=[f"kafka://{b}" for b in settings.kafka_bootstrap.split(",")],
     broker_credentials=_broker_credentials(),
-    value_serializer="raw",
-    key_serializer="raw",
-    store="memory://",
-    web_enabled=False,
-    topic_replication_factor=1,
-    topic_allow_declare=False,
-    consumer_auto_offset_reset="earliest",
-    broker_commit_every=100,
-    broker_commit_interval=1.0,
-    # a crashed worker's partitions move to a new one after this, not after faust's 60 s default
-    broker_session_timeout=10.0,
-    broker_heartbeat_interval=3.0,
     # faust would install its own coloured text handler: give it our JSON one instead
     loghandlers=[json_handler()],
     logging_config={"version": 1, "disable_existing_loggers": False, "root": {"handlers": []}},
-    worker_redirect_stdouts=False,
+    **consumer_options(),
 )
 
 campaigns_topic = app.topic(topic_name(settings.topic_prefix, "campaigns"), value_serializer="raw", key_serializer="raw")

@@ -20,6 +20,7 @@ import hashlib
 import json
 import secrets
 from functools import lru_cache
+from typing import Any
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, ValidationError, model_validator
 
@@ -93,8 +94,9 @@ def new_key() -> str:
     return KEY_PREFIX + secrets.token_urlsafe(32)
 
 
-def config_entry(key: str, *, name: str, tenant: str, roles: list[str], unit: str | None = None,
-                 expires: str | None = None) -> dict:
+def config_entry(
+    key: str, *, name: str, tenant: str, roles: list[str], unit: str | None = None, expires: str | None = None
+) -> dict[str, Any]:
     """The THIDUA_API_KEYS entry of a key (validated as the services will)."""
     entry = {"name": name, "hash": digest(key), "tenant": tenant, "roles": roles}
     if unit:

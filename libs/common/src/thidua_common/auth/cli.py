@@ -26,7 +26,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--unit", help="the unit the holder acts for")
     parser.add_argument("--subject", default="dev-user")
     parser.add_argument(
-        "--hours", type=float, default=min(12, settings.jwt_max_lifetime_seconds / 3600),
+        "--hours",
+        type=float,
+        default=min(12, settings.jwt_max_lifetime_seconds / 3600),
         help=f"lifetime, at most THIDUA_JWT_MAX_LIFETIME_SECONDS ({settings.jwt_max_lifetime_seconds / 3600:g} h)",
     )
     args = parser.parse_args(argv)
@@ -57,8 +59,9 @@ def api_key_main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     key = new_key()
     try:
-        entry = config_entry(key, name=args.name, tenant=args.tenant, roles=args.role or ["system"], unit=args.unit,
-                             expires=args.expires)
+        entry = config_entry(
+            key, name=args.name, tenant=args.tenant, roles=args.role or ["system"], unit=args.unit, expires=args.expires
+        )
     except ValidationError as exc:
         parser.error("; ".join(f"{'.'.join(map(str, e['loc'])) or 'entry'}: {e['msg']}" for e in exc.errors()))
     sys.stdout.write(f"key:   {key}\nentry: {json.dumps(entry, ensure_ascii=False)}\n")

@@ -8,6 +8,7 @@ the reason, never PyJWT's own English message."""
 
 import time
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 import jwt
 
@@ -66,7 +67,11 @@ def decode_token(settings: Settings, token: str) -> Principal:
     expires: a unit's reporting tool sends the same token with every request, and verifying it
     again each time was a measurable share of intake's CPU per submission."""
     key = (
-        token, settings.jwt_secret, settings.jwt_algorithm, settings.jwt_audience, settings.jwt_issuer,
+        token,
+        settings.jwt_secret,
+        settings.jwt_algorithm,
+        settings.jwt_audience,
+        settings.jwt_issuer,
         settings.jwt_max_lifetime_seconds,
     )
     known = _verified.get(key)
@@ -80,7 +85,7 @@ def decode_token(settings: Settings, token: str) -> Principal:
 
 
 _VERIFIED_MAX = 10_000
-_verified: dict[tuple, tuple[Principal, float]] = {}
+_verified: dict[tuple[object, ...], tuple[Principal, float]] = {}
 
 _JWT_REASONS: tuple[tuple[type[Exception], str], ...] = (
     (jwt.InvalidSignatureError, "auth.reason.signature"),
@@ -114,7 +119,7 @@ def _verify(settings: Settings, token: str) -> tuple[Principal, float]:
     return _principal(settings, claims), float(claims["exp"])
 
 
-def _principal(settings: Settings, claims: dict) -> Principal:
+def _principal(settings: Settings, claims: dict[str, Any]) -> Principal:
     subject, tenant, unit, roles = claims.get("sub"), claims.get("tenant"), claims.get("unit"), claims.get("roles")
     if not isinstance(subject, str) or not subject.strip() or len(subject) > 256:
         raise _reason("auth.reason.claim", claim="sub")

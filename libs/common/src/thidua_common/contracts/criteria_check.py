@@ -28,7 +28,10 @@ def walk(criteria: list[Criterion], prefix: str = "criteria") -> Iterator[tuple[
 
 
 def criteria_problems(
-    criteria: list[Criterion], param_models: Mapping[str, type[BaseModel]], *, strict: bool = True,
+    criteria: list[Criterion],
+    param_models: Mapping[str, type[BaseModel]],
+    *,
+    strict: bool = True,
     max_total: float | None = None,
 ) -> list[FieldError]:
     """Problems of a criteria tree. `strict` (intake): also an unknown scorer, an unknown
@@ -42,24 +45,39 @@ def criteria_problems(
         # finite numbers only: an Infinity or NaN crosses Kafka as null, or as JSON no strict
         # reader accepts (checked here rather than in the contract model, so that consumers
         # other than scoring keep reading such an event as they always did)
-        problems += [FieldError(f"{path}.{name}", "field.finite") for name in NUMBERS
-                     if (value := getattr(node, name)) is not None and not math.isfinite(value)]
+        problems += [
+            FieldError(f"{path}.{name}", "field.finite")
+            for name in NUMBERS
+            if (value := getattr(node, name)) is not None and not math.isfinite(value)
+        ]
         unstorable = list(storable(node.params))
-        problems += [FieldError(f"{path}.params{where}", key, {"id": node.id, **params})
-                     for where, key, params in unstorable]
+        problems += [
+            FieldError(f"{path}.params{where}", key, {"id": node.id, **params}) for where, key, params in unstorable
+        ]
         # a parameter already named above is not named again by its scorer's model
         named = {where.split(".")[1] for where, _, _ in unstorable if where} | {
-            params["name"] for _, key, params in unstorable if key == "criterion.param_key"}
+            params["name"] for _, key, params in unstorable if key == "criterion.param_key"
+        }
         if strict and node.min_value > node.max_value:  # (False when either is NaN: named above)
-            problems.append(FieldError(f"{path}.min_value", "criterion.min_above_max", {
-                "id": node.id, "min": _number(node.min_value), "max": _number(node.max_value)}))
+            problems.append(
+                FieldError(
+                    f"{path}.min_value",
+                    "criterion.min_above_max",
+                    {"id": node.id, "min": _number(node.min_value), "max": _number(node.max_value)},
+                )
+            )
         if not node.is_leaf:
             continue
         model = param_models.get(node.scorer or "")
         if model is None:
             if strict:
-                problems.append(FieldError(f"{path}.scorer", "criterion.scorer_unknown", {
-                    "id": node.id, "scorer": node.scorer or "", "known": ", ".join(sorted(param_models))}))
+                problems.append(
+                    FieldError(
+                        f"{path}.scorer",
+                        "criterion.scorer_unknown",
+                        {"id": node.id, "scorer": node.scorer or "", "known": ", ".join(sorted(param_models))},
+                    )
+                )
             continue
         try:
             model.model_validate(node.params)
@@ -70,14 +88,22 @@ def criteria_problems(
                     continue
                 where = ".".join(_shown(p) for p in loc)
                 inner = param_reason(error)
-                problems.append(FieldError(f"{path}.params" + (f".{where}" if where else ""), "criterion.param_invalid", {
-                    "id": node.id, "scorer": node.scorer, "param": where or "params",
-                    "detail": Localized(lambda lang, e=inner: t(e.key, lang, **e.params)),
-                }))
+                problems.append(
+                    FieldError(
+                        f"{path}.params" + (f".{where}" if where else ""),
+                        "criterion.param_invalid",
+                        {
+                            "id": node.id,
+                            "scorer": node.scorer,
+                            "param": where or "params",
+                            "detail": Localized(lambda lang, e=inner: t(e.key, lang, **e.params)),
+                        },
+                    )
+                )
     return problems
 
 
-def _shown(part) -> str:
+def _shown(part: object) -> str:
     """A path part as it can be shown (a control character escaped)."""
     return repr(part)[1:-1][:40] if isinstance(part, str) else str(part)
 
@@ -86,7 +112,7 @@ def _number(value: float) -> Localized:
     return Localized(lambda lang: format_number(value, 4, lang))
 
 
-def param_reason(error: dict) -> FieldError:
+def param_reason(error: Mapping[str, Any]) -> FieldError:
     """A parameter's pydantic error as a catalogue message, without pydantic's English wording
     (the parameter models are strict: a wrong type is a number expected, or a form expected)."""
     kind = error.get("type", "")
@@ -97,7 +123,7 @@ def param_reason(error: dict) -> FieldError:
     return from_pydantic({**error, "loc": ()})
 
 
-def storable(value: Any, where: str = "", depth: int = 0) -> Iterator[tuple[str, str, dict]]:
+def storable(value: Any, where: str = "", depth: int = 0) -> Iterator[tuple[str, str, dict[str, Any]]]:
     """Where a parameter value is something MongoDB cannot store (an integer beyond 64 bits, a key
     with a NUL byte or starting with '$') or too deeply nested: (path suffix, key, params)."""
     if depth > MAX_PARAM_DEPTH:

@@ -33,24 +33,52 @@ def event_schema(event_type: str) -> dict[str, Any]:
 
 OPERATIONS = {
     "intakePublishesCampaigns": ("send", "campaigns", "intake relays campaign changes from its outbox"),
-    "intakePublishesSubmissions": ("send", "submissions", "intake relays accepted submissions, reviews and appeal decisions from its outbox"),
+    "intakePublishesSubmissions": (
+        "send",
+        "submissions",
+        "intake relays accepted submissions, reviews and appeal decisions from its outbox",
+    ),
     "intakePublishesUnits": ("send", "units", "intake relays unit registry changes (renames, merges, splits)"),
-    "intakePublishesNominations": ("send", "nominations", "intake relays nomination stages, overdue stages and award decisions"),
+    "intakePublishesNominations": (
+        "send",
+        "nominations",
+        "intake relays nomination stages, overdue stages and award decisions",
+    ),
     "intakeConsumesInbound": ("receive", "inbound", "intake validates events published by other systems"),
     "intakePublishesInboundDeadLetters": ("send", "inbound_dlq", "intake parks invalid inbound events"),
     "scoringConsumesCampaigns": ("receive", "campaigns", "scoring keeps its copy of campaign criteria"),
     "scoringConsumesSubmissions": ("receive", "submissions", "scoring scores each submission"),
-    "scoringPublishesScores": ("send", "scores", "scoring emits scores with explanations, and the campaigns it quarantines"),
+    "scoringPublishesScores": (
+        "send",
+        "scores",
+        "scoring emits scores with explanations, and the campaigns it quarantines",
+    ),
     "scoringPublishesDeadLetters": ("send", "scoring_dlq", "scoring parks the events of a campaign it quarantines"),
     "reportingConsumesCampaigns": ("receive", "campaigns", "reporting keeps unit and cluster names"),
     "reportingConsumesScores": ("receive", "scores", "reporting builds leaderboards and scorecards"),
     "reportingConsumesUnits": ("receive", "units", "reporting links merged and split units' histories"),
-    "reportingConsumesNominations": ("receive", "nominations", "reporting keeps the award history and nomination timeliness"),
+    "reportingConsumesNominations": (
+        "receive",
+        "nominations",
+        "reporting keeps the award history and nomination timeliness",
+    ),
     "notifyConsumesCampaigns": ("receive", "campaigns", "notify keeps unit contact addresses"),
     "notifyConsumesScores": ("receive", "scores", "notify tells units their score"),
-    "notifyConsumesNominations": ("receive", "nominations", "notify mails award decisions and escalates overdue stages"),
-    "notifyConsumesSubmissions": ("receive", "submissions", "notify tells units the review and appeal decisions on their reports"),
-    "notifyConsumesScoringQuarantines": ("receive", "scores", "notify mails the board when scoring quarantines a campaign"),
+    "notifyConsumesNominations": (
+        "receive",
+        "nominations",
+        "notify mails award decisions and escalates overdue stages",
+    ),
+    "notifyConsumesSubmissions": (
+        "receive",
+        "submissions",
+        "notify tells units the review and appeal decisions on their reports",
+    ),
+    "notifyConsumesScoringQuarantines": (
+        "receive",
+        "scores",
+        "notify mails the board when scoring quarantines a campaign",
+    ),
     "notifyPublishesDeadLetters": ("send", "notify_dlq", "notify parks deliveries that failed every retry"),
 }
 

@@ -5,14 +5,14 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from .campaign import CampaignDefined
-from .notification import NotificationFailed
 from .nomination import AwardDecided, NominationChanged, NominationOverdue
+from .notification import NotificationFailed
 from .registration import RatingGiven, RegistrationChanged
 from .review import AppealDecided, SubmissionAppealed, SubmissionReopened, SubmissionReviewed
-from .unit import UnitChanged
 from .score import ScoreComputed
 from .scoring_quarantine import CampaignQuarantined
 from .submission import SubmissionReceived, SubmissionSubmitted
+from .unit import UnitChanged
 
 CAMPAIGN_DEFINED = "vn.thidua.campaign.defined.v1"
 SUBMISSION_SUBMITTED = "vn.thidua.submission.submitted.v1"
@@ -47,7 +47,10 @@ TOPICS: dict[str, TopicSpec] = {
         "(one partition per campaign keeps their order)",
     ),
     "units": TopicSpec("units.v1", "Units and their renames, merges and splits, key = tenant/unit"),
-    "submissions": TopicSpec("submissions.v1", "Accepted submissions, key = tenant/campaign (one partition holds a campaign, so one scoring worker sees whole clusters)"),
+    "submissions": TopicSpec(
+        "submissions.v1",
+        "Accepted submissions, key = tenant/campaign (one partition holds a campaign, so one scoring worker sees whole clusters)",
+    ),
     "inbound": TopicSpec("inbound.v1", "Submissions published by other systems, validated by intake"),
     "inbound_dlq": TopicSpec(
         "inbound.dlq.v1", "Inbound events that failed validation: original bytes, reason in headers", 1, True

@@ -26,7 +26,8 @@ class UnitType(StrEnum):
 class UnitStatus(StrEnum):
     active = "active"
     merged = "merged"  # merged into its successor(s)
-    split = "split"  # split into its successors
+    # the member shadows str.split (mypy: assignment); the name is the wire value, so it stays
+    split = "split"  # type: ignore[assignment]  # split into its successors
     dissolved = "dissolved"
 
 

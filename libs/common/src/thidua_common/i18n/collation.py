@@ -3,6 +3,7 @@ with tones (none, huyền, sắc, hỏi, ngã, nặng) deciding only between oth
 Python's default order would put 'Đắk Mil' after 'Tuy Đức'."""
 
 import unicodedata
+from typing import Any
 
 ALPHABET = "aăâbcdđeêghiklmnoôơpqrstuưvxy"
 _ORDER = {ch: i for i, ch in enumerate(ALPHABET)}
@@ -25,7 +26,7 @@ def _letters(text: str) -> list[tuple[str, int]]:
     return out
 
 
-def vi_sort_key(text: str) -> tuple:
+def vi_sort_key(text: str) -> tuple[Any, ...]:
     letters = _letters(text)
     primary = tuple((0, _ORDER[c]) if c in _ORDER else (1, ord(c)) for c, _ in letters)
     tones = tuple(t for _, t in letters)

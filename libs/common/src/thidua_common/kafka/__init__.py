@@ -9,7 +9,6 @@ from .client import (
     make_consumer,
     make_producer,
 )
-
 from .loop import ConsumeLoop, envelope_handler, mongo_quarantine, ready_file_from_env
 
 __all__ = [

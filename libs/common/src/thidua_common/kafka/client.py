@@ -3,6 +3,8 @@ uses acks=all with idempotence, because an accepted submission must never be los
 
 import asyncio
 import json
+from collections.abc import Iterable
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
@@ -20,10 +22,10 @@ TYPE_HEADER = "ce_type"
 ID_HEADER = "ce_id"
 
 
-def security_options(settings: Settings) -> dict:
+def security_options(settings: Settings) -> dict[str, Any]:
     """How every Kafka client here authenticates: nothing on the local stack (PLAINTEXT), SASL
     (SCRAM) in compose and production, with TLS when the protocol says SSL."""
-    options: dict = {"security_protocol": settings.kafka_security_protocol}
+    options: dict[str, Any] = {"security_protocol": settings.kafka_security_protocol}
     if settings.kafka_security_protocol.startswith("SASL_"):
         options.update(
             sasl_mechanism=settings.kafka_sasl_mechanism,
@@ -37,7 +39,7 @@ def security_options(settings: Settings) -> dict:
     return options
 
 
-def make_producer(settings: Settings, **overrides) -> AIOKafkaProducer:
+def make_producer(settings: Settings, **overrides: Any) -> AIOKafkaProducer:
     options = dict(
         **security_options(settings),
         bootstrap_servers=settings.kafka_bootstrap,
@@ -53,7 +55,7 @@ def make_producer(settings: Settings, **overrides) -> AIOKafkaProducer:
     return AIOKafkaProducer(**options)
 
 
-def make_consumer(settings: Settings, *topics: str, group_id: str, **overrides) -> AIOKafkaConsumer:
+def make_consumer(settings: Settings, *topics: str, group_id: str, **overrides: Any) -> AIOKafkaConsumer:
     options = dict(
         **security_options(settings),
         bootstrap_servers=settings.kafka_bootstrap,
@@ -80,7 +82,7 @@ def decode_event(value: bytes) -> Envelope:
     return Envelope.model_validate(json.loads(value))
 
 
-def headers_dict(headers) -> dict[str, str]:
+def headers_dict(headers: Iterable[tuple[str, Any]] | None) -> dict[str, str]:
     return {k: (v.decode(errors="replace") if isinstance(v, bytes) else str(v)) for k, v in (headers or [])}
 
 
@@ -113,7 +115,7 @@ class EventProducer:
             futures.append(await self.producer.send(topic, value, key=key.encode(), headers=headers))
         await asyncio.gather(*futures)
 
-    async def send_raw(self, topic_key: str, value: bytes, key: bytes | None, headers: list[tuple[str, bytes]]):
+    async def send_raw(self, topic_key: str, value: bytes, key: bytes | None, headers: list[tuple[str, bytes]]) -> None:
         await self.producer.send_and_wait(self.topic(topic_key), value, key=key, headers=headers)
 
 

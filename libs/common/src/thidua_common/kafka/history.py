@@ -29,8 +29,9 @@ class _Partition:
 
 
 async def read_history(settings: Settings, topics: list[str]) -> AsyncIterator[ConsumerRecord]:
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False,
-                                **security_options(settings))
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False, **security_options(settings)
+    )
     await consumer.start()
     try:
         tps = []

@@ -8,8 +8,10 @@ import asyncio
 import os
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, ConsumerRecord
+from pymongo.asynchronous.database import AsyncDatabase
 
 from ..background import cancel_and_wait
 from ..contracts import Envelope
@@ -68,14 +70,14 @@ class ConsumeLoop:
         self.consumer, self.handle, self.name, self.ready_file = consumer, handle, name, ready_file
         self.quarantine = quarantine
         self.failures: dict[tuple[str, int, int], int] = {}
-        self._task: asyncio.Task | None = None
+        self._task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
         await self.consumer.start()
         self._task = asyncio.create_task(self.run(), name=self.name)
 
     @property
-    def task(self) -> asyncio.Task | None:
+    def task(self) -> asyncio.Task[None] | None:
         """The running loop (None before start): readiness checks look at it."""
         return self._task
 
@@ -113,8 +115,14 @@ class ConsumeLoop:
             # the same record failed again and again: park it and let the partition move on
             await self.quarantine(record, repr(exc))
             self.failures.pop(where, None)
-            log.error("record quarantined after repeated failures", consumer=self.name, topic=record.topic,
-                      partition=record.partition, offset=record.offset, error=repr(exc))
+            log.error(
+                "record quarantined after repeated failures",
+                consumer=self.name,
+                topic=record.topic,
+                partition=record.partition,
+                offset=record.offset,
+                error=repr(exc),
+            )
 
     async def _rewind(self) -> None:
         for tp in self.consumer.assignment():
@@ -125,15 +133,20 @@ class ConsumeLoop:
                 self.consumer.seek(tp, committed)
 
 
-def mongo_quarantine(db) -> Quarantine:
+def mongo_quarantine(db: AsyncDatabase[Any]) -> Quarantine:
     """Keep a poison record (bytes, headers, where it came from, why) in the service's database."""
     from datetime import UTC, datetime
 
     async def park(record: ConsumerRecord, error: str) -> None:
         await db.quarantine.replace_one(
             {"_id": f"{record.topic}/{record.partition}/{record.offset}"},
-            {"value": record.value, "key": record.key, "headers": [[k, v] for k, v in (record.headers or [])],
-             "error": error, "at": datetime.now(UTC)},
+            {
+                "value": record.value,
+                "key": record.key,
+                "headers": [[k, v] for k, v in (record.headers or [])],
+                "error": error,
+                "at": datetime.now(UTC),
+            },
             upsert=True,
         )
 
