@@ -220,3 +220,18 @@ async def test_a_rejection_is_appealed_once_and_the_board_overturns_it(stack, se
 
 async def _equals(total, expected) -> bool:
     return (await total) == expected
+
+
+async def test_a_resubmission_repeated_with_its_idempotency_key_gets_the_first_answer(stack, settings, board, cid):
+    # a client that lost the answer sends again: it must get the same submission, not a second one
+    # (nor an empty answer: the unit-of-work refactor once returned nothing for a replay)
+    first = await submit(stack, settings, cid, "don-vi-2")
+    returned = await call(stack, "POST", step(first, "review"), board,
+                          {"decision": "return", "reasons": {"nha-dai-doan-ket": "Thiếu biên bản bàn giao"}})
+    assert returned.status_code == 201, returned.text
+    unit = {**reporter(settings, "don-vi-2"), "Idempotency-Key": f"bo-sung-{uuid.uuid4().hex[:8]}"}
+    body = {"values": {"nha-dai-doan-ket": 14}}
+    answers = [await call(stack, "POST", step(first, "resubmit"), unit, body) for _ in range(2)]
+    assert [a.status_code for a in answers] == [202, 202], [a.text for a in answers]
+    assert answers[0].json() == answers[1].json()
+    assert answers[0].json()["resubmission_of"] == first

@@ -6,7 +6,6 @@ import os
 import subprocess
 import sys
 import uuid
-
 from datetime import UTC, datetime
 
 import httpx

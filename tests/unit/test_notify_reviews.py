@@ -12,8 +12,8 @@ from thidua_common.contracts import new_event
 from thidua_common.contracts.registry import APPEAL_DECIDED, SUBMISSION_RECEIVED, SUBMISSION_REVIEWED
 from thidua_common.contracts.review import AppealDecided, SubmissionReviewed
 from thidua_common.kafka.client import encode_event
-from thidua_notify.compose import appeal_decision_message, campaign_phrase, criterion_labels, review_message
 from thidua_common.kafka.loop import only_handled
+from thidua_notify.compose import appeal_decision_message, campaign_phrase, criterion_labels, review_message
 from thidua_notify.service import NotifyService
 
 CRITERIA = [

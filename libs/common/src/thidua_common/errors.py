@@ -4,7 +4,8 @@ how it is answered: the HTTP app maps each class to a status once (.http.app), t
 consumer dead-letters it with the same key and message. A parameter that depends on the reader's
 language (a date, a number, a word) is a `Localized`, rendered where the language is known."""
 
-from dataclasses import dataclass, field
+import dataclasses
+from dataclasses import dataclass
 from typing import Any
 
 from .i18n import t
@@ -14,7 +15,7 @@ from .i18n import t
 class FieldError:
     field: str
     key: str
-    params: dict[str, Any] = field(default_factory=dict)
+    params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def render(self, lang: str) -> dict[str, str]:
         return {"field": self.field, "reason": t(self.key, lang, **self.params), "code": self.key}

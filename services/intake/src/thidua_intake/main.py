@@ -19,7 +19,8 @@ from .campaigns.views import router as campaigns_router
 from .commendation_config.views import router as commendation_config_router
 from .inbound.consumer import InboundHandler
 from .nominations.overdue import OverdueTask
-from .nominations.views import awards_router, router as nominations_router
+from .nominations.views import awards_router
+from .nominations.views import router as nominations_router
 from .outbox.relay import LAG_DEGRADED, OutboxRelay
 from .ratings.views import router as ratings_router
 from .registrations.views import router as registrations_router
@@ -70,8 +71,9 @@ async def lifespan(app):
     readiness.add_check(app, "kafka", readiness.kafka(producer.producer.client.fetch_all_metadata), required=False)
     readiness.add_check(app, "outbox_relay", readiness.running(lambda: relay.task, "the outbox relay"), required=False)
     readiness.add_check(app, "outbox_lag", readiness.lag(relay.lag, LAG_DEGRADED.total_seconds()), required=False)
-    readiness.add_check(app, "inbound_consumer", readiness.running(lambda: inbound.task, "the inbound consumer"),
-                        required=False)
+    readiness.add_check(
+        app, "inbound_consumer", readiness.running(lambda: inbound.task, "the inbound consumer"), required=False
+    )
     try:
         yield
     finally:
@@ -93,9 +95,19 @@ def build_app():
     )
     # every route of these routers needs a caller, and a read-only caller (auditor) writes nothing
     guarded = [Depends(refuse_read_only_writes)]
-    for router in (campaigns_router, scorers_router, submissions_router, reviews_router, registrations_router,
-                   ratings_router, units_router, commendation_config_router, nominations_router, awards_router,
-                   audit_router):
+    for router in (
+        campaigns_router,
+        scorers_router,
+        submissions_router,
+        reviews_router,
+        registrations_router,
+        ratings_router,
+        units_router,
+        commendation_config_router,
+        nominations_router,
+        awards_router,
+        audit_router,
+    ):
         app.include_router(router, dependencies=guarded)
     return app
 

@@ -47,8 +47,9 @@ class Waker(Protocol):
 
 
 class UnitOfWork:
-    def __init__(self, client: AsyncMongoClient, db: AsyncDatabase, relay: Waker | None = None,
-                 attempts: int = ATTEMPTS):
+    def __init__(
+        self, client: AsyncMongoClient, db: AsyncDatabase, relay: Waker | None = None, attempts: int = ATTEMPTS
+    ):
         self.client, self.db, self.relay, self.attempts = client, db, relay, attempts
         self.session: AsyncClientSession | None = None
         self._queued: list[dict] = []  # outbox records of this attempt, not yet written
@@ -62,12 +63,14 @@ class UnitOfWork:
         the outbox in this transaction and audited by the relay (.outbox.relay)."""
         self._queued.append(outbox.record(event, key))
 
-    def record_change(self, *, tenant: str, action: str, subject: str, actor: str, reason: str = "",
-                      data: dict | None = None) -> None:
+    def record_change(
+        self, *, tenant: str, action: str, subject: str, actor: str, reason: str = "", data: dict | None = None
+    ) -> None:
         """Queue the audit record of a change that publishes no event (configuration, flags,
         imported awards): the relay chains it like any other."""
-        self._queued.append(outbox.change_record(tenant=tenant, action=action, subject=subject, actor=actor,
-                                                 reason=reason, data=data))
+        self._queued.append(
+            outbox.change_record(tenant=tenant, action=action, subject=subject, actor=actor, reason=reason, data=data)
+        )
 
     def drop_campaigns(self, key: str | None = ALL) -> None:
         """The change makes the cached campaign `key` (every campaign: ALL) stale."""
@@ -82,11 +85,13 @@ class UnitOfWork:
         try:
             await self.client.bulk_write(operations, session=self.session)
         except ClientBulkWriteException as exc:
-            if any(e.get("code") == WRITE_CONFLICT for e in exc.write_errors or []):
+            # raw write-error documents, though pymongo's annotation says WriteError
+            write_errors: list[dict[str, Any]] = list(exc.write_errors or [])  # type: ignore[arg-type]
+            if any(e.get("code") == WRITE_CONFLICT for e in write_errors):
                 # SecantusDB reports a write conflict inside a bulk write per operation, without
                 # the label that makes run start again: add it
                 raise OperationFailure("write conflict", WRITE_CONFLICT, {"errorLabels": [TRANSIENT]}) from exc
-            duplicate = next((e for e in exc.write_errors or [] if e.get("code") == 11000), None)
+            duplicate = next((e for e in write_errors if e.get("code") == 11000), None)
             if duplicate is not None and exc.error is None:
                 raise DuplicateKeyError(duplicate.get("errmsg", "duplicate key"), 11000, duplicate) from exc
             raise

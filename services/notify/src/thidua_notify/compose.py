@@ -2,7 +2,7 @@
 
 from dataclasses import dataclass
 
-from thidua_common.contracts.nomination import AwardDecided, Nominee, NominationOverdue
+from thidua_common.contracts.nomination import AwardDecided, NominationOverdue, Nominee
 from thidua_common.contracts.review import AppealDecided, AppealOutcome, ReviewDecision, SubmissionReviewed
 from thidua_common.contracts.score import ScoreComputed
 from thidua_common.contracts.scoring_quarantine import CampaignQuarantined
@@ -65,12 +65,12 @@ def award_message(award: AwardDecided, unit_name: str, lang: str = "vi") -> tupl
 
 
 # -- scoring quarantined a campaign (issue 8: liveness) -------------------------------------------
-def quarantine_message(alert: CampaignQuarantined, campaign_name: str | None = None, lang: str = "vi") -> tuple[str, str]:
+def quarantine_message(
+    alert: CampaignQuarantined, campaign_name: str | None = None, lang: str = "vi"
+) -> tuple[str, str]:
     """To the commendation board: which campaign is no longer scored, why (each criterion and
     parameter at fault), that its reports are kept, and how to resume it."""
-    details = "".join(
-        f"- {p.field}: {p.reason_en if lang == 'en' else p.reason_vi}\n" for p in alert.problems
-    )
+    details = "".join(f"- {p.field}: {p.reason_en if lang == 'en' else p.reason_vi}\n" for p in alert.problems)
     params = dict(
         campaign=campaign_name or alert.campaign_name_vi or alert.campaign_id,
         campaign_id=alert.campaign_id,
@@ -79,8 +79,14 @@ def quarantine_message(alert: CampaignQuarantined, campaign_name: str | None = N
         reason=alert.reason_en if lang == "en" else alert.reason_vi,
         details=details + "\n" if details else "",
         held=alert.held_events,
-        events=", ".join(f"{i} ({ty})" for i, ty in zip(alert.offending_event_ids, alert.offending_event_types or
-                                                          [""] * len(alert.offending_event_ids), strict=False)),
+        events=", ".join(
+            f"{i} ({ty})"
+            for i, ty in zip(
+                alert.offending_event_ids,
+                alert.offending_event_types or [""] * len(alert.offending_event_ids),
+                strict=False,
+            )
+        ),
     )
     return t("mail.scoring_quarantine.subject", lang, **params), t("mail.scoring_quarantine.body", lang, **params)
 
@@ -132,8 +138,13 @@ def _value_lines(values: dict[str, float], labels: dict[str, CriterionLabel], la
     return "\n".join(lines)
 
 
-def _consequence(decision: ReviewDecision, values: dict[str, float], reasons: dict[str, str] | None,
-                 labels: dict[str, CriterionLabel], lang: str) -> list[str]:
+def _consequence(
+    decision: ReviewDecision,
+    values: dict[str, float],
+    reasons: dict[str, str] | None,
+    labels: dict[str, CriterionLabel],
+    lang: str,
+) -> list[str]:
     """What the decision means for the unit: verified values, criteria to correct, or nothing counts."""
     if decision == ReviewDecision.approve:
         return [t("mail.review.verified", lang, values=_value_lines(values, labels, lang) or "—")]
@@ -211,7 +222,8 @@ def appeal_decision_message(
         decision=t(f"mail.review.decision.{decision.value}", lang),
     )
     intro = t(
-        f"mail.appeal.intro.{decided.outcome.value}", lang,
+        f"mail.appeal.intro.{decided.outcome.value}",
+        lang,
         **{**params, "decision": t(f"mail.appeal.decision.{decision.value}", lang)},
     )
     reasons = returned if decided.outcome == AppealOutcome.upheld else None

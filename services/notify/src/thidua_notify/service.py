@@ -13,8 +13,8 @@ from thidua_common.contracts import Envelope, new_event
 from thidua_common.contracts.campaign import CampaignDefined
 from thidua_common.contracts.envelope import deterministic_id
 from thidua_common.contracts.handlers import Handlers
-from thidua_common.contracts.notification import NotificationFailed
 from thidua_common.contracts.nomination import AwardDecided, NominationOverdue
+from thidua_common.contracts.notification import NotificationFailed
 from thidua_common.contracts.registry import (
     APPEAL_DECIDED,
     AWARD_DECIDED,
@@ -54,7 +54,11 @@ DECISION_NOTICE_MAX_AGE = timedelta(days=7)
 
 class NotifyService:
     def __init__(
-        self, db: AsyncDatabase, channels: dict[str, Channel], publisher, settings: Settings,
+        self,
+        db: AsyncDatabase,
+        channels: dict[str, Channel],
+        publisher,
+        settings: Settings,
         decision_notice_max_age: timedelta = DECISION_NOTICE_MAX_AGE,
     ):
         self.db, self.channels, self.publisher, self.settings = db, channels, publisher, settings
@@ -126,8 +130,12 @@ class NotifyService:
     async def enqueue(self, envelope: Envelope, channel: str, skip_reason: str | None = None) -> None:
         """Record a delivery once per event and channel; `skip_reason`: record it as skipped (never sent)."""
         now = datetime.now(UTC)
-        skipped = {"status": "skipped", "finished_at": now, "recipient": "",
-                   "history": [{"at": now, "outcome": "skipped", "error": skip_reason}]}
+        skipped = {
+            "status": "skipped",
+            "finished_at": now,
+            "recipient": "",
+            "history": [{"at": now, "outcome": "skipped", "error": skip_reason}],
+        }
         try:
             await self.db.deliveries.insert_one(
                 {
@@ -231,8 +239,9 @@ class NotifyService:
         subject, body = review_message(review, unit["name_vi"], campaign["name_vi"], labels)
         return _message(unit["email"], subject, body, delivery_id, envelope)
 
-    async def _appeal_decision_message(self, envelope: Envelope, decided: AppealDecided,
-                                       delivery_id: str) -> Message | None:
+    async def _appeal_decision_message(
+        self, envelope: Envelope, decided: AppealDecided, delivery_id: str
+    ) -> Message | None:
         campaign = await self._campaign(envelope.tenant, decided.campaign_id)
         unit = await self._participant(envelope.tenant, decided.unit_id, decided.campaign_id)
         if unit is None or not unit.get("email"):

@@ -40,8 +40,9 @@ async def lifespan(app):
     # (degraded, still 200); out of rotation, every replica would be down at once instead
     readiness.add_check(app, "mongodb", readiness.mongo(mongo))
     readiness.add_check(app, "kafka", readiness.kafka(consumer.consumer.topics), required=False)
-    readiness.add_check(app, "projection_consumer", readiness.running(lambda: consumer.task, "the projection consumer"),
-                        required=False)
+    readiness.add_check(
+        app, "projection_consumer", readiness.running(lambda: consumer.task, "the projection consumer"), required=False
+    )
     try:
         yield
     finally:

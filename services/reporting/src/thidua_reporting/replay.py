@@ -41,7 +41,9 @@ async def compare(settings: Settings, live_name: str, replay_name: str) -> list[
     try:
         for name in COLLECTIONS:
             live = {d["_id"]: json.dumps(d, sort_keys=True, default=str) async for d in mongo[live_name][name].find()}
-            again = {d["_id"]: json.dumps(d, sort_keys=True, default=str) async for d in mongo[replay_name][name].find()}
+            again = {
+                d["_id"]: json.dumps(d, sort_keys=True, default=str) async for d in mongo[replay_name][name].find()
+            }
             out += [f"{name}: live only {k}" for k in sorted(live.keys() - again.keys())]
             out += [f"{name}: replay only {k}" for k in sorted(again.keys() - live.keys())]
             out += [f"{name}: differs {k}" for k in sorted(live.keys() & again.keys()) if live[k] != again[k]]

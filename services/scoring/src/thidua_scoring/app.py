@@ -25,6 +25,7 @@ settings = get_settings()
 configure_logging("scoring", settings.log_level)
 log = get_logger(__name__)
 
+
 def _broker_credentials():
     """The same Kafka authentication as the aiokafka clients (thidua_common.kafka.security_options)."""
     if not settings.kafka_security_protocol.startswith("SASL_"):
@@ -35,8 +36,10 @@ def _broker_credentials():
 
         ssl_context = create_ssl_context()
     return faust.SASLCredentials(
-        username=settings.kafka_sasl_username, password=settings.kafka_sasl_password,
-        mechanism=settings.kafka_sasl_mechanism, ssl_context=ssl_context,
+        username=settings.kafka_sasl_username,
+        password=settings.kafka_sasl_password,
+        mechanism=settings.kafka_sasl_mechanism,
+        ssl_context=ssl_context,
     )
 
 
@@ -50,7 +53,9 @@ app = faust.App(
     **consumer_options(),
 )
 
-campaigns_topic = app.topic(topic_name(settings.topic_prefix, "campaigns"), value_serializer="raw", key_serializer="raw")
+campaigns_topic = app.topic(
+    topic_name(settings.topic_prefix, "campaigns"), value_serializer="raw", key_serializer="raw"
+)
 submissions_topic = app.topic(
     topic_name(settings.topic_prefix, "submissions"), value_serializer="raw", key_serializer="raw"
 )
@@ -79,8 +84,11 @@ async def service() -> ScoringService:
 @app.task
 async def http_endpoint() -> None:
     """/healthz, /readyz (quarantined campaigns) and /metrics on THIDUA_HTTP_PORT."""
-    await serve(build(lambda: (_store, _guard) if _store and _guard else None, settings.default_language),
-                settings.http_host, settings.http_port)
+    await serve(
+        build(lambda: (_store, _guard) if _store and _guard else None, settings.default_language),
+        settings.http_host,
+        settings.http_port,
+    )
 
 
 @app.on_rebalance_complete.connect
@@ -101,13 +109,19 @@ async def _consume(stream) -> None:
                 envelope = decode_event(event.value)
             except Exception as exc:
                 # only intake writes these topics, so this is a bug upstream: keep the bytes
-                await svc.quarantine(event.message.topic, event.message.partition, event.message.offset,
-                                     event.value, repr(exc))
+                await svc.quarantine(
+                    event.message.topic, event.message.partition, event.message.offset, event.value, repr(exc)
+                )
                 continue
             envelopes.append(envelope)
-            origins[envelope.id] = {"topic": event.message.topic, "partition": event.message.partition,
-                                    "offset": event.message.offset}
-        headers = headers_dict(events[-1].headers.items() if hasattr(events[-1].headers, "items") else events[-1].headers)
+            origins[envelope.id] = {
+                "topic": event.message.topic,
+                "partition": event.message.partition,
+                "offset": event.message.offset,
+            }
+        headers = headers_dict(
+            events[-1].headers.items() if hasattr(events[-1].headers, "items") else events[-1].headers
+        )
         with correlation_scope(headers.get(CORRELATION_HEADER), batch=len(events)):
             # never raises: an outage is waited out, a campaign that cannot be scored is set aside
             # (quarantine.py), so faust acknowledges a batch only once it is done

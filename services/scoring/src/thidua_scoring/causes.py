@@ -26,8 +26,11 @@ def rating(event_id: str, given: RatingGiven) -> ScoreCause:
 
 
 def review(event_id: str, decision: ReviewDecision) -> ScoreCause:
-    key = {ReviewDecision.approve: "scoring.cause.review.approve", ReviewDecision.reject: "scoring.cause.review.reject",
-           ReviewDecision.return_: "scoring.cause.review.return"}[decision]
+    key = {
+        ReviewDecision.approve: "scoring.cause.review.approve",
+        ReviewDecision.reject: "scoring.cause.review.reject",
+        ReviewDecision.return_: "scoring.cause.review.return",
+    }[decision]
     return _cause("review", event_id, key)
 
 
@@ -42,14 +45,20 @@ def registration(event_id: str, registered: RegistrationChanged, campaign: Campa
         return _cause("target", event_id, key, reason=change.reason or "")
     detail = change.detail or {}
     names = {leaf.id: leaf.name_vi for leaf in leaves_of(campaign.criteria)}
-    criterion_id = detail.get("criterion_id")
+    criterion_id = str(detail.get("criterion_id") or "")
     period, old, new = detail.get("period"), detail.get("old"), detail.get("new", 0)
     return _cause(
-        "target", event_id, "scoring.cause.target",
+        "target",
+        event_id,
+        "scoring.cause.target",
         # the criterion's name where the campaign has one in the reader's language (Vietnamese)
         criterion=Localized(lambda lang: names.get(criterion_id, criterion_id) if lang == "vi" else criterion_id),
-        when=Localized(lambda lang: format_period(period, lang) if period else t("scoring.cause.target.every_period", lang)),
-        old=Localized(lambda lang: t("scoring.cause.target.none", lang) if old is None else format_number(old, lang=lang)),
+        when=Localized(
+            lambda lang: format_period(period, lang) if period else t("scoring.cause.target.every_period", lang)
+        ),
+        old=Localized(
+            lambda lang: t("scoring.cause.target.none", lang) if old is None else format_number(old, lang=lang)
+        ),
         new=Localized(lambda lang: format_number(new, lang=lang)),
         reason=change.reason,
     )

@@ -40,8 +40,13 @@ def build(state: Callable[[], tuple[QuarantineStore, Guard] | None], default_lan
                 checks["mongodb"] = f"{type(exc).__name__}: {exc}"[:300]
         failing = [name for name, result in checks.items() if result != "ok"]
         status = "not_ready" if failing else "degraded" if quarantined else "ready"
-        message = (t("health.not_ready", lang, failing=", ".join(failing)) if failing
-                   else t("health.quarantined", lang, count=len(quarantined)) if quarantined else t("health.ready", lang))
+        message = (
+            t("health.not_ready", lang, failing=", ".join(failing))
+            if failing
+            else t("health.quarantined", lang, count=len(quarantined))
+            if quarantined
+            else t("health.ready", lang)
+        )
         body = {
             "status": status,
             "service": "scoring",
@@ -60,26 +65,54 @@ def build(state: Callable[[], tuple[QuarantineStore, Guard] | None], default_lan
                 quarantined = await asyncio.wait_for(current[0].all(), TIMEOUT_S)
             except Exception:
                 quarantined = None
-        lines += _metric("thidua_scoring_up", "gauge", "1 when scoring's worker started and MongoDB answered",
-                         [("", 1 if quarantined is not None else 0)])
+        lines += _metric(
+            "thidua_scoring_up",
+            "gauge",
+            "1 when scoring's worker started and MongoDB answered",
+            [("", 1 if quarantined is not None else 0)],
+        )
         if quarantined is not None:
-            lines += _metric("thidua_scoring_quarantined_campaigns", "gauge",
-                             "Campaigns scoring has set aside (quarantined) until a corrected revision arrives",
-                             [("", len(quarantined))])
-            lines += _metric("thidua_scoring_campaign_quarantined", "gauge", "1 for each quarantined campaign",
-                             [(f'{{tenant="{_label(d.get("tenant", ""))}",campaign_id="{_label(d.get("campaign_id", ""))}"}}', 1)
-                              for d in quarantined])
-            lines += _metric("thidua_scoring_held_events", "gauge",
-                             "Events of quarantined campaigns kept to be scored once they resume",
-                             [("", sum(d.get("held_events", 0) for d in quarantined))])
+            lines += _metric(
+                "thidua_scoring_quarantined_campaigns",
+                "gauge",
+                "Campaigns scoring has set aside (quarantined) until a corrected revision arrives",
+                [("", len(quarantined))],
+            )
+            lines += _metric(
+                "thidua_scoring_campaign_quarantined",
+                "gauge",
+                "1 for each quarantined campaign",
+                [
+                    (f'{{tenant="{_label(d.get("tenant", ""))}",campaign_id="{_label(d.get("campaign_id", ""))}"}}', 1)
+                    for d in quarantined
+                ],
+            )
+            lines += _metric(
+                "thidua_scoring_held_events",
+                "gauge",
+                "Events of quarantined campaigns kept to be scored once they resume",
+                [("", sum(d.get("held_events", 0) for d in quarantined))],
+            )
         if current:
             guard = current[1]
-            lines += _metric("thidua_scoring_quarantines_total", "counter",
-                             "Campaigns quarantined by this worker since it started", [("", guard.quarantines)])
-            lines += _metric("thidua_scoring_resumes_total", "counter",
-                             "Quarantined campaigns this worker resumed since it started", [("", guard.resumes)])
-        return web.Response(text="\n".join(lines) + "\n", content_type="text/plain", charset="utf-8",
-                            headers={"X-Content-Type-Options": "nosniff"})
+            lines += _metric(
+                "thidua_scoring_quarantines_total",
+                "counter",
+                "Campaigns quarantined by this worker since it started",
+                [("", guard.quarantines)],
+            )
+            lines += _metric(
+                "thidua_scoring_resumes_total",
+                "counter",
+                "Quarantined campaigns this worker resumed since it started",
+                [("", guard.resumes)],
+            )
+        return web.Response(
+            text="\n".join(lines) + "\n",
+            content_type="text/plain",
+            charset="utf-8",
+            headers={"X-Content-Type-Options": "nosniff"},
+        )
 
     app = web.Application()
     app.router.add_get("/healthz", healthz)
@@ -104,8 +137,14 @@ def _public(doc: dict, lang: str) -> dict:
         "revision": doc.get("revision"),
         "reason_code": reason.get("code"),
         "reason": reason.get("message_en" if lang == "en" else "message"),
-        "errors": [{"field": e.get("field"), "code": e.get("code"),
-                    "reason": e.get("reason_en") if lang == "en" else e.get("reason")} for e in reason.get("errors", [])],
+        "errors": [
+            {
+                "field": e.get("field"),
+                "code": e.get("code"),
+                "reason": e.get("reason_en") if lang == "en" else e.get("reason"),
+            }
+            for e in reason.get("errors", [])
+        ],
         "offending_event_ids": doc.get("offending_event_ids", []),
         "held_events": doc.get("held_events", 0),
         "since": doc.get("since"),
@@ -123,4 +162,8 @@ def _label(value: str) -> str:
 
 
 def _metric(name: str, kind: str, help_text: str, samples: list[tuple[str, float]]) -> list[str]:
-    return [f"# HELP {name} {help_text}", f"# TYPE {name} {kind}", *(f"{name}{labels} {value}" for labels, value in samples)]
+    return [
+        f"# HELP {name} {help_text}",
+        f"# TYPE {name} {kind}",
+        *(f"{name}{labels} {value}" for labels, value in samples),
+    ]

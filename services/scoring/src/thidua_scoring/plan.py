@@ -78,7 +78,9 @@ class Cohorts:
 
     @classmethod
     def of(cls, campaign: CampaignDefined, scorers: dict[str, Scorer]) -> "Cohorts":
-        cohort_rule = any(getattr(scorers.get(leaf.scorer or ""), "cohort", False) for leaf in leaves_of(campaign.criteria))
+        cohort_rule = any(
+            getattr(scorers.get(leaf.scorer or ""), "cohort", False) for leaf in leaves_of(campaign.criteria)
+        )
         cluster_of = {p.unit_id: p.cluster_id or NO_CLUSTER for p in campaign.participants}
         members: dict[str, list[str]] = defaultdict(list)
         for unit_id, cluster in cluster_of.items():
@@ -124,7 +126,11 @@ class Planner:
         return f"{self.tenant}/{self.campaign.campaign_id}"
 
     def period(
-        self, period: str, job: Job, inputs: dict[str, dict], index: dict[str, dict],
+        self,
+        period: str,
+        job: Job,
+        inputs: dict[str, dict],
+        index: dict[str, dict],
         registrations: dict[str, RegistrationChanged],
     ) -> PeriodPlan:
         """The score events of one period whose content changed, and the withdrawals of scores that
@@ -136,8 +142,11 @@ class Planner:
         computed: set[tuple[str, str]] = set()
         clusters = cohorts.clusters(job.units)
         for cluster in sorted(clusters):
-            reported = [u for u in cohorts.members[cluster] if u in inputs and not inputs[u].get("rejected")
-                        and cohorts.in_scope(u, job.units)]
+            reported = [
+                u
+                for u in cohorts.members[cluster]
+                if u in inputs and not inputs[u].get("rejected") and cohorts.in_scope(u, job.units)
+            ]
             if not reported:
                 continue
             for status in (ScoreStatus.provisional, ScoreStatus.verified):
@@ -149,7 +158,8 @@ class Planner:
                         unit_id=u,
                         values={**(inputs[u].get("values") or {}), **(inputs[u].get("ratings") or {})},
                         targets=resolve_targets(campaign, registrations[u], period)
-                        if u in registrations else default_targets,
+                        if u in registrations
+                        else default_targets,
                     )
                     for u in cohort
                 ]
@@ -158,10 +168,14 @@ class Planner:
                     computed.add((u, status.value))
                     before = existing.get((u, status.value))
                     self._score(plan, period, job, u, status, cluster, results[u], inputs[u], before, registrations)
-        for (u, status), before in existing.items():
-            if (cohorts.cluster_of.get(u) in clusters and cohorts.in_scope(u, job.units)
-                    and (u, status) not in computed and before.get("hash") != WITHDRAWN):
-                self._withdraw(plan, period, job, u, status, before)
+        for (u, stored_status), before in existing.items():
+            if (
+                cohorts.cluster_of.get(u) in clusters
+                and cohorts.in_scope(u, job.units)
+                and (u, stored_status) not in computed
+                and before.get("hash") != WITHDRAWN
+            ):
+                self._withdraw(plan, period, job, u, stored_status, before)
         return plan
 
     def _score(self, plan, period, job, unit, status, cluster, result, doc, before, registrations) -> None:

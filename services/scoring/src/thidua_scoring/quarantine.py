@@ -143,11 +143,17 @@ def reason_for(exc: BaseException, offender: Envelope, attempts: int) -> Reason:
         problems = [from_pydantic(e) for e in exc.errors(include_url=False)]
     if problems:
         listed = "; ".join(f"{p.field}" for p in problems[:10])
-        return Reason("scoring.quarantine.definition", problems,
-                      {"campaign": key, "revision": revision or "?", "problems": listed})
+        return Reason(
+            "scoring.quarantine.definition",
+            problems,
+            {"campaign": key, "revision": revision or "?", "problems": listed},
+        )
     error = f"{type(exc).__name__}: {exc}"[:500]
-    return Reason("scoring.quarantine.repeated", [],
-                  {"campaign": key, "attempts": attempts, "event_type": offender.type, "error": error})
+    return Reason(
+        "scoring.quarantine.repeated",
+        [],
+        {"campaign": key, "attempts": attempts, "event_type": offender.type, "error": error},
+    )
 
 
 class QuarantineStore:
@@ -184,14 +190,22 @@ class QuarantineStore:
         for index, envelope in enumerate(envelopes):
             await self.db.held.update_one(
                 {"_id": f"{key}|{envelope.id}"},
-                {"$setOnInsert": {"campaign_key": key, "seq": base + index, "envelope": envelope.model_dump_json(),
-                                  "origin": (origins or {}).get(envelope.id)}},
+                {
+                    "$setOnInsert": {
+                        "campaign_key": key,
+                        "seq": base + index,
+                        "envelope": envelope.model_dump_json(),
+                        "origin": (origins or {}).get(envelope.id),
+                    }
+                },
                 upsert=True,
             )
 
     async def held(self, key: str) -> list[Envelope]:
-        return [Envelope.model_validate_json(d["envelope"])
-                async for d in self.db.held.find({"campaign_key": key}).sort("seq", 1)]
+        return [
+            Envelope.model_validate_json(d["envelope"])
+            async for d in self.db.held.find({"campaign_key": key}).sort("seq", 1)
+        ]
 
     async def held_count(self, key: str) -> int:
         return await self.db.held.count_documents({"campaign_key": key})
@@ -224,9 +238,16 @@ Apply = Callable[[list[Envelope]], Awaitable[None]]
 class Guard:
     """Applies batches through `apply` (ScoringService.apply_batch), quarantining per campaign."""
 
-    def __init__(self, apply: Apply, store: QuarantineStore, publisher: Publisher, *,
-                 repeats: int = REPEATS, retry_delay: float = RETRY_DELAY_S,
-                 sleep: Callable[[float], Awaitable[None]] = asyncio.sleep):
+    def __init__(
+        self,
+        apply: Apply,
+        store: QuarantineStore,
+        publisher: Publisher,
+        *,
+        repeats: int = REPEATS,
+        retry_delay: float = RETRY_DELAY_S,
+        sleep: Callable[[float], Awaitable[None]] = asyncio.sleep,
+    ):
         self.apply, self.store, self.publisher = apply, store, publisher
         self.repeats, self.retry_delay, self.sleep = repeats, retry_delay, sleep
         self.origins: dict[str, dict] = {}  # event id → topic, partition, offset (for dead letters)
@@ -287,10 +308,16 @@ class Guard:
                     attempts += failure != Failure.transient
                     action = decide(failure, max(attempts, 1), self.repeats)
                     if action == "quarantine":
-                        await self._quarantine(key, envelope, envelopes[index + 1:], exc, attempts)
+                        await self._quarantine(key, envelope, envelopes[index + 1 :], exc, attempts)
                         return False
-                    log.warning("event failed; retrying", campaign=key, event_id=envelope.id, action=action,
-                                attempts=attempts, error=repr(exc)[:300])
+                    log.warning(
+                        "event failed; retrying",
+                        campaign=key,
+                        event_id=envelope.id,
+                        action=action,
+                        attempts=attempts,
+                        error=repr(exc)[:300],
+                    )
                     await self.sleep(self.retry_delay if action == "retry" else delay)
                     if action == "wait":
                         delay = min(delay * 2, MAX_BACKOFF_S)
@@ -321,25 +348,39 @@ class Guard:
             log.info("campaign resumed: quarantine lifted", campaign=key, replayed=len(replay))
             # held by another worker meanwhile? the loop applies those too
 
-    async def _quarantine(self, key: str, offender: Envelope, rest: list[Envelope], exc: BaseException,
-                          attempts: int) -> None:
+    async def _quarantine(
+        self, key: str, offender: Envelope, rest: list[Envelope], exc: BaseException, attempts: int
+    ) -> None:
         reason = reason_for(exc, offender, attempts)
         tenant, _, campaign_id = key.partition("/")
 
         async def act() -> None:
-            await self.store.record(key, {
-                "tenant": tenant, "campaign_id": campaign_id, "reason": reason.as_dict(), "error": repr(exc)[:2000],
-                "revision": _revision(offender) if offender.type == CAMPAIGN_DEFINED else None,
-                "offending_event_ids": [offender.id], "offending_event_types": [offender.type], "attempts": attempts,
-            })
+            await self.store.record(
+                key,
+                {
+                    "tenant": tenant,
+                    "campaign_id": campaign_id,
+                    "reason": reason.as_dict(),
+                    "error": repr(exc)[:2000],
+                    "revision": _revision(offender) if offender.type == CAMPAIGN_DEFINED else None,
+                    "offending_event_ids": [offender.id],
+                    "offending_event_types": [offender.type],
+                    "attempts": attempts,
+                },
+            )
             await self.store.hold(key, [offender, *rest], self.origins)
             await self._dead_letter(key, offender, reason)
             await self._alert(key, offender, reason, attempts)
 
         await self._until_done(act)
         self.quarantines += 1
-        log.error("campaign quarantined: its events are held until a corrected revision arrives", campaign=key,
-                  event_id=offender.id, event_type=offender.type, reason=reason.as_dict()["message_en"])
+        log.error(
+            "campaign quarantined: its events are held until a corrected revision arrives",
+            campaign=key,
+            event_id=offender.id,
+            event_type=offender.type,
+            reason=reason.as_dict()["message_en"],
+        )
 
     async def _dead_letter(self, key: str, offender: Envelope, reason: Reason) -> None:
         value, headers = encode_event(offender)
@@ -364,8 +405,12 @@ class Guard:
             reason_code=reason.code,
             reason_vi=reason.message("vi"),
             reason_en=reason.message("en"),
-            problems=[QuarantineProblem(field=p.field, code=p.key, reason_vi=p.render("vi")["reason"],
-                                        reason_en=p.render("en")["reason"]) for p in reason.problems],
+            problems=[
+                QuarantineProblem(
+                    field=p.field, code=p.key, reason_vi=p.render("vi")["reason"], reason_en=p.render("en")["reason"]
+                )
+                for p in reason.problems
+            ],
             offending_event_ids=[offender.id],
             offending_event_types=[offender.type],
             attempts=max(attempts, 1),
@@ -373,8 +418,12 @@ class Guard:
             quarantined_at=datetime.now(UTC),
         )
         event = new_event(
-            type=SCORING_CAMPAIGN_QUARANTINED, source=SOURCE, tenant=offender.tenant, subject=alert.campaign_id,
-            data=alert, id=deterministic_id("scoring-quarantine", key, offender.id),
+            type=SCORING_CAMPAIGN_QUARANTINED,
+            source=SOURCE,
+            tenant=offender.tenant,
+            subject=alert.campaign_id,
+            data=alert,
+            id=deterministic_id("scoring-quarantine", key, offender.id),
             correlationid=offender.correlationid,
         )
         await self.publisher.publish("scores", event, key)
@@ -388,8 +437,11 @@ class Guard:
             try:
                 return await step()
             except Exception as exc:
-                log.warning("quarantine bookkeeping failed; retrying", retry_in_s=delay, error=repr(exc)[:300],
-                            transient=classify(exc) == Failure.transient)
+                log.warning(
+                    "quarantine bookkeeping failed; retrying",
+                    retry_in_s=delay,
+                    error=repr(exc)[:300],
+                    transient=classify(exc) == Failure.transient,
+                )
                 await self.sleep(delay)
                 delay = min(delay * 2, MAX_BACKOFF_S)
-

@@ -16,8 +16,8 @@ from thidua_common.kafka.history import read_history
 from thidua_common.mongo import make_client
 from thidua_common.settings import Settings, get_settings
 
-from .scorers import load_scorers
 from .quarantine import Guard, QuarantineStore, campaign_key
+from .scorers import load_scorers
 from .service import ScoringService
 
 

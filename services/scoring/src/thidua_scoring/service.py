@@ -134,8 +134,9 @@ class ScoringService:
         for (tenant, campaign_id), items in by_campaign.items():
             await self._submissions_of(tenant, campaign_id, items)
 
-    async def _submissions_of(self, tenant: str, campaign_id: str,
-                              items: list[tuple[Envelope, SubmissionReceived]]) -> None:
+    async def _submissions_of(
+        self, tenant: str, campaign_id: str, items: list[tuple[Envelope, SubmissionReceived]]
+    ) -> None:
         key = f"{tenant}/{campaign_id}"
         campaign = await self.store.campaign(key)
         ready = []
@@ -153,7 +154,9 @@ class ScoringService:
         for envelope, sub in ready:
             by_period[sub.period][sub.unit_id] = causes.submission(envelope.id, sub.period)
         await self.recompute_periods(
-            tenant, campaign, {period: Job(set(unit_causes), unit_causes) for period, unit_causes in by_period.items()},
+            tenant,
+            campaign,
+            {period: Job(set(unit_causes), unit_causes) for period, unit_causes in by_period.items()},
             ready[-1][0].correlationid,
         )
         await self.store.unpark([e.id for e, _ in ready])
@@ -164,34 +167,54 @@ class ScoringService:
         if campaign is None:
             return  # ratings share the campaign's partition and follow its definition
         await self.store.save_rating(key, rating)
-        await self.recompute(envelope.tenant, campaign, [rating.period], {rating.unit_id},
-                             causes.rating(envelope.id, rating), envelope.correlationid)
+        await self.recompute(
+            envelope.tenant,
+            campaign,
+            [rating.period],
+            {rating.unit_id},
+            causes.rating(envelope.id, rating),
+            envelope.correlationid,
+        )
 
     async def on_review(self, envelope: Envelope, review: SubmissionReviewed | AppealDecided) -> None:
         """A review (or an appeal's final decision) of a submission: approve makes its input count
         in verified scores, reject removes it from every score, return changes nothing."""
         key = f"{envelope.tenant}/{review.campaign_id}"
         await self.store.save_decision(key, review.submission_id, review.decision)
-        changed = await self.store.flag_input(key, review.unit_id, review.period, review.submission_id,
-                                              REVIEW_FLAGS[review.decision])
+        changed = await self.store.flag_input(
+            key, review.unit_id, review.period, review.submission_id, REVIEW_FLAGS[review.decision]
+        )
         campaign = await self.store.campaign(key)
         if not changed or campaign is None:
             return
-        await self.recompute(envelope.tenant, campaign, [review.period], {review.unit_id},
-                             causes.review(envelope.id, review.decision), envelope.correlationid)
+        await self.recompute(
+            envelope.tenant,
+            campaign,
+            [review.period],
+            {review.unit_id},
+            causes.review(envelope.id, review.decision),
+            envelope.correlationid,
+        )
 
     async def on_reopen(self, envelope: Envelope, reopened: SubmissionReopened) -> None:
         """An approved submission was reopened: its input no longer counts as verified (it still
         counts as provisional), exactly as after a return, until it is reviewed again."""
         key = f"{envelope.tenant}/{reopened.campaign_id}"
         await self.store.forget_decision(reopened.submission_id)
-        changed = await self.store.flag_input(key, reopened.unit_id, reopened.period, reopened.submission_id,
-                                              {"verified": False, "rejected": False})
+        changed = await self.store.flag_input(
+            key, reopened.unit_id, reopened.period, reopened.submission_id, {"verified": False, "rejected": False}
+        )
         campaign = await self.store.campaign(key)
         if not changed or campaign is None:
             return
-        await self.recompute(envelope.tenant, campaign, [reopened.period], {reopened.unit_id},
-                             causes.reopen(envelope.id, reopened), envelope.correlationid)
+        await self.recompute(
+            envelope.tenant,
+            campaign,
+            [reopened.period],
+            {reopened.unit_id},
+            causes.reopen(envelope.id, reopened),
+            envelope.correlationid,
+        )
 
     async def on_registration(self, envelope: Envelope, registration: RegistrationChanged) -> None:
         key = f"{envelope.tenant}/{registration.campaign_id}"
@@ -205,8 +228,14 @@ class ScoringService:
         periods = await self.store.periods(key, registration.unit_id)
         if change.kind == "target" and detail.get("period"):
             periods = [p for p in periods if p == detail["period"]]
-        await self.recompute(envelope.tenant, campaign, periods, {registration.unit_id},
-                             causes.registration(envelope.id, registration, campaign), envelope.correlationid)
+        await self.recompute(
+            envelope.tenant,
+            campaign,
+            periods,
+            {registration.unit_id},
+            causes.registration(envelope.id, registration, campaign),
+            envelope.correlationid,
+        )
 
     # -- recomputation ---------------------------------------------------------------------------
     async def recompute(
@@ -220,11 +249,13 @@ class ScoringService:
     ) -> int:
         """Recompute `units` (every unit when None) for the periods, with their whole clusters when
         a criterion compares cluster members. Returns how many scores were emitted."""
-        return await self.recompute_periods(tenant, campaign, {period: Job(units, cause) for period in periods},
-                                            correlation_id)
+        return await self.recompute_periods(
+            tenant, campaign, {period: Job(units, cause) for period in periods}, correlation_id
+        )
 
-    async def recompute_periods(self, tenant: str, campaign: CampaignDefined, jobs: dict[str, Job],
-                                correlation_id: str) -> int:
+    async def recompute_periods(
+        self, tenant: str, campaign: CampaignDefined, jobs: dict[str, Job], correlation_id: str
+    ) -> int:
         """Read what the plan needs in one query per collection, plan every period, then publish
         the changed scores and store their digests: a batch costs a few database commands."""
         if not jobs:

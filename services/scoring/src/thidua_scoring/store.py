@@ -124,19 +124,21 @@ class ScoringStore:
         writes = [
             UpdateOne(
                 {"_id": _id},
-                {"$set": {
-                    "campaign_key": key,
-                    "unit_id": sub.unit_id,
-                    "period": sub.period,
-                    "values": sub.values,
-                    "submission_id": sub.submission_id,
-                    "submission_event_id": envelope.id,
-                    "submitted_at": sub.submitted_at,
-                    "order": _order(sub),
-                    # a decision that arrived while the submission was parked still counts
-                    "verified": decided.get(sub.submission_id) == ReviewDecision.approve,
-                    "rejected": decided.get(sub.submission_id) == ReviewDecision.reject,
-                }},
+                {
+                    "$set": {
+                        "campaign_key": key,
+                        "unit_id": sub.unit_id,
+                        "period": sub.period,
+                        "values": sub.values,
+                        "submission_id": sub.submission_id,
+                        "submission_event_id": envelope.id,
+                        "submitted_at": sub.submitted_at,
+                        "order": _order(sub),
+                        # a decision that arrived while the submission was parked still counts
+                        "verified": decided.get(sub.submission_id) == ReviewDecision.approve,
+                        "rejected": decided.get(sub.submission_id) == ReviewDecision.reject,
+                    }
+                },
                 upsert=True,
             )
             for _id, (envelope, sub) in newest.items()
@@ -190,15 +192,21 @@ class ScoringStore:
             out[d["period"]][d["status"]] = d.get("units", {})
         return out
 
-    async def save_index(self, key: str, index: dict[str, dict[str, dict]], entries: dict[str, dict[str, dict]]) -> None:
+    async def save_index(
+        self, key: str, index: dict[str, dict[str, dict]], entries: dict[str, dict[str, dict]]
+    ) -> None:
         """Merge new entries (period → status → unit field → entry) into the index read before.
         The whole document is replaced (this worker is its only writer): SecantusDB applies a $set
         of thousands of paths in quadratic time, a replacement in linear time."""
         documents = [
             ReplaceOne(
                 {"_id": f"{key}/{period}/{status}"},
-                {"campaign_key": key, "period": period, "status": status,
-                 "units": {**index.get(period, {}).get(status, {}), **units}},
+                {
+                    "campaign_key": key,
+                    "period": period,
+                    "status": status,
+                    "units": {**index.get(period, {}).get(status, {}), **units},
+                },
                 upsert=True,
             )
             for period, by_status in entries.items()

@@ -119,8 +119,11 @@ class NominationOverdue(BaseModel):
     award_name_vi: str
     nominee: Nominee
     stage: str
-    stage_name_vi: str | None = Field(None, description="the stage's name in the award kind's chain configuration "
-                                      "(events before it was carried: None, the id is shown)")
+    stage_name_vi: str | None = Field(
+        None,
+        description="the stage's name in the award kind's chain configuration "
+        "(events before it was carried: None, the id is shown)",
+    )
     due_on: date
     overdue_working_days: int = Field(ge=1)
     escalate_to: list[str] = Field(description="roles to tell")

@@ -27,8 +27,11 @@ class CriterionScore(BaseModel):
     inputs: dict[str, float | str | None] = Field({}, description="intermediate numbers the formula used")
     explanation_vi: str
     explanation_en: str
-    deduction: bool = Field(False, description="the criterion deducts: its points are 0 or negative and it adds "
-                            "nothing to the maximum (the scorer's sign)")
+    deduction: bool = Field(
+        False,
+        description="the criterion deducts: its points are 0 or negative and it adds "
+        "nothing to the maximum (the scorer's sign)",
+    )
 
 
 class ScoreCause(BaseModel):
@@ -57,8 +60,10 @@ class ScoreComputed(BaseModel):
     status: ScoreStatus = ScoreStatus.provisional
     withdrawn: bool = Field(False, description="the score no longer stands (e.g. its submission was rejected)")
     total: float
-    max_total: float = Field(description="the maximum of this period's total: the campaign's cap, else the sum of "
-                             "its top-level maxima without deductions (0 when withdrawn)")
+    max_total: float = Field(
+        description="the maximum of this period's total: the campaign's cap, else the sum of "
+        "its top-level maxima without deductions (0 when withdrawn)"
+    )
     criteria: list[CriterionScore]
     cause: ScoreCause = ScoreCause(kind="submission")
     submitted_at: datetime | None

@@ -5,7 +5,7 @@ from pydantic import BaseModel
 from pydantic_core import PydanticCustomError
 
 from ..contracts.period import PERIOD, YEAR_MAX, YEAR_MIN
-from ..errors import FieldError
+from ..errors import FieldError as FieldError  # re-exported: older imports name it here
 from ..i18n import Localized, format_number, t
 
 

@@ -15,8 +15,8 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from ..background import cancel_and_wait
 from ..contracts import Envelope
-from ..logging import correlation_scope, get_logger
 from ..contracts.handlers import Handlers
+from ..logging import correlation_scope, get_logger
 from .client import CORRELATION_HEADER, TYPE_HEADER, decode_event, headers_dict
 
 log = get_logger(__name__)

@@ -21,11 +21,16 @@ async def _verify(tenant: str | None, as_json: bool) -> int:
     finally:
         await mongo.close()
     if as_json:
-        print(json.dumps({
-            "ok": not breaks,
-            "records": counts,
-            "breaks": [{"tenant": b.tenant, "seq": b.seq, "problem": b.problem} for b in breaks],
-        }, ensure_ascii=False))
+        print(
+            json.dumps(
+                {
+                    "ok": not breaks,
+                    "records": counts,
+                    "breaks": [{"tenant": b.tenant, "seq": b.seq, "problem": b.problem} for b in breaks],
+                },
+                ensure_ascii=False,
+            )
+        )
     else:
         for b in breaks:
             print(f"BROKEN {b}")

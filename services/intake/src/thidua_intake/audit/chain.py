@@ -86,16 +86,24 @@ def verify(records: Iterable[dict], tenant: str = "", head_seq: int | None = Non
             return Break(tenant, seq, f"tenant differs: record says {record.get('tenant')!r}")
         computed = record_hash(record)
         if computed != record.get("hash"):
-            return Break(tenant, seq, f"hash differs: stored {record.get('hash')}, recomputed {computed} "
-                                      "(a field of this record was changed)")
+            return Break(
+                tenant,
+                seq,
+                f"hash differs: stored {record.get('hash')}, recomputed {computed} "
+                "(a field of this record was changed)",
+            )
         if record.get("prev_hash") != prev_hash:
-            return Break(tenant, seq, f"prev_hash differs: record has {record.get('prev_hash')}, "
-                                      f"seq {seq - 1} has hash {prev_hash}")
+            return Break(
+                tenant,
+                seq,
+                f"prev_hash differs: record has {record.get('prev_hash')}, seq {seq - 1} has hash {prev_hash}",
+            )
         prev_hash = record["hash"]
         expected_seq += 1
     if head_seq is not None and head_seq != expected_seq - 1:
         if head_seq > expected_seq - 1:
-            return Break(tenant, expected_seq, f"record(s) {expected_seq}–{head_seq} missing at the end "
-                                               f"(head says {head_seq})")
+            return Break(
+                tenant, expected_seq, f"record(s) {expected_seq}–{head_seq} missing at the end (head says {head_seq})"
+            )
         return Break(tenant, head_seq + 1, f"records after the head's seq {head_seq} (not appended through the head)")
     return None

@@ -44,7 +44,9 @@ async def append(db: AsyncDatabase, events: list[Envelope], session: AsyncClient
     return appended
 
 
-async def _append_tenant(db: AsyncDatabase, tenant: str, events: list[Envelope], session: AsyncClientSession) -> list[dict]:
+async def _append_tenant(
+    db: AsyncDatabase, tenant: str, events: list[Envelope], session: AsyncClientSession
+) -> list[dict]:
     head = await db.audit_head.find_one({"_id": tenant}, session=session)
     seq, prev_hash = (head["seq"], head["hash"]) if head else (0, GENESIS)
     records = []
@@ -78,7 +80,9 @@ async def _append_tenant(db: AsyncDatabase, tenant: str, events: list[Envelope],
     return records
 
 
-def change_event(*, tenant: str, action: str, subject: str, actor: str, reason: str = "", data: dict | None = None) -> Envelope:
+def change_event(
+    *, tenant: str, action: str, subject: str, actor: str, reason: str = "", data: dict | None = None
+) -> Envelope:
     """The record of a state change that publishes no event (configuration, flags, imported
     awards), in the shape of an event so that it is chained like every other change."""
     import uuid

@@ -42,7 +42,9 @@ def check_editable(status: CampaignStatus | str) -> None:
         raise Conflict("campaign.closed", current=label(status))
 
 
-def check_open(status: CampaignStatus | str, allowed: frozenset[CampaignStatus] | set[CampaignStatus], key: str) -> None:
+def check_open(
+    status: CampaignStatus | str, allowed: frozenset[CampaignStatus] | set[CampaignStatus], key: str
+) -> None:
     """Raise a 409 (message `key`, field campaign_id) unless the campaign's status is in `allowed`."""
     status = CampaignStatus(status)
     if status in allowed:

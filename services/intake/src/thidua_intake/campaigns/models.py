@@ -3,7 +3,6 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from thidua_common.http.errors import catalogue_error
 from thidua_common.contracts.campaign import (
     CampaignKind,
     CampaignStatus,
@@ -16,6 +15,7 @@ from thidua_common.contracts.campaign import (
 )
 from thidua_common.contracts.period import YEAR_MAX, YEAR_MIN
 from thidua_common.contracts.strict import JsonDate
+from thidua_common.http.errors import catalogue_error
 
 
 def _within_campaign_years(value: date) -> date:

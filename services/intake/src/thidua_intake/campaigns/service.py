@@ -69,6 +69,7 @@ async def list_all(db: AsyncDatabase, tenant: str) -> list[CampaignPublic]:
 
 async def put(uow: UnitOfWork, tenant: str, campaign_id: str, body: CampaignWrite, actor: str) -> CampaignPublic:
     db, key = uow.db, campaign_key(tenant, campaign_id)
+
     async def work(session: AsyncClientSession) -> dict:
         current = await db.campaigns.find_one({"_id": key}, session=session)
         if current:
@@ -105,6 +106,7 @@ async def put(uow: UnitOfWork, tenant: str, campaign_id: str, body: CampaignWrit
 async def set_status(uow: UnitOfWork, tenant: str, campaign_id: str, body: StatusChange, actor: str) -> CampaignPublic:
     """Move the campaign one step along its lifecycle; a new revision, announced like any other."""
     db, key = uow.db, campaign_key(tenant, campaign_id)
+
     async def work(session: AsyncClientSession) -> dict:
         current = await db.campaigns.find_one({"_id": key}, session=session)
         if current is None:
@@ -168,8 +170,9 @@ async def replace_participants(
 def _announce(uow: UnitOfWork, tenant: str, doc: dict) -> None:
     """Queue the campaign's new revision as campaign.defined, in the caller's transaction; once
     committed, the cached campaign is dropped: a submission validated from then on sees it."""
-    event = new_event(type=CAMPAIGN_DEFINED, source=SOURCE, tenant=tenant, subject=doc["campaign_id"],
-                      data=_definition(doc))
+    event = new_event(
+        type=CAMPAIGN_DEFINED, source=SOURCE, tenant=tenant, subject=doc["campaign_id"], data=_definition(doc)
+    )
     key = campaign_key(tenant, doc["campaign_id"])
     uow.emit(event, key)
     uow.drop_campaigns(key)

@@ -2,9 +2,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path
 
-from thidua_common.contracts.campaign import ID
-
 from thidua_common.auth import Principal, Role
+from thidua_common.contracts.campaign import ID
 from thidua_common.errors import NotFound
 from thidua_common.http import CurrentPrincipal, require_roles
 

@@ -7,17 +7,22 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from thidua_common.http.errors import catalogue_error
 from thidua_common.auth import Role
 from thidua_common.contracts.campaign import ID
 from thidua_common.contracts.nomination import NomineeKind
 from thidua_common.contracts.strict import JsonBool
+from thidua_common.http.errors import catalogue_error
 
 REQUIRED_DOCUMENTS = ["cover_request", "achievement_report", "vote_minutes"]
 # who may comment during a disclosure window unless the award kind says otherwise: every person
 # taking part (not the auditor, who is read-only, nor another system)
 COMMENT_ROLES = [
-    Role.unit_reporter, Role.unit_leader, Role.cluster_head, Role.board_officer, Role.council_member, Role.chairperson,
+    Role.unit_reporter,
+    Role.unit_leader,
+    Role.cluster_head,
+    Role.board_officer,
+    Role.council_member,
+    Role.chairperson,
 ]
 
 
@@ -88,7 +93,9 @@ class AwardKind(BaseModel):
     required_documents: list[str] = Field(default_factory=lambda: list(REQUIRED_DOCUMENTS), max_length=20)
     rules: list[Rule] = Field([], max_length=50)
     comment_roles: list[Role] = Field(
-        default_factory=lambda: list(COMMENT_ROLES), min_length=1, max_length=len(Role),
+        default_factory=lambda: list(COMMENT_ROLES),
+        min_length=1,
+        max_length=len(Role),
         description="roles that may comment during the disclosure window (never auditor)",
     )
 

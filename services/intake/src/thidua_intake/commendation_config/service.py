@@ -26,9 +26,7 @@ async def require(db: AsyncDatabase, tenant: str, session: AsyncClientSession | 
     return config
 
 
-async def put(
-    uow: UnitOfWork, tenant: str, body: ConfigWrite, actor: str
-) -> CommendationConfig:
+async def put(uow: UnitOfWork, tenant: str, body: ConfigWrite, actor: str) -> CommendationConfig:
     """Replace the configuration, audited in the same transaction."""
     db = uow.db
 
@@ -52,13 +50,18 @@ async def put(
             except DuplicateKeyError:
                 raise Conflict("commendation.revision_conflict", current=1) from None
         else:
-            replaced = await db.commendation_config.replace_one({"_id": tenant, "revision": revision}, doc,
-                                                                session=session)
+            replaced = await db.commendation_config.replace_one(
+                {"_id": tenant, "revision": revision}, doc, session=session
+            )
             if replaced.matched_count != 1:
                 raise Conflict("commendation.revision_conflict", current=revision)
-        uow.record_change(tenant=tenant, action="vn.thidua.commendation_config.changed.v1",
-                                  subject="commendation-config", actor=actor,
-                                  data={k: v for k, v in doc.items() if k != "_id"})
+        uow.record_change(
+            tenant=tenant,
+            action="vn.thidua.commendation_config.changed.v1",
+            subject="commendation-config",
+            actor=actor,
+            data={k: v for k, v in doc.items() if k != "_id"},
+        )
         return _public(doc)
 
     return await uow.run(work)
@@ -81,16 +84,26 @@ async def put_flag(uow: UnitOfWork, tenant: str, body: FlagWrite, actor: str) ->
 
     async def work(session: AsyncClientSession) -> Flag:
         await db.commendation_flags.replace_one({"_id": doc["_id"]}, doc, upsert=True, session=session)
-        uow.record_change(tenant=tenant, action="vn.thidua.commendation_flag.changed.v1",
-                                  subject=doc["_id"], actor=actor, reason=str(doc.get("reason") or ""),
-                                  data={k: v for k, v in doc.items() if k != "_id"})
+        uow.record_change(
+            tenant=tenant,
+            action="vn.thidua.commendation_flag.changed.v1",
+            subject=doc["_id"],
+            actor=actor,
+            reason=str(doc.get("reason") or ""),
+            data={k: v for k, v in doc.items() if k != "_id"},
+        )
         return Flag.model_validate(doc)
 
     return await uow.run(work)
 
 
-async def flags(db: AsyncDatabase, tenant: str, unit_id: str | None = None, active_only: bool = False,
-                session: AsyncClientSession | None = None) -> list[dict]:
+async def flags(
+    db: AsyncDatabase,
+    tenant: str,
+    unit_id: str | None = None,
+    active_only: bool = False,
+    session: AsyncClientSession | None = None,
+) -> list[dict]:
     query: dict[str, Any] = {"tenant": tenant}
     if unit_id:
         query["unit_id"] = unit_id

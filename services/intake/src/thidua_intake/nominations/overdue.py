@@ -65,7 +65,9 @@ def _marker(doc: dict, today: date) -> str:
 def _closed_window(doc: dict, stage, award, today: date, holidays: set[date]) -> bool:
     closes = doc.get("window_closes_on")
     return bool(
-        stage.kind == StageKind.disclosure and closes and today > date.fromisoformat(closes)
+        stage.kind == StageKind.disclosure
+        and closes
+        and today > date.fromisoformat(closes)
         and not rules.window_open(award, doc, today, holidays)
     )
 
@@ -111,19 +113,36 @@ async def _one(uow: UnitOfWork, config: CommendationConfig, nomination_id: str, 
             return None  # already told today
         # a concurrent check inserting the same marker makes this insert fail: nothing is sent twice
         await db.nomination_overdue.insert_one(
-            {"_id": marker, "tenant": tenant, "nomination_id": nomination_id, "stage": stage.id,
-             "day": today.isoformat(), "overdue_working_days": days, "at": datetime.now(UTC).isoformat()},
+            {
+                "_id": marker,
+                "tenant": tenant,
+                "nomination_id": nomination_id,
+                "stage": stage.id,
+                "day": today.isoformat(),
+                "overdue_working_days": days,
+                "at": datetime.now(UTC).isoformat(),
+            },
             session=session,
         )
         data = NominationOverdue(
-            nomination_id=nomination_id, award_name_vi=doc["award_name_vi"], nominee=doc["nominee"], stage=stage.id,
+            nomination_id=nomination_id,
+            award_name_vi=doc["award_name_vi"],
+            nominee=doc["nominee"],
+            stage=stage.id,
             stage_name_vi=stage.name_vi,
-            due_on=date.fromisoformat(record["due_on"]), overdue_working_days=days,
+            due_on=date.fromisoformat(record["due_on"]),
+            overdue_working_days=days,
             escalate_to=[r.value for r in config.escalate_to],
         )
         key = service.nomination_key(tenant, nomination_id)
-        event = new_event(type=NOMINATION_OVERDUE, source=service.SOURCE, tenant=tenant, subject=nomination_id,
-                          data=data, id=deterministic_id(marker, "overdue"))
+        event = new_event(
+            type=NOMINATION_OVERDUE,
+            source=service.SOURCE,
+            tenant=tenant,
+            subject=nomination_id,
+            data=data,
+            id=deterministic_id(marker, "overdue"),
+        )
         uow.emit(event, key)
         return "overdue"
 

@@ -142,7 +142,9 @@ def check_rules(
 
 
 def _prerequisite(rule: PrerequisiteRule, nominee, year, awards, names) -> list[FieldError]:
-    held = {a["year"] for a in awards if a["award_kind"] == rule.requires_award_kind and same_nominee(a["nominee"], nominee)}
+    held = {
+        a["year"] for a in awards if a["award_kind"] == rule.requires_award_kind and same_nominee(a["nominee"], nominee)
+    }
     years = range(year - rule.consecutive_years + 1, year + 1)
     missing = [y for y in years if y not in held]
     if not missing:
@@ -163,11 +165,17 @@ def _prerequisite(rule: PrerequisiteRule, nominee, year, awards, names) -> list[
 def _quota(rule: QuotaRule, award: AwardKind, nominee, year, awards, others, names) -> list[FieldError]:
     unit = nominee["unit_id"]
     holders = sum(
-        1 for a in awards if a["award_kind"] == rule.of_award_kind and a["year"] == year and a["nominee"]["unit_id"] == unit
+        1
+        for a in awards
+        if a["award_kind"] == rule.of_award_kind and a["year"] == year and a["nominee"]["unit_id"] == unit
     )
     limit = math.floor(rule.max_share * holders + EPSILON)
-    taken = sum(1 for a in awards if a["award_kind"] == award.id and a["year"] == year and a["nominee"]["unit_id"] == unit)
-    taken += sum(1 for n in others if n["award_kind"] == award.id and n["year"] == year and n["nominee"]["unit_id"] == unit)
+    taken = sum(
+        1 for a in awards if a["award_kind"] == award.id and a["year"] == year and a["nominee"]["unit_id"] == unit
+    )
+    taken += sum(
+        1 for n in others if n["award_kind"] == award.id and n["year"] == year and n["nominee"]["unit_id"] == unit
+    )
     if taken + 1 <= limit:
         return []
     return [
@@ -207,14 +215,17 @@ def _double(award: AwardKind, nominee, year, awards, others) -> list[FieldError]
     for n in others:
         if n["award_kind"] == award.id and n["year"] == year and same_nominee(n["nominee"], nominee):
             errors.append(
-                FieldError("nominee", "rule.double_pending", {"award": award.name_vi, "year": year, "id": n["nomination_id"]})
+                FieldError(
+                    "nominee", "rule.double_pending", {"award": award.name_vi, "year": year, "id": n["nomination_id"]}
+                )
             )
     return errors
 
 
 def frozen_error(errors: list[FieldError]) -> Conflict:
     return Conflict(
-        "nomination.frozen", errors,
+        "nomination.frozen",
+        errors,
         reasons=Localized(lambda lang, es=errors: " ".join(t(e.key, lang, **e.params) for e in es)),
     )
 
@@ -234,7 +245,9 @@ def enter(doc: dict, award: AwardKind, stage: Stage, now: datetime, holidays: Co
     entered = local_date(now)
     doc["stage"] = stage.id
     doc["stages"].append(
-        StageRecord(stage=stage.id, entered_at=now, due_on=due_on(award, stage, entered, holidays)).model_dump(mode="json")
+        StageRecord(stage=stage.id, entered_at=now, due_on=due_on(award, stage, entered, holidays)).model_dump(
+            mode="json"
+        )
     )
     doc["window_closes_on"] = (
         add_working_days(entered, award.disclosure_days, holidays).isoformat()
@@ -298,15 +311,18 @@ def act(
         raise Conflict("nomination.stage_unknown", stage=doc.get("stage") or "—")
     if body.stage is not None and body.stage != stage.id:
         raise Conflict(
-            "nomination.stage_mismatch", [FieldError("stage", "nomination.stage_mismatch",
-                                                          {"stage": body.stage, "current": stage.id})],
-            stage=body.stage, current=stage.id,
+            "nomination.stage_mismatch",
+            [FieldError("stage", "nomination.stage_mismatch", {"stage": body.stage, "current": stage.id})],
+            stage=body.stage,
+            current=stage.id,
         )
     allowed = ACTIONS[stage.kind]
     if action not in allowed:
         raise Conflict(
             "nomination.illegal_action",
-            action=action.value, stage=stage.id, allowed=", ".join(a.value for a in (*allowed, ActionKind.withdraw)),
+            action=action.value,
+            stage=stage.id,
+            allowed=", ".join(a.value for a in (*allowed, ActionKind.withdraw)),
         )
     if action == ActionKind.comment:
         return _comment(new, award, body, actor, now, holidays)
@@ -331,7 +347,9 @@ def act(
         if stage.kind == StageKind.disclosure and window_open(award, doc, today, holidays):
             raise Conflict(
                 "nomination.window_open",
-                closes=Localized(lambda lang, d=doc.get("window_closes_on"): format_date(date.fromisoformat(d), lang) if d else "—"),
+                closes=Localized(
+                    lambda lang, d=doc.get("window_closes_on"): format_date(date.fromisoformat(d), lang) if d else "—"
+                ),
             )
         return _advance(new, award, stage, "passed", actor.subject, reason, now, holidays)
     if action == ActionKind.vote:
@@ -356,8 +374,9 @@ def _advance(new: dict, award: AwardKind, stage: Stage, outcome: str, by: str, r
 
 def _comment(new: dict, award: AwardKind, body: ActionWrite, actor: Actor, now: datetime, holidays) -> Outcome:
     if not actor.has(*award.comment_roles):
-        raise Forbidden("nomination.comment_role", award=award.name_vi,
-                       roles=", ".join(r.value for r in award.comment_roles))
+        raise Forbidden(
+            "nomination.comment_role", award=award.name_vi, roles=", ".join(r.value for r in award.comment_roles)
+        )
     text = body.reason.strip()
     if not text:
         raise Invalid("request.invalid", [FieldError("reason", "nomination.comment_empty")])
@@ -387,7 +406,9 @@ def _vote(new: dict, award: AwardKind, stage: Stage, body: ActionWrite, actor: A
     detail = {"stage": stage.id, "share": round(share, 4), "threshold": award.vote_threshold, **v.model_dump()}
     if passed:
         outcome = _advance(new, award, stage, "passed", actor.subject, body.reason.strip(), now, holidays)
-        outcome.change = Change(kind="voted", by=actor.subject, reason=body.reason.strip(), detail={**detail, "passed": True})
+        outcome.change = Change(
+            kind="voted", by=actor.subject, reason=body.reason.strip(), detail={**detail, "passed": True}
+        )
         return outcome
     reason = (
         f"Tỷ lệ phiếu đồng ý {v.yes}/{v.members} ({format_number(share * 100, 1)}%) "
@@ -409,15 +430,21 @@ def _decide(new: dict, stage: Stage, body: ActionWrite, actor: Actor, now, holid
     new["stage"] = None
     new["window_closes_on"] = None
     new["decision"] = body.decision.model_dump(mode="json")
-    change = Change(kind="decided", by=actor.subject, reason=body.reason.strip(),
-                    detail={"stage": stage.id, **body.decision.model_dump(mode="json")})
+    change = Change(
+        kind="decided",
+        by=actor.subject,
+        reason=body.reason.strip(),
+        detail={"stage": stage.id, **body.decision.model_dump(mode="json")},
+    )
     return Outcome(new, change, decided=True)
 
 
 def _withdraw(new: dict, body: ActionWrite, actor: Actor, now, holidays) -> Outcome:
     if new["status"] not in OPEN:
         raise Conflict("nomination.not_open", state=new["status"])
-    if not (actor.has(Role.board_officer) or (actor.has(Role.unit_leader) and actor.unit_id == new["nominee"]["unit_id"])):
+    if not (
+        actor.has(Role.board_officer) or (actor.has(Role.unit_leader) and actor.unit_id == new["nominee"]["unit_id"])
+    ):
         raise Forbidden("nomination.withdraw_role")
     reason = body.reason.strip()
     if len(reason) < MIN_REASON:
@@ -429,8 +456,16 @@ def _withdraw(new: dict, body: ActionWrite, actor: Actor, now, holidays) -> Outc
     return Outcome(new, Change(kind="withdrawn", by=actor.subject, reason=reason, detail={"stage": new.get("stage")}))
 
 
-def resubmit(doc: Mapping[str, Any], award: AwardKind, documents: list[dict], achievement: str | None,
-             reason: str, actor: Actor, now: datetime, holidays: Collection[date]) -> Outcome:
+def resubmit(
+    doc: Mapping[str, Any],
+    award: AwardKind,
+    documents: list[dict],
+    achievement: str | None,
+    reason: str,
+    actor: Actor,
+    now: datetime,
+    holidays: Collection[date],
+) -> Outcome:
     """A returned nomination re-enters the chain at the stage that returned it."""
     if doc["status"] != NominationStatus.returned:
         raise Conflict("nomination.not_returned", state=doc["status"])

@@ -42,19 +42,30 @@ async def get(db: AsyncDatabase, tenant: str, nomination_id: str) -> NominationP
 
 
 async def list_nominations(
-    db: AsyncDatabase, tenant: str, status: str | None = None, stage: str | None = None,
-    award_kind: str | None = None, unit: str | None = None, year: int | None = None,
+    db: AsyncDatabase,
+    tenant: str,
+    status: str | None = None,
+    stage: str | None = None,
+    award_kind: str | None = None,
+    unit: str | None = None,
+    year: int | None = None,
 ) -> list[NominationPublic]:
     query: dict[str, Any] = {"tenant": tenant}
-    for name, value in (("status", status), ("stage", stage), ("award_kind", award_kind),
-                        ("nominee.unit_id", unit), ("year", year)):
+    for name, value in (
+        ("status", status),
+        ("stage", stage),
+        ("award_kind", award_kind),
+        ("nominee.unit_id", unit),
+        ("year", year),
+    ):
         if value is not None:
             query[name] = value
     return [public(d) async for d in db.nominations.find(query).sort("created_at", 1)]
 
 
-async def list_awards(db: AsyncDatabase, tenant: str, unit: str | None = None, year: int | None = None,
-                      award_kind: str | None = None) -> list[Award]:
+async def list_awards(
+    db: AsyncDatabase, tenant: str, unit: str | None = None, year: int | None = None, award_kind: str | None = None
+) -> list[Award]:
     query: dict[str, Any] = {"tenant": tenant}
     for name, value in (("nominee.unit_id", unit), ("year", year), ("award_kind", award_kind)):
         if value is not None:
@@ -64,16 +75,16 @@ async def list_awards(db: AsyncDatabase, tenant: str, unit: str | None = None, y
 
 
 # -- changing ---------------------------------------------------------------------------------
-async def create(uow: UnitOfWork, tenant: str, body: NominationWrite,
-                 actor: Actor) -> NominationPublic:
+async def create(uow: UnitOfWork, tenant: str, body: NominationWrite, actor: Actor) -> NominationPublic:
     db = uow.db
 
     async def work(session: AsyncClientSession) -> dict:
         config = await config_service.require(db, tenant, session)
         award = config.award(body.award_kind)
         if award is None:
-            raise Invalid("request.invalid", [FieldError("award_kind", "nomination.unknown_award",
-                                                               {"id": body.award_kind})])
+            raise Invalid(
+                "request.invalid", [FieldError("award_kind", "nomination.unknown_award", {"id": body.award_kind})]
+            )
         documents = [d.model_dump(mode="json") for d in body.documents]
         errors = rules.check_filing(award, body.nominee, documents)
         if body.campaign_id and await campaigns.definition(db, tenant, body.campaign_id, session) is None:
@@ -120,15 +131,16 @@ async def create(uow: UnitOfWork, tenant: str, body: NominationWrite,
     return public(await uow.run(work))
 
 
-async def check_rules(db, session, tenant: str, config: CommendationConfig, award, nominee: dict, year: int,
-                      exclude: str | None = None) -> None:
+async def check_rules(
+    db, session, tenant: str, config: CommendationConfig, award, nominee: dict, year: int, exclude: str | None = None
+) -> None:
     scope = {"tenant": tenant, "$or": [{"nominee.unit_id": nominee["unit_id"]}]}
     if nominee.get("person_id"):
         scope["$or"].append({"nominee.person_id": nominee["person_id"]})
     awards = await db.awards.find(scope, session=session).to_list(None)
-    nominations = await db.nominations.find(
-        {**scope, "status": {"$in": list(rules.OPEN)}}, session=session
-    ).to_list(None)
+    nominations = await db.nominations.find({**scope, "status": {"$in": list(rules.OPEN)}}, session=session).to_list(
+        None
+    )
     flags = await config_service.flags(db, tenant, nominee["unit_id"], True, session)
     names = {a.id: a.name_vi for a in config.award_kinds}
     names.update({a["award_kind"]: a["award_name_vi"] for a in awards if a["award_kind"] not in names})
@@ -136,14 +148,16 @@ async def check_rules(db, session, tenant: str, config: CommendationConfig, awar
     if errors:
         first = errors[0]
         raise Invalid(
-            "nomination.rules", errors,
+            "nomination.rules",
+            errors,
             rules=Localized(lambda lang, es=errors: " ".join(t(e.key, lang, **e.params) for e in es)),
             first=Localized(lambda lang, e=first: t(e.key, lang, **e.params)),
         )
 
 
-async def act(uow: UnitOfWork, tenant: str, nomination_id: str, body: ActionWrite,
-              actor: Actor, now: datetime | None = None) -> NominationPublic:
+async def act(
+    uow: UnitOfWork, tenant: str, nomination_id: str, body: ActionWrite, actor: Actor, now: datetime | None = None
+) -> NominationPublic:
     db = uow.db
 
     async def work(session: AsyncClientSession) -> dict:
@@ -159,8 +173,9 @@ async def act(uow: UnitOfWork, tenant: str, nomination_id: str, body: ActionWrit
     return public(await uow.run(work))
 
 
-async def resubmit(uow: UnitOfWork, tenant: str, nomination_id: str,
-                   body: ResubmitWrite, actor: Actor) -> NominationPublic:
+async def resubmit(
+    uow: UnitOfWork, tenant: str, nomination_id: str, body: ResubmitWrite, actor: Actor
+) -> NominationPublic:
     db = uow.db
 
     async def work(session: AsyncClientSession) -> dict:
@@ -173,8 +188,9 @@ async def resubmit(uow: UnitOfWork, tenant: str, nomination_id: str,
         award = _award_of(config, current)
         now = datetime.now(UTC)
         documents = [d.model_dump(mode="json") for d in body.documents]
-        outcome = rules.resubmit(current, award, documents, body.achievement, body.reason, actor, now,
-                                 set(config.holidays))
+        outcome = rules.resubmit(
+            current, award, documents, body.achievement, body.reason, actor, now, set(config.holidays)
+        )
         return await _save(uow, session, tenant, current, outcome, config, now)
 
     return public(await uow.run(work))
@@ -188,23 +204,30 @@ async def import_awards(uow: UnitOfWork, tenant: str, body: AwardsImport, actor:
     docs = []
     for item in body.awards:
         nominee = item.nominee.model_dump(mode="json")
-        docs.append({
-            "_id": award_key(tenant, item.award_kind, item.year, nominee),
-            "tenant": tenant,
-            "award_kind": item.award_kind,
-            "award_name_vi": item.award_name_vi or names.get(item.award_kind, item.award_kind),
-            "year": item.year,
-            "nominee": nominee,
-            "nomination_id": None,
-            "decision": item.decision.model_dump(mode="json") if item.decision else None,
-            "source": "imported",
-        })
+        docs.append(
+            {
+                "_id": award_key(tenant, item.award_kind, item.year, nominee),
+                "tenant": tenant,
+                "award_kind": item.award_kind,
+                "award_name_vi": item.award_name_vi or names.get(item.award_kind, item.award_kind),
+                "year": item.year,
+                "nominee": nominee,
+                "nomination_id": None,
+                "decision": item.decision.model_dump(mode="json") if item.decision else None,
+                "source": "imported",
+            }
+        )
 
     async def work(session: AsyncClientSession) -> int:
         for doc in docs:
             await db.awards.replace_one({"_id": doc["_id"]}, doc, upsert=True, session=session)
-        uow.record_change(tenant=tenant, action="vn.thidua.awards.imported.v1", subject="awards-import",
-                          actor=actor, data={"awards": [d["_id"] for d in docs]})
+        uow.record_change(
+            tenant=tenant,
+            action="vn.thidua.awards.imported.v1",
+            subject="awards-import",
+            actor=actor,
+            data={"awards": [d["_id"] for d in docs]},
+        )
         return len(docs)
 
     return await uow.run(work)
@@ -230,15 +253,24 @@ def _award_of(config: CommendationConfig, doc: dict):
     return award
 
 
-async def _save(uow: UnitOfWork, session: AsyncClientSession, tenant: str, current: dict | None,
-                outcome: Outcome, config: CommendationConfig, now: datetime) -> dict:
+async def _save(
+    uow: UnitOfWork,
+    session: AsyncClientSession,
+    tenant: str,
+    current: dict | None,
+    outcome: Outcome,
+    config: CommendationConfig,
+    now: datetime,
+) -> dict:
     db = uow.db
     doc = outcome.doc
     doc["revision"] = (current["revision"] if current else 0) + 1
     doc["updated_at"] = now.isoformat()
     payload = NominationChanged.model_validate(
-        {**{k: doc.get(k) for k in NominationChanged.model_fields if k != "change"},
-         "change": outcome.change.model_dump(mode="json")}
+        {
+            **{k: doc.get(k) for k in NominationChanged.model_fields if k != "change"},
+            "change": outcome.change.model_dump(mode="json"),
+        }
     )
     stored = {
         "_id": doc["_id"],
@@ -258,8 +290,14 @@ async def _save(uow: UnitOfWork, session: AsyncClientSession, tenant: str, curre
         if replaced.matched_count != 1:
             raise Conflict("nomination.revision_conflict", current=current["revision"])
     key = nomination_key(tenant, payload.nomination_id)
-    event = new_event(type=NOMINATION_CHANGED, source=SOURCE, tenant=tenant, subject=payload.nomination_id,
-                      data=payload, id=deterministic_id(key, "changed", str(payload.revision)))
+    event = new_event(
+        type=NOMINATION_CHANGED,
+        source=SOURCE,
+        tenant=tenant,
+        subject=payload.nomination_id,
+        data=payload,
+        id=deterministic_id(key, "changed", str(payload.revision)),
+    )
     uow.emit(event, key)
     if outcome.decided:
         await _record_awards(uow, session, tenant, payload)
@@ -271,8 +309,14 @@ async def _record_awards(uow: UnitOfWork, session: AsyncClientSession, tenant: s
     db = uow.db
     for nominee in [n.nominee]:
         data = AwardDecided(
-            nomination_id=n.nomination_id, award_kind=n.award_kind, award_name_vi=n.award_name_vi,
-            nominee=nominee, year=n.year, campaign_id=n.campaign_id, basis=n.basis, decision=n.decision,
+            nomination_id=n.nomination_id,
+            award_kind=n.award_kind,
+            award_name_vi=n.award_name_vi,
+            nominee=nominee,
+            year=n.year,
+            campaign_id=n.campaign_id,
+            basis=n.basis,
+            decision=n.decision,
         )
         nominee_doc = nominee.model_dump(mode="json")
         doc = {
@@ -288,8 +332,14 @@ async def _record_awards(uow: UnitOfWork, session: AsyncClientSession, tenant: s
         }
         await db.awards.replace_one({"_id": doc["_id"]}, doc, upsert=True, session=session)
         key = nomination_key(tenant, n.nomination_id)
-        event = new_event(type=AWARD_DECIDED, source=SOURCE, tenant=tenant, subject=n.nomination_id, data=data,
-                          id=deterministic_id(key, "award", rules.nominee_key(nominee_doc)))
+        event = new_event(
+            type=AWARD_DECIDED,
+            source=SOURCE,
+            tenant=tenant,
+            subject=n.nomination_id,
+            data=data,
+            id=deterministic_id(key, "award", rules.nominee_key(nominee_doc)),
+        )
         uow.emit(event, key)
 
 

@@ -33,13 +33,13 @@ BoardOfficer = require_roles(Role.board_officer)
 
 
 def actor_of(principal: Principal) -> Actor:
-    return Actor(subject=principal.subject, roles=frozenset(r.value for r in principal.roles), unit_id=principal.unit_id)
+    return Actor(
+        subject=principal.subject, roles=frozenset(r.value for r in principal.roles), unit_id=principal.unit_id
+    )
 
 
 @router.post("", status_code=201)
-async def create_nomination(
-    body: NominationWrite, uow: Uow, principal: Principal = Nominator
-) -> NominationPublic:
+async def create_nomination(body: NominationWrite, uow: Uow, principal: Principal = Nominator) -> NominationPublic:
     """File a nomination with its dossier. A unit's leader nominates for their own unit; the board
     for any. Refused (422, naming the rule) when it breaks a configured rule."""
     if not principal.has_any(Role.board_officer) and principal.unit_id != body.nominee.unit_id:
@@ -47,7 +47,8 @@ async def create_nomination(
         raise Forbidden(
             "auth.own_unit",
             [FieldError("nominee.unit_id", "auth.own_unit", {"own": own, "other": body.nominee.unit_id})],
-            own=own, other=body.nominee.unit_id,
+            own=own,
+            other=body.nominee.unit_id,
         )
     nomination = await service.create(uow, principal.tenant, body, actor_of(principal))
     return nomination
@@ -68,7 +69,9 @@ async def list_nominations(
 
 @router.post("/overdue-check")
 async def run_overdue_check(
-    body: OverdueCheck, uow: Uow, settings: SettingsDep,
+    body: OverdueCheck,
+    uow: Uow,
+    settings: SettingsDep,
     principal: Principal = BoardOfficer,
 ) -> OverdueResult:
     """Run the timeliness check now (it also runs in the background). `as_of` another day only
@@ -89,7 +92,10 @@ async def get_nomination(nomination_id: NominationId, principal: CurrentPrincipa
 
 @router.post("/{nomination_id}/actions")
 async def act(
-    nomination_id: NominationId, body: ActionWrite, principal: CurrentPrincipal, uow: Uow,
+    nomination_id: NominationId,
+    body: ActionWrite,
+    principal: CurrentPrincipal,
+    uow: Uow,
 ) -> NominationPublic:
     """pass, return (with reasons), comment (during disclosure), vote, decide or withdraw: only
     the role of the current stage may act."""
@@ -99,7 +105,9 @@ async def act(
 
 @router.post("/{nomination_id}/resubmit")
 async def resubmit(
-    nomination_id: NominationId, body: ResubmitWrite, uow: Uow,
+    nomination_id: NominationId,
+    body: ResubmitWrite,
+    uow: Uow,
     principal: Principal = Nominator,
 ) -> NominationPublic:
     """A returned nomination, with its corrected dossier, re-enters the chain at the stage that

@@ -69,8 +69,9 @@ class OutboxRelay:
     async def lag(self) -> dict:
         """How far publishing is behind: the records not yet relayed and the age of the oldest."""
         backlog = await self.db.outbox.count_documents({"audited": False})
-        oldest = await self.db.outbox.find_one({"audited": False}, sort=[("_id", ASCENDING)],
-                                               projection={"created_at": 1})
+        oldest = await self.db.outbox.find_one(
+            {"audited": False}, sort=[("_id", ASCENDING)], projection={"created_at": 1}
+        )
         age = None
         if oldest is not None:
             created = oldest["created_at"]
@@ -131,14 +132,20 @@ class OutboxRelay:
         """Chain and publish one batch; returns how many records it handled."""
 
         async def work(session) -> int:
-            records = await self.db.outbox.find({"audited": False}, session=session).sort(
-                "_id", ASCENDING).limit(BATCH).to_list()
+            records = (
+                await self.db.outbox.find({"audited": False}, session=session)
+                .sort("_id", ASCENDING)
+                .limit(BATCH)
+                .to_list()
+            )
             if not records:
                 return 0
             await audit.append(self.db, [_recorded(r["value"]) for r in records], session)
             sends = [
                 await self.producer.producer.send(
-                    self.producer.topic(r["topic"]), r["value"], key=r["key"].encode(),
+                    self.producer.topic(r["topic"]),
+                    r["value"],
+                    key=r["key"].encode(),
                     headers=[(k, v) for k, v in r["headers"]],
                 )
                 for r in records

@@ -28,12 +28,27 @@ def record(event: Envelope, key: str) -> dict:
 
 
 def change_record(
-    *, tenant: str, action: str, subject: str, actor: str, reason: str = "", data: dict | None = None,
+    *,
+    tenant: str,
+    action: str,
+    subject: str,
+    actor: str,
+    reason: str = "",
+    data: dict | None = None,
 ) -> dict:
     """The outbox record of a state change that publishes no event (configuration, flags,
     imported awards): audit only, the relay chains it like any other
     (..uow.UnitOfWork.record_change)."""
     event = audit.change_event(tenant=tenant, action=action, subject=subject, actor=actor, reason=reason, data=data)
     value, _ = encode_event(event)
-    return {"_id": ObjectId(), "event_id": event.id, "topic": None, "key": None, "value": value, "headers": [],
-            "created_at": datetime.now(UTC), "published": False, "audited": False}
+    return {
+        "_id": ObjectId(),
+        "event_id": event.id,
+        "topic": None,
+        "key": None,
+        "value": value,
+        "headers": [],
+        "created_at": datetime.now(UTC),
+        "published": False,
+        "audited": False,
+    }

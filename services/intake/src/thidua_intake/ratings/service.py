@@ -22,9 +22,7 @@ from .models import RatingCreate, RatingPublic
 SOURCE = "/thidua/intake/ratings"
 
 
-async def give(
-    uow: UnitOfWork, tenant: str, campaign_id: str, body: RatingCreate, rater: Principal
-) -> RatingPublic:
+async def give(uow: UnitOfWork, tenant: str, campaign_id: str, body: RatingCreate, rater: Principal) -> RatingPublic:
     db = uow.db
 
     async def work(session: AsyncClientSession) -> dict:

@@ -50,6 +50,7 @@ async def put(
     repeat changes nothing and emits nothing."""
     db, key = uow.db, registration_key(tenant, campaign_id, unit_id)
     titles = list(dict.fromkeys(body.titles))
+
     async def work(session: AsyncClientSession) -> tuple[dict, bool]:
         campaign = await _open_campaign(db, tenant, campaign_id, session)
         errors = _participant_errors(campaign, unit_id) + rules.check_targets(campaign, body.targets)
@@ -75,7 +76,9 @@ async def put(
             change = Change(kind="updated", by=actor, reason=body.reason, detail=detail)
         else:
             change = Change(
-                kind="registered", by=actor, reason=body.reason,
+                kind="registered",
+                by=actor,
+                reason=body.reason,
                 detail={"targets": len(body.targets), "titles": titles},
             )
         doc = _doc(tenant, campaign_id, unit_id, current, body.targets, titles, history, change, actor, now)
@@ -102,6 +105,7 @@ async def patch_target(
     history. Returns (registration, changed): the same value again changes nothing."""
     db, key = uow.db, registration_key(tenant, campaign_id, unit_id)
     target = Target(criterion_id=body.criterion_id, period=body.period, value=body.value)
+
     async def work(session: AsyncClientSession) -> tuple[dict, bool]:
         campaign = await _open_campaign(db, tenant, campaign_id, session)
         errors = _participant_errors(campaign, unit_id) + rules.check_target(campaign, target)
@@ -158,7 +162,13 @@ def _targets(doc: dict) -> list[Target]:
 
 def _history(target: Target, old: float | None, reason: str, actor: str, at: datetime) -> TargetChange:
     return TargetChange(
-        criterion_id=target.criterion_id, period=target.period, old=old, new=target.value, reason=reason, by=actor, at=at
+        criterion_id=target.criterion_id,
+        period=target.period,
+        old=old,
+        new=target.value,
+        reason=reason,
+        by=actor,
+        at=at,
     )
 
 

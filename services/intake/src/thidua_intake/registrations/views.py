@@ -14,9 +14,7 @@ from .models import RegistrationPublic, RegistrationWrite, TargetPatch
 CampaignId = Annotated[str, Path(pattern=ID, description="mã phong trào")]
 UnitId = Annotated[str, Path(pattern=ID, description="mã đơn vị")]
 
-router = APIRouter(
-    prefix="/api/v1/campaigns/{campaign_id}/registrations", tags=["registrations / đăng ký thi đua"]
-)
+router = APIRouter(prefix="/api/v1/campaigns/{campaign_id}/registrations", tags=["registrations / đăng ký thi đua"])
 
 Registrant = require_roles(Role.unit_reporter, Role.unit_leader, Role.board_officer)
 
@@ -27,8 +25,10 @@ def ensure_acts_for(principal: Principal, unit_id: str) -> None:
         return
     own = principal.unit_id or "—"
     raise Forbidden(
-        "auth.own_unit", [FieldError("unit_id", "auth.own_unit", {"own": own, "other": unit_id})],
-        own=own, other=unit_id,
+        "auth.own_unit",
+        [FieldError("unit_id", "auth.own_unit", {"own": own, "other": unit_id})],
+        own=own,
+        other=unit_id,
     )
 
 

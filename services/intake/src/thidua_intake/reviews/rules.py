@@ -135,7 +135,9 @@ def decision_errors(
     return errors
 
 
-def resubmission(state: dict | None, previous: dict[str, float], values: dict[str, float], latest: bool) -> dict[str, float]:
+def resubmission(
+    state: dict | None, previous: dict[str, float], values: dict[str, float], latest: bool
+) -> dict[str, float]:
     """The values of the resubmission: the previous ones with the returned criteria replaced.
     A value for a criterion that was not returned, or a missing returned one, is refused (422)."""
     state = state or {}

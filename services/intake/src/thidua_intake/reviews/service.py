@@ -60,7 +60,12 @@ async def _submission(db: AsyncDatabase, tenant: str, submission_id: str, sessio
 async def _latest_id(db: AsyncDatabase, sub: dict, session=None) -> str | None:
     """The latest submission of the same unit and period (the order scoring uses too)."""
     doc = await db.submissions.find_one(
-        {"tenant": sub["tenant"], "campaign_id": sub["campaign_id"], "unit_id": sub["unit_id"], "period": sub["period"]},
+        {
+            "tenant": sub["tenant"],
+            "campaign_id": sub["campaign_id"],
+            "unit_id": sub["unit_id"],
+            "period": sub["period"],
+        },
         {"_id": 1},
         sort=[("submitted_at", DESCENDING), ("_id", DESCENDING)],
         session=session,
@@ -72,8 +77,17 @@ async def _save(db: AsyncDatabase, sub: dict, state: dict | None, changes: dict,
     """Write the new state conditionally on the version read, so two concurrent steps never both apply."""
     if state is None:
         await db.reviews.insert_one(
-            {"_id": sub["_id"], "tenant": sub["tenant"], "campaign_id": sub["campaign_id"], "unit_id": sub["unit_id"],
-             "period": sub["period"], "version": 1, "appeal": None, "history": [entry], **changes},
+            {
+                "_id": sub["_id"],
+                "tenant": sub["tenant"],
+                "campaign_id": sub["campaign_id"],
+                "unit_id": sub["unit_id"],
+                "period": sub["period"],
+                "version": 1,
+                "appeal": None,
+                "history": [entry],
+                **changes,
+            },
             session=session,
         )
         return
@@ -92,8 +106,15 @@ async def _mark_period(db: AsyncDatabase, sub: dict, approval: dict | None, sess
     a submission for the same period writes the same document, so the two never interleave."""
     await db.periods.update_one(
         {"_id": period_key(sub["tenant"], sub["campaign_id"], sub["unit_id"], sub["period"])},
-        {"$set": {"tenant": sub["tenant"], "campaign_id": sub["campaign_id"], "unit_id": sub["unit_id"],
-                  "period": sub["period"], "approved": approval}},
+        {
+            "$set": {
+                "tenant": sub["tenant"],
+                "campaign_id": sub["campaign_id"],
+                "unit_id": sub["unit_id"],
+                "period": sub["period"],
+                "approved": approval,
+            }
+        },
         upsert=True,
         session=session,
     )
@@ -117,11 +138,16 @@ def _event(event_type: str, tenant: str, sub: dict, payload, correlation_id: str
 
 
 async def review(
-    uow: UnitOfWork, tenant: str, submission_id: str, body: ReviewCreate,
-    reviewer: Principal, correlation_id: str | None = None,
+    uow: UnitOfWork,
+    tenant: str,
+    submission_id: str,
+    body: ReviewCreate,
+    reviewer: Principal,
+    correlation_id: str | None = None,
 ) -> tuple[str, str]:
     """Approve, return or reject a submission. Returns (event id, review status)."""
     db = uow.db
+
     async def work(session: AsyncClientSession):
         sub = await _submission(db, tenant, submission_id, session)
         campaign = await campaigns.definition(db, tenant, sub["campaign_id"], session)
@@ -148,7 +174,12 @@ async def review(
         )
         event = _event(SUBMISSION_REVIEWED, tenant, sub, payload, correlation_id)
         entry = {"step": "review", "event_id": event.id, **payload.model_dump(mode="json", exclude={"values"})}
-        changes = {"decision": body.decision.value, "level": level.value, "reason": body.reason, "reasons": body.reasons}
+        changes = {
+            "decision": body.decision.value,
+            "level": level.value,
+            "reason": body.reason,
+            "reasons": body.reasons,
+        }
         await _save(db, sub, state, changes, entry, session)
         await _mark_period(db, sub, _approval(sub, body.decision, level, reviewer.subject, now), session)
         uow.emit(event, campaigns.campaign_key(tenant, sub["campaign_id"]))
@@ -158,8 +189,13 @@ async def review(
 
 
 async def resubmit(
-    uow: UnitOfWork, tenant: str, submission_id: str, body: ResubmitCreate,
-    unit: Principal, idempotency_key: str | None, correlation_id: str | None = None,
+    uow: UnitOfWork,
+    tenant: str,
+    submission_id: str,
+    body: ResubmitCreate,
+    unit: Principal,
+    idempotency_key: str | None,
+    correlation_id: str | None = None,
 ) -> tuple[str, str, bool]:
     """A new submission: the returned one's values with the returned criteria replaced. It goes
     through the ordinary acceptance (validation, idempotency, submission.received) and then back to
@@ -183,27 +219,49 @@ async def resubmit(
         note=body.note or sub.get("note", ""),
     )
     new_id, event_id, created = await submissions.accept(
-        uow, tenant, new, submitted_by=unit.subject, channel="http",
-        idempotency_key=idempotency_key, correlation_id=correlation_id,
+        uow,
+        tenant,
+        new,
+        submitted_by=unit.subject,
+        channel="http",
+        idempotency_key=idempotency_key,
+        correlation_id=correlation_id,
     )
     if created:
         # the link back to the returned submission (its review starts anew)
         await db.reviews.update_one(
             {"_id": new_id},
-            {"$setOnInsert": {"tenant": tenant, "campaign_id": sub["campaign_id"], "unit_id": sub["unit_id"],
-                              "period": sub["period"], "version": 0, "appeal": None, "history": [],
-                              "decision": None, "level": None, "reasons": {}, "resubmission_of": submission_id}},
+            {
+                "$setOnInsert": {
+                    "tenant": tenant,
+                    "campaign_id": sub["campaign_id"],
+                    "unit_id": sub["unit_id"],
+                    "period": sub["period"],
+                    "version": 0,
+                    "appeal": None,
+                    "history": [],
+                    "decision": None,
+                    "level": None,
+                    "reasons": {},
+                    "resubmission_of": submission_id,
+                }
+            },
             upsert=True,
         )
     return new_id, event_id, created
 
 
 async def appeal(
-    uow: UnitOfWork, tenant: str, submission_id: str, body: AppealCreate,
-    unit: Principal, correlation_id: str | None = None,
+    uow: UnitOfWork,
+    tenant: str,
+    submission_id: str,
+    body: AppealCreate,
+    unit: Principal,
+    correlation_id: str | None = None,
 ) -> tuple[str, str]:
     """Appeal a return or a reject once, to the next level. Returns (event id, level appealed to)."""
     db = uow.db
+
     async def work(session: AsyncClientSession):
         sub = await _submission(db, tenant, submission_id, session)
         state = await db.reviews.find_one({"_id": submission_id}, session=session)
@@ -223,7 +281,10 @@ async def appeal(
         )
         event = _event(SUBMISSION_APPEALED, tenant, sub, payload, correlation_id)
         data = payload.model_dump(mode="json")
-        appeal_doc = {"status": "pending", **{k: data[k] for k in ("against", "from_level", "to_level", "reason", "by", "at")}}
+        appeal_doc = {
+            "status": "pending",
+            **{k: data[k] for k in ("against", "from_level", "to_level", "reason", "by", "at")},
+        }
         await _save(db, sub, state, {"appeal": appeal_doc}, {"step": "appeal", "event_id": event.id, **data}, session)
         uow.emit(event, campaigns.campaign_key(tenant, sub["campaign_id"]))
         return event.id, to_level.value
@@ -232,11 +293,16 @@ async def appeal(
 
 
 async def decide_appeal(
-    uow: UnitOfWork, tenant: str, submission_id: str, body: AppealDecisionCreate,
-    decider: Principal, correlation_id: str | None = None,
+    uow: UnitOfWork,
+    tenant: str,
+    submission_id: str,
+    body: AppealDecisionCreate,
+    decider: Principal,
+    correlation_id: str | None = None,
 ) -> tuple[str, str]:
     """Uphold or overturn the appealed decision. Returns (event id, final review status)."""
     db = uow.db
+
     async def work(session: AsyncClientSession):
         sub = await _submission(db, tenant, submission_id, session)
         state = await db.reviews.find_one({"_id": submission_id}, session=session)
@@ -273,8 +339,14 @@ async def decide_appeal(
             "appeal.decided_at": data["at"],
             "appeal.decision_reason": payload.reason,
         }
-        await _save(db, sub, state, changes, {"step": "appeal_decision", "event_id": event.id, **data, "reasons": reasons},
-                    session)
+        await _save(
+            db,
+            sub,
+            state,
+            changes,
+            {"step": "appeal_decision", "event_id": event.id, **data, "reasons": reasons},
+            session,
+        )
         if await _latest_id(db, sub, session) == submission_id:
             # a newer submission of the period (sent while the appeal was pending) keeps its own state
             await _mark_period(db, sub, _approval(sub, final, level, decider.subject, payload.at), session)
@@ -285,13 +357,18 @@ async def decide_appeal(
 
 
 async def reopen(
-    uow: UnitOfWork, tenant: str, submission_id: str, body: ReopenCreate,
-    reopener: Principal, correlation_id: str | None = None,
+    uow: UnitOfWork,
+    tenant: str,
+    submission_id: str,
+    body: ReopenCreate,
+    reopener: Principal,
+    correlation_id: str | None = None,
 ) -> tuple[str, str]:
     """Reopen an approved submission, with a reason: it goes back to review (pending, no appeal
     pending), its verified score is withdrawn and its period takes new submissions again.
     Returns (event id, review status)."""
     db = uow.db
+
     async def work(session: AsyncClientSession):
         sub = await _submission(db, tenant, submission_id, session)
         campaign = await campaigns.definition(db, tenant, sub["campaign_id"], session)
@@ -347,8 +424,12 @@ async def lock_approved_periods(uow: UnitOfWork) -> int:
             if held is not None and "approved" in held:
                 return 0  # a decision of this version already set or cleared the lock
             step = next((h for h in reversed(state.get("history") or []) if h.get("decision") == "approve"), {})
-            approval = {"submission_id": sub["_id"], "level": state.get("level"),
-                        "by": step.get("reviewer") or step.get("by"), "at": step.get("at")}
+            approval = {
+                "submission_id": sub["_id"],
+                "level": state.get("level"),
+                "by": step.get("reviewer") or step.get("by"),
+                "at": step.get("at"),
+            }
             await _mark_period(db, sub, approval, session)
             return 1
 

@@ -36,15 +36,21 @@ def ensure_own_unit(principal: Principal, unit_id: str) -> None:
     if principal.unit_id != unit_id:
         own = principal.unit_id or "—"
         raise Forbidden(
-            "auth.own_unit", [FieldError("unit_id", "auth.own_unit", {"own": own, "other": unit_id})],
-            own=own, other=unit_id,
+            "auth.own_unit",
+            [FieldError("unit_id", "auth.own_unit", {"own": own, "other": unit_id})],
+            own=own,
+            other=unit_id,
         )
 
 
 @router.post("/{submission_id}/review", status_code=201)
 async def review(
-    submission_id: SubmissionId, body: ReviewCreate, request: Request, uow: Uow,
-    lang: Lang, principal: Principal = Reviewer,
+    submission_id: SubmissionId,
+    body: ReviewCreate,
+    request: Request,
+    uow: Uow,
+    lang: Lang,
+    principal: Principal = Reviewer,
 ) -> StepAccepted:
     """Approve, return (with a reason per returned criterion) or reject (with a reason) the latest
     submission of a unit: the board (level board), or the head or deputy of the unit's cluster in
@@ -52,69 +58,104 @@ async def review(
     event_id, status = await service.review(
         uow, principal.tenant, submission_id, body, principal, request.state.correlation_id
     )
-    return StepAccepted(submission_id=submission_id, event_id=event_id, status=status,
-                        message=t(f"review.done.{status}", lang))
+    return StepAccepted(
+        submission_id=submission_id, event_id=event_id, status=status, message=t(f"review.done.{status}", lang)
+    )
 
 
 @router.post("/{submission_id}/resubmit", status_code=202)
 async def resubmit(
-    submission_id: SubmissionId, body: ResubmitCreate, request: Request, db: Db, uow: Uow,
-    lang: Lang, idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
+    submission_id: SubmissionId,
+    body: ResubmitCreate,
+    request: Request,
+    db: Db,
+    uow: Uow,
+    lang: Lang,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key", max_length=200)] = None,
     principal: Principal = UnitRole,
 ) -> ResubmitAccepted:
     """Resubmit only the returned criteria; the other values are kept from the returned submission."""
     ensure_own_unit(principal, (await service.get(db, principal.tenant, submission_id)).unit_id)
     try:
-        new_id, event_id, created = await service.resubmit(
-            uow, principal.tenant, submission_id, body, principal,
-            idempotency_scope(principal, idempotency_key), request.state.correlation_id,
+        new_id, event_id, _created = await service.resubmit(
+            uow,
+            principal.tenant,
+            submission_id,
+            body,
+            principal,
+            idempotency_scope(principal, idempotency_key),
+            request.state.correlation_id,
         )
     except IdempotencyConflict:
         raise Conflict("request.idempotency_conflict") from None
-    if created:
-        return ResubmitAccepted(submission_id=new_id, resubmission_of=submission_id, event_id=event_id,
-                            message=t("submission.accepted", lang))
+    # a replay with the same Idempotency-Key (_created is False) gets the first answer again
+    return ResubmitAccepted(
+        submission_id=new_id,
+        resubmission_of=submission_id,
+        event_id=event_id,
+        message=t("submission.accepted", lang),
+    )
 
 
 @router.post("/{submission_id}/appeal", status_code=201)
 async def appeal(
-    submission_id: SubmissionId, body: AppealCreate, request: Request, db: Db, uow: Uow,
-    lang: Lang, principal: Principal = UnitRole,
+    submission_id: SubmissionId,
+    body: AppealCreate,
+    request: Request,
+    db: Db,
+    uow: Uow,
+    lang: Lang,
+    principal: Principal = UnitRole,
 ) -> StepAccepted:
     """Appeal a return or a reject once, with a reason, to the next level (cluster → board → chair)."""
     ensure_own_unit(principal, (await service.get(db, principal.tenant, submission_id)).unit_id)
-    event_id, level = await service.appeal(uow, principal.tenant, submission_id, body, principal,
-                                           request.state.correlation_id)
-    return StepAccepted(submission_id=submission_id, event_id=event_id, status="appealed",
-                        message=t("appeal.done", lang, level=t(f"review.level.{level}", lang)))
+    event_id, level = await service.appeal(
+        uow, principal.tenant, submission_id, body, principal, request.state.correlation_id
+    )
+    return StepAccepted(
+        submission_id=submission_id,
+        event_id=event_id,
+        status="appealed",
+        message=t("appeal.done", lang, level=t(f"review.level.{level}", lang)),
+    )
 
 
 @router.post("/{submission_id}/appeal/decision", status_code=201)
 async def decide_appeal(
-    submission_id: SubmissionId, body: AppealDecisionCreate, request: Request, uow: Uow, lang: Lang,
+    submission_id: SubmissionId,
+    body: AppealDecisionCreate,
+    request: Request,
+    uow: Uow,
+    lang: Lang,
     principal: Principal = AppealDecider,
 ) -> StepAccepted:
     """The level appealed to (board officer for board, chairperson for chair) upholds the decision
     or overturns it with the final one."""
-    event_id, status = await service.decide_appeal(uow, principal.tenant, submission_id, body, principal,
-                                                   request.state.correlation_id)
-    return StepAccepted(submission_id=submission_id, event_id=event_id, status=status,
-                        message=t(f"review.done.{status}", lang))
+    event_id, status = await service.decide_appeal(
+        uow, principal.tenant, submission_id, body, principal, request.state.correlation_id
+    )
+    return StepAccepted(
+        submission_id=submission_id, event_id=event_id, status=status, message=t(f"review.done.{status}", lang)
+    )
 
 
 @router.post("/{submission_id}/reopen", status_code=201)
 async def reopen(
-    submission_id: SubmissionId, body: ReopenCreate, request: Request, uow: Uow,
-    lang: Lang, principal: Principal = Reopener,
+    submission_id: SubmissionId,
+    body: ReopenCreate,
+    request: Request,
+    uow: Uow,
+    lang: Lang,
+    principal: Principal = Reopener,
 ) -> StepAccepted:
     """Reopen an approved submission, with a reason: the level that approved it or a higher one
     (cluster head of the unit's cluster, board, chairperson), never for one's own unit. The
     submission awaits review again, its verified score is withdrawn and the unit may send a new
     submission for the period (an approved period takes none)."""
-    event_id, status = await service.reopen(uow, principal.tenant, submission_id, body, principal,
-                                            request.state.correlation_id)
-    return StepAccepted(submission_id=submission_id, event_id=event_id, status=status,
-                        message=t("reopen.done", lang))
+    event_id, status = await service.reopen(
+        uow, principal.tenant, submission_id, body, principal, request.state.correlation_id
+    )
+    return StepAccepted(submission_id=submission_id, event_id=event_id, status=status, message=t("reopen.done", lang))
 
 
 @router.get("/{submission_id}")

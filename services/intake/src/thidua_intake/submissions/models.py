@@ -1,8 +1,7 @@
-from pydantic import ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from thidua_common.contracts.envelope import TENANT_PATTERN
 from thidua_common.contracts.submission import SubmissionSubmitted
-from pydantic import BaseModel
 
 
 class SubmissionCreate(SubmissionSubmitted):

@@ -55,9 +55,7 @@ def period_error(campaign: CampaignDefined, period: str, field: str = "period") 
 def range_error(field: str, value: float, low: float, high: float) -> FieldError | None:
     if low <= value <= high:
         return None
-    return FieldError(
-        field, "value.range", {"value": _number(value), "min": _number(low), "max": _number(high)}
-    )
+    return FieldError(field, "value.range", {"value": _number(value), "min": _number(low), "max": _number(high)})
 
 
 def check(campaign: CampaignDefined, sub: SubmissionSubmitted) -> list[FieldError]:
@@ -112,5 +110,7 @@ def check_period_open(period_doc: dict | None, unit_id: str, period: str) -> Non
     if approved:
         raise Conflict(
             "submission.period_approved",
-            unit=unit_id, period=period, id=approved["submission_id"],
+            unit=unit_id,
+            period=period,
+            id=approved["submission_id"],
         )

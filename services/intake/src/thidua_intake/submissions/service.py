@@ -64,7 +64,9 @@ async def accept(
     if type(sub) is not SubmissionSubmitted:
         # a request body (a subclass with the tenant): its fields were validated by the same
         # definitions, so they are taken as they are rather than validated a second time
-        sub = SubmissionSubmitted.model_construct(**{name: getattr(sub, name) for name in SubmissionSubmitted.model_fields})
+        sub = SubmissionSubmitted.model_construct(
+            **{name: getattr(sub, name) for name in SubmissionSubmitted.model_fields}
+        )
     campaign = await validate(db, tenant, sub)
     digest = fingerprint(tenant, sub) if idempotency_key else ""
     if idempotency_key:
@@ -92,27 +94,48 @@ async def accept(
 
     period_id = rules.period_key(tenant, sub.campaign_id, sub.unit_id, sub.period)
     writes = [
-        InsertOne({"_id": submission_id, "tenant": tenant, "event_id": event.id, **event.data},
-                  namespace=f"{db.name}.submissions"),
+        InsertOne(
+            {"_id": submission_id, "tenant": tenant, "event_id": event.id, **event.data},
+            namespace=f"{db.name}.submissions",
+        ),
         # the period document is written by every submission and every review decision of the
         # unit and period, so an approval and a new submission at the same moment conflict and
         # one of them is retried, seeing the other (a lock checked only by reading would not)
-        UpdateOne({"_id": period_id},
-                  {"$set": {"tenant": tenant, "campaign_id": sub.campaign_id, "unit_id": sub.unit_id,
-                            "period": sub.period, "latest": submission_id}},
-                  upsert=True, namespace=f"{db.name}.periods"),
+        UpdateOne(
+            {"_id": period_id},
+            {
+                "$set": {
+                    "tenant": tenant,
+                    "campaign_id": sub.campaign_id,
+                    "unit_id": sub.unit_id,
+                    "period": sub.period,
+                    "latest": submission_id,
+                }
+            },
+            upsert=True,
+            namespace=f"{db.name}.periods",
+        ),
     ]
     if idempotency_key:
-        writes.insert(0, InsertOne(
-            {"_id": idempotency_key, "fingerprint": digest, "submission_id": submission_id, "event_id": event.id,
-             "created_at": now},
-            namespace=f"{db.name}.idempotency",
-        ))
+        writes.insert(
+            0,
+            InsertOne(
+                {
+                    "_id": idempotency_key,
+                    "fingerprint": digest,
+                    "submission_id": submission_id,
+                    "event_id": event.id,
+                    "created_at": now,
+                },
+                namespace=f"{db.name}.idempotency",
+            ),
+        )
 
     async def work(session: AsyncClientSession) -> None:
         # an approved period takes no new submission (read in the transaction: see the period write)
-        rules.check_period_open(await db.periods.find_one({"_id": period_id}, {"approved": 1}, session=session),
-                                sub.unit_id, sub.period)
+        rules.check_period_open(
+            await db.periods.find_one({"_id": period_id}, {"approved": 1}, session=session), sub.unit_id, sub.period
+        )
         # keyed by campaign: one partition holds a campaign's events in order, so one scoring
         # worker sees a whole cluster (the cluster-leader rule compares its members)
         uow.emit(event, f"{tenant}/{sub.campaign_id}")

@@ -33,7 +33,8 @@ async def submit(
         raise Forbidden(
             "auth.unit",
             [FieldError("unit_id", "auth.unit", {"own": principal.unit_id or "—", "other": body.unit_id})],
-            own=principal.unit_id or "—", other=body.unit_id,
+            own=principal.unit_id or "—",
+            other=body.unit_id,
         )
     try:
         submission_id, event_id, created = await service.accept(

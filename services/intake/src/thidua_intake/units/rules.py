@@ -81,9 +81,7 @@ def renamed_history(unit: Mapping[str, Any], name_vi: str, effective: date) -> l
     return history
 
 
-def check_rename(
-    unit: Mapping[str, Any], name_vi: str, name_en: str, effective: date
-) -> list[FieldError]:
+def check_rename(unit: Mapping[str, Any], name_vi: str, name_en: str, effective: date) -> list[FieldError]:
     errors = []
     if name_vi == unit["name_vi"] and name_en == unit.get("name_en", ""):
         errors.append(FieldError("name_vi", "unit.same_name", {"id": unit["unit_id"]}))
@@ -205,8 +203,9 @@ def not_found(field: str, unit_id: str) -> FieldError:
 
 def inactive(field: str, unit: Mapping[str, Any]) -> FieldError:
     state = unit["status"]
-    return FieldError(field, "unit.inactive",
-                      {"id": unit["unit_id"], "state": Localized(lambda lang: t(f"unit.state.{state}", lang))})
+    return FieldError(
+        field, "unit.inactive", {"id": unit["unit_id"], "state": Localized(lambda lang: t(f"unit.state.{state}", lang))}
+    )
 
 
 # -- planning changes -------------------------------------------------------------------------

@@ -113,9 +113,7 @@ async def rename(
     return await uow.run(work)
 
 
-async def merge(
-    uow: UnitOfWork, tenant: str, body: UnitMerge, actor: str
-) -> UnitChangeResult:
+async def merge(uow: UnitOfWork, tenant: str, body: UnitMerge, actor: str) -> UnitChangeResult:
     db = uow.db
 
     async def work(session: AsyncClientSession) -> UnitChangeResult:
@@ -128,9 +126,7 @@ async def merge(
         children = await db.units.find(
             {"tenant": tenant, "parent_id": {"$in": list(sources)}}, session=session
         ).to_list(None)
-        successor, written, mapping = rules.plan_merge(
-            body, sources, into_current, parent, parent_of, children, actor
-        )
+        successor, written, mapping = rules.plan_merge(body, sources, into_current, parent, parent_of, children, actor)
         stored = [await _write(uow, session, tenant, doc) for doc in written]
         change = rules.change("units_merged", actor, body.reason, **successor["change"]["detail"])
         change["detail"].pop("previous_valid_from", None)

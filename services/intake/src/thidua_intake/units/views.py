@@ -31,9 +31,7 @@ async def list_units(
 
 
 @router.post("/merge")
-async def merge_units(
-    body: UnitMerge, uow: Uow, principal: Principal = BoardOfficer
-) -> UnitChangeResult:
+async def merge_units(body: UnitMerge, uow: Uow, principal: Principal = BoardOfficer) -> UnitChangeResult:
     """Hợp nhất đơn vị: the sources end the day before `effective`; their campaigns get the successor."""
     result = await service.merge(uow, principal.tenant, body, principal.subject)
     return result

@@ -26,8 +26,19 @@ async def setup(db: AsyncDatabase) -> None:
 async def on_award(db: AsyncDatabase, envelope: Envelope, award: AwardDecided) -> None:
     data = award.model_dump(mode="json")
     searchable = " ".join(
-        filter(None, [award.award_name_vi, award.award_kind, award.nominee.person_name, award.nominee.position,
-                      award.nominee.unit_id, award.decision.number, award.decision.signer, award.nomination_id])
+        filter(
+            None,
+            [
+                award.award_name_vi,
+                award.award_kind,
+                award.nominee.person_name,
+                award.nominee.position,
+                award.nominee.unit_id,
+                award.decision.number,
+                award.decision.signer,
+                award.nomination_id,
+            ],
+        )
     )
     try:
         await db.awards.insert_one(
@@ -55,8 +66,12 @@ async def on_overdue(db: AsyncDatabase, envelope: Envelope, alert: NominationOve
     await db.nomination_overdue.update_one(
         {"_id": key},
         {
-            "$set": {"tenant": envelope.tenant, "nomination_id": alert.nomination_id, "stage": alert.stage,
-                     "due_on": alert.due_on.isoformat()},
+            "$set": {
+                "tenant": envelope.tenant,
+                "nomination_id": alert.nomination_id,
+                "stage": alert.stage,
+                "due_on": alert.due_on.isoformat(),
+            },
             "$max": {"overdue_working_days": alert.overdue_working_days},
         },
         upsert=True,

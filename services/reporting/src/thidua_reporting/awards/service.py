@@ -79,7 +79,13 @@ async def awards(
         text = [{"search": {"$regex": re.escape(needle)}}, {"nominee.unit_id": {"$in": units}}]
         query = {"$and": [query, {"$or": text}]}
     rows = [_row(doc, names, lang) async for doc in db.awards.find(query).limit(LIMIT)]
-    rows.sort(key=lambda r: (-r["decision_date"].toordinal(), vi_sort_key(r["unit_name"]), vi_sort_key(r["person_name"] or "")))
+    rows.sort(
+        key=lambda r: (
+            -r["decision_date"].toordinal(),
+            vi_sort_key(r["unit_name"]),
+            vi_sort_key(r["person_name"] or ""),
+        )
+    )
     return rows
 
 

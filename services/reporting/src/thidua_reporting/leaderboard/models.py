@@ -18,8 +18,9 @@ class StandingPublic(BaseModel):
     reported: bool
     score: float = Field(description="the figure ranked: mean per period over the basis (see `basis`)")
     score_display: str
-    periods_due: int = Field(description="periods of the basis; the unit reported periods_reported of them "
-                             "(and inherited inherited_periods)")
+    periods_due: int = Field(
+        description="periods of the basis; the unit reported periods_reported of them (and inherited inherited_periods)"
+    )
 
 
 class LeaderboardBasis(BaseModel):

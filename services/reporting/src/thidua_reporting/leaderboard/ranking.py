@@ -40,7 +40,5 @@ def rank(rows: list[Standing]) -> list[Standing]:
     for members in by_cluster.values():
         for i, row in enumerate(members):
             prev = members[i - 1] if i else None
-            cluster_ranked[row.unit_id] = (
-                cluster_ranked[prev.unit_id] if prev and _key(prev) == _key(row) else i + 1
-            )
+            cluster_ranked[row.unit_id] = cluster_ranked[prev.unit_id] if prev and _key(prev) == _key(row) else i + 1
     return [replace(r, cluster_rank=cluster_ranked[r.unit_id]) for r in out]

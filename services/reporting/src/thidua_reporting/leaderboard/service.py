@@ -62,11 +62,18 @@ async def campaigns(db: AsyncDatabase, tenant: str, lang: str) -> list[CampaignS
     ]
 
 
-async def _period_totals(db, tenant, campaign_id, status, period, unit_ids) -> tuple[dict[str, dict[str, float]], float | None]:
+async def _period_totals(
+    db, tenant, campaign_id, status, period, unit_ids
+) -> tuple[dict[str, dict[str, float]], float | None]:
     """unit → period → total, and the maximum per period as scoring stated it in the newest
     criteria version's scores (None when nothing is scored yet)."""
-    query: dict = {"tenant": tenant, "campaign_id": campaign_id, "status": status, "unit_id": {"$in": list(unit_ids)},
-                   "withdrawn": {"$ne": True}}
+    query: dict = {
+        "tenant": tenant,
+        "campaign_id": campaign_id,
+        "status": status,
+        "unit_id": {"$in": list(unit_ids)},
+        "withdrawn": {"$ne": True},
+    }
     if period:
         query["period"] = period
     out: dict[str, dict[str, float]] = defaultdict(dict)
@@ -80,7 +87,13 @@ async def _period_totals(db, tenant, campaign_id, status, period, unit_ids) -> t
 
 
 async def leaderboard(
-    db: AsyncDatabase, tenant: str, campaign_id: str, period: str | None, cluster_id: str | None, status: str, lang: str,
+    db: AsyncDatabase,
+    tenant: str,
+    campaign_id: str,
+    period: str | None,
+    cluster_id: str | None,
+    status: str,
+    lang: str,
     today: date | None = None,
 ) -> LeaderboardPublic:
     campaign = await _campaign(db, tenant, campaign_id)
@@ -105,8 +118,13 @@ async def leaderboard(
         due = [period]  # one period's board: every unit was due to report it
     else:
         reported = {q for own, inherited in scores.values() for q in (*own, *inherited)}
-        due = due_periods(date.fromisoformat(str(campaign["start"])), date.fromisoformat(str(campaign["end"])),
-                          campaign["reporting_frequency"], reported, today)
+        due = due_periods(
+            date.fromisoformat(str(campaign["start"])),
+            date.fromisoformat(str(campaign["end"])),
+            campaign["reporting_frequency"],
+            reported,
+            today,
+        )
     rows = []
     for p in participants:
         own, inherited = scores[p["unit_id"]]
@@ -170,8 +188,13 @@ def _basis_text(due: list[str], missing: MissingReports, one_period: bool, lang:
         return t("leaderboard.basis.period", lang, period=format_period(due[0], lang))
     if not due:
         return t("leaderboard.basis.none", lang)
-    return t(f"leaderboard.basis.{missing.value}", lang, count=len(due),
-             first=format_period(due[0], lang), last=format_period(due[-1], lang))
+    return t(
+        f"leaderboard.basis.{missing.value}",
+        lang,
+        count=len(due),
+        first=format_period(due[0], lang),
+        last=format_period(due[-1], lang),
+    )
 
 
 def _lines(doc: dict, names: dict[str, str], lang: str) -> list[CriterionLine]:
@@ -235,7 +258,9 @@ async def _participant(db, tenant, campaign, unit_id) -> dict:
     if unit is None:
         # a unit merged away keeps its history: look it up among the units we know
         known = await db.units.find_one({"_id": f"{tenant}/{unit_id}"})
-        has_scores = await db.period_scores.find_one({"tenant": tenant, "campaign_id": campaign["campaign_id"], "unit_id": unit_id})
+        has_scores = await db.period_scores.find_one(
+            {"tenant": tenant, "campaign_id": campaign["campaign_id"], "unit_id": unit_id}
+        )
         if not (known or has_scores):
             raise ApiError(404, "unit.unknown", id=unit_id)
         unit = {"unit_id": unit_id, "name_vi": (known or {}).get("name_vi", unit_id)}
@@ -248,8 +273,13 @@ async def scorecard(
     campaign = await _campaign(db, tenant, campaign_id)
     unit = await _participant(db, tenant, campaign, unit_id)
     names = _criteria_names(campaign, lang)
-    query = {"tenant": tenant, "campaign_id": campaign_id, "unit_id": unit_id, "status": status,
-             "withdrawn": {"$ne": True}}
+    query = {
+        "tenant": tenant,
+        "campaign_id": campaign_id,
+        "unit_id": unit_id,
+        "status": status,
+        "withdrawn": {"$ne": True},
+    }
     cards = [_card(doc, names, lang) async for doc in db.period_scores.find(query).sort("period", 1)]
     sources = merge_sources(unit_id, await _units(db, tenant))
     total = round(sum(c.total for c in cards), 4)
@@ -266,7 +296,9 @@ async def scorecard(
     )
 
 
-async def history(db: AsyncDatabase, tenant: str, campaign_id: str, unit_id: str, period: str | None, lang: str) -> list[PeriodCard]:
+async def history(
+    db: AsyncDatabase, tenant: str, campaign_id: str, unit_id: str, period: str | None, lang: str
+) -> list[PeriodCard]:
     """Every score a unit was given, oldest first: earlier explanations stay readable."""
     campaign = await _campaign(db, tenant, campaign_id)
     await _participant(db, tenant, campaign, unit_id)
@@ -285,8 +317,13 @@ async def progress(db: AsyncDatabase, tenant: str, campaign_id: str, unit_id: st
     unit = await _participant(db, tenant, campaign, unit_id)
     leaves = leaves_of([Criterion.model_validate(c) for c in campaign["criteria"]])
     series: dict[str, list[ProgressPoint]] = {leaf.id: [] for leaf in leaves}
-    query = {"tenant": tenant, "campaign_id": campaign_id, "unit_id": unit_id, "status": "provisional",
-             "withdrawn": {"$ne": True}}
+    query = {
+        "tenant": tenant,
+        "campaign_id": campaign_id,
+        "unit_id": unit_id,
+        "status": "provisional",
+        "withdrawn": {"$ne": True},
+    }
     async for doc in db.period_scores.find(query).sort("period", 1):
         for line in doc["criteria"]:
             if line["criterion_id"] not in series:

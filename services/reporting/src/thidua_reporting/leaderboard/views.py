@@ -14,7 +14,9 @@ router = APIRouter(prefix="/api/v1/campaigns", tags=["leaderboards / bảng xế
 
 CampaignId = Annotated[str, Path(pattern=ID)]
 UnitId = Annotated[str, Path(pattern=ID)]
-Status = Annotated[Literal["provisional", "verified"], Query(description="provisional: tạm tính; verified: đã thẩm định")]
+Status = Annotated[
+    Literal["provisional", "verified"], Query(description="provisional: tạm tính; verified: đã thẩm định")
+]
 Period = Annotated[str | None, Query(pattern=PERIOD)]
 
 # Everybody in a tenant sees the rankings (transparency); a unit's own detail is for that unit
@@ -65,7 +67,12 @@ async def scorecard(
 
 @router.get("/{campaign_id}/units/{unit_id}/history")
 async def history(
-    request: Request, campaign_id: CampaignId, unit_id: UnitId, principal: CurrentPrincipal, lang: Lang, period: Period = None
+    request: Request,
+    campaign_id: CampaignId,
+    unit_id: UnitId,
+    principal: CurrentPrincipal,
+    lang: Lang,
+    period: Period = None,
 ) -> list[PeriodCard]:
     _own_unit_or_overseer(principal, unit_id)
     return await service.history(_db(request), principal.tenant, campaign_id, unit_id, period, lang)

@@ -49,12 +49,20 @@ class Projector:
         await self.handlers.dispatch(envelope)
 
     async def on_campaign(self, envelope: Envelope, campaign: CampaignDefined) -> None:
-        await self._replace_newer("campaigns", f"{envelope.tenant}/{campaign.campaign_id}", campaign.revision,
-                                  {"tenant": envelope.tenant, **campaign.model_dump(mode="json")})
+        await self._replace_newer(
+            "campaigns",
+            f"{envelope.tenant}/{campaign.campaign_id}",
+            campaign.revision,
+            {"tenant": envelope.tenant, **campaign.model_dump(mode="json")},
+        )
 
     async def on_unit(self, envelope: Envelope, unit: UnitChanged) -> None:
-        await self._replace_newer("units", f"{envelope.tenant}/{unit.unit_id}", unit.revision,
-                                  {"tenant": envelope.tenant, **unit.model_dump(mode="json")})
+        await self._replace_newer(
+            "units",
+            f"{envelope.tenant}/{unit.unit_id}",
+            unit.revision,
+            {"tenant": envelope.tenant, **unit.model_dump(mode="json")},
+        )
 
     async def _replace_newer(self, collection: str, key: str, revision: int, doc: dict) -> None:
         try:

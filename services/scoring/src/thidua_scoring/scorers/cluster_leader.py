@@ -52,22 +52,39 @@ class ClusterLeader:
         ms, a, t = leaf.max_points, i.value, i.target
         inputs = {"A": a, "T": t, "MS": ms}
         if abs(b) <= EPS:
-            return Points(0.5 * ms, "0.5·MS", f"Đạt đúng chỉ tiêu ({fmt(a)} = {fmt(t)}) → 0,5 × {fmt(ms)} = {fmt(0.5 * ms)} điểm.",
-                          f"Exactly on target ({fmt(a, 'en')}) → 0.5 × {fmt(ms, 'en')} = {fmt(0.5 * ms, 'en')} points.", inputs)
+            return Points(
+                0.5 * ms,
+                "0.5·MS",
+                f"Đạt đúng chỉ tiêu ({fmt(a)} = {fmt(t)}) → 0,5 × {fmt(ms)} = {fmt(0.5 * ms)} điểm.",
+                f"Exactly on target ({fmt(a, 'en')}) → 0.5 × {fmt(ms, 'en')} = {fmt(0.5 * ms, 'en')} points.",
+                inputs,
+            )
         if b < 0:
             share = t / a if lower else a / t
             points = round(0.5 * ms * share, 4)
             formula = "0.5·MS·T/A" if lower else "0.5·MS·A/T"
             shown = f"{fmt(t)}/{fmt(a)}" if lower else f"{fmt(a)}/{fmt(t)}"
             shown_en = f"{fmt(t, 'en')}/{fmt(a, 'en')}" if lower else f"{fmt(a, 'en')}/{fmt(t, 'en')}"
-            return Points(points, formula, f"Chưa đạt chỉ tiêu: 0,5 × {fmt(ms)} × {shown} = {fmt(points)} điểm.",
-                          f"Below target: 0.5 × {fmt(ms, 'en')} × {shown_en} = {fmt(points, 'en')} points.", inputs)
+            return Points(
+                points,
+                formula,
+                f"Chưa đạt chỉ tiêu: 0,5 × {fmt(ms)} × {shown} = {fmt(points)} điểm.",
+                f"Below target: 0.5 × {fmt(ms, 'en')} × {shown_en} = {fmt(points, 'en')} points.",
+                inputs,
+            )
         if best is not None and abs(b - best) <= EPS:
-            return Points(ms, "MS (dẫn đầu cụm)", f"Dẫn đầu cụm (vượt chỉ tiêu nhiều nhất, {fmt(100 * b)}%) → {fmt(ms)} điểm.",
-                          f"Cluster leader (furthest past target, {fmt(100 * b, 'en')}%) → {fmt(ms, 'en')} points.",
-                          {**inputs, "leader_beyond": round(best, 6)})
+            return Points(
+                ms,
+                "MS (dẫn đầu cụm)",
+                f"Dẫn đầu cụm (vượt chỉ tiêu nhiều nhất, {fmt(100 * b)}%) → {fmt(ms)} điểm.",
+                f"Cluster leader (furthest past target, {fmt(100 * b, 'en')}%) → {fmt(ms, 'en')} points.",
+                {**inputs, "leader_beyond": round(best, 6)},
+            )
         points = round(0.5 * ms + 0.5 * ms * b / best, 4)
-        leader = max((c for c in cohort if c.value is not None and c.target), key=lambda c: (1 - c.value / c.target) if lower else (c.value / c.target - 1))
+        leader = max(
+            (c for c in cohort if c.value is not None and c.target),
+            key=lambda c: (1 - c.value / c.target) if lower else (c.value / c.target - 1),
+        )
         formula = "0.5·MS + 0.5·MS·(T−A)/(T−A_leader)" if lower else "0.5·MS + 0.5·MS·(A−T)/(A_leader−T)"
         return Points(
             points,
@@ -76,7 +93,13 @@ class ClusterLeader:
             f"(đơn vị dẫn đầu: {leader.unit_id}, {fmt(leader.value)}).",
             f"Past target, not the leader: 0.5 × {fmt(ms, 'en')} + 0.5 × {fmt(ms, 'en')} × {fmt(b, 'en')}/{fmt(best, 'en')} = "
             f"{fmt(points, 'en')} points (leader: {leader.unit_id}, {fmt(leader.value, 'en')}).",
-            {**inputs, "A_leader": leader.value, "T_leader": leader.target, "beyond": round(b, 6), "leader_beyond": round(best, 6)},
+            {
+                **inputs,
+                "A_leader": leader.value,
+                "T_leader": leader.target,
+                "beyond": round(b, 6),
+                "leader_beyond": round(best, 6),
+            },
         )
 
     def _no_target(self, leaf, a: float, values: list[float], lower: bool) -> Points:
@@ -84,11 +107,19 @@ class ClusterLeader:
         if lower:
             low = min(values)
             points = ms if a <= low else round(ms * low / a, 4)
-            return Points(points, "MS·min(A)/A", f"Không có chỉ tiêu: {fmt(ms)} × {fmt(low)}/{fmt(a)} = {fmt(points)} điểm.",
-                          f"No target: {fmt(ms, 'en')} × {fmt(low, 'en')}/{fmt(a, 'en')} = {fmt(points, 'en')} points.",
-                          {"A": a, "min_A": low, "MS": ms})
+            return Points(
+                points,
+                "MS·min(A)/A",
+                f"Không có chỉ tiêu: {fmt(ms)} × {fmt(low)}/{fmt(a)} = {fmt(points)} điểm.",
+                f"No target: {fmt(ms, 'en')} × {fmt(low, 'en')}/{fmt(a, 'en')} = {fmt(points, 'en')} points.",
+                {"A": a, "min_A": low, "MS": ms},
+            )
         high = max(values)
         points = round(ms * a / high, 4) if high > 0 else 0.0
-        return Points(points, "MS·A/max(A)", f"Không có chỉ tiêu: {fmt(ms)} × {fmt(a)}/{fmt(high)} = {fmt(points)} điểm.",
-                      f"No target: {fmt(ms, 'en')} × {fmt(a, 'en')}/{fmt(high, 'en')} = {fmt(points, 'en')} points.",
-                      {"A": a, "max_A": high, "MS": ms})
+        return Points(
+            points,
+            "MS·A/max(A)",
+            f"Không có chỉ tiêu: {fmt(ms)} × {fmt(a)}/{fmt(high)} = {fmt(points)} điểm.",
+            f"No target: {fmt(ms, 'en')} × {fmt(a, 'en')}/{fmt(high, 'en')} = {fmt(points, 'en')} points.",
+            {"A": a, "max_A": high, "MS": ms},
+        )

@@ -20,17 +20,27 @@ class RatioToTarget(PerUnitScorer):
         if target is None:
             return Points(0.0, "0", "Chưa có chỉ tiêu nên chưa tính điểm: 0 điểm.", "No target set: 0 points.", inputs)
         if target == 0 and leaf.direction != Direction.lower:
-            return Points(ms, "A ≥ T = 0 → MS", f"Chỉ tiêu 0, đạt {fmt(value)} → {fmt(ms)} điểm.",
-                          f"Target 0, reached {fmt(value, 'en')} → {fmt(ms, 'en')} points.", inputs)
+            return Points(
+                ms,
+                "A ≥ T = 0 → MS",
+                f"Chỉ tiêu 0, đạt {fmt(value)} → {fmt(ms)} điểm.",
+                f"Target 0, reached {fmt(value, 'en')} → {fmt(ms, 'en')} points.",
+                inputs,
+            )
         if leaf.direction == Direction.lower:
             if value <= target:
                 return Points(
-                    ms, "A ≤ T → MS", f"{fmt(value)} ≤ chỉ tiêu {fmt(target)} (càng thấp càng tốt) → {fmt(ms)} điểm.",
-                    f"{fmt(value, 'en')} ≤ target {fmt(target, 'en')} (lower is better) → {fmt(ms, 'en')} points.", inputs
+                    ms,
+                    "A ≤ T → MS",
+                    f"{fmt(value)} ≤ chỉ tiêu {fmt(target)} (càng thấp càng tốt) → {fmt(ms)} điểm.",
+                    f"{fmt(value, 'en')} ≤ target {fmt(target, 'en')} (lower is better) → {fmt(ms, 'en')} points.",
+                    inputs,
                 )
             points = round(ms * target / value, 4)
             return Points(
-                points, "MS · T/A", f"{fmt(ms)} × {fmt(target)}/{fmt(value)} = {fmt(points)} điểm (càng thấp càng tốt).",
+                points,
+                "MS · T/A",
+                f"{fmt(ms)} × {fmt(target)}/{fmt(value)} = {fmt(points)} điểm (càng thấp càng tốt).",
                 f"{fmt(ms, 'en')} × {fmt(target, 'en')}/{fmt(value, 'en')} = {fmt(points, 'en')} points (lower is better).",
                 inputs,
             )

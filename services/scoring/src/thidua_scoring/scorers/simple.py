@@ -76,7 +76,9 @@ class ReviewerRating(PerUnitScorer):
 
     def score_one(self, leaf: Criterion, value: float | None, target: float | None) -> Points:
         if value is None:
-            return Points(0.0, "0", "Chưa được thẩm định chấm: 0 điểm.", "Not rated yet: 0 points.", {"MS": leaf.max_points})
+            return Points(
+                0.0, "0", "Chưa được thẩm định chấm: 0 điểm.", "Not rated yet: 0 points.", {"MS": leaf.max_points}
+            )
         scale = float(leaf.params.get("scale", 10))
         points = round(leaf.max_points * min(value, scale) / scale, 4)
         return Points(
