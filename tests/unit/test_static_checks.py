@@ -72,6 +72,7 @@ CLEAN_TREE = {
     "thidua_intake/submissions/rules.py": "from thidua_common import i18n\n",
     "thidua_intake/nominations/service.py": "from ..campaigns import service\n",
     "thidua_scoring/engine.py": "from thidua_common import i18n\n",
+    "thidua_scoring/plan.py": "from thidua_common import i18n\n",
 }
 
 SEEDED_IMPORTS = {  # file of the tiny tree: (the contract it breaks, the import appended to it)
