@@ -116,8 +116,11 @@ async def _consume(stream) -> None:
                                      event.value, repr(exc))
                 continue
             envelopes.append(envelope)
-            origins[envelope.id] = {"topic": event.message.topic, "partition": event.message.partition,
-                                    "offset": event.message.offset}
+            message = event.message
+            # the record as read, kept for the dead-letter topic should its campaign be quarantined
+            record_headers = message.headers.items() if hasattr(message.headers, "items") else message.headers or ()
+            origins[envelope.id] = {"topic": message.topic, "partition": message.partition, "offset": message.offset,
+                                    "value": message.value, "key": message.key, "headers": list(record_headers)}
         headers = headers_dict(events[-1].headers.items() if hasattr(events[-1].headers, "items") else events[-1].headers)
         with correlation_scope(headers.get(CORRELATION_HEADER), batch=len(events)):
             # never raises: an outage is waited out, a campaign that cannot be scored is set aside
