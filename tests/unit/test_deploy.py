@@ -207,3 +207,12 @@ def test_deploy_readme_describes_the_probes_of_the_manifests():
         assert documented == {"readiness": container["readinessProbe"]["httpGet"]["path"],
                               "liveness": container["livenessProbe"]["httpGet"]["path"]}, row
     assert "secret.yaml" not in rows
+
+
+@pytest.mark.parametrize("name", (*HTTP, "scoring"))
+def test_the_pods_that_serve_metrics_are_annotated_for_prometheus(name):
+    (deployment,) = [d for d in kind("Deployment") if d["metadata"]["name"] == name]
+    annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+    (container,) = containers(name)
+    assert annotations == {"prometheus.io/scrape": "true", "prometheus.io/path": "/metrics",
+                           "prometheus.io/port": str(container["ports"][0]["containerPort"])}
