@@ -3,7 +3,10 @@ thidua_common.http.metrics), measured in-process, no network:
 
 1. the middleware alone: a bare ASGI app that answers 200, called with and without it;
 2. a whole service app (create_app, a route with a path parameter, every middleware): built with
-   and without add_metrics.
+   and without add_metrics;
+3. and what declaring the security schemes costs an authenticated request (get_principal's
+   HTTPBearer and APIKeyHeader sub-dependencies, for /docs' "Authorize"): the same route with a
+   bearer token, get_principal as it is against the same work without the sub-dependencies.
 
 Each figure is the best of several rounds (the least disturbed by the other processes of a
 shared machine). Run: `uv run python bench/metrics_overhead.py [requests]`.
@@ -14,7 +17,12 @@ import sys
 import time
 from unittest import mock
 
-from thidua_common.http import app as app_module
+from typing import Annotated
+
+from fastapi import Depends, Request
+
+from thidua_common.auth import mint_token
+from thidua_common.http import app as app_module, deps
 from thidua_common.http.metrics import HttpMetrics, Metrics
 from thidua_common.logging import configure_logging
 from thidua_common.settings import Settings
@@ -60,16 +68,26 @@ async def per_request_us(apps: list, path: str, requests: int) -> list[float]:
     return best
 
 
-def service_app(with_metrics: bool):
+def service_app(with_metrics: bool, principal=None):
     patch = mock.patch.object(app_module, "add_metrics", lambda app: None) if not with_metrics else mock.MagicMock()
     with patch:
         app = app_module.create_app("bench", Settings())
 
-    @app.get("/api/v1/things/{thing_id}")
-    async def thing(thing_id: str) -> dict:
-        return {"id": thing_id}
+    if principal is None:
+        @app.get("/api/v1/things/{thing_id}")
+        async def thing(thing_id: str) -> dict:
+            return {"id": thing_id}
+    else:
+        @app.get("/api/v1/things/{thing_id}")
+        async def thing(thing_id: str, caller: Annotated[object, Depends(principal)]) -> dict:
+            return {"id": thing_id}
 
     return app
+
+
+async def principal_without_schemes(request: Request):
+    """get_principal's work without its declared-only sub-dependencies."""
+    return await deps.get_principal(request, None, None)
 
 
 async def main(requests: int) -> None:
@@ -82,6 +100,21 @@ async def main(requests: int) -> None:
     full_without, full_with = await per_request_us([without, with_], "/api/v1/things/a", requests)
     print(f"service app (create_app): {full_without:.1f} µs without metrics, {full_with:.1f} µs with "
           f"→ {full_with - full_without:.1f} µs per request ({(full_with / full_without - 1) * 100:.1f} %)")
+
+    token = mint_token(Settings(), subject="bench", tenant="daknong", roles=["board_officer"])
+    global scope
+    plain_scope = scope
+
+    def scope(path: str) -> dict:  # noqa: F811 - the same request, with a bearer token
+        request = plain_scope(path)
+        request["headers"] = [*request["headers"], (b"authorization", f"Bearer {token}".encode())]
+        return request
+
+    without, with_ = service_app(True, principal_without_schemes), service_app(True, deps.get_principal)
+    await per_request_us([without, with_], "/api/v1/things/a", 50)
+    plain, declared = await per_request_us([without, with_], "/api/v1/things/a", requests)
+    print(f"authenticated request: {plain:.1f} µs without the security schemes, {declared:.1f} µs with "
+          f"→ {declared - plain:.1f} µs per request")
 
 
 if __name__ == "__main__":
