@@ -117,7 +117,7 @@ def readiness_families(ready: Readiness, optional: Iterable[str]) -> list[Metric
     ]
     for check, figures in sorted(ready.details.items()):
         for figure, value in sorted(figures.items()):
-            if value is not None and (not isinstance(value, int | float)):
+            if value is not None and not isinstance(value, int | float):
                 continue  # only numbers are figures
             name = _NAME.sub("_", f"thidua_{check}_{figure}")
             families.append(GaugeMetricFamily(name, f"'{figure}' reported by the readiness check '{check}' "
