@@ -177,6 +177,52 @@ async def test_docs_renders_swagger_ui_from_the_service_itself(stack, service):
         assert (await client.get("/redoc")).status_code == 404
 
 
+@needs_chromium
+@pytest.mark.parametrize("service", ["intake", "reporting"])
+async def test_docs_has_an_authorize_button_and_try_it_out_sends_the_token(stack, board, service):
+    """The OpenAPI declares the bearer and API key schemes: Swagger UI offers "Authorize", and an
+    operation tried out after it carries the token (200 instead of the 401 without it)."""
+    origin = stack.url(service)
+    token = board["Authorization"].removeprefix("Bearer ")
+    async with browser_page() as page:
+        await page.goto(f"{origin}/docs")
+        await page.wait_for("document.querySelectorAll('.swagger-ui .opblock').length", timeout=60)
+        assert await page.wait_for("!!document.querySelector('.swagger-ui .auth-wrapper .btn.authorize')")
+        # every operation shows the lock of an operation that needs a caller
+        locks, operations = await page.evaluate(
+            "[document.querySelectorAll('.swagger-ui .opblock .authorization__btn').length,"
+            " document.querySelectorAll('.swagger-ui .opblock').length]")
+        assert locks == operations > 5
+        await page.evaluate("document.querySelector('.swagger-ui .auth-wrapper .btn.authorize').click()")
+        schemes = await page.wait_for(
+            "[...document.querySelectorAll('.swagger-ui .modal-ux .auth-container h4')].map(h => h.textContent)")
+        assert any("bearerAuth" in s for s in schemes) and any("apiKeyAuth" in s for s in schemes), schemes
+        # type the token as a person would, into the bearer scheme's field, and authorize
+        bearer = ("[...document.querySelectorAll('.swagger-ui .modal-ux .auth-container')]"
+                  ".find(c => c.textContent.includes('bearerAuth'))")
+        await page.evaluate(f"{bearer}.querySelector('input').focus()")
+        await page.send("Input.insertText", text=token)
+        await page.evaluate(f"{bearer}.querySelector('button.authorize').click()")
+        authorized = await page.wait_for(f"{bearer}.querySelector('h6')?.textContent")
+        assert authorized == "Authorized" and "Logout" in await page.evaluate(f"{bearer}.textContent")
+        await page.evaluate("document.querySelector('.swagger-ui .modal-ux .btn-done').click()")
+        # the first operation, tried out: the same call that answers 401 without a token
+        await page.evaluate("document.querySelector('.swagger-ui .opblock-summary-control').click()")
+        await page.wait_for("!!document.querySelector('.swagger-ui .opblock-body .try-out__btn')")
+        await page.evaluate("document.querySelector('.swagger-ui .opblock-body .try-out__btn').click()")
+        await page.wait_for("!!document.querySelector('.swagger-ui .opblock-body .btn.execute')")
+        await page.evaluate("document.querySelector('.swagger-ui .opblock-body .btn.execute').click()")
+        status = await page.wait_for(
+            "document.querySelector('.swagger-ui .live-responses-table tbody .response-col_status')?.textContent")
+        curl = await page.evaluate("document.querySelector('.swagger-ui .curl-command')?.textContent || ''")
+        if SCREENSHOTS:
+            await page.screenshot(SCREENSHOTS / f"docs-authorized-{service}.png")
+        assert status.strip() == "200", (status, curl)
+        assert "Authorization: Bearer" in curl
+        assert await page.evaluate("window.__violations") == []
+        assert await page.evaluate("localStorage.length") == 0  # the token stays in the page's memory
+
+
 async def test_html_and_json_answers_of_both_services_carry_the_security_headers(stack, settings, board, campaign):
     async with httpx.AsyncClient(base_url=stack.url("intake")) as intake, \
             httpx.AsyncClient(base_url=stack.url("reporting")) as reporting:

@@ -250,7 +250,7 @@ async def test_a_poisoned_campaign_is_quarantined_while_another_tenant_keeps_bei
         assert any(line.startswith("thidua_scoring_quarantined_campaigns ") and float(line.split()[1]) >= 1
                    for line in metrics.splitlines())
 
-        # the dead-letter record: the offending event with the reason
+        # the dead-letter record: the offending record as written, with the reason
         [record] = await read_topic(settings, "scoring_dlq", lambda r: r.key == f"{TENANT}/{poisoned_id}".encode())
         assert json.loads(record.value)["id"] == poison_id
         headers = {k: v.decode() for k, v in record.headers}
@@ -295,9 +295,16 @@ async def test_a_definition_with_infinity_on_the_topic_is_quarantined_and_resume
     public = await put_running(stack, settings, TENANT, campaign_id)
     poisoned = json.dumps(as_event(public)).replace('"max_value": 100.0', '"max_value": Infinity')
     assert "Infinity" in poisoned
-    await inject(settings, TENANT, public, raw_data=poisoned)
+    event_id = await inject(settings, TENANT, public, raw_data=poisoned)
     entry = await eventually(lambda: quarantined(stack, campaign_id), timeout=20)
     assert entry["errors"][0]["field"] == "criteria.2.max_value" and entry["errors"][0]["code"] == "field.finite"
+    # the dead-letter record is the record as written, byte for byte: Infinity, not a re-encoded null
+    [record] = await read_topic(settings, "scoring_dlq", lambda r: r.key == f"{TENANT}/{campaign_id}".encode())
+    assert b'"max_value": Infinity' in record.value and b'"max_value": null' not in record.value
+    assert poisoned.encode() in record.value  # the payload exactly as it was sent
+    headers = dict(record.headers)
+    assert headers["ce_id"] == event_id.encode() and headers["ce_type"] == CAMPAIGN_DEFINED.encode()  # its own
+    assert json.loads(headers["dlq_reason"])["errors"][0]["code"] == "field.finite"  # and the reason added
     async with ScoreWatch(settings) as scores:
         await submit(stack, settings, TENANT, campaign_id, "don-vi-1", "2018-Q1")
         await asyncio.sleep(0.5)

@@ -225,3 +225,12 @@ def test_compose_builds_every_service_from_the_one_dockerfile_with_its_service_a
     assert 'uv sync --frozen --no-dev --package "thidua-${SERVICE}"' in dockerfile
     assert 'exec python -m \\"thidua_$SERVICE\\"' in dockerfile
     assert "intake|scoring|notify|reporting) ;;" in dockerfile
+
+
+@pytest.mark.parametrize("name", (*HTTP, "scoring"))
+def test_the_pods_that_serve_metrics_are_annotated_for_prometheus(name):
+    (deployment,) = [d for d in kind("Deployment") if d["metadata"]["name"] == name]
+    annotations = deployment["spec"]["template"]["metadata"]["annotations"]
+    (container,) = containers(name)
+    assert annotations == {"prometheus.io/scrape": "true", "prometheus.io/path": "/metrics",
+                           "prometheus.io/port": str(container["ports"][0]["containerPort"])}

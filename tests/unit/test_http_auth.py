@@ -91,3 +91,37 @@ async def test_an_oversized_body_answer_does_not_echo_a_bad_correlation_id():
                                 headers={"X-Correlation-ID": "y" * 500})
     assert response.status_code == 413
     assert "y" * 129 not in response.text and "y" * 129 not in response.headers["X-Correlation-ID"]
+
+
+async def test_openapi_declares_bearer_and_api_key_on_routes_that_need_a_caller_and_not_on_others():
+    """Swagger UI's "Authorize" button and "Try it out" with a token need the schemes declared."""
+    app = create_app("test", SETTINGS)
+
+    @app.get("/who")
+    async def who(principal: CurrentPrincipal) -> dict:
+        return {"subject": principal.subject}
+
+    @app.get("/open")
+    async def open_route() -> dict:
+        return {}
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as c:
+        schema = (await c.get("/openapi.json")).json()
+        # the declaration changes nothing of the answers: ours, never FastAPI's English 403
+        missing = await c.get("/who")
+        basic = await c.get("/who", headers={"Authorization": "Basic YTpi"})
+        oversized_key = await c.get("/who", headers={"X-API-Key": "k" * 9000})
+    schemes = schema["components"]["securitySchemes"]
+    assert schemes["bearerAuth"] == {"type": "http", "scheme": "bearer", "bearerFormat": "JWT",
+                                     "description": schemes["bearerAuth"]["description"]}
+    assert schemes["apiKeyAuth"]["type"] == "apiKey" and schemes["apiKeyAuth"]["in"] == "header"
+    assert schemes["apiKeyAuth"]["name"] == "X-API-Key"
+    # either one will do (OpenAPI: a list of alternatives)
+    assert schema["paths"]["/who"]["get"]["security"] == [{"bearerAuth": []}, {"apiKeyAuth": []}]
+    assert "security" not in schema["paths"]["/open"]["get"] and "security" not in schema
+    for path in ("/healthz", "/readyz", "/metrics", "/docs"):
+        assert path not in schema["paths"]  # no credentials there, and out of the schema
+    assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer"
+    assert missing.json()["message"] == "Thiếu thông tin xác thực: cần mã thông báo Bearer hoặc khóa API."
+    assert basic.status_code == 401 and basic.json()["message"] == missing.json()["message"]
+    assert oversized_key.status_code == 431

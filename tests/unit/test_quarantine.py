@@ -159,6 +159,47 @@ async def test_a_poisoned_campaign_is_quarantined_and_the_others_in_the_batch_go
     assert data.problems[0].field == "criteria.0.params.threshold" and "Criterion" in data.problems[0].reason_en
 
 
+async def test_the_dead_letter_record_keeps_the_original_bytes_key_and_headers():
+    # what a careless writer put on the topic: JSON text with Infinity, which the decoded event
+    # cannot say again (re-encoded, it would read null)
+    scoring, store, publisher, guard = make()
+    poisoned = definition("tinh-a", "pt-doc", 2, bad=True)
+    raw = poisoned.model_dump_json().replace('"bad":true', '"bad":true,"max_value":Infinity').encode()
+    assert b"Infinity" in raw
+    original_headers = [("ce_type", CAMPAIGN_DEFINED.encode()), ("ce_id", poisoned.id.encode()), ("x-writer", b"legacy")]
+    origin = {"topic": "thidua.campaigns", "partition": 2, "offset": 41, "value": raw, "key": b"tinh-a/pt-doc",
+              "headers": original_headers}
+    await guard.run([poisoned], {poisoned.id: origin})
+
+    [(topic, value, key, headers)] = publisher.raw
+    assert topic == "scoring_dlq" and value == raw and key == b"tinh-a/pt-doc"
+    assert headers["x-writer"] == b"legacy" and headers["ce_id"] == poisoned.id.encode()  # the record's own headers
+    assert json.loads(headers["dlq_reason"])["code"] == "scoring.quarantine.definition"  # and the reason added
+    assert headers["dlq_source_topic"] == b"thidua.campaigns" and headers["dlq_source_offset"] == b"41"
+
+
+async def test_held_events_keep_where_they_were_read_but_not_their_bytes():
+    from thidua_scoring.quarantine import QuarantineStore
+
+    class Held:
+        def __init__(self):
+            self.docs = []
+
+        async def create_index(self, *args, **kwargs):
+            return None
+
+        async def update_one(self, query, update, upsert=False):
+            self.docs.append(update["$setOnInsert"])
+
+    class Db:
+        held = Held()
+
+    store, sub = QuarantineStore(Db()), submission("tinh-a", "pt-doc")
+    await store.hold("tinh-a/pt-doc", [sub], {sub.id: {"topic": "t", "partition": 0, "offset": 3, "value": b"{}",
+                                                       "key": b"k", "headers": [("ce_id", b"x")]}})
+    assert Db.held.docs[0]["origin"] == {"topic": "t", "partition": 0, "offset": 3}
+
+
 async def test_events_of_a_quarantined_campaign_are_held_and_scored_once_a_corrected_revision_arrives():
     scoring, store, publisher, guard = make()
     poisoned = definition("tinh-a", "pt-doc", 2, bad=True)

@@ -114,10 +114,16 @@ async def _consume(stream) -> None:
                 )
                 continue
             envelopes.append(envelope)
+            message = event.message
+            # the record as read, kept for the dead-letter topic should its campaign be quarantined
+            record_headers = message.headers.items() if hasattr(message.headers, "items") else message.headers or ()
             origins[envelope.id] = {
-                "topic": event.message.topic,
-                "partition": event.message.partition,
-                "offset": event.message.offset,
+                "topic": message.topic,
+                "partition": message.partition,
+                "offset": message.offset,
+                "value": message.value,
+                "key": message.key,
+                "headers": list(record_headers),
             }
         headers = headers_dict(
             events[-1].headers.items() if hasattr(events[-1].headers, "items") else events[-1].headers

@@ -13,11 +13,12 @@ tenant on the partition. So a failure is classified (`classify`):
 
 A failed batch is split by campaign: the other campaigns' events are applied as usual, and the
 failing campaign's events one at a time, which finds the offending event. Quarantining a campaign
-records it (with the reason) in scoring's database, copies the offending event to the scoring
-dead-letter topic (reason in headers), keeps it and every later event of the campaign (`held`),
-and tells the board (a `scoring.campaign_quarantined` event, which notify mails). A new revision
-of the campaign definition is the way out: it is applied with the held events, and when they all
-go through the quarantine is lifted; otherwise the campaign stays quarantined with the new reason."""
+records it (with the reason) in scoring's database, copies the offending record to the scoring
+dead-letter topic (its value, key and headers as read, byte for byte, with the reason in added
+headers), keeps it and every later event of the campaign (`held`), and tells the board (a
+`scoring.campaign_quarantined` event, which notify mails). A new revision of the campaign
+definition is the way out: it is applied with the held events, and when they all go through the
+quarantine is lifted; otherwise the campaign stays quarantined with the new reason."""
 
 import asyncio
 import json
@@ -195,7 +196,7 @@ class QuarantineStore:
                         "campaign_key": key,
                         "seq": base + index,
                         "envelope": envelope.model_dump_json(),
-                        "origin": (origins or {}).get(envelope.id),
+                        "origin": _where((origins or {}).get(envelope.id)),
                     }
                 },
                 upsert=True,
@@ -224,6 +225,12 @@ class QuarantineStore:
         return out
 
 
+def _where(origin: dict | None) -> dict | None:
+    """Where a record was read (topic, partition, offset), without its bytes (kept for the
+    dead-letter topic only)."""
+    return {k: origin[k] for k in ("topic", "partition", "offset") if k in origin} if origin else None
+
+
 class Publisher:
     """What quarantine needs of Kafka (a fake in unit tests)."""
 
@@ -250,7 +257,8 @@ class Guard:
     ):
         self.apply, self.store, self.publisher = apply, store, publisher
         self.repeats, self.retry_delay, self.sleep = repeats, retry_delay, sleep
-        self.origins: dict[str, dict] = {}  # event id → topic, partition, offset (for dead letters)
+        # event id → topic, partition, offset, and the record's value, key and headers as read (for dead letters)
+        self.origins: dict[str, dict] = {}
         self.quarantines = 0  # since start, for /metrics
         self.resumes = 0
         # both agents (campaigns, submissions) share one guard: one batch at a time, as in apply_batch
@@ -383,8 +391,14 @@ class Guard:
         )
 
     async def _dead_letter(self, key: str, offender: Envelope, reason: Reason) -> None:
-        value, headers = encode_event(offender)
         origin = self.origins.get(offender.id) or {}
+        if origin.get("value") is not None:
+            # the record as it came, byte for byte (value, key, headers): re-encoding the decoded
+            # event would change what failed (an Infinity reads back as null), as in intake's DLQ
+            value, record_key, headers = origin["value"], origin.get("key") or key.encode(), origin.get("headers") or []
+        else:
+            # not read in this batch (a held event applied again on resume): only its decoded form is left
+            (value, headers), record_key = encode_event(offender), key.encode()
         headers = [
             *headers,
             ("dlq_reason", json.dumps(reason.as_dict(), ensure_ascii=False).encode()),
@@ -394,7 +408,7 @@ class Guard:
             ("dlq_source_offset", str(origin.get("offset", "")).encode()),
             ("dlq_failed_at", datetime.now(UTC).isoformat().encode()),
         ]
-        await self.publisher.send_raw("scoring_dlq", value, key.encode(), headers)
+        await self.publisher.send_raw("scoring_dlq", value, record_key, headers)
 
     async def _alert(self, key: str, offender: Envelope, reason: Reason, attempts: int) -> None:
         name = offender.data.get("name_vi") if offender.type == CAMPAIGN_DEFINED else None

@@ -14,6 +14,7 @@ from ..logging import CORRELATION_HEADER, accepted_correlation_id, correlation_s
 from ..settings import Settings
 from .docs import add_docs
 from .errors import ERROR_RESPONSES, ApiError, from_pydantic
+from .metrics import add_metrics
 from .readiness import evaluate
 
 log = get_logger(__name__)
@@ -285,5 +286,6 @@ def create_app(service: str, settings: Settings, lifespan: Callable | None = Non
     add_docs(app)
     app.add_middleware(Correlation)
     app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    add_metrics(app)  # GET /metrics, and counts every request (outside BodyLimit: its 413s too)
     app.add_middleware(SecurityHeaders)  # added last: runs first, so BodyLimit's 413 carries them too
     return app

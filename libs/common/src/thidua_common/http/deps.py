@@ -1,15 +1,30 @@
 from typing import Annotated
 
-from fastapi import Depends, Request
+from fastapi import Depends, Request, Security
+from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
 from ..auth import AuthError, Principal, Role, decode_token
 from ..auth.tokens import principal_for_api_key
 from ..i18n import Language, Localized, format_number, negotiate
 from .errors import ApiError, FieldError
 
+# The two ways to authenticate, declared for the OpenAPI schema: every route that needs a caller
+# names them (`security`), so /docs has an "Authorize" button and "Try it out" sends the token or
+# key. auto_error=False and their results unused: get_principal reads the headers itself, so a
+# missing, bad or oversized credential gets our answer (401 with the catalogue's message, 431),
+# never FastAPI's English 403.
+BEARER = HTTPBearer(auto_error=False, scheme_name="bearerAuth", bearerFormat="JWT",
+                    description="JWT của người dùng / a user's JWT: `Authorization: Bearer <token>`")
+API_KEY = APIKeyHeader(name="X-API-Key", auto_error=False, scheme_name="apiKeyAuth",
+                       description="Khoá API của hệ thống tích hợp / an integration's API key (`X-API-Key`)")
+
 
 # async: FastAPI runs a plain `def` dependency in a thread pool, one thread hop per dependency per request
-async def get_principal(request: Request) -> Principal:
+async def get_principal(
+    request: Request,
+    _bearer: Annotated[HTTPAuthorizationCredentials | None, Security(BEARER)],
+    _api_key: Annotated[str | None, Security(API_KEY)],
+) -> Principal:
     settings = request.app.state.settings
     authorization = request.headers.get("authorization", "")
     api_key = request.headers.get("x-api-key")
