@@ -10,6 +10,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from thidua_common.contracts import new_event
+from thidua_common.contracts.campaign import Change
 from thidua_common.contracts.envelope import deterministic_id
 from thidua_common.contracts.nomination import AwardDecided, NominationChanged
 from thidua_common.contracts.registry import AWARD_DECIDED, NOMINATION_CHANGED
@@ -125,7 +126,7 @@ async def create(uow: UnitOfWork, tenant: str, body: NominationWrite, actor: Act
             "created_at": now.isoformat(),
         }
         rules.start(doc, award, now, set(config.holidays))
-        change = rules.Change(kind="created", by=actor.subject, detail={"stage": doc["stage"]})
+        change = Change(kind="created", by=actor.subject, detail={"stage": doc["stage"]})
         return await _save(uow, session, tenant, None, Outcome(doc, change), config, now)
 
     return public(await uow.run(work))
