@@ -1,4 +1,5 @@
 import re
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel
@@ -130,7 +131,7 @@ def from_pydantic(error: dict[str, Any]) -> FieldError:
             return FieldError("(body)", "request.bad_json_nowhere")
         return FieldError(
             "(body)", "request.bad_json",
-            {"position": Localized(lambda lang, n=position + 1: format_number(n, 0, lang))},
+            {"position": Localized(lambda lang: format_number(position + 1, 0, lang))},
         )
     name = _field_name(loc)
     if kind == CATALOGUE_ERROR and isinstance(ctx.get("key"), str):
@@ -154,7 +155,7 @@ def from_pydantic(error: dict[str, Any]) -> FieldError:
         bound = next(iter(ctx.values()), "")
         op = _RANGE[kind].split(" ")[0]
         detail = (
-            Localized(lambda lang, b=bound, o=op: f"{o} {format_number(b, 2, lang)}")
+            Localized(lambda lang: f"{op} {format_number(bound, 2, lang)}")
             if isinstance(bound, int | float)
             else f"{op} {bound}"
         )
@@ -164,5 +165,5 @@ def from_pydantic(error: dict[str, Any]) -> FieldError:
     for suffix in ("_type", "_parsing"):
         if kind.endswith(suffix):
             expected = _EXPECTED.get(kind.removesuffix(suffix), "type.value")
-            return FieldError(name, "field.type", {"expected": Localized(lambda lang, k=expected: t(k, lang))})
+            return FieldError(name, "field.type", {"expected": Localized(partial(t, expected))})
     return FieldError(name, "field.other")

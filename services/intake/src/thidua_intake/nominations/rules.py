@@ -15,7 +15,7 @@ from thidua_common.calendar import add_working_days, working_days_between
 from thidua_common.contracts.campaign import Change
 from thidua_common.contracts.nomination import Comment, NominationStatus, Nominee, StageRecord, Vote
 from thidua_common.errors import Conflict, FieldError, Forbidden, Invalid
-from thidua_common.i18n import Localized, format_date, format_number, t
+from thidua_common.i18n import Localized, format_date, format_number
 from thidua_common.i18n.format import VN_TZ
 
 from .. import conflict
@@ -69,7 +69,7 @@ def local_date(moment: datetime | str) -> date:
 
 
 def percent(share: float) -> Localized:
-    return Localized(lambda lang, s=share: f"{format_number(s * 100, 1, lang)}%")
+    return Localized(lambda lang: f"{format_number(share * 100, 1, lang)}%")
 
 
 # -- who is who -----------------------------------------------------------------------------
@@ -246,7 +246,7 @@ def frozen_error(errors: list[FieldError]) -> Conflict:
     return Conflict(
         "nomination.frozen",
         errors,
-        reasons=Localized(lambda lang, es=errors: " ".join(t(e.key, lang, **e.params) for e in es)),
+        reasons=Localized(lambda lang: " ".join(e.reason(lang) for e in errors)),
     )
 
 
@@ -365,11 +365,10 @@ def act(
         raise frozen_error(errors)
     if action == ActionKind.pass_:
         if stage.kind == StageKind.disclosure and window_open(award, doc, today, holidays):
+            closes = doc.get("window_closes_on")
             raise Conflict(
                 "nomination.window_open",
-                closes=Localized(
-                    lambda lang, d=doc.get("window_closes_on"): format_date(date.fromisoformat(d), lang) if d else "—"
-                ),
+                closes=Localized(lambda lang: format_date(date.fromisoformat(closes), lang) if closes else "—"),
             )
         return _advance(new, award, stage, "passed", actor.subject, reason, now, holidays)
     if action == ActionKind.vote:
@@ -415,7 +414,7 @@ def _comment(
         closes = new.get("window_closes_on")
         raise Conflict(
             "nomination.window_closed",
-            closes=Localized(lambda lang, d=closes: format_date(date.fromisoformat(d), lang) if d else "—"),
+            closes=Localized(lambda lang: format_date(date.fromisoformat(closes), lang) if closes else "—"),
         )
     new["comments"].append(Comment(by=actor.subject, text=text, at=now).model_dump(mode="json"))
     return Outcome(new, Change(kind="commented", by=actor.subject, reason=text, detail={"stage": new["stage"]}))

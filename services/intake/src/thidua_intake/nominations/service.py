@@ -15,7 +15,7 @@ from thidua_common.contracts.envelope import deterministic_id
 from thidua_common.contracts.nomination import AwardDecided, NominationChanged
 from thidua_common.contracts.registry import AWARD_DECIDED, NOMINATION_CHANGED
 from thidua_common.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
-from thidua_common.i18n import Localized, t
+from thidua_common.i18n import Localized
 
 from ..campaigns import service as campaigns
 from ..commendation_config import service as config_service
@@ -151,8 +151,8 @@ async def check_rules(
         raise Invalid(
             "nomination.rules",
             errors,
-            rules=Localized(lambda lang, es=errors: " ".join(t(e.key, lang, **e.params) for e in es)),
-            first=Localized(lambda lang, e=first: t(e.key, lang, **e.params)),
+            rules=Localized(lambda lang: " ".join(e.reason(lang) for e in errors)),
+            first=Localized(first.reason),
         )
 
 
