@@ -1,4 +1,5 @@
 import re
+from collections.abc import Mapping
 from functools import partial
 from typing import Any
 
@@ -119,7 +120,7 @@ def _choices(expected: object) -> str:
     return ", ".join(values)
 
 
-def from_pydantic(error: dict[str, Any]) -> FieldError:
+def from_pydantic(error: Mapping[str, Any]) -> FieldError:
     """Translate one pydantic error into a catalogue message (Vietnamese by default). Only the
     error's type, location and bounds are used: never its `msg` or `input`."""
     loc = [p for p in error.get("loc", ()) if p not in ("body", "query", "path", "header")]

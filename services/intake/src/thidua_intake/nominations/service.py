@@ -135,7 +135,7 @@ async def create(uow: UnitOfWork, tenant: str, body: NominationWrite, actor: Act
 async def check_rules(
     db, session, tenant: str, config: CommendationConfig, award, nominee: dict, year: int, exclude: str | None = None
 ) -> None:
-    scope = {"tenant": tenant, "$or": [{"nominee.unit_id": nominee["unit_id"]}]}
+    scope: dict[str, Any] = {"tenant": tenant, "$or": [{"nominee.unit_id": nominee["unit_id"]}]}
     if nominee.get("person_id"):
         scope["$or"].append({"nominee.person_id": nominee["person_id"]})
     awards = await db.awards.find(scope, session=session).to_list(None)
@@ -328,7 +328,7 @@ async def _record_awards(uow: UnitOfWork, session: AsyncClientSession, tenant: s
             "year": n.year,
             "nominee": nominee_doc,
             "nomination_id": n.nomination_id,
-            "decision": n.decision.model_dump(mode="json"),
+            "decision": data.decision.model_dump(mode="json"),
             "source": "decided",
         }
         await db.awards.replace_one({"_id": doc["_id"]}, doc, upsert=True, session=session)
