@@ -26,6 +26,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Protocol
 
 from aiokafka.errors import KafkaError
 from pydantic import ValidationError
@@ -224,12 +225,14 @@ class QuarantineStore:
         return out
 
 
-class Publisher:
+class Publisher(Protocol):
     """What quarantine needs of Kafka (a fake in unit tests)."""
 
     async def publish(self, topic_key: str, event: Envelope, key: str) -> None: ...
 
-    async def send_raw(self, topic_key: str, value: bytes, key: bytes | None, headers: list[tuple[str, bytes]]): ...
+    async def send_raw(
+        self, topic_key: str, value: bytes, key: bytes | None, headers: list[tuple[str, bytes]]
+    ) -> None: ...
 
 
 Apply = Callable[[list[Envelope]], Awaitable[None]]
