@@ -109,7 +109,7 @@ def catalogue_error(key: str, **params: object) -> PydanticCustomError:
     return PydanticCustomError(CATALOGUE_ERROR, key, {"key": key, **params})
 
 
-def _field_name(loc: list) -> str:
+def _field_name(loc: list[Any]) -> str:
     # errors of the whole body (a model validator, a body that is not an object) have no field
     return ".".join(str(p) for p in loc) or "(body)"
 
