@@ -61,7 +61,7 @@ EMPTY_MODULES = """
     thidua_intake/submissions/__init__ thidua_intake/registrations/__init__ thidua_intake/ratings/__init__
     thidua_intake/reviews/__init__ thidua_intake/units/__init__ thidua_intake/units/service
     thidua_intake/campaigns/__init__ thidua_intake/campaigns/service thidua_intake/nominations/__init__
-    thidua_intake/commendation_config/__init__ thidua_scoring/scorers/__init__
+    thidua_intake/commendation_config/__init__ thidua_scoring/scorers/__init__ thidua_scoring/plan
     thidua_intake/commendation/__init__ thidua_intake/commendation/awards/__init__
     thidua_intake/commendation/awards/rules
 """.split()  # the last: a rules module one level deeper (were nominations moved under commendation/)

@@ -18,7 +18,11 @@ class FieldError:
     params: dict[str, Any] = dataclasses.field(default_factory=dict)
 
     def render(self, lang: str) -> dict[str, str]:
-        return {"field": self.field, "reason": t(self.key, lang, **self.params), "code": self.key}
+        return {"field": self.field, "reason": self.reason(lang), "code": self.key}
+
+    def reason(self, lang: str) -> str:
+        """The reason alone, in `lang` (`Localized(error.reason)` makes it another message's parameter)."""
+        return t(self.key, lang, **self.params)
 
 
 class DomainError(Exception):

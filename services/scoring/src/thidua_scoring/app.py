@@ -5,6 +5,7 @@ Scores are published with our own aiokafka producer (acks=all, idempotence on)."
 import asyncio
 import os
 from pathlib import Path
+from typing import Any
 
 import faust
 
@@ -91,8 +92,9 @@ async def http_endpoint() -> None:
     )
 
 
-@app.on_rebalance_complete.connect
-async def mark_ready(sender, **kwargs) -> None:
+# mode's SignalHandlerT admits no function at all (even one of its exact signature): its stubs are wrong
+@app.on_rebalance_complete.connect  # type: ignore[arg-type]
+async def mark_ready(sender: Any, **kwargs: Any) -> None:
     await service()
     ready = os.environ.get("THIDUA_READY_FILE")
     if ready:
@@ -131,6 +133,7 @@ async def _consume(stream) -> None:
         with correlation_scope(headers.get(CORRELATION_HEADER), batch=len(events)):
             # never raises: an outage is waited out, a campaign that cannot be scored is set aside
             # (quarantine.py), so faust acknowledges a batch only once it is done
+            assert _guard is not None  # set by service(), awaited above
             await _guard.run(envelopes, origins)
 
 

@@ -6,10 +6,11 @@ because every other campaign is still scored), GET /metrics (Prometheus text for
 import asyncio
 from collections.abc import Callable
 from datetime import datetime
+from typing import cast
 
 from aiohttp import web
 
-from thidua_common.i18n import negotiate, t
+from thidua_common.i18n import Language, negotiate, t
 from thidua_common.logging import get_logger
 
 from .quarantine import Guard, QuarantineStore
@@ -26,7 +27,8 @@ def build(state: Callable[[], tuple[QuarantineStore, Guard] | None], default_lan
         return web.json_response({"status": "ok", "service": "scoring"})
 
     async def readyz(request: web.Request) -> web.Response:
-        lang = negotiate(request.headers.get("Accept-Language"), default_language)
+        # Settings keeps the default language a plain str ("vi" or "en" by configuration)
+        lang = negotiate(request.headers.get("Accept-Language"), cast(Language, default_language))
         current = state()
         checks = {"worker": "ok" if current else "not started"}
         quarantined: list[dict] = []

@@ -2,6 +2,7 @@
 Pure: no I/O, deterministic for given inputs, so a replay reaches exactly the live result."""
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from thidua_common.contracts.campaign import CampaignDefined, Criterion, leaves_of
 from thidua_common.contracts.registration import RegistrationChanged
@@ -22,7 +23,7 @@ class UnitState:
 class UnitScore:
     total: float
     max_total: float
-    lines: list[dict]  # CriterionScore fields; plain dicts because a rescoring builds millions
+    lines: list[dict[str, Any]]  # CriterionScore fields; plain dicts because a rescoring builds millions
 
     def criteria(self) -> list[CriterionScore]:
         return [CriterionScore.model_validate(line) for line in self.lines]
@@ -36,7 +37,7 @@ def resolve_targets(
     own: dict[tuple[str, str | None], float] = {}
     if registration:
         own = {(t.criterion_id, t.period): t.value for t in registration.targets}
-    out = {}
+    out: dict[str, tuple[float | None, str]] = {}
     for leaf in leaves_of(campaign.criteria):
         if (leaf.id, period) in own:
             out[leaf.id] = (own[(leaf.id, period)], "registration-period")
@@ -63,7 +64,7 @@ def max_total(campaign: CampaignDefined, scorers: dict[str, Scorer]) -> float:
 
 
 def score_cohort(campaign: CampaignDefined, units: list[UnitState], scorers: dict[str, Scorer]) -> dict[str, UnitScore]:
-    leaf_points: dict[str, dict[str, dict]] = {u.unit_id: {} for u in units}
+    leaf_points: dict[str, dict[str, dict[str, Any]]] = {u.unit_id: {} for u in units}
     for leaf in leaves_of(campaign.criteria):
         scorer = scorers.get(leaf.scorer or "") or UnknownScorer(leaf.scorer or "?")
         cohort = [LeafInput(u.unit_id, u.values.get(leaf.id), u.targets.get(leaf.id, (None, "none"))[0]) for u in units]
@@ -97,7 +98,7 @@ def score_cohort(campaign: CampaignDefined, units: list[UnitState], scorers: dic
     cap = max_total(campaign, scorers)
     out = {}
     for u in units:
-        lines: list[dict] = []
+        lines: list[dict[str, Any]] = []
         top = [_node(node, None, leaf_points[u.unit_id], lines) for node in campaign.criteria]
         raw = sum(top)
         total = max(0.0, min(cap, round(raw, 4)))
@@ -105,13 +106,14 @@ def score_cohort(campaign: CampaignDefined, units: list[UnitState], scorers: dic
     return out
 
 
-def _node(node: Criterion, parent: str | None, leaves: dict[str, dict], lines: list[dict]) -> float:
+def _node(node: Criterion, parent: str | None, leaves: dict[str, dict[str, Any]], lines: list[dict[str, Any]]) -> float:
     if node.is_leaf:
         line = {**leaves[node.id], "parent_id": parent}
         lines.append(line)
-        return line["points"]
+        points: float = line["points"]
+        return points
     index = len(lines)
-    lines.append(None)  # the group's line goes before its children's
+    lines.append({})  # the group's line goes before its children's: filled in below
     parts = [_node(child, node.id, leaves, lines) for child in node.children]
     raw = round(sum(parts), 4)
     points = max(0.0, min(node.max_points, raw))

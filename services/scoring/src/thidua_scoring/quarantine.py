@@ -27,6 +27,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Any, Protocol
 
 from aiokafka.errors import KafkaError
 from pydantic import ValidationError
@@ -225,18 +226,20 @@ class QuarantineStore:
         return out
 
 
-def _where(origin: dict | None) -> dict | None:
+def _where(origin: dict[str, Any] | None) -> dict[str, Any] | None:
     """Where a record was read (topic, partition, offset), without its bytes (kept for the
     dead-letter topic only)."""
     return {k: origin[k] for k in ("topic", "partition", "offset") if k in origin} if origin else None
 
 
-class Publisher:
+class Publisher(Protocol):
     """What quarantine needs of Kafka (a fake in unit tests)."""
 
     async def publish(self, topic_key: str, event: Envelope, key: str) -> None: ...
 
-    async def send_raw(self, topic_key: str, value: bytes, key: bytes | None, headers: list[tuple[str, bytes]]): ...
+    async def send_raw(
+        self, topic_key: str, value: bytes, key: bytes | None, headers: list[tuple[str, bytes]]
+    ) -> None: ...
 
 
 Apply = Callable[[list[Envelope]], Awaitable[None]]

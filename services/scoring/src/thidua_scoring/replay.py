@@ -10,6 +10,7 @@ import argparse
 import asyncio
 import sys
 
+from thidua_common.contracts.envelope import Envelope
 from thidua_common.contracts.registry import topic_name
 from thidua_common.kafka import decode_event
 from thidua_common.kafka.history import read_history
@@ -22,16 +23,16 @@ from .service import ScoringService
 
 
 class CapturingPublisher:
-    def __init__(self):
-        self.events = []
+    def __init__(self) -> None:
+        self.events: list[Envelope] = []
 
-    async def publish_many(self, topic_key, events):
+    async def publish_many(self, topic_key: str, events: list[tuple[Envelope, str]]) -> None:
         self.events.extend(e for e, _ in events)
 
-    async def publish(self, topic_key, event, key):
+    async def publish(self, topic_key: str, event: Envelope, key: str) -> None:
         """A quarantine alert: not a score, not counted."""
 
-    async def send_raw(self, topic_key, value, key, headers):
+    async def send_raw(self, topic_key: str, value: bytes, key: bytes | None, headers: list[tuple[str, bytes]]) -> None:
         """A dead letter: the live worker already sent it."""
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from ..http.errors import FieldError, from_pydantic
-from ..i18n import Localized, format_number, t
+from ..i18n import Localized, format_number
 from .campaign import Criterion
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -96,7 +96,7 @@ def criteria_problems(
                             "id": node.id,
                             "scorer": node.scorer,
                             "param": where or "params",
-                            "detail": Localized(lambda lang, e=inner: t(e.key, lang, **e.params)),
+                            "detail": Localized(inner.reason),
                         },
                     )
                 )

@@ -1,11 +1,12 @@
 import json
 from collections.abc import Callable
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..auth import AuthError
 from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound
@@ -36,7 +37,7 @@ def _language(request: Request) -> str:
     return negotiate(request.headers.get("accept-language"), request.app.state.settings.default_language)
 
 
-def _body(request: Request, message: str, errors: list[dict] | None = None) -> dict:
+def _body(request: Request, message: str, errors: list[dict[str, str]] | None = None) -> dict[str, Any]:
     return {
         "message": message,
         "errors": errors or [],
@@ -75,7 +76,7 @@ class BodyLimit:
         body = b"".join(chunks)
         await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send)
 
-    async def _refuse(self, send: Send, headers: dict, size: int) -> None:
+    async def _refuse(self, send: Send, headers: dict[bytes, bytes], size: int) -> None:
         lang = negotiate(headers.get(b"accept-language", b"").decode(errors="ignore"))
         incoming = headers.get(CORRELATION_HEADER.lower().encode(), b"").decode("latin-1")
         cid = accepted_correlation_id(incoming) or new_correlation_id()  # never echo a malformed one
@@ -128,7 +129,7 @@ class Correlation:
             scope.setdefault("state", {})["correlation_id"] = cid
             status = 500  # unless a response starts: an unhandled error
 
-            async def send_with_id(message: dict) -> None:
+            async def send_with_id(message: Message) -> None:
                 nonlocal status
                 if message["type"] == "http.response.start":
                     status = message["status"]
@@ -174,7 +175,7 @@ class SecurityHeaders:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
 
-        async def send_with_headers(message: dict) -> None:
+        async def send_with_headers(message: Message) -> None:
             if message["type"] == "http.response.start":
                 headers = message.get("headers") or []
                 html, own_policy = False, False
@@ -190,10 +191,10 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
-def _replay(messages: list[dict], then: Receive | None = None) -> Receive:
+def _replay(messages: list[Message], then: Receive | None = None) -> Receive:
     queue = list(messages)
 
-    async def receive() -> dict:
+    async def receive() -> Message:
         if queue:
             return queue.pop(0)
         if then is not None:
@@ -203,7 +204,9 @@ def _replay(messages: list[dict], then: Receive | None = None) -> Receive:
     return receive
 
 
-def create_app(service: str, settings: Settings, lifespan: Callable | None = None, **kwargs) -> FastAPI:
+def create_app(
+    service: str, settings: Settings, lifespan: Callable[..., Any] | None = None, **kwargs: Any
+) -> FastAPI:
     # FastAPI's own /docs and /redoc pages load Swagger UI and ReDoc from a third-party host with
     # an inline script: blank offline and refused by the page policy. add_docs serves /docs instead.
     kwargs.setdefault("docs_url", None)
@@ -213,21 +216,21 @@ def create_app(service: str, settings: Settings, lifespan: Callable | None = Non
     app.state.settings = settings
 
     @app.exception_handler(RequestValidationError)
-    async def on_validation(request: Request, exc: RequestValidationError):
+    async def on_validation(request: Request, exc: RequestValidationError) -> JSONResponse:
         lang = _language(request)
         errors = [from_pydantic(e).render(lang) for e in exc.errors()]
         log.info("request rejected", errors=errors)
         return JSONResponse(_body(request, t("request.invalid", lang), errors), status_code=422)
 
     @app.exception_handler(ApiError)
-    async def on_api_error(request: Request, exc: ApiError):
+    async def on_api_error(request: Request, exc: ApiError) -> JSONResponse:
         lang = _language(request)
         errors = [e.render(lang) for e in exc.errors]
         log.info("request refused", status=exc.status, code=exc.key, errors=errors)
         return JSONResponse(_body(request, t(exc.key, lang, **exc.params), errors), status_code=exc.status)
 
     @app.exception_handler(DomainError)
-    async def on_domain_error(request: Request, exc: DomainError):
+    async def on_domain_error(request: Request, exc: DomainError) -> JSONResponse:
         lang = _language(request)
         status = domain_status(exc)
         errors = [e.render(lang) for e in exc.errors]
@@ -235,7 +238,7 @@ def create_app(service: str, settings: Settings, lifespan: Callable | None = Non
         return JSONResponse(_body(request, exc.message(lang), errors), status_code=status)
 
     @app.exception_handler(StarletteHTTPException)
-    async def on_http_error(request: Request, exc: StarletteHTTPException):
+    async def on_http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
         # FastAPI's and Starlette's own refusals (a body that is not UTF-8 text: 400; no such
         # route: 404; wrong method: 405) in the same shape and languages as every other error,
         # instead of {"detail": "..."} in English
@@ -247,7 +250,7 @@ def create_app(service: str, settings: Settings, lifespan: Callable | None = Non
                             headers=getattr(exc, "headers", None))
 
     @app.exception_handler(AuthError)
-    async def on_auth_error(request: Request, exc: AuthError):
+    async def on_auth_error(request: Request, exc: AuthError) -> JSONResponse:
         lang = _language(request)
         return JSONResponse(
             _body(request, t(exc.key, lang, **exc.params)),
@@ -256,7 +259,7 @@ def create_app(service: str, settings: Settings, lifespan: Callable | None = Non
         )
 
     @app.get("/healthz", include_in_schema=False)
-    async def healthz() -> dict:
+    async def healthz() -> dict[str, str]:
         return {"status": "ok", "service": service}
 
     @app.get("/readyz", include_in_schema=False)

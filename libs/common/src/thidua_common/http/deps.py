@@ -1,4 +1,4 @@
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
@@ -53,7 +53,7 @@ CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
 Lang = Annotated[Language, Depends(get_language)]
 
 
-def require_roles(*roles: Role):
+def require_roles(*roles: Role) -> Any:  # what Depends() gives: a dependency marker
     """Dependency factory: 403 unless the caller holds one of the roles."""
 
     async def check(principal: CurrentPrincipal) -> Principal:

@@ -4,6 +4,7 @@ network with no way out; it is started by a file of ours, not an inline script, 
 the page Content-Security-Policy. ReDoc is not offered (its bundle needs inline styles and
 workers)."""
 
+from collections.abc import Awaitable, Callable
 from html import escape
 from importlib.resources import files
 from pathlib import Path
@@ -57,7 +58,7 @@ def add_docs(app: FastAPI, path: str = "/docs") -> None:
                           include_in_schema=False)
 
 
-def _asset(file: Path, media_type: str, cache: str):
+def _asset(file: Path, media_type: str, cache: str) -> Callable[[], Awaitable[FileResponse]]:
     async def asset() -> FileResponse:
         return FileResponse(file, media_type=media_type, headers={"Cache-Control": cache})
 

@@ -1,4 +1,6 @@
 import re
+from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from pydantic import BaseModel
@@ -107,7 +109,7 @@ def catalogue_error(key: str, **params: object) -> PydanticCustomError:
     return PydanticCustomError(CATALOGUE_ERROR, key, {"key": key, **params})
 
 
-def _field_name(loc: list) -> str:
+def _field_name(loc: list[Any]) -> str:
     # errors of the whole body (a model validator, a body that is not an object) have no field
     return ".".join(str(p) for p in loc) or "(body)"
 
@@ -118,7 +120,7 @@ def _choices(expected: object) -> str:
     return ", ".join(values)
 
 
-def from_pydantic(error: dict[str, Any]) -> FieldError:
+def from_pydantic(error: Mapping[str, Any]) -> FieldError:
     """Translate one pydantic error into a catalogue message (Vietnamese by default). Only the
     error's type, location and bounds are used: never its `msg` or `input`."""
     loc = [p for p in error.get("loc", ()) if p not in ("body", "query", "path", "header")]
@@ -130,7 +132,7 @@ def from_pydantic(error: dict[str, Any]) -> FieldError:
             return FieldError("(body)", "request.bad_json_nowhere")
         return FieldError(
             "(body)", "request.bad_json",
-            {"position": Localized(lambda lang, n=position + 1: format_number(n, 0, lang))},
+            {"position": Localized(lambda lang: format_number(position + 1, 0, lang))},
         )
     name = _field_name(loc)
     if kind == CATALOGUE_ERROR and isinstance(ctx.get("key"), str):
@@ -154,7 +156,7 @@ def from_pydantic(error: dict[str, Any]) -> FieldError:
         bound = next(iter(ctx.values()), "")
         op = _RANGE[kind].split(" ")[0]
         detail = (
-            Localized(lambda lang, b=bound, o=op: f"{o} {format_number(b, 2, lang)}")
+            Localized(lambda lang: f"{op} {format_number(bound, 2, lang)}")
             if isinstance(bound, int | float)
             else f"{op} {bound}"
         )
@@ -164,5 +166,5 @@ def from_pydantic(error: dict[str, Any]) -> FieldError:
     for suffix in ("_type", "_parsing"):
         if kind.endswith(suffix):
             expected = _EXPECTED.get(kind.removesuffix(suffix), "type.value")
-            return FieldError(name, "field.type", {"expected": Localized(lambda lang, k=expected: t(k, lang))})
+            return FieldError(name, "field.type", {"expected": Localized(partial(t, expected))})
     return FieldError(name, "field.other")

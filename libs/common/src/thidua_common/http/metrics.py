@@ -25,6 +25,7 @@ on a public route (see docs/operations.md).
 import re
 import time
 from collections.abc import Iterable
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.responses import Response
@@ -42,7 +43,7 @@ BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.
 
 # no `_created` series (a start timestamp per label set): Prometheus' text format does not use
 # them, and they double the answer. Process-wide, and these are the process' only registries.
-disable_created_metrics()
+disable_created_metrics()  # type: ignore[no-untyped-call]  # prometheus-client leaves it unannotated
 
 
 class Metrics:
@@ -56,7 +57,7 @@ class Metrics:
                                   "Time to answer an HTTP request (until its body is sent), by method and route template",
                                   ["method", "route"], registry=self.registry, buckets=BUCKETS)
         # the labelled children, looked up once per label set: `labels()` costs more than the count
-        self._children: dict[tuple[str, str, int], tuple] = {}
+        self._children: dict[tuple[str, str, int], tuple[Any, Any]] = {}
 
     def observe(self, method: str, route: str, status: int, seconds: float) -> None:
         key = (method, route, status)

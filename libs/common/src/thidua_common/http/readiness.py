@@ -13,7 +13,7 @@ Kafka outage would turn a delay into an outage: the outbox exists to ride it out
 import asyncio
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from fastapi import FastAPI
 from pymongo import AsyncMongoClient
@@ -28,7 +28,7 @@ TIMEOUT_S = 2.0
 class Degraded(Exception):
     """Raised by a check that works but reports a problem, with the figures that show it."""
 
-    def __init__(self, reason: str, detail: dict):
+    def __init__(self, reason: str, detail: dict[str, Any]):
         super().__init__(reason)
         self.detail = detail
 
@@ -46,7 +46,7 @@ def add_check(app: FastAPI, name: str, check: Check, required: bool = True) -> N
         app.state.readiness_optional.add(name)
 
 
-def mongo(client: AsyncMongoClient) -> Check:
+def mongo(client: AsyncMongoClient[Any]) -> Check:
     async def check() -> None:
         await client.admin.command("ping")
 
@@ -63,7 +63,7 @@ def kafka(fetch_metadata: Callable[[], Awaitable[object]]) -> Check:
     return check
 
 
-def running(task_of: Callable[[], asyncio.Task | None], what: str) -> Check:
+def running(task_of: Callable[[], asyncio.Task[Any] | None], what: str) -> Check:
     """A background loop (a consumer, the outbox relay) is still running."""
 
     async def check() -> None:
@@ -75,11 +75,11 @@ def running(task_of: Callable[[], asyncio.Task | None], what: str) -> Check:
     return check
 
 
-def lag(measure: Callable[[], Awaitable[dict]], max_age_s: float) -> Check:
+def lag(measure: Callable[[], Awaitable[dict[str, Any]]], max_age_s: float) -> Check:
     """A queue drains: `measure` gives {"backlog": n, "oldest_age_seconds": s | None}; older than
     `max_age_s` is reported as a problem, the figures always."""
 
-    async def check() -> dict:
+    async def check() -> dict[str, Any]:
         figures = await measure()
         age = figures.get("oldest_age_seconds")
         if age is not None and age > max_age_s:
@@ -95,7 +95,7 @@ class Readiness:
     checks: dict[str, str]  # name → "ok" or why not
     failing: list[str] = field(default_factory=list)  # required checks that fail
     degraded: list[str] = field(default_factory=list)  # optional checks that fail
-    details: dict[str, dict] = field(default_factory=dict)  # figures the checks returned
+    details: dict[str, dict[str, Any]] = field(default_factory=dict)  # figures the checks returned
 
 
 def decide(checks: dict[str, str], optional: Iterable[str]) -> tuple[Status, list[str], list[str]]:
@@ -111,7 +111,7 @@ def decide(checks: dict[str, str], optional: Iterable[str]) -> tuple[Status, lis
 async def evaluate(app: FastAPI) -> Readiness:
     """Every registered check at once, each bounded by TIMEOUT_S, and the decision."""
     checks = getattr(app.state, "readiness", {})
-    details: dict[str, dict] = {}
+    details: dict[str, dict[str, Any]] = {}
 
     async def one(name: str, check: Check) -> str:
         try:

@@ -1,5 +1,6 @@
 """Every sentence a user reads, in Vietnamese (default) and English."""
 
+from collections.abc import Callable
 from typing import Literal
 
 Language = Literal["vi", "en"]
@@ -966,8 +967,8 @@ class Localized:
     """A message parameter rendered in the reader's language (numbers, dates, words) only when the
     message is rendered, because the language is not known where the parameter is made."""
 
-    def __init__(self, render):
-        self.render = render
+    def __init__(self, render: Callable[[str], str]) -> None:
+        self.render = render  # the language code ("vi", "en") → the text
 
     def __format__(self, spec: str) -> str:  # pragma: no cover - rendered through t()
         return self.render("vi")

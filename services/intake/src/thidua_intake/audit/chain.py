@@ -30,7 +30,8 @@ def actor_and_reason(event_data: dict, source: str) -> tuple[str, str]:
     """Who did it and why, as the event says: its `change`, else the submitter, the author or the
     reviewer; the producing component when the event names no person."""
     data = event_data or {}
-    change = data.get("change") if isinstance(data.get("change"), dict) else {}
+    given = data.get("change")
+    change = given if isinstance(given, dict) else {}
     actor = change.get("by") or data.get("submitted_by") or data.get("by") or data.get("reviewer") or ""
     if isinstance(actor, dict):  # e.g. a reviewer given as an object
         actor = actor.get("id") or actor.get("subject") or json.dumps(actor, ensure_ascii=False, sort_keys=True)

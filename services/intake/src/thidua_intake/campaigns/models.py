@@ -75,8 +75,13 @@ class CampaignWrite(BaseModel):
 
 
 def _first_repeat(ids: list[str]) -> str:
+    """The first id seen twice (called only when there is one)."""
     seen: set[str] = set()
-    return next(i for i in ids if i in seen or seen.add(i))
+    for i in ids:
+        if i in seen:
+            return i
+        seen.add(i)
+    raise ValueError("no repeated id")
 
 
 def _walk(nodes: list[Criterion]):

@@ -108,6 +108,7 @@ async def _one(uow: UnitOfWork, config: CommendationConfig, nomination_id: str, 
         if days < 1:
             return None
         record = rules.current_record(doc)
+        assert record is not None  # overdue_days is 0 without a current stage
         marker = _marker(doc, today)
         if await db.nomination_overdue.find_one({"_id": marker}, session=session):
             return None  # already told today

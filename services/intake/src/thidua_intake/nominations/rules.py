@@ -15,7 +15,7 @@ from thidua_common.calendar import add_working_days, working_days_between
 from thidua_common.contracts.campaign import Change
 from thidua_common.contracts.nomination import Comment, NominationStatus, Nominee, StageRecord, Vote
 from thidua_common.errors import Conflict, FieldError, Forbidden, Invalid
-from thidua_common.i18n import Localized, format_date, format_number, t
+from thidua_common.i18n import Localized, format_date, format_number
 from thidua_common.i18n.format import VN_TZ
 
 from .. import conflict
@@ -69,7 +69,7 @@ def local_date(moment: datetime | str) -> date:
 
 
 def percent(share: float) -> Localized:
-    return Localized(lambda lang, s=share: f"{format_number(s * 100, 1, lang)}%")
+    return Localized(lambda lang: f"{format_number(share * 100, 1, lang)}%")
 
 
 # -- who is who -----------------------------------------------------------------------------
@@ -141,7 +141,13 @@ def check_rules(
     return errors
 
 
-def _prerequisite(rule: PrerequisiteRule, nominee, year, awards, names) -> list[FieldError]:
+def _prerequisite(
+    rule: PrerequisiteRule,
+    nominee: Mapping[str, Any],
+    year: int,
+    awards: Iterable[Mapping[str, Any]],
+    names: Mapping[str, str],
+) -> list[FieldError]:
     held = {
         a["year"] for a in awards if a["award_kind"] == rule.requires_award_kind and same_nominee(a["nominee"], nominee)
     }
@@ -162,7 +168,15 @@ def _prerequisite(rule: PrerequisiteRule, nominee, year, awards, names) -> list[
     ]
 
 
-def _quota(rule: QuotaRule, award: AwardKind, nominee, year, awards, others, names) -> list[FieldError]:
+def _quota(
+    rule: QuotaRule,
+    award: AwardKind,
+    nominee: Mapping[str, Any],
+    year: int,
+    awards: Collection[Mapping[str, Any]],
+    others: Iterable[Mapping[str, Any]],
+    names: Mapping[str, str],
+) -> list[FieldError]:
     unit = nominee["unit_id"]
     holders = sum(
         1
@@ -208,7 +222,13 @@ def freeze_errors(rule: FreezeRule, nominee: Mapping[str, Any], flags: Iterable[
     return errors
 
 
-def _double(award: AwardKind, nominee, year, awards, others) -> list[FieldError]:
+def _double(
+    award: AwardKind,
+    nominee: Mapping[str, Any],
+    year: int,
+    awards: Iterable[Mapping[str, Any]],
+    others: Iterable[Mapping[str, Any]],
+) -> list[FieldError]:
     errors = []
     if any(a["award_kind"] == award.id and a["year"] == year and same_nominee(a["nominee"], nominee) for a in awards):
         errors.append(FieldError("nominee", "rule.double_award", {"award": award.name_vi, "year": year}))
@@ -226,7 +246,7 @@ def frozen_error(errors: list[FieldError]) -> Conflict:
     return Conflict(
         "nomination.frozen",
         errors,
-        reasons=Localized(lambda lang, es=errors: " ".join(t(e.key, lang, **e.params) for e in es)),
+        reasons=Localized(lambda lang: " ".join(e.reason(lang) for e in errors)),
     )
 
 
@@ -241,7 +261,7 @@ def due_on(award: AwardKind, stage: Stage, entered: date, holidays: Collection[d
     return add_working_days(entered, days, holidays)
 
 
-def enter(doc: dict, award: AwardKind, stage: Stage, now: datetime, holidays: Collection[date]) -> None:
+def enter(doc: dict[str, Any], award: AwardKind, stage: Stage, now: datetime, holidays: Collection[date]) -> None:
     entered = local_date(now)
     doc["stage"] = stage.id
     doc["stages"].append(
@@ -256,7 +276,7 @@ def enter(doc: dict, award: AwardKind, stage: Stage, now: datetime, holidays: Co
     )
 
 
-def leave(doc: dict, outcome: str, by: str, reason: str, now: datetime, holidays: Collection[date]) -> None:
+def leave(doc: dict[str, Any], outcome: str, by: str, reason: str, now: datetime, holidays: Collection[date]) -> None:
     record = doc["stages"][-1]
     record.update(
         left_at=now.isoformat(),
@@ -267,7 +287,7 @@ def leave(doc: dict, outcome: str, by: str, reason: str, now: datetime, holidays
     )
 
 
-def current_record(doc: Mapping[str, Any]) -> dict | None:
+def current_record(doc: Mapping[str, Any]) -> dict[str, Any] | None:
     stages = doc.get("stages") or []
     return stages[-1] if stages and stages[-1].get("left_at") is None else None
 
@@ -279,7 +299,7 @@ def window_open(award: AwardKind, doc: Mapping[str, Any], today: date, holidays:
     return working_days_between(local_date(record["entered_at"]), today, holidays) < award.disclosure_days
 
 
-def start(doc: dict, award: AwardKind, now: datetime, holidays: Collection[date]) -> None:
+def start(doc: dict[str, Any], award: AwardKind, now: datetime, holidays: Collection[date]) -> None:
     doc["status"] = NominationStatus.in_progress.value
     doc["stages"] = []
     enter(doc, award, award.chain[0], now, holidays)
@@ -345,11 +365,10 @@ def act(
         raise frozen_error(errors)
     if action == ActionKind.pass_:
         if stage.kind == StageKind.disclosure and window_open(award, doc, today, holidays):
+            closes = doc.get("window_closes_on")
             raise Conflict(
                 "nomination.window_open",
-                closes=Localized(
-                    lambda lang, d=doc.get("window_closes_on"): format_date(date.fromisoformat(d), lang) if d else "—"
-                ),
+                closes=Localized(lambda lang: format_date(date.fromisoformat(closes), lang) if closes else "—"),
             )
         return _advance(new, award, stage, "passed", actor.subject, reason, now, holidays)
     if action == ActionKind.vote:
@@ -357,14 +376,23 @@ def act(
     return _decide(new, stage, body, actor, now, holidays)
 
 
-def _copy(doc: Mapping[str, Any]) -> dict:
+def _copy(doc: Mapping[str, Any]) -> dict[str, Any]:
     new = dict(doc)
     new["stages"] = [dict(s) for s in doc.get("stages") or []]
     new["comments"] = [dict(c) for c in doc.get("comments") or []]
     return new
 
 
-def _advance(new: dict, award: AwardKind, stage: Stage, outcome: str, by: str, reason: str, now, holidays) -> Outcome:
+def _advance(
+    new: dict[str, Any],
+    award: AwardKind,
+    stage: Stage,
+    outcome: str,
+    by: str,
+    reason: str,
+    now: datetime,
+    holidays: Collection[date],
+) -> Outcome:
     leave(new, outcome, by, reason, now, holidays)
     following = award.next_stage(stage.id)
     assert following is not None  # the chain ends with a decision, which `decide` leaves
@@ -372,7 +400,9 @@ def _advance(new: dict, award: AwardKind, stage: Stage, outcome: str, by: str, r
     return Outcome(new, Change(kind="passed", by=by, reason=reason, detail={"from": stage.id, "to": following.id}))
 
 
-def _comment(new: dict, award: AwardKind, body: ActionWrite, actor: Actor, now: datetime, holidays) -> Outcome:
+def _comment(
+    new: dict[str, Any], award: AwardKind, body: ActionWrite, actor: Actor, now: datetime, holidays: Collection[date]
+) -> Outcome:
     if not actor.has(*award.comment_roles):
         raise Forbidden(
             "nomination.comment_role", award=award.name_vi, roles=", ".join(r.value for r in award.comment_roles)
@@ -384,13 +414,21 @@ def _comment(new: dict, award: AwardKind, body: ActionWrite, actor: Actor, now: 
         closes = new.get("window_closes_on")
         raise Conflict(
             "nomination.window_closed",
-            closes=Localized(lambda lang, d=closes: format_date(date.fromisoformat(d), lang) if d else "—"),
+            closes=Localized(lambda lang: format_date(date.fromisoformat(closes), lang) if closes else "—"),
         )
     new["comments"].append(Comment(by=actor.subject, text=text, at=now).model_dump(mode="json"))
     return Outcome(new, Change(kind="commented", by=actor.subject, reason=text, detail={"stage": new["stage"]}))
 
 
-def _vote(new: dict, award: AwardKind, stage: Stage, body: ActionWrite, actor: Actor, now, holidays) -> Outcome:
+def _vote(
+    new: dict[str, Any],
+    award: AwardKind,
+    stage: Stage,
+    body: ActionWrite,
+    actor: Actor,
+    now: datetime,
+    holidays: Collection[date],
+) -> Outcome:
     v = body.vote
     if v is None:
         raise Invalid("request.invalid", [FieldError("vote", "field.missing")])
@@ -422,7 +460,9 @@ def _vote(new: dict, award: AwardKind, stage: Stage, body: ActionWrite, actor: A
     return Outcome(new, Change(kind="voted", by=actor.subject, reason=reason, detail={**detail, "passed": False}))
 
 
-def _decide(new: dict, stage: Stage, body: ActionWrite, actor: Actor, now, holidays) -> Outcome:
+def _decide(
+    new: dict[str, Any], stage: Stage, body: ActionWrite, actor: Actor, now: datetime, holidays: Collection[date]
+) -> Outcome:
     if body.decision is None:
         raise Invalid("request.invalid", [FieldError("decision", "field.missing")])
     leave(new, "decided", actor.subject, body.reason.strip(), now, holidays)
@@ -439,7 +479,9 @@ def _decide(new: dict, stage: Stage, body: ActionWrite, actor: Actor, now, holid
     return Outcome(new, change, decided=True)
 
 
-def _withdraw(new: dict, body: ActionWrite, actor: Actor, now, holidays) -> Outcome:
+def _withdraw(
+    new: dict[str, Any], body: ActionWrite, actor: Actor, now: datetime, holidays: Collection[date]
+) -> Outcome:
     if new["status"] not in OPEN:
         raise Conflict("nomination.not_open", state=new["status"])
     if not (
@@ -459,7 +501,7 @@ def _withdraw(new: dict, body: ActionWrite, actor: Actor, now, holidays) -> Outc
 def resubmit(
     doc: Mapping[str, Any],
     award: AwardKind,
-    documents: list[dict],
+    documents: list[dict[str, Any]],
     achievement: str | None,
     reason: str,
     actor: Actor,

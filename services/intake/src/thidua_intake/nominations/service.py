@@ -10,11 +10,12 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from thidua_common.contracts import new_event
+from thidua_common.contracts.campaign import Change
 from thidua_common.contracts.envelope import deterministic_id
 from thidua_common.contracts.nomination import AwardDecided, NominationChanged
 from thidua_common.contracts.registry import AWARD_DECIDED, NOMINATION_CHANGED
 from thidua_common.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
-from thidua_common.i18n import Localized, t
+from thidua_common.i18n import Localized
 
 from ..campaigns import service as campaigns
 from ..commendation_config import service as config_service
@@ -125,7 +126,7 @@ async def create(uow: UnitOfWork, tenant: str, body: NominationWrite, actor: Act
             "created_at": now.isoformat(),
         }
         rules.start(doc, award, now, set(config.holidays))
-        change = rules.Change(kind="created", by=actor.subject, detail={"stage": doc["stage"]})
+        change = Change(kind="created", by=actor.subject, detail={"stage": doc["stage"]})
         return await _save(uow, session, tenant, None, Outcome(doc, change), config, now)
 
     return public(await uow.run(work))
@@ -134,7 +135,7 @@ async def create(uow: UnitOfWork, tenant: str, body: NominationWrite, actor: Act
 async def check_rules(
     db, session, tenant: str, config: CommendationConfig, award, nominee: dict, year: int, exclude: str | None = None
 ) -> None:
-    scope = {"tenant": tenant, "$or": [{"nominee.unit_id": nominee["unit_id"]}]}
+    scope: dict[str, Any] = {"tenant": tenant, "$or": [{"nominee.unit_id": nominee["unit_id"]}]}
     if nominee.get("person_id"):
         scope["$or"].append({"nominee.person_id": nominee["person_id"]})
     awards = await db.awards.find(scope, session=session).to_list(None)
@@ -150,8 +151,8 @@ async def check_rules(
         raise Invalid(
             "nomination.rules",
             errors,
-            rules=Localized(lambda lang, es=errors: " ".join(t(e.key, lang, **e.params) for e in es)),
-            first=Localized(lambda lang, e=first: t(e.key, lang, **e.params)),
+            rules=Localized(lambda lang: " ".join(e.reason(lang) for e in errors)),
+            first=Localized(first.reason),
         )
 
 
@@ -327,7 +328,7 @@ async def _record_awards(uow: UnitOfWork, session: AsyncClientSession, tenant: s
             "year": n.year,
             "nominee": nominee_doc,
             "nomination_id": n.nomination_id,
-            "decision": n.decision.model_dump(mode="json"),
+            "decision": data.decision.model_dump(mode="json"),
             "source": "decided",
         }
         await db.awards.replace_one({"_id": doc["_id"]}, doc, upsert=True, session=session)

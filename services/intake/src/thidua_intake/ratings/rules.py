@@ -1,5 +1,7 @@
 """Who may rate a unit, and which ratings are valid. Pure functions: no I/O, easy to test."""
 
+from typing import Any
+
 from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import CampaignDefined, leaves_of
 from thidua_common.errors import FieldError, Forbidden
@@ -12,7 +14,7 @@ from .models import RatingCreate
 DEFAULT_SCALE = 10.0
 
 
-def scale_of(params: dict) -> float:
+def scale_of(params: dict[str, Any]) -> float:
     """A reviewer rates from 0 to the leaf's `scale` parameter (10 unless configured)."""
     return float(params.get("scale") or DEFAULT_SCALE)
 

@@ -4,6 +4,8 @@ test. A review state is a plain dict as stored in intake's `reviews` collection:
 {"decision": "approve"|"return"|"reject"|None, "level": "cluster"|"board"|"chair"|None,
  "reasons": {criterion: reason}, "appeal": None | {"status": "pending"|"decided", "to_level", ...}}."""
 
+from typing import Any
+
 from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import CampaignDefined
 from thidua_common.contracts.review import AppealOutcome, ReviewDecision, ReviewLevel
@@ -32,12 +34,12 @@ STATUS = {
 }
 
 
-def status_of(state: dict | None) -> str:
+def status_of(state: dict[str, Any] | None) -> str:
     decision = (state or {}).get("decision")
     return STATUS[ReviewDecision(decision) if decision else None]
 
 
-def status_label(state: dict | None) -> Localized:
+def status_label(state: dict[str, Any] | None) -> Localized:
     """«đã phê duyệt» / "approved", in the reader's language."""
     status = status_of(state)
     return Localized(lambda lang: t(f"review.status.{status}", lang))
@@ -84,7 +86,7 @@ def reopener_level(campaign: CampaignDefined, unit_id: str, period: str, reopene
     return ReviewLevel.cluster
 
 
-def check_reopenable(state: dict | None, level: ReviewLevel, reason: str, latest: bool) -> ReviewLevel:
+def check_reopenable(state: dict[str, Any] | None, level: ReviewLevel, reason: str, latest: bool) -> ReviewLevel:
     """Only the latest submission of its period, only when approved, only by the level that
     approved it or a higher one, always with a reason. Returns the level that had approved."""
     state = state or {}
@@ -100,7 +102,7 @@ def check_reopenable(state: dict | None, level: ReviewLevel, reason: str, latest
     return approved_at
 
 
-def check_reviewable(state: dict | None, level: ReviewLevel, latest: bool) -> None:
+def check_reviewable(state: dict[str, Any] | None, level: ReviewLevel, latest: bool) -> None:
     """Only the latest submission of a unit and period is reviewed, once per level, never after an
     appeal (the appeal decides) and never below a level that already decided."""
     if not latest:
@@ -136,7 +138,7 @@ def decision_errors(
 
 
 def resubmission(
-    state: dict | None, previous: dict[str, float], values: dict[str, float], latest: bool
+    state: dict[str, Any] | None, previous: dict[str, float], values: dict[str, float], latest: bool
 ) -> dict[str, float]:
     """The values of the resubmission: the previous ones with the returned criteria replaced.
     A value for a criterion that was not returned, or a missing returned one, is refused (422)."""
@@ -157,7 +159,9 @@ def resubmission(
     return {**previous, **values}
 
 
-def appeal_levels(state: dict | None, reason: str, latest: bool) -> tuple[ReviewDecision, ReviewLevel, ReviewLevel]:
+def appeal_levels(
+    state: dict[str, Any] | None, reason: str, latest: bool
+) -> tuple[ReviewDecision, ReviewLevel, ReviewLevel]:
     """A unit appeals a return or a reject once, with a reason, to the next level.
     Returns (against, from_level, to_level)."""
     state = state or {}
@@ -178,7 +182,7 @@ def appeal_levels(state: dict | None, reason: str, latest: bool) -> tuple[Review
 
 
 def appeal_decision(
-    state: dict | None,
+    state: dict[str, Any] | None,
     unit_id: str,
     decider: Principal,
     outcome: AppealOutcome,

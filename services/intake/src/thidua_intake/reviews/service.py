@@ -324,6 +324,7 @@ async def decide_appeal(
         )
         event = _event(APPEAL_DECIDED, tenant, sub, payload, correlation_id)
         data = payload.model_dump(mode="json", exclude={"values"})
+        assert state is not None  # appeal_decision refuses a submission without a review
         reasons = (body.reasons if body.outcome.value == "overturned" else state.get("reasons")) or {}
         if final != ReviewDecision.return_:
             reasons = {}
@@ -391,7 +392,7 @@ async def reopen(
         )
         event = _event(SUBMISSION_REOPENED, tenant, sub, payload, correlation_id)
         # the whole review starts anew: the steps before stay in the history
-        changes = {"decision": None, "level": None, "reason": "", "reasons": {}, "appeal": None}
+        changes: dict[str, Any] = {"decision": None, "level": None, "reason": "", "reasons": {}, "appeal": None}
         entry = {"step": "reopen", "event_id": event.id, **payload.model_dump(mode="json")}
         await _save(db, sub, state, changes, entry, session)
         await _mark_period(db, sub, None, session)
@@ -423,7 +424,9 @@ async def lock_approved_periods(uow: UnitOfWork) -> int:
             held = await db.periods.find_one({"_id": key}, {"approved": 1}, session=session)
             if held is not None and "approved" in held:
                 return 0  # a decision of this version already set or cleared the lock
-            step = next((h for h in reversed(state.get("history") or []) if h.get("decision") == "approve"), {})
+            step: dict[str, Any] = next(
+                (h for h in reversed(state.get("history") or []) if h.get("decision") == "approve"), {}
+            )
             approval = {
                 "submission_id": sub["_id"],
                 "level": state.get("level"),

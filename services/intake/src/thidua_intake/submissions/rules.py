@@ -1,6 +1,7 @@
 """Checks of a submission against its campaign. Pure functions: no I/O, easy to test."""
 
 from datetime import date
+from typing import Any
 
 from thidua_common.contracts.campaign import CampaignDefined, ReportingFrequency, leaves_of
 from thidua_common.contracts.period import period_bounds as bounds_of
@@ -78,7 +79,7 @@ def check(campaign: CampaignDefined, sub: SubmissionSubmitted) -> list[FieldErro
     return errors
 
 
-def _lookups(campaign: CampaignDefined) -> tuple[frozenset[str], dict]:
+def _lookups(campaign: CampaignDefined) -> tuple[frozenset[str], dict[str, Any]]:
     """The campaign's participant ids and leaf criteria by id, built once per campaign object (the
     intake keeps one object per campaign revision, see ..campaigns.service.definition)."""
     held = _prepared.get(id(campaign))
@@ -92,7 +93,7 @@ def _lookups(campaign: CampaignDefined) -> tuple[frozenset[str], dict]:
     return participants, criteria
 
 
-_prepared: dict[int, tuple[CampaignDefined, frozenset[str], dict]] = {}
+_prepared: dict[int, tuple[CampaignDefined, frozenset[str], dict[str, Any]]] = {}
 
 
 # -- the approved period lock --------------------------------------------------------------------
@@ -102,7 +103,7 @@ def period_key(tenant: str, campaign_id: str, unit_id: str, period: str) -> str:
     return f"{tenant}/{campaign_id}/{unit_id}/{period}"
 
 
-def check_period_open(period_doc: dict | None, unit_id: str, period: str) -> None:
+def check_period_open(period_doc: dict[str, Any] | None, unit_id: str, period: str) -> None:
     """A period whose latest submission was approved is locked: a new submission would silently
     replace verified results. It opens again when a reviewer reopens the approved submission
     (with a reason), or when a higher level returns or rejects it. Raises 409 saying so."""

@@ -11,6 +11,8 @@ from typing import Any
 from thidua_common.errors import Conflict, FieldError, Invalid
 from thidua_common.i18n import Localized, format_date, t
 
+from .models import SplitTarget, UnitMerge, UnitRename, UnitSplit, UnitWrite
+
 ACTIVE = "active"
 MAX_DEPTH = 100  # deeper than any real hierarchy; guards against a corrupt chain
 
@@ -71,7 +73,7 @@ def check_effective(field: str, unit: Mapping[str, Any], effective: date) -> Fie
     return None
 
 
-def renamed_history(unit: Mapping[str, Any], name_vi: str, effective: date) -> list[dict]:
+def renamed_history(unit: Mapping[str, Any], name_vi: str, effective: date) -> list[dict[str, Any]]:
     """Close the current name span the day before `effective` and open a new one."""
     history = [dict(span) for span in unit.get("name_history") or []]
     if not history:
@@ -93,7 +95,7 @@ def check_rename(unit: Mapping[str, Any], name_vi: str, name_en: str, effective:
 
 
 # -- campaign participants --------------------------------------------------------------------
-def participant_of(unit: Mapping[str, Any]) -> dict:
+def participant_of(unit: Mapping[str, Any]) -> dict[str, Any]:
     """What a campaign holds of a unit (its cluster comes from the unit it replaces)."""
     return {
         "unit_id": unit["unit_id"],
@@ -103,7 +105,9 @@ def participant_of(unit: Mapping[str, Any]) -> dict:
     }
 
 
-def replace_participants(participants: list[dict], mapping: Mapping[str, list[dict]]) -> list[dict] | None:
+def replace_participants(
+    participants: list[dict[str, Any]], mapping: Mapping[str, list[dict[str, Any]]]
+) -> list[dict[str, Any]] | None:
     """Replace each participant whose unit is a key of `mapping` by the units it maps to.
 
     A replacement is added once, in the place and the cluster of the first key (in `mapping`'s
@@ -117,14 +121,14 @@ def replace_participants(participants: list[dict], mapping: Mapping[str, list[di
         if source in present:
             for r in replacements:
                 home.setdefault(r["unit_id"], source)
-    out: list[dict] = []
+    out: list[dict[str, Any]] = []
     added: set[str] = set()
     for p in participants:
-        replacements = mapping.get(p["unit_id"])
-        if replacements is None:
+        replaced_by = mapping.get(p["unit_id"])
+        if replaced_by is None:
             out.append(p)
             continue
-        for r in replacements:
+        for r in replaced_by:
             if r["unit_id"] in kept or r["unit_id"] in added or home.get(r["unit_id"]) != p["unit_id"]:
                 continue
             added.add(r["unit_id"])
@@ -134,7 +138,7 @@ def replace_participants(participants: list[dict], mapping: Mapping[str, list[di
 
 
 # -- lineage ----------------------------------------------------------------------------------
-def lineage(units: Mapping[str, Mapping[str, Any]], start: str) -> dict[str, list[dict]]:
+def lineage(units: Mapping[str, Mapping[str, Any]], start: str) -> dict[str, list[dict[str, Any]]]:
     """Predecessors and successors of `start`, transitively, nearest first. `units` holds every
     unit reachable from `start` (missing ones are skipped). `effective` is the day the change
     between a unit and the one it was reached from took effect."""
@@ -144,7 +148,7 @@ def lineage(units: Mapping[str, Mapping[str, Any]], start: str) -> dict[str, lis
     }
 
 
-def _walk(units: Mapping[str, Mapping[str, Any]], start: str, edge: str, backwards: bool) -> list[dict]:
+def _walk(units: Mapping[str, Mapping[str, Any]], start: str, edge: str, backwards: bool) -> list[dict[str, Any]]:
     out = []
     seen = {start}
     queue = deque([(start, 0)])
@@ -209,7 +213,7 @@ def inactive(field: str, unit: Mapping[str, Any]) -> FieldError:
 
 
 # -- planning changes -------------------------------------------------------------------------
-def change(kind: str, actor: str, reason: str, **detail: Any) -> dict:
+def change(kind: str, actor: str, reason: str, **detail: Any) -> dict[str, Any]:
     return {"kind": kind, "by": actor, "reason": reason, "detail": detail}
 
 
@@ -222,9 +226,9 @@ def new_unit(
     parent_id: str | None,
     email: str | None,
     valid_from: date | None,
-    change: dict,
+    change: dict[str, Any],
     predecessors: list[str] | None = None,
-) -> dict:
+) -> dict[str, Any]:
     since = valid_from.isoformat() if valid_from else None
     return {
         "unit_id": unit_id,
@@ -244,11 +248,13 @@ def new_unit(
     }
 
 
-def bump(unit: Mapping[str, Any], change: dict, **updates: Any) -> dict:
+def bump(unit: Mapping[str, Any], change: dict[str, Any], **updates: Any) -> dict[str, Any]:
     return {**unit, **updates, "revision": unit["revision"] + 1, "change": change}
 
 
-def ended(unit: Mapping[str, Any], status: str, effective: date, successors: list[str], change: dict) -> dict:
+def ended(
+    unit: Mapping[str, Any], status: str, effective: date, successors: list[str], change: dict[str, Any]
+) -> dict[str, Any]:
     """A unit that ends the day before `effective` (merged or split), its name span closed."""
     last = day_before(effective).isoformat()
     history = [dict(span) for span in unit.get("name_history") or []]
@@ -260,11 +266,11 @@ def ended(unit: Mapping[str, Any], status: str, effective: date, successors: lis
 def plan_put(
     unit_id: str,
     current: Mapping[str, Any] | None,
-    body: Any,  # UnitWrite
+    body: UnitWrite,
     parent: Mapping[str, Any] | None,
     parent_of: Mapping[str, str | None],
     actor: str,
-) -> dict | None:
+) -> dict[str, Any] | None:
     """The unit after PUT, or None when the body changes nothing."""
     fields = {
         "name_vi": body.name_vi,
@@ -316,7 +322,7 @@ def plan_put(
     return bump(current, change("updated", actor, body.reason, **detail), **fields, name_history=history)
 
 
-def plan_rename(unit: Mapping[str, Any], body: Any, actor: str) -> dict:
+def plan_rename(unit: Mapping[str, Any], body: UnitRename, actor: str) -> dict[str, Any]:
     if unit["status"] != ACTIVE:
         refuse([inactive("unit_id", unit)])
     refuse(check_rename(unit, body.name_vi, body.name_en, body.effective))
@@ -330,31 +336,33 @@ def plan_rename(unit: Mapping[str, Any], body: Any, actor: str) -> dict:
     )
 
 
-def merge_parent(body: Any, sources: Mapping[str, Mapping[str, Any] | None]) -> str | None:
+def merge_parent(body: UnitMerge, sources: Mapping[str, Mapping[str, Any] | None]) -> str | None:
     """The successor's parent: as given; else an absorbing source keeps its own and a new unit
     takes the first source's."""
     into = body.into
     if "parent_id" in into.model_fields_set:
         return into.parent_id
     base = sources.get(into.unit_id) or sources.get(body.sources[0]) or {}
-    return base.get("parent_id")
+    parent_id: str | None = base.get("parent_id")
+    return parent_id
 
 
 def plan_merge(
-    body: Any,  # UnitMerge
+    body: UnitMerge,
     sources: Mapping[str, Mapping[str, Any] | None],
     into_current: Mapping[str, Any] | None,
     parent: Mapping[str, Any] | None,
     parent_of: Mapping[str, str | None],
     children: list[Mapping[str, Any]],
     actor: str,
-) -> tuple[dict, list[dict], dict[str, list[dict]]]:
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
     """(successor, every unit written, campaign participant mapping) of a merge.
     `sources` holds the loaded source units (None: unknown), `into_current` the unit that
     already has the successor's id, `parent` the successor's parent, `parent_of` the parents
     along the parent's chain, `children` the units whose parent is a source."""
     errors: list[FieldError] = []
     seen: set[str] = set()
+    found: dict[str, Mapping[str, Any]] = {}  # the sources that exist, by id
     for i, sid in enumerate(body.sources):
         if sid in seen:
             errors.append(FieldError(f"sources.{i}", "unit.merge_self", {"id": sid}))
@@ -366,6 +374,7 @@ def plan_merge(
         elif unit["status"] != ACTIVE:
             errors.append(inactive(f"sources.{i}", unit))
         else:
+            found[sid] = unit
             late = check_effective("effective", unit, body.effective)
             if late:
                 errors.append(late)
@@ -401,12 +410,14 @@ def plan_merge(
 
     detail = {"sources": source_ids, "into": xid, "effective": body.effective.isoformat()}
     merged = change("merged", actor, body.reason, **detail)
-    written: list[dict] = []
+    written: list[dict[str, Any]] = []
     for sid in source_ids:
         if sid != xid:
-            written.append(ended(sources[sid], "merged", body.effective, [xid], merged))
+            written.append(ended(found[sid], "merged", body.effective, [xid], merged))
     since = body.effective.isoformat()
     if absorbing is None:
+        # refused above when missing: a new successor needs both
+        assert into.name_vi is not None and into.unit_type is not None
         successor = new_unit(
             unit_id=xid,
             name_vi=into.name_vi,
@@ -448,11 +459,11 @@ def plan_merge(
 
 def plan_split(
     source: Mapping[str, Any],
-    body: Any,  # UnitSplit
+    body: UnitSplit,
     existing: Mapping[str, Mapping[str, Any] | None],
     parents: Mapping[str, Mapping[str, Any] | None],
     actor: str,
-) -> tuple[dict, list[dict], dict[str, list[dict]]]:
+) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, list[dict[str, Any]]]]:
     """(the ended source, every unit written, campaign participant mapping) of a split.
     `existing` holds units that already have a successor's id, `parents` the successors'
     parents (None: unknown)."""
@@ -476,12 +487,13 @@ def plan_split(
         pid = split_parent(source, target)
         if pid is None:
             continue
+        parent = parents.get(pid)
         if pid == sid:
             errors.append(FieldError(f"into.{i}.parent_id", "unit.parent_ends", {"id": pid}))
-        elif parents.get(pid) is None:
+        elif parent is None:
             errors.append(not_found(f"into.{i}.parent_id", pid))
-        elif parents[pid]["status"] != ACTIVE:
-            errors.append(inactive(f"into.{i}.parent_id", parents[pid]))
+        elif parent["status"] != ACTIVE:
+            errors.append(inactive(f"into.{i}.parent_id", parent))
     refuse(errors)
     ids = [t.unit_id for t in body.into]
     detail = {"source": sid, "into": ids, "effective": body.effective.isoformat()}
@@ -504,5 +516,5 @@ def plan_split(
     return ended_source, [ended_source, *successors], {sid: [participant_of(s) for s in successors]}
 
 
-def split_parent(source: Mapping[str, Any], target: Any) -> str | None:
+def split_parent(source: Mapping[str, Any], target: SplitTarget) -> str | None:
     return target.parent_id if "parent_id" in target.model_fields_set else source.get("parent_id")

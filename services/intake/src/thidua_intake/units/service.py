@@ -87,6 +87,7 @@ async def put(
         parent_of = await _chain(db, session, tenant, body.parent_id) if parent else {}
         doc = rules.plan_put(unit_id, current, body, parent, parent_of, actor)
         if doc is None:
+            assert current is not None  # only an existing unit can be left unchanged
             return current
         return await _write(uow, session, tenant, doc)
 
@@ -178,7 +179,9 @@ async def _load(db: AsyncDatabase, session: AsyncClientSession | None, tenant: s
     return {d["unit_id"]: d async for d in db.units.find({"_id": {"$in": keys}}, session=session)}
 
 
-async def _chain(db: AsyncDatabase, session: AsyncClientSession, tenant: str, start: str) -> dict[str, str | None]:
+async def _chain(
+    db: AsyncDatabase, session: AsyncClientSession, tenant: str, start: str | None
+) -> dict[str, str | None]:
     """unit → parent along the chain from `start` up to its root (or a loop)."""
     parent_of: dict[str, str | None] = {}
     current: str | None = start

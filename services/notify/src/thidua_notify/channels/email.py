@@ -22,7 +22,8 @@ class EmailChannel:
         name, address = parseaddr(self.settings.mail_from)
         mail["From"] = formataddr((str(Header(name, "utf-8")), address)) if name else address
         mail["To"] = message.recipient
-        mail["Subject"] = Header(message.subject, "utf-8")
+        # the compat32 Message API takes a Header as a header's value; typeshed's MIMEText says str
+        mail["Subject"] = Header(message.subject, "utf-8")  # type: ignore[assignment]
         mail["Message-ID"] = f"<{message.message_id}@thidua.local>"
         mail["X-Correlation-ID"] = message.correlation_id
         mail["Content-Language"] = "vi"

@@ -1,7 +1,7 @@
 """Award history (search and export) and nomination timeliness. Everybody in the tenant may read
 them: awards are public by nature (công khai)."""
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Query, Request, Response
 
@@ -47,7 +47,7 @@ async def list_awards(
 
 
 # the built-in formats (..formats); a format plugin a province adds answers with its own media type
-EXPORT_RESPONSES = {
+EXPORT_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "description": "the award history as a file in the chosen format",
         "content": {"text/csv": {"schema": {"type": "string"}}, "application/json": {"schema": {}}},

@@ -32,12 +32,11 @@ class ClusterLeader:
 
     def score(self, leaf: Criterion, cohort: list[LeafInput]) -> dict[str, Points]:
         lower = leaf.direction == Direction.lower
-        reported = [i for i in cohort if i.value is not None]
-        with_target = [i for i in reported if i.target]
-        # how far past the target each unit got (ratio − 1, or improvement for lower-is-better)
-        beyond = {i.unit_id: (1 - i.value / i.target) if lower else (i.value / i.target - 1) for i in with_target}
+        # the units that reported against a target, with that value and target
+        measured = [(i, i.value, i.target) for i in cohort if i.value is not None and i.target]
+        beyond = {i.unit_id: _beyond(a, t, lower) for i, a, t in measured}
         best = max((b for b in beyond.values() if b > EPS), default=None)
-        values = [i.value for i in reported]
+        values = [i.value for i in cohort if i.value is not None]
         out: dict[str, Points] = {}
         for i in cohort:
             if i.value is None:
@@ -45,12 +44,21 @@ class ClusterLeader:
             elif not i.target:
                 out[i.unit_id] = self._no_target(leaf, i.value, values, lower)
             else:
-                out[i.unit_id] = self._with_target(leaf, i, beyond[i.unit_id], best, lower, cohort)
+                out[i.unit_id] = self._with_target(leaf, i.value, i.target, beyond[i.unit_id], best, lower, measured)
         return out
 
-    def _with_target(self, leaf, i: LeafInput, b: float, best: float | None, lower: bool, cohort) -> Points:
-        ms, a, t = leaf.max_points, i.value, i.target
-        inputs = {"A": a, "T": t, "MS": ms}
+    def _with_target(
+        self,
+        leaf: Criterion,
+        a: float,
+        t: float,
+        b: float,
+        best: float | None,
+        lower: bool,
+        measured: list[tuple[LeafInput, float, float]],
+    ) -> Points:
+        ms = leaf.max_points
+        inputs: dict[str, float | str | None] = {"A": a, "T": t, "MS": ms}
         if abs(b) <= EPS:
             return Points(
                 0.5 * ms,
@@ -80,11 +88,9 @@ class ClusterLeader:
                 f"Cluster leader (furthest past target, {fmt(100 * b, 'en')}%) → {fmt(ms, 'en')} points.",
                 {**inputs, "leader_beyond": round(best, 6)},
             )
+        assert best is not None  # b > EPS here, and best is the largest such b
         points = round(0.5 * ms + 0.5 * ms * b / best, 4)
-        leader = max(
-            (c for c in cohort if c.value is not None and c.target),
-            key=lambda c: (1 - c.value / c.target) if lower else (c.value / c.target - 1),
-        )
+        leader, _, _ = max(measured, key=lambda m: _beyond(m[1], m[2], lower))
         formula = "0.5·MS + 0.5·MS·(T−A)/(T−A_leader)" if lower else "0.5·MS + 0.5·MS·(A−T)/(A_leader−T)"
         return Points(
             points,
@@ -102,7 +108,7 @@ class ClusterLeader:
             },
         )
 
-    def _no_target(self, leaf, a: float, values: list[float], lower: bool) -> Points:
+    def _no_target(self, leaf: Criterion, a: float, values: list[float], lower: bool) -> Points:
         ms = leaf.max_points
         if lower:
             low = min(values)
@@ -123,3 +129,8 @@ class ClusterLeader:
             f"No target: {fmt(ms, 'en')} × {fmt(a, 'en')}/{fmt(high, 'en')} = {fmt(points, 'en')} points.",
             {"A": a, "max_A": high, "MS": ms},
         )
+
+
+def _beyond(a: float, t: float, lower: bool) -> float:
+    """How far past its target a unit got: ratio − 1, or the improvement for lower-is-better."""
+    return (1 - a / t) if lower else (a / t - 1)

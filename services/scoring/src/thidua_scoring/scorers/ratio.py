@@ -16,7 +16,7 @@ class RatioToTarget(PerUnitScorer):
         ms = leaf.max_points
         if value is None:
             return not_reported(leaf)
-        inputs = {"A": value, "T": target, "MS": ms}
+        inputs: dict[str, float | str | None] = {"A": value, "T": target, "MS": ms}
         if target is None:
             return Points(0.0, "0", "Chưa có chỉ tiêu nên chưa tính điểm: 0 điểm.", "No target set: 0 points.", inputs)
         if target == 0 and leaf.direction != Direction.lower:
