@@ -418,3 +418,12 @@ async def test_the_http_layer_answers_503_when_no_key_can_be_had():
     assert vi.json()["message"] == (
         "Chưa lấy được khóa xác minh từ nhà cung cấp định danh; vui lòng thử lại sau ít phút.")
     assert en.json()["message"].startswith("The identity provider's verification keys could not be fetched")
+
+
+def test_the_local_stack_with_keycloak_configures_its_issuer_and_without_it_none(tmp_path):
+    from thidua_devstack.stack import Ports, Stack
+
+    with_keycloak = Stack(tmp_path / "a", Ports.free(), keycloak=True)
+    assert with_keycloak.env()["THIDUA_OIDC_ISSUER"] == with_keycloak.keycloak_issuer
+    assert with_keycloak.env()["THIDUA_ENVIRONMENT"] == "development"  # HS256 development tokens still work
+    assert "THIDUA_OIDC_ISSUER" not in Stack(tmp_path / "b", Ports.free(), keycloak=False).env()
