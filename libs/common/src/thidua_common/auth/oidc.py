@@ -119,7 +119,7 @@ class JwksCache:
     fetched_at: float | None = None  # last successful fetch
     attempted_at: float | None = None  # last fetch, successful or not
     fetches: int = 0
-    _inflight: asyncio.Task[None] | None = None
+    _inflight: asyncio.Task[None] | None = field(default=None, init=False, repr=False)
 
     async def key_for(self, kid: str | None) -> VerificationKey:
         now = self.clock()
