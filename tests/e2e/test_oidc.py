@@ -6,9 +6,11 @@ and the system client's tokens are accepted, a token of another realm or audienc
 A stack of its own (Kafka, SecantusDB, Keycloak, intake and reporting): the shared test stack
 stays on HS256 development tokens."""
 
+import time
 import uuid
 
 import httpx
+import jwt
 import pytest
 
 from thidua_common.auth import mint_token
@@ -20,6 +22,7 @@ from .conftest import TEST_ENV, eventually, small_campaign, submission
 pytestmark = pytest.mark.timeout(900)  # Keycloak's first start on a busy 2-core machine takes minutes
 
 UNITS = ("huyen-cu-jut", "huyen-dak-mil")
+REFETCH_SECONDS = 2  # an unknown kid refetches the realm's keys at most this often
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +33,8 @@ def oidc_stack(tmp_path_factory):
         pytest.skip(str(exc))
     ports = Ports.free()
     issuer = f"http://127.0.0.1:{ports.keycloak}/realms/{keycloak.REALM}"
-    env = {**TEST_ENV, "THIDUA_ENVIRONMENT": "production", "THIDUA_OIDC_ISSUER": issuer}
+    env = {**TEST_ENV, "THIDUA_ENVIRONMENT": "production", "THIDUA_OIDC_ISSUER": issuer,
+           "THIDUA_OIDC_JWKS_REFETCH_SECONDS": str(REFETCH_SECONDS)}
     s = Stack(tmp_path_factory.mktemp("oidc-stack"), ports, cache=REPO / ".local" / "cache",
               prefix=f"oidc{uuid.uuid4().hex[:6]}", extra_env=env, keycloak=True)
     try:
@@ -156,3 +160,27 @@ def test_the_services_fetched_the_realms_keys_once(oidc_stack):
     for service in ("intake", "reporting"):
         log = (oidc_stack.log_dir / f"{service}.log").read_text(errors="replace")
         assert log.count("OIDC keys fetched") == 1, log[-3000:]
+
+
+def test_a_key_rotated_at_keycloak_is_picked_up_by_the_services(oidc_stack):
+    """The realm gets a new signing key of higher priority (as an administrator rotates keys):
+    new tokens name its kid, which the services do not know yet; they fetch the JWKS again."""
+    kc = oidc_stack.keycloak
+    admin = {"Authorization": f"Bearer {kc.admin_token()}"}
+    realm = httpx.get(f"{kc.url}/admin/realms/{keycloak.REALM}", headers=admin, timeout=30).json()
+    known = {key["kid"] for key in httpx.get(kc.jwks_uri, timeout=30).json()["keys"]}
+    component = {"name": f"rsa-rotated-{uuid.uuid4().hex[:6]}", "providerId": "rsa-generated",
+                 "providerType": "org.keycloak.keys.KeyProvider", "parentId": realm["id"],
+                 "config": {"priority": ["500"], "keySize": ["2048"], "algorithm": ["RS256"],
+                            "active": ["true"], "enabled": ["true"]}}
+    created = httpx.post(f"{kc.url}/admin/realms/{keycloak.REALM}/components", json=component, headers=admin,
+                         timeout=30)
+    assert created.status_code == 201, created.text
+    token = password_token(oidc_stack, "auditor.daknong")
+    assert jwt.get_unverified_header(token)["kid"] not in known
+    time.sleep(REFETCH_SECONDS + 0.5)  # past the refetch limit since the services' last fetch
+    for service in ("intake", "reporting"):
+        response = httpx.get(f"{oidc_stack.url(service)}/api/v1/campaigns", headers=bearer(token), timeout=30)
+        assert response.status_code == 200, response.text
+        log = (oidc_stack.log_dir / f"{service}.log").read_text(errors="replace")
+        assert log.count("OIDC keys fetched") == 2, log[-3000:]
