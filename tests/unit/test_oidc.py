@@ -427,3 +427,36 @@ def test_the_local_stack_with_keycloak_configures_its_issuer_and_without_it_none
     assert with_keycloak.env()["THIDUA_OIDC_ISSUER"] == with_keycloak.keycloak_issuer
     assert with_keycloak.env()["THIDUA_ENVIRONMENT"] == "development"  # HS256 development tokens still work
     assert "THIDUA_OIDC_ISSUER" not in Stack(tmp_path / "b", Ports.free(), keycloak=False).env()
+
+
+def test_http_fetch_follows_no_redirect_and_bounds_the_document():
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_GET(self):
+            if self.path == "/moved":
+                self.send_response(302)
+                self.send_header("Location", "/jwks")
+                self.end_headers()
+                return
+            body = b'{"keys": []}' if self.path == "/jwks" else b'{"k": "' + b"x" * oidc.MAX_DOCUMENT_BYTES + b'"}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args):
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        assert asyncio.run(oidc.http_fetch(f"{base}/jwks")) == {"keys": []}
+        for path in ("/moved", "/huge"):
+            with pytest.raises(ValueError):
+                asyncio.run(oidc.http_fetch(f"{base}{path}"))
+    finally:
+        server.shutdown()

@@ -96,13 +96,18 @@ def parse_jwks(document: Any) -> dict[str | None, VerificationKey]:
 
 async def http_fetch(url: str, timeout: float = 5.0) -> Any:
     """A JSON document over HTTP(S), without following redirects, of bounded size."""
-    async with httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client:
-        response = await client.get(url, headers={"Accept": "application/json"})
-    if response.status_code != 200:
-        raise ValueError(f"{url} answered {response.status_code}")
-    if len(response.content) > MAX_DOCUMENT_BYTES:
-        raise ValueError(f"{url} answered a document of {len(response.content)} bytes")
-    return response.json()
+    body = bytearray()
+    async with (
+        httpx.AsyncClient(timeout=timeout, follow_redirects=False) as client,
+        client.stream("GET", url, headers={"Accept": "application/json"}) as response,
+    ):
+        if response.status_code != 200:
+            raise ValueError(f"{url} answered {response.status_code}")
+        async for chunk in response.aiter_bytes():
+            body.extend(chunk)
+            if len(body) > MAX_DOCUMENT_BYTES:  # read no further
+                raise ValueError(f"{url} answered a document over {MAX_DOCUMENT_BYTES} bytes")
+    return json.loads(body)
 
 
 @dataclass
