@@ -1,6 +1,8 @@
 """Start-up checks of the configuration, run by each service's entry point before it serves:
 outside development a service refuses to start with a secret anybody can read, and says why in
-one structured log line per problem (exit code 78, EX_CONFIG), instead of starting silently."""
+one structured log line per problem (exit code 78, EX_CONFIG), instead of starting silently.
+Issue 10: outside development intake and reporting also need an OIDC issuer reached over HTTPS
+(tokens of the identity provider are the only ones production accepts)."""
 
 from dataclasses import dataclass
 from urllib.parse import urlparse
