@@ -10,6 +10,7 @@ from thidua_common.settings import DEV_JWT_SECRET, Settings
 from thidua_common.startup import EXIT_CONFIG, problems, refuse_unsafe_start
 
 STRONG = "k" * 48
+ISSUER = "https://sso.daknong.gov.vn/realms/thidua"
 KEYS = json.dumps([{"name": "x", "hash": digest("k"), "tenant": "daknong"}])
 
 
@@ -26,15 +27,21 @@ def test_the_development_secret_is_refused_in_production(capsys):
 
 @pytest.mark.parametrize("secret", ["", "short", "x" * 31, "ă" * 15])  # 'ă' is 2 bytes: 30 bytes
 def test_secrets_shorter_than_32_bytes_are_refused(secret):
-    found = problems(Settings(jwt_secret=secret), http_api=True)
+    # issue 10: production without an OIDC issuer is refused for that too (THIDUA_OIDC_ISSUER)
+    found = [p for p in problems(Settings(jwt_secret=secret), http_api=True) if p.setting != "THIDUA_OIDC_ISSUER"]
     assert [p.setting for p in found] == ["THIDUA_JWT_SECRET"] and "32 bytes" in found[0].reason
     with pytest.raises(SystemExit):
         refuse_unsafe_start(Settings(jwt_secret=secret), "reporting", http_api=True)
 
 
 def test_a_strong_secret_starts():
-    refuse_unsafe_start(Settings(jwt_secret=STRONG, api_keys=KEYS), "intake", http_api=True)
-    refuse_unsafe_start(Settings(jwt_secret="ă" * 16), "intake", http_api=True)  # 32 bytes
+    # issue 10: production needs an OIDC issuer (and then verifies no HS256 token: the secret is not
+    # checked); where HS256 tokens are accepted (development), a strong secret raises no problem
+    refuse_unsafe_start(Settings(jwt_secret=STRONG, api_keys=KEYS, oidc_issuer=ISSUER), "intake", http_api=True)
+    for secret in (STRONG, "ă" * 16):  # 'ă' * 16: 32 bytes
+        assert problems(Settings(environment="development", jwt_secret=secret, oidc_issuer=ISSUER), http_api=True) == []
+    with pytest.raises(SystemExit):
+        refuse_unsafe_start(Settings(jwt_secret=STRONG, api_keys=KEYS), "intake", http_api=True)
 
 
 def test_development_starts_with_the_development_secret():
@@ -64,7 +71,7 @@ def test_the_refusal_is_logged_as_one_structured_line_per_problem(capsys):
         refuse_unsafe_start(Settings(api_keys="x=y"), "intake", http_api=True)
     lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if line.startswith("{")]
     refusals = [line for line in lines if line["message"].startswith("refusing to start")]
-    assert {line["setting"] for line in refusals} == {"THIDUA_JWT_SECRET", "THIDUA_API_KEYS"}
+    assert {line["setting"] for line in refusals} == {"THIDUA_JWT_SECRET", "THIDUA_API_KEYS", "THIDUA_OIDC_ISSUER"}
     secret = next(line for line in refusals if line["setting"] == "THIDUA_JWT_SECRET")
     assert secret["level"] == "error" and secret["environment"] == "production" and secret["service"] == "intake"
     assert "public development secret" in secret["message"] and "32 random bytes" in secret["fix"]

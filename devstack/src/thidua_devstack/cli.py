@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     up.add_argument(
         "--keycloak",
         action="store_true",
-        help="also run Keycloak with the realm thidua (or THIDUA_KEYCLOAK=1); the services do not use it yet",
+        help="also run Keycloak with the realm thidua (or THIDUA_KEYCLOAK=1); intake and reporting accept its tokens",
     )
     sub.add_parser("down")
     sub.add_parser("status")
@@ -95,7 +95,7 @@ def print_keycloak(stack: Stack) -> None:
     kc = stack.keycloak
     creds = kc.credentials()
     print(
-        f"""Keycloak (realm thidua; the services do not accept its tokens yet):
+        f"""Keycloak (realm thidua; intake and reporting accept its tokens beside thidua-token's):
   Issuer:        {stack.keycloak_issuer}
   JWKS:          {kc.jwks_uri}
   Admin console: {stack.keycloak_url}/admin/   user {creds.admin_user}, password {creds.admin_password}

@@ -63,7 +63,8 @@ class Stack:
         if ports is None and state.exists():
             ports = Ports(**json.loads(state.read_text())["ports"])
         self.ports = ports or Ports()
-        # Keycloak is off unless asked for (the services do not verify its tokens yet)
+        # Keycloak is off unless asked for (the shared test stack and the default local stack stay on
+        # HS256 development tokens)
         self.with_keycloak = (
             keycloak if keycloak is not None else os.environ.get("THIDUA_KEYCLOAK", "") in ("1", "true")
         )
@@ -87,6 +88,9 @@ class Stack:
             "THIDUA_SMTP_PORT": str(p.smtp),
             "THIDUA_API_KEYS": json.dumps(DEV_API_KEYS),
             "PYTHONUNBUFFERED": "1",
+            # issue 10: with Keycloak, intake and reporting accept its tokens too (beside the HS256
+            # development tokens, told apart by `iss`: development only, see auth/tokens.authenticate)
+            **({"THIDUA_OIDC_ISSUER": self.keycloak.issuer} if self.with_keycloak else {}),
             **self.extra_env,
         }
 

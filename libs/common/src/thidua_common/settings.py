@@ -38,6 +38,22 @@ class Settings(BaseSettings):
     jwt_max_lifetime_seconds: int = Field(
         12 * 3600, ge=60, description="longest accepted token lifetime (exp - iat); longer tokens are refused"
     )
+    # issue 10: tokens of an OpenID Connect provider (auth/oidc.py; docs/operations.md). Production
+    # requires an issuer (thidua_common.startup) and accepts only its tokens; development accepts
+    # both these and the HS256 tokens above, told apart by their `iss`.
+    oidc_issuer: str = Field("", description="the provider's issuer URL, exactly as in its tokens' iss")
+    oidc_jwks_url: str = Field("", description="the provider's JWKS URL; empty: from the issuer's discovery document")
+    oidc_audience: str = Field("thidua-api", description="the aud the provider puts in tokens for this API")
+    oidc_tenant: str = Field("", description="the tenant of every token of this issuer (then no tenant claim is read)")
+    oidc_tenant_claim: str = Field("tenant", description="dotted path of the tenant claim")
+    oidc_unit_claim: str = Field("unit", description="dotted path of the unit claim")
+    oidc_roles_claim: str = Field("roles", description="dotted path of the roles claim, e.g. realm_access.roles")
+    oidc_jwks_cache_seconds: float = Field(3600.0, gt=0, description="how long fetched keys are used before a refetch")
+    oidc_jwks_refetch_seconds: float = Field(
+        30.0, ge=0, description="an unknown kid refetches the keys at most once per this many seconds"
+    )
+    oidc_http_timeout_seconds: float = Field(5.0, gt=0, description="timeout of a discovery or JWKS request")
+    oidc_leeway_seconds: int = Field(30, ge=0, le=300, description="clock skew tolerated on exp, iat and nbf")
     max_auth_header_bytes: int = Field(
         8192, ge=256, description="Authorization and X-API-Key headers above this are refused before parsing"
     )

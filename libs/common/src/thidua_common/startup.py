@@ -1,8 +1,11 @@
 """Start-up checks of the configuration, run by each service's entry point before it serves:
 outside development a service refuses to start with a secret anybody can read, and says why in
-one structured log line per problem (exit code 78, EX_CONFIG), instead of starting silently."""
+one structured log line per problem (exit code 78, EX_CONFIG), instead of starting silently.
+Issue 10: outside development intake and reporting also need an OIDC issuer reached over HTTPS
+(tokens of the identity provider are the only ones production accepts)."""
 
 from dataclasses import dataclass
+from urllib.parse import urlparse
 
 from .auth.api_keys import ApiKeyConfigError, load_api_keys
 from .logging import get_logger
@@ -12,6 +15,7 @@ log = get_logger(__name__)
 
 EXIT_CONFIG = 78
 MIN_SECRET_BYTES = 32
+LOOPBACK = ("127.0.0.1", "localhost", "::1")  # plain HTTP to a provider on the same host (local stack)
 
 
 @dataclass(frozen=True)
@@ -25,8 +29,11 @@ class Problem:
 def problems(settings: Settings, *, http_api: bool) -> list[Problem]:
     """What is wrong for a service with (intake, reporting) or without (scoring, notify) an HTTP API."""
     found: list[Problem] = []
+    # issue 10: production verifies only the tokens of an OIDC provider; the HS256 secret then signs
+    # nothing anybody can use, and is checked only where HS256 tokens may still be accepted
+    hs256_accepted = settings.environment == "development" or not settings.oidc_issuer
     if http_api:
-        if settings.jwt_secret == DEV_JWT_SECRET:
+        if hs256_accepted and settings.jwt_secret == DEV_JWT_SECRET:
             found.append(
                 Problem(
                     "THIDUA_JWT_SECRET",
@@ -34,7 +41,7 @@ def problems(settings: Settings, *, http_api: bool) -> list[Problem]:
                     "set THIDUA_JWT_SECRET to at least 32 random bytes (e.g. openssl rand -base64 48)",
                 )
             )
-        elif len(settings.jwt_secret.encode()) < MIN_SECRET_BYTES:
+        elif hs256_accepted and len(settings.jwt_secret.encode()) < MIN_SECRET_BYTES:
             found.append(
                 Problem(
                     "THIDUA_JWT_SECRET",
@@ -42,6 +49,7 @@ def problems(settings: Settings, *, http_api: bool) -> list[Problem]:
                     "set THIDUA_JWT_SECRET to at least 32 random bytes (e.g. openssl rand -base64 48)",
                 )
             )
+        found.extend(_oidc_problems(settings))
         try:
             load_api_keys(settings.api_keys)
         except ApiKeyConfigError as exc:
@@ -54,6 +62,23 @@ def problems(settings: Settings, *, http_api: bool) -> list[Problem]:
                 "remove THIDUA_API_KEYS from this service's environment",
             )
         )
+    return found
+
+
+def _oidc_problems(settings: Settings) -> list[Problem]:
+    fix = "set THIDUA_OIDC_ISSUER to the identity provider's issuer URL (docs/operations.md, Identity)"
+    if not settings.oidc_issuer:
+        # in development: the HS256 tokens of thidua-token only (a warning); in production: refused
+        return [Problem("THIDUA_OIDC_ISSUER", "no OIDC issuer: only HS256 development tokens could sign in", fix)]
+    found = []
+    for setting, url in (
+        ("THIDUA_OIDC_ISSUER", settings.oidc_issuer),
+        ("THIDUA_OIDC_JWKS_URL", settings.oidc_jwks_url),
+    ):
+        parsed = urlparse(url)
+        if url and parsed.scheme != "https" and not (parsed.scheme == "http" and parsed.hostname in LOOPBACK):
+            # keys fetched over plain HTTP could be swapped on the way: anyone could then sign tokens
+            found.append(Problem(setting, "the provider is reached without HTTPS", "use the provider's https:// URL"))
     return found
 
 

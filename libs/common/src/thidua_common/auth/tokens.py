@@ -15,6 +15,7 @@ import jwt
 from ..i18n import Localized, t
 from ..ids import is_id
 from ..settings import Settings
+from . import oidc
 from .api_keys import ApiKeyConfigError, digest, load_api_keys
 from .principal import Principal, Role
 
@@ -119,8 +120,86 @@ def _verify(settings: Settings, token: str) -> tuple[Principal, float]:
     return _principal(settings, claims), float(claims["exp"])
 
 
-def _principal(settings: Settings, claims: dict[str, Any]) -> Principal:
-    subject, tenant, unit, roles = claims.get("sub"), claims.get("tenant"), claims.get("unit"), claims.get("roles")
+async def authenticate(settings: Settings, token: str) -> Principal:
+    """The caller a bearer token names, on a request path (issue 10). With an OIDC issuer
+    configured, a token whose `iss` is that issuer is verified against the provider's keys
+    (auth/oidc.py); any other token is an HS256 development token, accepted only with
+    THIDUA_ENVIRONMENT=development. Without an issuer, only HS256 tokens exist: a configuration
+    the services refuse to start with in production (thidua_common.startup)."""
+    if not settings.oidc_issuer:
+        return decode_token(settings, token)
+    try:
+        issuer = jwt.decode(token, options={"verify_signature": False}).get("iss")
+    except jwt.PyJWTError:
+        raise _reason("auth.reason.malformed") from None
+    if issuer != settings.oidc_issuer:
+        if settings.environment == "development":
+            return decode_token(settings, token)
+        raise _reason("auth.reason.issuer")
+    key = (
+        token,
+        "oidc",
+        settings.oidc_issuer,
+        settings.oidc_audience,
+        settings.oidc_tenant,
+        settings.oidc_tenant_claim,
+        settings.oidc_unit_claim,
+        settings.oidc_roles_claim,
+        settings.jwt_max_lifetime_seconds,
+    )
+    known = _verified.get(key)
+    if known is not None and time.time() < known[1]:
+        return known[0]
+    try:
+        claims = await oidc.verified_claims(settings, token)
+    except oidc.UnknownKey:
+        raise _reason("auth.reason.unknown_key") from None
+    except jwt.ExpiredSignatureError:
+        raise AuthError("auth.expired") from None
+    except jwt.MissingRequiredClaimError as exc:
+        raise _reason("auth.reason.missing_claim", claim=exc.claim) from None
+    except jwt.InvalidIssuedAtError:
+        raise _reason("auth.reason.claim", claim="iat") from None
+    except jwt.PyJWTError as exc:
+        raise _reason(next((k for kind, k in _JWT_REASONS if isinstance(exc, kind)), "auth.reason.other")) from None
+    principal = _principal(
+        settings,
+        claims,
+        tenant_claim=settings.oidc_tenant_claim,
+        unit_claim=settings.oidc_unit_claim,
+        roles_claim=settings.oidc_roles_claim,
+        fixed_tenant=settings.oidc_tenant or None,
+        from_provider=True,
+    )
+    if len(_verified) >= _VERIFIED_MAX:
+        _verified.clear()
+    _verified[key] = (principal, float(claims["exp"]))
+    return principal
+
+
+def _principal(
+    settings: Settings,
+    claims: dict[str, Any],
+    *,
+    tenant_claim: str = "tenant",
+    unit_claim: str = "unit",
+    roles_claim: str = "roles",
+    fixed_tenant: str | None = None,
+    from_provider: bool = False,
+) -> Principal:
+    """The same rules for every token. An OIDC provider's role claim lists the provider's own roles
+    too (Keycloak's offline_access, a province SSO's groups): those grant nothing here and are left
+    out; the platform's own tokens may name platform roles only."""
+    subject = claims.get("sub")
+    tenant = fixed_tenant or oidc.claim_at(claims, tenant_claim)
+    unit = oidc.claim_at(claims, unit_claim)
+    roles = oidc.claim_at(claims, roles_claim)
+    if from_provider:
+        unit = _single(unit)
+        if isinstance(roles, str):
+            roles = [roles]
+        if isinstance(roles, list):
+            roles = [r for r in roles if r in _ROLE_NAMES]
     if not isinstance(subject, str) or not subject.strip() or len(subject) > 256:
         raise _reason("auth.reason.claim", claim="sub")
     if not is_id(tenant):
@@ -136,7 +215,19 @@ def _principal(settings: Settings, claims: dict[str, Any]) -> Principal:
     iat, exp = claims["iat"], claims["exp"]
     if not isinstance(iat, int | float) or exp - iat > settings.jwt_max_lifetime_seconds:
         raise _reason("auth.reason.lifetime", hours=f"{settings.jwt_max_lifetime_seconds / 3600:g}")
-    return Principal(subject=subject, tenant=tenant, roles=granted, unit_id=unit)
+    # a provider's client-credentials token (another system) acts as a system, like an API key
+    kind = "system" if from_provider and Role.system in granted else "user"
+    return Principal(subject=subject, tenant=tenant, roles=granted, unit_id=unit, kind=kind)
+
+
+_ROLE_NAMES = frozenset(role.value for role in Role)
+
+
+def _single(value: Any) -> Any:
+    """Providers often emit a user attribute as a list: one value is that value."""
+    if isinstance(value, list) and len(value) == 1:
+        return value[0]
+    return value
 
 
 def principal_for_api_key(settings: Settings, key: str, now: datetime | None = None) -> Principal:

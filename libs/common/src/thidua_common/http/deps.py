@@ -3,8 +3,9 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Security
 from fastapi.security import APIKeyHeader, HTTPAuthorizationCredentials, HTTPBearer
 
-from ..auth import AuthError, Principal, Role, decode_token
-from ..auth.tokens import principal_for_api_key
+from ..auth import AuthError, Principal, Role
+from ..auth.oidc import KeysUnavailable
+from ..auth.tokens import authenticate, principal_for_api_key
 from ..i18n import Language, Localized, format_number, negotiate
 from .errors import ApiError, FieldError
 
@@ -35,7 +36,10 @@ async def get_principal(
             raise ApiError(431, "auth.header_too_large", header=name,
                            limit=Localized(lambda lang: format_number(limit, 0, lang)))
     if authorization.lower().startswith("bearer "):
-        principal = decode_token(settings, authorization[7:].strip())
+        try:
+            principal = await authenticate(settings, authorization[7:].strip())
+        except KeysUnavailable:  # issue 10: the identity provider's keys cannot be had; the token may be fine
+            raise ApiError(503, "auth.keys_unavailable") from None
     elif api_key:
         principal = principal_for_api_key(settings, api_key)
     else:

@@ -94,6 +94,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Trường tiêu đề {header} quá dài (tối đa {limit} byte).",
         "en": "The {header} header is too long (at most {limit} bytes).",
     },
+    # issue 10: identity — tokens of an OIDC provider (Keycloak, a province's SSO)
+    "auth.reason.unknown_key": {
+        "vi": "mã được ký bằng khóa mà nhà cung cấp định danh không công bố",
+        "en": "it is signed with a key the identity provider does not publish",
+    },
+    "auth.keys_unavailable": {
+        "vi": "Chưa lấy được khóa xác minh từ nhà cung cấp định danh; vui lòng thử lại sau ít phút.",
+        "en": "The identity provider's verification keys could not be fetched; please try again in a few minutes.",
+    },
     # readiness (GET /readyz)
     "health.ready": {"vi": "Dịch vụ sẵn sàng.", "en": "The service is ready."},
     "health.not_ready": {
