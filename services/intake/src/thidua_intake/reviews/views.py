@@ -3,10 +3,11 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Request
 
 from thidua_common.auth import Principal, Role
-from thidua_common.errors import Conflict, FieldError, Forbidden
+from thidua_common.errors import Conflict
 from thidua_common.http import Lang, require_roles
 from thidua_common.i18n import t
 
+from ..access import not_own_unit
 from ..deps import Db, Uow
 from ..submissions.service import IdempotencyConflict, idempotency_scope
 from . import service
@@ -34,13 +35,7 @@ UNIT_ROLES = (Role.unit_reporter, Role.unit_leader)
 
 def ensure_own_unit(principal: Principal, unit_id: str) -> None:
     if principal.unit_id != unit_id:
-        own = principal.unit_id or "—"
-        raise Forbidden(
-            "auth.own_unit",
-            [FieldError("unit_id", "auth.own_unit", {"own": own, "other": unit_id})],
-            own=own,
-            other=unit_id,
-        )
+        raise not_own_unit(principal, unit_id)
 
 
 @router.post("/{submission_id}/review", status_code=201)
