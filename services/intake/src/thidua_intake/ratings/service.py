@@ -8,10 +8,9 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from thidua_common.auth import Principal
-from thidua_common.contracts import new_event
 from thidua_common.contracts.registration import RatingGiven
 from thidua_common.contracts.registry import RATING_GIVEN
-from thidua_common.errors import Invalid, NotFound
+from thidua_common.errors import Invalid, found
 
 from ..campaigns import lifecycle
 from ..campaigns import service as campaigns
@@ -26,9 +25,9 @@ async def give(uow: UnitOfWork, tenant: str, campaign_id: str, body: RatingCreat
     db = uow.db
 
     async def work(session: AsyncClientSession) -> dict:
-        campaign = await campaigns.definition(db, tenant, campaign_id, session)
-        if campaign is None:
-            raise NotFound("campaign.unknown", id=campaign_id)
+        campaign = found(
+            await campaigns.definition(db, tenant, campaign_id, session), "campaign.unknown", id=campaign_id
+        )
         lifecycle.check_open_for_ratings(campaign.status)
         if errors := rules.subject_errors(campaign, body):
             raise Invalid("request.invalid", errors)
@@ -44,13 +43,7 @@ async def give(uow: UnitOfWork, tenant: str, campaign_id: str, body: RatingCreat
             by=rater.subject,
             at=datetime.now(UTC),
         )
-        event = new_event(
-            type=RATING_GIVEN,
-            source=SOURCE,
-            tenant=tenant,
-            subject=f"{campaign_id}/{body.unit_id}/{body.period}",
-            data=payload,
-        )
+        event = campaigns.campaign_event(RATING_GIVEN, SOURCE, tenant, payload, campaign_id, body.unit_id, body.period)
         doc = {
             "_id": str(uuid.uuid4()),
             "tenant": tenant,

@@ -10,7 +10,6 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from thidua_common.auth import Principal
-from thidua_common.contracts import new_event
 from thidua_common.contracts.registry import (
     APPEAL_DECIDED,
     SUBMISSION_APPEALED,
@@ -25,7 +24,7 @@ from thidua_common.contracts.review import (
     SubmissionReviewed,
 )
 from thidua_common.contracts.submission import SubmissionSubmitted
-from thidua_common.errors import Conflict, Invalid, NotFound
+from thidua_common.errors import Conflict, Invalid, NotFound, found
 
 from ..campaigns import service as campaigns
 from ..submissions import service as submissions
@@ -65,9 +64,7 @@ def _place(sub: dict) -> dict[str, Any]:
 
 async def _campaign(db: AsyncDatabase, tenant: str, sub: dict, session) -> dict:
     campaign = await campaigns.definition(db, tenant, sub["campaign_id"], session)
-    if campaign is None:
-        raise NotFound("campaign.unknown", id=sub["campaign_id"])
-    return campaign
+    return found(campaign, "campaign.unknown", id=sub["campaign_id"])
 
 
 async def _latest_id(db: AsyncDatabase, sub: dict, session=None) -> str | None:
@@ -142,14 +139,8 @@ def _queue(uow: UnitOfWork, tenant: str, sub: dict, event) -> None:
 
 
 def _event(event_type: str, tenant: str, sub: dict, payload, correlation_id: str | None):
-    return new_event(
-        type=event_type,
-        source=SOURCE,
-        tenant=tenant,
-        subject=f"{sub['campaign_id']}/{sub['unit_id']}/{sub['period']}",
-        data=payload,
-        correlationid=correlation_id,
-    )
+    place = _place(sub).values()
+    return campaigns.campaign_event(event_type, SOURCE, tenant, payload, *place, correlation_id=correlation_id)
 
 
 async def review(
