@@ -19,7 +19,7 @@ from thidua_common.i18n import Localized, t
 from ..campaigns import service as campaigns
 from ..commendation_config import service as config_service
 from ..commendation_config.models import CommendationConfig
-from ..uow import UnitOfWork
+from ..uow import UnitOfWork, store_revision
 from . import rules
 from .models import ActionWrite, Award, AwardsImport, NominationPublic, NominationWrite, ResubmitWrite
 from .rules import Actor, Outcome
@@ -281,14 +281,8 @@ async def _save(
         "created_at": doc["created_at"],
         "updated_at": doc["updated_at"],
     }
-    if current is None:
-        await db.nominations.insert_one(stored, session=session)
-    else:
-        replaced = await db.nominations.replace_one(
-            {"_id": stored["_id"], "revision": current["revision"]}, stored, session=session
-        )
-        if replaced.matched_count != 1:
-            raise Conflict("nomination.revision_conflict", current=current["revision"])
+    read = None if current is None else current["revision"]
+    await store_revision(db.nominations, stored, read, session, "nomination.revision_conflict")
     key = nomination_key(tenant, payload.nomination_id)
     event = new_event(
         type=NOMINATION_CHANGED,

@@ -16,7 +16,7 @@ from thidua_common.errors import Conflict, FieldError, Invalid, NotFound, found
 
 from ..campaigns import lifecycle
 from ..campaigns import service as campaigns
-from ..uow import UnitOfWork
+from ..uow import UnitOfWork, store_revision
 from . import rules
 from .models import MIN_REASON, RegistrationPublic, RegistrationWrite, TargetPatch
 
@@ -208,15 +208,8 @@ async def _save(
     uow: UnitOfWork, session: AsyncClientSession, tenant: str, current: dict | None, doc: dict[str, Any]
 ) -> None:
     db = uow.db
-    if current is None:
-        await db.registrations.insert_one(doc, session=session)
-    else:
-        # conditional on the revision read: of two concurrent changes one fails, none is lost
-        replaced = await db.registrations.replace_one(
-            {"_id": doc["_id"], "revision": current["revision"]}, doc, session=session
-        )
-        if replaced.matched_count != 1:
-            raise Conflict("registration.revision_conflict", current=current["revision"])
+    read = None if current is None else current["revision"]
+    await store_revision(db.registrations, doc, read, session, "registration.revision_conflict")
     payload = RegistrationChanged.model_validate({k: doc[k] for k in RegistrationChanged.model_fields})
     event = campaigns.campaign_event(REGISTRATION_CHANGED, SOURCE, tenant, payload, doc["campaign_id"], doc["unit_id"])
     uow.emit(event, campaigns.campaign_key(tenant, doc["campaign_id"]))

@@ -13,7 +13,7 @@ from thidua_common.contracts.unit import UnitChanged
 from thidua_common.errors import Conflict, NotFound
 
 from ..campaigns import service as campaigns
-from ..uow import UnitOfWork
+from ..uow import UnitOfWork, store_revision
 from . import rules
 from .models import (
     CampaignTouched,
@@ -202,15 +202,11 @@ async def _write(uow: UnitOfWork, session: AsyncClientSession, tenant: str, doc:
     event_data = UnitChanged.model_validate(payload)
     key = unit_key(tenant, doc["unit_id"])
     stored = {"_id": key, "tenant": tenant, **event_data.model_dump(mode="json")}
-    if doc["revision"] == 1:
-        try:
-            await db.units.insert_one(stored, session=session)
-        except DuplicateKeyError:
-            raise Conflict("unit.exists", id=doc["unit_id"]) from None
-    else:
-        replaced = await db.units.replace_one({"_id": key, "revision": doc["revision"] - 1}, stored, session=session)
-        if replaced.matched_count != 1:
-            raise Conflict("unit.revision_conflict", current=doc["revision"] - 1)
+    read = None if doc["revision"] == 1 else doc["revision"] - 1
+    try:
+        await store_revision(db.units, stored, read, session, "unit.revision_conflict")
+    except DuplicateKeyError:  # only an insert meets one: a first revision of an id already taken
+        raise Conflict("unit.exists", id=doc["unit_id"]) from None
     event = new_event(type=UNIT_CHANGED, source=SOURCE, tenant=tenant, subject=doc["unit_id"], data=event_data)
     uow.emit(event, key)
     return stored
