@@ -15,6 +15,7 @@ from thidua_common.contracts.nomination import AwardDecided, NominationChanged
 from thidua_common.contracts.registry import AWARD_DECIDED, NOMINATION_CHANGED
 from thidua_common.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from thidua_common.i18n import Localized, t
+from thidua_common.mongo import given
 
 from ..campaigns import service as campaigns
 from ..commendation_config import service as config_service
@@ -50,26 +51,23 @@ async def list_nominations(
     unit: str | None = None,
     year: int | None = None,
 ) -> list[NominationPublic]:
-    query: dict[str, Any] = {"tenant": tenant}
-    for name, value in (
-        ("status", status),
-        ("stage", stage),
-        ("award_kind", award_kind),
-        ("nominee.unit_id", unit),
-        ("year", year),
-    ):
-        if value is not None:
-            query[name] = value
+    query = given(
+        {
+            "tenant": tenant,
+            "status": status,
+            "stage": stage,
+            "award_kind": award_kind,
+            "nominee.unit_id": unit,
+            "year": year,
+        }
+    )
     return [public(d) async for d in db.nominations.find(query).sort("created_at", 1)]
 
 
 async def list_awards(
     db: AsyncDatabase, tenant: str, unit: str | None = None, year: int | None = None, award_kind: str | None = None
 ) -> list[Award]:
-    query: dict[str, Any] = {"tenant": tenant}
-    for name, value in (("nominee.unit_id", unit), ("year", year), ("award_kind", award_kind)):
-        if value is not None:
-            query[name] = value
+    query = given({"tenant": tenant, "nominee.unit_id": unit, "year": year, "award_kind": award_kind})
     docs = await db.awards.find(query).sort([("year", 1), ("award_kind", 1), ("_id", 1)]).to_list(None)
     return [Award.model_validate(d) for d in docs]
 

@@ -11,6 +11,7 @@ from thidua_common.auth import Principal
 from thidua_common.contracts.registration import RatingGiven
 from thidua_common.contracts.registry import RATING_GIVEN
 from thidua_common.errors import Invalid, found
+from thidua_common.mongo import given
 
 from ..campaigns import lifecycle
 from ..campaigns import service as campaigns
@@ -60,11 +61,7 @@ async def give(uow: UnitOfWork, tenant: str, campaign_id: str, body: RatingCreat
 async def list_for(
     db: AsyncDatabase, tenant: str, campaign_id: str, unit_id: str | None = None, period: str | None = None
 ) -> list[RatingPublic]:
-    query = {"tenant": tenant, "campaign_id": campaign_id}
-    if unit_id:
-        query["unit_id"] = unit_id
-    if period:
-        query["period"] = period
+    query = given({"tenant": tenant, "campaign_id": campaign_id, "unit_id": unit_id or None, "period": period or None})
     return [_public(d) async for d in db.ratings.find(query).sort([("unit_id", 1), ("period", 1), ("at", 1)])]
 
 

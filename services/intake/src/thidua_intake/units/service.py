@@ -1,8 +1,6 @@
 """The unit registry: every change writes the units and queues their unit.changed events, and
 for merges, splits and renames updates the campaigns they take part in, all in one transaction."""
 
-from typing import Any
-
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -11,6 +9,7 @@ from thidua_common.contracts import new_event
 from thidua_common.contracts.registry import UNIT_CHANGED
 from thidua_common.contracts.unit import UnitChanged
 from thidua_common.errors import Conflict, NotFound
+from thidua_common.mongo import given
 
 from ..campaigns import service as campaigns
 from ..uow import UnitOfWork, store_revision
@@ -43,13 +42,9 @@ async def get(db: AsyncDatabase, tenant: str, unit_id: str) -> UnitPublic | None
 async def list_units(
     db: AsyncDatabase, tenant: str, unit_type: str | None = None, parent: str | None = None, status: str | None = None
 ) -> list[UnitPublic]:
-    query: dict[str, Any] = {"tenant": tenant}
-    if unit_type:
-        query["unit_type"] = unit_type
-    if parent:
-        query["parent_id"] = parent
-    if status:
-        query["status"] = status
+    query = given(
+        {"tenant": tenant, "unit_type": unit_type or None, "parent_id": parent or None, "status": status or None}
+    )
     return [_public(d) async for d in db.units.find(query).sort("unit_id", 1)]
 
 
