@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
+from pydantic import BaseModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -30,6 +31,15 @@ SOURCE = "/thidua/intake/nominations"
 
 def nomination_key(tenant: str, nomination_id: str) -> str:
     return f"{tenant}/{nomination_id}"
+
+
+def emit_event(
+    uow: UnitOfWork, tenant: str, event_type: str, nomination_id: str, data: BaseModel, event_id: str
+) -> None:
+    """Queue an event about a nomination, keyed by it. `event_id` derives from the event's cause
+    (deterministic_id), so that a repeated change repeats the same event."""
+    event = new_event(type=event_type, source=SOURCE, tenant=tenant, subject=nomination_id, data=data, id=event_id)
+    uow.emit(event, nomination_key(tenant, nomination_id))
 
 
 def award_key(tenant: str, award_kind: str, year: int, nominee: dict) -> str:
@@ -281,16 +291,8 @@ async def _save(
     }
     read = None if current is None else current["revision"]
     await store_revision(db.nominations, stored, read, session, "nomination.revision_conflict")
-    key = nomination_key(tenant, payload.nomination_id)
-    event = new_event(
-        type=NOMINATION_CHANGED,
-        source=SOURCE,
-        tenant=tenant,
-        subject=payload.nomination_id,
-        data=payload,
-        id=deterministic_id(key, "changed", str(payload.revision)),
-    )
-    uow.emit(event, key)
+    event_id = deterministic_id(nomination_key(tenant, payload.nomination_id), "changed", str(payload.revision))
+    emit_event(uow, tenant, NOMINATION_CHANGED, payload.nomination_id, payload, event_id)
     if outcome.decided:
         await _record_awards(uow, session, tenant, payload)
     return stored
@@ -323,16 +325,8 @@ async def _record_awards(uow: UnitOfWork, session: AsyncClientSession, tenant: s
             "source": "decided",
         }
         await db.awards.replace_one({"_id": doc["_id"]}, doc, upsert=True, session=session)
-        key = nomination_key(tenant, n.nomination_id)
-        event = new_event(
-            type=AWARD_DECIDED,
-            source=SOURCE,
-            tenant=tenant,
-            subject=n.nomination_id,
-            data=data,
-            id=deterministic_id(key, "award", rules.nominee_key(nominee_doc)),
-        )
-        uow.emit(event, key)
+        event_id = deterministic_id(nomination_key(tenant, n.nomination_id), "award", rules.nominee_key(nominee_doc))
+        emit_event(uow, tenant, AWARD_DECIDED, n.nomination_id, data, event_id)
 
 
 def public(doc: dict) -> NominationPublic:
