@@ -6,19 +6,12 @@ import json
 import uuid
 
 import httpx
-from aiokafka import AIOKafkaProducer
 from pymongo import AsyncMongoClient
 
-from thidua_common.contracts import new_event
-from thidua_common.contracts.registry import CAMPAIGN_DEFINED, SUBMISSION_SUBMITTED, topic_name
-from thidua_common.contracts.submission import SubmissionSubmitted
+from thidua_common.contracts.registry import CAMPAIGN_DEFINED
 
-from .conftest import TENANT, eventually, read_topic, reporter, small_campaign, submission, token
-
-
-async def call(stack, method: str, path: str, headers: dict, body: dict | None = None) -> httpx.Response:
-    async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=30) as client:
-        return await client.request(method, path, json=body, headers=headers)
+from .conftest import eventually, read_topic, reporter, small_campaign, submission, token
+from .helpers import call, dead_letter_reason, inbound_submission
 
 
 async def new_draft(stack, board) -> str:
@@ -167,24 +160,7 @@ async def test_a_draft_campaign_takes_no_submissions_until_launched(stack, setti
 
 async def test_inbound_submissions_for_a_campaign_that_is_not_open_are_dead_lettered(stack, settings, board):
     cid = await new_draft(stack, board)
-    event = new_event(
-        type=SUBMISSION_SUBMITTED,
-        source="/he-thong/quan-ly-van-ban",
-        tenant=TENANT,
-        data=SubmissionSubmitted.model_validate(
-            {k: v for k, v in submission(cid, "don-vi-3").items() if k != "tenant"}
-        ),
-    )
-    marker = uuid.uuid4().hex.encode()
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", enable_idempotence=True)
-    await producer.start()
-    try:
-        await producer.send_and_wait(topic_name(settings.topic_prefix, "inbound"), event.model_dump_json().encode(),
-                                     key=marker)
-    finally:
-        await producer.stop()
-    [dead] = await read_topic(settings, "inbound_dlq", lambda r: r.key == marker)
-    reason = json.loads(dict(dead.headers)["dlq_reason"])
+    reason = await dead_letter_reason(settings, inbound_submission(cid, "don-vi-3"))
     assert reason["code"] == "campaign.not_open"
     assert "«nháp» (draft)" in reason["message"]
     assert reason["errors"][0]["field"] == "campaign_id"

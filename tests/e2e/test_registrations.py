@@ -4,12 +4,12 @@ the history, and reviewer ratings by the board or a cluster's head, through the 
 import json
 import uuid
 
-import httpx
 import pytest
 
 from thidua_common.contracts.registry import RATING_GIVEN, REGISTRATION_CHANGED
 
-from .conftest import TENANT, eventually, launch_and_run, read_topic, reporter, small_campaign, submission, token
+from .conftest import TENANT, eventually, read_topic, reporter, small_campaign, submission, token
+from .helpers import call, clusters_2018, head, running_campaign
 
 TITLE = "Cờ thi đua của UBND tỉnh"
 
@@ -27,31 +27,13 @@ def rated_campaign(campaign_id: str) -> dict:
         {"id": "danh-gia", "name_vi": "Đánh giá của cụm trưởng", "max_points": 30, "scorer": "reviewer_rating",
          "params": {"scale": 5}},
     ]
-    body["clusters"] = [
-        {"id": "khoi-huyen", "name_vi": "Khối các huyện",
-         "leadership": [{"year": 2018, "head_unit_id": "don-vi-1", "deputy_unit_id": "don-vi-3"}]},
-        {"id": "khoi-so", "name_vi": "Khối sở ngành", "leadership": [{"year": 2018, "head_unit_id": "don-vi-2"}]},
-    ]
+    body["clusters"] = clusters_2018()
     return body
-
-
-async def call(stack, method: str, path: str, headers: dict, body: dict | None = None) -> httpx.Response:
-    async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=30) as client:
-        return await client.request(method, path, json=body, headers=headers)
 
 
 @pytest.fixture
 async def rated(stack, board):
-    campaign_id = f"dk-{uuid.uuid4().hex[:8]}"
-    async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=30) as client:
-        response = await client.put(f"/api/v1/campaigns/{campaign_id}", json=rated_campaign(campaign_id), headers=board)
-        assert response.status_code == 200, response.text
-        await launch_and_run(client, campaign_id, board)
-    return campaign_id
-
-
-def head(settings, unit):
-    return {"Authorization": f"Bearer {token(settings, ['cluster_head'], unit)}"}
+    return await running_campaign(stack, board, "dk", rated_campaign)
 
 
 def registration_path(cid, unit):

@@ -5,22 +5,12 @@ once to the next level; scoring counts a result as verified only after approval.
 import json
 import uuid
 
-import httpx
 import pytest
 
 from thidua_common.contracts.registry import APPEAL_DECIDED, SUBMISSION_APPEALED, SUBMISSION_REVIEWED
 
-from .conftest import (
-    TENANT,
-    eventually,
-    launch_and_run,
-    read_topic,
-    reporter,
-    reporting_get,
-    small_campaign,
-    submission,
-    token,
-)
+from .conftest import TENANT, eventually, read_topic, reporter, reporting_get, small_campaign, submission, token
+from .helpers import call, clusters_2018, head, running_campaign
 
 
 def reviewed_campaign(campaign_id: str) -> dict:
@@ -28,31 +18,13 @@ def reviewed_campaign(campaign_id: str) -> dict:
     Scored by the cluster-leader rule, so that a unit's score depends on which members count."""
     body = small_campaign(campaign_id)
     body["criteria"] = [{**c, "scorer": "cluster_leader"} for c in body["criteria"]]
-    body["clusters"] = [
-        {"id": "khoi-huyen", "name_vi": "Khối các huyện",
-         "leadership": [{"year": 2018, "head_unit_id": "don-vi-1", "deputy_unit_id": "don-vi-3"}]},
-        {"id": "khoi-so", "name_vi": "Khối sở ngành", "leadership": [{"year": 2018, "head_unit_id": "don-vi-2"}]},
-    ]
+    body["clusters"] = clusters_2018()
     return body
 
 
 @pytest.fixture
 async def cid(stack, board):
-    campaign_id = f"td-{uuid.uuid4().hex[:8]}"
-    async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=30) as client:
-        response = await client.put(f"/api/v1/campaigns/{campaign_id}", json=reviewed_campaign(campaign_id), headers=board)
-        assert response.status_code == 200, response.text
-        await launch_and_run(client, campaign_id, board)
-    return campaign_id
-
-
-def head(settings, unit):
-    return {"Authorization": f"Bearer {token(settings, ['cluster_head'], unit)}"}
-
-
-async def call(stack, method: str, path: str, headers: dict, body: dict | None = None) -> httpx.Response:
-    async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=30) as client:
-        return await client.request(method, path, json=body, headers=headers)
+    return await running_campaign(stack, board, "td", reviewed_campaign)
 
 
 async def submit(stack, settings, cid, unit, **values) -> str:

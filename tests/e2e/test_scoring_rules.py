@@ -45,6 +45,19 @@ def cluster_campaign(campaign_id: str) -> dict:
     }
 
 
+def quarterly_campaign(name_vi: str, criterion: dict, participant: dict) -> dict:
+    """A 2018 campaign of the province reported each quarter, with one criterion and one unit."""
+    return {
+        "name_vi": name_vi,
+        "launched_by": "UBND tỉnh Đắk Nông",
+        "start": "2018-01-01",
+        "end": "2018-12-31",
+        "reporting_frequency": "quarter",
+        "criteria": [criterion],
+        "participants": [participant],
+    }
+
+
 async def create(client, board, campaign_id, body):
     r = await client.put(f"/api/v1/campaigns/{campaign_id}", json=body, headers=board)
     assert r.status_code == 200, r.text
@@ -109,15 +122,11 @@ async def test_cluster_leader_plugin_and_tree_through_the_stack(stack, settings,
 
 async def test_target_change_rescored_with_reason_and_history_kept(stack, settings, board):
     cid = f"ct-{uuid.uuid4().hex[:6]}"
-    body = {
-        "name_vi": "Chung tay vì người nghèo",
-        "launched_by": "UBND tỉnh Đắk Nông",
-        "start": "2018-01-01",
-        "end": "2018-12-31",
-        "reporting_frequency": "quarter",
-        "criteria": [{"id": "ho-thoat-ngheo", "name_vi": "Hộ thoát nghèo", "max_points": 100, "target": 100}],
-        "participants": [{"unit_id": "huyen-a", "name_vi": "Huyện A", "unit_type": "district"}],
-    }
+    body = quarterly_campaign(
+        "Chung tay vì người nghèo",
+        {"id": "ho-thoat-ngheo", "name_vi": "Hộ thoát nghèo", "max_points": 100, "target": 100},
+        {"unit_id": "huyen-a", "name_vi": "Huyện A", "unit_type": "district"},
+    )
     unit_headers = reporter(settings, "huyen-a")
     async with httpx.AsyncClient(base_url=stack.url("intake")) as client:
         await create(client, board, cid, body)
@@ -152,15 +161,11 @@ async def test_target_change_rescored_with_reason_and_history_kept(stack, settin
 
 async def test_new_criteria_version_rescores_every_period(stack, settings, board):
     cid = f"cv-{uuid.uuid4().hex[:6]}"
-    body = {
-        "name_vi": "Cải cách thủ tục hành chính",
-        "launched_by": "UBND tỉnh Đắk Nông",
-        "start": "2018-01-01",
-        "end": "2018-12-31",
-        "reporting_frequency": "quarter",
-        "criteria": [{"id": "dung-han", "name_vi": "Hồ sơ đúng hạn", "max_points": 40, "target": 100}],
-        "participants": [{"unit_id": "so-a", "name_vi": "Sở A", "unit_type": "department"}],
-    }
+    body = quarterly_campaign(
+        "Cải cách thủ tục hành chính",
+        {"id": "dung-han", "name_vi": "Hồ sơ đúng hạn", "max_points": 40, "target": 100},
+        {"unit_id": "so-a", "name_vi": "Sở A", "unit_type": "department"},
+    )
     async with httpx.AsyncClient(base_url=stack.url("intake")) as client:
         await create(client, board, cid, body)
         for q, v in (("2018-Q1", 50), ("2018-Q2", 100)):

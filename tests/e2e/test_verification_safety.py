@@ -12,48 +12,30 @@ from datetime import UTC, datetime
 
 import httpx
 import pytest
-from aiokafka import AIOKafkaProducer
 from pymongo import AsyncMongoClient
 
-from thidua_common.contracts import new_event
-from thidua_common.contracts.registry import SUBMISSION_REOPENED, SUBMISSION_SUBMITTED, topic_name
-from thidua_common.contracts.submission import SubmissionSubmitted
+from thidua_common.contracts.registry import SUBMISSION_REOPENED
 
-from .conftest import (
-    TENANT,
-    eventually,
-    launch_and_run,
-    read_topic,
-    reporter,
-    reporting_get,
-    small_campaign,
-    submission,
-    token,
-)
+from .conftest import TENANT, eventually, read_topic, reporter, reporting_get, small_campaign, submission, token
+from .helpers import call, dead_letter_reason, inbound_submission, running_campaign
 
 HEAD, UNIT, OTHER_HEAD = "don-vi-1", "don-vi-3", "don-vi-2"  # don-vi-1 heads khối huyện (don-vi-3's), don-vi-2 khối sở
 
 
-@pytest.fixture
-async def cid(stack, board):
-    campaign_id = f"vs-{uuid.uuid4().hex[:8]}"
+def safety_campaign(campaign_id: str) -> dict:
     body = small_campaign(campaign_id)
     body["clusters"][0]["leadership"] = [{"year": 2018, "head_unit_id": HEAD}]
     body["clusters"][1]["leadership"] = [{"year": 2018, "head_unit_id": OTHER_HEAD}]
-    async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=30) as client:
-        response = await client.put(f"/api/v1/campaigns/{campaign_id}", json=body, headers=board)
-        assert response.status_code == 200, response.text
-        await launch_and_run(client, campaign_id, board)
-    return campaign_id
+    return body
+
+
+@pytest.fixture
+async def cid(stack, board):
+    return await running_campaign(stack, board, "vs", safety_campaign)
 
 
 def as_role(settings, role: str, unit: str | None = None, lang: str = "vi") -> dict:
     return {"Authorization": f"Bearer {token(settings, [role], unit)}", "Accept-Language": lang}
-
-
-async def call(stack, method: str, path: str, headers: dict, body: dict | None = None) -> httpx.Response:
-    async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=30) as client:
-        return await client.request(method, path, json=body, headers=headers)
 
 
 async def submit(stack, headers, cid, unit=UNIT, period="2018-Q2", **values) -> httpx.Response:
@@ -153,19 +135,7 @@ async def test_an_approved_period_is_locked_until_a_reviewer_reopens_it_with_a_r
 async def test_an_approved_period_refuses_inbound_submissions_too(stack, settings, board, cid):
     first = await submitted(stack, settings, cid)
     assert (await call(stack, "POST", step(first, "review"), board, {"decision": "approve"})).status_code == 201
-    event = new_event(type=SUBMISSION_SUBMITTED, source="/he-thong/quan-ly-van-ban", tenant=TENANT,
-                      data=SubmissionSubmitted.model_validate(
-                          {k: v for k, v in submission(cid, UNIT).items() if k != "tenant"}))
-    marker = uuid.uuid4().hex.encode()
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", enable_idempotence=True)
-    await producer.start()
-    try:
-        await producer.send_and_wait(topic_name(settings.topic_prefix, "inbound"), event.model_dump_json().encode(),
-                                     key=marker)
-    finally:
-        await producer.stop()
-    [dead] = await read_topic(settings, "inbound_dlq", lambda rec: rec.key == marker)
-    reason = json.loads(dict(dead.headers)["dlq_reason"])
+    reason = await dead_letter_reason(settings, inbound_submission(cid, UNIT))
     assert reason["code"] == "submission.period_approved" and first in reason["message_en"]
 
 

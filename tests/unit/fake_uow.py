@@ -60,38 +60,31 @@ class FakeCollection:
     def find(self, *args, **kwargs) -> FakeCursor:
         return FakeCursor(self._c.find(*args, **_local(kwargs)))
 
-    async def find_one(self, *args, **kwargs):
-        return self._c.find_one(*args, **_local(kwargs))
 
-    async def insert_one(self, doc, **kwargs):
-        return self._c.insert_one(doc, **_local(kwargs))
+def _awaitable(name: str):
+    """The collection's `name`, awaitable like pymongo's async one (the session left out)."""
 
-    async def insert_many(self, docs, **kwargs):
-        return self._c.insert_many(docs, **_local(kwargs))
+    async def method(self, *args, **kwargs):
+        return getattr(self._c, name)(*args, **_local(kwargs))
 
-    async def update_one(self, *args, **kwargs):
-        return self._c.update_one(*args, **_local(kwargs))
+    method.__name__ = name
+    return method
 
-    async def update_many(self, *args, **kwargs):
-        return self._c.update_many(*args, **_local(kwargs))
 
-    async def replace_one(self, *args, **kwargs):
-        return self._c.replace_one(*args, **_local(kwargs))
-
-    async def delete_one(self, *args, **kwargs):
-        return self._c.delete_one(*args, **_local(kwargs))
-
-    async def delete_many(self, *args, **kwargs):
-        return self._c.delete_many(*args, **_local(kwargs))
-
-    async def count_documents(self, *args, **kwargs):
-        return self._c.count_documents(*args, **_local(kwargs))
-
-    async def find_one_and_update(self, *args, **kwargs):
-        return self._c.find_one_and_update(*args, **_local(kwargs))
-
-    async def create_index(self, *args, **kwargs):
-        return self._c.create_index(*args, **_local(kwargs))
+for _name in (
+    "find_one",
+    "insert_one",
+    "insert_many",
+    "update_one",
+    "update_many",
+    "replace_one",
+    "delete_one",
+    "delete_many",
+    "count_documents",
+    "find_one_and_update",
+    "create_index",
+):
+    setattr(FakeCollection, _name, _awaitable(_name))
 
 
 class FakeDatabase:

@@ -23,6 +23,8 @@ from thidua_reporting.projection.projector import Projector
 from thidua_scoring.scorers import load_scorers
 from thidua_scoring.service import ScoringService
 
+from .fake_records import Record, recording_handler
+
 
 def unit_event(**data):
     return new_event(type=UNIT_CHANGED, source="/t", tenant="tinh-a",
@@ -71,14 +73,7 @@ def test_each_consumer_subscribes_to_what_its_registry_handles():
 
 
 def test_records_of_unhandled_types_are_skipped_before_decoding():
-    seen = []
-
-    async def handle(record):
-        seen.append(record.value)
-
-    class Record:
-        def __init__(self, value, headers):
-            self.value, self.headers = value, headers
+    handle, seen = recording_handler()
 
     async def nothing(envelope, payload):
         pass

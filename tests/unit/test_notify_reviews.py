@@ -16,6 +16,8 @@ from thidua_common.kafka.loop import only_handled
 from thidua_notify.compose import appeal_decision_message, campaign_phrase, criterion_labels, review_message
 from thidua_notify.service import NotifyService
 
+from .fake_records import Record, recording_handler
+
 CRITERIA = [
     {
         "id": "giam-ngheo",
@@ -216,15 +218,7 @@ def test_an_old_decision_is_recorded_but_not_sent(service):
 
 
 def test_records_notify_ignores_are_not_even_decoded():
-    seen = []
-
-    async def handle(record):
-        seen.append(record.value)
-
-    class Record:
-        def __init__(self, value, headers):
-            self.value, self.headers = value, headers
-
+    handle, seen = recording_handler()
     wanted = only_handled(handle, NotifyService(None, {}, publisher=None, settings=None).handlers)
     value, headers = encode_event(review_event())
     asyncio.run(wanted(Record(value, headers)))

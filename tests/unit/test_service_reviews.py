@@ -10,16 +10,7 @@ from thidua_intake.reviews import service as reviews
 from thidua_intake.reviews.models import ReopenCreate, ReviewCreate
 from thidua_intake.submissions.rules import period_key
 
-from .service_fixtures import (
-    CAMPAIGN,
-    PERIOD,
-    TENANT,
-    UNIT,
-    fresh_uow,
-    store_campaign,
-    submit,
-    who,
-)
+from .service_fixtures import CAMPAIGN, PERIOD, TENANT, UNIT, fresh_uow, store_campaign, submit, who
 
 BOARD = who(Role.board_officer, unit="van-phong")
 

@@ -10,16 +10,7 @@ from thidua_intake.campaigns.models import StatusChange
 from thidua_intake.submissions import service as submissions
 from thidua_intake.submissions.rules import period_key
 
-from .service_fixtures import (
-    CAMPAIGN,
-    PERIOD,
-    TENANT,
-    UNIT,
-    fresh_uow,
-    store_campaign,
-    sub,
-    submit,
-)
+from .service_fixtures import CAMPAIGN, PERIOD, TENANT, UNIT, fresh_uow, store_campaign, sub, submit
 
 
 @pytest.fixture

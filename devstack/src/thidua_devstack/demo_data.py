@@ -133,20 +133,37 @@ def _criterion(cid, name_vi, name_en, uom, max_points, target, max_value):
     }
 
 
+def _themed(
+    name_vi: str, name_en: str, start: str, goals_vi: list[str], cluster_ids: list[str], criteria: list[dict]
+) -> dict:
+    """A themed campaign of the province until 2020, reported each quarter, by the units of the
+    clusters named."""
+    clusters, participants = _participants(cluster_ids)
+    return {
+        "name_vi": name_vi,
+        "name_en": name_en,
+        "launched_by": LAUNCHED_BY,
+        "kind": "themed",
+        "start": start,
+        "end": "2020-12-31",
+        "reporting_frequency": "quarter",
+        "goals_vi": goals_vi,
+        "criteria": criteria,
+        "clusters": clusters,
+        "participants": participants,
+    }
+
+
 def campaigns() -> dict[str, dict]:
     """campaign id → body of PUT /api/v1/campaigns/{id}."""
     out = {}
-    clusters, participants = _participants(["khoi-huyen", "khoi-so-nganh", "khoi-doan-the"])
-    out["nong-thon-moi-2016-2020"] = {
-        "name_vi": "Đắk Nông chung sức xây dựng nông thôn mới",
-        "name_en": "Đắk Nông joins hands to build new rural areas",
-        "launched_by": LAUNCHED_BY,
-        "kind": "themed",
-        "start": "2016-01-01",
-        "end": "2020-12-31",
-        "reporting_frequency": "quarter",
-        "goals_vi": ["Đến năm 2020 có ít nhất 30% số xã đạt chuẩn nông thôn mới"],
-        "criteria": [
+    out["nong-thon-moi-2016-2020"] = _themed(
+        "Đắk Nông chung sức xây dựng nông thôn mới",
+        "Đắk Nông joins hands to build new rural areas",
+        "2016-01-01",
+        ["Đến năm 2020 có ít nhất 30% số xã đạt chuẩn nông thôn mới"],
+        ["khoi-huyen", "khoi-so-nganh", "khoi-doan-the"],
+        [
             {
                 **_criterion(
                     "xa-dat-chuan",
@@ -175,20 +192,14 @@ def campaigns() -> dict[str, dict]:
                 100,
             ),
         ],
-        "clusters": clusters,
-        "participants": participants,
-    }
-    clusters, participants = _participants(["khoi-doanh-nghiep", "khoi-so-nganh"])
-    out["doanh-nghiep-hoi-nhap"] = {
-        "name_vi": "Doanh nghiệp Đắk Nông hội nhập và phát triển",
-        "name_en": "Đắk Nông enterprises integrate and grow",
-        "launched_by": LAUNCHED_BY,
-        "kind": "themed",
-        "start": "2016-01-01",
-        "end": "2020-12-31",
-        "reporting_frequency": "quarter",
-        "goals_vi": ["Cải thiện môi trường đầu tư, kinh doanh", "Tăng số doanh nghiệp thành lập mới"],
-        "criteria": [
+    )
+    out["doanh-nghiep-hoi-nhap"] = _themed(
+        "Doanh nghiệp Đắk Nông hội nhập và phát triển",
+        "Đắk Nông enterprises integrate and grow",
+        "2016-01-01",
+        ["Cải thiện môi trường đầu tư, kinh doanh", "Tăng số doanh nghiệp thành lập mới"],
+        ["khoi-doanh-nghiep", "khoi-so-nganh"],
+        [
             _criterion("doanh-thu", "Tăng trưởng doanh thu so với cùng kỳ", "Revenue growth", "%", 30, 8, 300),
             _criterion("nop-ngan-sach", "Nộp ngân sách nhà nước", "Taxes paid", "tỷ đồng", 25, 4, 1000),
             _criterion("viec-lam", "Việc làm mới tạo ra", "New jobs", "người", 25, 20, 5000),
@@ -196,20 +207,14 @@ def campaigns() -> dict[str, dict]:
                 "sang-kien", "Sáng kiến, cải tiến được công nhận", "Recognised innovations", "sáng kiến", 20, 2, 200
             ),
         ],
-        "clusters": clusters,
-        "participants": participants,
-    }
-    clusters, participants = _participants(["khoi-huyen", "khoi-doan-the", "khoi-trung-uong"])
-    out["vi-nguoi-ngheo-2016-2020"] = {
-        "name_vi": "Đắk Nông chung tay vì người nghèo – Không để ai bị bỏ lại phía sau",
-        "name_en": "Đắk Nông for the poor – leave no one behind",
-        "launched_by": LAUNCHED_BY,
-        "kind": "themed",
-        "start": "2016-01-01",
-        "end": "2020-12-31",
-        "reporting_frequency": "quarter",
-        "goals_vi": ["Giảm tỷ lệ hộ nghèo bình quân 2–3%/năm, riêng hộ đồng bào dân tộc thiểu số 4–5%/năm"],
-        "criteria": [
+    )
+    out["vi-nguoi-ngheo-2016-2020"] = _themed(
+        "Đắk Nông chung tay vì người nghèo – Không để ai bị bỏ lại phía sau",
+        "Đắk Nông for the poor – leave no one behind",
+        "2016-01-01",
+        ["Giảm tỷ lệ hộ nghèo bình quân 2–3%/năm, riêng hộ đồng bào dân tộc thiểu số 4–5%/năm"],
+        ["khoi-huyen", "khoi-doan-the", "khoi-trung-uong"],
+        [
             _criterion("ho-thoat-ngheo", "Số hộ thoát nghèo", "Households out of poverty", "hộ", 35, 150, 20000),
             _criterion(
                 "nha-dai-doan-ket",
@@ -239,20 +244,14 @@ def campaigns() -> dict[str, dict]:
                 10000,
             ),
         ],
-        "clusters": clusters,
-        "participants": participants,
-    }
-    clusters, participants = _participants(["khoi-so-nganh", "khoi-huyen", "khoi-trung-uong"])
-    out["cai-cach-hanh-chinh-2017-2020"] = {
-        "name_vi": "Đẩy mạnh cải cách thủ tục hành chính tỉnh Đắk Nông",
-        "name_en": "Advance administrative procedure reform in Đắk Nông",
-        "launched_by": LAUNCHED_BY,
-        "kind": "themed",
-        "start": "2017-01-01",
-        "end": "2020-12-31",
-        "reporting_frequency": "quarter",
-        "goals_vi": ["Nâng cao chỉ số PAR INDEX và SIPAS của tỉnh"],
-        "criteria": [
+    )
+    out["cai-cach-hanh-chinh-2017-2020"] = _themed(
+        "Đẩy mạnh cải cách thủ tục hành chính tỉnh Đắk Nông",
+        "Advance administrative procedure reform in Đắk Nông",
+        "2017-01-01",
+        ["Nâng cao chỉ số PAR INDEX và SIPAS của tỉnh"],
+        ["khoi-so-nganh", "khoi-huyen", "khoi-trung-uong"],
+        [
             _criterion("dung-han", "Tỷ lệ hồ sơ giải quyết đúng hạn", "Dossiers settled on time", "%", 35, 98, 100),
             _criterion(
                 "dvc-truc-tuyen",
@@ -274,7 +273,5 @@ def campaigns() -> dict[str, dict]:
                 1000,
             ),
         ],
-        "clusters": clusters,
-        "participants": participants,
-    }
+    )
     return out

@@ -6,7 +6,7 @@ language (a date, a number, a word) is a `Localized`, rendered where the languag
 
 import dataclasses
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from .i18n import t
 
@@ -54,4 +54,14 @@ class Forbidden(DomainError):
     """The caller may not do this, whatever the state (HTTP 403)."""
 
 
-__all__ = ["Conflict", "DomainError", "FieldError", "Forbidden", "Invalid", "NotFound"]
+T = TypeVar("T")
+
+
+def found(value: T | None, key: str, **params: Any) -> T:
+    """`value`, or NotFound(key, **params) where a lookup found nothing."""
+    if value is None:
+        raise NotFound(key, **params)
+    return value
+
+
+__all__ = ["Conflict", "DomainError", "FieldError", "Forbidden", "Invalid", "NotFound", "found"]

@@ -4,7 +4,7 @@ every route of intake (see main.py), so that a write route added later cannot fo
 from fastapi import Request
 
 from thidua_common.auth import Principal, Role
-from thidua_common.errors import Forbidden
+from thidua_common.errors import FieldError, Forbidden
 from thidua_common.http import CurrentPrincipal
 
 READ_ONLY_ROLES = frozenset({Role.auditor})
@@ -25,3 +25,10 @@ def check_may_write(principal: Principal, method: str) -> None:
 
 async def refuse_read_only_writes(request: Request, principal: CurrentPrincipal) -> None:
     check_may_write(principal, request.method)
+
+
+def not_own_unit(principal: Principal, unit_id: str, field: str = "unit_id", key: str = "auth.own_unit") -> Forbidden:
+    """The refusal every feature gives a caller acting for a unit not its own, naming `field`,
+    the caller's unit (— without one) and the one it named."""
+    own = principal.unit_id or "—"
+    return Forbidden(key, [FieldError(field, key, {"own": own, "other": unit_id})], own=own, other=unit_id)

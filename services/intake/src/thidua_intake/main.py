@@ -67,12 +67,13 @@ async def lifespan(app):
     # only the database stops intake from accepting work: without Kafka, requests still commit
     # into the outbox and the relay publishes them later, so Kafka, the relay, its lag and the
     # inbound consumer degrade intake (200, named in the answer) instead of taking it out of rotation
-    readiness.add_check(app, "mongodb", readiness.mongo(mongo))
-    readiness.add_check(app, "kafka", readiness.kafka(producer.producer.client.fetch_all_metadata), required=False)
-    readiness.add_check(app, "outbox_relay", readiness.running(lambda: relay.task, "the outbox relay"), required=False)
-    readiness.add_check(app, "outbox_lag", readiness.lag(relay.lag, LAG_DEGRADED.total_seconds()), required=False)
-    readiness.add_check(
-        app, "inbound_consumer", readiness.running(lambda: inbound.task, "the inbound consumer"), required=False
+    readiness.add_service_checks(
+        app,
+        mongo,
+        producer.producer.client.fetch_all_metadata,
+        outbox_relay=readiness.running(lambda: relay.task, "the outbox relay"),
+        outbox_lag=readiness.lag(relay.lag, LAG_DEGRADED.total_seconds()),
+        inbound_consumer=readiness.running(lambda: inbound.task, "the inbound consumer"),
     )
     try:
         yield

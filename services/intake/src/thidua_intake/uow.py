@@ -23,11 +23,12 @@ from typing import Any, Protocol, TypeVar
 
 from pymongo import AsyncMongoClient, InsertOne
 from pymongo.asynchronous.client_session import AsyncClientSession
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import ClientBulkWriteException, DuplicateKeyError, OperationFailure, PyMongoError
 
 from thidua_common.contracts import Envelope
-from thidua_common.errors import DomainError
+from thidua_common.errors import Conflict, DomainError
 
 from .campaigns import cache as campaign_cache
 from .outbox import store as outbox
@@ -160,3 +161,17 @@ class UnitOfWork:
         for key in self._stale:
             campaign_cache.forget(key)
         self._stale = set()
+
+
+async def store_revision(
+    collection: AsyncCollection, doc: dict, read: int | None, session: AsyncClientSession, conflict: str
+) -> None:
+    """Store `doc`, a new revision of what was read at revision `read` (None: nothing was, insert
+    it): the replacement is conditional on the revision read, so of two concurrent changes one
+    fails with Conflict(`conflict`, current=read) and none is lost."""
+    if read is None:
+        await collection.insert_one(doc, session=session)
+        return
+    replaced = await collection.replace_one({"_id": doc["_id"], "revision": read}, doc, session=session)
+    if replaced.matched_count != 1:
+        raise Conflict(conflict, current=read)

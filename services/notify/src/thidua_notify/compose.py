@@ -169,20 +169,29 @@ def campaign_phrase(name: str, lang: str = "vi") -> str:
     return t("mail.review.campaign_named" if named else "mail.review.campaign", lang, name=name.strip())
 
 
+def _step_params(
+    step: SubmissionReviewed | AppealDecided, unit_name: str, campaign_name: str, lang: str, **more: str
+) -> dict[str, str]:
+    """What a review's or an appeal decision's mail says of the step: who, which report, which
+    level decided what and when."""
+    return dict(
+        unit=unit_name,
+        period=format_period(step.period, lang),
+        campaign=campaign_phrase(campaign_name, lang),
+        level=_level(step.level.value, lang),
+        time=format_datetime(step.at, lang),
+        **more,
+        decision=t(f"mail.review.decision.{step.decision.value}", lang),
+    )
+
+
 def review_message(
     review: SubmissionReviewed, unit_name: str, campaign_name: str, labels: dict[str, CriterionLabel], lang: str = "vi"
 ) -> tuple[str, str]:
     """A reviewer approved, returned (criteria with reasons) or rejected (a reason) the unit's report.
     A return or a reject may be appealed once, to the next level."""
     decision = review.decision
-    params = dict(
-        unit=unit_name,
-        period=format_period(review.period, lang),
-        campaign=campaign_phrase(campaign_name, lang),
-        level=_level(review.level.value, lang),
-        time=format_datetime(review.at, lang),
-        decision=t(f"mail.review.decision.{decision.value}", lang),
-    )
+    params = _step_params(review, unit_name, campaign_name, lang)
     parts = [t("mail.review.greeting", lang, **params), t(f"mail.review.intro.{decision.value}", lang, **params)]
     if decision == ReviewDecision.reject:
         parts.append(t("mail.review.reason", lang, reason=review.reason.strip()))
@@ -212,15 +221,8 @@ def appeal_decision_message(
     `returned`: the criteria and reasons of the return the unit appealed, when the return stands
     (the appeal event does not carry them)."""
     decision = decided.decision
-    params = dict(
-        unit=unit_name,
-        period=format_period(decided.period, lang),
-        campaign=campaign_phrase(campaign_name, lang),
-        level=_level(decided.level.value, lang),
-        time=format_datetime(decided.at, lang),
-        outcome=t(f"mail.appeal.outcome.{decided.outcome.value}", lang),
-        decision=t(f"mail.review.decision.{decision.value}", lang),
-    )
+    outcome = t(f"mail.appeal.outcome.{decided.outcome.value}", lang)
+    params = _step_params(decided, unit_name, campaign_name, lang, outcome=outcome)
     intro = t(
         f"mail.appeal.intro.{decided.outcome.value}",
         lang,

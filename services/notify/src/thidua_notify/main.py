@@ -3,16 +3,7 @@
 import asyncio
 import signal
 
-from thidua_common.contracts.registry import topic_name
-from thidua_common.kafka import (
-    ConsumeLoop,
-    EventProducer,
-    envelope_handler,
-    make_consumer,
-    mongo_quarantine,
-    ready_file_from_env,
-)
-from thidua_common.kafka.loop import only_handled
+from thidua_common.kafka import EventProducer, handlers_loop
 from thidua_common.logging import configure_logging, get_logger
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
@@ -33,18 +24,8 @@ async def run() -> None:
     await producer.start()
     service = NotifyService(mongo[settings.db_name("notify")], load_channels(settings), producer, settings)
     await service.setup()
-    consumer = ConsumeLoop(
-        make_consumer(
-            settings,
-            # what the handled types travel on: the submissions topic for review and appeal decisions
-            *(topic_name(settings.topic_prefix, key) for key in service.handlers.topics),
-            group_id="notify",
-        ),
-        only_handled(envelope_handler(service.apply), service.handlers),
-        "notify-consumer",
-        ready_file_from_env(),
-        quarantine=mongo_quarantine(service.db),
-    )
+    # on the topics the handled types travel on: the submissions topic for review and appeal decisions
+    consumer = handlers_loop(settings, service.handlers, service.apply, service.db, "notify", "notify-consumer")
     await consumer.start()
     dispatcher = asyncio.create_task(service.run_dispatcher(), name="notify-dispatcher")
     stop = asyncio.Event()

@@ -2,10 +2,8 @@
 
 from contextlib import asynccontextmanager
 
-from thidua_common.contracts.registry import topic_name
 from thidua_common.http import create_app, readiness
-from thidua_common.kafka import ConsumeLoop, envelope_handler, make_consumer, mongo_quarantine, ready_file_from_env
-from thidua_common.kafka.loop import only_handled
+from thidua_common.kafka import handlers_loop
 from thidua_common.logging import configure_logging
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
@@ -23,26 +21,13 @@ async def lifespan(app):
     db = mongo[settings.db_name("reporting")]
     projector = Projector(db)
     await projector.setup()
-    consumer = ConsumeLoop(
-        make_consumer(
-            settings,
-            *(topic_name(settings.topic_prefix, key) for key in projector.handlers.topics),
-            group_id="reporting",
-        ),
-        only_handled(envelope_handler(projector.apply), projector.handlers),
-        "reporting-projection",
-        ready_file_from_env(),
-        quarantine=mongo_quarantine(db),
-    )
+    consumer = handlers_loop(settings, projector.handlers, projector.apply, db, "reporting", "reporting-projection")
     await consumer.start()
     app.state.db = db
     # reporting answers from its read model in MongoDB: without Kafka its answers only grow stale
     # (degraded, still 200); out of rotation, every replica would be down at once instead
-    readiness.add_check(app, "mongodb", readiness.mongo(mongo))
-    readiness.add_check(app, "kafka", readiness.kafka(consumer.consumer.topics), required=False)
-    readiness.add_check(
-        app, "projection_consumer", readiness.running(lambda: consumer.task, "the projection consumer"), required=False
-    )
+    projection = readiness.running(lambda: consumer.task, "the projection consumer")
+    readiness.add_service_checks(app, mongo, consumer.consumer.topics, projection_consumer=projection)
     try:
         yield
     finally:

@@ -179,42 +179,31 @@ class ScoringService:
     async def on_review(self, envelope: Envelope, review: SubmissionReviewed | AppealDecided) -> None:
         """A review (or an appeal's final decision) of a submission: approve makes its input count
         in verified scores, reject removes it from every score, return changes nothing."""
-        key = f"{envelope.tenant}/{review.campaign_id}"
-        await self.store.save_decision(key, review.submission_id, review.decision)
-        changed = await self.store.flag_input(
-            key, review.unit_id, review.period, review.submission_id, REVIEW_FLAGS[review.decision]
-        )
-        campaign = await self.store.campaign(key)
-        if not changed or campaign is None:
-            return
-        await self.recompute(
-            envelope.tenant,
-            campaign,
-            [review.period],
-            {review.unit_id},
-            causes.review(envelope.id, review.decision),
-            envelope.correlationid,
-        )
+        await self.store.save_decision(f"{envelope.tenant}/{review.campaign_id}", review.submission_id, review.decision)
+        await self._reflag(envelope, review, REVIEW_FLAGS[review.decision], causes.review(envelope.id, review.decision))
 
     async def on_reopen(self, envelope: Envelope, reopened: SubmissionReopened) -> None:
         """An approved submission was reopened: its input no longer counts as verified (it still
         counts as provisional), exactly as after a return, until it is reviewed again."""
-        key = f"{envelope.tenant}/{reopened.campaign_id}"
         await self.store.forget_decision(reopened.submission_id)
-        changed = await self.store.flag_input(
-            key, reopened.unit_id, reopened.period, reopened.submission_id, {"verified": False, "rejected": False}
-        )
+        flags = {"verified": False, "rejected": False}
+        await self._reflag(envelope, reopened, flags, causes.reopen(envelope.id, reopened))
+
+    async def _reflag(
+        self,
+        envelope: Envelope,
+        step: SubmissionReviewed | AppealDecided | SubmissionReopened,
+        flags: dict,
+        cause: ScoreCause,
+    ) -> None:
+        """Set the review flags on the step's submission's input; when that changed it, recompute
+        the unit's period (once the campaign is known)."""
+        key = f"{envelope.tenant}/{step.campaign_id}"
+        changed = await self.store.flag_input(key, step.unit_id, step.period, step.submission_id, flags)
         campaign = await self.store.campaign(key)
         if not changed or campaign is None:
             return
-        await self.recompute(
-            envelope.tenant,
-            campaign,
-            [reopened.period],
-            {reopened.unit_id},
-            causes.reopen(envelope.id, reopened),
-            envelope.correlationid,
-        )
+        await self.recompute(envelope.tenant, campaign, [step.period], {step.unit_id}, cause, envelope.correlationid)
 
     async def on_registration(self, envelope: Envelope, registration: RegistrationChanged) -> None:
         key = f"{envelope.tenant}/{registration.campaign_id}"

@@ -23,13 +23,17 @@ class ReviewLevel(StrEnum):
     chair = "chair"  # the chairperson: last level of appeal
 
 
-class SubmissionReviewed(BaseModel):
+class _SubmissionStep(BaseModel):
+    # the submission a review step is about, and where it belongs: first in every step event
     model_config = ConfigDict(extra="forbid")
 
     submission_id: str
     campaign_id: str = Field(pattern=ID)
     unit_id: str = Field(pattern=ID)
     period: str = Field(pattern=PERIOD)
+
+
+class SubmissionReviewed(_SubmissionStep):
     decision: ReviewDecision
     level: ReviewLevel
     reviewer: str
@@ -39,13 +43,7 @@ class SubmissionReviewed(BaseModel):
     at: datetime
 
 
-class SubmissionAppealed(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    submission_id: str
-    campaign_id: str = Field(pattern=ID)
-    unit_id: str = Field(pattern=ID)
-    period: str = Field(pattern=PERIOD)
+class SubmissionAppealed(_SubmissionStep):
     against: ReviewDecision
     from_level: ReviewLevel
     to_level: ReviewLevel
@@ -59,15 +57,9 @@ class AppealOutcome(StrEnum):
     overturned = "overturned"
 
 
-class AppealDecided(BaseModel):
+class AppealDecided(_SubmissionStep):
     """The final word on a submission after an appeal: scoring applies `decision` like a review."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    submission_id: str
-    campaign_id: str = Field(pattern=ID)
-    unit_id: str = Field(pattern=ID)
-    period: str = Field(pattern=PERIOD)
     outcome: AppealOutcome
     decision: ReviewDecision
     level: ReviewLevel
@@ -77,17 +69,11 @@ class AppealDecided(BaseModel):
     at: datetime
 
 
-class SubmissionReopened(BaseModel):
+class SubmissionReopened(_SubmissionStep):
     """A reviewer reopened an approved submission (with a reason): it is no longer verified and
     awaits review again, and its period takes new submissions. Scoring withdraws its verified
     score, as it does after a return."""
 
-    model_config = ConfigDict(extra="forbid")
-
-    submission_id: str
-    campaign_id: str = Field(pattern=ID)
-    unit_id: str = Field(pattern=ID)
-    period: str = Field(pattern=PERIOD)
     level: ReviewLevel = Field(description="the level that reopened it")
     approved_level: ReviewLevel = Field(description="the level whose approval was reopened")
     reason: str = Field(min_length=5, max_length=2000)

@@ -46,6 +46,17 @@ def add_check(app: FastAPI, name: str, check: Check, required: bool = True) -> N
         app.state.readiness_optional.add(name)
 
 
+def add_service_checks(
+    app: FastAPI, client: AsyncMongoClient[Any], fetch_metadata: Callable[[], Awaitable[object]], **degrading: Check
+) -> None:
+    """The checks of a service answering from MongoDB: its database required; Kafka (see `kafka`)
+    and each of `degrading` (name → check, e.g. its background tasks) only degrade it."""
+    add_check(app, "mongodb", mongo(client))
+    add_check(app, "kafka", kafka(fetch_metadata), required=False)
+    for name, check in degrading.items():
+        add_check(app, name, check, required=False)
+
+
 def mongo(client: AsyncMongoClient[Any]) -> Check:
     async def check() -> None:
         await client.admin.command("ping")

@@ -9,11 +9,12 @@ from .client import (
     make_consumer,
     make_producer,
 )
-from .loop import ConsumeLoop, envelope_handler, mongo_quarantine, ready_file_from_env
+from .loop import ConsumeLoop, envelope_handler, handlers_loop, mongo_quarantine, ready_file_from_env
 
 __all__ = [
     "ConsumeLoop",
     "envelope_handler",
+    "handlers_loop",
     "mongo_quarantine",
     "ready_file_from_env",
     "EventProducer",

@@ -16,8 +16,10 @@ from pymongo.asynchronous.database import AsyncDatabase
 from ..background import cancel_and_wait
 from ..contracts import Envelope
 from ..contracts.handlers import Handlers
+from ..contracts.registry import topic_name
 from ..logging import correlation_scope, get_logger
-from .client import CORRELATION_HEADER, TYPE_HEADER, decode_event, headers_dict
+from ..settings import Settings
+from .client import CORRELATION_HEADER, TYPE_HEADER, decode_event, headers_dict, make_consumer
 
 log = get_logger(__name__)
 
@@ -151,3 +153,23 @@ def mongo_quarantine(db: AsyncDatabase[Any]) -> Quarantine:
         )
 
     return park
+
+
+def handlers_loop(
+    settings: Settings,
+    handlers: Handlers,
+    apply: Callable[[Envelope], Awaitable[None]],
+    db: AsyncDatabase[Any],
+    group_id: str,
+    name: str,
+) -> ConsumeLoop:
+    """A consumer's loop over the topics its handler registry's types travel on: only those types
+    are decoded and applied, poison records are kept in the consumer's database `db`."""
+    topics = (topic_name(settings.topic_prefix, key) for key in handlers.topics)
+    return ConsumeLoop(
+        make_consumer(settings, *topics, group_id=group_id),
+        only_handled(envelope_handler(apply), handlers),
+        name,
+        ready_file_from_env(),
+        quarantine=mongo_quarantine(db),
+    )

@@ -4,10 +4,11 @@ one transaction."""
 import time
 from typing import Any
 
+from pydantic import BaseModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
-from thidua_common.contracts import new_event
+from thidua_common.contracts import Envelope, new_event
 from thidua_common.contracts.campaign import CampaignDefined
 from thidua_common.contracts.registry import CAMPAIGN_DEFINED
 from thidua_common.errors import Conflict, NotFound
@@ -21,6 +22,21 @@ SOURCE = "/thidua/intake/campaigns"
 
 def campaign_key(tenant: str, campaign_id: str) -> str:
     return f"{tenant}/{campaign_id}"
+
+
+def campaign_event(
+    event_type: str, source: str, tenant: str, data: BaseModel, *subject: str, correlation_id: str | None = None
+) -> Envelope:
+    """An event about a campaign's unit (and period): `subject` is campaign id, unit id[, period],
+    joined as the event's subject. Such events are keyed by `campaign_key`, like the campaign's."""
+    return new_event(
+        type=event_type,
+        source=source,
+        tenant=tenant,
+        subject="/".join(subject),
+        data=data,
+        correlationid=correlation_id,
+    )
 
 
 async def get(db: AsyncDatabase, tenant: str, campaign_id: str) -> CampaignPublic | None:

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Path
 
 from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import ID
-from thidua_common.errors import NotFound
+from thidua_common.errors import found
 from thidua_common.http import CurrentPrincipal, require_roles
 
 from ..deps import Db, Uow
@@ -26,10 +26,7 @@ async def list_campaigns(principal: CurrentPrincipal, db: Db) -> list[CampaignPu
 
 @router.get("/{campaign_id}")
 async def get_campaign(campaign_id: CampaignId, principal: CurrentPrincipal, db: Db) -> CampaignPublic:
-    campaign = await service.get(db, principal.tenant, campaign_id)
-    if campaign is None:
-        raise NotFound("campaign.unknown", id=campaign_id)
-    return campaign
+    return found(await service.get(db, principal.tenant, campaign_id), "campaign.unknown", id=campaign_id)
 
 
 @router.put("/{campaign_id}", status_code=200)
@@ -40,8 +37,7 @@ async def put_campaign(
     use it: numbers must be finite, min_value ≤ max_value, each leaf names an installed scorer
     and gives only the parameters its schema allows (GET /api/v1/scorers)."""
     check_definition(body)
-    campaign = await service.put(uow, principal.tenant, campaign_id, body, principal.subject)
-    return campaign
+    return await service.put(uow, principal.tenant, campaign_id, body, principal.subject)
 
 
 @router.post("/{campaign_id}/status", status_code=200)
@@ -50,5 +46,4 @@ async def change_status(
 ) -> CampaignPublic:
     """Launch, run, review or close a campaign (nháp → đã phát động → đang triển khai → đang sơ
     kết/tổng kết → đã kết thúc; from review back to running is allowed). Anything else: 409."""
-    campaign = await service.set_status(uow, principal.tenant, campaign_id, body, principal.subject)
-    return campaign
+    return await service.set_status(uow, principal.tenant, campaign_id, body, principal.subject)

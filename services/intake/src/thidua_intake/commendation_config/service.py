@@ -9,6 +9,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from thidua_common.errors import Conflict
+from thidua_common.mongo import given
 
 from ..uow import UnitOfWork
 from .models import CommendationConfig, ConfigWrite, Flag, FlagWrite
@@ -104,11 +105,7 @@ async def flags(
     active_only: bool = False,
     session: AsyncClientSession | None = None,
 ) -> list[dict]:
-    query: dict[str, Any] = {"tenant": tenant}
-    if unit_id:
-        query["unit_id"] = unit_id
-    if active_only:
-        query["active"] = True
+    query = given({"tenant": tenant, "unit_id": unit_id or None, "active": True if active_only else None})
     return await db.commendation_flags.find(query, session=session).sort("_id", 1).to_list(None)
 
 

@@ -4,7 +4,7 @@ from fastapi import APIRouter, Query
 
 from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import ID
-from thidua_common.errors import Invalid, NotFound
+from thidua_common.errors import Invalid, found
 from thidua_common.http import CurrentPrincipal, require_roles
 
 from ..deps import Db, Uow
@@ -18,10 +18,7 @@ BoardOfficer = require_roles(Role.board_officer)
 
 @router.get("")
 async def get_config(principal: CurrentPrincipal, db: Db) -> CommendationConfig:
-    config = await service.get(db, principal.tenant)
-    if config is None:
-        raise NotFound("commendation.no_config")
-    return config
+    return found(await service.get(db, principal.tenant), "commendation.no_config")
 
 
 @router.put("")

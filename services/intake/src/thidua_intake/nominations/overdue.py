@@ -11,7 +11,6 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from thidua_common.background import cancel_and_wait
-from thidua_common.contracts import new_event
 from thidua_common.contracts.envelope import deterministic_id
 from thidua_common.contracts.nomination import NominationOverdue
 from thidua_common.contracts.registry import NOMINATION_OVERDUE
@@ -135,16 +134,7 @@ async def _one(uow: UnitOfWork, config: CommendationConfig, nomination_id: str, 
             overdue_working_days=days,
             escalate_to=[r.value for r in config.escalate_to],
         )
-        key = service.nomination_key(tenant, nomination_id)
-        event = new_event(
-            type=NOMINATION_OVERDUE,
-            source=service.SOURCE,
-            tenant=tenant,
-            subject=nomination_id,
-            data=data,
-            id=deterministic_id(marker, "overdue"),
-        )
-        uow.emit(event, key)
+        service.emit_event(uow, tenant, NOMINATION_OVERDUE, nomination_id, data, deterministic_id(marker, "overdue"))
         return "overdue"
 
     try:

@@ -6,6 +6,7 @@ import uuid
 from datetime import UTC, date, datetime
 from typing import Any
 
+from pydantic import BaseModel
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
@@ -16,11 +17,12 @@ from thidua_common.contracts.nomination import AwardDecided, NominationChanged
 from thidua_common.contracts.registry import AWARD_DECIDED, NOMINATION_CHANGED
 from thidua_common.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from thidua_common.i18n import Localized
+from thidua_common.mongo import given
 
 from ..campaigns import service as campaigns
 from ..commendation_config import service as config_service
 from ..commendation_config.models import CommendationConfig
-from ..uow import UnitOfWork
+from ..uow import UnitOfWork, store_revision
 from . import rules
 from .models import ActionWrite, Award, AwardsImport, NominationPublic, NominationWrite, ResubmitWrite
 from .rules import Actor, Outcome
@@ -30,6 +32,15 @@ SOURCE = "/thidua/intake/nominations"
 
 def nomination_key(tenant: str, nomination_id: str) -> str:
     return f"{tenant}/{nomination_id}"
+
+
+def emit_event(
+    uow: UnitOfWork, tenant: str, event_type: str, nomination_id: str, data: BaseModel, event_id: str
+) -> None:
+    """Queue an event about a nomination, keyed by it. `event_id` derives from the event's cause
+    (deterministic_id), so that a repeated change repeats the same event."""
+    event = new_event(type=event_type, source=SOURCE, tenant=tenant, subject=nomination_id, data=data, id=event_id)
+    uow.emit(event, nomination_key(tenant, nomination_id))
 
 
 def award_key(tenant: str, award_kind: str, year: int, nominee: dict) -> str:
@@ -51,26 +62,23 @@ async def list_nominations(
     unit: str | None = None,
     year: int | None = None,
 ) -> list[NominationPublic]:
-    query: dict[str, Any] = {"tenant": tenant}
-    for name, value in (
-        ("status", status),
-        ("stage", stage),
-        ("award_kind", award_kind),
-        ("nominee.unit_id", unit),
-        ("year", year),
-    ):
-        if value is not None:
-            query[name] = value
+    query = given(
+        {
+            "tenant": tenant,
+            "status": status,
+            "stage": stage,
+            "award_kind": award_kind,
+            "nominee.unit_id": unit,
+            "year": year,
+        }
+    )
     return [public(d) async for d in db.nominations.find(query).sort("created_at", 1)]
 
 
 async def list_awards(
     db: AsyncDatabase, tenant: str, unit: str | None = None, year: int | None = None, award_kind: str | None = None
 ) -> list[Award]:
-    query: dict[str, Any] = {"tenant": tenant}
-    for name, value in (("nominee.unit_id", unit), ("year", year), ("award_kind", award_kind)):
-        if value is not None:
-            query[name] = value
+    query = given({"tenant": tenant, "nominee.unit_id": unit, "year": year, "award_kind": award_kind})
     docs = await db.awards.find(query).sort([("year", 1), ("award_kind", 1), ("_id", 1)]).to_list(None)
     return [Award.model_validate(d) for d in docs]
 
@@ -282,24 +290,10 @@ async def _save(
         "created_at": doc["created_at"],
         "updated_at": doc["updated_at"],
     }
-    if current is None:
-        await db.nominations.insert_one(stored, session=session)
-    else:
-        replaced = await db.nominations.replace_one(
-            {"_id": stored["_id"], "revision": current["revision"]}, stored, session=session
-        )
-        if replaced.matched_count != 1:
-            raise Conflict("nomination.revision_conflict", current=current["revision"])
-    key = nomination_key(tenant, payload.nomination_id)
-    event = new_event(
-        type=NOMINATION_CHANGED,
-        source=SOURCE,
-        tenant=tenant,
-        subject=payload.nomination_id,
-        data=payload,
-        id=deterministic_id(key, "changed", str(payload.revision)),
-    )
-    uow.emit(event, key)
+    read = None if current is None else current["revision"]
+    await store_revision(db.nominations, stored, read, session, "nomination.revision_conflict")
+    event_id = deterministic_id(nomination_key(tenant, payload.nomination_id), "changed", str(payload.revision))
+    emit_event(uow, tenant, NOMINATION_CHANGED, payload.nomination_id, payload, event_id)
     if outcome.decided:
         await _record_awards(uow, session, tenant, payload)
     return stored
@@ -332,16 +326,8 @@ async def _record_awards(uow: UnitOfWork, session: AsyncClientSession, tenant: s
             "source": "decided",
         }
         await db.awards.replace_one({"_id": doc["_id"]}, doc, upsert=True, session=session)
-        key = nomination_key(tenant, n.nomination_id)
-        event = new_event(
-            type=AWARD_DECIDED,
-            source=SOURCE,
-            tenant=tenant,
-            subject=n.nomination_id,
-            data=data,
-            id=deterministic_id(key, "award", rules.nominee_key(nominee_doc)),
-        )
-        uow.emit(event, key)
+        event_id = deterministic_id(nomination_key(tenant, n.nomination_id), "award", rules.nominee_key(nominee_doc))
+        emit_event(uow, tenant, AWARD_DECIDED, n.nomination_id, data, event_id)
 
 
 def public(doc: dict) -> NominationPublic:

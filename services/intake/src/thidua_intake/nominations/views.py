@@ -5,9 +5,10 @@ from fastapi import APIRouter, Path, Query
 from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import ID
 from thidua_common.contracts.nomination import NominationStatus
-from thidua_common.errors import FieldError, Forbidden, Invalid, NotFound
+from thidua_common.errors import FieldError, Invalid, found
 from thidua_common.http import CurrentPrincipal, require_roles
 
+from ..access import not_own_unit
 from ..deps import Db, SettingsDep, Uow
 from . import overdue, service
 from .models import (
@@ -43,15 +44,8 @@ async def create_nomination(body: NominationWrite, uow: Uow, principal: Principa
     """File a nomination with its dossier. A unit's leader nominates for their own unit; the board
     for any. Refused (422, naming the rule) when it breaks a configured rule."""
     if not principal.has_any(Role.board_officer) and principal.unit_id != body.nominee.unit_id:
-        own = principal.unit_id or "—"
-        raise Forbidden(
-            "auth.own_unit",
-            [FieldError("nominee.unit_id", "auth.own_unit", {"own": own, "other": body.nominee.unit_id})],
-            own=own,
-            other=body.nominee.unit_id,
-        )
-    nomination = await service.create(uow, principal.tenant, body, actor_of(principal))
-    return nomination
+        raise not_own_unit(principal, body.nominee.unit_id, field="nominee.unit_id")
+    return await service.create(uow, principal.tenant, body, actor_of(principal))
 
 
 @router.get("")
@@ -78,16 +72,12 @@ async def run_overdue_check(
     where the deployment allows a clock override (tests, demos)."""
     if body.as_of is not None and not settings.nomination_clock_override:
         raise Invalid("request.invalid", [FieldError("as_of", "nomination.clock_override")])
-    result = await overdue.check(uow, body.as_of, principal.tenant)
-    return result
+    return await overdue.check(uow, body.as_of, principal.tenant)
 
 
 @router.get("/{nomination_id}")
 async def get_nomination(nomination_id: NominationId, principal: CurrentPrincipal, db: Db) -> NominationPublic:
-    nomination = await service.get(db, principal.tenant, nomination_id)
-    if nomination is None:
-        raise NotFound("nomination.unknown", id=nomination_id)
-    return nomination
+    return found(await service.get(db, principal.tenant, nomination_id), "nomination.unknown", id=nomination_id)
 
 
 @router.post("/{nomination_id}/actions")
@@ -99,8 +89,7 @@ async def act(
 ) -> NominationPublic:
     """pass, return (with reasons), comment (during disclosure), vote, decide or withdraw: only
     the role of the current stage may act."""
-    nomination = await service.act(uow, principal.tenant, nomination_id, body, actor_of(principal))
-    return nomination
+    return await service.act(uow, principal.tenant, nomination_id, body, actor_of(principal))
 
 
 @router.post("/{nomination_id}/resubmit")
@@ -112,8 +101,7 @@ async def resubmit(
 ) -> NominationPublic:
     """A returned nomination, with its corrected dossier, re-enters the chain at the stage that
     returned it."""
-    nomination = await service.resubmit(uow, principal.tenant, nomination_id, body, actor_of(principal))
-    return nomination
+    return await service.resubmit(uow, principal.tenant, nomination_id, body, actor_of(principal))
 
 
 @awards_router.post("/import")

@@ -8,10 +8,10 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from thidua_common.auth import Principal
-from thidua_common.contracts import new_event
 from thidua_common.contracts.registration import RatingGiven
 from thidua_common.contracts.registry import RATING_GIVEN
-from thidua_common.errors import Invalid, NotFound
+from thidua_common.errors import Invalid, found
+from thidua_common.mongo import given
 
 from ..campaigns import lifecycle
 from ..campaigns import service as campaigns
@@ -26,9 +26,9 @@ async def give(uow: UnitOfWork, tenant: str, campaign_id: str, body: RatingCreat
     db = uow.db
 
     async def work(session: AsyncClientSession) -> dict:
-        campaign = await campaigns.definition(db, tenant, campaign_id, session)
-        if campaign is None:
-            raise NotFound("campaign.unknown", id=campaign_id)
+        campaign = found(
+            await campaigns.definition(db, tenant, campaign_id, session), "campaign.unknown", id=campaign_id
+        )
         lifecycle.check_open_for_ratings(campaign.status)
         if errors := rules.subject_errors(campaign, body):
             raise Invalid("request.invalid", errors)
@@ -44,13 +44,7 @@ async def give(uow: UnitOfWork, tenant: str, campaign_id: str, body: RatingCreat
             by=rater.subject,
             at=datetime.now(UTC),
         )
-        event = new_event(
-            type=RATING_GIVEN,
-            source=SOURCE,
-            tenant=tenant,
-            subject=f"{campaign_id}/{body.unit_id}/{body.period}",
-            data=payload,
-        )
+        event = campaigns.campaign_event(RATING_GIVEN, SOURCE, tenant, payload, campaign_id, body.unit_id, body.period)
         doc = {
             "_id": str(uuid.uuid4()),
             "tenant": tenant,
@@ -67,11 +61,7 @@ async def give(uow: UnitOfWork, tenant: str, campaign_id: str, body: RatingCreat
 async def list_for(
     db: AsyncDatabase, tenant: str, campaign_id: str, unit_id: str | None = None, period: str | None = None
 ) -> list[RatingPublic]:
-    query = {"tenant": tenant, "campaign_id": campaign_id}
-    if unit_id:
-        query["unit_id"] = unit_id
-    if period:
-        query["period"] = period
+    query = given({"tenant": tenant, "campaign_id": campaign_id, "unit_id": unit_id or None, "period": period or None})
     return [_public(d) async for d in db.ratings.find(query).sort([("unit_id", 1), ("period", 1), ("at", 1)])]
 
 

@@ -24,8 +24,7 @@ async def give_rating(
 ) -> RatingPublic:
     """Rate a unit on the criteria scored by reviewers: the board rates any unit; a cluster head
     only the units of the cluster it heads (or is deputy of) in the period's year."""
-    rating = await service.give(uow, principal.tenant, campaign_id, body, principal)
-    return rating
+    return await service.give(uow, principal.tenant, campaign_id, body, principal)
 
 
 @router.get("")

@@ -9,15 +9,14 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from thidua_common.contracts import new_event
 from thidua_common.contracts.campaign import CampaignDefined, Change
 from thidua_common.contracts.registration import RegistrationChanged, Target, TargetChange
 from thidua_common.contracts.registry import REGISTRATION_CHANGED
-from thidua_common.errors import Conflict, FieldError, Invalid, NotFound
+from thidua_common.errors import Conflict, FieldError, Invalid, NotFound, found
 
 from ..campaigns import lifecycle
 from ..campaigns import service as campaigns
-from ..uow import UnitOfWork
+from ..uow import UnitOfWork, store_revision
 from . import rules
 from .models import MIN_REASON, RegistrationPublic, RegistrationWrite, TargetPatch
 
@@ -138,9 +137,7 @@ async def patch_target(
 async def _open_campaign(
     db: AsyncDatabase, tenant: str, campaign_id: str, session: AsyncClientSession
 ) -> CampaignDefined:
-    campaign = await campaigns.definition(db, tenant, campaign_id, session)
-    if campaign is None:
-        raise NotFound("campaign.unknown", id=campaign_id)
+    campaign = found(await campaigns.definition(db, tenant, campaign_id, session), "campaign.unknown", id=campaign_id)
     lifecycle.check_open_for_registrations(campaign.status)
     return campaign
 
@@ -211,23 +208,10 @@ async def _save(
     uow: UnitOfWork, session: AsyncClientSession, tenant: str, current: dict | None, doc: dict[str, Any]
 ) -> None:
     db = uow.db
-    if current is None:
-        await db.registrations.insert_one(doc, session=session)
-    else:
-        # conditional on the revision read: of two concurrent changes one fails, none is lost
-        replaced = await db.registrations.replace_one(
-            {"_id": doc["_id"], "revision": current["revision"]}, doc, session=session
-        )
-        if replaced.matched_count != 1:
-            raise Conflict("registration.revision_conflict", current=current["revision"])
+    read = None if current is None else current["revision"]
+    await store_revision(db.registrations, doc, read, session, "registration.revision_conflict")
     payload = RegistrationChanged.model_validate({k: doc[k] for k in RegistrationChanged.model_fields})
-    event = new_event(
-        type=REGISTRATION_CHANGED,
-        source=SOURCE,
-        tenant=tenant,
-        subject=f"{doc['campaign_id']}/{doc['unit_id']}",
-        data=payload,
-    )
+    event = campaigns.campaign_event(REGISTRATION_CHANGED, SOURCE, tenant, payload, doc["campaign_id"], doc["unit_id"])
     uow.emit(event, campaigns.campaign_key(tenant, doc["campaign_id"]))
 
 

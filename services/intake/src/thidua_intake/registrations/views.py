@@ -4,9 +4,10 @@ from fastapi import APIRouter, Path
 
 from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import ID
-from thidua_common.errors import FieldError, Forbidden, NotFound
+from thidua_common.errors import found
 from thidua_common.http import CurrentPrincipal, require_roles
 
+from ..access import not_own_unit
 from ..deps import Db, Uow
 from . import service
 from .models import RegistrationPublic, RegistrationWrite, TargetPatch
@@ -23,13 +24,7 @@ def ensure_acts_for(principal: Principal, unit_id: str) -> None:
     """The board acts for any unit; a unit's reporter or leader only for their own."""
     if principal.has_any(Role.board_officer) or principal.unit_id == unit_id:
         return
-    own = principal.unit_id or "—"
-    raise Forbidden(
-        "auth.own_unit",
-        [FieldError("unit_id", "auth.own_unit", {"own": own, "other": unit_id})],
-        own=own,
-        other=unit_id,
-    )
+    raise not_own_unit(principal, unit_id)
 
 
 @router.get("")
@@ -41,10 +36,12 @@ async def list_registrations(campaign_id: CampaignId, principal: CurrentPrincipa
 async def get_registration(
     campaign_id: CampaignId, unit_id: UnitId, principal: CurrentPrincipal, db: Db
 ) -> RegistrationPublic:
-    registration = await service.get(db, principal.tenant, campaign_id, unit_id)
-    if registration is None:
-        raise NotFound("registration.unknown", unit=unit_id, campaign=campaign_id)
-    return registration
+    return found(
+        await service.get(db, principal.tenant, campaign_id, unit_id),
+        "registration.unknown",
+        unit=unit_id,
+        campaign=campaign_id,
+    )
 
 
 @router.put("/{unit_id}")

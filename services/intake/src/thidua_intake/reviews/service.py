@@ -10,7 +10,7 @@ from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 
 from thidua_common.auth import Principal
-from thidua_common.contracts import new_event
+from thidua_common.contracts.campaign import CampaignDefined
 from thidua_common.contracts.registry import (
     APPEAL_DECIDED,
     SUBMISSION_APPEALED,
@@ -25,7 +25,7 @@ from thidua_common.contracts.review import (
     SubmissionReviewed,
 )
 from thidua_common.contracts.submission import SubmissionSubmitted
-from thidua_common.errors import Conflict, Invalid, NotFound
+from thidua_common.errors import Conflict, Invalid, NotFound, found
 
 from ..campaigns import service as campaigns
 from ..submissions import service as submissions
@@ -57,15 +57,21 @@ async def _submission(db: AsyncDatabase, tenant: str, submission_id: str, sessio
     return doc
 
 
+def _place(sub: dict) -> dict[str, Any]:
+    """The campaign, unit and period a submission is for: the fields every step's event and
+    document repeat."""
+    return {k: sub[k] for k in ("campaign_id", "unit_id", "period")}
+
+
+async def _campaign(db: AsyncDatabase, tenant: str, sub: dict, session) -> CampaignDefined:
+    campaign = await campaigns.definition(db, tenant, sub["campaign_id"], session)
+    return found(campaign, "campaign.unknown", id=sub["campaign_id"])
+
+
 async def _latest_id(db: AsyncDatabase, sub: dict, session=None) -> str | None:
     """The latest submission of the same unit and period (the order scoring uses too)."""
     doc = await db.submissions.find_one(
-        {
-            "tenant": sub["tenant"],
-            "campaign_id": sub["campaign_id"],
-            "unit_id": sub["unit_id"],
-            "period": sub["period"],
-        },
+        {"tenant": sub["tenant"], **_place(sub)},
         {"_id": 1},
         sort=[("submitted_at", DESCENDING), ("_id", DESCENDING)],
         session=session,
@@ -80,9 +86,7 @@ async def _save(db: AsyncDatabase, sub: dict, state: dict | None, changes: dict,
             {
                 "_id": sub["_id"],
                 "tenant": sub["tenant"],
-                "campaign_id": sub["campaign_id"],
-                "unit_id": sub["unit_id"],
-                "period": sub["period"],
+                **_place(sub),
                 "version": 1,
                 "appeal": None,
                 "history": [entry],
@@ -109,9 +113,7 @@ async def _mark_period(db: AsyncDatabase, sub: dict, approval: dict | None, sess
         {
             "$set": {
                 "tenant": sub["tenant"],
-                "campaign_id": sub["campaign_id"],
-                "unit_id": sub["unit_id"],
-                "period": sub["period"],
+                **_place(sub),
                 "approved": approval,
             }
         },
@@ -126,15 +128,20 @@ def _approval(sub: dict, decision: ReviewDecision, level, by: str, at: datetime)
     return {"submission_id": sub["_id"], "level": level.value, "by": by, "at": at.isoformat()}
 
 
+async def _with_state(db: AsyncDatabase, tenant: str, submission_id: str, session) -> tuple[dict, dict | None]:
+    """The submission and its review document (None before the first step)."""
+    sub = await _submission(db, tenant, submission_id, session)
+    return sub, await db.reviews.find_one({"_id": submission_id}, session=session)
+
+
+def _queue(uow: UnitOfWork, tenant: str, sub: dict, event) -> None:
+    """Queue a step's event on the submissions topic, keyed by campaign like the submissions."""
+    uow.emit(event, campaigns.campaign_key(tenant, sub["campaign_id"]))
+
+
 def _event(event_type: str, tenant: str, sub: dict, payload, correlation_id: str | None):
-    return new_event(
-        type=event_type,
-        source=SOURCE,
-        tenant=tenant,
-        subject=f"{sub['campaign_id']}/{sub['unit_id']}/{sub['period']}",
-        data=payload,
-        correlationid=correlation_id,
-    )
+    place = _place(sub).values()
+    return campaigns.campaign_event(event_type, SOURCE, tenant, payload, *place, correlation_id=correlation_id)
 
 
 async def review(
@@ -150,9 +157,7 @@ async def review(
 
     async def work(session: AsyncClientSession):
         sub = await _submission(db, tenant, submission_id, session)
-        campaign = await campaigns.definition(db, tenant, sub["campaign_id"], session)
-        if campaign is None:
-            raise NotFound("campaign.unknown", id=sub["campaign_id"])
+        campaign = await _campaign(db, tenant, sub, session)
         level = rules.reviewer_level(campaign, sub["unit_id"], sub["period"], reviewer)
         state = await db.reviews.find_one({"_id": submission_id}, session=session)
         rules.check_reviewable(state, level, await _latest_id(db, sub, session) == submission_id)
@@ -161,9 +166,7 @@ async def review(
         now = datetime.now(UTC)
         payload = SubmissionReviewed(
             submission_id=submission_id,
-            campaign_id=sub["campaign_id"],
-            unit_id=sub["unit_id"],
-            period=sub["period"],
+            **_place(sub),
             decision=body.decision,
             level=level,
             reviewer=reviewer.subject,
@@ -182,7 +185,7 @@ async def review(
         }
         await _save(db, sub, state, changes, entry, session)
         await _mark_period(db, sub, _approval(sub, body.decision, level, reviewer.subject, now), session)
-        uow.emit(event, campaigns.campaign_key(tenant, sub["campaign_id"]))
+        _queue(uow, tenant, sub, event)
         return event.id, rules.STATUS[body.decision]
 
     return await uow.run(work, conflict=Conflict(CONCURRENT))
@@ -211,9 +214,7 @@ async def resubmit(
             latest = submission_id
     values = rules.resubmission(state, sub["values"], body.values, latest == submission_id)
     new = SubmissionSubmitted(
-        campaign_id=sub["campaign_id"],
-        unit_id=sub["unit_id"],
-        period=sub["period"],
+        **_place(sub),
         values=values,
         evidence=sub.get("evidence") or [],
         note=body.note or sub.get("note", ""),
@@ -234,9 +235,7 @@ async def resubmit(
             {
                 "$setOnInsert": {
                     "tenant": tenant,
-                    "campaign_id": sub["campaign_id"],
-                    "unit_id": sub["unit_id"],
-                    "period": sub["period"],
+                    **_place(sub),
                     "version": 0,
                     "appeal": None,
                     "history": [],
@@ -263,15 +262,12 @@ async def appeal(
     db = uow.db
 
     async def work(session: AsyncClientSession):
-        sub = await _submission(db, tenant, submission_id, session)
-        state = await db.reviews.find_one({"_id": submission_id}, session=session)
+        sub, state = await _with_state(db, tenant, submission_id, session)
         latest = await _latest_id(db, sub, session) == submission_id
         against, from_level, to_level = rules.appeal_levels(state, body.reason, latest)
         payload = SubmissionAppealed(
             submission_id=submission_id,
-            campaign_id=sub["campaign_id"],
-            unit_id=sub["unit_id"],
-            period=sub["period"],
+            **_place(sub),
             against=against,
             from_level=from_level,
             to_level=to_level,
@@ -286,7 +282,7 @@ async def appeal(
             **{k: data[k] for k in ("against", "from_level", "to_level", "reason", "by", "at")},
         }
         await _save(db, sub, state, {"appeal": appeal_doc}, {"step": "appeal", "event_id": event.id, **data}, session)
-        uow.emit(event, campaigns.campaign_key(tenant, sub["campaign_id"]))
+        _queue(uow, tenant, sub, event)
         return event.id, to_level.value
 
     return await uow.run(work, conflict=Conflict(CONCURRENT))
@@ -304,16 +300,13 @@ async def decide_appeal(
     db = uow.db
 
     async def work(session: AsyncClientSession):
-        sub = await _submission(db, tenant, submission_id, session)
-        state = await db.reviews.find_one({"_id": submission_id}, session=session)
+        sub, state = await _with_state(db, tenant, submission_id, session)
         final, level = rules.appeal_decision(
             state, sub["unit_id"], decider, body.outcome, body.decision, body.reason, body.reasons, sub["values"]
         )
         payload = AppealDecided(
             submission_id=submission_id,
-            campaign_id=sub["campaign_id"],
-            unit_id=sub["unit_id"],
-            period=sub["period"],
+            **_place(sub),
             outcome=body.outcome,
             decision=final,
             level=level,
@@ -351,7 +344,7 @@ async def decide_appeal(
         if await _latest_id(db, sub, session) == submission_id:
             # a newer submission of the period (sent while the appeal was pending) keeps its own state
             await _mark_period(db, sub, _approval(sub, final, level, decider.subject, payload.at), session)
-        uow.emit(event, campaigns.campaign_key(tenant, sub["campaign_id"]))
+        _queue(uow, tenant, sub, event)
         return event.id, rules.STATUS[final]
 
     return await uow.run(work, conflict=Conflict(CONCURRENT))
@@ -372,18 +365,14 @@ async def reopen(
 
     async def work(session: AsyncClientSession):
         sub = await _submission(db, tenant, submission_id, session)
-        campaign = await campaigns.definition(db, tenant, sub["campaign_id"], session)
-        if campaign is None:
-            raise NotFound("campaign.unknown", id=sub["campaign_id"])
+        campaign = await _campaign(db, tenant, sub, session)
         level = rules.reopener_level(campaign, sub["unit_id"], sub["period"], reopener)
         state = await db.reviews.find_one({"_id": submission_id}, session=session)
         latest = await _latest_id(db, sub, session) == submission_id
         approved_level = rules.check_reopenable(state, level, body.reason, latest)
         payload = SubmissionReopened(
             submission_id=submission_id,
-            campaign_id=sub["campaign_id"],
-            unit_id=sub["unit_id"],
-            period=sub["period"],
+            **_place(sub),
             level=level,
             approved_level=approved_level,
             reason=body.reason.strip(),
@@ -396,7 +385,7 @@ async def reopen(
         entry = {"step": "reopen", "event_id": event.id, **payload.model_dump(mode="json")}
         await _save(db, sub, state, changes, entry, session)
         await _mark_period(db, sub, None, session)
-        uow.emit(event, campaigns.campaign_key(tenant, sub["campaign_id"]))
+        _queue(uow, tenant, sub, event)
         return event.id, rules.status_of(None)
 
     return await uow.run(work, conflict=Conflict(CONCURRENT))

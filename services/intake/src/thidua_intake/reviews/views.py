@@ -3,10 +3,11 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Path, Request
 
 from thidua_common.auth import Principal, Role
-from thidua_common.errors import Conflict, FieldError, Forbidden
+from thidua_common.errors import Conflict
 from thidua_common.http import Lang, require_roles
 from thidua_common.i18n import t
 
+from ..access import not_own_unit
 from ..deps import Db, Uow
 from ..submissions.service import IdempotencyConflict, idempotency_scope
 from . import service
@@ -34,13 +35,17 @@ UNIT_ROLES = (Role.unit_reporter, Role.unit_leader)
 
 def ensure_own_unit(principal: Principal, unit_id: str) -> None:
     if principal.unit_id != unit_id:
-        own = principal.unit_id or "—"
-        raise Forbidden(
-            "auth.own_unit",
-            [FieldError("unit_id", "auth.own_unit", {"own": own, "other": unit_id})],
-            own=own,
-            other=unit_id,
-        )
+        raise not_own_unit(principal, unit_id)
+
+
+def _cid(request: Request) -> str | None:
+    return request.state.correlation_id
+
+
+def _decided(submission_id: str, event_id: str, status: str, lang: str) -> StepAccepted:
+    """The answer to a decision (a review or an appeal's): its event and the review status it left."""
+    message = t(f"review.done.{status}", lang)
+    return StepAccepted(submission_id=submission_id, event_id=event_id, status=status, message=message)
 
 
 @router.post("/{submission_id}/review", status_code=201)
@@ -55,12 +60,8 @@ async def review(
     """Approve, return (with a reason per returned criterion) or reject (with a reason) the latest
     submission of a unit: the board (level board), or the head or deputy of the unit's cluster in
     the period's year (level cluster). Never one's own unit; once per level."""
-    event_id, status = await service.review(
-        uow, principal.tenant, submission_id, body, principal, request.state.correlation_id
-    )
-    return StepAccepted(
-        submission_id=submission_id, event_id=event_id, status=status, message=t(f"review.done.{status}", lang)
-    )
+    event_id, status = await service.review(uow, principal.tenant, submission_id, body, principal, _cid(request))
+    return _decided(submission_id, event_id, status, lang)
 
 
 @router.post("/{submission_id}/resubmit", status_code=202)
@@ -84,7 +85,7 @@ async def resubmit(
             body,
             principal,
             idempotency_scope(principal, idempotency_key),
-            request.state.correlation_id,
+            _cid(request),
         )
     except IdempotencyConflict:
         raise Conflict("request.idempotency_conflict") from None
@@ -109,9 +110,7 @@ async def appeal(
 ) -> StepAccepted:
     """Appeal a return or a reject once, with a reason, to the next level (cluster → board → chair)."""
     ensure_own_unit(principal, (await service.get(db, principal.tenant, submission_id)).unit_id)
-    event_id, level = await service.appeal(
-        uow, principal.tenant, submission_id, body, principal, request.state.correlation_id
-    )
+    event_id, level = await service.appeal(uow, principal.tenant, submission_id, body, principal, _cid(request))
     return StepAccepted(
         submission_id=submission_id,
         event_id=event_id,
@@ -131,12 +130,8 @@ async def decide_appeal(
 ) -> StepAccepted:
     """The level appealed to (board officer for board, chairperson for chair) upholds the decision
     or overturns it with the final one."""
-    event_id, status = await service.decide_appeal(
-        uow, principal.tenant, submission_id, body, principal, request.state.correlation_id
-    )
-    return StepAccepted(
-        submission_id=submission_id, event_id=event_id, status=status, message=t(f"review.done.{status}", lang)
-    )
+    event_id, status = await service.decide_appeal(uow, principal.tenant, submission_id, body, principal, _cid(request))
+    return _decided(submission_id, event_id, status, lang)
 
 
 @router.post("/{submission_id}/reopen", status_code=201)
@@ -152,9 +147,7 @@ async def reopen(
     (cluster head of the unit's cluster, board, chairperson), never for one's own unit. The
     submission awaits review again, its verified score is withdrawn and the unit may send a new
     submission for the period (an approved period takes none)."""
-    event_id, status = await service.reopen(
-        uow, principal.tenant, submission_id, body, principal, request.state.correlation_id
-    )
+    event_id, status = await service.reopen(uow, principal.tenant, submission_id, body, principal, _cid(request))
     return StepAccepted(submission_id=submission_id, event_id=event_id, status=status, message=t("reopen.done", lang))
 
 

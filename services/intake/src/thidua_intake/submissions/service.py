@@ -11,7 +11,6 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from thidua_common.auth import Principal
-from thidua_common.contracts import new_event
 from thidua_common.contracts.campaign import CampaignDefined
 from thidua_common.contracts.registry import SUBMISSION_RECEIVED
 from thidua_common.contracts.submission import SubmissionReceived, SubmissionSubmitted
@@ -83,13 +82,15 @@ async def accept(
         criteria_version=campaign.criteria_version,
         **sub.model_dump(),
     )
-    event = new_event(
-        type=SUBMISSION_RECEIVED,
-        source=SOURCE,
-        tenant=tenant,
-        subject=f"{sub.campaign_id}/{sub.unit_id}/{sub.period}",
-        data=payload,
-        correlationid=correlation_id,
+    event = campaigns.campaign_event(
+        SUBMISSION_RECEIVED,
+        SOURCE,
+        tenant,
+        payload,
+        sub.campaign_id,
+        sub.unit_id,
+        sub.period,
+        correlation_id=correlation_id,
     )
 
     period_id = rules.period_key(tenant, sub.campaign_id, sub.unit_id, sub.period)

@@ -3,11 +3,12 @@ from typing import Annotated
 from fastapi import APIRouter, Header, Request
 
 from thidua_common.auth import Principal, Role
-from thidua_common.errors import Conflict, FieldError, Forbidden
+from thidua_common.errors import Conflict
 from thidua_common.http import Lang, require_roles
 from thidua_common.http.deps import ensure_tenant
 from thidua_common.i18n import t
 
+from ..access import not_own_unit
 from ..deps import Uow
 from . import service
 from .models import SubmissionAccepted, SubmissionCreate
@@ -30,12 +31,7 @@ async def submit(
     # a unit-scoped API key reports for its unit only, like that unit's reporter (auth/api_keys.py)
     unit_roles_only = not principal.has_any(Role.board_officer, Role.system) or principal.unit_scoped
     if unit_roles_only and principal.unit_id != body.unit_id:
-        raise Forbidden(
-            "auth.unit",
-            [FieldError("unit_id", "auth.unit", {"own": principal.unit_id or "—", "other": body.unit_id})],
-            own=principal.unit_id or "—",
-            other=body.unit_id,
-        )
+        raise not_own_unit(principal, body.unit_id, key="auth.unit")
     try:
         submission_id, event_id, created = await service.accept(
             uow,

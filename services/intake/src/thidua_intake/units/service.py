@@ -1,8 +1,6 @@
 """The unit registry: every change writes the units and queues their unit.changed events, and
 for merges, splits and renames updates the campaigns they take part in, all in one transaction."""
 
-from typing import Any
-
 from pymongo.asynchronous.client_session import AsyncClientSession
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
@@ -11,9 +9,10 @@ from thidua_common.contracts import new_event
 from thidua_common.contracts.registry import UNIT_CHANGED
 from thidua_common.contracts.unit import UnitChanged
 from thidua_common.errors import Conflict, NotFound
+from thidua_common.mongo import given
 
 from ..campaigns import service as campaigns
-from ..uow import UnitOfWork
+from ..uow import UnitOfWork, store_revision
 from . import rules
 from .models import (
     CampaignTouched,
@@ -43,13 +42,9 @@ async def get(db: AsyncDatabase, tenant: str, unit_id: str) -> UnitPublic | None
 async def list_units(
     db: AsyncDatabase, tenant: str, unit_type: str | None = None, parent: str | None = None, status: str | None = None
 ) -> list[UnitPublic]:
-    query: dict[str, Any] = {"tenant": tenant}
-    if unit_type:
-        query["unit_type"] = unit_type
-    if parent:
-        query["parent_id"] = parent
-    if status:
-        query["status"] = status
+    query = given(
+        {"tenant": tenant, "unit_type": unit_type or None, "parent_id": parent or None, "status": status or None}
+    )
     return [_public(d) async for d in db.units.find(query).sort("unit_id", 1)]
 
 
@@ -205,15 +200,11 @@ async def _write(uow: UnitOfWork, session: AsyncClientSession, tenant: str, doc:
     event_data = UnitChanged.model_validate(payload)
     key = unit_key(tenant, doc["unit_id"])
     stored = {"_id": key, "tenant": tenant, **event_data.model_dump(mode="json")}
-    if doc["revision"] == 1:
-        try:
-            await db.units.insert_one(stored, session=session)
-        except DuplicateKeyError:
-            raise Conflict("unit.exists", id=doc["unit_id"]) from None
-    else:
-        replaced = await db.units.replace_one({"_id": key, "revision": doc["revision"] - 1}, stored, session=session)
-        if replaced.matched_count != 1:
-            raise Conflict("unit.revision_conflict", current=doc["revision"] - 1)
+    read = None if doc["revision"] == 1 else doc["revision"] - 1
+    try:
+        await store_revision(db.units, stored, read, session, "unit.revision_conflict")
+    except DuplicateKeyError:  # only an insert meets one: a first revision of an id already taken
+        raise Conflict("unit.exists", id=doc["unit_id"]) from None
     event = new_event(type=UNIT_CHANGED, source=SOURCE, tenant=tenant, subject=doc["unit_id"], data=event_data)
     uow.emit(event, key)
     return stored

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Path, Query
 from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import ID
 from thidua_common.contracts.unit import UnitStatus, UnitType
-from thidua_common.errors import NotFound
+from thidua_common.errors import found
 from thidua_common.http import CurrentPrincipal, require_roles
 
 from ..deps import Db, Uow
@@ -33,24 +33,17 @@ async def list_units(
 @router.post("/merge")
 async def merge_units(body: UnitMerge, uow: Uow, principal: Principal = BoardOfficer) -> UnitChangeResult:
     """Hợp nhất đơn vị: the sources end the day before `effective`; their campaigns get the successor."""
-    result = await service.merge(uow, principal.tenant, body, principal.subject)
-    return result
+    return await service.merge(uow, principal.tenant, body, principal.subject)
 
 
 @router.get("/{unit_id}")
 async def get_unit(unit_id: UnitId, principal: CurrentPrincipal, db: Db) -> UnitPublic:
-    unit = await service.get(db, principal.tenant, unit_id)
-    if unit is None:
-        raise NotFound("unit.not_found", id=unit_id)
-    return unit
+    return found(await service.get(db, principal.tenant, unit_id), "unit.not_found", id=unit_id)
 
 
 @router.get("/{unit_id}/lineage")
 async def get_lineage(unit_id: UnitId, principal: CurrentPrincipal, db: Db) -> UnitLineage:
-    found = await service.lineage(db, principal.tenant, unit_id)
-    if found is None:
-        raise NotFound("unit.not_found", id=unit_id)
-    return found
+    return found(await service.lineage(db, principal.tenant, unit_id), "unit.not_found", id=unit_id)
 
 
 @router.put("/{unit_id}")
@@ -60,8 +53,7 @@ async def put_unit(
     uow: Uow,
     principal: Principal = BoardOfficer,
 ) -> UnitPublic:
-    unit = await service.put(uow, principal.tenant, unit_id, body, principal.subject)
-    return unit
+    return await service.put(uow, principal.tenant, unit_id, body, principal.subject)
 
 
 @router.post("/{unit_id}/rename")
@@ -72,8 +64,7 @@ async def rename_unit(
     principal: Principal = BoardOfficer,
 ) -> UnitChangeResult:
     """Đổi tên đơn vị: same id, the previous name kept in name_history."""
-    result = await service.rename(uow, principal.tenant, unit_id, body, principal.subject)
-    return result
+    return await service.rename(uow, principal.tenant, unit_id, body, principal.subject)
 
 
 @router.post("/{unit_id}/split")
@@ -84,5 +75,4 @@ async def split_unit(
     principal: Principal = BoardOfficer,
 ) -> UnitChangeResult:
     """Chia tách đơn vị: the source ends the day before `effective`; its campaigns get every successor."""
-    result = await service.split(uow, principal.tenant, unit_id, body, principal.subject)
-    return result
+    return await service.split(uow, principal.tenant, unit_id, body, principal.subject)

@@ -110,24 +110,21 @@ class ClusterLeader:
 
     def _no_target(self, leaf: Criterion, a: float, values: list[float], lower: bool) -> Points:
         ms = leaf.max_points
+        # the ratio to the best value of the cohort: min(A)/A when lower is better, else A/max(A)
         if lower:
-            low = min(values)
-            points = ms if a <= low else round(ms * low / a, 4)
-            return Points(
-                points,
-                "MS·min(A)/A",
-                f"Không có chỉ tiêu: {fmt(ms)} × {fmt(low)}/{fmt(a)} = {fmt(points)} điểm.",
-                f"No target: {fmt(ms, 'en')} × {fmt(low, 'en')}/{fmt(a, 'en')} = {fmt(points, 'en')} points.",
-                {"A": a, "min_A": low, "MS": ms},
-            )
-        high = max(values)
-        points = round(ms * a / high, 4) if high > 0 else 0.0
+            best = min(values)
+            points = ms if a <= best else round(ms * best / a, 4)
+            formula, best_name, num, den = "MS·min(A)/A", "min_A", best, a
+        else:
+            best = max(values)
+            points = round(ms * a / best, 4) if best > 0 else 0.0
+            formula, best_name, num, den = "MS·A/max(A)", "max_A", a, best
         return Points(
             points,
-            "MS·A/max(A)",
-            f"Không có chỉ tiêu: {fmt(ms)} × {fmt(a)}/{fmt(high)} = {fmt(points)} điểm.",
-            f"No target: {fmt(ms, 'en')} × {fmt(a, 'en')}/{fmt(high, 'en')} = {fmt(points, 'en')} points.",
-            {"A": a, "max_A": high, "MS": ms},
+            formula,
+            f"Không có chỉ tiêu: {fmt(ms)} × {fmt(num)}/{fmt(den)} = {fmt(points)} điểm.",
+            f"No target: {fmt(ms, 'en')} × {fmt(num, 'en')}/{fmt(den, 'en')} = {fmt(points, 'en')} points.",
+            {"A": a, best_name: best, "MS": ms},
         )
 
 

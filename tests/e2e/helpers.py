@@ -1,0 +1,68 @@
+"""What several end-to-end tests do the same way: call intake, set up a running campaign, act as a
+cluster head, and send an event to the inbound topic to read the dead letter it becomes."""
+
+import json
+import uuid
+from collections.abc import Callable
+
+import httpx
+from aiokafka import AIOKafkaProducer
+
+from thidua_common.contracts import Envelope, new_event
+from thidua_common.contracts.registry import SUBMISSION_SUBMITTED, topic_name
+from thidua_common.contracts.submission import SubmissionSubmitted
+
+from .conftest import TENANT, launch_and_run, read_topic, submission, token
+
+
+def clusters_2018() -> list[dict]:
+    """small_campaign's odd units in khoi-huyen (head don-vi-1, deputy don-vi-3 in 2018), even ones
+    in khoi-so (head don-vi-2 in 2018). A new list each time: a test may change its campaign."""
+    return [
+        {"id": "khoi-huyen", "name_vi": "Khối các huyện",
+         "leadership": [{"year": 2018, "head_unit_id": "don-vi-1", "deputy_unit_id": "don-vi-3"}]},
+        {"id": "khoi-so", "name_vi": "Khối sở ngành", "leadership": [{"year": 2018, "head_unit_id": "don-vi-2"}]},
+    ]
+
+
+async def call(stack, method: str, path: str, headers: dict, body: dict | None = None) -> httpx.Response:
+    async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=30) as client:
+        return await client.request(method, path, json=body, headers=headers)
+
+
+async def running_campaign(stack, board, prefix: str, definition: Callable[[str], dict]) -> str:
+    """A new campaign (its id starting with `prefix`, defined by `definition(id)`), launched and set
+    running (units may report). Returns its id."""
+    campaign_id = f"{prefix}-{uuid.uuid4().hex[:8]}"
+    body = definition(campaign_id)
+    async with httpx.AsyncClient(base_url=stack.url("intake"), timeout=30) as client:
+        response = await client.put(f"/api/v1/campaigns/{campaign_id}", json=body, headers=board)
+        assert response.status_code == 200, response.text
+        await launch_and_run(client, campaign_id, board)
+    return campaign_id
+
+
+def head(settings, unit: str) -> dict:
+    """The headers of a cluster head of `unit`."""
+    return {"Authorization": f"Bearer {token(settings, ['cluster_head'], unit)}"}
+
+
+def inbound_submission(campaign_id: str, unit: str) -> Envelope:
+    """A submission as another system publishes it on the inbound topic."""
+    return new_event(type=SUBMISSION_SUBMITTED, source="/he-thong/quan-ly-van-ban", tenant=TENANT,
+                     data=SubmissionSubmitted.model_validate(
+                         {k: v for k, v in submission(campaign_id, unit).items() if k != "tenant"}))
+
+
+async def dead_letter_reason(settings, event: Envelope) -> dict:
+    """Publish `event` on the inbound topic; the reason intake gives on its dead letter (there must be one)."""
+    marker = uuid.uuid4().hex.encode()
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", enable_idempotence=True)
+    await producer.start()
+    try:
+        await producer.send_and_wait(topic_name(settings.topic_prefix, "inbound"), event.model_dump_json().encode(),
+                                     key=marker)
+    finally:
+        await producer.stop()
+    [dead] = await read_topic(settings, "inbound_dlq", lambda rec: rec.key == marker)
+    return json.loads(dict(dead.headers)["dlq_reason"])
