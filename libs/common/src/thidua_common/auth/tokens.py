@@ -75,18 +75,28 @@ def decode_token(settings: Settings, token: str) -> Principal:
         settings.jwt_issuer,
         settings.jwt_max_lifetime_seconds,
     )
-    known = _verified.get(key)
-    if known is not None and time.time() < known[1]:
-        return known[0]
+    if (known := _recall(key)) is not None:
+        return known
     principal, expires = _verify(settings, token)
-    if len(_verified) >= _VERIFIED_MAX:
-        _verified.clear()  # simpler than LRU; refilled by the next requests
-    _verified[key] = (principal, expires)
+    _remember(key, principal, expires)
     return principal
 
 
 _VERIFIED_MAX = 10_000
 _verified: dict[tuple[object, ...], tuple[Principal, float]] = {}
+
+
+def _recall(key: tuple[object, ...]) -> Principal | None:
+    """The caller of a token verified before (same token, same settings), until it expires."""
+    known = _verified.get(key)
+    return known[0] if known is not None and time.time() < known[1] else None
+
+
+def _remember(key: tuple[object, ...], principal: Principal, expires: float) -> None:
+    if len(_verified) >= _VERIFIED_MAX:
+        _verified.clear()  # simpler than LRU; refilled by the next requests
+    _verified[key] = (principal, expires)
+
 
 _JWT_REASONS: tuple[tuple[type[Exception], str], ...] = (
     (jwt.InvalidSignatureError, "auth.reason.signature"),
@@ -147,9 +157,8 @@ async def authenticate(settings: Settings, token: str) -> Principal:
         settings.oidc_roles_claim,
         settings.jwt_max_lifetime_seconds,
     )
-    known = _verified.get(key)
-    if known is not None and time.time() < known[1]:
-        return known[0]
+    if (known := _recall(key)) is not None:
+        return known
     try:
         claims = await oidc.verified_claims(settings, token)
     except oidc.UnknownKey:
@@ -171,9 +180,7 @@ async def authenticate(settings: Settings, token: str) -> Principal:
         fixed_tenant=settings.oidc_tenant or None,
         from_provider=True,
     )
-    if len(_verified) >= _VERIFIED_MAX:
-        _verified.clear()
-    _verified[key] = (principal, float(claims["exp"]))
+    _remember(key, principal, float(claims["exp"]))
     return principal
 
 
