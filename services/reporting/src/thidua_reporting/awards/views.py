@@ -6,7 +6,8 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Query, Request, Response
 
 from thidua_common.contracts.campaign import ID
-from thidua_common.http import ApiError, CurrentPrincipal, Lang
+from thidua_common.errors import Invalid
+from thidua_common.http import CurrentPrincipal, Lang
 
 from ..formats import load_formats
 from . import service
@@ -71,7 +72,7 @@ async def export_awards(
     formats = _formats(request)
     plugin = formats.get(format)
     if plugin is None:
-        raise ApiError(422, "report.format_unknown", format=format, available=", ".join(sorted(formats)))
+        raise Invalid("report.format_unknown", format=format, available=", ".join(sorted(formats)))
     lang = language or lang
     rows = await service.awards(_db(request), principal.tenant, lang, unit_id, person, award_kind, year, q)
     body = plugin.render(rows, service.COLUMNS, lang)

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 from pymongo.asynchronous.database import AsyncDatabase
 
 from thidua_common.contracts.campaign import Criterion, MissingReports, leaves_of
-from thidua_common.http import ApiError
+from thidua_common.errors import NotFound
 from thidua_common.i18n import format_datetime, format_number, format_period, t
 
 from .basis import due_periods, unit_basis
@@ -38,7 +38,7 @@ def _name(doc: dict, lang: str) -> str:
 async def _campaign(db: AsyncDatabase, tenant: str, campaign_id: str) -> dict:
     doc = await db.campaigns.find_one({"_id": f"{tenant}/{campaign_id}"})
     if doc is None:
-        raise ApiError(404, "campaign.unknown", id=campaign_id)
+        raise NotFound("campaign.unknown", id=campaign_id)
     return doc
 
 
@@ -99,7 +99,7 @@ async def leaderboard(
     campaign = await _campaign(db, tenant, campaign_id)
     clusters = {c["id"]: _name(c, lang) for c in campaign["clusters"]}
     if cluster_id and cluster_id not in clusters:
-        raise ApiError(404, "cluster.unknown", id=cluster_id)
+        raise NotFound("cluster.unknown", id=cluster_id)
     units = await _units(db, tenant)
     participants = campaign["participants"]
     sources = {p["unit_id"]: merge_sources(p["unit_id"], units) for p in participants}
@@ -262,7 +262,7 @@ async def _participant(db, tenant, campaign, unit_id) -> dict:
             {"tenant": tenant, "campaign_id": campaign["campaign_id"], "unit_id": unit_id}
         )
         if not (known or has_scores):
-            raise ApiError(404, "unit.unknown", id=unit_id)
+            raise NotFound("unit.unknown", id=unit_id)
         unit = {"unit_id": unit_id, "name_vi": (known or {}).get("name_vi", unit_id)}
     return unit
 

@@ -5,7 +5,8 @@ from fastapi import APIRouter, Path, Query, Request
 from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import ID
 from thidua_common.contracts.submission import PERIOD
-from thidua_common.http import ApiError, CurrentPrincipal, Lang
+from thidua_common.errors import Forbidden
+from thidua_common.http import CurrentPrincipal, Lang
 
 from . import service
 from .models import CampaignSummary, LeaderboardPublic, PeriodCard, ProgressPublic, ScorecardPublic
@@ -31,7 +32,7 @@ def _db(request: Request):
 def _own_unit_or_overseer(principal: Principal, unit_id: str) -> None:
     overseer = principal.has_any(*OVERSEERS) and not principal.unit_scoped  # a unit-scoped key sees its unit
     if not overseer and principal.unit_id != unit_id:
-        raise ApiError(403, "auth.unit", own=principal.unit_id or "—", other=unit_id)
+        raise Forbidden("auth.unit", own=principal.unit_id or "—", other=unit_id)
 
 
 @router.get("")
