@@ -24,6 +24,8 @@ TEST_ENV = {
     # nominations: the overdue check runs often, and may be run as of another day
     "THIDUA_OVERDUE_CHECK_SECONDS": "2",
     "THIDUA_NOMINATION_CLOCK_OVERRIDE": "true",
+    # issue 10: evidence files over 64 KiB are refused (the default is 10 MiB)
+    "THIDUA_EVIDENCE_MAX_BYTES": "65536",
 }
 
 # issue 8: API keys of the tests besides the stack's own (configured by digest, as in production):

@@ -54,6 +54,14 @@ class Forbidden(DomainError):
     """The caller may not do this, whatever the state (HTTP 403)."""
 
 
+class TooLarge(DomainError):
+    """What the request carries is over its size limit (HTTP 413)."""
+
+
+class Unsupported(DomainError):
+    """What the request carries is of a type not accepted (HTTP 415)."""
+
+
 T = TypeVar("T")
 
 
@@ -64,4 +72,14 @@ def found(value: T | None, key: str, **params: Any) -> T:
     return value
 
 
-__all__ = ["Conflict", "DomainError", "FieldError", "Forbidden", "Invalid", "NotFound", "found"]
+__all__ = [
+    "Conflict",
+    "DomainError",
+    "FieldError",
+    "Forbidden",
+    "Invalid",
+    "NotFound",
+    "TooLarge",
+    "Unsupported",
+    "found",
+]

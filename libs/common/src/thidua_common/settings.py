@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     # measured on 2 cores, two workers answered slower than one (bench/README.md)
     http_workers: int = Field(1, ge=1, le=64, description="HTTP worker processes of intake (uvicorn --workers)")
     max_body_bytes: int = 256 * 1024
+    # issue 10: evidence files (intake's evidence upload has this limit instead of max_body_bytes)
+    evidence_max_bytes: int = Field(10 * 1024 * 1024, ge=1, description="largest evidence file intake stores")
     log_level: str = "INFO"
     default_language: str = "vi"
 

@@ -17,6 +17,7 @@ from .audit.views import router as audit_router
 from .campaigns.scorers import router as scorers_router
 from .campaigns.views import router as campaigns_router
 from .commendation_config.views import router as commendation_config_router
+from .evidence import views as evidence_views
 from .inbound.consumer import InboundHandler
 from .nominations.overdue import OverdueTask
 from .nominations.views import awards_router
@@ -42,6 +43,9 @@ async def lifespan(app):
     await db.registrations.create_index([("tenant", ASCENDING), ("campaign_id", ASCENDING), ("unit_id", ASCENDING)])
     await db.ratings.create_index(
         [("tenant", ASCENDING), ("campaign_id", ASCENDING), ("unit_id", ASCENDING), ("period", ASCENDING)]
+    )
+    await db["evidence.files"].create_index(
+        [("metadata.tenant", ASCENDING), ("metadata.campaign_id", ASCENDING), ("metadata.unit_id", ASCENDING)]
     )
     await audit_store.setup(db)
     if locked := await reviews_service.lock_approved_periods(UnitOfWork(mongo, db)):
@@ -93,6 +97,8 @@ def build_app():
         settings,
         lifespan,
         description="Tiếp nhận phong trào và báo cáo kết quả thi đua / campaign and submission intake",
+        # evidence files are larger than any JSON body: their upload has its own limit
+        body_limits=[(evidence_views.UPLOAD_PATH, settings.evidence_max_bytes + evidence_views.FRAMING_BYTES)],
     )
     # every route of these routers needs a caller, and a read-only caller (auditor) writes nothing
     guarded = [Depends(refuse_read_only_writes)]
@@ -100,6 +106,7 @@ def build_app():
         campaigns_router,
         scorers_router,
         submissions_router,
+        evidence_views.router,
         reviews_router,
         registrations_router,
         ratings_router,

@@ -2,7 +2,8 @@
 
 from datetime import datetime
 
-from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field
+from pydantic import AnyHttpUrl, BaseModel, ConfigDict, Field, model_validator
+from pydantic_core import PydanticCustomError
 
 from .campaign import ID
 from .period import PERIOD
@@ -11,11 +12,24 @@ __all__ = ["PERIOD", "EvidenceLink", "SubmissionReceived", "SubmissionSubmitted"
 
 
 class EvidenceLink(BaseModel):
+    """A link to evidence, or (issue 10) a file uploaded through intake named by `evidence_id`:
+    intake then fills `sha256`, `size` and `file_name` from what it stored."""
+
     model_config = ConfigDict(extra="forbid")
 
-    url: AnyHttpUrl
+    url: AnyHttpUrl | None = None
     description: str = Field("", max_length=500)
     sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
+    evidence_id: str | None = Field(None, pattern=ID, description="an evidence file uploaded through intake")
+    size: int | None = Field(None, ge=0, description="bytes of the uploaded file (set by intake)")
+    file_name: str | None = Field(None, max_length=255, description="name of the uploaded file (set by intake)")
+
+    @model_validator(mode="after")
+    def _has_source(self) -> "EvidenceLink":
+        if self.url is None and self.evidence_id is None:
+            # the HTTP layer's catalogue error (..http.errors.catalogue_error), spelled out: contracts import no HTTP
+            raise PydanticCustomError("thidua_catalogue", "evidence.source", {"key": "evidence.source"})
+        return self
 
 
 class SubmissionReceived(BaseModel):

@@ -1,5 +1,6 @@
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -9,7 +10,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from ..auth import AuthError
-from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound
+from ..errors import Conflict, DomainError, Forbidden, Invalid, NotFound, TooLarge, Unsupported
 from ..i18n import format_number, negotiate, t
 from ..logging import CORRELATION_HEADER, accepted_correlation_id, correlation_scope, get_logger, new_correlation_id
 from ..settings import Settings
@@ -26,6 +27,8 @@ DOMAIN_STATUS: tuple[tuple[type[DomainError], int], ...] = (
     (NotFound, 404),
     (Conflict, 409),
     (Forbidden, 403),
+    (TooLarge, 413),
+    (Unsupported, 415),
 )
 
 
@@ -47,19 +50,26 @@ def _body(request: Request, message: str, errors: list[dict[str, str]] | None = 
 
 class BodyLimit:
     """Refuse bodies over the limit with 413 before anything parses them, chunked ones included:
-    the body is read here (it is small by definition) and handed on only when within the limit."""
+    the body is read here (it is small by definition) and handed on only when within the limit.
+    `overrides` are (path pattern, limit) pairs: a route that takes files (intake's evidence
+    upload) has its own, larger limit and checks the exact file size itself."""
 
-    def __init__(self, app: ASGIApp, limit: int):
+    def __init__(self, app: ASGIApp, limit: int, overrides: Sequence[tuple[str, int]] = ()):
         self.app = app
         self.limit = limit
+        self.overrides = [(re.compile(pattern), bound) for pattern, bound in overrides]
+
+    def limit_for(self, path: str) -> int:
+        return next((bound for pattern, bound in self.overrides if pattern.fullmatch(path)), self.limit)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             return await self.app(scope, receive, send)
+        limit = self.limit_for(scope.get("path", ""))
         headers = dict(scope.get("headers") or [])
         declared = int(headers.get(b"content-length", b"0") or 0)
-        if declared > self.limit:
-            return await self._refuse(send, headers, declared)
+        if declared > limit:
+            return await self._refuse(send, headers, declared, limit)
         if scope.get("method") in ("GET", "HEAD", "OPTIONS", "DELETE") and not declared:
             return await self.app(scope, receive, send)
         chunks, size = [], 0
@@ -69,23 +79,23 @@ class BodyLimit:
                 return await self.app(scope, _replay([message]), send)
             chunks.append(message.get("body", b""))
             size += len(chunks[-1])
-            if size > self.limit:
-                return await self._refuse(send, headers, size)
+            if size > limit:
+                return await self._refuse(send, headers, size, limit)
             if not message.get("more_body"):
                 break
         body = b"".join(chunks)
         await self.app(scope, _replay([{"type": "http.request", "body": body, "more_body": False}], receive), send)
 
-    async def _refuse(self, send: Send, headers: dict[bytes, bytes], size: int) -> None:
+    async def _refuse(self, send: Send, headers: dict[bytes, bytes], size: int, limit: int) -> None:
         lang = negotiate(headers.get(b"accept-language", b"").decode(errors="ignore"))
         incoming = headers.get(CORRELATION_HEADER.lower().encode(), b"").decode("latin-1")
         cid = accepted_correlation_id(incoming) or new_correlation_id()  # never echo a malformed one
         with correlation_scope(cid):
-            log.info("request refused", status=413, size=size, limit=self.limit)
+            log.info("request refused", status=413, size=size, limit=limit)
         body = json.dumps(
             {
                 "message": t("request.too_large", lang, size=format_number(size, 0, lang),
-                             limit=format_number(self.limit, 0, lang)),
+                             limit=format_number(limit, 0, lang)),
                 "errors": [],
                 "correlation_id": cid,
             },
@@ -205,7 +215,11 @@ def _replay(messages: list[Message], then: Receive | None = None) -> Receive:
 
 
 def create_app(
-    service: str, settings: Settings, lifespan: Callable[..., Any] | None = None, **kwargs: Any
+    service: str,
+    settings: Settings,
+    lifespan: Callable[..., Any] | None = None,
+    body_limits: Sequence[tuple[str, int]] = (),
+    **kwargs: Any,
 ) -> FastAPI:
     # FastAPI's own /docs and /redoc pages load Swagger UI and ReDoc from a third-party host with
     # an inline script: blank offline and refused by the page policy. add_docs serves /docs instead.
@@ -288,7 +302,7 @@ def create_app(
 
     add_docs(app)
     app.add_middleware(Correlation)
-    app.add_middleware(BodyLimit, limit=settings.max_body_bytes)
+    app.add_middleware(BodyLimit, limit=settings.max_body_bytes, overrides=body_limits)
     add_metrics(app)  # GET /metrics, and counts every request (outside BodyLimit: its 413s too)
     app.add_middleware(SecurityHeaders)  # added last: runs first, so BodyLimit's 413 carries them too
     return app

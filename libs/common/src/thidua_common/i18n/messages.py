@@ -244,6 +244,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Period '{period}' does not match the campaign's reporting frequency ({frequency}).",
     },
     "event.type": {"vi": "Loại sự kiện '{type}' không được nhận ở đây.", "en": "Event type '{type}' is not accepted here."},
+    # issue 10: evidence files (upload through intake, GridFS, SHA-256, size and type limits)
+    "evidence.too_large": {
+        "vi": "Tệp minh chứng '{file}' quá lớn ({size} byte, tối đa {limit} byte).",
+        "en": "Evidence file '{file}' is too large ({size} bytes, at most {limit}).",
+    },
+    "evidence.type": {
+        "vi": "Tệp minh chứng '{file}' không thuộc loại được nhận (PDF, JPEG, PNG, DOCX, XLSX, ODT, ODS).",
+        "en": "Evidence file '{file}' is not of an accepted type (PDF, JPEG, PNG, DOCX, XLSX, ODT, ODS).",
+    },
+    "evidence.empty": {"vi": "Tệp minh chứng '{file}' rỗng.", "en": "Evidence file '{file}' is empty."},
+    "evidence.sha256_mismatch": {
+        "vi": "Mã SHA-256 của tệp '{file}' là {actual}, không khớp với mã đã gửi {expected}.",
+        "en": "The SHA-256 of file '{file}' is {actual}, not the {expected} sent.",
+    },
+    "evidence.unknown": {
+        "vi": "Không có minh chứng '{id}' của đơn vị '{unit}' trong phong trào này.",
+        "en": "There is no evidence '{id}' of unit '{unit}' in this campaign.",
+    },
+    "evidence.source": {
+        "vi": "Mỗi minh chứng cần một đường dẫn (url) hoặc một mã minh chứng đã tải lên (evidence_id).",
+        "en": "Each evidence entry needs a link (url) or the id of an uploaded file (evidence_id).",
+    },
     # issue 8: liveness — a campaign definition scoring can use (intake 422s), quarantine in scoring
     "field.finite": {
         "vi": "Phải là một số hữu hạn (không nhận Infinity, NaN).",

@@ -18,6 +18,7 @@ from thidua_common.errors import FieldError, Invalid
 
 from ..campaigns import lifecycle
 from ..campaigns import service as campaigns
+from ..evidence import service as evidence
 from ..uow import UnitOfWork
 from . import rules
 
@@ -67,6 +68,11 @@ async def accept(
             **{name: getattr(sub, name) for name in SubmissionSubmitted.model_fields}
         )
     campaign = await validate(db, tenant, sub)
+    if any(link.evidence_id for link in sub.evidence):
+        # uploaded files: checked to exist for the unit, their stored SHA-256 travels in the event
+        sub = sub.model_copy(
+            update={"evidence": await evidence.resolve(db, tenant, sub.campaign_id, sub.unit_id, sub.evidence)}
+        )
     digest = fingerprint(tenant, sub) if idempotency_key else ""
     if idempotency_key:
         previous = await _previous(db, idempotency_key, digest)
