@@ -31,12 +31,13 @@ async def uow():
 async def test_a_submission_naming_an_uploaded_file_carries_its_stored_sha256(uow):
     # what the client claims about the file is replaced by what intake stored
     body = sub().model_copy(update={"evidence": [EvidenceLink(evidence_id="ev-1", size=1, description="Báo cáo"),
-                                                 EvidenceLink(url="https://vanban.test/a.pdf")]})
+                                                 EvidenceLink(url="https://vanban.test/a.pdf", size=5, file_name="x")]})
     submission_id, _, _ = await submit(uow, body)
     stored = await uow.db.submissions.find_one({"_id": submission_id})
     uploaded, linked = stored["evidence"]
     assert (uploaded["sha256"], uploaded["size"], uploaded["file_name"]) == (SHA, 1234, "bao-cao.pdf")
     assert uploaded["description"] == "Báo cáo" and linked["sha256"] is None
+    assert (linked["size"], linked["file_name"]) == (None, None)  # only stored files have them
     [event] = uow.events()
     assert event["data"]["evidence"][0]["sha256"] == SHA
 

@@ -191,7 +191,8 @@ async def resolve(
     errors, resolved = [], []
     for index, link in enumerate(evidence):
         if link.evidence_id is None:
-            resolved.append(link)
+            # a link's size and file name would be the client's word: only stored files have them
+            resolved.append(link.model_copy(update={"size": None, "file_name": None}))
             continue
         doc = await find(db, tenant, campaign_id, unit_id, link.evidence_id)
         if doc is None:

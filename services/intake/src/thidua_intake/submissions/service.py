@@ -68,7 +68,7 @@ async def accept(
             **{name: getattr(sub, name) for name in SubmissionSubmitted.model_fields}
         )
     campaign = await validate(db, tenant, sub)
-    if any(link.evidence_id for link in sub.evidence):
+    if any(link.evidence_id or link.size is not None or link.file_name for link in sub.evidence):
         # uploaded files: checked to exist for the unit, their stored SHA-256 travels in the event
         sub = sub.model_copy(
             update={"evidence": await evidence.resolve(db, tenant, sub.campaign_id, sub.unit_id, sub.evidence)}
