@@ -1,5 +1,5 @@
 import re
-from typing import Annotated
+from typing import Annotated, Any
 from urllib.parse import quote
 
 from fastapi import APIRouter, Form, Path, UploadFile
@@ -8,10 +8,12 @@ from fastapi.responses import StreamingResponse
 from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import ID
 from thidua_common.http import CurrentPrincipal, require_roles
+from thidua_common.http.errors import ErrorBody
 
 from ..deps import Db, SettingsDep, Uow
 from . import service
 from .models import EvidencePublic, EvidenceStored
+from .rules import ACCEPTED
 
 CampaignId = Annotated[str, Path(pattern=ID, description="mã phong trào")]
 UnitId = Annotated[str, Path(pattern=ID, description="mã đơn vị")]
@@ -34,7 +36,12 @@ def clean_file_name(name: str | None) -> str:
     return base[:255] or "evidence"
 
 
-@router.post("", status_code=201)
+UNSUPPORTED: dict[int | str, dict[str, Any]] = {
+    415: {"model": ErrorBody, "description": "file type not accepted / loại tệp không được nhận"}
+}
+
+
+@router.post("", status_code=201, responses=UNSUPPORTED)
 async def upload_evidence(
     campaign_id: CampaignId,
     unit_id: UnitId,
@@ -70,7 +77,11 @@ def attachment(file_name: str) -> str:
     return f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(file_name, safe='')}"
 
 
-@router.get("/{evidence_id}", response_class=StreamingResponse)
+@router.get(
+    "/{evidence_id}",
+    response_class=StreamingResponse,
+    responses={200: {"content": {t: {"schema": {"type": "string", "format": "binary"}} for t in ACCEPTED}}},
+)
 async def download_evidence(
     campaign_id: CampaignId, unit_id: UnitId, evidence_id: EvidenceId, principal: CurrentPrincipal, db: Db
 ) -> StreamingResponse:
