@@ -97,7 +97,9 @@ async def test_a_file_over_the_limit_is_refused_with_413(stack, settings, cid):
     over = PDF + b"0" * (LIMIT - len(PDF) + 1)
     response = await upload(stack, cid, "don-vi-1", unit, over)
     assert response.status_code == 413, response.text
-    assert "bao-cao.pdf" in response.json()["message"]
+    assert response.json()["message"] == "Tệp minh chứng 'bao-cao.pdf' quá lớn (65.537 byte, tối đa 65.536 byte)."
+    english = await upload(stack, cid, "don-vi-1", {**unit, "Accept-Language": "en"}, over)
+    assert english.json()["message"] == "Evidence file 'bao-cao.pdf' is too large (65,537 bytes, at most 65,536)."
     # far over: refused by the body limit of the route before anything parses it
     far = await upload(stack, cid, "don-vi-1", unit, PDF + b"0" * (4 * LIMIT))
     assert far.status_code == 413

@@ -74,7 +74,9 @@ def test_tally_refuses_the_first_byte_over_the_limit_with_413():
     with pytest.raises(TooLarge) as refused:
         tally.add(b"y")
     assert domain_status(refused.value) == 413
-    assert "big.pdf" in refused.value.message("vi") and "10" in refused.value.message("en")
+    assert refused.value.message("vi") == "Tệp minh chứng 'big.pdf' quá lớn (11 byte, tối đa 10 byte)."
+    assert refused.value.message("en") == "Evidence file 'big.pdf' is too large (11 bytes, at most 10)."
+    assert refused.value.errors[0].reason("en") == refused.value.message("en")
 
 
 def test_sha256_sent_by_the_client_must_match():

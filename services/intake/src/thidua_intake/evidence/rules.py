@@ -5,6 +5,7 @@ import hashlib
 from dataclasses import dataclass, field
 
 from thidua_common.errors import FieldError, Invalid, TooLarge, Unsupported
+from thidua_common.i18n import Localized, format_number
 
 PDF = "application/pdf"
 JPEG = "image/jpeg"
@@ -52,6 +53,11 @@ def sniff(head: bytes, file_name: str = "") -> str | None:
     return OOXML_EXTENSIONS.get(suffix)
 
 
+def _number(value: int) -> Localized:
+    """A byte count as its reader writes numbers (65.536 in Vietnamese, 65,536 in English)."""
+    return Localized(lambda lang: format_number(value, 0, lang))
+
+
 @dataclass
 class Tally:
     """The size and SHA-256 of a file, counted chunk by chunk, refusing one over `limit` bytes."""
@@ -72,7 +78,7 @@ class Tally:
         self._hash.update(chunk)
 
     def _params(self) -> dict[str, object]:
-        return {"file": self.file_name, "size": self.size, "limit": self.limit}
+        return {"file": self.file_name, "size": _number(self.size), "limit": _number(self.limit)}
 
     @property
     def sha256(self) -> str:
