@@ -5,7 +5,7 @@ import pytest
 
 from thidua_common.auth import Role
 from thidua_common.contracts.submission import EvidenceLink
-from thidua_common.errors import Forbidden, Invalid
+from thidua_common.errors import Forbidden, Invalid, TooLarge, Unsupported
 from thidua_intake.evidence import service as evidence
 
 from .service_fixtures import CAMPAIGN, TENANT, UNIT, fresh_uow, store_campaign, sub, submit, who
@@ -85,3 +85,91 @@ async def test_a_list_shows_only_the_units_evidence_of_the_tenant(uow):
     assert await evidence.find(uow.db, TENANT, CAMPAIGN, UNIT, "ev-1") is not None
     assert await evidence.find(uow.db, TENANT, CAMPAIGN, UNIT, "ev-other-tenant") is None
     assert await evidence.find(uow.db, TENANT, CAMPAIGN, "huyen-dak-mil", "ev-1") is None
+
+
+# -- the upload, with a fake GridFS bucket -----------------------------------------------------------
+PDF = b"%PDF-1.7\n" + b"x" * 600
+
+
+class FakeUpload:
+    def __init__(self, content: bytes):
+        self._content, self._at = content, 0
+
+    async def read(self, size: int = -1) -> bytes:
+        end = len(self._content) if size < 0 else self._at + size
+        chunk, self._at = self._content[self._at : end], min(end, len(self._content))
+        return chunk
+
+
+class FakeStream:
+    def __init__(self, bucket: "FakeBucket", file_id: str, name: str):
+        self.bucket, self.file_id, self.name = bucket, file_id, name
+        self.data, self.fields, self.state = b"", {}, "open"
+
+    async def write(self, chunk: bytes) -> None:
+        self.data += chunk
+
+    async def set(self, name: str, value) -> None:
+        self.fields[name] = value
+
+    async def close(self) -> None:
+        self.state = "closed"
+        self.bucket.files[self.file_id] = self
+
+    async def abort(self) -> None:
+        self.state = "aborted"
+
+
+class FakeBucket:
+    def __init__(self):
+        self.streams: list[FakeStream] = []
+        self.files: dict[str, FakeStream] = {}
+
+    def open_upload_stream_with_id(self, file_id: str, name: str) -> FakeStream:
+        self.streams.append(FakeStream(self, file_id, name))
+        return self.streams[-1]
+
+
+@pytest.fixture
+def gridfs(monkeypatch):
+    fake = FakeBucket()
+    monkeypatch.setattr(evidence, "bucket", lambda db: fake)
+    return fake
+
+
+async def _upload(uow, content: bytes, limit: int = 10_000, sha256: str | None = None, unit: str = UNIT):
+    reporter = who(Role.unit_reporter, unit=UNIT)
+    return await evidence.upload(uow, reporter, CAMPAIGN, unit, FakeUpload(content), "a.pdf", limit, sha256)
+
+
+async def test_an_upload_is_stored_with_its_counted_sha256_and_audited(uow, gridfs):
+    import hashlib
+
+    stored = await _upload(uow, PDF, sha256=hashlib.sha256(PDF).hexdigest())
+    assert (stored.sha256, stored.size, stored.content_type) == (hashlib.sha256(PDF).hexdigest(), len(PDF), "application/pdf")
+    [stream] = gridfs.streams
+    assert stream.state == "closed" and stream.data == PDF
+    meta = stream.fields["metadata"]
+    assert (meta["tenant"], meta["unit_id"], meta["sha256"], meta["size"]) == (TENANT, UNIT, stored.sha256, len(PDF))
+    [audited] = uow.audit_only()
+    assert audited["type"] == "vn.thidua.evidence.uploaded.v1"
+
+
+@pytest.mark.parametrize(
+    ("limit", "sha256", "refusal"),
+    [(100, None, TooLarge), (10_000, "0" * 64, Invalid)],
+    ids=["over the limit", "wrong sha256"],
+)
+async def test_a_refused_upload_is_aborted_and_not_audited(uow, gridfs, limit, sha256, refusal):
+    with pytest.raises(refusal):
+        await _upload(uow, PDF, limit=limit, sha256=sha256)
+    assert [s.state for s in gridfs.streams] == ["aborted"] and gridfs.files == {}
+    assert uow.audit_only() == []
+
+
+async def test_a_disguised_file_or_another_units_upload_stores_nothing(uow, gridfs):
+    with pytest.raises(Unsupported):
+        await _upload(uow, b"MZ\x90\x00" + b"\x00" * 100)
+    with pytest.raises(Forbidden):
+        await _upload(uow, PDF, unit="huyen-dak-mil")
+    assert gridfs.streams == [] and uow.audit_only() == []
