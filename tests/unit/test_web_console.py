@@ -307,3 +307,18 @@ async def test_the_home_page_without_a_session_offers_sign_in(client):
     assert (await client.get("/static/console.css")).status_code == 200
 
 
+
+
+# -- the local stack runs the console with Keycloak ------------------------------------------------------
+def test_stack_runs_the_console_only_with_keycloak_and_points_it_at_the_apis(tmp_path, monkeypatch):
+    from thidua_devstack.stack import Ports, Stack
+
+    monkeypatch.delenv("THIDUA_KEYCLOAK", raising=False)
+    assert "web" not in Stack(tmp_path / "a").service_names
+    stack = Stack(tmp_path / "b", Ports(keycloak=18080, web=18005, reporting=18004, intake=18001), keycloak=True)
+    assert stack.service_names[-1] == "web"
+    env = stack.service("web").env
+    assert env["THIDUA_WEB_PUBLIC_URL"] == "http://127.0.0.1:18005"
+    assert env["THIDUA_WEB_REPORTING_URL"] == "http://127.0.0.1:18004"
+    assert env["THIDUA_OIDC_ISSUER"] == "http://127.0.0.1:18080/realms/thidua"
+    assert env["THIDUA_HTTP_PORT"] == "18005" and env["THIDUA_API_KEYS"] == ""
