@@ -219,6 +219,7 @@ async def test_every_page_carries_the_csp_without_inline_script(client, fakes):
     assert "default-src 'self'" in home.headers["content-security-policy"]
     assert "<script>" not in home.text and "style=" not in home.text  # only <script src=...>
     assert '<script src="/static/vendor/htmx.min.js" defer></script>' in home.text
+    assert '"includeIndicatorStyles": false' in home.text  # htmx adds no inline style
 
 
 @pytest.mark.parametrize("params", [
@@ -322,3 +323,10 @@ def test_stack_runs_the_console_only_with_keycloak_and_points_it_at_the_apis(tmp
     assert env["THIDUA_WEB_REPORTING_URL"] == "http://127.0.0.1:18004"
     assert env["THIDUA_OIDC_ISSUER"] == "http://127.0.0.1:18080/realms/thidua"
     assert env["THIDUA_HTTP_PORT"] == "18005" and env["THIDUA_API_KEYS"] == ""
+
+
+async def test_the_page_policy_lets_forms_lead_only_here_and_to_the_issuer(client):
+    # the sign-out form is redirected to the end-session endpoint: form-action is checked on redirects
+    policy = (await client.get("/")).headers["content-security-policy"]
+    assert "form-action 'self' http://idp.test;" in policy
+    assert "default-src 'self'" in policy and "script-src 'self';" in policy and "unsafe" not in policy

@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 from fastapi import FastAPI, Request
@@ -16,7 +16,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from thidua_common.http.app import create_app
+from thidua_common.http.app import PAGE_POLICY, create_app
 from thidua_common.logging import get_logger
 from thidua_common.settings import Settings, get_settings
 
@@ -40,6 +40,16 @@ def safe_next(value: str | None) -> str:
     if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
         return "/"
     return value
+
+
+def page_policy(issuer: str) -> str:
+    """The shared page policy, except that a form may also lead to the issuer: the sign-out form
+    posts here and is redirected to the provider's end-session endpoint, and browsers check
+    form-action on the redirect too."""
+    parts = urlsplit(issuer)
+    if not parts.scheme or not parts.netloc:
+        return PAGE_POLICY
+    return PAGE_POLICY.replace("form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
 
 
 def identity(tokens_claims: dict[str, Any], id_claims: dict[str, Any]) -> dict[str, Any]:
@@ -81,6 +91,7 @@ def build_app(
     app.state.sessions = store
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     secure_cookie = settings.environment != "development"
+    policy = page_policy(settings.oidc_issuer)
 
     def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
         lang = language(request)
@@ -95,6 +106,7 @@ def build_app(
         }
         response = templates.TemplateResponse(request, name, context, status_code=status)
         response.headers["Cache-Control"] = "no-store"
+        response.headers["Content-Security-Policy"] = policy
         return response
 
     def error_page(request: Request, status: int, key: str) -> HTMLResponse:
