@@ -330,3 +330,35 @@ async def test_the_page_policy_lets_forms_lead_only_here_and_to_the_issuer(clien
     policy = (await client.get("/")).headers["content-security-policy"]
     assert "form-action 'self' http://idp.test;" in policy
     assert "default-src 'self'" in policy and "script-src 'self';" in policy and "unsafe" not in policy
+
+
+def test_the_run_command_prints_the_console_url_with_the_demo_users(tmp_path, capsys):
+    from thidua_devstack.cli import print_keycloak
+    from thidua_devstack.stack import Ports, Stack
+
+    print_keycloak(Stack(tmp_path, Ports(web=18005, keycloak=18080), keycloak=True))
+    out = capsys.readouterr().out
+    assert "http://127.0.0.1:18005/" in out and "unit-reporter.huyen-cu-jut" in out
+
+
+def test_the_console_refuses_to_start_without_an_issuer(monkeypatch):
+    import thidua_web.__main__ as entry
+    from thidua_common.settings import get_settings
+
+    monkeypatch.setenv("THIDUA_ENVIRONMENT", "development")
+    monkeypatch.setenv("THIDUA_OIDC_ISSUER", "")
+    monkeypatch.setenv("THIDUA_API_KEYS", "")
+    get_settings.cache_clear()
+    started = []
+    monkeypatch.setattr(entry.uvicorn, "run", lambda *a, **k: started.append(a))
+    monkeypatch.setattr(entry, "configure_logging", lambda *a, **k: None)  # leave the tests' logging alone
+    try:
+        with pytest.raises(SystemExit) as exc:
+            entry.main()
+        assert "THIDUA_OIDC_ISSUER" in str(exc.value.code) and not started
+        monkeypatch.setenv("THIDUA_OIDC_ISSUER", ISSUER.replace("idp.test", "127.0.0.1"))
+        get_settings.cache_clear()
+        entry.main()
+        assert started == [("thidua_web.main:app",)]
+    finally:
+        get_settings.cache_clear()
