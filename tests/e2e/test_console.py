@@ -141,6 +141,7 @@ def test_a_unit_reporter_signs_in_sees_their_campaigns_and_signs_out(console_sta
             row = page.locator(f'tr[data-campaign="{campaign["id"]}"]')
             assert row.locator(".campaign-name").inner_text() == campaign["name"]  # the tag shown as text
             assert re.search(r"Hạng \d+/2", row.locator(".standing").inner_text())
+            assert "Đang diễn ra" in row.inner_text() and "Hằng quý" in row.inner_text()
             assert page.title() != "pwned" and page.evaluate("document.querySelectorAll('main script').length") == 0
             assert page.evaluate("typeof htmx") == "object"  # served by the console itself
             page.screenshot(path=str(tmp_path / "03-home.png"), full_page=True)

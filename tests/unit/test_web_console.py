@@ -190,6 +190,7 @@ async def test_sign_in_keeps_tokens_on_the_server_and_sets_an_httponly_cookie(cl
         assert secret not in home.text
     assert "Nguyễn Văn A" in home.text and "huyen-cu-jut" in home.text and "unit_reporter" in home.text
     assert "Hạng 2/2 · 80,5 điểm" in home.text
+    assert "Đang diễn ra" in home.text and "quarterly" in home.text  # a known code as words, an unknown one as is
     assert fakes.seen_bearers[-1] == f"Bearer {session.tokens.access_token}"
 
 

@@ -75,6 +75,36 @@ TEXTS: dict[str, dict[str, str]] = {
 }
 
 
+# codes the APIs return, shown as words (an unknown code is shown as it is)
+LABELS: dict[str, dict[str, str]] = {
+    "vi": {
+        "draft": "Dự thảo",
+        "launched": "Đã phát động",
+        "running": "Đang diễn ra",
+        "reviewing": "Đang xét duyệt",
+        "closed": "Đã kết thúc",
+        "month": "Hằng tháng",
+        "quarter": "Hằng quý",
+        "year": "Hằng năm",
+    },
+    "en": {
+        "draft": "Draft",
+        "launched": "Launched",
+        "running": "Running",
+        "reviewing": "Under review",
+        "closed": "Closed",
+        "month": "Monthly",
+        "quarter": "Quarterly",
+        "year": "Yearly",
+    },
+}
+
+
+def label(code: object, lang: str) -> str:
+    text = str(code)
+    return LABELS.get(lang, LABELS["vi"]).get(text, text)
+
+
 def language(request: Request) -> str:
     chosen = request.cookies.get("lang")
     if chosen in LANGS:

@@ -23,7 +23,7 @@ from thidua_common.settings import Settings, get_settings
 from . import security
 from .api import ApiFailed, Reporting
 from .config import WebSettings, get_web_settings
-from .i18n import LANGS, language, texts
+from .i18n import LANGS, label, language, texts
 from .oidc import OidcClient, SignInFailed, check_id_token, claims_of
 from .sessions import Session, SessionStore
 
@@ -98,6 +98,7 @@ def build_app(
         session = store.get(request.cookies.get(COOKIE))
         context = {
             "t": texts(lang),
+            "label": lambda code: label(code, lang),
             "lang": lang,
             "langs": LANGS,
             "session": session,
