@@ -94,12 +94,15 @@ class Fakes:
         self.refreshed = 0
         self.reporting_status = 200
         self.seen_bearers: list[str] = []
+        self.seen_paths: list[str] = []
+        self.unit: str | None = "huyen-cu-jut"
+        self.roles = ["unit_reporter"]
         self.campaigns = [{"campaign_id": "c1", "name": SCRIPT_NAME, "status": "running", "start": "2026-01-01",
                            "end": "2026-12-31", "reporting_frequency": "quarterly", "participants": 2, "clusters": []}]
 
     def tokens(self, nonce: str, n: int = 0) -> dict:
-        access = jwt.encode({"iss": ISSUER, "sub": "u1", "tenant": "daknong", "unit": "huyen-cu-jut",
-                             "roles": ["unit_reporter"], "n": n}, "k" * 32)
+        claims = {"iss": ISSUER, "sub": "u1", "tenant": "daknong", "roles": self.roles, "n": n}
+        access = jwt.encode({**claims, **({"unit": self.unit} if self.unit else {})}, "k" * 32)
         id_token = jwt.encode({"iss": ISSUER, "aud": "thidua-console", "nonce": nonce, "name": "Nguyễn Văn A",
                                "preferred_username": "unit-reporter.huyen-cu-jut"}, "k" * 32)
         return {"access_token": access, "refresh_token": f"refresh-{n}", "id_token": id_token,
@@ -123,6 +126,7 @@ class Fakes:
             return httpx.Response(200, json=self.tokens(self.nonces[code]))
         if request.url.host == "reporting.test":
             self.seen_bearers.append(request.headers["authorization"])
+            self.seen_paths.append(request.url.path)
             if self.reporting_status != 200:
                 return httpx.Response(self.reporting_status, json={"message": "boom"})
             if request.url.path == "/api/v1/campaigns":
@@ -192,6 +196,7 @@ async def test_sign_in_keeps_tokens_on_the_server_and_sets_an_httponly_cookie(cl
     assert "Hạng 2/2 · 80,5 điểm" in home.text
     assert "Đang diễn ra" in home.text and "quarterly" in home.text  # a known code as words, an unknown one as is
     assert fakes.seen_bearers[-1] == f"Bearer {session.tokens.access_token}"
+    assert fakes.seen_paths == ["/api/v1/campaigns", "/api/v1/campaigns/c1/leaderboard"]
 
 
 async def test_cookie_is_secure_outside_development(fakes):
@@ -363,3 +368,23 @@ def test_the_console_refuses_to_start_without_an_issuer(monkeypatch):
         assert started == [("thidua_web.main:app",)]
     finally:
         get_settings.cache_clear()
+
+
+async def test_a_board_officer_sees_every_campaign_of_the_tenant_without_a_standing(client, fakes):
+    fakes.unit, fakes.roles = None, ["board_officer"]
+    await sign_in(client, fakes)
+    home = await client.get("/")
+    assert home.status_code == 200 and "board_officer" in home.text
+    assert 'data-campaign="c1"' in home.text and "Số đơn vị tham gia" in home.text and "Hạng" not in home.text
+    assert fakes.seen_paths == ["/api/v1/campaigns"]  # one call: no leaderboard for a user without a unit
+
+
+@pytest.mark.parametrize("change", [{"iss": "http://other.test/realms/x"}, {"aud": "another-client"},
+                                    {"nonce": "replayed"}, {"aud": None}])
+def test_an_id_token_of_another_issuer_client_or_sign_in_is_refused(change):
+    from thidua_web.oidc import SignInFailed, check_id_token
+
+    good = {"iss": ISSUER, "aud": ["thidua-console", "x"], "nonce": "n1"}
+    check_id_token(good, ISSUER, "thidua-console", "n1")
+    with pytest.raises(SignInFailed):
+        check_id_token({**good, **change}, ISSUER, "thidua-console", "n1")
