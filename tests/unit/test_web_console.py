@@ -226,6 +226,8 @@ async def test_every_page_carries_the_csp_without_inline_script(client, fakes):
     assert "<script>" not in home.text and "style=" not in home.text  # only <script src=...>
     assert '<script src="/static/vendor/htmx.min.js" defer></script>' in home.text
     assert '"includeIndicatorStyles": false' in home.text  # htmx adds no inline style
+    assert '"historyCacheSize": 0' in home.text  # nor copies of pages in localStorage
+    assert '"allowEval": false' in home.text and '"allowScriptTags": false' in home.text
 
 
 @pytest.mark.parametrize("params", [
