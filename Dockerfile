@@ -1,13 +1,14 @@
 # syntax=docker/dockerfile:1
-# The container image of each Thi Đua service, one Dockerfile for the four (they differ only in the
-# package installed and started, and in notify having no HTTP port). Build from the repository root:
-#   docker build --build-arg SERVICE=intake -t thidua/intake .      (intake, scoring, notify, reporting)
+# The container image of each Thi Đua service, one Dockerfile for the five (they differ only in the
+# package installed and started, and in notify having no HTTP port; web is the browser console). Build from the repository root:
+#   docker build --build-arg SERVICE=intake -t thidua/intake .      (intake, scoring, notify, reporting, web)
+# web serves htmx from static/vendor/: run scripts/bootstrap (python -m thidua_web.assets) before building.
 # docker-compose.yml builds each service this way.
 FROM python:3.11-slim
 
 ARG SERVICE
-RUN case "${SERVICE}" in intake|scoring|notify|reporting) ;; \
-      *) echo "build with --build-arg SERVICE=intake|scoring|notify|reporting (got '${SERVICE}')" >&2; exit 1 ;; esac
+RUN case "${SERVICE}" in intake|scoring|notify|reporting|web) ;; \
+      *) echo "build with --build-arg SERVICE=intake|scoring|notify|reporting|web (got '${SERVICE}')" >&2; exit 1 ;; esac
 
 ARG UV_VERSION=0.13.9
 ENV PYTHONUNBUFFERED=1 \
@@ -27,6 +28,7 @@ COPY services/intake/pyproject.toml services/intake/
 COPY services/scoring/pyproject.toml services/scoring/
 COPY services/notify/pyproject.toml services/notify/
 COPY services/reporting/pyproject.toml services/reporting/
+COPY services/web/pyproject.toml services/web/
 COPY devstack/pyproject.toml devstack/
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --no-install-workspace --package "thidua-${SERVICE}"

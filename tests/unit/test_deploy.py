@@ -21,6 +21,7 @@ SECRETS = ("THIDUA_JWT_SECRET", "THIDUA_MONGO_PASSWORD", "MONGO_ROOT_PASSWORD", 
            "KAFKA_ADMIN_PASSWORD")
 HTTP = ("intake", "reporting")
 NO_HTTP = ("scoring", "notify")
+CONSOLE = "web"  # issue 10: the browser console, a client of the HTTP APIs (no token secret, no keys)
 
 
 def service(name: str) -> dict:
@@ -49,12 +50,12 @@ def test_compose_passes_the_jwt_secret_and_api_keys_only_to_the_http_services():
     for name in HTTP:
         assert env(name)["THIDUA_JWT_SECRET"].startswith("${THIDUA_JWT_SECRET:?")
         assert "THIDUA_API_KEYS" in env(name)
-    for name in (*NO_HTTP, "topics"):
+    for name in (*NO_HTTP, "topics", CONSOLE):
         assert "THIDUA_API_KEYS" not in env(name) and "THIDUA_JWT_SECRET" not in env(name), name
 
 
 def test_compose_runs_the_services_in_production():
-    for name in (*HTTP, *NO_HTTP):
+    for name in (*HTTP, *NO_HTTP, CONSOLE):
         assert env(name)["THIDUA_ENVIRONMENT"] == "production"
 
 
@@ -64,7 +65,7 @@ def test_compose_publishes_ports_on_loopback_only():
     for name, port in published:
         assert isinstance(port, str), (name, port)
         address = port.split(":")[0]
-        if name in HTTP:  # may be moved deliberately, 127.0.0.1 unless told otherwise
+        if name in (*HTTP, CONSOLE):  # may be moved deliberately, 127.0.0.1 unless told otherwise
             assert port.startswith("${THIDUA_PUBLISH_ADDRESS:-127.0.0.1}:"), port
         else:
             assert address == "127.0.0.1", (name, port)
@@ -215,7 +216,7 @@ def test_deploy_readme_describes_the_probes_of_the_manifests():
 def test_compose_builds_every_service_from_the_one_dockerfile_with_its_service_argument():
     dockerfile = (REPO / "Dockerfile").read_text()
     assert not list(REPO.glob("services/*/Dockerfile")), "one Dockerfile at the root, not a copy per service"
-    for name in (*HTTP, *NO_HTTP, "topics"):
+    for name in (*HTTP, *NO_HTTP, CONSOLE, "topics"):
         build = service(name)["build"]
         assert build["context"] == "." and build.get("dockerfile", "Dockerfile") == "Dockerfile", name
         wanted = "intake" if name == "topics" else name  # the topic step runs from intake's image
@@ -224,7 +225,7 @@ def test_compose_builds_every_service_from_the_one_dockerfile_with_its_service_a
     # the argument picks the package installed and started, and only a known service is built
     assert 'uv sync --frozen --no-dev --package "thidua-${SERVICE}"' in dockerfile
     assert 'exec python -m \\"thidua_$SERVICE\\"' in dockerfile
-    assert "intake|scoring|notify|reporting) ;;" in dockerfile
+    assert "intake|scoring|notify|reporting|web) ;;" in dockerfile
 
 
 @pytest.mark.parametrize("name", (*HTTP, "scoring"))

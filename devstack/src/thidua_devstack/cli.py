@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .stack import REPO, SERVICES, Stack
+from .stack import CONSOLE, REPO, SERVICES, Stack
 
 DEFAULT_HOME = REPO / ".local" / "stack"
 
@@ -33,7 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     logs = sub.add_parser("logs")
     logs.add_argument("name")
     restart = sub.add_parser("restart")
-    restart.add_argument("name", choices=SERVICES)
+    restart.add_argument("name", choices=(*SERVICES, CONSOLE))
     args = parser.parse_args(argv)
     stack = Stack(args.home, keycloak=True if getattr(args, "keycloak", False) else None)
 
@@ -95,7 +95,10 @@ def print_keycloak(stack: Stack) -> None:
     kc = stack.keycloak
     creds = kc.credentials()
     print(
-        f"""Keycloak (realm thidua; intake and reporting accept its tokens beside thidua-token's):
+        f"""Bảng điều khiển / console:  {stack.url(CONSOLE)}/   (đăng nhập bằng một người dùng mẫu dưới đây /
+                             sign in as one of the demo users below)
+
+Keycloak (realm thidua; intake and reporting accept its tokens beside thidua-token's):
   Issuer:        {stack.keycloak_issuer}
   JWKS:          {kc.jwks_uri}
   Admin console: {stack.keycloak_url}/admin/   user {creds.admin_user}, password {creds.admin_password}

@@ -53,7 +53,10 @@ SYSTEM_CLIENT = "thidua-system"  # other systems: client credentials, confidenti
 SYSTEM_SECRET_ENV = "THIDUA_KEYCLOAK_SYSTEM_SECRET"  # substituted into the realm file at import
 TENANT = demo_data.TENANT
 CONSOLE_REDIRECTS = [
-    # the reporting dashboard of the local stack, and the usual ports of a console dev server
+    # the console (services/web) and the reporting dashboard of the local stack, and the usual
+    # ports of a console dev server; a stack on other ports adds its console (Keycloak.allow_console)
+    "http://127.0.0.1:8005/*",
+    "http://localhost:8005/*",
     "http://127.0.0.1:8004/*",
     "http://localhost:8004/*",
     "http://localhost:5173/*",
@@ -714,6 +717,21 @@ class Keycloak:
                 rep["secret"] = creds.system_secret
                 client.put(f"{admin}/clients/{rep['id']}", json=rep).raise_for_status()
         marker.write_text(digest)
+
+    def allow_console(self, base_url: str) -> None:
+        """Let the console at `base_url` sign in (redirect URI `<base_url>/*`), through the admin
+        API: a stack on free ports (the e2e tests) runs its console on a port the realm file
+        cannot know. A no-op when the URI is there already."""
+        wanted = f"{base_url.rstrip('/')}/*"
+        admin = f"{self.url}/admin/realms/{REALM}"
+        with httpx.Client(headers={"Authorization": f"Bearer {self.admin_token()}"}, timeout=30) as client:
+            found = client.get(f"{admin}/clients", params={"clientId": CONSOLE_CLIENT})
+            found.raise_for_status()
+            rep = found.json()[0]
+            if wanted in rep.get("redirectUris", []):
+                return
+            rep["redirectUris"] = [*rep.get("redirectUris", []), wanted]
+            client.put(f"{admin}/clients/{rep['id']}", json=rep).raise_for_status()
 
     def stop(self) -> None:
         self.process().stop(timeout=30)

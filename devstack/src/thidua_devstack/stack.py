@@ -21,6 +21,7 @@ from .processes import Managed, free_port, port_open, wait_port
 REPO = Path(__file__).resolve().parents[3]
 SERVICES = ("intake", "scoring", "notify", "reporting")
 HTTP_SERVICES = ("intake", "reporting")  # the only ones that take API keys
+CONSOLE = "web"  # issue 10: the browser console, started only with Keycloak (it signs in through OIDC)
 
 # The local stack's API key: send `X-API-Key: dev-system-key`. Only its digest is configured,
 # as in production (thidua_common.auth.api_keys); make real keys with `thidua-api-key`.
@@ -40,6 +41,7 @@ class Ports:
     notify: int = 8003
     reporting: int = 8004
     keycloak: int = 8080  # only when the stack runs Keycloak (keycloak=True, THIDUA_KEYCLOAK=1)
+    web: int = 8005  # the console, also only with Keycloak
 
     @classmethod
     def free(cls) -> "Ports":
@@ -175,6 +177,14 @@ class Stack:
             "THIDUA_HTTP_PORT": str(getattr(self.ports, name)),
             "THIDUA_READY_FILE": str(self.run_dir / f"{name}.ready"),
         }
+        if name == CONSOLE:
+            env.update(
+                {
+                    "THIDUA_WEB_PUBLIC_URL": self.url(CONSOLE),
+                    "THIDUA_WEB_REPORTING_URL": self.url("reporting"),
+                    "THIDUA_WEB_INTAKE_URL": self.url("intake"),
+                }
+            )
         if name not in HTTP_SERVICES:
             env["THIDUA_API_KEYS"] = ""  # scoring and notify have no HTTP API: no keys at all (not even inherited)
         return Managed(name, [sys.executable, "-m", f"thidua_{name}"], self.run_dir, self.log_dir, env=env, cwd=REPO)
@@ -196,16 +206,22 @@ class Stack:
         wait_port(self.ports.kafka, 90, kafka_proc)
         asyncio.run(ensure_topics(self.settings()))
 
-    def start_services(self, names: tuple[str, ...] = SERVICES) -> None:
+    @property
+    def service_names(self) -> tuple[str, ...]:
+        """The services this stack runs: the four, and the console when Keycloak runs."""
+        return SERVICES + ((CONSOLE,) if self.with_keycloak else ())
+
+    def start_services(self, names: tuple[str, ...] | None = None) -> None:
+        names = self.service_names if names is None else names
         for name in names:
             if self.service(name).running():
                 continue  # already up (and ready): `up` may be run again safely
             (self.run_dir / f"{name}.ready").unlink(missing_ok=True)
             self.service(name).start()
         for name in names:
-            if name in ("intake", "reporting"):
+            if name in ("intake", "reporting", CONSOLE):
                 wait_port(getattr(self.ports, name), 60, self.service(name))
-        self.wait_ready(names)
+        self.wait_ready(tuple(n for n in names if n != CONSOLE))  # the console consumes no topic: its port says ready
 
     def wait_ready(self, names: tuple[str, ...], timeout: float = 60) -> None:
         """A consumer service writes run/<name>.ready once it has joined its consumer group."""
@@ -225,6 +241,7 @@ class Stack:
         self.start_services()
         if self.with_keycloak:
             self.keycloak.ready()
+            self.keycloak.allow_console(self.url(CONSOLE))
 
     def stop_service(self, name: str) -> None:
         self.service(name).stop()
@@ -241,7 +258,7 @@ class Stack:
         wait_port(self.ports.kafka, 90, proc)
 
     def down(self) -> None:
-        for name in SERVICES:
+        for name in (*SERVICES, CONSOLE):
             self.stop_service(name)
         for proc in (self._mail(), self._mongo()):
             proc.stop()
@@ -250,7 +267,8 @@ class Stack:
 
     def status(self) -> list[dict]:
         rows = []
-        procs = [self._kafka(), self._mongo(), self._mail()] + [self.service(n) for n in SERVICES]
+        consoles = [CONSOLE] if self.with_keycloak or self.service(CONSOLE).running() else []
+        procs = [self._kafka(), self._mongo(), self._mail()] + [self.service(n) for n in (*SERVICES, *consoles)]
         if self.with_keycloak or self.keycloak.running():
             procs.append(self.keycloak.process())
         port_of = {"kafka": self.ports.kafka, "secantusdb": self.ports.mongo, "mailcatcher": self.ports.smtp}

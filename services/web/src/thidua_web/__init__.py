@@ -1,0 +1,1 @@
+"""Thi Đua console: server-rendered pages signed in through OIDC (a backend-for-frontend)."""

@@ -1,0 +1,241 @@
+"""The console's HTTP app: sign-in as a backend-for-frontend (/login, /callback, /logout), the home
+page, the language switch, the vendored static files, and error pages instead of JSON."""
+
+import asyncio
+import time
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import httpx
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.staticfiles import StaticFiles
+from fastapi.templating import Jinja2Templates
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from thidua_common.http.app import PAGE_POLICY, create_app
+from thidua_common.logging import get_logger
+from thidua_common.settings import Settings, get_settings
+
+from . import security
+from .api import ApiFailed, Reporting
+from .config import WebSettings, get_web_settings
+from .i18n import LANGS, label, language, texts
+from .oidc import OidcClient, SignInFailed, check_id_token, claims_of
+from .sessions import Session, SessionStore
+
+log = get_logger(__name__)
+HERE = Path(__file__).parent
+COOKIE = "thidua_session"
+REFRESH_MARGIN_SECONDS = 30  # refresh a little before the access token expires
+
+templates = Jinja2Templates(directory=str(HERE / "templates"))  # .html: autoescaped
+
+
+def safe_next(value: str | None) -> str:
+    """Only a path of this site (never //host or a scheme): no open redirect after sign-in."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    return value
+
+
+def page_policy(issuer: str) -> str:
+    """The shared page policy, except that a form may also lead to the issuer: the sign-out form
+    posts here and is redirected to the provider's end-session endpoint, and browsers check
+    form-action on the redirect too."""
+    parts = urlsplit(issuer)
+    if not parts.scheme or not parts.netloc:
+        return PAGE_POLICY
+    return PAGE_POLICY.replace("form-action 'self'", f"form-action 'self' {parts.scheme}://{parts.netloc}")
+
+
+def identity(tokens_claims: dict[str, Any], id_claims: dict[str, Any]) -> dict[str, Any]:
+    roles = tokens_claims.get("roles") or []
+    return {
+        "name": id_claims.get("name") or tokens_claims.get("name") or id_claims.get("preferred_username"),
+        "username": id_claims.get("preferred_username") or tokens_claims.get("preferred_username"),
+        "unit": tokens_claims.get("unit"),
+        "tenant": tokens_claims.get("tenant"),
+        "roles": [str(r) for r in roles] if isinstance(roles, list) else [str(roles)],
+    }
+
+
+def build_app(
+    settings: Settings | None = None, web: WebSettings | None = None, http: httpx.AsyncClient | None = None
+) -> FastAPI:
+    """`http`: the client for the issuer and the APIs (tests pass one over a fake transport);
+    without it the app opens its own for its lifetime."""
+    settings = settings or get_settings()
+    web = web or get_web_settings()
+    store = SessionStore(idle_seconds=web.session_idle_seconds)
+
+    def wire(app: FastAPI, client: httpx.AsyncClient) -> None:
+        app.state.oidc = OidcClient(settings.oidc_issuer, web.client_id, web.redirect_uri, web.scope, client)
+        app.state.reporting = Reporting(web.reporting_url, client)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        if http is not None:
+            yield
+            return
+        async with httpx.AsyncClient(timeout=web.api_timeout_seconds) as client:
+            wire(app, client)
+            yield
+
+    app = create_app("web", settings, lifespan=lifespan, openapi_url=None)
+    if http is not None:
+        wire(app, http)
+    app.state.sessions = store
+    app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
+    secure_cookie = settings.environment != "development"
+    policy = page_policy(settings.oidc_issuer)
+
+    def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
+        lang = language(request)
+        session = store.get(request.cookies.get(COOKIE))
+        context = {
+            "t": texts(lang),
+            "label": lambda code: label(code, lang),
+            "lang": lang,
+            "langs": LANGS,
+            "session": session,
+            "path": request.url.path,
+            **context,
+        }
+        response = templates.TemplateResponse(request, name, context, status_code=status)
+        response.headers["Cache-Control"] = "no-store"
+        response.headers["Content-Security-Policy"] = policy
+        return response
+
+    def error_page(request: Request, status: int, key: str) -> HTMLResponse:
+        return page(request, "error.html", status=status, message=texts(language(request))[key], status_code=status)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
+        key = {403: "error_403", 404: "error_404"}.get(exc.status_code, "error_api")
+        return error_page(request, exc.status_code, key)
+
+    @app.exception_handler(ApiFailed)
+    async def on_api_failed(request: Request, exc: ApiFailed) -> Response:
+        log.warning("API call failed", status=exc.status)
+        if exc.status == 403:
+            return error_page(request, 403, "error_403")
+        if exc.status == 404:
+            return error_page(request, 404, "error_404")
+        return error_page(request, 502, "error_api")
+
+    @app.exception_handler(SignInFailed)
+    async def on_sign_in_failed(request: Request, exc: SignInFailed) -> Response:
+        log.warning("sign-in failed", reason=str(exc))
+        return error_page(request, 400, "error_sign_in")
+
+    async def access_token(session: Session) -> str | None:
+        """The session's access token, refreshed when it is about to expire; None: sign in again."""
+        tokens = session.tokens
+        if tokens.expires_at - REFRESH_MARGIN_SECONDS > time.time():
+            return tokens.access_token
+        if not tokens.refresh_token:
+            return None
+        try:
+            fresh = await app.state.oidc.refresh(tokens.refresh_token)
+        except SignInFailed:
+            store.end(session.id)
+            return None
+        fresh.id_token = fresh.id_token or tokens.id_token
+        fresh.refresh_token = fresh.refresh_token or tokens.refresh_token
+        session.tokens = fresh
+        return fresh.access_token
+
+    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
+    async def home(request: Request) -> Response:
+        session = store.get(request.cookies.get(COOKIE))
+        if session is None:
+            return page(request, "welcome.html")
+        token = await access_token(session)
+        if token is None:
+            return RedirectResponse("/login", status_code=303)
+        lang = language(request)
+        reporting: Reporting = app.state.reporting
+        campaigns = await reporting.campaigns(token, lang)
+        unit = session.claims.get("unit")
+        rows = []
+        if unit:
+            boards = await asyncio.gather(
+                *(reporting.leaderboard(c["campaign_id"], token, lang) for c in campaigns), return_exceptions=True
+            )
+            for campaign, board in zip(campaigns, boards):
+                if isinstance(board, BaseException):
+                    raise board  # ApiFailed: the error page
+                standings = board.get("standings", [])
+                mine = next((s for s in standings if s.get("unit_id") == unit), None)
+                if mine is not None:
+                    rows.append({"campaign": campaign, "standing": mine, "units": len(standings)})
+        else:
+            rows = [{"campaign": c, "standing": None, "units": c.get("participants")} for c in campaigns]
+        return page(request, "home.html", me=session.claims, rows=rows)
+
+    @app.get("/login", include_in_schema=False)
+    async def login(request: Request, next: str | None = None) -> Response:
+        state, nonce = security.random_token(), security.random_token()
+        verifier, challenge = security.pkce_pair()
+        store.begin(state, verifier, nonce, safe_next(next))
+        url = await app.state.oidc.authorization_url(state, nonce, challenge, language(request))
+        return RedirectResponse(url, status_code=303)
+
+    @app.get("/callback", include_in_schema=False)
+    async def callback(
+        request: Request, code: str | None = None, state: str | None = None, error: str | None = None
+    ) -> Response:
+        pending = store.take_pending(state)
+        if pending is None or error or not code:
+            raise SignInFailed(f"callback refused (state known: {pending is not None}, error: {error})")
+        oidc: OidcClient = app.state.oidc
+        tokens = await oidc.exchange(code, pending.verifier)
+        if not tokens.id_token:
+            raise SignInFailed("no ID token")
+        id_claims = claims_of(tokens.id_token)
+        check_id_token(id_claims, oidc.issuer, oidc.client_id, pending.nonce)
+        session = store.create(tokens, identity(claims_of(tokens.access_token), id_claims))
+        log.info("signed in", username=session.claims.get("username"))
+        response = RedirectResponse(pending.next_path, status_code=303)
+        response.set_cookie(
+            COOKIE, session.id, httponly=True, samesite="lax", secure=secure_cookie, path="/",
+            max_age=web.session_idle_seconds,
+        )  # fmt: skip
+        return response
+
+    @app.post("/logout", include_in_schema=False)
+    async def logout(request: Request) -> Response:
+        session = store.get(request.cookies.get(COOKIE))
+        if session is None:
+            return RedirectResponse("/", status_code=303)
+        if not await csrf_ok(request, session):
+            return error_page(request, 403, "error_csrf")
+        store.end(session.id)
+        target = await app.state.oidc.end_session_url(session.tokens.id_token, web.public_url.rstrip("/") + "/")
+        response = RedirectResponse(target or "/", status_code=303)
+        response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=secure_cookie)
+        return response
+
+    @app.get("/lang/{code}", include_in_schema=False)
+    async def switch_language(code: str, next: str | None = None) -> Response:
+        if code not in LANGS:
+            raise StarletteHTTPException(404)
+        response = RedirectResponse(safe_next(next), status_code=303)
+        response.set_cookie("lang", code, samesite="lax", secure=secure_cookie, max_age=365 * 86400, path="/")
+        return response
+
+    return app
+
+
+async def csrf_ok(request: Request, session: Session) -> bool:
+    """Every POST form carries the session's CSRF token in a hidden field `csrf`."""
+    body = (await request.body()).decode("utf-8", errors="replace")
+    given = parse_qs(body).get("csrf") or [""]
+    return security.same(session.csrf, given[0])
+
+
+app = build_app()
