@@ -61,6 +61,10 @@ class FakeStore:
     async def lift(self, key):
         self.quarantine_docs.pop(key, None)
 
+    async def offending_revision(self, key):
+        revision = self.quarantine_docs.get(key, {}).get("revision")
+        return revision if isinstance(revision, int) else None
+
 
 class FakePublisher:
     def __init__(self):
@@ -216,6 +220,21 @@ async def test_events_of_a_quarantined_campaign_are_held_and_scored_once_a_corre
     assert poisoned not in scoring.applied  # superseded by the corrected revision, never replayed
     assert scoring.applied.index(corrected) < scoring.applied.index(later[0])
     assert guard.resumes == 1
+
+
+async def test_an_older_revision_arriving_late_does_not_lift_the_quarantine():
+    # seen on a fresh CI run: intake's own revision 3 reached scoring just after another
+    # writer's bad revision 4, and resumed the campaign under the older definition
+    scoring, store, publisher, guard = make()
+    await guard.run([definition("tinh-a", "pt-doc", 4, bad=True)])
+    late = definition("tinh-a", "pt-doc", 3)
+    await guard.run([late, submission("tinh-a", "pt-doc")])
+    assert "tinh-a/pt-doc" in store.quarantine_docs and late not in scoring.applied
+    assert guard.resumes == 0
+    corrected = definition("tinh-a", "pt-doc", 4)  # intake's next revision after its 3
+    await guard.run([corrected])
+    assert store.quarantine_docs == {} and guard.resumes == 1
+    assert corrected in scoring.applied and late not in scoring.applied  # superseded, never applied
 
 
 async def test_a_corrected_revision_that_is_still_bad_keeps_the_quarantine():

@@ -218,6 +218,12 @@ class QuarantineStore:
     async def lift(self, key: str) -> None:
         await self.db.quarantined_campaigns.delete_one({"_id": key})
 
+    async def offending_revision(self, key: str) -> int | None:
+        """The revision of the definition that quarantined the campaign (None: another event did)."""
+        doc = await self.db.quarantined_campaigns.find_one({"_id": key}, {"revision": 1})
+        revision = (doc or {}).get("revision")
+        return revision if isinstance(revision, int) else None
+
     async def all(self) -> list[dict]:
         out = []
         async for doc in self.db.quarantined_campaigns.find({}).sort("_id", 1):
@@ -337,10 +343,22 @@ class Guard:
     async def _while_quarantined(self, key: str, envelopes: list[Envelope]) -> None:
         """Events of a quarantined campaign are held; a new definition may lift the quarantine."""
         await self._until_done(lambda: self.store.hold(key, envelopes, self.origins))
-        if any(e.type == CAMPAIGN_DEFINED for e in envelopes):
+        if await self._corrects(key, envelopes):
             await self.resume(key)
         elif not await self._until_done(lambda: self.store.quarantined({key})):
             await self.resume(key)  # lifted by another worker while these were being held
+
+    async def _corrects(self, key: str, envelopes: list[Envelope]) -> bool:
+        """Whether these events bring a correction: a definition at least as new as the one that
+        quarantined the campaign. An older revision arriving late (another writer's, delayed) is
+        held with the rest, never taken for the correction: it would score under a definition
+        the campaign has moved past. Intake numbers its next revision after the last it wrote,
+        which may equal a foreign writer's bad revision: equal counts as a correction."""
+        revisions = [_revision(e) for e in envelopes if e.type == CAMPAIGN_DEFINED]
+        if not revisions:
+            return False
+        offending = await self._until_done(lambda: self.store.offending_revision(key))
+        return offending is None or max(revisions) >= offending
 
     async def resume(self, key: str) -> bool:
         """Apply what is held for the campaign, oldest first (superseded definitions left out);
