@@ -1,5 +1,6 @@
 """What several end-to-end tests do the same way: call intake, set up a running campaign, act as a
-cluster head, and send an event to the inbound topic to read the dead letter it becomes."""
+cluster head, send an event to the inbound topic to read the dead letter it becomes, and get a
+Keycloak demo user's token."""
 
 import json
 import uuid
@@ -11,6 +12,7 @@ from aiokafka import AIOKafkaProducer
 from thidua_common.contracts import Envelope, new_event
 from thidua_common.contracts.registry import SUBMISSION_SUBMITTED, topic_name
 from thidua_common.contracts.submission import SubmissionSubmitted
+from thidua_devstack import keycloak
 
 from .conftest import TENANT, launch_and_run, read_topic, submission, token
 
@@ -66,3 +68,27 @@ async def dead_letter_reason(settings, event: Envelope) -> dict:
         await producer.stop()
     [dead] = await read_topic(settings, "inbound_dlq", lambda rec: rec.key == marker)
     return json.loads(dict(dead.headers)["dlq_reason"])
+
+
+def password_token(stack, username: str, *, field: str = "access_token") -> str:
+    """A token of a Keycloak demo user (password grant on the dev-only client)."""
+    password = next(u["password"] for u in stack.keycloak_users if u["username"] == username)
+    response = httpx.post(
+        stack.keycloak.token_endpoint,
+        data={"grant_type": "password", "client_id": keycloak.DEV_CLIENT, "username": username,
+              "password": password, "scope": "openid"},
+        timeout=30,
+    )
+    assert response.status_code == 200, response.text
+    return response.json()[field]
+
+
+def put_running(stack, campaign_id: str, body: dict, headers: dict) -> None:
+    """PUT a campaign through intake, then launch it and set it running (synchronous)."""
+    with httpx.Client(base_url=stack.url("intake"), timeout=30) as client:
+        response = client.put(f"/api/v1/campaigns/{campaign_id}", json=body, headers=headers)
+        assert response.status_code == 200, response.text
+        for status in ("launched", "running"):
+            response = client.post(f"/api/v1/campaigns/{campaign_id}/status",
+                                   json={"status": status, "reason": "Kế hoạch thi đua"}, headers=headers)
+            assert response.status_code == 200, response.text

@@ -23,6 +23,7 @@ from thidua_devstack.stack import REPO, Ports, Stack
 from thidua_web import assets
 
 from .conftest import TEST_ENV, small_campaign
+from .helpers import password_token, put_running
 
 pytestmark = pytest.mark.timeout(900)  # Keycloak's first start on a busy 2-core machine takes minutes
 
@@ -50,14 +51,6 @@ def console_stack(tmp_path_factory):
         s.down()
 
 
-def password_token(stack, username: str) -> str:
-    password = next(u["password"] for u in stack.keycloak_users if u["username"] == username)
-    response = httpx.post(stack.keycloak.token_endpoint, timeout=30, data={
-        "grant_type": "password", "client_id": keycloak.DEV_CLIENT, "username": username, "password": password,
-        "scope": "openid"})
-    assert response.status_code == 200, response.text
-    return response.json()["access_token"]
-
 
 @pytest.fixture(scope="module")
 def campaign(console_stack):
@@ -68,13 +61,7 @@ def campaign(console_stack):
     for participant, unit in zip(body["participants"], UNITS):
         participant["unit_id"] = unit
     board = {"Authorization": f"Bearer {password_token(console_stack, 'board-officer.so-noi-vu')}"}
-    with httpx.Client(base_url=console_stack.url("intake"), timeout=30) as client:
-        response = client.put(f"/api/v1/campaigns/{campaign_id}", json=body, headers=board)
-        assert response.status_code == 200, response.text
-        for status in ("launched", "running"):
-            response = client.post(f"/api/v1/campaigns/{campaign_id}/status",
-                                   json={"status": status, "reason": "Kế hoạch thi đua"}, headers=board)
-            assert response.status_code == 200, response.text
+    put_running(console_stack, campaign_id, body, board)
     reporter = {"Authorization": f"Bearer {password_token(console_stack, REPORTER)}"}
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:  # reporting's read model follows intake's events

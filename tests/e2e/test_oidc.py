@@ -18,6 +18,7 @@ from thidua_devstack import keycloak
 from thidua_devstack.stack import REPO, Ports, Stack
 
 from .conftest import TEST_ENV, eventually, small_campaign, submission
+from .helpers import password_token, put_running
 
 pytestmark = pytest.mark.timeout(900)  # Keycloak's first start on a busy 2-core machine takes minutes
 
@@ -46,17 +47,6 @@ def oidc_stack(tmp_path_factory):
         s.down()
 
 
-def password_token(stack, username: str, *, field: str = "access_token") -> str:
-    password = next(u["password"] for u in stack.keycloak_users if u["username"] == username)
-    response = httpx.post(
-        stack.keycloak.token_endpoint,
-        data={"grant_type": "password", "client_id": keycloak.DEV_CLIENT, "username": username,
-              "password": password, "scope": "openid"},
-        timeout=30,
-    )
-    assert response.status_code == 200, response.text
-    return response.json()[field]
-
 
 def bearer(token: str) -> dict:
     return {"Authorization": f"Bearer {token}"}
@@ -70,13 +60,7 @@ def campaign_id(oidc_stack):
     for participant, unit in zip(body["participants"], UNITS):
         participant["unit_id"] = unit
     board = bearer(password_token(oidc_stack, "board-officer.so-noi-vu"))
-    with httpx.Client(base_url=oidc_stack.url("intake"), timeout=30) as client:
-        response = client.put(f"/api/v1/campaigns/{campaign_id}", json=body, headers=board)
-        assert response.status_code == 200, response.text
-        for status in ("launched", "running"):
-            response = client.post(f"/api/v1/campaigns/{campaign_id}/status",
-                                   json={"status": status, "reason": "Kế hoạch thi đua"}, headers=board)
-            assert response.status_code == 200, response.text
+    put_running(oidc_stack, campaign_id, body, board)
     return campaign_id
 
 
