@@ -390,3 +390,37 @@ def test_an_id_token_of_another_issuer_client_or_sign_in_is_refused(change):
     check_id_token(good, ISSUER, "thidua-console", "n1")
     with pytest.raises(SignInFailed):
         check_id_token({**good, **change}, ISSUER, "thidua-console", "n1")
+
+
+# -- texts and formats ---------------------------------------------------------------------------------
+def test_every_page_text_exists_in_both_languages_once():
+    import unicodedata
+
+    from thidua_web.i18n import TEXTS, _merge, tables
+
+    texts, _ = tables()
+    assert set(texts["vi"]) == set(texts["en"])  # en falls back to vi only for a missing key: none is
+    for lang in ("vi", "en"):
+        for key, value in texts[lang].items():
+            assert unicodedata.is_normalized("NFC", value), key
+    with pytest.raises(RuntimeError, match="again"):
+        _merge({"vi": dict(TEXTS["vi"])}, {"vi": {"app": "x"}}, "a feature")
+
+
+@pytest.mark.parametrize(("value", "lang", "shown"), [
+    (1234.5, "vi", "1.234,5"), (1234.5, "en", "1,234.5"), (80, "vi", "80"), (0.126, "vi", "0,13"),
+    (None, "vi", "—"), ("n/a", "vi", "n/a"), (-1500000, "vi", "-1.500.000"),
+])
+def test_numbers_the_vietnamese_way(value, lang, shown):
+    from thidua_web.formats import number
+
+    assert number(value, lang) == shown
+
+
+def test_dates_and_times_in_vietnam():
+    from thidua_web.formats import day, moment
+
+    assert day("2026-11-30", "vi") == "30/11/2026" and day("2026-11-30", "en") == "2026-11-30"
+    assert moment("2026-11-29T17:05:00Z", "vi") == "00:05 30/11/2026"  # UTC+7
+    assert day("2026-11-29T17:05:00Z", "vi") == "30/11/2026"
+    assert day(None) == "—" and day("garbage") == "garbage"

@@ -1,5 +1,14 @@
 """The console's page texts in Vietnamese (default) and English. The language comes from the
-`lang` cookie (the switch in the header), else Accept-Language."""
+`lang` cookie (the switch in the header), else Accept-Language.
+
+The texts of the frame (header, sign-in, errors) are here; each feature package keeps its own in
+`<feature>/texts.py` (`TEXTS` and optionally `LABELS`, same shape), merged here once. A key
+defined twice is an error at start, not a silent override."""
+
+import importlib
+import pkgutil
+from functools import cache
+from pathlib import Path
 
 from fastapi import Request
 
@@ -38,6 +47,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "error_sign_in": "Đăng nhập không thành công. Vui lòng đăng nhập lại.",
         "error_csrf": "Biểu mẫu đã hết hạn hoặc không hợp lệ. Vui lòng tải lại trang và thử lại.",
         "back_home": "Về trang chủ",
+        "error_refused": "Yêu cầu không được chấp nhận.",
+        "nav": "Điều hướng chính",
+        "nav_home": "Trang chủ",
     },
     "en": {
         "app": "Thi Đua – Emulation and commendation",
@@ -71,6 +83,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "error_sign_in": "Sign-in failed. Please sign in again.",
         "error_csrf": "The form expired or is invalid. Please reload the page and try again.",
         "back_home": "Back to the home page",
+        "error_refused": "The request was not accepted.",
+        "nav": "Main navigation",
+        "nav_home": "Home",
     },
 }
 
@@ -100,9 +115,39 @@ LABELS: dict[str, dict[str, str]] = {
 }
 
 
+def _merge(into: dict[str, dict[str, str]], part: dict[str, dict[str, str]], where: str) -> None:
+    for lang, table in part.items():
+        twice = set(into.setdefault(lang, {})) & set(table)
+        if twice:
+            raise RuntimeError(f"{where} defines {sorted(twice)} again")
+        into[lang].update(table)
+
+
+@cache
+def tables() -> tuple[dict[str, dict[str, str]], dict[str, dict[str, str]]]:
+    """(texts, labels) of the frame and of every feature package, per language."""
+    all_texts: dict[str, dict[str, str]] = {}
+    all_labels: dict[str, dict[str, str]] = {}
+    _merge(all_texts, TEXTS, __name__)
+    _merge(all_labels, LABELS, __name__)
+    for found in sorted(pkgutil.iter_modules([str(Path(__file__).parent)]), key=lambda m: m.name):
+        if not found.ispkg:
+            continue
+        try:
+            module = importlib.import_module(f"{__package__}.{found.name}.texts")
+        except ModuleNotFoundError:
+            continue
+        _merge(all_texts, getattr(module, "TEXTS", {}), module.__name__)
+        _merge(all_labels, getattr(module, "LABELS", {}), module.__name__)
+    for lang in LANGS:  # a text missing in English is shown in Vietnamese rather than crash a page
+        all_texts[lang] = {**all_texts["vi"], **all_texts.get(lang, {})}
+    return all_texts, all_labels
+
+
 def label(code: object, lang: str) -> str:
     text = str(code)
-    return LABELS.get(lang, LABELS["vi"]).get(text, text)
+    labels = tables()[1]
+    return labels.get(lang, labels["vi"]).get(text, text)
 
 
 def language(request: Request) -> str:
@@ -115,4 +160,4 @@ def language(request: Request) -> str:
 
 
 def texts(lang: str) -> dict[str, str]:
-    return TEXTS[lang if lang in LANGS else "vi"]
+    return tables()[0][lang if lang in LANGS else "vi"]

@@ -1,19 +1,15 @@
 """The console's HTTP app: sign-in as a backend-for-frontend (/login, /callback, /logout), the home
 page, the language switch, the vendored static files, and error pages instead of JSON."""
 
-import asyncio
-import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs, urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import httpx
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from thidua_common.http.app import PAGE_POLICY, create_app
@@ -21,18 +17,21 @@ from thidua_common.logging import get_logger
 from thidua_common.settings import Settings, get_settings
 
 from . import security
-from .api import ApiFailed, Reporting
+from .api import Api, ApiFailed
 from .config import WebSettings, get_web_settings
-from .i18n import LANGS, label, language, texts
+from .dashboards.views import router as dashboards_router
+from .deps import CsrfFailed, NotAllowed, Posted, SignInNeeded
+from .home.views import router as home_router
+from .i18n import LANGS, language
+from .notifications.views import router as notifications_router
 from .oidc import OidcClient, SignInFailed, check_id_token, claims_of
-from .sessions import Session, SessionStore
+from .pages import COOKIE, HERE, error_page, render
+from .reporter.views import router as reporter_router
+from .reviewer.views import router as reviewer_router
+from .sessions import SessionStore
 
 log = get_logger(__name__)
-HERE = Path(__file__).parent
-COOKIE = "thidua_session"
-REFRESH_MARGIN_SECONDS = 30  # refresh a little before the access token expires
-
-templates = Jinja2Templates(directory=str(HERE / "templates"))  # .html: autoescaped
+FEATURES = (home_router, reporter_router, reviewer_router, dashboards_router, notifications_router)
 
 
 def safe_next(value: str | None) -> str:
@@ -74,7 +73,8 @@ def build_app(
 
     def wire(app: FastAPI, client: httpx.AsyncClient) -> None:
         app.state.oidc = OidcClient(settings.oidc_issuer, web.client_id, web.redirect_uri, web.scope, client)
-        app.state.reporting = Reporting(web.reporting_url, client)
+        app.state.reporting = Api(web.reporting_url, client)
+        app.state.intake = Api(web.intake_url, client)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -89,29 +89,9 @@ def build_app(
     if http is not None:
         wire(app, http)
     app.state.sessions = store
+    app.state.page_policy = page_policy(settings.oidc_issuer)
     app.mount("/static", StaticFiles(directory=str(HERE / "static")), name="static")
     secure_cookie = settings.environment != "development"
-    policy = page_policy(settings.oidc_issuer)
-
-    def page(request: Request, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        lang = language(request)
-        session = store.get(request.cookies.get(COOKIE))
-        context = {
-            "t": texts(lang),
-            "label": lambda code: label(code, lang),
-            "lang": lang,
-            "langs": LANGS,
-            "session": session,
-            "path": request.url.path,
-            **context,
-        }
-        response = templates.TemplateResponse(request, name, context, status_code=status)
-        response.headers["Cache-Control"] = "no-store"
-        response.headers["Content-Security-Policy"] = policy
-        return response
-
-    def error_page(request: Request, status: int, key: str) -> HTMLResponse:
-        return page(request, "error.html", status=status, message=texts(language(request))[key], status_code=status)
 
     @app.exception_handler(StarletteHTTPException)
     async def on_http_error(request: Request, exc: StarletteHTTPException) -> Response:
@@ -122,9 +102,11 @@ def build_app(
     async def on_api_failed(request: Request, exc: ApiFailed) -> Response:
         log.warning("API call failed", status=exc.status)
         if exc.status == 403:
-            return error_page(request, 403, "error_403")
+            return error_page(request, 403, "error_403", exc.message)
         if exc.status == 404:
             return error_page(request, 404, "error_404")
+        if exc.refused:  # a refusal the page did not handle itself: say what the API said
+            return error_page(request, exc.status or 400, "error_refused", exc.message)
         return error_page(request, 502, "error_api")
 
     @app.exception_handler(SignInFailed)
@@ -132,50 +114,25 @@ def build_app(
         log.warning("sign-in failed", reason=str(exc))
         return error_page(request, 400, "error_sign_in")
 
-    async def access_token(session: Session) -> str | None:
-        """The session's access token, refreshed when it is about to expire; None: sign in again."""
-        tokens = session.tokens
-        if tokens.expires_at - REFRESH_MARGIN_SECONDS > time.time():
-            return tokens.access_token
-        if not tokens.refresh_token:
-            return None
-        try:
-            fresh = await app.state.oidc.refresh(tokens.refresh_token)
-        except SignInFailed:
-            store.end(session.id)
-            return None
-        fresh.id_token = fresh.id_token or tokens.id_token
-        fresh.refresh_token = fresh.refresh_token or tokens.refresh_token
-        session.tokens = fresh
-        return fresh.access_token
+    @app.exception_handler(SignInNeeded)
+    async def on_sign_in_needed(request: Request, exc: SignInNeeded) -> Response:
+        if exc.next_path == "/" and request.method == "GET" and request.url.path == "/":
+            return render(request, "welcome.html")  # the home page of somebody not signed in
+        target = "/login?" + urlencode({"next": safe_next(exc.next_path)})
+        if request.headers.get("hx-request"):  # htmx follows this header with a full page load
+            return Response(status_code=204, headers={"HX-Redirect": target})
+        return RedirectResponse(target, status_code=303)
 
-    @app.get("/", response_class=HTMLResponse, include_in_schema=False)
-    async def home(request: Request) -> Response:
-        session = store.get(request.cookies.get(COOKIE))
-        if session is None:
-            return page(request, "welcome.html")
-        token = await access_token(session)
-        if token is None:
-            return RedirectResponse("/login", status_code=303)
-        lang = language(request)
-        reporting: Reporting = app.state.reporting
-        campaigns = await reporting.campaigns(token, lang)
-        unit = session.claims.get("unit")
-        rows = []
-        if unit:
-            boards = await asyncio.gather(
-                *(reporting.leaderboard(c["campaign_id"], token, lang) for c in campaigns), return_exceptions=True
-            )
-            for campaign, board in zip(campaigns, boards):
-                if isinstance(board, BaseException):
-                    raise board  # ApiFailed: the error page
-                standings = board.get("standings", [])
-                mine = next((s for s in standings if s.get("unit_id") == unit), None)
-                if mine is not None:
-                    rows.append({"campaign": campaign, "standing": mine, "units": len(standings)})
-        else:
-            rows = [{"campaign": c, "standing": None, "units": c.get("participants")} for c in campaigns]
-        return page(request, "home.html", me=session.claims, rows=rows)
+    @app.exception_handler(CsrfFailed)
+    async def on_csrf_failed(request: Request, exc: CsrfFailed) -> Response:
+        return error_page(request, 403, "error_csrf")
+
+    @app.exception_handler(NotAllowed)
+    async def on_not_allowed(request: Request, exc: NotAllowed) -> Response:
+        return error_page(request, 403, "error_403")
+
+    for router in FEATURES:
+        app.include_router(router)
 
     @app.get("/login", include_in_schema=False)
     async def login(request: Request, next: str | None = None) -> Response:
@@ -208,14 +165,9 @@ def build_app(
         return response
 
     @app.post("/logout", include_in_schema=False)
-    async def logout(request: Request) -> Response:
-        session = store.get(request.cookies.get(COOKIE))
-        if session is None:
-            return RedirectResponse("/", status_code=303)
-        if not await csrf_ok(request, session):
-            return error_page(request, 403, "error_csrf")
-        store.end(session.id)
-        target = await app.state.oidc.end_session_url(session.tokens.id_token, web.public_url.rstrip("/") + "/")
+    async def logout(request: Request, caller: Posted) -> Response:
+        store.end(caller.session.id)
+        target = await app.state.oidc.end_session_url(caller.session.tokens.id_token, web.public_url.rstrip("/") + "/")
         response = RedirectResponse(target or "/", status_code=303)
         response.delete_cookie(COOKIE, path="/", httponly=True, samesite="lax", secure=secure_cookie)
         return response
@@ -229,13 +181,6 @@ def build_app(
         return response
 
     return app
-
-
-async def csrf_ok(request: Request, session: Session) -> bool:
-    """Every POST form carries the session's CSRF token in a hidden field `csrf`."""
-    body = (await request.body()).decode("utf-8", errors="replace")
-    given = parse_qs(body).get("csrf") or [""]
-    return security.same(session.csrf, given[0])
 
 
 app = build_app()

@@ -1,0 +1,1 @@
+"""Dashboards for the tenant: campaign overview, leaderboards, scorecards, progress, live updates (SSE)."""

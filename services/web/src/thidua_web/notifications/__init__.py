@@ -1,0 +1,1 @@
+"""My notifications (reporting's inbox of the caller)."""

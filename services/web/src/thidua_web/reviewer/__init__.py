@@ -1,0 +1,1 @@
+"""Reviewers (cluster heads, board officers): the review queue, decisions, ratings, reopening."""
