@@ -193,3 +193,7 @@ def log_lines(stack, service: str) -> list[dict]:
             except json.JSONDecodeError:
                 pass
     return lines
+
+
+# the console tests share one stack with Keycloak (started by the first test that asks for it)
+from .console_stack import console_stack  # noqa: E402, F401
