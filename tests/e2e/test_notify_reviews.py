@@ -12,6 +12,7 @@ from .conftest import eventually, mails, read_topic, reporter, submission, token
 
 REVIEW = "Kết quả thẩm định báo cáo"
 APPEAL = "Kết quả giải quyết khiếu nại"
+REOPENED = "được mở lại để thẩm định lại"
 
 
 async def call(stack, path: str, headers: dict, body: dict) -> dict:
@@ -106,3 +107,11 @@ async def test_an_upheld_return_names_the_criteria_again_and_an_approval_says_ve
     assert "Kết quả của đơn vị kỳ này đã được xác nhận" in approved["text"]
     assert "- Số hộ thoát nghèo: 80\n- Nhà đại đoàn kết: 12" in approved["text"]
     assert "khiếu nại" not in approved["text"]
+
+    # the board reopens that approval: the unit is told why, and that its verified score is withdrawn
+    reason = "Phát hiện số liệu nhà đại đoàn kết trùng với năm trước"
+    await call(stack, f"/api/v1/submissions/{other}/reopen", board, {"reason": reason})
+    [reopened] = await eventually(lambda: inbox(stack, cid, "don-vi-4", REOPENED), timeout=60)
+    assert f"Lý do: {reason}" in reopened["text"]
+    assert "vừa được Ban Thi đua – Khen thưởng mở lại" in reopened["text"]
+    assert "điểm chính thức của kỳ được rút lại" in reopened["text"]

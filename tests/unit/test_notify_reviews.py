@@ -9,11 +9,22 @@ import pytest
 from pymongo.errors import DuplicateKeyError
 
 from thidua_common.contracts import new_event
-from thidua_common.contracts.registry import APPEAL_DECIDED, SUBMISSION_RECEIVED, SUBMISSION_REVIEWED
-from thidua_common.contracts.review import AppealDecided, SubmissionReviewed
+from thidua_common.contracts.registry import (
+    APPEAL_DECIDED,
+    SUBMISSION_RECEIVED,
+    SUBMISSION_REOPENED,
+    SUBMISSION_REVIEWED,
+)
+from thidua_common.contracts.review import AppealDecided, SubmissionReopened, SubmissionReviewed
 from thidua_common.kafka.client import encode_event
 from thidua_common.kafka.loop import only_handled
-from thidua_notify.compose import appeal_decision_message, campaign_phrase, criterion_labels, review_message
+from thidua_notify.compose import (
+    appeal_decision_message,
+    campaign_phrase,
+    criterion_labels,
+    reopen_message,
+    review_message,
+)
 from thidua_notify.service import NotifyService
 
 from .fake_records import Record, recording_handler
@@ -166,6 +177,24 @@ def test_an_upheld_reject():
     assert "Số liệu của báo cáo này không được tính vào kết quả thi đua." in body
 
 
+def reopened(level: str = "board", approved_level: str = "cluster") -> SubmissionReopened:
+    return SubmissionReopened(submission_id="3d6f1c2b", campaign_id="giam-ngheo", unit_id="huyen-cu-jut",
+                              period="2018-Q2", level=level, approved_level=approved_level,
+                              reason="Phát hiện số liệu hộ thoát nghèo trùng lặp", by="ban-tdkt", at=AT)
+
+
+def test_a_reopened_approval_tells_the_unit_why_and_what_it_means():
+    subject, body = reopen_message(reopened(), UNIT, CAMPAIGN)
+    assert subject == "[Thi Đua] Báo cáo quý II/2018, phong trào «Đắk Nông chung tay vì người nghèo» được mở lại để " \
+                      "thẩm định lại"
+    assert body.startswith("Kính gửi Huyện Cư Jút,")
+    assert "đã được cụm trưởng, khối trưởng phê duyệt, vừa được Ban Thi đua – Khen thưởng mở lại lúc 00:30 21/07/2018" in body
+    assert "Lý do: Phát hiện số liệu hộ thoát nghèo trùng lặp" in body
+    assert "điểm chính thức của kỳ được rút lại" in body and "Mã báo cáo: 3d6f1c2b." in body
+    subject_en, body_en = reopen_message(reopened(), UNIT, CAMPAIGN, lang="en")
+    assert "was reopened for review" in subject_en and "Lý do" not in body_en and "Reason:" in body_en
+
+
 # -- which events become deliveries -----------------------------------------------------------
 class Deliveries:
     """The part of a collection that NotifyService.apply uses, kept in a dict."""
@@ -207,6 +236,14 @@ def test_an_appeal_decision_becomes_a_delivery(service):
     event = new_event(type=APPEAL_DECIDED, source="/thidua/intake/reviews", tenant="daknong",
                       data=decided("upheld", "reject", reason="Không có căn cứ"))
     asyncio.run(service.apply(event))
+    assert service.db.deliveries.docs[f"{event.id}:email"]["status"] == "pending"
+
+
+def test_a_reopened_approval_becomes_a_delivery(service):
+    event = new_event(type=SUBMISSION_REOPENED, source="/thidua/intake/reviews", tenant="daknong", data=reopened())
+    asyncio.run(service.apply(event))
+    asyncio.run(service.apply(event))
+    assert list(service.db.deliveries.docs) == [f"{event.id}:email"]
     assert service.db.deliveries.docs[f"{event.id}:email"]["status"] == "pending"
 
 

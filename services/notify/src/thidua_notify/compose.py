@@ -3,7 +3,13 @@
 from dataclasses import dataclass
 
 from thidua_common.contracts.nomination import AwardDecided, NominationOverdue, Nominee
-from thidua_common.contracts.review import AppealDecided, AppealOutcome, ReviewDecision, SubmissionReviewed
+from thidua_common.contracts.review import (
+    AppealDecided,
+    AppealOutcome,
+    ReviewDecision,
+    SubmissionReopened,
+    SubmissionReviewed,
+)
 from thidua_common.contracts.score import ScoreComputed
 from thidua_common.contracts.scoring_quarantine import CampaignQuarantined
 from thidua_common.i18n import format_date, format_datetime, format_number, format_period, t
@@ -207,6 +213,27 @@ def review_message(
         )
     parts.append(t("mail.review.closing", lang, submission=review.submission_id))
     return t("mail.review.subject", lang, **params), "\n\n".join(parts)
+
+
+def reopen_message(reopened: SubmissionReopened, unit_name: str, campaign_name: str, lang: str = "vi") -> tuple[str, str]:
+    """A reviewer reopened the unit's approved report: why, what it means for the score, and that
+    the period takes a new report again."""
+    params = dict(
+        unit=unit_name,
+        period=format_period(reopened.period, lang),
+        campaign=campaign_phrase(campaign_name, lang),
+        level=_level(reopened.level.value, lang),
+        approved=_level(reopened.approved_level.value, lang),
+        time=format_datetime(reopened.at, lang),
+    )
+    parts = [
+        t("mail.review.greeting", lang, **params),
+        t("mail.reopen.intro", lang, **params),
+        t("mail.review.reason", lang, reason=reopened.reason.strip()),
+        t("mail.reopen.effect", lang),
+        t("mail.review.closing", lang, submission=reopened.submission_id),
+    ]
+    return t("mail.reopen.subject", lang, **params), "\n\n".join(parts)
 
 
 def appeal_decision_message(

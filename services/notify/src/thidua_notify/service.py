@@ -23,9 +23,16 @@ from thidua_common.contracts.registry import (
     NOTIFICATION_FAILED,
     SCORE_COMPUTED,
     SCORING_CAMPAIGN_QUARANTINED,
+    SUBMISSION_REOPENED,
     SUBMISSION_REVIEWED,
 )
-from thidua_common.contracts.review import AppealDecided, AppealOutcome, ReviewDecision, SubmissionReviewed
+from thidua_common.contracts.review import (
+    AppealDecided,
+    AppealOutcome,
+    ReviewDecision,
+    SubmissionReopened,
+    SubmissionReviewed,
+)
 from thidua_common.contracts.score import ScoreComputed
 from thidua_common.contracts.scoring_quarantine import CampaignQuarantined
 from thidua_common.logging import correlation_scope, get_logger
@@ -38,6 +45,7 @@ from .compose import (
     criterion_labels,
     overdue_message,
     quarantine_message,
+    reopen_message,
     review_message,
     score_message,
 )
@@ -75,9 +83,11 @@ class NotifyService:
             .add(NOMINATION_OVERDUE, NominationOverdue, self.on_alert)
             .add(AWARD_DECIDED, AwardDecided, self.on_alert)
             .add(SCORING_CAMPAIGN_QUARANTINED, CampaignQuarantined, self.on_alert)
-            # the unit hears how its report was reviewed, and how its appeal was decided
+            # the unit hears how its report was reviewed, how its appeal was decided, and when an
+            # approval of its report is reopened
             .add(SUBMISSION_REVIEWED, SubmissionReviewed, self.on_decision)
             .add(APPEAL_DECIDED, AppealDecided, self.on_decision)
+            .add(SUBMISSION_REOPENED, SubmissionReopened, self.on_decision)
         )
         # how each recorded event becomes a message, when it is sent
         self.composers = (
@@ -88,6 +98,7 @@ class NotifyService:
             .add(SCORING_CAMPAIGN_QUARANTINED, CampaignQuarantined, self._quarantine_message)
             .add(SUBMISSION_REVIEWED, SubmissionReviewed, self._review_message)
             .add(APPEAL_DECIDED, AppealDecided, self._appeal_decision_message)
+            .add(SUBMISSION_REOPENED, SubmissionReopened, self._reopen_message)
         )
 
     async def setup(self) -> None:
@@ -237,6 +248,14 @@ class NotifyService:
             return None  # no address known for the unit: skipped, like a score
         labels = criterion_labels(campaign["criteria"])
         subject, body = review_message(review, unit["name_vi"], campaign["name_vi"], labels)
+        return _message(unit["email"], subject, body, delivery_id, envelope)
+
+    async def _reopen_message(self, envelope: Envelope, reopened: SubmissionReopened, delivery_id: str) -> Message | None:
+        campaign = await self._campaign(envelope.tenant, reopened.campaign_id)
+        unit = await self._participant(envelope.tenant, reopened.unit_id, reopened.campaign_id)
+        if unit is None or not unit.get("email"):
+            return None  # no address known for the unit: skipped, like a review
+        subject, body = reopen_message(reopened, unit["name_vi"], campaign["name_vi"])
         return _message(unit["email"], subject, body, delivery_id, envelope)
 
     async def _appeal_decision_message(

@@ -944,6 +944,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Mã báo cáo: {submission}.\n\nTrân trọng,\nHệ thống Thi Đua",
         "en": "Report id: {submission}.\n\nRegards,\nThi Đua",
     },
+    # an approved report reopened by a reviewer (issue 10 leftover: the unit is told)
+    "mail.reopen.subject": {
+        "vi": "[Thi Đua] Báo cáo {period}, {campaign} được mở lại để thẩm định lại",
+        "en": "[Thi Đua] The {period} report, {campaign}, was reopened for review",
+    },
+    "mail.reopen.intro": {
+        "vi": "Báo cáo kết quả {period} của đơn vị trong {campaign}, đã được {approved} phê duyệt, "
+        "vừa được {level} mở lại lúc {time} để thẩm định lại.",
+        "en": "Your {period} report in the {campaign}, approved by the {approved}, was reopened by the "
+        "{level} at {time} to be reviewed again.",
+    },
+    "mail.reopen.effect": {
+        "vi": "Kết quả của kỳ này tạm thời không còn là kết quả đã thẩm định; điểm chính thức của kỳ "
+        "được rút lại cho đến khi có quyết định mới. Đơn vị có thể gửi lại báo cáo của kỳ này.",
+        "en": "Until a new decision, this period's results are no longer verified and its official score "
+        "is withdrawn. You may submit this period's report again.",
+    },
     "mail.appeal.outcome.upheld": {"vi": "Giữ nguyên quyết định", "en": "Decision upheld"},
     "mail.appeal.outcome.overturned": {"vi": "Sửa đổi quyết định", "en": "Decision changed"},
     "mail.appeal.subject": {
