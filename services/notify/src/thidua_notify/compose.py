@@ -215,7 +215,9 @@ def review_message(
     return t("mail.review.subject", lang, **params), "\n\n".join(parts)
 
 
-def reopen_message(reopened: SubmissionReopened, unit_name: str, campaign_name: str, lang: str = "vi") -> tuple[str, str]:
+def reopen_message(
+    reopened: SubmissionReopened, unit_name: str, campaign_name: str, lang: str = "vi"
+) -> tuple[str, str]:
     """A reviewer reopened the unit's approved report: why, what it means for the score, and that
     the period takes a new report again."""
     params = dict(

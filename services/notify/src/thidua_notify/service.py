@@ -250,7 +250,9 @@ class NotifyService:
         subject, body = review_message(review, unit["name_vi"], campaign["name_vi"], labels)
         return _message(unit["email"], subject, body, delivery_id, envelope)
 
-    async def _reopen_message(self, envelope: Envelope, reopened: SubmissionReopened, delivery_id: str) -> Message | None:
+    async def _reopen_message(
+        self, envelope: Envelope, reopened: SubmissionReopened, delivery_id: str
+    ) -> Message | None:
         campaign = await self._campaign(envelope.tenant, reopened.campaign_id)
         unit = await self._participant(envelope.tenant, reopened.unit_id, reopened.campaign_id)
         if unit is None or not unit.get("email"):
