@@ -17,7 +17,7 @@ REPO = Path(__file__).resolve().parents[2]
 COMPOSE_TEXT = (REPO / "docker-compose.yml").read_text()
 COMPOSE = yaml.safe_load(COMPOSE_TEXT)
 K8S = REPO / "deploy" / "k8s"
-SECRETS = ("THIDUA_JWT_SECRET", "THIDUA_MONGO_PASSWORD", "MONGO_ROOT_PASSWORD", "THIDUA_KAFKA_PASSWORD",
+SECRETS = ("THIDUA_MONGO_PASSWORD", "MONGO_ROOT_PASSWORD", "THIDUA_KAFKA_PASSWORD",
            "KAFKA_ADMIN_PASSWORD")
 HTTP = ("intake", "reporting")
 NO_HTTP = ("scoring", "notify")
@@ -46,10 +46,13 @@ def test_compose_has_no_default_for_any_secret():
             assert message.strip(), f"${{{secret}:?}} needs a message saying what to set"
 
 
-def test_compose_passes_the_jwt_secret_and_api_keys_only_to_the_http_services():
+def test_compose_passes_api_keys_only_to_the_http_services_and_no_token_secret_at_all():
+    # production verifies only the identity provider's tokens: an HS256 secret would sign nothing
+    # anybody could use, so none is asked for (it used to be required, for nothing)
+    assert "THIDUA_JWT_SECRET" not in COMPOSE_TEXT
     for name in HTTP:
-        assert env(name)["THIDUA_JWT_SECRET"].startswith("${THIDUA_JWT_SECRET:?")
         assert "THIDUA_API_KEYS" in env(name)
+        assert env(name)["THIDUA_OIDC_ISSUER"].startswith("${THIDUA_OIDC_ISSUER:?")
     for name in (*NO_HTTP, "topics", CONSOLE):
         assert "THIDUA_API_KEYS" not in env(name) and "THIDUA_JWT_SECRET" not in env(name), name
 
@@ -170,7 +173,7 @@ def test_kustomization_generates_the_secrets_from_files_that_are_not_committed()
 def test_the_example_secret_files_hold_no_usable_secret():
     http = dict(line.split("=", 1) for line in (K8S / "http-secrets.env.example").read_text().splitlines()
                 if line and not line.startswith("#"))
-    assert http["THIDUA_JWT_SECRET"] == "" and http["THIDUA_API_KEYS"] == "[]"
+    assert "THIDUA_JWT_SECRET" not in http and http["THIDUA_API_KEYS"] == "[]"
     shared = (K8S / "secrets.env.example").read_text()
     assert "THIDUA_JWT_SECRET" not in shared and "THIDUA_API_KEYS" not in shared
 
