@@ -167,3 +167,10 @@ def test_a_key_rotated_at_keycloak_is_picked_up_by_the_services(oidc_stack):
         assert response.status_code == 200, response.text
         log = (oidc_stack.log_dir / f"{service}.log").read_text(errors="replace")
         assert log.count("OIDC keys fetched") == 2, log[-3000:]
+
+
+def test_intake_and_reporting_hold_the_providers_keys_and_say_so_in_readiness(oidc_stack):
+    for service in ("intake", "reporting"):
+        body = httpx.get(f"{oidc_stack.url(service)}/readyz", timeout=30).json()
+        assert body["checks"]["oidc_keys"] == "ok", body
+        assert "oidc_keys" not in body["required"]  # API keys still work without the provider

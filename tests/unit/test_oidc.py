@@ -460,3 +460,41 @@ def test_http_fetch_follows_no_redirect_and_bounds_the_document():
                 asyncio.run(oidc.http_fetch(f"{base}{path}"))
     finally:
         server.shutdown()
+
+
+# -- the keys are fetched at start, and readiness says when there are none ---------------------------
+def test_keys_are_prefetched_at_start_so_the_first_request_does_not_wait():
+    provider = Provider(jwk(RSA_1, "k1"))
+    cache = install(provider)
+
+    async def start():
+        task = oidc.prefetch(SETTINGS)
+        await task
+        return len(provider.fetched)
+
+    assert asyncio.run(start()) == 2  # discovery and JWKS, before any token arrives
+    assert set(cache.keys) == {"k1"}
+    fetched = len(provider.fetched)
+    assert run(sign(claims())).subject  # no further fetch for the first request
+    assert len(provider.fetched) == fetched
+    assert oidc.prefetch(Settings(oidc_issuer="", environment="development")) is None
+    assert oidc.readiness_checks(Settings(oidc_issuer="", environment="development")) == {}
+
+
+def test_readiness_is_degraded_without_keys_and_refetches_at_most_once_per_interval():
+    provider = Provider(jwk(RSA_1, "k1"))
+    provider.up = False
+    clock = Clock()
+    install(provider, clock=clock, refetch=30)
+    check = oidc.readiness_checks(SETTINGS)["oidc_keys"]
+    with pytest.raises(oidc.KeysUnavailable):
+        asyncio.run(check())
+    attempts = len(provider.fetched)
+    with pytest.raises(oidc.KeysUnavailable):
+        asyncio.run(check())  # a probe a moment later: no new fetch
+    assert len(provider.fetched) == attempts
+    provider.up = True
+    clock.now += 31
+    assert asyncio.run(check()) == {"keys": 1}
+    assert asyncio.run(check()) == {"keys": 1}
+    assert len(provider.fetched) == attempts + 2  # one refetch (discovery and JWKS), then the cache

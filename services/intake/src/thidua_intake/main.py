@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from fastapi import Depends
 from pymongo import ASCENDING
 
+from thidua_common.auth import oidc
 from thidua_common.http import create_app, readiness
 from thidua_common.kafka import ConsumeLoop, EventProducer, make_consumer, mongo_quarantine, ready_file_from_env
 from thidua_common.logging import configure_logging, get_logger
@@ -71,6 +72,9 @@ async def lifespan(app):
     # only the database stops intake from accepting work: without Kafka, requests still commit
     # into the outbox and the relay publishes them later, so Kafka, the relay, its lag and the
     # inbound consumer degrade intake (200, named in the answer) instead of taking it out of rotation
+    app.state.oidc_prefetch = oidc.prefetch(
+        settings
+    )  # the provider's keys, before the first signed-in request needs them
     readiness.add_service_checks(
         app,
         mongo,
@@ -78,6 +82,7 @@ async def lifespan(app):
         outbox_relay=readiness.running(lambda: relay.task, "the outbox relay"),
         outbox_lag=readiness.lag(relay.lag, LAG_DEGRADED.total_seconds()),
         inbound_consumer=readiness.running(lambda: inbound.task, "the inbound consumer"),
+        **oidc.readiness_checks(settings),
     )
     try:
         yield

@@ -2,6 +2,7 @@
 
 from contextlib import asynccontextmanager
 
+from thidua_common.auth import oidc
 from thidua_common.http import create_app, readiness
 from thidua_common.kafka import handlers_loop
 from thidua_common.logging import configure_logging
@@ -27,7 +28,12 @@ async def lifespan(app):
     # reporting answers from its read model in MongoDB: without Kafka its answers only grow stale
     # (degraded, still 200); out of rotation, every replica would be down at once instead
     projection = readiness.running(lambda: consumer.task, "the projection consumer")
-    readiness.add_service_checks(app, mongo, consumer.consumer.topics, projection_consumer=projection)
+    app.state.oidc_prefetch = oidc.prefetch(
+        settings
+    )  # the provider's keys, before the first signed-in request needs them
+    readiness.add_service_checks(
+        app, mongo, consumer.consumer.topics, projection_consumer=projection, **oidc.readiness_checks(settings)
+    )
     try:
         yield
     finally:

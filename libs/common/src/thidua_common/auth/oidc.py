@@ -230,3 +230,31 @@ async def verified_claims(settings: Settings, token: str, cache: JwksCache | Non
         leeway=settings.oidc_leeway_seconds,
     )
     return claims
+
+
+def prefetch(settings: Settings) -> asyncio.Future[None] | None:
+    """Fetch the provider's keys as the service starts, in the background (a provider that is down
+    must not stop the start), so the first user's request does not wait for the fetch."""
+    if not settings.oidc_issuer:
+        return None
+    return asyncio.ensure_future(cache_for(settings).refresh())
+
+
+def readiness_checks(settings: Settings) -> dict[str, Callable[[], Awaitable[object]]]:
+    """{"oidc_keys": check} when a provider is configured: without its keys nobody signed in can be
+    served (API keys still can), so it degrades the service; the check refetches at most every
+    `oidc_jwks_refetch_seconds`, never on every probe."""
+    if not settings.oidc_issuer:
+        return {}
+    cache = cache_for(settings)
+
+    async def oidc_keys() -> object:
+        if not cache.keys and (
+            cache.attempted_at is None or cache.clock() - cache.attempted_at >= cache.refetch_seconds
+        ):
+            await cache.refresh()
+        if not cache.keys:
+            raise KeysUnavailable(cache.issuer)
+        return {"keys": len(cache.keys)}
+
+    return {"oidc_keys": oidc_keys}
