@@ -216,3 +216,28 @@ def test_server_home_copies_what_keycloak_writes_and_links_the_rest(tmp_path):
     other = keycloak.prepare_server_home(dist, tmp_path / "other" / "server")
     assert (other / "lib" / "quarkus" / "quarkus-application.dat").read_text() == "development build"
     assert (dist / "lib" / "quarkus" / "quarkus-application.dat").read_text() == "production build"
+
+
+def test_the_demo_has_a_current_campaign_the_demo_users_take_part_in_with_a_cluster_head():
+    from thidua_intake.campaigns.models import CampaignWrite
+
+    campaigns = demo_data.campaigns()
+    current = campaigns[demo_data.CURRENT_CAMPAIGN]
+    CampaignWrite.model_validate(current)  # intake accepts it as it is
+    for body in campaigns.values():
+        CampaignWrite.model_validate(body)
+    assert list(campaigns)[0] == demo_data.CURRENT_CAMPAIGN and current["start"].startswith(str(demo_data.CURRENT_YEAR))
+    taking_part = {p["unit_id"] for p in current["participants"]}
+    realm_units = {g.rsplit("/", 1)[1] for u in keycloak.build_realm()["users"] for g in u.get("groups", []) if g.count("/") == 2}
+    assert realm_units - {"so-noi-vu"} <= taking_part and demo_data.DEMO_USER_UNITS <= taking_part
+    districts = next(c for c in current["clusters"] if c["id"] == "khoi-huyen")
+    assert {"year": demo_data.CURRENT_YEAR, "head_unit_id": "tx-gia-nghia"} in districts["leadership"]
+
+
+def test_the_demo_feeds_this_years_quarters_first_and_leaves_the_last_for_the_demo_users():
+    from thidua_devstack.demo import schedule
+
+    plan = schedule()
+    current = [p for p, ids in plan if demo_data.CURRENT_CAMPAIGN in ids]
+    assert plan[: len(current)] == [(p, [demo_data.CURRENT_CAMPAIGN]) for p in current]
+    assert all(p.startswith(str(demo_data.CURRENT_YEAR)) for p in current)

@@ -481,7 +481,7 @@ def test_keys_are_prefetched_at_start_so_the_first_request_does_not_wait():
     assert oidc.readiness_checks(Settings(oidc_issuer="", environment="development")) == {}
 
 
-def test_readiness_is_degraded_without_keys_and_refetches_at_most_once_per_interval():
+def test_readiness_is_degraded_without_keys_and_refetches_at_most_once_a_second_until_it_has_some():
     provider = Provider(jwk(RSA_1, "k1"))
     provider.up = False
     clock = Clock()
@@ -494,7 +494,22 @@ def test_readiness_is_degraded_without_keys_and_refetches_at_most_once_per_inter
         asyncio.run(check())  # a probe a moment later: no new fetch
     assert len(provider.fetched) == attempts
     provider.up = True
-    clock.now += 31
+    clock.now += 1  # no key at all: retried after a second, not after the whole refetch interval
     assert asyncio.run(check()) == {"keys": 1}
     assert asyncio.run(check()) == {"keys": 1}
     assert len(provider.fetched) == attempts + 2  # one refetch (discovery and JWKS), then the cache
+
+
+def test_a_provider_down_at_start_is_asked_again_a_second_later_not_after_the_interval():
+    # the services start before the provider (the local stack, a cluster restart): a failed first
+    # fetch must not refuse every token for the whole refetch interval
+    provider = Provider(jwk(RSA_1, "k1"))
+    provider.up = False
+    clock = Clock()
+    cache = install(provider, clock=clock, refetch=30)
+    asyncio.run(cache.refresh())
+    provider.up = True
+    with pytest.raises(oidc.KeysUnavailable):
+        run(sign(claims()))  # within the second: not asked again, 503 keys unavailable
+    clock.now += 1
+    assert run(sign(claims())).subject

@@ -5,6 +5,7 @@ import argparse
 import random
 import sys
 import time
+from datetime import date
 
 import httpx
 
@@ -12,7 +13,7 @@ from thidua_common.auth import mint_token
 from thidua_common.settings import get_settings
 
 from .commendation_data import commendation_config
-from .demo_data import TENANT, campaigns, units
+from .demo_data import CURRENT_CAMPAIGN, CURRENT_YEAR, DEMO_USER_UNITS, TENANT, campaigns, units
 from .processes import Managed
 
 
@@ -44,23 +45,43 @@ def quarters(start_year: int, end_year: int) -> list[str]:
     return [f"{y}-Q{q}" for y in range(start_year, end_year + 1) for q in range(1, 5)]
 
 
-def feed(intake_url: str, rate: float, limit: int | None = None) -> None:
-    settings = get_settings()
+def schedule() -> list[tuple[str, list[str]]]:
+    """(period, campaign ids reported in it), in the order the demo feeds them: this year's
+    movement first (what a newcomer looks at; the quarters ended so far), then 2016–2020."""
+    data = campaigns()
+    today = date.today()
+    ended = [p for p in quarters(CURRENT_YEAR, CURRENT_YEAR) if int(p[-1]) * 3 < today.month]
+    out = [(period, [CURRENT_CAMPAIGN]) for period in ended]
+    for period in quarters(2016, 2020):
+        year = int(period[:4])
+        out.append(
+            (period, [c for c, body in data.items() if c != CURRENT_CAMPAIGN and int(body["start"][:4]) <= year])
+        )
+    return out
+
+
+def feed(intake_url: str, rate: float, limit: int | None = None, settings=None) -> int:
+    """Submit the schedule's reports at `rate` per second (at most `limit`); returns how many intake
+    refused (each printed to stderr)."""
+    settings = settings or get_settings()
+    refused = 0
     data = campaigns()
     rng = random.Random(2457)
     strength: dict[str, float] = {}  # a unit's lasting level, so that rankings have a shape
     tokens = {}
     sent = 0
+    plan = schedule()
+    last_current = max((p for p, ids in plan if CURRENT_CAMPAIGN in ids), default=None)
     with httpx.Client(base_url=intake_url, timeout=30) as client:
-        for period in quarters(2016, 2020):
-            year = int(period[:4])
-            for campaign_id, campaign in data.items():
-                if int(campaign["start"][:4]) > year:
-                    continue
+        for period, campaign_ids in plan:
+            for campaign_id in campaign_ids:
+                campaign = data[campaign_id]
                 units = list(campaign["participants"])
                 rng.shuffle(units)
                 for unit in units:
                     uid = unit["unit_id"]
+                    if campaign_id == CURRENT_CAMPAIGN and period == last_current and uid in DEMO_USER_UNITS:
+                        continue  # left for the demo users to report in the console
                     strength.setdefault(uid, rng.uniform(0.55, 1.1))
                     if uid not in tokens:
                         tokens[uid] = mint_token(
@@ -69,6 +90,7 @@ def feed(intake_url: str, rate: float, limit: int | None = None) -> None:
                     values = {
                         c["id"]: round(min(c["max_value"], c["target"] * strength[uid] * rng.uniform(0.8, 1.2)), 1)
                         for c in campaign["criteria"]
+                        if c.get("scorer") != "reviewer_rating"  # rated by the cluster head, not reported
                     }
                     body = {
                         "tenant": TENANT,
@@ -92,11 +114,13 @@ def feed(intake_url: str, rate: float, limit: int | None = None) -> None:
                         },
                     )
                     if response.status_code >= 400:
+                        refused += 1
                         print(response.status_code, response.text, file=sys.stderr, flush=True)
                     sent += 1
                     if limit and sent >= limit:
-                        return
+                        return refused
                     time.sleep(1 / rate)
+    return refused
 
 
 def feeder(stack) -> Managed:

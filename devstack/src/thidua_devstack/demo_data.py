@@ -2,8 +2,19 @@
 2457/UBND-NC (25/05/2018), with the kinds of units the directive names: departments, districts
 and the town, associations, central agencies in the province and state enterprises."""
 
+from datetime import date
+
 TENANT = "daknong"
 LAUNCHED_BY = "UBND tỉnh Đắk Nông"
+CURRENT_YEAR = date.today().year
+CURRENT_CAMPAIGN = f"thi-dua-yeu-nuoc-{CURRENT_YEAR}"
+# the cluster heads (cụm trưởng, khối trưởng) the clusters elect each year; the Keycloak demo user
+# cluster-head.tx-gia-nghia reviews the districts' reports through this
+CLUSTER_HEADS = {"khoi-huyen": "tx-gia-nghia"}
+FIRST_YEAR = 2016
+# the units the Keycloak demo realm has users for (deploy/local/keycloak/thidua-realm.json): the
+# demo leaves their last quarter unreported, so that their reporters have something to do
+DEMO_USER_UNITS = {"tx-gia-nghia", "huyen-cu-jut", "huyen-dak-mil", "so-tai-chinh", "hoi-phu-nu", "cty-xo-so"}
 
 DISTRICTS = [
     ("tx-gia-nghia", "Thị xã Gia Nghĩa"),
@@ -72,7 +83,12 @@ def _participants(cluster_ids: list[str]) -> tuple[list[dict], list[dict]]:
     clusters, participants = [], []
     for cid in cluster_ids:
         name, units, unit_type = CLUSTERS[cid]
-        clusters.append({"id": cid, "name_vi": name})
+        cluster: dict = {"id": cid, "name_vi": name}
+        if cid in CLUSTER_HEADS:
+            cluster["leadership"] = [
+                {"year": year, "head_unit_id": CLUSTER_HEADS[cid]} for year in range(FIRST_YEAR, CURRENT_YEAR + 1)
+            ]
+        clusters.append(cluster)
         for unit_id, unit_name in units:
             participants.append(
                 {
@@ -154,9 +170,52 @@ def _themed(
     }
 
 
+def current_campaign() -> dict:
+    """This year's emulation movement of the whole province, reported each quarter: what the demo
+    users sign in to today (the four themed campaigns of 2016–2020 are history)."""
+    clusters, participants = _participants(list(CLUSTERS))
+    return {
+        "name_vi": f"Phong trào thi đua yêu nước năm {CURRENT_YEAR}",
+        "name_en": f"Patriotic emulation movement {CURRENT_YEAR}",
+        "launched_by": LAUNCHED_BY,
+        "kind": "regular",
+        "start": f"{CURRENT_YEAR}-01-01",
+        "end": f"{CURRENT_YEAR}-12-31",
+        "reporting_frequency": "quarter",
+        "goals_vi": ["Hoàn thành toàn diện các chỉ tiêu kinh tế – xã hội năm " + str(CURRENT_YEAR)],
+        "criteria": [
+            _criterion(
+                "nhiem-vu-chinh-tri",
+                "Tỷ lệ hoàn thành nhiệm vụ chính trị được giao",
+                "Assigned tasks completed",
+                "%",
+                40,
+                100,
+                100,
+            ),
+            _criterion(
+                "dung-han", "Tỷ lệ hồ sơ thủ tục hành chính giải quyết đúng hạn", "Dossiers on time", "%", 30, 98, 100
+            ),
+            _criterion(
+                "sang-kien", "Sáng kiến, cải tiến được công nhận", "Recognised innovations", "sáng kiến", 20, 3, 200
+            ),
+            {
+                "id": "danh-gia-cum",
+                "name_vi": "Đánh giá của cụm trưởng, khối trưởng",
+                "name_en": "Rating by the cluster head",
+                "max_points": 10,
+                "scorer": "reviewer_rating",
+                "params": {"scale": 10},
+            },
+        ],
+        "clusters": clusters,
+        "participants": participants,
+    }
+
+
 def campaigns() -> dict[str, dict]:
-    """campaign id → body of PUT /api/v1/campaigns/{id}."""
-    out = {}
+    """campaign id → body of PUT /api/v1/campaigns/{id}: this year's movement first."""
+    out = {CURRENT_CAMPAIGN: current_campaign()}
     out["nong-thon-moi-2016-2020"] = _themed(
         "Đắk Nông chung sức xây dựng nông thôn mới",
         "Đắk Nông joins hands to build new rural areas",

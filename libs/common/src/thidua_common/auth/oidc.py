@@ -110,6 +110,9 @@ async def http_fetch(url: str, timeout: float = 5.0) -> Any:
     return json.loads(body)
 
 
+NO_KEY_RETRY_SECONDS = 1.0
+
+
 @dataclass
 class JwksCache:
     """The keys of one provider. `fetch` is injected (tests use an in-memory provider)."""
@@ -130,8 +133,7 @@ class JwksCache:
         now = self.clock()
         stale = self.fetched_at is None or now - self.fetched_at >= self.ttl_seconds
         unknown = self._lookup(kid) is None
-        may_refetch = self.attempted_at is None or now - self.attempted_at >= self.refetch_seconds
-        if (stale or unknown) and may_refetch:
+        if (stale or unknown) and self.may_refetch(now):
             await self.refresh()
         found = self._lookup(kid)
         if found is not None:
@@ -139,6 +141,13 @@ class JwksCache:
         if not self.keys:
             raise KeysUnavailable(self.issuer)
         raise UnknownKey(kid)
+
+    def may_refetch(self, now: float) -> bool:
+        """At most one fetch per `refetch_seconds`; while no key is known at all (the provider was
+        not up yet when the service started), one per `NO_KEY_RETRY_SECONDS`: nothing can be
+        verified until then, and the fetch is shared by every request waiting for it."""
+        interval = self.refetch_seconds if self.keys else min(self.refetch_seconds, NO_KEY_RETRY_SECONDS)
+        return self.attempted_at is None or now - self.attempted_at >= interval
 
     def _lookup(self, kid: str | None) -> VerificationKey | None:
         if kid is None and len(self.keys) == 1:  # a provider with one key may leave kid out
@@ -242,16 +251,14 @@ def prefetch(settings: Settings) -> asyncio.Future[None] | None:
 
 def readiness_checks(settings: Settings) -> dict[str, Callable[[], Awaitable[object]]]:
     """{"oidc_keys": check} when a provider is configured: without its keys nobody signed in can be
-    served (API keys still can), so it degrades the service; the check refetches at most every
-    `oidc_jwks_refetch_seconds`, never on every probe."""
+    served (API keys still can), so it degrades the service; the check refetches no more often than
+    a request would (JwksCache.may_refetch)."""
     if not settings.oidc_issuer:
         return {}
     cache = cache_for(settings)
 
     async def oidc_keys() -> object:
-        if not cache.keys and (
-            cache.attempted_at is None or cache.clock() - cache.attempted_at >= cache.refetch_seconds
-        ):
+        if not cache.keys and cache.may_refetch(cache.clock()):
             await cache.refresh()
         if not cache.keys:
             raise KeysUnavailable(cache.issuer)
