@@ -277,3 +277,80 @@ async def test_closing_the_hub_ends_every_stream():
     await hub.close()
     await asyncio.wait_for(waiting, 1)
     assert sub.closed and hub.open(T, CID, 0).closed  # a stream opened while closing ends at once
+
+
+# -- the HTTP edge: inbox, stream and public board answers ------------------------------------------
+@pytest.fixture
+async def api(projector):
+    import httpx
+
+    from thidua_common.auth import mint_token
+    from thidua_common.http import create_app
+    from thidua_common.settings import Settings
+    from thidua_reporting.inbox.views import router as inbox_router
+    from thidua_reporting.public.views import router as public_router
+    from thidua_reporting.settings import ReportingSettings
+    from thidua_reporting.streams.views import router as stream_router
+
+    settings = Settings(environment="development")
+    app = create_app("reporting", settings)
+    for router in (inbox_router, stream_router, public_router):
+        app.include_router(router)
+    app.state.db = projector.db
+    app.state.reporting_settings = ReportingSettings(public_board_tenants=T, streams_per_tenant=1)
+    app.state.stream_hub = StreamHub(projector.db, per_tenant=1)
+    await projector.apply(event(SCORE_COMPUTED, score()))
+    await projector.apply(event(SCORE_COMPUTED, score("don-vi-3", status="provisional")))
+
+    def headers(*roles: str, unit: str | None = None, lang: str = "vi") -> dict:
+        token = mint_token(settings, subject="s-1", tenant=T, roles=list(roles), unit_id=unit)
+        return {"Authorization": f"Bearer {token}", "Accept-Language": lang}
+
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://r.test") as client:
+        yield client, headers, app
+
+
+async def test_the_inbox_endpoints_answer_and_refuse_bad_input_naming_the_field(api):
+    client, headers, _ = api
+    unit = headers("unit_reporter", unit="don-vi-2")
+    r = await client.get("/api/v1/notifications", headers=unit)
+    assert r.status_code == 200 and r.json()["unread"] == 1 and r.json()["items"][0]["kind"] == "score.verified"
+    nid = r.json()["items"][0]["id"]
+    for body, field in (({}, "all"), ({"ids": [nid], "all": True}, "ids"), ({"ids": []}, "ids"),
+                        ({"all": "yes"}, "all"), ({"ids": ["x"] * 501}, "ids"), ({"all": True, "x": 1}, "x")):
+        r = await client.post("/api/v1/notifications/read", json=body, headers=headers("unit_reporter", unit="don-vi-2",
+                                                                                     lang="en"))
+        assert r.status_code == 422, body
+        assert [e["field"] for e in r.json()["errors"]] == [field], r.json()
+    r = await client.get("/api/v1/notifications", params={"after": "%%%", "limit": 0}, headers=unit)
+    assert r.status_code == 422 and {e["field"] for e in r.json()["errors"]} == {"limit"}
+    r = await client.get("/api/v1/notifications", params={"after": "%%%"}, headers=unit)
+    assert r.status_code == 422 and r.json()["errors"][0]["field"] == "after"
+    r = await client.post("/api/v1/notifications/read", json={"ids": [nid]}, headers=unit)
+    assert r.status_code == 200 and r.json() == {"unread": 0}
+    assert (await client.get("/api/v1/notifications")).status_code == 401
+
+
+async def test_the_stream_refuses_an_unknown_campaign_and_a_tenant_over_its_bound(api):
+    client, headers, app = api
+    board = headers("board_officer", lang="en")
+    assert (await client.get("/api/v1/campaigns/pt-none/stream", headers=board)).status_code == 404
+    app.state.stream_hub.open(T, CID, 0)  # the tenant's one place is taken
+    r = await client.get(f"/api/v1/campaigns/{CID}/stream", headers=board)
+    assert r.status_code == 429 and "1 live-update connections" in r.json()["message"]
+    r = await client.get(f"/api/v1/campaigns/{CID}/stream", headers=headers("board_officer"))
+    assert r.status_code == 429 and "kết nối cập nhật trực tiếp" in r.json()["message"]
+
+
+async def test_the_public_board_shows_verified_standings_of_an_enabled_tenant_only(api):
+    client, _, _ = api
+    r = await client.get(f"/public/api/{T}/campaigns/{CID}/leaderboard")
+    assert r.status_code == 200 and r.json()["status"] == "verified"
+    reported = {s["unit_id"]: s["reported"] for s in r.json()["standings"]}
+    assert reported["don-vi-2"] is True and reported["don-vi-3"] is False  # its provisional score is not public
+    assert [c["campaign_id"] for c in (await client.get(f"/public/api/{T}/campaigns")).json()] == [CID]
+    for path in ("/public/other", "/public/api/other/campaigns", f"/public/api/other/campaigns/{CID}/leaderboard",
+                 f"/public/api/{T}/campaigns/pt-none/leaderboard", "/dashboard"):
+        assert (await client.get(path)).status_code == 404, path
+    r = await client.get("/public/other", headers={"Accept-Language": "en"})
+    assert r.json()["message"] == "There is no public leaderboard for 'other'."

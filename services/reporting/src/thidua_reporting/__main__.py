@@ -15,7 +15,7 @@ class Server(uvicorn.Server):
     stream never ends by itself: the signal that stops the server first tells every stream to end
     (within a poll interval), so a shutdown does not hang on them."""
 
-    def handle_exit(self, sig, frame) -> None:  # type: ignore[no-untyped-def]
+    def handle_exit(self, sig, frame) -> None:
         hub.exiting()
         super().handle_exit(sig, frame)
 

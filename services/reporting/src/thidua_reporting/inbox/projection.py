@@ -58,8 +58,16 @@ async def on_received(db: AsyncDatabase, envelope: Envelope, sub: SubmissionRece
 
 async def on_reviewed(db: AsyncDatabase, envelope: Envelope, review: SubmissionReviewed) -> None:
     await _insert(
-        db, envelope, REVIEWED, review, [addressing.unit_tag(review.unit_id)], review.at,
-        decision=review.decision.value, level=review.level.value, reason=review.reason, reasons=review.reasons,
+        db,
+        envelope,
+        REVIEWED,
+        review,
+        [addressing.unit_tag(review.unit_id)],
+        review.at,
+        decision=review.decision.value,
+        level=review.level.value,
+        reason=review.reason,
+        reasons=review.reasons,
     )
 
 
@@ -67,24 +75,45 @@ async def on_appealed(db: AsyncDatabase, envelope: Envelope, appeal: SubmissionA
     campaign = await _campaign(db, envelope.tenant, appeal.campaign_id)
     audience = addressing.appeal_audience(appeal.to_level.value, campaign, appeal.unit_id, appeal.period)
     await _insert(
-        db, envelope, APPEALED, appeal, audience, appeal.at,
-        against=appeal.against.value, from_level=appeal.from_level.value, to_level=appeal.to_level.value,
+        db,
+        envelope,
+        APPEALED,
+        appeal,
+        audience,
+        appeal.at,
+        against=appeal.against.value,
+        from_level=appeal.from_level.value,
+        to_level=appeal.to_level.value,
         reason=appeal.reason,
     )
 
 
 async def on_appeal_decided(db: AsyncDatabase, envelope: Envelope, decided: AppealDecided) -> None:
     await _insert(
-        db, envelope, APPEAL_DECIDED, decided, [addressing.unit_tag(decided.unit_id)], decided.at,
-        outcome=decided.outcome.value, decision=decided.decision.value, level=decided.level.value,
+        db,
+        envelope,
+        APPEAL_DECIDED,
+        decided,
+        [addressing.unit_tag(decided.unit_id)],
+        decided.at,
+        outcome=decided.outcome.value,
+        decision=decided.decision.value,
+        level=decided.level.value,
         reason=decided.reason,
     )
 
 
 async def on_reopened(db: AsyncDatabase, envelope: Envelope, reopened: SubmissionReopened) -> None:
     await _insert(
-        db, envelope, REOPENED, reopened, [addressing.unit_tag(reopened.unit_id)], reopened.at,
-        level=reopened.level.value, approved_level=reopened.approved_level.value, reason=reopened.reason,
+        db,
+        envelope,
+        REOPENED,
+        reopened,
+        [addressing.unit_tag(reopened.unit_id)],
+        reopened.at,
+        level=reopened.level.value,
+        approved_level=reopened.approved_level.value,
+        reason=reopened.reason,
     )
 
 
@@ -94,6 +123,13 @@ async def on_score(db: AsyncDatabase, envelope: Envelope, score: ScoreComputed) 
     if score.status != ScoreStatus.verified:
         return
     await _insert(
-        db, envelope, VERIFIED, score, [addressing.unit_tag(score.unit_id)], score.computed_at,
-        total=score.total, max_total=score.max_total, withdrawn=score.withdrawn,
+        db,
+        envelope,
+        VERIFIED,
+        score,
+        [addressing.unit_tag(score.unit_id)],
+        score.computed_at,
+        total=score.total,
+        max_total=score.max_total,
+        withdrawn=score.withdrawn,
     )

@@ -48,13 +48,20 @@ def render(doc: dict[str, Any], names: Names, lang: str) -> tuple[str, str]:
         return t("inbox.received.title", lang, **common), t("inbox.received.body", lang, **common)
     if kind == REVIEWED:
         decision = facts["decision"]
-        body = t(f"inbox.reviewed.{decision}.body", lang, **common, level=_level(facts["level"], lang),
-                 criteria=_criteria(facts.get("reasons", {}), names, lang))
+        body = t(
+            f"inbox.reviewed.{decision}.body",
+            lang,
+            **common,
+            level=_level(facts["level"], lang),
+            criteria=_criteria(facts.get("reasons", {}), names, lang),
+        )
         body += _suffix("inbox.remark" if decision == "return" else "inbox.reason", facts.get("reason", ""), lang)
         return t(f"inbox.reviewed.{decision}.title", lang, **common), body
     if kind == APPEALED:
         body = t(
-            "inbox.appealed.body", lang, **common,
+            "inbox.appealed.body",
+            lang,
+            **common,
             against=t(f"inbox.decision.{facts['against']}", lang),
             from_level=_level(facts["from_level"], lang),
             to_level=_level(facts["to_level"], lang),
@@ -62,8 +69,13 @@ def render(doc: dict[str, Any], names: Names, lang: str) -> tuple[str, str]:
         return t("inbox.appealed.title", lang, **common), body + _suffix("inbox.reason", facts.get("reason", ""), lang)
     if kind == APPEAL_DECIDED:
         outcome = t(f"mail.appeal.outcome.{facts['outcome']}", lang)
-        body = t("inbox.appeal_decided.body", lang, **common, level=_level(facts["level"], lang),
-                 decision=t(f"mail.appeal.decision.{facts['decision']}", lang))
+        body = t(
+            "inbox.appeal_decided.body",
+            lang,
+            **common,
+            level=_level(facts["level"], lang),
+            decision=t(f"mail.appeal.decision.{facts['decision']}", lang),
+        )
         title = t("inbox.appeal_decided.title", lang, **common, outcome=outcome)
         return title, body + _suffix("inbox.reason", facts.get("reason", ""), lang)
     if kind == REOPENED:

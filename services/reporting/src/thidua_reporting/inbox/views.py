@@ -16,8 +16,10 @@ router = APIRouter(prefix="/api/v1/notifications", tags=["notifications / thông
 
 class NotificationItem(BaseModel):
     id: str
-    kind: str = Field(description="submission.received, submission.reviewed, submission.appealed, appeal.decided, "
-                      "submission.reopened or score.verified")
+    kind: str = Field(
+        description="submission.received, submission.reviewed, submission.appealed, appeal.decided, "
+        "submission.reopened or score.verified"
+    )
     title: str
     body: str
     campaign_id: str
@@ -59,8 +61,14 @@ async def list_notifications(
     """The caller's notifications, newest first: a unit's for unit roles; by role for the board,
     the chairperson and cluster heads. `unread=true` lists the unread ones only."""
     body = await service.inbox(
-        request.app.state.db, principal.tenant, caller_tags(principal), principal.subject,
-        unread_only=unread, limit=limit, after=after, lang=lang,
+        request.app.state.db,
+        principal.tenant,
+        caller_tags(principal),
+        principal.subject,
+        unread_only=unread,
+        limit=limit,
+        after=after,
+        lang=lang,
     )
     return Inbox.model_validate(body)
 

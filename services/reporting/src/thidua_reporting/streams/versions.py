@@ -22,6 +22,7 @@ async def bump(db: AsyncDatabase, tenant: str, campaign_id: str, period: str | N
         upsert=True,
         return_document=ReturnDocument.AFTER,
     )
+    assert doc is not None  # upserted
     return int(doc["version"])
 
 

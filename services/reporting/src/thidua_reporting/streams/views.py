@@ -62,8 +62,10 @@ class EventStream(StreamingResponse):
     "/{campaign_id}/stream",
     response_class=EventStream,
     responses={
-        200: {"description": "text/event-stream: `hello`, then `scores` per change, `: ping` every 15 s",
-              "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+        200: {
+            "description": "text/event-stream: `hello`, then `scores` per change, `: ping` every 15 s",
+            "content": {"text/event-stream": {"schema": {"type": "string"}}},
+        },
         429: {"description": "the tenant holds all its streams on this server / quá nhiều kết nối"},
     },
 )
