@@ -354,3 +354,14 @@ async def test_the_public_board_shows_verified_standings_of_an_enabled_tenant_on
         assert (await client.get(path)).status_code == 404, path
     r = await client.get("/public/other", headers={"Accept-Language": "en"})
     assert r.json()["message"] == "There is no public leaderboard for 'other'."
+
+
+def test_reportings_openapi_documents_the_new_routes():
+    """/docs reads /openapi.json: a route FastAPI cannot document made it a 500 (seen on the stream)."""
+    from thidua_reporting.main import build_app
+
+    spec = build_app().openapi()
+    stream = spec["paths"]["/api/v1/campaigns/{campaign_id}/stream"]["get"]
+    assert "text/event-stream" in stream["responses"]["200"]["content"] and "429" in stream["responses"]
+    assert {"/api/v1/notifications", "/api/v1/notifications/read", "/public/api/{tenant}/campaigns"} <= set(spec["paths"])
+    assert not any(p.startswith("/dashboard") for p in spec["paths"])

@@ -60,7 +60,7 @@ class EventStream(StreamingResponse):
 
 @router.get(
     "/{campaign_id}/stream",
-    response_class=EventStream,
+    response_model=None,  # the EventStream itself (its class has no status FastAPI could document)
     responses={
         200: {
             "description": "text/event-stream: `hello`, then `scores` per change, `: ping` every 15 s",
