@@ -20,7 +20,8 @@ from thidua_common.http import Lang
 from ..leaderboard import service
 from ..leaderboard.models import CampaignSummary, LeaderboardPublic
 
-router = APIRouter(prefix="/public", tags=["public board / bảng công khai"])
+# the page's own API, left out of /docs like the page: every operation /docs lists needs a caller
+router = APIRouter(prefix="/public", include_in_schema=False)
 HERE = files(__package__)
 ASSETS = {"board.js": "text/javascript; charset=utf-8", "board.css": "text/css; charset=utf-8"}
 
@@ -32,7 +33,7 @@ def _enabled(request: Request, tenant: str) -> None:
         raise NotFound("public.not_enabled", tenant=tenant)
 
 
-@router.get("/{tenant}", response_class=HTMLResponse, include_in_schema=False)
+@router.get("/{tenant}", response_class=HTMLResponse)
 async def board(request: Request, tenant: Tenant) -> str:
     _enabled(request, tenant)
     page = HERE.joinpath("board.html").read_text(encoding="utf-8")
@@ -72,4 +73,4 @@ def _asset(name: str, media_type: str):
 
 
 for _name, _media_type in ASSETS.items():  # one route per file: any other name is a 404
-    router.add_api_route(f"/assets/{_name}", _asset(_name, _media_type), methods=["GET"], include_in_schema=False)
+    router.add_api_route(f"/assets/{_name}", _asset(_name, _media_type), methods=["GET"])
