@@ -105,11 +105,20 @@ async def _save(db: AsyncDatabase, sub: dict, state: dict | None, changes: dict,
         raise Conflict(CONCURRENT)
 
 
-async def _mark_period(db: AsyncDatabase, sub: dict, approval: dict | None, session) -> None:
+async def _mark_period(db: AsyncDatabase, sub: dict, approval: dict | None, session, show: bool = True) -> None:
     """Lock the unit's period on an approval of its latest submission, open it on any other
     decision (see ..submissions.rules.check_period_open). Written in the decision's transaction:
-    a submission for the same period writes the same document, so the two never interleave."""
-    await _show_period(db, sub, session, {"approved": approval})
+    a submission for the same period writes the same document, so the two never interleave.
+    `show`: also write what the submission list shows of it (see _show_period)."""
+    if show:
+        await _show_period(db, sub, session, {"approved": approval})
+        return
+    await db.periods.update_one(
+        {"_id": period_key(sub["tenant"], sub["campaign_id"], sub["unit_id"], sub["period"])},
+        {"$set": {"tenant": sub["tenant"], **_place(sub), "approved": approval}},
+        upsert=True,
+        session=session,
+    )
 
 
 async def _show_period(db: AsyncDatabase, sub: dict, session, extra: dict | None = None) -> None:
@@ -433,7 +442,8 @@ async def lock_approved_periods(uow: UnitOfWork) -> int:
                 "by": step.get("reviewer") or step.get("by"),
                 "at": step.get("at"),
             }
-            await _mark_period(db, sub, approval, session)
+            # the listing fields are the next migration's (.queue.service.backfill)
+            await _mark_period(db, sub, approval, session, show=False)
             return 1
 
         locked += await uow.run(work)
