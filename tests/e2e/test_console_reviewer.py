@@ -140,6 +140,8 @@ def test_a_cluster_head_returns_then_approves_and_the_board_reopens(console_stac
         head.wait_for_selector("#rev-decide")
         assert head.locator('tr[data-criterion="nha-dai-doan-ket"] .rev-value').inner_text() == "15"
         assert head.locator(f'a[href="/review/{first}"]').count() == 1  # the returned one it follows
+        previous = head.locator('tr[data-criterion="nha-dai-doan-ket"] .rev-previous').inner_text()
+        assert previous == f"12 – lý do: {RETURN_REASON}"
         snap(head, "resubmission")
         with head.expect_navigation(url=re.compile(r"/review\?done=approved$")):
             head.click("#rev-approve")

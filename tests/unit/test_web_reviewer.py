@@ -537,3 +537,25 @@ def test_evidence_links_only_http():
     sub = submission()
     sub["evidence"] = [{"url": "javascript:alert(1)"}, {"evidence_id": "../x", "file_name": "a.pdf"}]
     assert [r["href"] for r in models.evidence_rows(sub, True)] == [None, None]
+
+
+async def test_a_resubmission_shows_the_returned_values_and_reasons_beside_the_new_ones(client, fakes):
+    returned = submission("s0", status="returned", decision="return", level="cluster",
+                          reasons={"nha-dai-doan-ket": f"Thiếu biên bản {SCRIPT}"})
+    returned["values"] = {"ho-thoat-ngheo": 1234.5, "nha-dai-doan-ket": 9}
+    fakes.submissions["s0"] = returned
+    fakes.submissions["s1"]["review"]["resubmission_of"] = "s0"
+    await signed(client, fakes)
+    html = (await client.get("/review/s1")).text
+    houses = row(html, 'data-criterion="nha-dai-doan-ket"')
+    assert "9 – lý do: Thiếu biên bản &lt;script&gt;" in houses and '<td class="rev-value">12</td>' in houses
+    assert "Không bị trả lại" in row(html, 'data-criterion="ho-thoat-ngheo"')
+    assert 'href="/review/s0"' in html
+    assert "/api/v1/submissions/s0" in [c[1] for c in fakes.calls]
+
+
+async def test_a_first_submission_asks_for_no_previous_one(client, fakes):
+    await signed(client, fakes)
+    html = (await client.get("/review/s1")).text
+    assert "Lần nộp trước bị trả lại" not in html
+    assert [c[1] for c in fakes.calls].count("/api/v1/submissions/s1") == 1 and len(fakes.calls) == 3

@@ -106,6 +106,9 @@ class CriterionRow:
     target: float | None
     value: float | None
     returned_reason: str | None  # why the current decision returned it
+    # a resubmission: the value of the returned submission it follows and why that one was returned
+    previous: float | None = None
+    previous_reason: str | None = None
 
 
 def leaves(criteria: Iterable[Mapping[str, Any]]) -> list[Mapping[str, Any]]:
@@ -128,12 +131,19 @@ def target_of(criterion: Mapping[str, Any], registration: Mapping[str, Any] | No
 
 
 def criterion_rows(
-    campaign: Mapping[str, Any], registration: Mapping[str, Any] | None, submission: Mapping[str, Any], lang: str
+    campaign: Mapping[str, Any],
+    registration: Mapping[str, Any] | None,
+    submission: Mapping[str, Any],
+    lang: str,
+    previous: Mapping[str, Any] | None = None,
 ) -> list[CriterionRow]:
     """The submitted values in the order of the criteria tree; a value of a criterion no longer in
-    the definition comes last, named by its id."""
+    the definition comes last, named by its id. With `previous` (the returned submission a
+    resubmission follows): its value and return reason beside each criterion it returned."""
     values: Mapping[str, Any] = submission.get("values") or {}
     reasons: Mapping[str, Any] = ((submission.get("review") or {}).get("reasons")) or {}
+    before: Mapping[str, Any] = (previous or {}).get("values") or {}
+    returned_before: Mapping[str, Any] = (((previous or {}).get("review") or {}).get("reasons")) or {}
     period = str(submission.get("period") or "")
     rows = []
     known = set()
@@ -153,6 +163,9 @@ def criterion_rows(
             )
         )
     rows += [CriterionRow(c, c, "", None, v, reasons.get(c)) for c, v in values.items() if c not in known]
+    for row in rows:
+        if row.id in returned_before:
+            row.previous, row.previous_reason = before.get(row.id), str(returned_before[row.id])
     return rows
 
 

@@ -136,10 +136,17 @@ async def _submission_context(request: Request, caller: Caller, sid: str) -> dic
                 return None
             raise
 
-    campaign, reg = await asyncio.gather(
-        caller.intake.get(f"/api/v1/campaigns/{cid}", caller.token, caller.lang), registration()
+    async def previous() -> dict[str, Any] | None:
+        """The returned submission a resubmission follows (one call more, only for a resubmission)."""
+        before = str((sub.get("review") or {}).get("resubmission_of") or "")
+        if not SUBMISSION_ID.fullmatch(before):
+            return None
+        return await caller.intake.get(f"/api/v1/submissions/{before}", caller.token, caller.lang)
+
+    campaign, reg, before = await asyncio.gather(
+        caller.intake.get(f"/api/v1/campaigns/{cid}", caller.token, caller.lang), registration(), previous()
     )
-    rows = models.criterion_rows(campaign, reg, sub, caller.lang)
+    rows = models.criterion_rows(campaign, reg, sub, caller.lang, before)
     names = {r.id: r.name for r in rows}
     review = sub.get("review") or {}
     downloads = any(str(getattr(route, "path", "")).startswith("/evidence/") for route in request.app.routes)
@@ -150,6 +157,7 @@ async def _submission_context(request: Request, caller: Caller, sid: str) -> dic
         "campaign_name": models.name_in(campaign, caller.lang),
         "unit_name": models.unit_names(campaign).get(unit, unit),
         "rows": rows,
+        "resubmission": before is not None,
         "evidence": models.evidence_rows(sub, downloads),
         "history": models.history_rows(review.get("history") or [], names),
         "actions": models.actions(sub, caller.roles, caller.unit),
