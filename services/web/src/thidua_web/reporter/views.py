@@ -201,7 +201,7 @@ async def register(request: Request, campaign_id: str, caller: Posted) -> Respon
             targets.append(kept)
             order.append(str(kept.get("criterion_id")))
     titles = [line.strip() for line in titles_text.splitlines() if line.strip()]
-    again = {"typed_targets": typed_targets, "typed_titles": titles_text, "typed_reason": reason}
+    again: dict[str, Any] = {"typed_targets": typed_targets, "typed_titles": titles_text, "typed_reason": reason}
     if errors:
         return await _targets_page(request, caller, campaign_id, status=422, errors=errors,
                                    message=t["rep_fix_fields"], **again)  # fmt: skip
@@ -375,7 +375,7 @@ async def report(request: Request, campaign_id: str, period: str, caller: Posted
             continue
         uploaded.append(stored)
         ids.append(str(stored.get("evidence_id")))
-    again = {"values": typed_values, "note": note, "evidence_ids": ids, "uploaded": uploaded}
+    again: dict[str, Any] = {"values": typed_values, "note": note, "evidence_ids": ids, "uploaded": uploaded}
     if errors or upload_errors or form.get("action") == "upload":
         failed = errors or upload_errors
         return await _period_page(
@@ -406,11 +406,12 @@ async def _score(caller: Caller, sub: dict[str, Any]) -> tuple[Any, list[dict[st
     """The score of this submission with its explanation, and progress against targets in its
     period; (None, [], False) when reporting cannot tell (the submission is shown all the same)."""
     base = f"/api/v1/campaigns/{sub['campaign_id']}/units/{sub['unit_id']}"
-    history, progress = await asyncio.gather(
+    answers: tuple[Any, Any] = await asyncio.gather(
         caller.reporting.get(f"{base}/history", caller.token, caller.lang, period=sub["period"]),
         caller.reporting.get(f"{base}/progress", caller.token, caller.lang),
         return_exceptions=True,
     )
+    history, progress = answers
     ok = not isinstance(history, BaseException) and not isinstance(progress, BaseException)
     for answer in (history, progress):
         if isinstance(answer, BaseException) and not isinstance(answer, ApiFailed):
@@ -491,7 +492,7 @@ async def resubmit(request: Request, submission_id: str, caller: Posted) -> Resp
             values[cid] = parse_number(raw, caller.lang)
         except ValueError:
             errors[f"values.{cid}"] = t["rep_not_a_number"] if raw else t["rep_value_required"]
-    again = {"values": typed_values, "note": note, "form": "resubmit"}
+    again: dict[str, Any] = {"values": typed_values, "note": note, "form": "resubmit"}
     if errors:
         return await _submission_page(request, caller, submission_id, status=422, errors=errors,
                                       message=t["rep_fix_fields"], **again)  # fmt: skip
