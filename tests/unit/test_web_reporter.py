@@ -296,7 +296,7 @@ async def test_a_board_officer_has_no_my_pages_but_reads_a_submission_without_fo
 async def test_bad_ids_and_periods_are_pages_that_do_not_exist(client, fakes):
     await signed_in(client, fakes)
     for path in ("/my/campaigns/..%2Fx", "/my/campaigns/c1/periods/2026-Q9", "/my/campaigns/c1/periods/2027-Q1",
-                 "/submissions/a%20b"):
+                 "/submissions/a%20b", "/submissions/..."):
         response = await client.get(path)
         assert response.status_code == 404 and "Không tìm thấy" in response.text, path
 
@@ -576,7 +576,9 @@ async def test_a_superseded_submission_offers_neither_form(client, fakes):
 
 async def test_another_units_submission_and_evidence_are_the_403_page(client, fakes):
     fakes.submissions["s5"] = submission_doc("s5", unit="huyen-dak-mil")
-    await signed_in(client, fakes)
+    csrf = await signed_in(client, fakes)
+    resubmitted = await client.post("/submissions/s5/resubmit", data={"csrf": csrf, "value.ho-ngheo": "5"})
+    assert resubmitted.status_code == 403 and not fakes.sent("POST", "/api/v1/submissions/s5/resubmit")
     page = await client.get("/submissions/s5")
     assert page.status_code == 403 and "Bạn không có quyền xem trang này." in page.text
     evidence = await client.get("/evidence/c1/huyen-dak-mil/e1")

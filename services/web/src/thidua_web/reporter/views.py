@@ -463,7 +463,7 @@ async def _submission_page(
 
 
 def _checked_submission(value: str) -> str:
-    if not re.fullmatch(r"[A-Za-z0-9_.-]{1,100}", value):
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,99}", value):  # never "..": it goes into a path
         raise StarletteHTTPException(404)
     return value
 
@@ -476,12 +476,13 @@ async def submission_page(request: Request, submission_id: str, caller: SignedIn
 @router.post("/submissions/{submission_id}/resubmit", response_class=HTMLResponse, include_in_schema=False)
 async def resubmit(request: Request, submission_id: str, caller: Posted) -> Response:
     """New values of the returned criteria only (any other field of the form is ignored)."""
-    _my_unit(caller)
+    unit = _my_unit(caller)
     submission_id = _checked_submission(submission_id)
     form = await request.form()
     t = texts(caller.lang)
     sub = await caller.intake.get(f"/api/v1/submissions/{submission_id}", caller.token, caller.lang)
-    caller.require_unit(str(sub.get("unit_id")))
+    if sub.get("unit_id") != unit:  # only the unit itself resubmits (intake says so too)
+        raise NotAllowed()
     returned = list(((sub.get("review") or {}).get("reasons") or {}).keys())
     typed_values = {cid: _text(form, f"value.{cid}") for cid in returned}
     note = _text(form, "note")
