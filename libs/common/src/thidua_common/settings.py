@@ -73,6 +73,10 @@ class Settings(BaseSettings):
     notify_max_attempts: int = Field(6, ge=1, description="delivery attempts before the dead-letter topic")
     notify_backoff_seconds: float = Field(2.0, gt=0, description="first retry delay; doubles each attempt")
     overdue_check_seconds: float = Field(300.0, gt=0, description="how often intake looks for overdue nominations")
+    # issue 10: the review queue (intake's GET /api/v1/submissions)
+    review_due_working_days: int = Field(
+        10, ge=0, le=365, description="a review is due this many working days after the submission"
+    )
     nomination_clock_override: bool = Field(
         False, description="let the board run the overdue check as of another day (tests and demos only)"
     )

@@ -26,6 +26,8 @@ from .outbox.relay import LAG_DEGRADED, OutboxRelay
 from .ratings.views import router as ratings_router
 from .registrations.views import router as registrations_router
 from .reviews import service as reviews_service
+from .reviews.queue import service as queue_service
+from .reviews.queue.views import router as queue_router
 from .reviews.views import router as reviews_router
 from .submissions.views import router as submissions_router
 from .units.views import router as units_router
@@ -50,6 +52,9 @@ async def lifespan(app):
     await audit_store.setup(db)
     if locked := await reviews_service.lock_approved_periods(UnitOfWork(mongo, db)):
         log.info("approved periods locked", count=locked)
+    await queue_service.setup(db)
+    if listed := await queue_service.backfill(UnitOfWork(mongo, db)):
+        log.info("periods listed", count=listed)
     producer = EventProducer(settings)
     await producer.start()
     relay = OutboxRelay(db, producer)
@@ -107,6 +112,7 @@ def build_app():
         scorers_router,
         submissions_router,
         evidence_views.router,
+        queue_router,
         reviews_router,
         registrations_router,
         ratings_router,

@@ -555,6 +555,17 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Submission reopened: its results are no longer verified, it awaits review again and the unit "
         "may submit again for the period.",
     },
+    # issue 10: the review queue and a unit's periods (GET /api/v1/submissions)
+    "queue.unit_not_led": {
+        "vi": "Bạn chỉ được xem báo cáo của các đơn vị thuộc cụm, khối thi đua mà đơn vị '{own}' làm cụm trưởng "
+        "hoặc cụm phó; đơn vị '{other}' không thuộc các cụm, khối đó.",
+        "en": "You may only see the submissions of the units of the clusters that unit '{own}' heads or "
+        "deputises; unit '{other}' is not in them.",
+    },
+    "queue.bad_cursor": {
+        "vi": "Con trỏ trang không hợp lệ: hãy dùng đúng giá trị 'next' của trang trước (với cùng tham số queue).",
+        "en": "Invalid page cursor: pass the 'next' value of the previous page (with the same queue parameter).",
+    },
     # unit registry: hierarchy, renames, merges and splits
     "unit.not_found": {
         "vi": "Không có đơn vị '{id}' trong danh mục đơn vị.",

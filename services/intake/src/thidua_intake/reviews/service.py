@@ -41,6 +41,7 @@ from .models import (
     ReviewState,
     SubmissionWithReview,
 )
+from .queue import rules as listing
 
 SOURCE = "/thidua/intake/reviews"
 
@@ -104,17 +105,34 @@ async def _save(db: AsyncDatabase, sub: dict, state: dict | None, changes: dict,
         raise Conflict(CONCURRENT)
 
 
-async def _mark_period(db: AsyncDatabase, sub: dict, approval: dict | None, session) -> None:
+async def _mark_period(db: AsyncDatabase, sub: dict, approval: dict | None, session, show: bool = True) -> None:
     """Lock the unit's period on an approval of its latest submission, open it on any other
     decision (see ..submissions.rules.check_period_open). Written in the decision's transaction:
-    a submission for the same period writes the same document, so the two never interleave."""
+    a submission for the same period writes the same document, so the two never interleave.
+    `show`: also write what the submission list shows of it (see _show_period)."""
+    if show:
+        await _show_period(db, sub, session, {"approved": approval})
+        return
+    await db.periods.update_one(
+        {"_id": period_key(sub["tenant"], sub["campaign_id"], sub["unit_id"], sub["period"])},
+        {"$set": {"tenant": sub["tenant"], **_place(sub), "approved": approval}},
+        upsert=True,
+        session=session,
+    )
+
+
+async def _show_period(db: AsyncDatabase, sub: dict, session, extra: dict | None = None) -> None:
+    """Write what the submission list shows of the period's latest submission `sub` after a step
+    (.queue.rules.review_view: status, who acts next, ...), read back in the step's transaction."""
+    state = await db.reviews.find_one({"_id": sub["_id"]}, session=session)
     await db.periods.update_one(
         {"_id": period_key(sub["tenant"], sub["campaign_id"], sub["unit_id"], sub["period"])},
         {
             "$set": {
                 "tenant": sub["tenant"],
                 **_place(sub),
-                "approved": approval,
+                **(extra or {}),
+                **listing.review_view(state, sub["submitted_at"]),
             }
         },
         upsert=True,
@@ -227,6 +245,7 @@ async def resubmit(
         channel="http",
         idempotency_key=idempotency_key,
         correlation_id=correlation_id,
+        resubmission_of=submission_id,
     )
     if created:
         # the link back to the returned submission (its review starts anew)
@@ -282,6 +301,7 @@ async def appeal(
             **{k: data[k] for k in ("against", "from_level", "to_level", "reason", "by", "at")},
         }
         await _save(db, sub, state, {"appeal": appeal_doc}, {"step": "appeal", "event_id": event.id, **data}, session)
+        await _show_period(db, sub, session)  # the appeal is the next level's to decide now
         _queue(uow, tenant, sub, event)
         return event.id, to_level.value
 
@@ -422,7 +442,8 @@ async def lock_approved_periods(uow: UnitOfWork) -> int:
                 "by": step.get("reviewer") or step.get("by"),
                 "at": step.get("at"),
             }
-            await _mark_period(db, sub, approval, session)
+            # the listing fields are the next migration's (.queue.service.backfill)
+            await _mark_period(db, sub, approval, session, show=False)
             return 1
 
         locked += await uow.run(work)

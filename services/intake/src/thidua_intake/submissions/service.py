@@ -19,6 +19,7 @@ from thidua_common.errors import FieldError, Invalid
 from ..campaigns import lifecycle
 from ..campaigns import service as campaigns
 from ..evidence import service as evidence
+from ..reviews.queue import rules as listing
 from ..uow import UnitOfWork
 from . import rules
 
@@ -57,9 +58,11 @@ async def accept(
     channel: str,
     idempotency_key: str | None,
     correlation_id: str | None = None,
+    resubmission_of: str | None = None,
 ) -> tuple[str, str, bool]:
     """Store the submission and queue its event. Returns (submission_id, event_id, created).
-    With an idempotency key already used for the same content, returns the first answer."""
+    With an idempotency key already used for the same content, returns the first answer.
+    `resubmission_of`: the returned submission this one resubmits (shown in the list)."""
     db = uow.db
     if type(sub) is not SubmissionSubmitted:
         # a request body (a subclass with the tenant): its fields were validated by the same
@@ -117,6 +120,8 @@ async def accept(
                     "unit_id": sub.unit_id,
                     "period": sub.period,
                     "latest": submission_id,
+                    # what the submission list shows of it (..reviews.queue): pending, to review
+                    **listing.fresh_view(now, submitted_by, channel, resubmission_of),
                 }
             },
             upsert=True,
