@@ -64,13 +64,6 @@ def campaign(console_stack):
     raise AssertionError(f"reporting never listed {campaign_id}")
 
 
-def intake_has_the_submission_list(stack, headers) -> bool:
-    """intake's GET /api/v1/submissions comes with another branch (h10-queue)."""
-    response = httpx.get(f"{stack.url('intake')}/api/v1/submissions", headers=headers, timeout=30,
-                         params={"campaign_id": "x", "unit_id": UNIT})
-    return response.status_code == 200
-
-
 def review(stack, submission_id: str, body: dict) -> None:
     """The cluster head's decision through intake's API (the reviewer's pages are another feature's)."""
     head = {"Authorization": f"Bearer {password_token(stack, HEAD)}"}
@@ -143,7 +136,7 @@ def test_a_unit_reporter_registers_reports_with_evidence_sees_the_score_resubmit
         page.goto(f"{console}/my/campaigns/{cid}/periods/{PERIOD}")
         assert page.get_attribute("#value-ho-thoat-ngheo", "max") == "100000.0"
         page.fill("#value-ho-thoat-ngheo", "1.234,5")
-        page.fill("#value-nha-dai-doan-ket", "12")
+        page.fill("#value-nha-dai-doan-ket", "600")  # over its maximum (500): intake refuses it
         page.fill("#note", "Báo cáo quý 1")
         evidence = tmp_path / "bien-ban-quy-1.pdf"
         evidence.write_bytes(PDF)
@@ -157,6 +150,14 @@ def test_a_unit_reporter_registers_reports_with_evidence_sees_the_score_resubmit
         assert row.locator(".rep-size").inner_text() == f"{len(PDF)} byte"
         assert page.input_value("#value-ho-thoat-ngheo") == "1.234,5"  # kept across the upload
         snap(page, "period-uploaded")
+        page.click("#submit-report")
+        page.wait_for_selector("#error-nha-dai-doan-ket")  # intake's 422 naming values.nha-dai-doan-ket
+        assert "500" in page.inner_text("#error-nha-dai-doan-ket")
+        assert page.locator("#error-ho-thoat-ngheo").count() == 0
+        assert page.input_value("#value-ho-thoat-ngheo") == "1.234,5" and page.input_value("#value-nha-dai-doan-ket") == "600"
+        assert page.locator("#evidence-list .rep-sha").inner_text() == sha  # the uploaded file still attached
+        snap(page, "period-refused")
+        page.fill("#value-nha-dai-doan-ket", "12")
         page.click("#submit-report")
         page.wait_for_url(re.compile(rf"{re.escape(console)}/submissions/[^/]+$"))
         submission_url = page.url
@@ -178,12 +179,13 @@ def test_a_unit_reporter_registers_reports_with_evidence_sees_the_score_resubmit
         assert download.headers["x-content-type-options"] == "nosniff"
         assert download.headers["content-type"] == "application/pdf"
 
-        # the periods list tells the status (when intake can list submissions)
-        reporter_api = {"Authorization": f"Bearer {password_token(console_stack, REPORTER)}"}
-        listed = intake_has_the_submission_list(console_stack, reporter_api)
-        if listed:
-            page.goto(f"{console}/my/campaigns/{cid}")
-            assert "Chờ thẩm định" in page.locator(f'tr[data-period="{PERIOD}"]').inner_text()
+        # the campaign's periods and the period's page tell the latest submission's status
+        page.goto(f"{console}/my/campaigns/{cid}")
+        assert "Chờ thẩm định" in page.locator(f'tr[data-period="{PERIOD}"] .rep-status').inner_text()
+        assert "Báo cáo kết quả" in page.locator('tr[data-period="2026-Q2"] .rep-next').inner_text()
+        page.goto(f"{console}/my/campaigns/{cid}/periods/{PERIOD}")
+        assert page.get_attribute("#latest-link", "href") == f"/submissions/{submission_id}"
+        snap(page, "period-latest")
 
         # another unit's reporter: the 403 page for the submission and for its file
         stranger = sign_in(browser, console_stack, STRANGER, seen)
@@ -228,7 +230,18 @@ def test_a_unit_reporter_registers_reports_with_evidence_sees_the_score_resubmit
         assert page.locator("#appeal-form").count() == 0
         snap(page, "appealed")
 
+        # my notifications: the return is there, unread, linking to its submission; then all read
+        page.goto(f"{console}/notifications")
+        reload_until(page, f'.ntf-unread a[href="/submissions/{submission_id}"]')
+        page.wait_for_selector("#ntf-badge")  # the nav's unread count, loaded after the page
+        assert int(page.inner_text("#ntf-badge").split()[0]) >= 1
+        snap(page, "notifications")
+        page.click("#mark-all-read")
+        page.wait_for_selector("text=0 thông báo chưa đọc")
+        assert page.locator(".ntf-unread").count() == 0 and page.locator("#ntf-badge").count() == 0
+
         # English through the switch
+        page.goto(resubmitted_url)
         page.click('a[lang="en"]')
         page.wait_for_selector("text=Score and explanation")
         snap(page, "submission-en")
