@@ -90,7 +90,7 @@ class ApiFakes(Fakes):
             if (refused := self.answer(request)) is not None:
                 return refused
             if path == "/api/v1/campaigns" and method == "GET":
-                return httpx.Response(200, json=[self.campaign])
+                return httpx.Response(200, json=getattr(self, "campaign_list", [self.campaign]))
             if path == "/api/v1/campaigns/c1" and method == "GET":
                 return httpx.Response(200, json=self.campaign)
             if path.startswith("/api/v1/campaigns/c1/registrations/"):
@@ -644,3 +644,16 @@ async def test_the_unread_badge_is_loaded_after_the_page_and_stays_quiet_when_th
     fakes.refusals[("GET", "/api/v1/notifications")] = (404, {"message": "?"})
     quiet = await client.get("/notifications/badge")
     assert quiet.status_code == 200 and quiet.text.strip() == ""
+
+
+async def test_a_unit_leader_has_the_same_pages_and_my_campaigns_lists_only_the_units(client, fakes):
+    fakes.roles = ["unit_leader"]
+    other = {**campaign_definition(), "campaign_id": "c2", "name_vi": "Phong trào khác",
+             "participants": [{"unit_id": "huyen-dak-mil", "name_vi": "Huyện Đắk Mil", "unit_type": "district"}]}  # fmt: skip
+    campaigns = [fakes.campaign, other]
+    fakes.campaign_list = campaigns
+    await signed_in(client, fakes)
+    listing = await client.get("/my/campaigns")
+    assert listing.status_code == 200 and 'data-campaign="c1"' in listing.text and "c2" not in listing.text
+    assert 'href="/my/campaigns" aria-current="page">Đơn vị của tôi' in listing.text
+    assert (await client.get("/my/campaigns/c1")).status_code == 200
