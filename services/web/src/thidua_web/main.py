@@ -26,6 +26,7 @@ from .i18n import LANGS, language
 from .notifications.views import router as notifications_router
 from .oidc import OidcClient, SignInFailed, check_id_token, claims_of
 from .pages import COOKIE, HERE, error_page, render
+from .reporter.views import body_limit as reporter_body_limit
 from .reporter.views import router as reporter_router
 from .reviewer.views import router as reviewer_router
 from .sessions import SessionStore
@@ -85,7 +86,9 @@ def build_app(
             wire(app, client)
             yield
 
-    app = create_app("web", settings, lifespan=lifespan, openapi_url=None)
+    # the reporter's period form carries evidence files: it has a larger body limit than the rest
+    body_limits = [reporter_body_limit(settings.evidence_max_bytes)]
+    app = create_app("web", settings, lifespan=lifespan, openapi_url=None, body_limits=body_limits)
     if http is not None:
         wire(app, http)
     app.state.sessions = store
