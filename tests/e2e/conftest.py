@@ -26,6 +26,8 @@ TEST_ENV = {
     "THIDUA_NOMINATION_CLOCK_OVERRIDE": "true",
     # issue 10: evidence files over 64 KiB are refused (the default is 10 MiB)
     "THIDUA_EVIDENCE_MAX_BYTES": "65536",
+    # issue 10: the test tenant shows its verified leaderboards on reporting's public board
+    "THIDUA_PUBLIC_BOARD_TENANTS": "daknong",
 }
 
 # issue 8: API keys of the tests besides the stack's own (configured by digest, as in production):

@@ -63,7 +63,8 @@ def test_a_type_is_routed_once_and_its_model_defaults_to_the_registry():
 
 def test_each_consumer_subscribes_to_what_its_registry_handles():
     projector = Projector(db=None)
-    assert projector.handlers.topics == ["campaigns", "nominations", "scores", "units"]
+    # issue 10: the submissions topic too, for the inbox
+    assert projector.handlers.topics == ["campaigns", "nominations", "scores", "submissions", "units"]
     notify = NotifyService(None, {}, publisher=None, settings=None)
     assert notify.handlers.topics == ["campaigns", "nominations", "scores", "submissions"]
     assert SUBMISSION_REVIEWED in notify.handlers.types and SUBMISSION_RECEIVED not in notify.handlers.types

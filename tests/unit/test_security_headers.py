@@ -1,5 +1,6 @@
 """issue 8, the pages people open: browser-facing headers on every answer (thidua_common.http),
-/docs served whole by the service (no CDN, no inline script), and the dashboard page's files."""
+/docs served whole by the service (no CDN, no inline script), and the public board's files (issue 10:
+it replaced the token-in-page /dashboard)."""
 
 import re
 from pathlib import Path
@@ -11,7 +12,8 @@ from pydantic import BaseModel
 
 from thidua_common.http import create_app
 from thidua_common.settings import Settings
-from thidua_reporting.dashboard.views import router as dashboard_router
+from thidua_reporting.public.views import router as public_router
+from thidua_reporting.settings import ReportingSettings
 
 
 class Body(BaseModel):
@@ -30,7 +32,8 @@ def client():
     async def own_policy() -> Response:
         return Response("<p>x</p>", media_type="text/html", headers={"Content-Security-Policy": "sandbox"})
 
-    app.include_router(dashboard_router)
+    app.state.reporting_settings = ReportingSettings(public_board_tenants=" daknong , ")
+    app.include_router(public_router)
     return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://thidua.test")
 
 
@@ -63,7 +66,7 @@ def inline_scripts(html: str) -> list[str]:
 
 
 async def test_every_html_answer_carries_the_page_policy(client):
-    for path in ("/docs", "/dashboard"):
+    for path in ("/docs", "/public/daknong"):
         r = await client.get(path)
         assert r.status_code == 200, path
         assert_page_headers(r)
@@ -119,21 +122,23 @@ async def test_docs_respects_the_root_path_behind_a_proxy():
 
 async def test_only_the_pages_files_are_served_and_redoc_is_off(client):
     for path in ("/docs/assets/index.html", "/docs/assets/swagger-initializer.js", "/docs/assets/..%2Fapp.py",
-                 "/redoc", "/docs/oauth2-redirect", "/dashboard/views.py", "/dashboard/dashboard.html"):
+                 "/redoc", "/docs/oauth2-redirect", "/public/assets/views.py", "/public/assets/board.html",
+                 "/dashboard", "/dashboard/dashboard.js", "/public/other-tenant", "/public/api/other-tenant/campaigns"):
         assert (await client.get(path)).status_code == 404, path
 
 
-async def test_dashboard_page_and_script_put_data_in_as_text_and_store_no_token(client):
-    html = (await client.get("/dashboard")).text
+async def test_public_board_page_and_script_put_data_in_as_text_and_hold_no_credentials(client):
+    html = (await client.get("/public/daknong")).text
     assert inline_scripts(html) == [] and "<style" not in html and "style=" not in html
-    r = await client.get("/dashboard/dashboard.js")
+    assert 'data-tenant="daknong"' in html and 'src="assets/board.js"' in html
+    r = await client.get("/public/assets/board.js")
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/javascript")
     script = r.text
     assert "textContent" in script and "new Option" in script
     for banned in ("innerHTML", "outerHTML", "insertAdjacentHTML", "document.write", "localStorage",
-                   "sessionStorage", "document.cookie", "eval("):
+                   "sessionStorage", "document.cookie", "eval(", "Authorization", "token"):
         assert banned not in script, banned
-    css = await client.get("/dashboard/dashboard.css")
+    css = await client.get("/public/assets/board.css")
     assert css.headers["content-type"].startswith("text/css")
     assert not re.search(r"(https?:)?//[a-z]", html + script + css.text), "loads nothing from another origin"
 

@@ -72,7 +72,7 @@ def print_where_to_look(stack: Stack) -> None:
         f"""
 Thi Đua đang chạy / is running (data: {stack.home})
 
-  Bảng xếp hạng (dashboard):  {stack.url("reporting")}/dashboard#token={token}
+  Bảng xếp hạng công khai:    {stack.url("reporting")}/public/daknong   (public board: verified standings)
   Intake API (OpenAPI):       {stack.url("intake")}/docs
   Reporting API (OpenAPI):    {stack.url("reporting")}/docs
   Hộp thư (mail catcher):     http://127.0.0.1:{p.mail_http}/messages   (SMTP 127.0.0.1:{p.smtp})

@@ -90,6 +90,8 @@ class Stack:
             "THIDUA_SMTP_PORT": str(p.smtp),
             "THIDUA_API_KEYS": json.dumps(DEV_API_KEYS),
             "PYTHONUNBUFFERED": "1",
+            # issue 10: the demo tenant shows its verified leaderboards on reporting's public board
+            "THIDUA_PUBLIC_BOARD_TENANTS": "daknong",
             # issue 10: with Keycloak, intake and reporting accept its tokens too (beside the HS256
             # development tokens, told apart by `iss`: development only, see auth/tokens.authenticate)
             **({"THIDUA_OIDC_ISSUER": self.keycloak.issuer} if self.with_keycloak else {}),

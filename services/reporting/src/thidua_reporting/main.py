@@ -9,9 +9,13 @@ from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
 
 from .awards.views import router as awards_router
-from .dashboard.views import router as dashboard_router
+from .inbox.views import router as inbox_router
 from .leaderboard.views import router as leaderboard_router
 from .projection.projector import Projector
+from .public.views import router as public_router
+from .settings import get_reporting_settings
+from .streams.hub import StreamHub
+from .streams.views import router as stream_router
 
 
 @asynccontextmanager
@@ -24,6 +28,9 @@ async def lifespan(app):
     consumer = handlers_loop(settings, projector.handlers, projector.apply, db, "reporting", "reporting-projection")
     await consumer.start()
     app.state.db = db
+    own = app.state.reporting_settings
+    hub = app.state.stream_hub = StreamHub(db, own.streams_per_tenant, own.stream_poll_seconds)
+    hub.start()
     # reporting answers from its read model in MongoDB: without Kafka its answers only grow stale
     # (degraded, still 200); out of rotation, every replica would be down at once instead
     projection = readiness.running(lambda: consumer.task, "the projection consumer")
@@ -31,6 +38,7 @@ async def lifespan(app):
     try:
         yield
     finally:
+        await hub.close()  # ends any stream still open (the server's signal handler usually did already)
         await consumer.stop()
         await mongo.close()
 
@@ -41,8 +49,11 @@ def build_app():
     app = create_app(
         "reporting", settings, lifespan, description="Bảng xếp hạng và báo cáo thi đua / leaderboards and scorecards"
     )
+    app.state.reporting_settings = get_reporting_settings()
     app.include_router(leaderboard_router)
-    app.include_router(dashboard_router)
+    app.include_router(stream_router)
+    app.include_router(inbox_router)
+    app.include_router(public_router)
     app.include_router(awards_router)
     return app
 

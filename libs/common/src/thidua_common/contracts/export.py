@@ -57,6 +57,12 @@ OPERATIONS = {
     "reportingConsumesCampaigns": ("receive", "campaigns", "reporting keeps unit and cluster names"),
     "reportingConsumesScores": ("receive", "scores", "reporting builds leaderboards and scorecards"),
     "reportingConsumesUnits": ("receive", "units", "reporting links merged and split units' histories"),
+    # issue 10: the inbox of notifications the console shows
+    "reportingConsumesSubmissions": (
+        "receive",
+        "submissions",
+        "reporting keeps each person's inbox of submission steps",
+    ),
     "reportingConsumesNominations": (
         "receive",
         "nominations",

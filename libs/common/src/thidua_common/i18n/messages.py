@@ -970,6 +970,118 @@ MESSAGES: dict[str, dict[str, str]] = {
         "khiếu nại một lần).",
         "en": "This settles the appeal on this report (a decision may be appealed only once).",
     },
+    # issue 10: the inbox (reporting's "my notifications"), live updates and the public board
+    "inbox.decision.approve": {"vi": "phê duyệt", "en": "approval"},
+    "inbox.decision.return": {"vi": "trả lại", "en": "return"},
+    "inbox.decision.reject": {"vi": "từ chối", "en": "rejection"},
+    "inbox.received.title": {
+        "vi": "Báo cáo mới chờ thẩm định: {unit}, {period}",
+        "en": "New report to review: {unit}, {period}",
+    },
+    "inbox.received.body": {
+        "vi": "{unit} đã gửi báo cáo kết quả {period} trong phong trào «{campaign}» lúc {time}; "
+        "báo cáo đang chờ thẩm định.",
+        "en": "{unit} sent its {period} report in the campaign “{campaign}” at {time}; it awaits review.",
+    },
+    "inbox.reviewed.approve.title": {
+        "vi": "Báo cáo {period} đã được phê duyệt",
+        "en": "Report for {period} approved",
+    },
+    "inbox.reviewed.approve.body": {
+        "vi": "Báo cáo kết quả {period} của đơn vị trong phong trào «{campaign}» đã được {level} phê duyệt "
+        "lúc {time}.",
+        "en": "Your {period} report in the campaign “{campaign}” was approved by the {level} at {time}.",
+    },
+    "inbox.reviewed.return.title": {
+        "vi": "Báo cáo {period} bị trả lại để bổ sung",
+        "en": "Report for {period} returned for correction",
+    },
+    "inbox.reviewed.return.body": {
+        "vi": "Báo cáo kết quả {period} của đơn vị trong phong trào «{campaign}» đã được {level} trả lại "
+        "lúc {time}. Tiêu chí cần bổ sung: {criteria}.",
+        "en": "Your {period} report in the campaign “{campaign}” was returned by the {level} at {time}. "
+        "Criteria to correct: {criteria}.",
+    },
+    "inbox.reviewed.reject.title": {
+        "vi": "Báo cáo {period} bị từ chối",
+        "en": "Report for {period} rejected",
+    },
+    "inbox.reviewed.reject.body": {
+        "vi": "Báo cáo kết quả {period} của đơn vị trong phong trào «{campaign}» đã bị {level} từ chối "
+        "lúc {time}.",
+        "en": "Your {period} report in the campaign “{campaign}” was rejected by the {level} at {time}.",
+    },
+    "inbox.criterion_reason": {"vi": "{criterion} ({reason})", "en": "{criterion} ({reason})"},
+    "inbox.reason": {"vi": " Lý do: {reason}", "en": " Reason: {reason}"},
+    "inbox.remark": {"vi": " Ý kiến chung: {reason}", "en": " General remark: {reason}"},
+    "inbox.appealed.title": {
+        "vi": "Khiếu nại mới: {unit}, {period}",
+        "en": "New appeal: {unit}, {period}",
+    },
+    "inbox.appealed.body": {
+        "vi": "{unit} khiếu nại quyết định {against} của {from_level} đối với báo cáo kết quả {period} "
+        "trong phong trào «{campaign}» lúc {time}; khiếu nại chờ {to_level} giải quyết.",
+        "en": "{unit} appealed the {from_level}'s {against} of its {period} report in the campaign "
+        "“{campaign}” at {time}; the appeal awaits the {to_level}.",
+    },
+    "inbox.appeal_decided.title": {
+        "vi": "Khiếu nại báo cáo {period}: {outcome}",
+        "en": "Appeal on the {period} report: {outcome}",
+    },
+    "inbox.appeal_decided.body": {
+        "vi": "Khiếu nại về báo cáo kết quả {period} của đơn vị trong phong trào «{campaign}» đã được {level} "
+        "giải quyết lúc {time}: {decision}.",
+        "en": "The appeal on your {period} report in the campaign “{campaign}” was decided by the {level} "
+        "at {time}: {decision}.",
+    },
+    "inbox.reopened.title": {
+        "vi": "Báo cáo {period} đã được mở lại",
+        "en": "Report for {period} reopened",
+    },
+    "inbox.reopened.body": {
+        "vi": "Báo cáo kết quả {period} đã phê duyệt của đơn vị trong phong trào «{campaign}» đã được {level} "
+        "mở lại lúc {time}: kết quả không còn là kết quả đã thẩm định và đơn vị được gửi báo cáo mới.",
+        "en": "Your approved {period} report in the campaign “{campaign}” was reopened by the {level} at "
+        "{time}: its results are no longer verified and you may submit again.",
+    },
+    "inbox.verified.title": {
+        "vi": "Điểm đã thẩm định {period}: {total}/{max} điểm",
+        "en": "Verified score for {period}: {total}/{max} points",
+    },
+    "inbox.verified.body": {
+        "vi": "Điểm đã thẩm định của đơn vị kỳ {period} trong phong trào «{campaign}» là {total}/{max} điểm "
+        "(cập nhật lúc {time}).",
+        "en": "Your verified score for {period} in the campaign “{campaign}” is {total}/{max} points "
+        "(updated at {time}).",
+    },
+    "inbox.withdrawn.title": {
+        "vi": "Điểm đã thẩm định {period} không còn hiệu lực",
+        "en": "Verified score for {period} withdrawn",
+    },
+    "inbox.withdrawn.body": {
+        "vi": "Điểm đã thẩm định của đơn vị kỳ {period} trong phong trào «{campaign}» không còn hiệu lực "
+        "(lúc {time}); kỳ này chỉ được tính lại khi báo cáo được phê duyệt.",
+        "en": "Your verified score for {period} in the campaign “{campaign}” was withdrawn at {time}; the "
+        "period counts again once a report is approved.",
+    },
+    "inbox.cursor_invalid": {
+        "vi": "Con trỏ trang không hợp lệ: hãy dùng đúng giá trị 'next' của trang trước.",
+        "en": "Invalid page cursor: use the 'next' value of the previous page as it is.",
+    },
+    "inbox.read_what": {
+        "vi": "Cần nêu danh sách 'ids' (1 đến {max} mã thông báo) hoặc 'all': true, không cả hai.",
+        "en": "Give either a list of 'ids' (1 to {max} notification ids) or 'all': true, not both.",
+    },
+    "stream.too_many": {
+        "vi": "Đơn vị quản lý '{tenant}' đã mở đủ {limit} kết nối cập nhật trực tiếp trên máy chủ này; "
+        "hãy đóng bớt trang đang mở hoặc thử lại sau.",
+        "en": "Tenant '{tenant}' already holds {limit} live-update connections on this server; close some "
+        "open pages or retry later.",
+    },
+    "public.not_enabled": {
+        "vi": "Không có bảng xếp hạng công khai của '{tenant}'.",
+        "en": "There is no public leaderboard for '{tenant}'.",
+    },
 }
 
 

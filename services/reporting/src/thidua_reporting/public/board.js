@@ -1,26 +1,16 @@
-// The live leaderboard page. Served as a file by reporting: the page policy runs no inline script.
+// The public board: a tenant's verified leaderboards, read without sign-in. Served as a file by
+// reporting: the page policy runs no inline script.
 //
 // Everything the API returns (campaign, cluster and unit names above all) is data typed by
 // people, so it is put into the page as text only (textContent, new Option), never as markup.
-//
-// The bearer token lives in this script's memory only, never in the browser's storage: any
-// script that ever ran in this origin could read stored tokens, and this read-only page does not
-// need to survive a reload. It comes once from the address (#token=…, removed from the address
-// bar and history at once) or from the form, and is asked for again after a reload or a 401. An
-// HttpOnly cookie would need a sign-in endpoint; that arrives with the single sign-on of a later
-// issue, and this page then drops the token field.
+// The page holds no credentials at all: it calls the public board's own read-only API.
 "use strict";
 (() => {
   const $ = (id) => document.getElementById(id);
   const params = new URLSearchParams(location.hash.slice(1));
-  let token = params.get("token") || "";
-  if (params.has("token")) {
-    params.delete("token");
-    const rest = params.toString();
-    history.replaceState(null, "", location.pathname + location.search + (rest ? "#" + rest : ""));
-  }
+  const tenant = document.body.dataset.tenant;
+  const base = `api/${encodeURIComponent(tenant)}/`;  // /public/api/<tenant>/… from /public/<tenant>
   let campaigns = [];
-  let timer = null;
 
   const ROMAN = ["", "I", "II", "III", "IV"];
   function periodLabel(p) {
@@ -55,33 +45,16 @@
     return td;
   }
 
-  class Unauthorized extends Error {}
-
   async function api(path) {
-    const r = await fetch(path, { headers: { "Authorization": "Bearer " + token, "Accept-Language": "vi" } });
+    const r = await fetch(base + path, { headers: { "Accept-Language": "vi" }, credentials: "omit" });
     let body = null;
     try { body = await r.json(); } catch (e) { body = null; }
-    if (r.status === 401) throw new Unauthorized((body && body.message) || String(r.status));
     if (!r.ok) throw new Error((body && body.message) || String(r.status));
     return body;
   }
 
-  function askForToken(message) {
-    token = "";
-    if (timer) clearInterval(timer);
-    timer = null;
-    $("sign-in").hidden = false;
-    if (message) status("Lỗi: " + message, true);
-    $("token").focus();
-  }
-
-  function failed(e) {
-    if (e instanceof Unauthorized) askForToken(e.message);
-    else status("Lỗi: " + e.message, true);
-  }
-
   async function loadCampaigns() {
-    campaigns = await api("api/v1/campaigns");
+    campaigns = await api("campaigns");
     options($("campaign"), null, campaigns.map((c) => [c.campaign_id, c.name]));
     if (params.get("campaign")) $("campaign").value = params.get("campaign");
     onCampaign();
@@ -110,35 +83,24 @@
 
   async function refresh() {
     const id = $("campaign").value;
-    if (!id || !token) return;
+    if (!id) return;
     const q = new URLSearchParams();
     if ($("cluster").value) q.set("cluster", $("cluster").value);
     if ($("period").value) q.set("period", $("period").value);
     try {
-      const board = await api(`api/v1/campaigns/${encodeURIComponent(id)}/leaderboard?${q}`);
+      const board = await api(`campaigns/${encodeURIComponent(id)}/leaderboard?${q}`);
       const top = Math.max(1, ...board.standings.map((s) => s.score));  // the figure ranked
       $("rows").replaceChildren(...board.standings.map((s) => row(s, top)));
       status(`Cập nhật lúc ${board.generated_at}`, false);
       $("basis").textContent = board.basis.description;  // what the ranking compares (issue 8)
     } catch (e) {
-      failed(e);
+      status("Lỗi: " + e.message, true);
     }
   }
 
-  function start() {
-    $("sign-in").hidden = true;
-    loadCampaigns().catch(failed);
-    if (!timer) timer = setInterval(refresh, 2000);
-  }
-
-  $("sign-in").addEventListener("submit", (event) => {
-    event.preventDefault();  // nothing is sent anywhere but in the Authorization header
-    token = $("token").value.trim();
-    $("token").value = "";
-    if (token) start();
-  });
   $("campaign").addEventListener("change", onCampaign);
   $("cluster").addEventListener("change", refresh);
   $("period").addEventListener("change", refresh);
-  if (token) start(); else askForToken();
+  loadCampaigns().catch((e) => status("Lỗi: " + e.message, true));
+  setInterval(refresh, 5000);  // verified standings change at review pace: no need to poll faster
 })();

@@ -1,1 +1,0 @@
-"""A live leaderboard page for people: static HTML that calls the query API."""

@@ -1,0 +1,97 @@
+"""A notification's title and body in the reader's language, from the facts stored (pure, no I/O).
+The inbox stores what happened, never a rendered sentence: the same notification reads in
+Vietnamese or English, and with the names the campaign has now."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from thidua_common.i18n import format_datetime, format_number, format_period, t
+
+RECEIVED = "submission.received"
+REVIEWED = "submission.reviewed"
+APPEALED = "submission.appealed"
+APPEAL_DECIDED = "appeal.decided"
+REOPENED = "submission.reopened"
+VERIFIED = "score.verified"
+KINDS = (RECEIVED, REVIEWED, APPEALED, APPEAL_DECIDED, REOPENED, VERIFIED)
+
+
+@dataclass(frozen=True)
+class Names:
+    """What the reader knows things by, in the reader's language (ids when a name is unknown)."""
+
+    campaign: str
+    unit: str
+    criteria: dict[str, str] = field(default_factory=dict)
+
+
+def _level(level: str, lang: str) -> str:
+    return t(f"review.level.{level}", lang)
+
+
+def _suffix(key: str, reason: str, lang: str) -> str:
+    return t(key, lang, reason=reason) if reason.strip() else ""
+
+
+def render(doc: dict[str, Any], names: Names, lang: str) -> tuple[str, str]:
+    """(title, body) of a stored notification."""
+    kind, facts = doc["kind"], doc.get("facts", {})
+    created: datetime = doc["created_at"]
+    common = {
+        "period": format_period(doc["period"], lang),
+        "campaign": names.campaign,
+        "unit": names.unit,
+        "time": format_datetime(created, lang),
+    }
+    if kind == RECEIVED:
+        return t("inbox.received.title", lang, **common), t("inbox.received.body", lang, **common)
+    if kind == REVIEWED:
+        decision = facts["decision"]
+        body = t(
+            f"inbox.reviewed.{decision}.body",
+            lang,
+            **common,
+            level=_level(facts["level"], lang),
+            criteria=_criteria(facts.get("reasons", {}), names, lang),
+        )
+        body += _suffix("inbox.remark" if decision == "return" else "inbox.reason", facts.get("reason", ""), lang)
+        return t(f"inbox.reviewed.{decision}.title", lang, **common), body
+    if kind == APPEALED:
+        body = t(
+            "inbox.appealed.body",
+            lang,
+            **common,
+            against=t(f"inbox.decision.{facts['against']}", lang),
+            from_level=_level(facts["from_level"], lang),
+            to_level=_level(facts["to_level"], lang),
+        )
+        return t("inbox.appealed.title", lang, **common), body + _suffix("inbox.reason", facts.get("reason", ""), lang)
+    if kind == APPEAL_DECIDED:
+        outcome = t(f"mail.appeal.outcome.{facts['outcome']}", lang)
+        body = t(
+            "inbox.appeal_decided.body",
+            lang,
+            **common,
+            level=_level(facts["level"], lang),
+            decision=t(f"mail.appeal.decision.{facts['decision']}", lang),
+        )
+        title = t("inbox.appeal_decided.title", lang, **common, outcome=outcome)
+        return title, body + _suffix("inbox.reason", facts.get("reason", ""), lang)
+    if kind == REOPENED:
+        body = t("inbox.reopened.body", lang, **common, level=_level(facts["level"], lang))
+        return t("inbox.reopened.title", lang, **common), body + _suffix("inbox.reason", facts.get("reason", ""), lang)
+    if kind == VERIFIED:
+        if facts.get("withdrawn"):
+            return t("inbox.withdrawn.title", lang, **common), t("inbox.withdrawn.body", lang, **common)
+        points = {"total": format_number(facts["total"], 2, lang), "max": format_number(facts["max_total"], 2, lang)}
+        return t("inbox.verified.title", lang, **common, **points), t("inbox.verified.body", lang, **common, **points)
+    raise ValueError(f"unknown notification kind {kind!r}")
+
+
+def _criteria(reasons: dict[str, str], names: Names, lang: str) -> str:
+    """«Số hộ thoát nghèo (thiếu biên bản); …», in the order the reviewer gave them."""
+    return "; ".join(
+        t("inbox.criterion_reason", lang, criterion=names.criteria.get(cid, cid), reason=reason)
+        for cid, reason in reasons.items()
+    )
