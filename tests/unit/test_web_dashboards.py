@@ -373,3 +373,43 @@ async def test_the_relay_stops_when_the_browser_goes_or_its_time_is_up():
 
     out = [chunk async for chunk in live.relay(upstream, 25, present, clock=lambda: next(now))]  # type: ignore[arg-type]
     assert upstream.sent == 3 and upstream.closed  # 10, 20, 30 ≥ 0 + 25: ended so the browser reconnects
+
+
+# -- vendored assets -------------------------------------------------------------------------------------
+def _tarball(folder, name: str, files: dict[str, bytes]):
+    import io
+    import tarfile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    with tarfile.open(path, "w:gz") as tar:
+        for member, data in files.items():
+            info = tarfile.TarInfo(member)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+    return path
+
+
+def test_assets_install_every_pinned_package_and_refuse_a_changed_one(tmp_path):
+    import hashlib
+
+    from thidua_web import assets
+
+    one = _tarball(tmp_path / "cache" / "npm", "a-1.0.0.tgz", {"package/a.js": b"a();"})
+    two = _tarball(tmp_path / "cache" / "npm", "b-2.0.0.tgz", {"package/b.js": b"b();", "package/l/vi.js": b"vi"})
+    packages = (
+        assets.Package("a", "1.0.0", hashlib.sha256(one.read_bytes()).hexdigest(), {"package/a.js": "a.js"}),
+        assets.Package("b", "2.0.0", hashlib.sha256(two.read_bytes()).hexdigest(),
+                       {"package/b.js": "b.js", "package/l/vi.js": "b-vi.js"}),
+    )
+    vendor = assets.install(tmp_path / "cache", tmp_path / "vendor", packages)
+    assert sorted(p.name for p in vendor.iterdir()) == ["a.js", "b-vi.js", "b.js"]
+    assert (vendor / "b-vi.js").read_bytes() == b"vi"
+    changed = (assets.Package("c", "1.0.0", "0" * 64, {"package/a.js": "c.js"}),)
+    _tarball(tmp_path / "cache" / "npm", "c-1.0.0.tgz", {"package/a.js": b"evil();"})
+    with pytest.raises(RuntimeError, match="SHA-256"):
+        assets.install(tmp_path / "cache", tmp_path / "vendor", changed)
+    assert not (tmp_path / "cache" / "npm" / "c-1.0.0.tgz").exists() and not (vendor / "c.js").exists()
+    # the console's own pins: ECharts with its Vietnamese locale beside htmx
+    assert {p.name for p in assets.PACKAGES} == {"htmx.org", "echarts"}
+    assert "package/i18n/langVI.js" in assets.ECHARTS.files
