@@ -26,10 +26,10 @@ pytestmark = pytest.mark.timeout(900)  # Keycloak's first start on a busy 2-core
 BOARD = "board-officer.so-noi-vu"
 REPORTER = "unit-reporter.huyen-cu-jut"
 PERIOD = "2018-Q2"
-EVIL = "Sở Nội vụ </script><script>document.title='pwned'</script>"
+EVIL = "Sở Tài chính </script><script>document.title='pwned'</script>"
 # the units of the demo realm: three districts in one cluster (headed in 2018 by tx-gia-nghia), a department
 UNITS = (("huyen-cu-jut", "Huyện Cư Jút", "khoi-huyen"), ("huyen-dak-mil", "Huyện Đắk Mil", "khoi-huyen"),
-         ("tx-gia-nghia", "Thị xã Gia Nghĩa", "khoi-huyen"), ("so-noi-vu", EVIL, "khoi-so"))
+         ("tx-gia-nghia", "Thị xã Gia Nghĩa", "khoi-huyen"), ("so-tai-chinh", EVIL, "khoi-so"))
 # runs in every document before its own scripts (injected by the browser's DevTools, outside the policy)
 WATCH = """
 window.__violations = [];
@@ -130,7 +130,7 @@ def test_a_board_officer_follows_the_leaderboard_live_and_opens_a_units_page(con
         for s in whole["standings"]:
             assert score_cell(page, s["unit_id"]) == number(s["score"], "vi")
         assert page.locator("#standings tbody tr").count() == 4
-        evil_row = page.locator('#standings tr[data-unit="so-noi-vu"] .unit-name')
+        evil_row = page.locator('#standings tr[data-unit="so-tai-chinh"] .unit-name')
         assert evil_row.inner_text() == EVIL and page.title() != "pwned"  # a name is text, in the table
         page.wait_for_selector("#board-chart canvas")  # ECharts drew the standings
         page.wait_for_selector("#live:has-text('Đang nhận cập nhật trực tiếp.')")

@@ -249,6 +249,7 @@ async def test_a_unit_reporter_sees_the_board_but_opens_only_their_own_unit(clie
     await sign_in(client, fakes)  # unit_reporter of huyen-cu-jut
     html = (await client.get("/campaigns/c1")).text
     assert 'href="/campaigns/c1/units/huyen-cu-jut?status=provisional"' in html
+    assert 'id="my-unit-link" href="/campaigns/c1/units/huyen-cu-jut"' in html
     assert 'href="/campaigns/c1/units/huyen-dak-mil' not in html  # another unit's name, no link
     assert 'class="mine"' in cells(html, 'data-unit="huyen-cu-jut"') and "(đơn vị của bạn)" in html
     calls = len(fakes.seen_paths)
@@ -262,6 +263,8 @@ async def test_a_unit_reporter_sees_the_board_but_opens_only_their_own_unit(clie
 async def test_a_cluster_head_may_open_another_units_page(client, fakes):
     fakes.unit, fakes.roles = "tx-gia-nghia", ["cluster_head", "unit_reporter"]
     await sign_in(client, fakes)
+    overview = (await client.get("/campaigns/c1")).text
+    assert "my-unit-link" not in overview  # their unit is not on this board: no link to a missing page
     assert (await client.get("/campaigns/c1/units/huyen-cu-jut")).status_code == 200
 
 
@@ -413,3 +416,17 @@ def test_assets_install_every_pinned_package_and_refuse_a_changed_one(tmp_path):
     # the console's own pins: ECharts with its Vietnamese locale beside htmx
     assert {p.name for p in assets.PACKAGES} == {"htmx.org", "echarts"}
     assert "package/i18n/langVI.js" in assets.ECHARTS.files
+
+
+async def test_a_board_officer_with_a_unit_sees_every_campaign_on_the_home_page(client, fakes):
+    # a board officer belonging to a unit that takes no part in c1 (so-y-te): c1 is listed all the same
+    fakes.unit, fakes.roles = "so-y-te", ["board_officer"]
+    await sign_in(client, fakes)
+    html = (await client.get("/")).text
+    assert 'href="/campaigns/c1"' in html and "Đơn vị chưa có trong bảng xếp hạng" in html
+    # a unit reporter sees only the campaigns their unit takes part in
+    client.cookies.clear()
+    fakes.unit, fakes.roles = "huyen-khac", ["unit_reporter"]
+    await sign_in(client, fakes, code="code-2")
+    html = (await client.get("/")).text
+    assert 'href="/campaigns/c1"' not in html and "Chưa có phong trào thi đua nào." in html
