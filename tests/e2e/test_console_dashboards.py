@@ -132,7 +132,7 @@ def test_a_board_officer_follows_the_leaderboard_live_and_opens_a_units_page(con
         assert page.locator("#standings tbody tr").count() == 4
         evil_row = page.locator('#standings tr[data-unit="so-tai-chinh"] .unit-name')
         assert evil_row.inner_text() == EVIL and page.title() != "pwned"  # a name is text, in the table
-        page.wait_for_selector("#board-chart canvas")  # ECharts drew the standings
+        page.wait_for_selector("#board .board-chart canvas")  # ECharts drew the standings
         page.wait_for_selector("#live:has-text('Đang nhận cập nhật trực tiếp.')")
         page.screenshot(path=str(tmp_path / "01-overview.png"), full_page=True)
 
@@ -148,7 +148,7 @@ def test_a_board_officer_follows_the_leaderboard_live_and_opens_a_units_page(con
         assert page.locator("#standings tbody tr").count() == len(cluster_board["standings"]) == 3
         dak_mil = next(s for s in cluster_board["standings"] if s["unit_id"] == "huyen-dak-mil")
         assert score_cell(page, "huyen-dak-mil") == number(dak_mil["score"], "vi") and dak_mil["rank"] == 1
-        page.wait_for_selector("#board-chart canvas")  # redrawn in the swapped board
+        page.wait_for_selector("#board .board-chart canvas")  # redrawn in the swapped board
         page.screenshot(path=str(tmp_path / "02-cluster-period.png"), full_page=True)
 
         # live: a report made through intake's API changes the open board without reload
@@ -206,7 +206,7 @@ def test_a_board_officer_follows_the_leaderboard_live_and_opens_a_units_page(con
         page.wait_for_selector("text=Gần đạt")
         no_violations(page)
 
-    assert not seen.strangers(console), seen.strangers(console)
+    assert not seen.strangers(console, console_stack.keycloak_url), seen.requests
     assert seen.errors == [], seen.errors
     assert len(list(tmp_path.glob("*.png"))) == 5
 
@@ -223,7 +223,7 @@ def test_a_unit_reporter_sees_the_board_and_only_their_own_units_page(console_st
         assert row.locator("a.my-campaign").get_attribute("href") == f"/my/campaigns/{cid}"
         row.locator("a.campaign-name").click()
         page.wait_for_url(f"{console}/campaigns/{cid}")
-        page.wait_for_selector("#board-chart canvas")
+        page.wait_for_selector("#board .board-chart canvas")
         assert page.locator('#standings tr[data-unit="huyen-dak-mil"] .unit-name a').count() == 0
         mine = page.locator('#standings tr[data-unit="huyen-cu-jut"]')
         assert "(đơn vị của bạn)" in mine.inner_text() and mine.locator("a").count() == 1
@@ -241,7 +241,7 @@ def test_a_unit_reporter_sees_the_board_and_only_their_own_units_page(console_st
         assert refused.status == 403 and "Bạn không có quyền xem trang này." in page.inner_text("main")
         page.screenshot(path=str(tmp_path / "03-reporter-other-unit-403.png"), full_page=True)
 
-    assert not seen.strangers(console), seen.strangers(console)
+    assert not seen.strangers(console, console_stack.keycloak_url), seen.requests
     expected = {f"{other}: HTTP 403",
                 f"{other}: Failed to load resource: the server responded with a status of 403 (Forbidden)"}
     assert [e for e in seen.errors if e not in expected] == [], seen.errors

@@ -227,6 +227,8 @@ async def test_the_choice_goes_to_reporting_and_htmx_gets_only_the_board(client,
                                 headers={"HX-Request": "true", "HX-Trigger": "board-choice"})
     assert fragment.status_code == 200 and fragment.text.lstrip().startswith('<div id="board"')
     assert "<html" not in fragment.text and "<script" not in fragment.text
+    # no id on the chart: htmx would copy the style ECharts gave the old one (refused by the policy)
+    assert '<div class="chart board-chart" role="img"' in fragment.text
     assert fragment.headers["hx-push-url"] == "/campaigns/c1?status=verified&period=2026-Q1"
     assert 'hx-get="/campaigns/c1/board?status=verified&amp;period=2026-Q1" hx-trigger="live-scores"' in fragment.text
     refreshed = await client.get("/campaigns/c1/board", params={"status": "verified"},
