@@ -134,6 +134,8 @@ def test_a_board_officer_follows_the_leaderboard_live_and_opens_a_units_page(con
         assert evil_row.inner_text() == EVIL and page.title() != "pwned"  # a name is text, in the table
         page.wait_for_selector("#board .board-chart canvas")  # ECharts drew the standings
         page.wait_for_selector("#live:has-text('Đang nhận cập nhật trực tiếp.')")
+        page.hover("#board .board-chart canvas")  # the tooltip is drawn too, without inline style
+        no_violations(page)
         page.screenshot(path=str(tmp_path / "01-overview.png"), full_page=True)
 
         # one cluster and one period through the form: htmx swaps only the board, the address follows

@@ -432,3 +432,34 @@ async def test_a_board_officer_with_a_unit_sees_every_campaign_on_the_home_page(
     await sign_in(client, fakes, code="code-2")
     html = (await client.get("/")).text
     assert 'href="/campaigns/c1"' not in html and "Chưa có phong trào thi đua nào." in html
+
+
+async def test_the_relay_closes_reportings_stream_when_the_browser_leaves():
+    """Starlette cancels the response when the browser goes: reporting's stream (one of the tenant's
+    limited number) must still be closed, inside the cancelled scope."""
+    import anyio
+
+    class Held(Upstream):
+        async def aiter_bytes(self):
+            yield b": ping\n\n"
+            await anyio.sleep(3600)  # reporting quiet: the browser leaves meanwhile
+            yield b""
+
+        async def aclose(self):
+            await anyio.sleep(0)  # a real close awaits the connection pool
+            self.closed = True
+
+    upstream = Held(0)
+
+    async def present():
+        return False
+
+    async def browser():
+        async for _ in live.relay(upstream, 600, present):  # type: ignore[arg-type]
+            pass
+
+    async with anyio.create_task_group() as group:
+        group.start_soon(browser)
+        await anyio.sleep(0.05)
+        group.cancel_scope.cancel()
+    assert upstream.closed

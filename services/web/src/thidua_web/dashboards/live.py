@@ -9,6 +9,7 @@ that new request refreshes the token like any page."""
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 
+import anyio
 import httpx
 
 from ..api import Api, ApiFailed
@@ -62,4 +63,7 @@ async def relay(
     except httpx.HTTPError:
         pass  # reporting went away: end the stream, the browser reconnects
     finally:
-        await upstream.aclose()
+        # shielded: when the browser leaves, this generator is cancelled, and an unshielded close
+        # would be cancelled too, leaving reporting's stream (one of the tenant's few) open
+        with anyio.CancelScope(shield=True):
+            await upstream.aclose()
