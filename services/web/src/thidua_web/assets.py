@@ -1,8 +1,12 @@
-"""Vendored browser assets: htmx from npm, pinned by version and by the SHA-256 of its package,
+"""Vendored browser assets: npm packages pinned by version and by the SHA-256 of their tarball,
 packed once into the cache (`npm pack`) and copied into static/vendor/ (git-ignored), from where the
-console serves it itself (no CDN). scripts/bootstrap runs this; so do the e2e tests.
+console serves them itself (no CDN). scripts/bootstrap runs this; so do the e2e tests.
 
     uv run python -m thidua_web.assets [cache]     # default cache: .local/cache
+
+- htmx: the pages' partial updates.
+- Apache ECharts: the dashboards' charts, with its Vietnamese locale (i18n/langVI.js registers
+  the locale "VI" on the global `echarts`), and its licence next to it.
 """
 
 import hashlib
@@ -10,46 +14,81 @@ import shutil
 import subprocess
 import sys
 import tarfile
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[4]
 VENDOR = Path(__file__).parent / "static" / "vendor"
-HTMX_VERSION = "2.0.4"
-HTMX_SHA256 = "a34988d1b9f005a458d593aa8d7486537cb878b8ac3b82703db1268983123ecc"
-# file in the package -> name served under /static/vendor/
-FILES = {"package/dist/htmx.min.js": "htmx.min.js"}
 
 
-def package(cache: Path) -> Path:
+@dataclass(frozen=True)
+class Package:
+    """An npm package: `files` maps a file in the tarball to the name served under /static/vendor/."""
+
+    name: str
+    version: str
+    sha256: str
+    files: dict[str, str]
+
+    @property
+    def tarball(self) -> str:
+        return f"{self.name}-{self.version}.tgz"
+
+
+HTMX = Package(
+    "htmx.org",
+    "2.0.4",
+    "a34988d1b9f005a458d593aa8d7486537cb878b8ac3b82703db1268983123ecc",
+    {"package/dist/htmx.min.js": "htmx.min.js"},
+)
+ECHARTS = Package(
+    "echarts",
+    "6.1.0",
+    "681aff88cc1038c3fa941a3a53d1b177a52250b05335efc607d6105ae13be481",
+    {
+        "package/dist/echarts.min.js": "echarts.min.js",
+        "package/i18n/langVI.js": "echarts-langVI.js",
+        "package/LICENSE": "echarts-LICENSE.txt",
+    },
+)
+PACKAGES = (HTMX, ECHARTS)
+# kept for readers of the first version of this module
+HTMX_VERSION, HTMX_SHA256, FILES = HTMX.version, HTMX.sha256, HTMX.files
+
+
+def package(cache: Path, pkg: Package = HTMX) -> Path:
     """The npm tarball in the cache, packed the first time and checked against the pinned digest."""
     folder = cache.resolve() / "npm"
-    tarball = folder / f"htmx.org-{HTMX_VERSION}.tgz"
+    tarball = folder / pkg.tarball
     if not tarball.exists():
         if shutil.which("npm") is None:
-            raise RuntimeError("npm is required to fetch htmx (apt-get install npm)")
+            raise RuntimeError(f"npm is required to fetch {pkg.name} (apt-get install npm)")
         folder.mkdir(parents=True, exist_ok=True)
         subprocess.run(
-            ["npm", "pack", f"htmx.org@{HTMX_VERSION}", "--pack-destination", str(folder), "--silent"], check=True
+            ["npm", "pack", f"{pkg.name}@{pkg.version}", "--pack-destination", str(folder), "--silent"], check=True
         )
     digest = hashlib.sha256(tarball.read_bytes()).hexdigest()
-    if digest != HTMX_SHA256:
+    if digest != pkg.sha256:
         tarball.unlink()
-        raise RuntimeError(f"htmx.org-{HTMX_VERSION}.tgz has SHA-256 {digest}, expected {HTMX_SHA256}")
+        raise RuntimeError(f"{pkg.tarball} has SHA-256 {digest}, expected {pkg.sha256}")
     return tarball
 
 
-def install(cache: Path = REPO / ".local" / "cache", vendor: Path = VENDOR) -> Path:
-    """Copy the pinned files into `vendor` (idempotent); returns the folder."""
-    if all((vendor / name).exists() for name in FILES.values()):
-        return vendor
-    tarball = package(cache)
-    vendor.mkdir(parents=True, exist_ok=True)
-    with tarfile.open(tarball) as tar:
-        for member, name in FILES.items():
-            source = tar.extractfile(member)
-            if source is None:
-                raise RuntimeError(f"{member} is missing from {tarball.name}")
-            (vendor / name).write_bytes(source.read())
+def install(
+    cache: Path = REPO / ".local" / "cache", vendor: Path = VENDOR, packages: tuple[Package, ...] = PACKAGES
+) -> Path:
+    """Copy the pinned files of every package into `vendor` (idempotent); returns the folder."""
+    for pkg in packages:
+        if all((vendor / name).exists() for name in pkg.files.values()):
+            continue
+        tarball = package(cache, pkg)
+        vendor.mkdir(parents=True, exist_ok=True)
+        with tarfile.open(tarball) as tar:
+            for member, name in pkg.files.items():
+                source = tar.extractfile(member)
+                if source is None:
+                    raise RuntimeError(f"{member} is missing from {tarball.name}")
+                (vendor / name).write_bytes(source.read())
     return vendor
 
 
