@@ -221,7 +221,7 @@ def test_periods_and_next_steps():
     assert models.next_steps(None, known=False) == ["unknown"]
     future = models.period_rows(campaign_definition(), [], date(2026, 2, 1))
     assert [r.started for r in future] == [True, False, False, False]
-    assert models.period_label("2026-Q1") == "Quý 1/2026" and models.period_label("2026-03", "en") == "2026-03"
+    assert models.period_label("2026-Q1") == "Quý I/2026" and models.period_label("2026-03", "en") == "03/2026"
 
 
 def test_the_target_of_a_period_prefers_the_period_then_the_registration_then_the_default():
@@ -254,7 +254,7 @@ async def test_my_campaign_shows_periods_with_status_and_next_step_targets_and_l
     page = await client.get("/my/campaigns/c1")
     assert page.status_code == 200
     text = page.text
-    assert "Quý 1/2026" in text and "Quý 4/2026" in text
+    assert "Quý I/2026" in text and "Quý IV/2026" in text
     assert "Bị trả lại" in text and 'href="/submissions/s1#resubmit"' in text and 'href="/submissions/s1#appeal"' in text
     assert 'href="/my/campaigns/c1/periods/2026-Q2">Báo cáo kết quả' in text
     assert "1.500,5" in text and "(mặc định)" in text  # the registered target and vi-pham's default

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from thidua_common.contracts.period import PERIOD, periods_between
+from thidua_common.i18n.format import format_period
 from thidua_common.ids import is_id
 
 REVIEWER_RATING = "reviewer_rating"  # leaves reviewers rate: never typed by the unit
@@ -137,14 +138,11 @@ def campaign_periods(campaign: dict[str, Any]) -> list[str]:
 
 
 def period_label(period: str, lang: str = "vi") -> str:
-    """2026-Q1 → «Quý 1/2026»; 2026-03 → «Tháng 3/2026»; 2026 → «Năm 2026» (English alike)."""
-    year = period[:4]
-    if len(period) == 4:
-        return f"Năm {year}" if lang != "en" else f"Year {year}"
-    if period[5] == "Q":
-        return f"Quý {period[6]}/{year}" if lang != "en" else f"Q{period[6]} {year}"
-    month = int(period[5:7])
-    return f"Tháng {month}/{year}" if lang != "en" else f"{year}-{month:02d}"
+    """2026-Q1 → «Quý I/2026», 2026-03 → «Tháng 03/2026», 2026 → «Năm 2026»: the platform's one
+    way of writing a period (thidua_common.i18n.format_period, as mail and dashboards write it),
+    capitalised to head a line."""
+    text = format_period(period, lang)
+    return text[:1].upper() + text[1:]
 
 
 # what the unit does next, by the latest submission of a period (the keys of the texts rep_next_*)
