@@ -24,7 +24,7 @@ from typing import Any
 
 from thidua_common.auth import Principal, Role
 from thidua_common.calendar import add_working_days
-from thidua_common.contracts.campaign import CampaignDefined
+from thidua_common.contracts.campaign import CampaignDefined, Cluster
 from thidua_common.contracts.review import ReviewDecision, ReviewLevel
 from thidua_common.errors import FieldError, Forbidden, Invalid
 from thidua_common.i18n.format import VN_TZ
@@ -126,8 +126,7 @@ def first_reviewer(campaign: CampaignDefined | None, unit_id: str, period: str) 
     head or deputy other than the unit itself in the period's year, else the board."""
     if campaign is None:
         return ReviewLevel.board.value
-    participant = next((p for p in campaign.participants if p.unit_id == unit_id), None)
-    cluster = next((c for c in campaign.clusters if participant and c.id == participant.cluster_id), None)
+    cluster = _cluster_of(campaign).get(unit_id)
     year = int(period[:4])
     leads = {
         unit
@@ -137,6 +136,23 @@ def first_reviewer(campaign: CampaignDefined | None, unit_id: str, period: str) 
         if unit and unit != unit_id
     }
     return ReviewLevel.cluster.value if leads else ReviewLevel.board.value
+
+
+def _cluster_of(campaign: CampaignDefined) -> dict[str, Cluster]:
+    """unit → its cluster in the campaign, built once per campaign object (intake keeps one object
+    per campaign revision): a page of 200 items of a campaign of 2 000 units looks each up."""
+    held = _clusters.get(id(campaign))
+    if held is not None and held[0] is campaign:
+        return held[1]
+    clusters = {c.id: c for c in campaign.clusters}
+    found = {p.unit_id: clusters[p.cluster_id] for p in campaign.participants if p.cluster_id in clusters}
+    if len(_clusters) >= 256:
+        _clusters.clear()
+    _clusters[id(campaign)] = (campaign, found)  # holding the campaign keeps its id unique
+    return found
+
+
+_clusters: dict[int, tuple[CampaignDefined, dict[str, Cluster]]] = {}
 
 
 def awaiting(next_: str | None, campaign: CampaignDefined | None, unit_id: str, period: str) -> str | None:
