@@ -106,9 +106,19 @@ def test_the_wait_starts_at_the_submission_the_reopening_or_the_appeal():
 
 
 def test_a_new_submission_is_listed_pending_at_millisecond_precision():
-    view = rules.fresh_view(datetime(2026, 4, 29, 2, 0, 0, 123456, tzinfo=UTC), "reporter", "http", "cu")
+    view = rules.fresh_view(datetime(2026, 4, 29, 2, 0, 0, 123456, tzinfo=UTC), "reporter", "http", "t/c/u/p", "cu")
     assert view["submitted_at"] == datetime(2026, 4, 29, 2, 0, 0, 123000, tzinfo=UTC)
+    assert view["order"] == "2026-04-29T02:00:00.123Z t/c/u/p"
     assert (view["status"], view["next"], view["resubmission_of"], view["appeal"]) == ("pending", "review", "cu", None)
+
+
+def test_the_order_key_sorts_by_time_then_period_whatever_the_time_zone():
+    from datetime import timedelta, timezone
+
+    hanoi = datetime(2026, 4, 29, 9, 0, 0, 5000, tzinfo=timezone(timedelta(hours=7)))
+    assert rules.order_key(hanoi, "b") == "2026-04-29T02:00:00.005Z b"
+    keys = [rules.order_key(AT, "b"), rules.order_key(AT, "a"), rules.order_key(AT.replace(second=1), "a")]
+    assert sorted(keys) == [keys[1], keys[0], keys[2]]
 
 
 # -- who sees what ---------------------------------------------------------------------------------
@@ -156,7 +166,8 @@ def test_the_board_the_chairperson_and_the_auditor_see_the_whole_tenant():
 def test_each_role_queues_what_it_decides_never_its_own_unit():
     led = rules.led_clauses([campaign()], "huyen-dak-mil")
     [head] = rules.queue(who(Role.cluster_head, unit="huyen-dak-mil"), led)
-    assert head == {"$and": [led[0], {"next": "review"}, {"unit_id": {"$ne": "huyen-dak-mil"}}]}
+    assert head == {"campaign_id": "pt-cai-cach", "period": {"$gte": "2018", "$lt": "2019"},
+                    "unit_id": {"$in": ["huyen-cu-jut", "huyen-krong-no"]}, "next": "review"}
     assert rules.queue(who(Role.board_officer, unit="van-phong"), []) == [
         {"next": {"$in": ["review", "board"]}, "unit_id": {"$ne": "van-phong"}}
     ]
@@ -166,16 +177,31 @@ def test_each_role_queues_what_it_decides_never_its_own_unit():
 
 
 # -- pages -----------------------------------------------------------------------------------------
+def test_a_page_is_one_flat_filter_per_clause_narrowed_by_the_callers_filters():
+    led = rules.led_clauses([campaign()], "huyen-dak-mil")
+    assert rules.find_filter("daknong", {"status": "pending"}, None, None, False) == {
+        "tenant": "daknong", "order": {"$gt": ""}, "status": "pending"}
+    assert rules.find_filter("daknong", {"unit_id": "huyen-krong-no", "period": "2018-Q2"}, led, "k", True) == {
+        "tenant": "daknong", "order": {"$gt": "k"}, "campaign_id": "pt-cai-cach", "period": "2018-Q2",
+        "unit_id": "huyen-krong-no"}
+    # a unit, a period or a campaign outside every clause: nothing to read
+    assert rules.find_filter("daknong", {"unit_id": "so-noi-vu"}, led, None, False) is None
+    assert rules.find_filter("daknong", {"period": "2019-Q1"}, led, None, False) is None
+    assert rules.find_filter("daknong", {"campaign_id": "khac"}, led, None, False) is None
+    board = rules.queue(who(Role.board_officer, unit="van-phong"), [])
+    assert rules.find_filter("daknong", {"unit_id": "van-phong"}, board, None, True) is None
+    two = rules.find_filter("daknong", {}, [{"unit_id": "a"}, {"next": "unit"}], "k", False)
+    assert two == {"$or": [{"tenant": "daknong", "order": {"$lt": "k"}, "unit_id": "a"},
+                           {"tenant": "daknong", "order": {"$lt": "k"}, "next": "unit"}]}
+
+
 def test_a_cursor_comes_back_as_it_was_given():
-    last = {"submitted_at": datetime(2026, 4, 29, 2, 0, 0, 123000, tzinfo=UTC), "_id": "daknong/pt/u/2026-Q1"}
+    last = {"order": "2026-04-29T02:00:00.123Z daknong/pt/u/2026-Q1", "_id": "daknong/pt/u/2026-Q1"}
     cursor = rules.encode_cursor(last, queue_=True)
-    assert rules.decode_cursor(cursor, queue_=True) == (last["submitted_at"], last["_id"])
-    assert rules.after_clause(*rules.decode_cursor(cursor, True), True)["$or"][0] == {
-        "submitted_at": {"$gt": last["submitted_at"]}
-    }
+    assert rules.decode_cursor(cursor, queue_=True) == last["order"]
 
 
-@pytest.mark.parametrize("cursor", ["khong-hop-le", "", "e30", "WzEsMiwzXQ"])
+@pytest.mark.parametrize("cursor", ["khong-hop-le", "", "e30", "WzEsMiwzXQ", "WzEsMV0", "WyIiLDBd", "đ"])
 def test_a_cursor_this_list_did_not_give_names_the_field(cursor):
     with pytest.raises(Invalid) as caught:
         rules.decode_cursor(cursor, queue_=False)
@@ -183,6 +209,6 @@ def test_a_cursor_this_list_did_not_give_names_the_field(cursor):
 
 
 def test_a_queue_cursor_is_refused_for_the_plain_list():
-    cursor = rules.encode_cursor({"submitted_at": AT, "_id": "x"}, queue_=True)
+    cursor = rules.encode_cursor({"order": "x"}, queue_=True)
     with pytest.raises(Invalid):
         rules.decode_cursor(cursor, queue_=False)

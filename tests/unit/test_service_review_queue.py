@@ -182,7 +182,7 @@ async def test_periods_submitted_before_the_list_existed_are_backfilled_once(uow
     ids = await submitted(uow)
     await reviews.review(uow, TENANT, ids["so-noi-vu"], RETURN, BOARD)
     listed = ("submitted_at submitted_by channel resubmission_of status level reasons appeal next "
-              "waiting_since latest").split()
+              "waiting_since latest order").split()
     await uow.db.periods.update_many({}, {"$unset": dict.fromkeys(listed, "")})
     await uow.db.periods.delete_one({"_id": period_key(TENANT, CAMPAIGN, "cuc-thue", PERIOD)})  # older still
     assert (await page(uow, BOARD)).items == []

@@ -121,7 +121,7 @@ async def accept(
                     "period": sub.period,
                     "latest": submission_id,
                     # what the submission list shows of it (..reviews.queue): pending, to review
-                    **listing.fresh_view(now, submitted_by, channel, resubmission_of),
+                    **listing.fresh_view(now, submitted_by, channel, period_id, resubmission_of),
                 }
             },
             upsert=True,

@@ -12,6 +12,7 @@ step, in the same transaction; see ..service and ...submissions.service):
     next      who must act: "review" (a reviewer: cluster or board, told by the campaign),
               "board" | "chair" (a pending appeal), "unit" (resubmit or appeal), None (done)
     waiting_since  when the current reviewer wait started (submission, reopen or appeal)
+    order     the list's sort key (order_key): submission time, then the period's id
 """
 
 import base64
@@ -23,7 +24,7 @@ from typing import Any
 
 from thidua_common.auth import Principal, Role
 from thidua_common.calendar import add_working_days
-from thidua_common.contracts.campaign import CampaignDefined
+from thidua_common.contracts.campaign import CampaignDefined, Cluster
 from thidua_common.contracts.review import ReviewDecision, ReviewLevel
 from thidua_common.errors import FieldError, Forbidden, Invalid
 from thidua_common.i18n.format import VN_TZ
@@ -49,13 +50,23 @@ def as_datetime(value: datetime | str) -> datetime:
     return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
+def order_key(submitted_at: datetime, period_id: str) -> str:
+    """The list's sort key: the submission time (UTC, milliseconds, fixed width), then the period's
+    id. One string, so that a page after a cursor is one range of one index (a range over two
+    fields, time then id, made SecantusDB scan every earlier entry)."""
+    at = as_datetime(submitted_at).astimezone(UTC)
+    return f"{at:%Y-%m-%dT%H:%M:%S}.{at.microsecond // 1000:03d}Z {period_id}"
+
+
 def fresh_view(
-    submitted_at: datetime, submitted_by: str, channel: str, resubmission_of: str | None = None
+    submitted_at: datetime, submitted_by: str, channel: str, period_id: str, resubmission_of: str | None = None
 ) -> dict[str, Any]:
-    """The listing fields of a new submission: pending, awaiting its first reviewer."""
-    # at the precision MongoDB keeps (milliseconds), so that a page's cursor matches it exactly
+    """The listing fields of a new submission of the period `period_id`: pending, awaiting its
+    first reviewer."""
+    # at the precision MongoDB keeps (milliseconds)
     submitted_at = submitted_at.replace(microsecond=submitted_at.microsecond // 1000 * 1000)
     return {
+        "order": order_key(submitted_at, period_id),
         "submitted_at": submitted_at,
         "submitted_by": submitted_by,
         "channel": channel,
@@ -115,8 +126,7 @@ def first_reviewer(campaign: CampaignDefined | None, unit_id: str, period: str) 
     head or deputy other than the unit itself in the period's year, else the board."""
     if campaign is None:
         return ReviewLevel.board.value
-    participant = next((p for p in campaign.participants if p.unit_id == unit_id), None)
-    cluster = next((c for c in campaign.clusters if participant and c.id == participant.cluster_id), None)
+    cluster = _cluster_of(campaign).get(unit_id)
     year = int(period[:4])
     leads = {
         unit
@@ -126,6 +136,23 @@ def first_reviewer(campaign: CampaignDefined | None, unit_id: str, period: str) 
         if unit and unit != unit_id
     }
     return ReviewLevel.cluster.value if leads else ReviewLevel.board.value
+
+
+def _cluster_of(campaign: CampaignDefined) -> dict[str, Cluster]:
+    """unit → its cluster in the campaign, built once per campaign object (intake keeps one object
+    per campaign revision): a page of 200 items of a campaign of 2 000 units looks each up."""
+    held = _clusters.get(id(campaign))
+    if held is not None and held[0] is campaign:
+        return held[1]
+    clusters = {c.id: c for c in campaign.clusters}
+    found = {p.unit_id: clusters[p.cluster_id] for p in campaign.participants if p.cluster_id in clusters}
+    if len(_clusters) >= 256:
+        _clusters.clear()
+    _clusters[id(campaign)] = (campaign, found)  # holding the campaign keeps its id unique
+    return found
+
+
+_clusters: dict[int, tuple[CampaignDefined, dict[str, Cluster]]] = {}
 
 
 def awaiting(next_: str | None, campaign: CampaignDefined | None, unit_id: str, period: str) -> str | None:
@@ -232,7 +259,10 @@ def queue(principal: Principal, led: list[dict[str, Any]]) -> list[dict[str, Any
     not_own: dict[str, Any] = {"unit_id": {"$ne": own}} if own else {}
     clauses: list[dict[str, Any]] = []
     if principal.has_any(Role.cluster_head) and own:
-        clauses += [{"$and": [clause, {"next": REVIEW}, not_own]} for clause in led]
+        for clause in led:
+            others = [unit for unit in clause["unit_id"]["$in"] if unit != own]
+            if others:
+                clauses.append({**clause, "unit_id": {"$in": others}, "next": REVIEW})
     if principal.has_any(Role.board_officer):
         clauses.append({"next": {"$in": [REVIEW, ReviewLevel.board.value]}, **not_own})
     if principal.has_any(Role.chairperson):
@@ -249,25 +279,58 @@ def order(queue_: bool) -> int:
 
 
 def encode_cursor(last: dict[str, Any], queue_: bool) -> str:
-    raw = json.dumps([as_datetime(last["submitted_at"]).isoformat(), last["_id"], int(queue_)])
+    raw = json.dumps([last["order"], int(queue_)])
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
-def decode_cursor(cursor: str, queue_: bool) -> tuple[datetime, str]:
-    """(submitted_at, period id) of the last item of the previous page; 422 naming `after` when
-    the cursor is not one this list gave (or was given for the other order)."""
+def decode_cursor(cursor: str, queue_: bool) -> str:
+    """The order key of the last item of the previous page; 422 naming `after` when the cursor is
+    not one this list gave (or was given for the other order)."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        at, last_id, was_queue = json.loads(raw)
-        if not isinstance(at, str) or not isinstance(last_id, str) or was_queue != int(queue_):
+        last, was_queue = json.loads(raw)
+        if not isinstance(last, str) or not last or was_queue != int(queue_):
             raise ValueError
-        moment = as_datetime(at)
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
         raise Invalid("request.invalid", [FieldError("after", "queue.bad_cursor")]) from None
-    return moment, last_id
+    return last
 
 
-def after_clause(moment: datetime, last_id: str, queue_: bool) -> dict[str, Any]:
-    """The items after the cursor in the list's order (submitted_at, then the period's id)."""
-    op = "$gt" if queue_ else "$lt"
-    return {"$or": [{"submitted_at": {op: moment}}, {"submitted_at": moment, "_id": {op: last_id}}]}
+def _narrow(clause: dict[str, Any] | None, field: str, value: str) -> dict[str, Any] | None:
+    """`clause` with `field` equal to `value`, or None when the clause excludes that value."""
+    if clause is None:
+        return None
+    held = clause.get(field)
+    if isinstance(held, dict):
+        if "$in" in held and value not in held["$in"]:
+            return None
+        if "$ne" in held and value == held["$ne"]:
+            return None
+        if "$gte" in held and not held["$gte"] <= value < held["$lt"]:
+            return None
+    elif held is not None and held != value:
+        return None
+    return {**clause, field: value}
+
+
+def find_filter(
+    tenant: str, filters: dict[str, str], clauses: list[dict[str, Any]] | None, after: str | None, queue_: bool
+) -> dict[str, Any] | None:
+    """The MongoDB filter of a page: the tenant, the caller's `filters` (field → value), any of
+    `clauses` (None: no restriction) and the items after the cursor. Each clause is narrowed by
+    the filters and made a whole flat filter of its own (an $or of such filters at most): SecantusDB
+    answers flat filters from an index and scans the collection for nested $and/$or. None: no
+    period can match."""
+    base: dict[str, Any] = {"tenant": tenant, "order": {("$gt" if queue_ else "$lt"): after} if after else {"$gt": ""}}
+    if clauses is None:
+        return {**base, **filters}
+    narrowed: list[dict[str, Any]] = []
+    for clause in clauses:
+        one: dict[str, Any] | None = clause
+        for field, value in filters.items():
+            one = _narrow(one, field, value)
+        if one is not None:
+            narrowed.append({**base, **one})
+    if not narrowed:
+        return None
+    return narrowed[0] if len(narrowed) == 1 else {"$or": narrowed}

@@ -24,16 +24,16 @@ from .models import ListedSubmission, SubmissionPage
 LISTING_MIGRATION = "period-listing"
 _FIELDS = (
     "campaign_id unit_id period latest submitted_at submitted_by channel status level reasons appeal "
-    "resubmission_of next waiting_since"
+    "resubmission_of next waiting_since order"
 ).split()
 
 
 async def setup(db: AsyncDatabase) -> None:
-    """The indexes of the list: a tenant's periods, a unit's and a queue's, each by submission
-    time (the list's order) then id (the cursor's tie-break)."""
-    for prefix in ((), ("unit_id",), ("next",), ("campaign_id",)):
-        keys = [("tenant", ASCENDING), *((name, ASCENDING) for name in prefix)]
-        await db.periods.create_index([*keys, ("submitted_at", ASCENDING), ("_id", ASCENDING)])
+    """The indexes of the list: a tenant's periods, a unit's, a campaign's, a queue's and a
+    status's, each in the list's order (the order key: submission time, then the period's id)."""
+    for prefix in ((), ("unit_id",), ("campaign_id",), ("next",), ("status",)):
+        keys = [("tenant", ASCENDING), *((name, ASCENDING) for name in prefix), ("order", ASCENDING)]
+        await db.periods.create_index(keys)
 
 
 async def _definitions(db: AsyncDatabase, tenant: str, ids: set[str]) -> dict[str, CampaignDefined]:
@@ -76,26 +76,13 @@ async def listing(
         led = rules.led_clauses((await _definitions(db, tenant, ids)).values(), principal.unit_id)
     rules.check_unit(principal, unit_id, led)
     clauses = rules.queue(principal, led) if queue else rules.scope(principal, led)
-    if clauses == []:
+    filters = given({"campaign_id": campaign_id, "unit_id": unit_id, "period": period, "status": status})
+    query = rules.find_filter(tenant, filters, clauses, cursor, queue)
+    if query is None:
         return SubmissionPage(items=[], next=None)
-    parts: list[dict[str, Any]] = [
-        {
-            "tenant": tenant,
-            "submitted_at": {"$exists": True},
-            **given({"campaign_id": campaign_id, "unit_id": unit_id, "period": period, "status": status}),
-        }
-    ]
-    if clauses is not None:
-        parts.append({"$or": clauses})
-    if cursor is not None:
-        parts.append(rules.after_clause(*cursor, queue))
     direction = ASCENDING if rules.order(queue) > 0 else DESCENDING
-    docs = (
-        await db.periods.find({"$and": parts}, dict.fromkeys(_FIELDS, 1))
-        .sort([("submitted_at", direction), ("_id", direction)])
-        .limit(limit + 1)
-        .to_list(None)
-    )
+    found = db.periods.find(query, dict.fromkeys(_FIELDS, 1)).sort("order", direction)
+    docs = await found.limit(limit + 1).to_list(None)
     page = docs[:limit]
     definitions = await _definitions(db, tenant, {d["campaign_id"] for d in page})
     holidays = await _holidays(db, tenant) if page else set()
@@ -148,8 +135,8 @@ async def backfill(uow: UnitOfWork) -> int:
     written = 0
     for place in sorted(places):
         key = period_key(*place)
-        held = await db.periods.find_one({"_id": key}, {"next": 1, "submitted_at": 1})
-        if held is not None and "submitted_at" in held:
+        held = await db.periods.find_one({"_id": key}, {"order": 1})
+        if held is not None and "order" in held:
             continue  # written by a submission of this version
 
         async def work(session: AsyncClientSession, place=place, key=key) -> int:
@@ -175,7 +162,7 @@ async def _write_listing(db: AsyncDatabase, place: tuple[str, str, str, str], ke
     submitted_at = rules.as_datetime(sub["submitted_at"])
     fields = {
         **rules.fresh_view(
-            submitted_at, sub.get("submitted_by", ""), sub.get("channel", ""), state.get("resubmission_of")
+            submitted_at, sub.get("submitted_by", ""), sub.get("channel", ""), key, state.get("resubmission_of")
         ),
         **rules.review_view(state, submitted_at),
     }
