@@ -93,6 +93,7 @@ def test_a_unit_reporter_signs_in_sees_their_campaigns_and_signs_out(console_sta
         assert "unit_reporter" in page.inner_text("#me-roles")
         row = page.locator(f'tr[data-campaign="{campaign["id"]}"]')
         assert row.locator(".campaign-name").inner_text() == campaign["name"]  # the tag shown as text
+        row.locator(".standing:has-text('Hạng')").wait_for()  # fetched after the page (htmx)
         assert re.search(r"Hạng \d+/2", row.locator(".standing").inner_text())
         assert "Đang diễn ra" in row.inner_text() and "Hằng quý" in row.inner_text()
         assert page.title() != "pwned" and page.evaluate("document.querySelectorAll('main script').length") == 0

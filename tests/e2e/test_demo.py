@@ -34,3 +34,8 @@ async def test_the_demo_loads_and_its_users_find_this_years_movement(console_sta
     [campaign] = await eventually(listed, timeout=60)
     assert campaign["name"] == f"Phong trào thi đua yêu nước năm {demo_data.CURRENT_YEAR}"
     assert campaign["status"] == "running"
+    assert campaign["participating"] is True  # reporting tells a unit's caller which campaigns are theirs
+    board = {"Authorization": f"Bearer {password_token(console_stack, 'chairperson.daknong')}"}
+    async with httpx.AsyncClient(base_url=console_stack.url("reporting"), timeout=30) as client:
+        listed_for_chair = (await client.get("/api/v1/campaigns", headers=board)).json()
+    assert {c["participating"] for c in listed_for_chair} == {None}  # no unit: nothing to say

@@ -97,6 +97,7 @@ class Fakes:
         self.seen_paths: list[str] = []
         self.unit: str | None = "huyen-cu-jut"
         self.roles = ["unit_reporter"]
+        self.members = {"huyen-cu-jut", "huyen-dak-mil"}  # the units taking part in c1
         self.campaigns = [{"campaign_id": "c1", "name": SCRIPT_NAME, "status": "running", "start": "2026-01-01",
                            "end": "2026-12-31", "reporting_frequency": "quarterly", "participants": 2, "clusters": []}]
 
@@ -107,6 +108,10 @@ class Fakes:
                                "preferred_username": "unit-reporter.huyen-cu-jut"}, "k" * 32)
         return {"access_token": access, "refresh_token": f"refresh-{n}", "id_token": id_token,
                 "expires_in": self.expires_in}
+
+    def listed(self) -> list[dict]:
+        """reporting's campaign list: whether the caller's unit takes part, as reporting tells it."""
+        return [{**c, "participating": (self.unit in self.members) if self.unit else None} for c in self.campaigns]
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
         url = str(request.url)
@@ -130,7 +135,7 @@ class Fakes:
             if self.reporting_status != 200:
                 return httpx.Response(self.reporting_status, json={"message": "boom"})
             if request.url.path == "/api/v1/campaigns":
-                return httpx.Response(200, json=self.campaigns)
+                return httpx.Response(200, json=self.listed())
             if request.url.path == "/api/v1/campaigns/c1/leaderboard":
                 return httpx.Response(200, json={"standings": [
                     {"unit_id": "huyen-dak-mil", "rank": 1, "score_display": "90"},
@@ -193,8 +198,11 @@ async def test_sign_in_keeps_tokens_on_the_server_and_sets_an_httponly_cookie(cl
     for secret in (session.tokens.access_token, session.tokens.refresh_token, session.tokens.id_token):
         assert secret not in home.text
     assert "Nguyễn Văn A" in home.text and "huyen-cu-jut" in home.text and "unit_reporter" in home.text
-    assert "Hạng 2/2 · 80,5 điểm" in home.text
     assert "Đang diễn ra" in home.text and "quarterly" in home.text  # a known code as words, an unknown one as is
+    assert fakes.seen_paths == ["/api/v1/campaigns"]  # one call: the standing comes after the page
+    assert 'hx-get="/home/standing/c1" hx-trigger="load"' in home.text
+    standing = await client.get("/home/standing/c1")
+    assert standing.text.strip() == "Hạng 2/2 · 80,5 điểm"
     assert fakes.seen_bearers[-1] == f"Bearer {session.tokens.access_token}"
     assert fakes.seen_paths == ["/api/v1/campaigns", "/api/v1/campaigns/c1/leaderboard"]
 
@@ -284,6 +292,15 @@ async def test_an_expired_access_token_is_refreshed_server_side(client, fakes):
     assert fakes.refreshed == 1
     new = client.app.state.sessions.get(response.cookies[COOKIE]).tokens.access_token
     assert new != old and fakes.seen_bearers[-1] == f"Bearer {new}"
+
+
+async def test_a_standing_that_cannot_be_had_leaves_the_home_page_whole(client, fakes):
+    await sign_in(client, fakes)
+    assert (await client.get("/")).status_code == 200
+    fakes.reporting_status = 500
+    cell = await client.get("/home/standing/c1")
+    assert cell.status_code == 200 and cell.text.strip() == "Chưa lấy được xếp hạng"
+    assert (await client.get("/home/standing/..")).status_code == 404
 
 
 @pytest.mark.parametrize(("status", "shown", "text"), [

@@ -138,7 +138,7 @@ class DashFakes(Fakes):
         if self.reporting_status != 200:
             return httpx.Response(self.reporting_status, json={"message": "boom"})
         if path == "/api/v1/campaigns":
-            return httpx.Response(200, json=self.campaigns)
+            return httpx.Response(200, json=self.listed())
         if path == "/api/v1/campaigns/c1/leaderboard":
             return httpx.Response(200, json=board(params.get("status", "provisional"), params.get("period")))
         if path == "/api/v1/campaigns/c1/stream":
@@ -425,7 +425,7 @@ async def test_a_board_officer_with_a_unit_sees_every_campaign_on_the_home_page(
     fakes.unit, fakes.roles = "so-y-te", ["board_officer"]
     await sign_in(client, fakes)
     html = (await client.get("/")).text
-    assert 'href="/campaigns/c1"' in html and "Đơn vị chưa có trong bảng xếp hạng" in html
+    assert 'href="/campaigns/c1"' in html and "Đơn vị không tham gia" in html
     # a unit reporter sees only the campaigns their unit takes part in
     client.cookies.clear()
     fakes.unit, fakes.roles = "huyen-khac", ["unit_reporter"]
@@ -463,3 +463,28 @@ async def test_the_relay_closes_reportings_stream_when_the_browser_leaves():
         await anyio.sleep(0.05)
         group.cancel_scope.cancel()
     assert upstream.closed
+
+
+# -- a leaderboard of many units is shown a page at a time ------------------------------------------------
+def test_a_board_page_holds_a_hundred_rows_and_says_where_my_unit_stands():
+    standings = [{"unit_id": f"u{i}", "rank": i + 1} for i in range(250)]
+    first = models.BoardPage.of(standings, None, "u180")
+    assert (first.number, first.count, first.first, len(first.rows)) == (1, 3, 1, 100)
+    assert first.mine == {"unit_id": "u180", "rank": 181}
+    last = models.BoardPage.of(standings, "3", None)
+    assert (last.number, last.first, len(last.rows), last.rows[0]["unit_id"]) == (3, 201, 50, "u200")
+    for edited, number in (("99", 3), ("0", 1), ("-4", 1), ("abc", 1)):
+        assert models.BoardPage.of(standings, edited, None).number == number
+    empty = models.BoardPage.of([], None, "u1")
+    assert (empty.count, empty.first, empty.rows, empty.mine) == (1, 0, [], None)
+
+
+async def test_the_overview_shows_one_page_of_a_long_board_with_links_to_the_others(client, fakes, monkeypatch):
+    monkeypatch.setattr(models, "PAGE_ROWS", 1)  # the fake board has two units: two pages
+    await sign_in(client, fakes)
+    html = (await client.get("/campaigns/c1")).text
+    assert html.count('<tr data-unit="') == 1 and 'id="page-next"' in html and 'id="page-prev"' not in html
+    second = (await client.get("/campaigns/c1", params={"page": "2"})).text
+    assert second.count('<tr data-unit="') == 1 and 'id="page-prev"' in second
+    assert 'hx-get="/campaigns/c1/board?' in second and "page=2" in second  # live updates keep the page
+    assert 'id="my-standing"' in html  # where my unit stands, whatever the page

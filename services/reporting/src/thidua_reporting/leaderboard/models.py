@@ -128,3 +128,6 @@ class CampaignSummary(BaseModel):
     reporting_frequency: str
     participants: int
     clusters: list[dict]
+    participating: bool | None = Field(
+        None, description="whether the caller's unit takes part (null for a caller acting for no unit)"
+    )

@@ -46,7 +46,9 @@ async def _units(db: AsyncDatabase, tenant: str) -> dict[str, dict]:
     return {d["unit_id"]: d async for d in db.units.find({"tenant": tenant})}
 
 
-async def campaigns(db: AsyncDatabase, tenant: str, lang: str) -> list[CampaignSummary]:
+async def campaigns(db: AsyncDatabase, tenant: str, lang: str, unit_id: str | None = None) -> list[CampaignSummary]:
+    """The tenant's campaigns; for a caller acting for a unit, whether that unit takes part in each
+    (so a client lists "my campaigns" without fetching every participant list or leaderboard)."""
     return [
         CampaignSummary(
             campaign_id=doc["campaign_id"],
@@ -57,6 +59,7 @@ async def campaigns(db: AsyncDatabase, tenant: str, lang: str) -> list[CampaignS
             reporting_frequency=doc["reporting_frequency"],
             participants=len(doc["participants"]),
             clusters=[{"id": c["id"], "name": _name(c, lang)} for c in doc["clusters"]],
+            participating=None if unit_id is None else any(p["unit_id"] == unit_id for p in doc["participants"]),
         )
         async for doc in db.campaigns.find({"tenant": tenant}).sort("start", 1)
     ]

@@ -37,7 +37,7 @@ def _own_unit_or_overseer(principal: Principal, unit_id: str) -> None:
 
 @router.get("")
 async def list_campaigns(request: Request, principal: CurrentPrincipal, lang: Lang) -> list[CampaignSummary]:
-    return await service.campaigns(_db(request), principal.tenant, lang)
+    return await service.campaigns(_db(request), principal.tenant, lang, principal.unit_id)
 
 
 @router.get("/{campaign_id}/leaderboard")

@@ -168,6 +168,32 @@ class BoardChoice:
 CHART_UNITS = 30  # a chart of 2 000 bars says nothing: the first ones, the table has all
 
 
+PAGE_ROWS = 100  # rows of a leaderboard table per page: 2 000 rows cost more to send and read than to compute
+
+
+@dataclass(frozen=True)
+class BoardPage:
+    """One page of a leaderboard's standings, and where the caller's unit stands on the whole board."""
+
+    rows: list[dict[str, Any]]
+    number: int  # 1-based, within 1..count
+    count: int
+    first: int  # position (1-based) of the first row shown, 0 when there is none
+    mine: dict[str, Any] | None
+
+    @classmethod
+    def of(cls, standings: list[dict[str, Any]], asked: str | None, my_unit: str | None) -> "BoardPage":
+        count = max(1, -(-len(standings) // PAGE_ROWS))
+        try:
+            number = min(max(int(asked or 1), 1), count)  # an edited address: the nearest page
+        except ValueError:
+            number = 1
+        start = (number - 1) * PAGE_ROWS
+        rows = standings[start : start + PAGE_ROWS]
+        mine = next((s for s in standings if my_unit and s.get("unit_id") == my_unit), None)
+        return cls(rows, number, count, start + 1 if rows else 0, mine)
+
+
 def board_chart(board: dict[str, Any], title: str) -> dict[str, Any]:
     """The chart of a leaderboard's standings (best first): read by static/dashboards.js."""
     standings = board.get("standings", [])[:CHART_UNITS]

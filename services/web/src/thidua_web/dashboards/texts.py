@@ -2,6 +2,11 @@
 
 TEXTS: dict[str, dict[str, str]] = {
     "vi": {
+        "dash_my_standing": "Đơn vị của bạn xếp hạng {rank}/{total}.",
+        "dash_pages": "Các trang của bảng xếp hạng",
+        "dash_page_of": "Hạng {first}–{last} trong {total} đơn vị",
+        "dash_page_prev": "Trang trước",
+        "dash_page_next": "Trang sau",
         "dash_nav": "Bảng xếp hạng",
         "dash_overview": "Tổng quan phong trào",
         "dash_open": "Xem bảng xếp hạng",
@@ -73,6 +78,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "dash_rag_no-value": "Chưa báo cáo",
     },
     "en": {
+        "dash_my_standing": "Your unit ranks {rank} of {total}.",
+        "dash_pages": "Pages of the leaderboard",
+        "dash_page_of": "Ranks {first}–{last} of {total} units",
+        "dash_page_prev": "Previous page",
+        "dash_page_next": "Next page",
         "dash_nav": "Leaderboards",
         "dash_overview": "Campaign overview",
         "dash_open": "See the leaderboard",

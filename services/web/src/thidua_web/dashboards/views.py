@@ -52,7 +52,13 @@ def _own_unit_only(caller: Caller) -> bool:
 
 
 async def _board(
-    request: Request, caller: Caller, campaign_id: str, cluster: str | None, period: str | None, status: str | None
+    request: Request,
+    caller: Caller,
+    campaign_id: str,
+    cluster: str | None,
+    period: str | None,
+    status: str | None,
+    page: str | None = None,
 ) -> dict[str, Any]:
     """What the board fragment needs: the choice, reporting's leaderboard for it, the chart."""
     campaign = await _campaign(caller, campaign_id)
@@ -62,12 +68,16 @@ async def _board(
         f"/api/v1/campaigns/{campaign_id}/leaderboard", caller.token, caller.lang, **choice.params()
     )
     clusters = {str(c.get("id")): str(c.get("name") or c.get("id")) for c in campaign.get("clusters", [])}
+    rows = models.BoardPage.of(board.get("standings", []), page, caller.unit)
+    query = urlencode(choice.params())
     return {
         "campaign": campaign,
         "periods": periods,
         "clusters": clusters,
         "choice": choice,
-        "query": urlencode(choice.params()),
+        "query": query,
+        "paged": query + (f"&page={rows.number}" if rows.number > 1 else ""),
+        "rows": rows,
         "board": board,
         "chart": models.board_chart(board, str(board.get("campaign_name") or campaign.get("name") or "")),
         "own_only": _own_unit_only(caller),
@@ -83,9 +93,10 @@ async def overview(
     cluster: str | None = None,
     period: str | None = None,
     status: str | None = None,
+    page: str | None = None,
 ) -> Response:
     _checked(campaign_id)
-    context = await _board(request, caller, campaign_id, cluster, period, status)
+    context = await _board(request, caller, campaign_id, cluster, period, status, page)
     return render(request, "dashboards/overview.html", **context)
 
 
@@ -97,10 +108,11 @@ async def board_fragment(
     cluster: str | None = None,
     period: str | None = None,
     status: str | None = None,
+    page: str | None = None,
 ) -> Response:
-    """Only the board (htmx swaps it in: the form's choice, or a live update)."""
+    """Only the board (htmx swaps it in: the form's choice, or a live update of the page shown)."""
     _checked(campaign_id)
-    context = await _board(request, caller, campaign_id, cluster, period, status)
+    context = await _board(request, caller, campaign_id, cluster, period, status, page)
     response = render(request, "dashboards/_board.html", **context)
     if request.headers.get("hx-trigger") == BOARD_FORM:  # the choice changed: so does the address
         response.headers["HX-Push-Url"] = f"/campaigns/{campaign_id}?{context['query']}"
