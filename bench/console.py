@@ -197,8 +197,10 @@ def pages(stack: Stack) -> list[tuple[str, str, list[tuple[str, str]]]]:
     cid = CAMPAIGN
     return [
         ("board-officer.so-noi-vu", "/", [("reporting", "/api/v1/campaigns")]),
-        ("unit-reporter.huyen-cu-jut", "/",
-         [("reporting", "/api/v1/campaigns"), ("reporting", f"/api/v1/campaigns/{cid}/leaderboard")]),
+        ("unit-reporter.huyen-cu-jut", "/", [("reporting", "/api/v1/campaigns")]),
+        # the home page's standing cell, fetched by the page after it loaded (one per campaign)
+        ("unit-reporter.huyen-cu-jut", f"/home/standing/{cid}",
+         [("reporting", f"/api/v1/campaigns/{cid}/leaderboard")]),
         ("board-officer.so-noi-vu", f"/campaigns/{cid}",
          [("intake", f"/api/v1/campaigns/{cid}"), ("reporting", f"/api/v1/campaigns/{cid}/leaderboard")]),
         ("board-officer.so-noi-vu", f"/campaigns/{cid}?period={PERIOD}&cluster=khoi-01",
