@@ -1,0 +1,1 @@
+"""The commendation configuration: holidays, award kinds and their chains, rules, flags (issue 11)."""
