@@ -52,6 +52,14 @@ ECHARTS = Package(
     },
 )
 PACKAGES = (HTMX, ECHARTS)
+# axe-core: the accessibility checker the end-to-end tests run in the browser on every page
+# (tests/e2e/a11y.py). Never served by the console: fetched and checked like the others, not installed.
+AXE = Package(
+    "axe-core",
+    "4.14.1",
+    "e6b0ce02b84d892e2e33e403485e7f3d6c29e2be6df65daf44d89ba564139745",
+    {"package/axe.min.js": "axe.min.js"},
+)
 # kept for readers of the first version of this module
 HTMX_VERSION, HTMX_SHA256, FILES = HTMX.version, HTMX.sha256, HTMX.files
 

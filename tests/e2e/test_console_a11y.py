@@ -1,0 +1,76 @@
+"""The automated accessibility check (axe-core, WCAG 2.1 A/AA and best practices) on every page of
+the console, as each role sees it, through the real stack with Keycloak in Debian's Chromium: no
+serious or critical violation anywhere. The demo's data is loaded (as the run command does) and
+the reporter of huyen-cu-jut has reported a quarter, so that the unit's pages and the reviewer's
+pages have something to show."""
+
+import time
+
+import httpx
+import pytest
+
+from thidua_devstack import demo, demo_data
+
+from .a11y import serious_violations
+from .console_stack import console_browser, sign_in
+from .helpers import password_token
+
+pytestmark = pytest.mark.timeout(900)
+
+CID = demo_data.CURRENT_CAMPAIGN
+UNIT = "huyen-cu-jut"
+PERIOD = f"{demo_data.CURRENT_YEAR}-Q1"
+
+
+def reported(stack) -> str:
+    """The reporter's first-quarter report (through intake's API): its id, once listed."""
+    headers = {"Authorization": f"Bearer {password_token(stack, f'unit-reporter.{UNIT}')}"}
+    body = {"tenant": demo_data.TENANT, "campaign_id": CID, "unit_id": UNIT, "period": PERIOD,
+            "values": {"nhiem-vu-chinh-tri": 95, "dung-han": 97.5, "sang-kien": 2}}  # fmt: skip
+    response = httpx.post(f"{stack.url('intake')}/api/v1/submissions", json=body, headers=headers, timeout=30)
+    assert response.status_code == 202, response.text
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        listed = httpx.get(f"{stack.url('intake')}/api/v1/submissions", headers=headers, timeout=30,
+                           params={"campaign_id": CID, "unit_id": UNIT, "period": PERIOD})  # fmt: skip
+        items = listed.json().get("items", []) if listed.status_code == 200 else []
+        if items:
+            return str(items[0]["submission_id"])
+        time.sleep(0.5)
+    raise AssertionError("the report was never listed")
+
+
+def test_no_page_of_the_console_has_a_serious_accessibility_violation(console_stack, tmp_path):
+    demo.load_campaigns(console_stack.url("intake"), console_stack.settings())
+    submission = reported(console_stack)
+    console = console_stack.url("web")
+    pages = {
+        f"unit-reporter.{UNIT}": [
+            "/", "/my/campaigns", f"/my/campaigns/{CID}", f"/my/campaigns/{CID}/targets",
+            f"/my/campaigns/{CID}/periods/{demo_data.CURRENT_YEAR}-Q2", f"/submissions/{submission}",
+            f"/campaigns/{CID}", f"/campaigns/{CID}/units/{UNIT}", "/notifications",
+            "/campaigns/khong-co-phong-trao", f"/campaigns/{CID}/units/huyen-dak-mil",  # the 404 and 403 pages
+        ],
+        "cluster-head.tx-gia-nghia": ["/", "/review", f"/review/{submission}", f"/review/campaigns/{CID}/ratings"],
+        "board-officer.so-noi-vu": ["/", f"/campaigns/{CID}?status=verified", "/review"],
+    }  # fmt: skip
+    found: dict[str, list[str]] = {}
+    with console_browser() as (browser, _):
+        welcome = browser.new_page()
+        welcome.goto(f"{console}/")
+        found["(signed out) /"] = serious_violations(welcome)
+        # the checker itself finds what it must: an image without a text alternative is critical
+        welcome.evaluate("document.querySelector('main').append(Object.assign(document.createElement('img'), {src: '/static/favicon.svg'}))")
+        assert any(v.startswith("image-alt (critical)") for v in serious_violations(welcome))
+        welcome.close()
+        for username, paths in pages.items():
+            page = sign_in(browser, console_stack, username)
+            for path in paths:
+                page.goto(f"{console}{path}")
+                page.wait_for_load_state("networkidle")  # the fragments htmx fetches after the page
+                found[f"{username} {path}"] = serious_violations(page)
+            page.context.close()
+    checked = len(found)
+    bad = {page: v for page, v in found.items() if v}
+    assert not bad, "\n".join(f"{page}: {v}" for page, v in bad.items())
+    assert checked == 1 + sum(len(p) for p in pages.values())
