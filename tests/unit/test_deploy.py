@@ -238,3 +238,18 @@ def test_the_pods_that_serve_metrics_are_annotated_for_prometheus(name):
     (container,) = containers(name)
     assert annotations == {"prometheus.io/scrape": "true", "prometheus.io/path": "/metrics",
                            "prometheus.io/port": str(container["ports"][0]["containerPort"])}
+
+
+def test_kubernetes_runs_the_console_without_any_secret_pointing_it_at_the_apis():
+    (container,) = containers(CONSOLE)
+    assert secret_refs(CONSOLE) == set()  # a public OIDC client and two APIs: nothing secret to hold
+    env = {e["name"]: e["value"] for e in container["env"]}
+    assert env["THIDUA_WEB_INTAKE_URL"] == "http://intake:8000"
+    assert env["THIDUA_WEB_REPORTING_URL"] == "http://reporting:8000"
+    assert env["THIDUA_WEB_PUBLIC_URL"].startswith("https://")
+    assert container["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert container["securityContext"]["readOnlyRootFilesystem"] is True
+    (deployment,) = [d for d in kind("Deployment") if d["metadata"]["name"] == CONSOLE]
+    assert deployment["spec"]["replicas"] == 1  # sessions in memory: one replica or sticky sessions
+    images = {i["name"] for i in yaml.safe_load((K8S / "kustomization.yaml").read_text())["images"]}
+    assert "thidua/web" in images
