@@ -187,7 +187,11 @@ async def test_readers_see_the_configuration_without_any_form(client, fakes, rol
         page = await client.get(path)
         assert page.status_code == 200, path
         assert 'method="post" action="/commendation' not in page.text, path
-    assert "chỉ Ban Thi đua – Khen thưởng được thay đổi" in (await client.get("/commendation")).text
+    overview = (await client.get("/commendation")).text
+    assert "chỉ Ban Thi đua – Khen thưởng được thay đổi" in overview
+    assert "Xem chi tiết: lịch nghỉ lễ" in overview and "Chỉnh sửa" not in overview
+    assert "/commendation/awards/_new" not in (await client.get("/commendation/awards")).text
+    assert (await client.get("/commendation/awards/_new")).status_code == 403
     assert "Chỉ Ban Thi đua – Khen thưởng xem và thay đổi các cờ" in (await client.get("/commendation/flags")).text
     assert not any(path.endswith("/flags") for _, path, _, _ in fakes.calls)  # intake would refuse them
     chain = (await client.get("/commendation/awards/bang-khen")).text
