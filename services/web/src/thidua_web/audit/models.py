@@ -49,9 +49,7 @@ def _day(value: str) -> date | None:
 
 
 def read_filters(subject: str | None, actor: str | None, date_from: str | None, date_to: str | None) -> Filters:
-    found = Filters(
-        (subject or "").strip(), (actor or "").strip(), (date_from or "").strip(), (date_to or "").strip()
-    )
+    found = Filters((subject or "").strip(), (actor or "").strip(), (date_from or "").strip(), (date_to or "").strip())
     for name in ("subject", "actor"):
         if len(getattr(found, name)) > MAX_TEXT:
             found.errors[name] = "aud_too_long"
