@@ -5,7 +5,8 @@ written), creates two units, finds one by its name typed without diacritics, mer
 unit with an effective date and sees the lineage as links both ways; auditor.daknong opens the audit
 trail, filters it by the merge's successor, sees its records with hashes linked to their
 predecessors, and "chain verified" (intake's GET /api/v1/audit/verify, which a unit reporter may not
-call). What intake holds afterwards is what the pages sent. Screenshots go to the test's tmp dir."""
+call); a record changed in the database behind intake's back is named with the reason, until
+restored. What intake holds afterwards is what the pages sent. Screenshots go to the test's tmp dir."""
 
 import re
 import time
@@ -13,6 +14,7 @@ import uuid
 
 import httpx
 import pytest
+from pymongo import MongoClient
 
 from .console_stack import console_browser, sign_in
 from .helpers import password_token
@@ -154,6 +156,25 @@ def test_the_board_merges_two_units_and_the_auditor_verifies_the_chain(console_s
         assert auditor.inner_text("#aud-record-hash") == record["prev_hash"]
         snap(auditor, "audit-record")
 
+        # a record changed behind the application's back: the page names it and why, until restored
+        env = console_stack.env()
+        mongo = MongoClient(env["THIDUA_MONGO_URI"])
+        stored_audit = mongo[f"{env.get('THIDUA_MONGO_DB_PREFIX', 'thidua')}_intake"].audit
+        key = {"tenant": record["tenant"], "seq": record["seq"]}
+        try:
+            stored_audit.update_one(key, {"$set": {"reason": "Lý do đã bị sửa"}})
+            auditor.goto(f"{console}/audit/verify")
+            broken = auditor.inner_text("#aud-broken")
+            assert f"Chuỗi nhật ký bị đứt tại bản ghi số {record['seq']}." in broken
+            assert f"Mã băm của bản ghi số {record['seq']} không khớp với nội dung" in broken
+            assert auditor.locator(f'#aud-broken a[href="/audit/{record["seq"]}"]').count() == 1
+            snap(auditor, "audit-broken")
+        finally:
+            stored_audit.update_one(key, {"$set": {"reason": record["reason"]}})
+            mongo.close()
+        auditor.goto(f"{console}/audit/verify")
+        auditor.wait_for_selector("#aud-verified")
+
         # a unit reporter reaches neither page
         reporter = sign_in(browser, console_stack, REPORTER, seen)
         assert reporter.locator("#nav-units").count() == 0 and reporter.locator("#nav-audit").count() == 0
@@ -165,4 +186,4 @@ def test_the_board_merges_two_units_and_the_auditor_verifies_the_chain(console_s
     expected = (f"{console}/units/new", f"{console}/units", f"{console}/audit")  # refusals asked for on purpose
     unexpected = [e for e in seen.errors if not any(e.startswith(f"{u}: ") for u in expected)]
     assert unexpected == [], unexpected
-    assert len(list(tmp_path.glob("*.png"))) == 10
+    assert len(list(tmp_path.glob("*.png"))) == 11
