@@ -612,6 +612,39 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Đơn vị đã được cập nhật (phiên bản {current}); hãy tải lại rồi thử lại.",
         "en": "The unit changed (revision {current}); reload and retry.",
     },
+    # issue 11: units-audit — why the audit chain does not hold (GET /api/v1/audit/verify)
+    "audit.break.missing": {
+        "vi": "Thiếu bản ghi số {missing} (có thể đã bị xóa): bản ghi kế tiếp được lưu là số {next}.",
+        "en": "Record(s) {missing} missing (deleted?): the next stored record is {next}.",
+    },
+    "audit.break.order": {
+        "vi": "Bản ghi số {seq} không đúng thứ tự: tìm thấy số {found} (trùng lặp hoặc bị sắp xếp lại).",
+        "en": "Record {seq} is out of order: found {found} (duplicated or reordered).",
+    },
+    "audit.break.tenant": {
+        "vi": "Bản ghi số {seq} thuộc địa phương khác ({found}).",
+        "en": "Record {seq} belongs to another tenant ({found}).",
+    },
+    "audit.break.hash": {
+        "vi": "Mã băm của bản ghi số {seq} không khớp với nội dung (một trường của bản ghi đã bị sửa): "
+        "lưu {stored}, tính lại {computed}.",
+        "en": "The hash of record {seq} does not match its content (a field was changed): "
+        "stored {stored}, recomputed {computed}.",
+    },
+    "audit.break.link": {
+        "vi": "Bản ghi số {seq} không nối với bản ghi số {previous}: mã băm trước ghi {found}, "
+        "mã băm của bản ghi số {previous} là {expected}.",
+        "en": "Record {seq} does not link to record {previous}: its previous hash is {found}, "
+        "record {previous} has hash {expected}.",
+    },
+    "audit.break.tail_missing": {
+        "vi": "Thiếu các bản ghi cuối từ số {first} đến số {head} (đầu chuỗi ghi số {head}).",
+        "en": "Records {first}–{head} are missing at the end (the head says {head}).",
+    },
+    "audit.break.tail_extra": {
+        "vi": "Có bản ghi sau số {head} là số cuối của đầu chuỗi (không được ghi qua đầu chuỗi).",
+        "en": "Records follow {head}, the head's last (not appended through the head).",
+    },
     # commendation configuration and nominations (đề nghị khen thưởng)
     "commendation.no_config": {
         "vi": "Chưa có cấu hình thi đua, khen thưởng cho đơn vị quản lý này; Ban Thi đua – Khen thưởng cần khai báo trước.",

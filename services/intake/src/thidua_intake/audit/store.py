@@ -33,6 +33,7 @@ def record_id(tenant: str, seq: int) -> str:
 async def setup(db: AsyncDatabase) -> None:
     await db.audit.create_index([("tenant", ASCENDING), ("seq", ASCENDING)], unique=True)
     await db.audit.create_index([("tenant", ASCENDING), ("subject", ASCENDING), ("seq", ASCENDING)])
+    await db.audit.create_index([("tenant", ASCENDING), ("actor", ASCENDING), ("seq", ASCENDING)])
 
 
 async def append(db: AsyncDatabase, events: list[Envelope], session: AsyncClientSession) -> list[dict]:
@@ -101,10 +102,31 @@ def change_event(
     )
 
 
-async def records(db: AsyncDatabase, tenant: str, subject: str | None = None, from_seq: int = 1, limit: int = 0):
+def at_text(moment: datetime) -> str:
+    """A time as records store `at` (UTC, microseconds), so that stored strings compare in time order."""
+    aware = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+    return aware.astimezone(UTC).isoformat(timespec="microseconds")
+
+
+async def records(
+    db: AsyncDatabase,
+    tenant: str,
+    subject: str | None = None,
+    from_seq: int = 1,
+    limit: int = 0,
+    *,
+    actor: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+):
+    """The tenant's records in seq order from `from_seq`; `since` inclusive, `until` exclusive."""
     query: dict = {"tenant": tenant, "seq": {"$gte": from_seq}}
     if subject:
         query["subject"] = subject
+    if actor:
+        query["actor"] = actor
+    if since or until:
+        query["at"] = {**({"$gte": at_text(since)} if since else {}), **({"$lt": at_text(until)} if until else {})}
     cursor = db.audit.find(query, {"_id": 0}).sort("seq", ASCENDING)
     if limit:
         cursor = cursor.limit(limit)

@@ -1,9 +1,11 @@
-"""Walk every tenant's chain in the intake database."""
+"""Walk every tenant's chain in the intake database (the CLI), or one tenant's within bounds (the API)."""
+
+import time
 
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 
-from .chain import Break, verify
+from .chain import Break, ChainWalk, verify
 
 
 async def verify_db(db: AsyncDatabase, tenant: str | None = None) -> tuple[list[Break], dict[str, int]]:
@@ -18,3 +20,22 @@ async def verify_db(db: AsyncDatabase, tenant: str | None = None) -> tuple[list[
         if found:
             breaks.append(found)
     return breaks, counts
+
+
+async def verify_tenant(
+    db: AsyncDatabase, tenant: str, max_records: int, max_seconds: float, clock=time.monotonic
+) -> tuple[Break | None, int, int, bool]:
+    """One tenant's chain, streamed in seq order and bounded: (the first break or None, records
+    checked, the head's seq, whether the whole chain was walked). A walk stopped by a bound says
+    nothing about the records it did not reach."""
+    head = await db.audit_head.find_one({"_id": tenant})
+    head_seq = int(head["seq"]) if head else 0
+    walk = ChainWalk(tenant)
+    deadline = clock() + max_seconds
+    async for doc in db.audit.find({"tenant": tenant}, {"_id": 0}).sort("seq", ASCENDING):
+        if walk.checked >= max_records or clock() > deadline:
+            return None, walk.checked, head_seq, False
+        found = walk.step(doc)
+        if found:
+            return found, walk.checked, head_seq, True
+    return walk.finish(head_seq), walk.checked, head_seq, True
