@@ -162,11 +162,13 @@ def test_actions_by_stage_role_unit_and_window():
     assert models.actions(review, CONFIG, board, None, today) == ["pass", "return"]
     assert models.actions(review, CONFIG, council, None, today) == []
     assert models.actions(review, CONFIG, board, "huyen-cu-jut", today) == []  # own unit
-    disclosure = nomination(stage_id="cong-khai", window_closes_on="2026-03-06")
+    # entered on Monday 2 March (09:00 in Việt Nam), a window of 5 working days
+    disclosure = nomination(stage_id="cong-khai", window_closes_on="2026-03-09")
     assert models.actions(disclosure, CONFIG, council, None, today) == ["comment"]
     assert models.actions(disclosure, CONFIG, board, None, today) == ["comment", "return"]  # window open: no pass
-    closed = {**disclosure, "window_closes_on": "2026-03-02"}
-    assert models.actions(closed, CONFIG, board, None, today) == ["pass", "return"]
+    closed = date(2026, 3, 9)  # five working days later
+    assert models.actions(disclosure, CONFIG, board, None, closed) == ["pass", "return"]
+    assert models.actions(disclosure, CONFIG, council, None, closed) == []
     assert models.actions(nomination(stage_id="hoi-dong"), CONFIG, council, None, today) == ["vote", "return"]
     assert models.actions(nomination(stage_id="ky"), CONFIG, chair, None, today) == ["decide", "return"]
     assert models.actions(nomination(status="returned"), CONFIG, board, None, today) == []
@@ -408,3 +410,12 @@ async def test_the_export_is_proxied_with_the_sessions_token(client, fakes):
     assert path == "reporting.test/api/v1/awards/export" and query == {"format": "csv", "year": "2026"}
     assert bearer.startswith("Bearer ")
     assert (await client.get("/awards/export", params={"format": "exe"})).status_code == 404
+
+
+async def test_the_english_pages(client, fakes):
+    await signed(client, fakes, ["council_member"])
+    client.cookies.set("lang", "en")
+    html = (await client.get("/nominations")).text
+    assert "Nominations waiting for you" in html and "2026-01-05" in html and "Overdue by" in html
+    html = (await client.get("/nominations/dn-2")).text
+    assert "at least 80% of all members voting yes" in html and "Ngưỡng" not in html

@@ -5,10 +5,12 @@ what the caller may do now, the dossier form and the bodies posted to intake."""
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from thidua_common.calendar import working_days_between
+
+from ..formats import LOCAL
 
 # who acts in a stage is configured per award kind; these roles may see the nomination pages
 PAGE_ROLES = ("unit_leader", "board_officer", "council_member", "chairperson", "cluster_head", "auditor")
@@ -78,9 +80,27 @@ def judged_units(nomination: Mapping[str, Any]) -> set[str]:
     return {str(u) for u in (nominee.get("unit_id"), nomination.get("nominating_unit_id")) if u}
 
 
-def window_open(nomination: Mapping[str, Any], today: date) -> bool:
-    closes = _date(nomination.get("window_closes_on"))
-    return closes is not None and today <= closes
+def entered_on(nomination: Mapping[str, Any]) -> date | None:
+    """The day (in Việt Nam) the nomination entered its current stage."""
+    stages = [s for s in nomination.get("stages") or [] if isinstance(s, dict)]
+    if not stages or stages[-1].get("left_at"):
+        return None
+    try:
+        moment = datetime.fromisoformat(str(stages[-1].get("entered_at")).replace("Z", "+00:00"))
+    except ValueError:
+        return None
+    return (moment if moment.tzinfo else moment.replace(tzinfo=LOCAL)).astimezone(LOCAL).date()
+
+
+def window_open(
+    nomination: Mapping[str, Any], award: Mapping[str, Any] | None, today: date, days_off: set[date]
+) -> bool:
+    """As intake counts it: fewer working days since the disclosure stage began than the window's."""
+    if not nomination.get("window_closes_on"):
+        return False
+    entered = entered_on(nomination)
+    length = float((award or {}).get("disclosure_days") or 0)
+    return entered is not None and working_days_between(entered, today, days_off) < length
 
 
 def actions(
@@ -97,7 +117,9 @@ def actions(
     kind = str(stage.get("kind"))
     allowed = STAGE_ACTIONS.get(kind, ())
     out: list[str] = []
-    if "comment" in allowed and window_open(nomination, today):
+    days_off = holidays(config)
+    is_open = window_open(nomination, award, today, days_off)
+    if "comment" in allowed and is_open:
         if roles & set(award.get("comment_roles") or []):
             out.append("comment")
     own = bool(unit) and unit in judged_units(nomination)
@@ -109,7 +131,7 @@ def actions(
         if action == "comment":
             continue
         if acts or (action == "pass" and board_passes):
-            if action == "pass" and kind == "disclosure" and window_open(nomination, today):
+            if action == "pass" and kind == "disclosure" and is_open:
                 continue  # the window must close first
             out.append(action)
     return out

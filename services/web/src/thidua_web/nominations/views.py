@@ -201,7 +201,7 @@ async def _context(caller: Caller, nid: str) -> dict[str, Any]:
         "actions": models.actions(nomination, config, caller.roles, caller.unit, today),
         "own_unit": bool(caller.unit) and caller.unit in models.judged_units(nomination),
         "threshold": threshold,
-        "window_open": models.window_open(nomination, today),
+        "window_open": models.window_open(nomination, award, today, models.holidays(config)),
     }
 
 
