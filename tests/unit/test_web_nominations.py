@@ -419,3 +419,63 @@ async def test_the_english_pages(client, fakes):
     assert "Nominations waiting for you" in html and "2026-01-05" in html and "Overdue by" in html
     html = (await client.get("/nominations/dn-2")).text
     assert "at least 80% of all members voting yes" in html and "Ngưỡng" not in html
+
+
+def returned_nomination() -> dict:
+    n = nomination(status="returned", stage_id="hoi-dong")
+    n["stages"] = [{**n["stages"][0], "left_at": "2026-03-03T02:00:00Z", "outcome": "returned", "by": "council",
+                    "reason": "Thiếu báo cáo thành tích"}]
+    return n
+
+
+async def test_the_unit_resubmits_a_returned_dossier_with_the_body_intake_expects(client, fakes):
+    fakes.items["dn-1"] = returned_nomination()
+    csrf = await signed(client, fakes, ["unit_leader"], "huyen-cu-jut")
+    html = (await client.get("/nominations/dn-1")).text
+    assert 'id="nom-resubmit"' in html and 'value="to-trinh.pdf"' in html and "a" * 64 in html
+    data = {"csrf": csrf, "revision": "3", "achievement": "Bổ sung", "reason": "Thêm báo cáo",
+            "doc.0.kind": "cover_request", "doc.0.name": "to-trinh.pdf", "doc.0.url": "https://vanban.test/1.pdf",
+            "doc.0.sha256": "a" * 64, "doc.0.size": "2048",
+            "doc.1.kind": "achievement_report", "doc.1.name": "bao-cao.pdf", "doc.1.url": "https://vanban.test/2.pdf",
+            "doc.1.sha256": "c" * 64, "doc.1.size": "10"}
+    response = await client.post("/nominations/dn-1/resubmit", data=data)
+    assert response.status_code == 303 and response.headers["location"] == "/nominations/dn-1?done=resubmit"
+    assert fakes.posted("intake.test/api/v1/nominations/dn-1/resubmit") == [{
+        "achievement": "Bổ sung", "reason": "Thêm báo cáo", "expected_revision": 3,
+        "documents": [{"kind": "cover_request", "name": "to-trinh.pdf", "url": "https://vanban.test/1.pdf",
+                       "sha256": "a" * 64, "size": 2048},
+                      {"kind": "achievement_report", "name": "bao-cao.pdf", "url": "https://vanban.test/2.pdf",
+                       "sha256": "c" * 64, "size": 10}]}]
+
+
+async def test_a_resubmission_missing_a_required_document_is_refused_next_to_it(client, fakes):
+    fakes.items["dn-1"] = returned_nomination()
+    csrf = await signed(client, fakes, ["unit_leader"], "huyen-cu-jut")
+    data = {"csrf": csrf, "doc.0.kind": "cover_request", "doc.0.name": "to-trinh.pdf",
+            "doc.0.url": "https://vanban.test/1.pdf", "doc.0.sha256": "a" * 64, "doc.0.size": "2048"}
+    response = await client.post("/nominations/dn-1/resubmit", data=data)
+    assert response.status_code == 422  # the achievement report's row is added, empty, and marked
+    assert 'id="doc-1-name"' in response.text and "Cần ghi tên tài liệu." in response.text
+    assert not fakes.posted("intake.test/api/v1/nominations/dn-1/resubmit")
+
+
+async def test_only_the_units_leader_or_the_board_resubmits(client, fakes):
+    fakes.items["dn-1"] = returned_nomination()
+    csrf = await signed(client, fakes, ["council_member"])
+    assert 'id="nom-resubmit"' not in (await client.get("/nominations/dn-1")).text
+    assert (await client.post("/nominations/dn-1/resubmit", data={"csrf": csrf})).status_code == 403
+    assert (await client.post("/nominations/dn-1/resubmit", data={})).status_code == 403  # no CSRF token
+    assert not fakes.posted("intake.test/api/v1/nominations/dn-1/resubmit")
+
+
+async def test_a_comment_during_the_disclosure_window_posts_its_text(client, fakes):
+    fakes.items["dn-1"] = nomination(stage_id="cong-khai", window_closes_on="2099-01-01",
+                                     stages=[{"stage": "cong-khai", "entered_at": "2099-01-01T02:00:00Z",
+                                              "due_on": "2099-01-08", "left_at": None}])
+    csrf = await signed(client, fakes, ["council_member"])
+    html = (await client.get("/nominations/dn-1")).text
+    assert 'id="nom-comment"' in html and 'id="nom-pass"' not in html
+    data = {"csrf": csrf, "action": "comment", "reason": "Đồng ý đề nghị"}
+    assert (await client.post("/nominations/dn-1/act", data=data)).status_code == 303
+    assert fakes.posted("intake.test/api/v1/nominations/dn-1/actions") == [
+        {"action": "comment", "stage": "cong-khai", "reason": "Đồng ý đề nghị"}]

@@ -210,7 +210,8 @@ def history(nomination: Mapping[str, Any], config: Mapping[str, Any] | None) -> 
     out = []
     for record in nomination.get("stages") or []:
         if isinstance(record, dict):
-            out.append({**record, "name": stage_name(config, nomination, record.get("stage"))})
+            blank = dict.fromkeys(("entered_at", "due_on", "left_at", "outcome", "by", "reason", "working_days"))
+            out.append({**blank, **record, "name": stage_name(config, nomination, record.get("stage"))})
     return out
 
 
@@ -277,7 +278,13 @@ def dossier_errors(form: DossierForm) -> dict[str, str]:
         errors["award_kind"] = "nom_err_award"
     if not form.year.isdigit():
         errors["year"] = "nom_err_year"
-    for i, d in enumerate(form.documents):
+    errors.update(document_errors(form.documents))
+    return errors
+
+
+def document_errors(documents: list[dict[str, str]]) -> dict[str, str]:
+    errors: dict[str, str] = {}
+    for i, d in enumerate(documents):
         if not d["name"]:
             errors[f"documents.{i}.name"] = "nom_err_doc_name"
         if not d["url"]:
@@ -287,6 +294,42 @@ def dossier_errors(form: DossierForm) -> dict[str, str]:
         if not d["size"].isdigit():
             errors[f"documents.{i}.size"] = "nom_err_doc_size"
     return errors
+
+
+def read_documents(fields: Mapping[str, str], kinds: list[str]) -> list[dict[str, str]]:
+    return read_dossier(fields, kinds, 0).documents
+
+
+def documents_of(nomination: Mapping[str, Any]) -> list[dict[str, str]]:
+    """The nomination's documents as the form's rows (to correct them on resubmission)."""
+    return [
+        {k: str(d.get(k) if d.get(k) is not None else "") for k in ("kind", "name", "url", "sha256", "size")}
+        for d in nomination.get("documents") or []
+        if isinstance(d, dict)
+    ][:MAX_DOCUMENTS]
+
+
+def documents_body(documents: list[dict[str, str]]) -> list[dict[str, Any]]:
+    return [
+        {"kind": d["kind"], "name": d["name"], "url": d["url"], "sha256": d["sha256"].lower(), "size": int(d["size"])}
+        for d in documents
+    ]
+
+
+def may_resubmit(nomination: Mapping[str, Any], roles: Iterable[str], unit: str | None) -> bool:
+    """A returned nomination goes back in with a corrected dossier: its unit's leader (or the board)."""
+    roles = set(roles)
+    if nomination.get("status") != "returned":
+        return False
+    own = bool(unit) and unit == (nomination.get("nominee") or {}).get("unit_id")
+    return "board_officer" in roles or ("unit_leader" in roles and own)
+
+
+def resubmit_body(documents: list[dict[str, str]], achievement: str, reason: str, revision: str) -> dict[str, Any]:
+    body: dict[str, Any] = {"documents": documents_body(documents), "achievement": achievement, "reason": reason}
+    if revision.isdigit():
+        body["expected_revision"] = int(revision)
+    return body
 
 
 def dossier_body(form: DossierForm, unit: str) -> dict[str, Any]:
@@ -300,16 +343,7 @@ def dossier_body(form: DossierForm, unit: str) -> dict[str, Any]:
         "year": int(form.year),
         "basis": form.basis,
         "achievement": form.achievement,
-        "documents": [
-            {
-                "kind": d["kind"],
-                "name": d["name"],
-                "url": d["url"],
-                "sha256": d["sha256"].lower(),
-                "size": int(d["size"]),
-            }
-            for d in form.documents
-        ],
+        "documents": documents_body(form.documents),
     }
 
 

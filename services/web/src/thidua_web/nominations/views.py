@@ -29,7 +29,7 @@ NOMINATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 EXPORT_FORMATS = ("csv", "json")
 # headers of reporting's export passed on to the browser
 PASSED = ("content-type", "content-disposition")
-DONE = {"filed", "pass", "return", "comment", "vote", "decide"}
+DONE = {"filed", "pass", "return", "comment", "vote", "decide", "resubmit"}
 
 
 def _today() -> date:
@@ -202,6 +202,8 @@ async def _context(caller: Caller, nid: str) -> dict[str, Any]:
         "own_unit": bool(caller.unit) and caller.unit in models.judged_units(nomination),
         "threshold": threshold,
         "window_open": models.window_open(nomination, award, today, models.holidays(config)),
+        "may_resubmit": models.may_resubmit(nomination, caller.roles, caller.unit),
+        "required": [str(k) for k in (award or {}).get("required_documents") or []],
     }
 
 
@@ -215,11 +217,13 @@ def _nomination_page(
     errors: dict[str, list[str]] | None = None,
     message: str = "",
     done: str | None = None,
+    documents: list[dict[str, str]] | None = None,
 ) -> Response:
     return render(
         request,
         "nominations/detail.html",
         status=status,
+        documents=documents if documents is not None else models.documents_of(context["n"]),
         typed=typed or {},
         failed_action=failed_action,
         errors=errors or {},
@@ -265,6 +269,37 @@ async def act(request: Request, nid: str, caller: Posted) -> Response:
             errors=models.field_errors(exc.errors), message=exc.message,
         )  # fmt: skip
     return RedirectResponse(f"/nominations/{nid}?{urlencode({'done': action})}", status_code=303)
+
+
+@router.post("/nominations/{nid}/resubmit", include_in_schema=False)
+async def resubmit(request: Request, nid: str, caller: Posted) -> Response:
+    """A returned nomination back into its chain with the corrected dossier."""
+    caller.require(*models.PAGE_ROLES)
+    nid = _nomination_id(nid)
+    context = await _context(caller, nid)
+    if not context["may_resubmit"]:
+        raise NotAllowed()
+    posted = await request.form()
+    fields = {k: v for k, v in posted.items() if isinstance(v, str)}
+    documents = models.read_documents(fields, context["required"])
+    typed = {k: v for k, v in fields.items() if k != "csrf"}
+    page: dict[str, Any] = {"typed": typed, "failed_action": "resubmit", "documents": documents}
+    if local := models.document_errors(documents):
+        words = texts(caller.lang)
+        errors = {name: [words[key]] for name, key in local.items()}
+        return _nomination_page(request, context, status=422, errors=errors, message=words["nom_refused"], **page)
+    body = models.resubmit_body(
+        documents, fields.get("achievement", "").strip(), fields.get("reason", "").strip(), fields.get("revision", "")
+    )
+    try:
+        await caller.intake.post(f"/api/v1/nominations/{nid}/resubmit", caller.token, caller.lang, body)
+    except ApiFailed as exc:
+        if not _shown_refusal(exc):
+            raise
+        status = exc.status if exc.status in (403, 409) else 422
+        errors = models.field_errors(exc.errors)
+        return _nomination_page(request, context, status=status, errors=errors, message=exc.message, **page)
+    return RedirectResponse(f"/nominations/{nid}?done=resubmit", status_code=303)
 
 
 # -- award history -------------------------------------------------------------------------------
