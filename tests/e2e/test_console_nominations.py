@@ -1,7 +1,8 @@
 """Issue 11, nominations in the console through the real stack with Keycloak, in Debian's Chromium
 driven by Playwright: the board configures the commendation chain through intake's API (as
 tests/e2e/test_nominations.py does); unit-leader.huyen-cu-jut files two dossiers in the browser;
-the board passes them through vetting and disclosure; council-member.daknong records the council's
+the board refuses a return without a reason (intake's words), returns one with its reason, the
+unit resubmits it corrected, and the board passes both through vetting and disclosure; council-member.daknong records the council's
 votes with the keyboard only (Tab, typing, Enter/Space): one below the threshold fails with the
 reasons shown (to the unit too), the other passes; the chairperson decides; the award appears in
 /awards and in its CSV export. Screenshots of each page go to the test's tmp dir.
@@ -150,6 +151,20 @@ def test_a_nomination_passes_every_stage_in_the_browser(console_stack, configure
         shooter(board)("return-refused")
         board.goto(f"{console}/nominations/{failing}")
         assert board.inner_text("#nom-status") == "Đang xét" and "Tiếp nhận" in board.inner_text("#nom-stage")
+        # a return with its reason reaches the unit, which corrects the dossier and resubmits it
+        board.fill("#return-reason", "Tờ trình chưa có chữ ký")
+        board.click("#nom-return-submit")
+        board.wait_for_selector("#nom-done")
+        assert board.inner_text("#nom-status") == "Bị trả lại"
+        leader.goto(f"{console}/nominations/{failing}")
+        assert "Tờ trình chưa có chữ ký" in leader.inner_text("#nom-returned")
+        leader.fill("#doc-0-sha256", "4" * 64)
+        leader.fill("#resubmit-reason", "Bổ sung tờ trình có chữ ký")
+        shooter(leader)("resubmit-form")
+        leader.click("#nom-resubmit-submit")
+        leader.wait_for_selector("#nom-done")
+        assert leader.inner_text("#nom-status") == "Đang xét" and "Tiếp nhận" in leader.inner_text("#nom-stage")
+        assert "4" * 64 in leader.inner_text("#nom-docs") and "1" * 64 not in leader.inner_text("#nom-docs")
         for nid in (failing, passing):
             act(board, console, nid, "nom-pass", "Công khai")
             act(board, console, nid, "nom-pass", "Hội đồng xét")  # a 0-day disclosure window has closed
