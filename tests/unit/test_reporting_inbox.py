@@ -22,6 +22,7 @@ from thidua_common.contracts.registry import (
 )
 from thidua_common.errors import Invalid
 from thidua_reporting.inbox import addressing, service
+from thidua_reporting.inbox import projection as inbox
 from thidua_reporting.inbox.render import Names, render
 from thidua_reporting.projection.projector import Projector
 from thidua_reporting.streams import versions
@@ -366,3 +367,22 @@ def test_reportings_openapi_documents_the_new_routes():
     assert {"/api/v1/notifications", "/api/v1/notifications/read"} <= set(spec["paths"])
     # the public board's own API is not listed: every operation /docs lists needs a caller
     assert not any(p.startswith(("/dashboard", "/public")) for p in spec["paths"])
+
+
+async def test_a_report_that_arrives_before_its_campaign_waits_for_it_to_be_addressed():
+    # the campaigns and submissions topics have no order between them: a report seen first must
+    # still reach its cluster's head once the campaign arrives, not fall to the board for good
+    p = Projector(FakeDatabase())  # type: ignore[arg-type]
+    await p.setup()
+    received = event(SUBMISSION_RECEIVED, {**step(), "values": {"ho-ngheo": 80},
+                                           "submitted_by": "r", "submitted_at": AT.isoformat(),
+                                           "channel": "http", "criteria_version": 1})
+    await p.apply(received)
+    head = person(Role.cluster_head, unit="don-vi-1")
+    board = person(Role.board_officer)
+    assert (await inbox_of(p, head))["items"] == [] and (await inbox_of(p, board))["items"] == []
+    await p.apply(event(CAMPAIGN_DEFINED, campaign()))
+    [told] = (await inbox_of(p, head))["items"]
+    assert told["kind"] == "submission.received" and told["id"] == received.id
+    assert (await inbox_of(p, board))["items"] == []  # the board reviews after the cluster
+    assert await inbox.readdress(p.db, T, CID) == 0  # nothing left waiting

@@ -61,9 +61,9 @@ def cluster_leads(campaign: dict[str, Any] | None, unit_id: str, period: str) ->
 
 def new_submission_audience(campaign: dict[str, Any] | None, unit_id: str, period: str) -> list[str]:
     """A new submission is for the first level that reviews it: the head and deputy of the unit's
-    cluster in the period's year. When they are not known (the campaign has not reached reporting
-    yet, the unit has no cluster, no leadership that year, or the unit leads its own cluster) the
-    board is told instead, since the board reviews any unit. Telling the board of every
+    cluster in the period's year. When there are none (the unit has no cluster, no leadership that
+    year, or the unit leads its own cluster) the board is told instead (a campaign that has not
+    reached reporting yet is not a reason: the projection waits for it, projection.readdress), since the board reviews any unit. Telling the board of every
     submission besides would bury its appeals under thousands of routine reports."""
     leads = cluster_leads(campaign, unit_id, period)
     return [cluster_head_tag(u) for u in leads] or [BOARD]

@@ -75,6 +75,8 @@ class Projector:
         )
         if changed:  # names, participants, clusters: the whole board may read differently
             await versions.bump(self.db, envelope.tenant, campaign.campaign_id, None)
+        # notifications of its reports that arrived before it (another topic) are addressed now
+        await inbox.readdress(self.db, envelope.tenant, campaign.campaign_id)
 
     async def on_unit(self, envelope: Envelope, unit: UnitChanged) -> None:
         await self._replace_newer(
