@@ -285,7 +285,7 @@ async def test_the_edit_page_shows_the_tree_params_and_escapes_stored_script(cli
     assert 'name="criteria.0.children.0.params.threshold"' in html and 'value="1,5"' in html
     assert 'name="criteria.1.params.scale"' in html
     assert 'value="add_child:criteria.0.children.0"' in html
-    assert 'value="30/06/2018"' in html
+    assert 'value="30/06/2018"' in html and 'name="start" id="f-start" value="01/01/2018" placeholder="dd/mm/yyyy">' in html
     assert 'id="ed-to-launched"' in html and "Phát động" in html
     log = html[html.index('id="ed-log"'):]
     assert "Bổ sung tiêu chí" in log and "board2" in log and "10:00 05/01/2018" in log
@@ -299,6 +299,7 @@ async def test_an_add_child_post_rerenders_the_changed_draft_and_saves_nothing(c
     assert page.status_code == 200
     assert 'name="criteria.0.children.0.children.0.id"' in page.text and 'value="tc-1"' in page.text
     assert 'value="Tên đang sửa"' in page.text
+    assert "board2" in page.text[page.text.index('id="ed-log"'):]  # the change log is still shown
     assert fakes.sent("PUT", "/api/v1/campaigns/c1") == []
 
 

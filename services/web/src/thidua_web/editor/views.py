@@ -138,9 +138,11 @@ async def _post(request: Request, caller: Caller, cid: str | None) -> Response:
     draft = models.draft_from_form(fields, schemas)
     if cid is not None:
         draft["campaign_id"] = cid
-    saved = None
+    saved, log = None, None
     if cid is not None:
-        saved = await caller.intake.get(f"/api/v1/campaigns/{cid}", caller.token, caller.lang)
+        saved, log = await asyncio.gather(
+            caller.intake.get(f"/api/v1/campaigns/{cid}", caller.token, caller.lang), _change_log(caller, cid)
+        )
     query = str(form.get("unit_q") or "")[:100]
     if action in ("search", "add_units"):
         units = await _register(caller)
@@ -150,14 +152,19 @@ async def _post(request: Request, caller: Caller, cid: str | None) -> Response:
             draft = models.apply(draft, "add_units", [u for u in units if u.get("unit_id") in chosen], cluster)
         present = [p["unit_id"] for p in draft["participants"]]
         found = models.search_units(units, query, present)
-        return _page(request, caller, draft, scorers, saved, found=found, query=query)
+        return _page(request, caller, draft, scorers, saved, log=log, found=found, query=query)
     if action != "save":
-        return _page(request, caller, models.apply(draft, action), scorers, saved, query=query)
-    return await _save(request, caller, draft, scorers, saved)
+        return _page(request, caller, models.apply(draft, action), scorers, saved, log=log, query=query)
+    return await _save(request, caller, draft, scorers, saved, log)
 
 
 async def _save(
-    request: Request, caller: Caller, draft: dict[str, Any], scorers: dict[str, dict[str, Any]], saved: dict | None
+    request: Request,
+    caller: Caller,
+    draft: dict[str, Any],
+    scorers: dict[str, dict[str, Any]],
+    saved: dict | None,
+    log: list[dict[str, Any]] | None,
 ) -> Response:
     t = texts(caller.lang)
     schemas = {name: s["schema"] for name, s in scorers.items()}
@@ -167,7 +174,9 @@ async def _save(
     if saved is None and not is_id(cid):
         errors.insert(0, {"field": "campaign_id", "reason": t["ed_err_id"]})
     if errors:
-        return _page(request, caller, draft, scorers, saved, status=422, errors=errors, message=t["ed_refused"])
+        return _page(
+            request, caller, draft, scorers, saved, status=422, errors=errors, message=t["ed_refused"], log=log
+        )
     try:
         await caller.intake.put(f"/api/v1/campaigns/{cid}", caller.token, caller.lang, body)
     except ApiFailed as exc:
@@ -178,7 +187,9 @@ async def _save(
             message, errors = await _conflict(caller, cid, body["expected_revision"], exc)
         elif exc.status == 422:
             message = f"{t['ed_refused']} {exc.message}".strip()
-        return _page(request, caller, draft, scorers, saved, status=exc.status or 422, errors=errors, message=message)
+        return _page(
+            request, caller, draft, scorers, saved, status=exc.status or 422, errors=errors, message=message, log=log
+        )
     return RedirectResponse(f"/editor/{cid}?done=saved", status_code=303)
 
 
