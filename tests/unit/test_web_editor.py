@@ -216,6 +216,7 @@ def test_param_inputs_are_generated_from_a_json_schema():
             "mode": {"$ref": "#/$defs/Mode"},
             "steps": {"type": "array", "items": {"type": "number"}},
             "cap": {"anyOf": [{"type": "number"}, {"type": "null"}]},
+            "pairs": {"type": "array", "items": {"type": "array", "items": {"type": "number"}}},
         },
         "required": ["count"],
         "$defs": {"Mode": {"enum": ["linear", "step"], "type": "string"}},
@@ -223,7 +224,7 @@ def test_param_inputs_are_generated_from_a_json_schema():
     fields = {f.name: f for f in models.param_fields(schema)}
     assert {n: f.kind for n, f in fields.items()} == {
         "threshold": "number", "count": "integer", "label": "string", "strict": "boolean", "mode": "enum",
-        "steps": "numbers", "cap": "number"}
+        "steps": "numbers", "cap": "number", "pairs": "json"}
     assert fields["mode"].options == ["linear", "step"] and fields["count"].required
     assert fields["threshold"].default == 1 and fields["threshold"].description == "value to reach"
     assert models.param_value(fields["threshold"], "2,5") == 2.5
@@ -231,6 +232,10 @@ def test_param_inputs_are_generated_from_a_json_schema():
     assert models.param_value(fields["strict"], "true") is True
     assert models.param_value(fields["steps"], "1; 2,5;3") == [1, 2.5, 3]
     assert models.param_value(fields["threshold"], "nhiều") == "nhiều"  # intake says a number is expected
+    assert models.param_value(fields["pairs"], "[[1, 1], [0.8, 0.6]]") == [[1, 1], [0.8, 0.6]]
+    assert models.param_value(fields["pairs"], "[[1, 1]") == "[[1, 1]"  # intake says it is not the form expected
+    assert models.shown_param(fields["pairs"], [[1, 1]], "vi") == "[[1, 1]]"
+    assert models.shown_param(fields["steps"], [1, 2.5], "vi") == "1; 2,5"
 
 
 def test_a_form_builds_only_what_the_editor_makes():
@@ -284,6 +289,10 @@ async def test_the_edit_page_shows_the_tree_params_and_escapes_stored_script(cli
     assert SCRIPT not in html and "Kinh tế &lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;" in html
     assert 'name="criteria.0.children.0.params.threshold"' in html and 'value="1,5"' in html
     assert 'name="criteria.1.params.scale"' in html
+    # the built-in scorers and their parameters in words of the page's language, not the schema's
+    assert "Đạt hoặc không đạt: đủ điểm khi kết quả đạt ngưỡng." in html and "full points" not in html
+    assert "Ngưỡng: giá trị phải đạt (không được vượt khi càng thấp càng tốt) (mặc định: 1)" in html
+    assert 'value="step_table"' in html  # every installed scorer is offered
     assert 'value="add_child:criteria.0.children.0"' in html
     assert 'value="30/06/2018"' in html and 'name="start" id="f-start" value="01/01/2018" placeholder="dd/mm/yyyy">' in html
     assert 'id="ed-to-launched"' in html and "Phát động" in html
@@ -450,3 +459,12 @@ async def test_a_unit_reporter_gets_the_403_page(client, fakes):
     assert page.status_code == 403
     assert 'id="nav-editor"' not in (await client.get("/")).text
     assert not [c for c in fakes.calls if c[0] != "GET"]
+
+
+def test_a_parameter_of_any_other_shape_is_typed_as_json_and_round_trips():
+    campaign = json.loads(json.dumps(CAMPAIGN))
+    campaign["criteria"][1].update(scorer="step_table", params={"steps": [[1, 1], [0.8, 0.6]]})
+    draft = models.draft_from_campaign(campaign, SCHEMAS, "vi")
+    assert draft["criteria"][1]["params"] == {"steps": "[[1, 1], [0.8, 0.6]]"}
+    body, _ = models.to_body(draft, SCHEMAS)
+    assert body["criteria"][1]["params"] == {"steps": [[1, 1], [0.8, 0.6]]}

@@ -10,6 +10,7 @@ A draft is plain data: {"name_vi": "...", "start": "01/01/2018", "criteria": [{"
 so a re-rendered page keeps exactly what the user typed, wrong values included."""
 
 import copy
+import json
 import math
 import re
 from collections.abc import Iterable, Mapping
@@ -187,8 +188,6 @@ def draft_from_campaign(campaign: Mapping[str, Any], scorer_schemas: Mapping[str
 def keep_of(campaign: Mapping[str, Any]) -> str:
     """What the editor does not show but must not drop on save (goals, the total's cap): kept in a
     hidden input as JSON."""
-    import json
-
     kept = {k: campaign.get(k) for k in ("goals_vi", "goals_en", "max_total") if campaign.get(k) not in (None, [])}
     return json.dumps(kept, ensure_ascii=False) if kept else ""
 
@@ -203,12 +202,7 @@ def _node_from_campaign(node: Mapping[str, Any], scorer_schemas: Mapping[str, di
     out["params"] = {}
     for f in param_fields(scorer_schemas.get(out["scorer"]) or {}):
         if f.name in params:
-            value = params[f.name]
-            out["params"][f.name] = (
-                "; ".join(shown_number(v, lang) for v in value)
-                if isinstance(value, list)
-                else shown_number(value, lang)
-            )
+            out["params"][f.name] = shown_param(f, params[f.name], lang)
     out["children"] = [_node_from_campaign(c, scorer_schemas, lang) for c in node.get("children") or []]
     return out
 
@@ -231,8 +225,9 @@ def new_node(node_id: str) -> dict[str, Any]:
 # -- the scorer parameters' inputs ------------------------------------------------------------------
 @dataclass
 class ParamField:
-    """One input of a scorer's parameters: kind is number, integer, string, boolean, enum or
-    numbers (an array of numbers, typed separated by «;»)."""
+    """One input of a scorer's parameters: kind is number, integer, string, boolean, enum,
+    numbers (an array of numbers, typed separated by «;») or json (any other array or object,
+    typed as JSON, e.g. a step table's pairs [[1, 1], [0.8, 0.6]])."""
 
     name: str
     kind: str
@@ -281,7 +276,9 @@ def param_fields(schema: Mapping[str, Any]) -> list[ParamField]:
             kind, options = "enum", [str(o) for o in prop["enum"]]
         elif kind == "array":
             items = _resolve(schema, prop.get("items") or {})
-            kind = "numbers" if items.get("type") in ("number", "integer") else "string"
+            kind = "numbers" if items.get("type") in ("number", "integer") else "json"
+        elif kind == "object":
+            kind = "json"
         elif kind not in ("number", "integer", "boolean"):
             kind = "string"
         fields.append(
@@ -298,6 +295,15 @@ def param_fields(schema: Mapping[str, Any]) -> list[ParamField]:
             )
         )
     return fields
+
+
+def shown_param(f: ParamField, value: Any, lang: str) -> str:
+    """A stored parameter as its input shows it."""
+    if f.kind == "json":
+        return json.dumps(value, ensure_ascii=False)
+    if f.kind == "numbers" and isinstance(value, list):
+        return "; ".join(shown_number(v, lang) for v in value)
+    return shown_number(value, lang)
 
 
 def parse_number(text: str, integer: bool = False) -> Any:
@@ -325,8 +331,11 @@ def param_value(f: ParamField, text: str) -> Any:
         return {"true": True, "false": False}.get(text, text)
     if f.kind == "numbers":
         return [parse_number(part) for part in SEPARATOR.split(text) if part.strip()]
-    if f.kind == "enum":
-        return text
+    if f.kind == "json":
+        try:
+            return json.loads(text)
+        except ValueError:
+            return text  # intake names the parameter and says it is not the form the scorer expects
     return text
 
 
@@ -346,8 +355,6 @@ def parse_date(text: str) -> str | None:
 def to_body(draft: Mapping[str, Any], scorer_schemas: Mapping[str, dict]) -> tuple[dict[str, Any], dict[str, str]]:
     """(the body of PUT /api/v1/campaigns/{cid}, the editor's own field errors: dates not typed
     dd/mm/yyyy — their keys are text keys). Nothing is sent while there are such errors."""
-    import json
-
     errors: dict[str, str] = {}
     body: dict[str, Any] = {k: draft.get(k, "") for k in ("name_vi", "name_en", "launched_by", "kind")}
     body["reporting_frequency"] = draft.get("reporting_frequency") or "quarter"
