@@ -18,14 +18,14 @@ from thidua_common.settings import Settings, get_settings
 
 from . import security
 from .api import Api, ApiFailed
-from .config import WebSettings, get_web_settings
 from .audit.views import router as audit_router
 from .commendation.views import router as commendation_router
+from .config import WebSettings, get_web_settings
 from .dashboards.views import router as dashboards_router
 from .deps import CsrfFailed, NotAllowed, Posted, SignInNeeded
+from .editor.views import router as editor_router
 from .home.views import router as home_router
 from .i18n import LANGS, language
-from .editor.views import router as editor_router
 from .nominations.views import router as nominations_router
 from .notifications.views import router as notifications_router
 from .oidc import OidcClient, SignInFailed, check_id_token, claims_of
@@ -33,8 +33,8 @@ from .pages import COOKIE, HERE, error_page, render
 from .reporter.views import body_limit as reporter_body_limit
 from .reporter.views import router as reporter_router
 from .reviewer.views import router as reviewer_router
-from .units.views import router as units_router
 from .sessions import SessionStore
+from .units.views import router as units_router
 
 log = get_logger(__name__)
 FEATURES = (
