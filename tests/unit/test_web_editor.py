@@ -296,6 +296,7 @@ async def test_the_edit_page_shows_the_tree_params_and_escapes_stored_script(cli
     assert 'value="add_child:criteria.0.children.0"' in html
     assert 'value="30/06/2018"' in html and 'name="start" id="f-start" value="01/01/2018" placeholder="dd/mm/yyyy">' in html
     assert 'id="ed-to-launched"' in html and "Phát động" in html
+    assert "Thay đổi gần nhất: Cập nhật định nghĩa · board · Bổ sung tiêu chí" in html
     log = html[html.index('id="ed-log"'):]
     assert "Bổ sung tiêu chí" in log and "board2" in log and "10:00 05/01/2018" in log
 
