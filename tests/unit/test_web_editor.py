@@ -16,6 +16,7 @@ from thidua_common.contracts.scorer_params import installed_param_models
 from thidua_common.settings import Settings
 from thidua_web.config import WebSettings
 from thidua_web.editor import models
+from thidua_web.editor.texts import TEXTS
 from thidua_web.main import COOKIE, build_app
 
 from .test_web_console import ISSUER, Fakes, sign_in
@@ -267,6 +268,13 @@ def test_changes_against_the_saved_revision_and_the_change_log():
     draft["criteria"][0]["children"][0]["params"]["threshold"] = "3"
     body, _ = models.to_body(draft, SCHEMAS)
     assert models.changes(CAMPAIGN, body) == [("criteria[ho-thoat-ngheo].params.threshold", "1.5", "3")]
+    t = {**TEXTS["vi"]}
+    assert models.change_label("criteria[ho-thoat-ngheo].params.threshold", t) == (
+        "Tiêu chí ho-thoat-ngheo · Tham số của phương pháp chấm · threshold")
+    assert models.change_label("criteria[kinh-te].max_points", t) == "Tiêu chí kinh-te · Điểm tối đa"
+    assert models.change_label("clusters[khoi-huyen].2019", t) == "Cụm, khối khoi-huyen · Năm 2019"
+    assert models.change_label("participants[huyen-dak-mil]", t) == "Đơn vị tham gia · huyen-dak-mil"
+    assert models.change_label("start", t) == "Ngày bắt đầu (dd/mm/yyyy)"
     log = models.change_log(AUDIT)
     assert [(r["revision"], r["actor"], r["reason"]) for r in log] == [(2, "board2", "Bổ sung tiêu chí"), (1, "board", "")]
     assert models.next_actions("reviewing") == [("running", "ed_act_reopen"), ("closed", "ed_act_close")]
@@ -419,7 +427,8 @@ async def test_search_and_bulk_add_participants_from_the_register(client, fakes)
         ("add_unit", "huyen-dak-song"), ("add_cluster_id", "khoi-huyen")])
     assert page.status_code == 200
     assert 'name="participants.2.unit_id" value="huyen-dak-song"' in page.text
-    assert "participants[huyen-dak-mil]" in page.text  # the changes against the saved revision
+    changed = page.text[page.text.index('data-path="participants[huyen-dak-mil]"'):]
+    assert "Đơn vị tham gia · huyen-dak-mil" in changed[:changed.index("</tr>")]  # against the saved revision
     assert fakes.sent("PUT", "/api/v1/campaigns/c1") == []
 
 
@@ -469,3 +478,13 @@ def test_a_parameter_of_any_other_shape_is_typed_as_json_and_round_trips():
     assert draft["criteria"][1]["params"] == {"steps": "[[1, 1], [0.8, 0.6]]"}
     body, _ = models.to_body(draft, SCHEMAS)
     assert body["criteria"][1]["params"] == {"steps": [[1, 1], [0.8, 0.6]]}
+
+
+async def test_the_editor_in_english(client, fakes):
+    await signed(client, fakes)
+    client.cookies.set("lang", "en")
+    html = (await client.get("/editor/c1")).text
+    assert '<html lang="en">' in html and "Criteria" in html and "Add a child criterion" in html
+    assert "Pass or fail: full points when the value reaches the threshold." in html
+    assert "Thêm tiêu chí con" not in html and "Bộ tiêu chí" not in html
+    assert 'value="1.5"' in html  # numbers typed the English way

@@ -631,6 +631,51 @@ def changes(saved: Mapping[str, Any], draft_body: Mapping[str, Any]) -> list[tup
     ]
 
 
+GENERAL_TEXT = {
+    "name_vi": "ed_name_vi",
+    "name_en": "ed_name_en",
+    "launched_by": "ed_launched_by",
+    "kind": "ed_kind",
+    "start": "ed_start",
+    "end": "ed_end",
+    "reporting_frequency": "ed_frequency",
+    "interim_reviews": "ed_interim",
+    "final_review": "ed_final",
+    "missing_reports": "ed_missing",
+}
+NODE_TEXT_KEYS = {
+    "id": "ed_node_id",
+    "name_vi": "ed_node_name_vi",
+    "name_en": "ed_node_name_en",
+    "unit_of_measure": "ed_unit_of_measure",
+    "direction": "ed_direction",
+    "scorer": "ed_scorer",
+    "max_points": "ed_max_points",
+    "target": "ed_target",
+    "min_value": "ed_min_value",
+    "max_value": "ed_max_value",
+}
+CHANGED = re.compile(r"^(criteria|clusters|participants)\[(.*?)\](?:\.(.*))?$")
+
+
+def change_label(path: str, t: Mapping[str, str]) -> str:
+    """A path of `changes` in words: «Tiêu chí ho-thoat-ngheo · Điểm tối đa»."""
+    if path in GENERAL_TEXT:
+        return t[GENERAL_TEXT[path]]
+    match = CHANGED.match(path)
+    if not match:
+        return path
+    kind, ident, rest = match.group(1), match.group(2), match.group(3) or ""
+    if kind == "participants":
+        return f"{t['ed_participants']} · {ident}"
+    if kind == "clusters":
+        what = t["ed_cluster_name_vi"] if rest == "name_vi" else f"{t['ed_year']} {rest}"
+        return f"{t['ed_cluster']} {ident} · {what}"
+    if rest.startswith("params."):
+        return f"{t['ed_criterion']} {ident} · {t['ed_params']} · {rest.removeprefix('params.')}"
+    return f"{t['ed_criterion']} {ident} · {t[NODE_TEXT_KEYS[rest]] if rest in NODE_TEXT_KEYS else rest}"
+
+
 # -- lifecycle and change log ------------------------------------------------------------------------------
 def next_actions(status: str) -> list[tuple[str, str]]:
     """(to status, text key) of each lifecycle step intake allows from `status`."""

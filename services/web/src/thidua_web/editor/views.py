@@ -92,6 +92,7 @@ def _page(
         status_reason=status_reason,
         status_error=status_error,
         shown_number=models.shown_number,
+        change_label=lambda path: models.change_label(path, texts(caller.lang)),
     )
 
 
