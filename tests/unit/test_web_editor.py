@@ -488,3 +488,16 @@ async def test_the_editor_in_english(client, fakes):
     assert "Pass or fail: full points when the value reaches the threshold." in html
     assert "Thêm tiêu chí con" not in html and "Bộ tiêu chí" not in html
     assert 'value="1.5"' in html  # numbers typed the English way
+
+
+async def test_a_campaign_of_two_thousand_participants_is_edited_and_saved(client, fakes):
+    fakes.campaign["participants"] = [
+        {"unit_id": f"xa-so-{i}", "name_vi": f"Xã số {i}", "unit_type": "commune", "cluster_id": "khoi-huyen",
+         "email": f"xa-so-{i}@daknong.test"} for i in range(2000)]
+    csrf = await signed(client, fakes)
+    fields = form_of((await client.get("/editor/c1")).text)
+    assert len(fields) > 10_000  # beyond Starlette's default of 1 000 inputs and the default body limit
+    response = await _post(client, "/editor/c1", fields + [("csrf", csrf), ("action", "save")])
+    assert response.status_code == 303, response.text[:500]
+    (body,) = fakes.sent("PUT", "/api/v1/campaigns/c1")
+    assert len(body["participants"]) == 2000 and body["participants"][1999]["unit_id"] == "xa-so-1999"

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from thidua_common.ids import is_id
 
 from ..api import ApiFailed
-from ..deps import Caller, Posted, SignedIn
+from ..deps import MAX_FORM_FIELDS, Caller, Posted, SignedIn
 from ..i18n import texts
 from ..pages import render
 from . import models
@@ -23,6 +23,14 @@ from . import models
 router = APIRouter()
 
 DONE = {"saved": "ed_saved", "status": "ed_status_changed"}
+FORM_PATH = r"/editor/[^/]+"
+# the form of a campaign of 2 000 participants and a few hundred criteria is about 1 MiB
+MAX_FORM_BYTES = 4 * 1024 * 1024
+
+
+def body_limit() -> tuple[str, int]:
+    """The editor's form carries the whole definition: larger than the console's default limit."""
+    return FORM_PATH, MAX_FORM_BYTES
 
 
 def _campaign_id(cid: str) -> str:
@@ -131,7 +139,7 @@ async def _register(caller: Caller) -> list[dict[str, Any]]:
 
 async def _post(request: Request, caller: Caller, cid: str | None) -> Response:
     """A post of the editor's form: a change of the draft (the page again) or «Lưu»."""
-    form = await request.form()
+    form = await request.form(max_fields=MAX_FORM_FIELDS)
     fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     action = str(form.get("action") or "")
     scorers = await _scorers(caller)
@@ -227,7 +235,7 @@ async def change_status(request: Request, cid: str, caller: Posted) -> Response:
     caller.require(*models.PAGE_ROLES)
     cid = _campaign_id(cid)
     t = texts(caller.lang)
-    form = await request.form()
+    form = await request.form(max_fields=MAX_FORM_FIELDS)
     wanted, reason = str(form.get("status") or ""), str(form.get("status_reason") or "").strip()[:2000]
     revision = str(form.get("expected_revision") or "")
     problem = t["ed_err_reason"] if not reason else ""
