@@ -142,16 +142,19 @@ async def _post(request: Request, caller: Caller, cid: str | None) -> Response:
     form = await request.form(max_fields=MAX_FORM_FIELDS)
     fields = [(k, v) for k, v in form.multi_items() if isinstance(v, str)]
     action = str(form.get("action") or "")
-    scorers = await _scorers(caller)
+    saved, log = None, None
+    if cid is None:
+        scorers = await _scorers(caller)
+    else:  # the saved revision: the draft's changes against it, its status and history
+        scorers, saved, log = await asyncio.gather(
+            _scorers(caller),
+            caller.intake.get(f"/api/v1/campaigns/{cid}", caller.token, caller.lang),
+            _change_log(caller, cid),
+        )
     schemas = {name: s["schema"] for name, s in scorers.items()}
     draft = models.draft_from_form(fields, schemas)
     if cid is not None:
         draft["campaign_id"] = cid
-    saved, log = None, None
-    if cid is not None:
-        saved, log = await asyncio.gather(
-            caller.intake.get(f"/api/v1/campaigns/{cid}", caller.token, caller.lang), _change_log(caller, cid)
-        )
     query = str(form.get("unit_q") or "")[:100]
     if action in ("search", "add_units"):
         units = await _register(caller)
