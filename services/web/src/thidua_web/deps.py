@@ -19,6 +19,9 @@ from .pages import COOKIE
 from .sessions import Session
 
 REFRESH_MARGIN_SECONDS = 30  # refresh a little before the access token expires
+# a form's inputs at most (Starlette's default is 1 000): the campaign editor's form holds a whole
+# definition, e.g. 2 000 participants of 5 inputs each; its body limit bounds the work anyway
+MAX_FORM_FIELDS = 50_000
 
 
 class SignInNeeded(Exception):
@@ -111,7 +114,7 @@ async def csrf_checked(request: Request, caller: Annotated[Caller, Depends(signe
     """The token in the form field `csrf` (multipart forms too) or the header X-CSRF-Token (htmx)."""
     given = request.headers.get("x-csrf-token")
     if not given:
-        form = await request.form()
+        form = await request.form(max_fields=MAX_FORM_FIELDS)
         value = form.get("csrf")
         given = value if isinstance(value, str) else None
     if not security.same(caller.session.csrf, given):

@@ -23,6 +23,7 @@ from .commendation.views import router as commendation_router
 from .config import WebSettings, get_web_settings
 from .dashboards.views import router as dashboards_router
 from .deps import CsrfFailed, NotAllowed, Posted, SignInNeeded
+from .editor.views import body_limit as editor_body_limit
 from .editor.views import router as editor_router
 from .home.views import router as home_router
 from .i18n import LANGS, language
@@ -104,6 +105,7 @@ def build_app(
 
     # the reporter's period form carries evidence files: it has a larger body limit than the rest
     body_limits = [reporter_body_limit(settings.evidence_max_bytes)]
+    body_limits.append(editor_body_limit())  # the editor's form holds a whole campaign definition
     app = create_app("web", settings, lifespan=lifespan, openapi_url=None, body_limits=body_limits)
     if http is not None:
         wire(app, http)
