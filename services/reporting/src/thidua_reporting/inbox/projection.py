@@ -110,7 +110,9 @@ async def on_reviewed(db: AsyncDatabase, envelope: Envelope, review: SubmissionR
 
 async def on_appealed(db: AsyncDatabase, envelope: Envelope, appeal: SubmissionAppealed) -> None:
     campaign = await _campaign(db, envelope.tenant, appeal.campaign_id)
-    audience = addressing.appeal_audience(appeal.to_level.value, campaign, appeal.unit_id, appeal.period)
+    audience: list[str] | None = addressing.appeal_audience(
+        appeal.to_level.value, campaign, appeal.unit_id, appeal.period
+    )
     if campaign is None and appeal.to_level.value not in ("board", "chair"):
         audience = None  # a cluster's leads: known once the campaign is
     await _insert(
