@@ -2,7 +2,9 @@
 the console, as each role sees it, through the real stack with Keycloak in Debian's Chromium: no
 serious or critical violation anywhere. The demo's data is loaded (as the run command does) and
 the reporter of huyen-cu-jut has reported a quarter, so that the unit's pages and the reviewer's
-pages have something to show."""
+pages have something to show; the board's pages (issue 11: editor, unit register, commendation
+configuration, nominations, awards, audit trail) are checked as the board, the council, the chair
+and the auditor see them."""
 
 import time
 
@@ -52,7 +54,18 @@ def test_no_page_of_the_console_has_a_serious_accessibility_violation(console_st
             "/campaigns/khong-co-phong-trao", f"/campaigns/{CID}/units/huyen-dak-mil",  # the 404 and 403 pages
         ],
         "cluster-head.tx-gia-nghia": ["/", "/review", f"/review/{submission}", f"/review/campaigns/{CID}/ratings"],
-        "board-officer.so-noi-vu": ["/", f"/campaigns/{CID}?status=verified", "/review"],
+        "board-officer.so-noi-vu": [
+            "/", f"/campaigns/{CID}?status=verified", "/review",
+            # issue 11: the board's own work
+            "/editor", "/editor/new", f"/editor/{CID}", "/units", "/units?q=cu+jut", "/units/new", "/units/merge",
+            f"/units/{UNIT}", "/commendation", "/commendation/holidays", "/commendation/awards",
+            "/commendation/awards/lao-dong-tien-tien", "/commendation/rules", "/commendation/flags",
+            "/nominations", "/awards", "/audit", "/audit/verify", "/audit/1",
+        ],
+        f"unit-leader.{UNIT}": ["/nominations", "/nominations/new"],
+        "council-member.daknong": ["/", "/nominations"],
+        "chairperson.daknong": ["/", "/nominations", "/commendation"],
+        "auditor.daknong": ["/", "/audit", "/units"],
     }  # fmt: skip
     found: dict[str, list[str]] = {}
     with console_browser() as (browser, _):
