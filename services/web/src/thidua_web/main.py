@@ -19,6 +19,7 @@ from thidua_common.settings import Settings, get_settings
 from . import security
 from .api import Api, ApiFailed
 from .audit.views import router as audit_router
+from .board.views import router as board_router
 from .commendation.views import router as commendation_router
 from .config import WebSettings, get_web_settings
 from .dashboards.views import router as dashboards_router
@@ -49,6 +50,7 @@ FEATURES = (
     commendation_router,
     nominations_router,
     audit_router,
+    board_router,
 )
 
 

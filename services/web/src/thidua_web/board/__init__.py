@@ -1,0 +1,1 @@
+"""Dashboards for the board: timeliness of reports and reviews, the nomination pipeline, award statistics (issue 11)."""
