@@ -60,7 +60,7 @@ def test_no_page_of_the_console_has_a_serious_accessibility_violation(console_st
             "/editor", "/editor/new", f"/editor/{CID}", "/units", "/units?q=cu+jut", "/units/new", "/units/merge",
             f"/units/{UNIT}", "/commendation", "/commendation/holidays", "/commendation/awards",
             "/commendation/awards/lao-dong-tien-tien", "/commendation/rules", "/commendation/flags",
-            "/nominations", "/awards", "/audit", "/audit/verify", "/audit/1",
+            "/nominations", "/awards", "/audit", "/audit/verify", "/audit/1", "/board",
         ],
         f"unit-leader.{UNIT}": ["/nominations", "/nominations/new"],
         "council-member.daknong": ["/", "/nominations"],
