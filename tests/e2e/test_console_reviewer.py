@@ -93,7 +93,7 @@ def test_a_cluster_head_returns_then_approves_and_the_board_reopens(console_stac
         row.wait_for()
         assert head.locator("tr[data-submission]").count() == 1  # the head's own unit is not in its queue
         assert row.locator(".rev-unit").inner_text() == "Huyện Cư Jút"
-        assert "2018-Q2" in row.inner_text() and "Cụm, khối trưởng" in row.inner_text()
+        assert "quý II/2018" in row.inner_text() and "Cụm, khối trưởng" in row.inner_text()
         assert MOMENT.fullmatch(row.locator(".rev-submitted").inner_text())
         assert re.fullmatch(r"\d\d/\d\d/\d{4}", row.locator(".rev-due").inner_text())
         assert row.locator(".rev-age").inner_text() == "0 ngày"

@@ -441,3 +441,11 @@ def test_dates_and_times_in_vietnam():
     assert moment("2026-11-29T17:05:00Z", "vi") == "00:05 30/11/2026"  # UTC+7
     assert day("2026-11-29T17:05:00Z", "vi") == "30/11/2026"
     assert day(None) == "—" and day("garbage") == "garbage"
+
+
+def test_periods_the_platforms_one_way():
+    from thidua_web.formats import period
+
+    assert period("2026-Q1") == "quý I/2026" and period("2026-Q4", "en") == "Q4 2026"
+    assert period("2026-03") == "tháng 03/2026" and period("2026") == "năm 2026"
+    assert period("not a period") == "not a period" and period(None) == "—"

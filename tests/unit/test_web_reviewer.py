@@ -5,6 +5,7 @@ exactly what intake expects; intake's field errors next to their criterion; its 
 appeal to decide, reopening, reviewer ratings, CSRF, and the 403 page for a unit reporter."""
 
 import json
+import re
 from urllib.parse import parse_qs
 
 import httpx
@@ -162,7 +163,7 @@ async def test_the_queue_shows_age_due_date_overdue_in_words_and_vietnamese_date
     assert page.status_code == 200
     html = page.text
     overdue = row(html, 'data-submission="s1"')
-    assert "Phong trào thi đua quý" in overdue and "2018-Q2" in overdue
+    assert "Phong trào thi đua quý" in overdue and "quý II/2018" in overdue
     assert "10:00 01/07/2018" in overdue  # 03:00 UTC in Việt Nam
     assert "10/07/2018" in overdue and "12 ngày" in overdue
     assert 'class="rev-overdue"' in overdue and "Quá hạn" in overdue  # not by colour alone
@@ -281,7 +282,9 @@ async def test_the_submission_shows_names_units_targets_evidence_and_history(cli
     assert "Nhà đại đoàn kết" in houses and "căn" in houses and '<td class="rev-target">10</td>' in houses  # default
     assert 'data-criterion="danh-gia"' not in html  # rated by reviewers, not reported
     assert '<a href="https://vanban.daknong.test/bao-cao.pdf"' in html and "Báo cáo quý" in html
-    assert '<span class="rev-file">bien-ban.pdf</span>' in html  # no download route yet: the name only
+    # an uploaded file: streamed by the console from intake, its SHA-256 shown to the reviewer
+    assert re.search(r'<a href="/evidence/[^/"]+/[^/"]+/[^"]+" rel="noopener noreferrer">bien-ban.pdf</a>', html)
+    assert f"<code>{'a' * 64}</code>" in html
     history = html[html.index('id="rev-history"'):]
     assert "03/07/2018" in history and "Trả lại" in history and "Thiếu biên bản" in history
     assert "Mở lại" in history and "Kiểm tra lại" in history

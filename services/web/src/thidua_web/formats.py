@@ -1,11 +1,16 @@
 """Numbers and dates the Vietnamese way (1.234,5; 30/11/2026), English when chosen. Jinja filters:
 `{{ value | number(lang) }}`, `{{ when | day(lang) }}`, `{{ when | moment(lang) }}`."""
 
+import re
 from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from thidua_common.contracts.period import PERIOD
+from thidua_common.i18n.format import format_period
+
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
+PERIOD_ID = re.compile(PERIOD)
 
 
 def number(value: Any, lang: str = "vi", digits: int = 2) -> str:
@@ -52,4 +57,13 @@ def moment(value: Any, lang: str = "vi") -> str:
     return local.strftime("%H:%M %d/%m/%Y") if lang != "en" else local.strftime("%Y-%m-%d %H:%M")
 
 
-FILTERS = {"number": number, "day": day, "moment": moment}
+def period(value: Any, lang: str = "vi") -> str:
+    """2026-Q1 → «quý I/2026» (en "Q1 2026"): the platform's one way (thidua_common format_period);
+    anything else as it is."""
+    text = str(value or "")
+    if not PERIOD_ID.fullmatch(text):
+        return text or "—"
+    return format_period(text, lang)
+
+
+FILTERS = {"number": number, "day": day, "moment": moment, "period": period}

@@ -107,6 +107,8 @@ LABELS: dict[str, dict[str, str]] = {
         "month": "Hằng tháng",
         "quarter": "Hằng quý",
         "year": "Hằng năm",
+        "channel_http": "Trên Hệ thống Thi Đua (trang web hoặc API)",
+        "channel_kafka": "Do hệ thống khác gửi đến",
     },
     "en": {
         "draft": "Draft",
@@ -117,6 +119,8 @@ LABELS: dict[str, dict[str, str]] = {
         "month": "Monthly",
         "quarter": "Quarterly",
         "year": "Yearly",
+        "channel_http": "In Thi Đua (the console or the API)",
+        "channel_kafka": "Sent by another system",
     },
 }
 
