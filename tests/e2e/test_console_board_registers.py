@@ -2,7 +2,8 @@
 Debian's Chromium driven by Playwright: board-officer.so-noi-vu is refused a unit with a one-letter
 name and no type (intake's reasons next to the fields in Vietnamese, what was typed kept, nothing
 written), creates two units, finds one by its name typed without diacritics, merges them into a new
-unit with an effective date and sees the lineage as links both ways; auditor.daknong opens the audit
+unit with an effective date and sees the lineage as links both ways, and the units' results follow
+(a campaign's leaderboard lists the new unit with the quarter it inherits); auditor.daknong opens the audit
 trail, filters it by the merge's successor, sees its records with hashes linked to their
 predecessors, and "chain verified" (intake's GET /api/v1/audit/verify, which a unit reporter may not
 call); a record changed in the database behind intake's back is named with the reason, until
@@ -16,8 +17,11 @@ import httpx
 import pytest
 from pymongo import MongoClient
 
+from thidua_common.auth import mint_token
+
+from .conftest import TENANT
 from .console_stack import console_browser, sign_in
-from .helpers import password_token
+from .helpers import password_token, put_running
 
 pytestmark = pytest.mark.timeout(900)  # Keycloak's first start on a busy 2-core machine takes minutes
 
@@ -30,6 +34,36 @@ MERGE_REASON = "Nghị quyết sắp xếp đơn vị hành chính cấp xã"
 def intake(stack, path: str, token: str, **params) -> httpx.Response:
     return httpx.get(f"{stack.url('intake')}{path}", params=params, timeout=30,
                      headers={"Authorization": f"Bearer {token}"})
+
+
+def results_before_the_merge(stack, a: str, b: str, names: dict, board_token: str) -> str:
+    """A running 2025 campaign of the two units, each having reported its first quarter (60 and 40
+    of a target of 100) and been scored; returns its id."""
+    cid = f"hop-nhat-{uuid.uuid4().hex[:6]}"
+    board = {"Authorization": f"Bearer {board_token}"}
+    put_running(stack, cid, {
+        "name_vi": f"Phong trào xã {cid}", "launched_by": "UBND huyện", "start": "2025-01-01", "end": "2025-12-31",
+        "reporting_frequency": "quarter",
+        "criteria": [{"id": "km-duong", "name_vi": "Km đường được cứng hóa", "max_points": 100, "target": 100}],
+        "clusters": [{"id": "khoi-xa", "name_vi": "Khối xã"}],
+        "participants": [{"unit_id": u, "name_vi": names[u], "unit_type": "commune", "cluster_id": "khoi-xa"}
+                         for u in (a, b)],
+    }, board)  # fmt: skip
+    for unit, km in ((a, 60), (b, 40)):
+        token = mint_token(stack.settings(), subject=f"vanthu-{unit}", tenant=TENANT, roles=["unit_reporter"],
+                           unit_id=unit)  # fmt: skip
+        sent = httpx.post(f"{stack.url('intake')}/api/v1/submissions", timeout=30,
+                          headers={"Authorization": f"Bearer {token}"},
+                          json={"tenant": TENANT, "campaign_id": cid, "unit_id": unit, "period": "2025-Q1",
+                                "values": {"km-duong": km}})  # fmt: skip
+        assert sent.status_code == 202, sent.text
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        got = httpx.get(f"{stack.url('reporting')}/api/v1/campaigns/{cid}/leaderboard", headers=board, timeout=30)
+        if got.status_code == 200 and sum(s["periods_reported"] for s in got.json()["standings"]) == 2:
+            return cid
+        time.sleep(0.5)
+    raise AssertionError("the two reports were never scored")
 
 
 def test_the_board_merges_two_units_and_the_auditor_verifies_the_chain(console_stack, tmp_path):
@@ -88,6 +122,9 @@ def test_the_board_merges_two_units_and_the_auditor_verifies_the_chain(console_s
         assert board.locator("tr[data-unit]").count() == 1
         snap(board, "search")
 
+        # both take part in a campaign of 2025 and report its first quarter (through intake's API)
+        cid = results_before_the_merge(console_stack, a, b, names, board_token)
+
         # the merge: both units into a new one from 01/07/2025
         board.goto(f"{console}/units/{a}")
         with board.expect_navigation():
@@ -117,6 +154,21 @@ def test_the_board_merges_two_units_and_the_auditor_verifies_the_chain(console_s
         lineage = intake(console_stack, f"/api/v1/units/{merged}/lineage", board_token).json()
         assert sorted(p["unit_id"] for p in lineage["predecessors"]) == sorted([a, b])
         assert lineage["unit"]["valid_from"] == "2025-07-01" and lineage["unit"]["name_vi"] == names[merged]
+
+        # their results follow: the campaign's leaderboard lists the new unit with the quarter it
+        # inherits (the mean of its predecessors' 60 and 40), and no longer the two it replaced
+        deadline = time.monotonic() + 90
+        while True:
+            board.goto(f"{console}/campaigns/{cid}")
+            board.wait_for_selector("#standings")
+            if board.locator(f'#standings tr[data-unit="{merged}"]').count():
+                break
+            assert time.monotonic() < deadline, "the merged unit never reached the leaderboard"
+            time.sleep(1)
+        row = board.locator(f'#standings tr[data-unit="{merged}"]')
+        assert names[merged] in row.inner_text() and row.locator(".total").inner_text() == "50"
+        assert board.locator(f'#standings tr[data-unit="{a}"], #standings tr[data-unit="{b}"]').count() == 0
+        snap(board, "merged-results")
 
         # the chain's verification through intake's API: auditors and the board, not a unit
         auditor_token = password_token(console_stack, AUDITOR)
@@ -186,4 +238,4 @@ def test_the_board_merges_two_units_and_the_auditor_verifies_the_chain(console_s
     expected = (f"{console}/units/new", f"{console}/units", f"{console}/audit")  # refusals asked for on purpose
     unexpected = [e for e in seen.errors if not any(e.startswith(f"{u}: ") for u in expected)]
     assert unexpected == [], unexpected
-    assert len(list(tmp_path.glob("*.png"))) == 11
+    assert len(list(tmp_path.glob("*.png"))) == 12
