@@ -10,12 +10,11 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from thidua_common.settings import Settings
 from thidua_web.board import models
-from thidua_web.config import WebSettings
-from thidua_web.main import build_app
 
-from .test_web_console import ISSUER, Fakes, sign_in
+from .test_web_console import Fakes
+from .web_console_app import client as client  # noqa: F401  (the console over this module's fakes)
+from .web_console_app import signed_in
 
 SCRIPT = "<script>alert('x')</script>"
 
@@ -91,22 +90,8 @@ def fakes():
     return BoardFakes()
 
 
-@pytest.fixture
-async def client(fakes):
-    settings = Settings(oidc_issuer=ISSUER, environment="development")
-    web = WebSettings(public_url="http://console.test", reporting_url="http://reporting.test",
-                      intake_url="http://intake.test")
-    http = httpx.AsyncClient(transport=httpx.MockTransport(fakes))
-    app = build_app(settings, web, http)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console.test") as c:
-        c.app = app
-        yield c
-    await http.aclose()
-
-
-async def signed(client, fakes, roles=None, unit=None):
-    fakes.roles, fakes.unit = roles or ["board_officer"], unit
-    await sign_in(client, fakes)
+async def signed(client, fakes, roles=None, unit=None) -> str:
+    return await signed_in(client, fakes, roles or ["board_officer"], unit)
 
 
 def row(html: str, row_id: str) -> str:

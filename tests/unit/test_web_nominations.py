@@ -12,12 +12,11 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
-from thidua_common.settings import Settings
-from thidua_web.config import WebSettings
-from thidua_web.main import COOKIE, build_app
 from thidua_web.nominations import models
 
-from .test_web_console import ISSUER, Fakes, sign_in
+from .test_web_console import Fakes
+from .web_console_app import client as client  # noqa: F401  (the console over this module's fakes)
+from .web_console_app import signed_in
 
 SCRIPT = "<script>alert('x')</script>"
 BK = "bang-khen"
@@ -122,23 +121,8 @@ def fakes():
     return NominationFakes()
 
 
-@pytest.fixture
-async def client(fakes):
-    settings = Settings(oidc_issuer=ISSUER, environment="development")
-    web = WebSettings(public_url="http://console.test", reporting_url="http://reporting.test",
-                      intake_url="http://intake.test")
-    http = httpx.AsyncClient(transport=httpx.MockTransport(fakes))
-    app = build_app(settings, web, http)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console.test") as c:
-        c.app = app
-        yield c
-    await http.aclose()
-
-
 async def signed(client, fakes, roles, unit=None) -> str:
-    fakes.roles, fakes.unit = roles, unit
-    response, _ = await sign_in(client, fakes)
-    return client.app.state.sessions.get(response.cookies[COOKIE]).csrf
+    return await signed_in(client, fakes, roles, unit)
 
 
 def section(html: str, marker: str) -> str:

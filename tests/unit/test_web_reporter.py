@@ -10,12 +10,11 @@ from datetime import date
 import httpx
 import pytest
 
-from thidua_common.settings import Settings
-from thidua_web.config import WebSettings
-from thidua_web.main import COOKIE, build_app
+from thidua_web.main import COOKIE
 from thidua_web.reporter import models
 
-from .test_web_console import ISSUER, Fakes, sign_in
+from .test_web_console import Fakes, sign_in
+from .web_console_app import client as client  # noqa: F401  (the console over this module's fakes)
 
 SCRIPT = "<script>alert('x')</script>"
 SHA = "ab" * 32
@@ -155,19 +154,6 @@ class ApiFakes(Fakes):
 @pytest.fixture
 def fakes():
     return ApiFakes()
-
-
-@pytest.fixture
-async def client(fakes):
-    settings = Settings(oidc_issuer=ISSUER, environment="development")
-    web = WebSettings(public_url="http://console.test", reporting_url="http://reporting.test",
-                      intake_url="http://intake.test")
-    http = httpx.AsyncClient(transport=httpx.MockTransport(fakes))
-    app = build_app(settings, web, http)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://console.test") as c:
-        c.app = app
-        yield c
-    await http.aclose()
 
 
 async def signed_in(client, fakes) -> str:
