@@ -15,6 +15,8 @@ from thidua_common.settings import get_settings
 from .access import refuse_read_only_writes
 from .audit import store as audit_store
 from .audit.views import router as audit_router
+from .campaigns import revisions as campaign_revisions
+from .campaigns.revisions_views import router as revisions_router
 from .campaigns.scorers import router as scorers_router
 from .campaigns.views import router as campaigns_router
 from .commendation_config.views import router as commendation_config_router
@@ -51,6 +53,7 @@ async def lifespan(app):
         [("metadata.tenant", ASCENDING), ("metadata.campaign_id", ASCENDING), ("metadata.unit_id", ASCENDING)]
     )
     await audit_store.setup(db)
+    await campaign_revisions.setup(db)  # issue 11: a campaign's revisions, newest first
     if locked := await reviews_service.lock_approved_periods(UnitOfWork(mongo, db)):
         log.info("approved periods locked", count=locked)
     await queue_service.setup(db)
@@ -114,6 +117,7 @@ def build_app():
     guarded = [Depends(refuse_read_only_writes)]
     for router in (
         campaigns_router,
+        revisions_router,  # issue 11: a campaign's saved revisions
         scorers_router,
         submissions_router,
         evidence_views.router,

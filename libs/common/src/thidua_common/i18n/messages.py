@@ -244,6 +244,13 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Period '{period}' does not match the campaign's reporting frequency ({frequency}).",
     },
     "event.type": {"vi": "Loại sự kiện '{type}' không được nhận ở đây.", "en": "Event type '{type}' is not accepted here."},
+    # issue 11: revisions — a campaign's saved revisions (GET /api/v1/campaigns/{cid}/revisions)
+    "campaign.revision_unknown": {
+        "vi": "Phong trào '{id}' không có phiên bản {revision} trong lịch sử đã lưu (lịch sử có từ phiên bản {first} "
+        "đến {last}).",
+        "en": "Campaign '{id}' has no revision {revision} in its saved history (the history holds revisions {first} "
+        "to {last}).",
+    },
     # issue 10: evidence files (upload through intake, GridFS, SHA-256, size and type limits)
     "evidence.too_large": {
         "vi": "Tệp minh chứng '{file}' quá lớn ({size} byte, tối đa {limit} byte).",

@@ -14,7 +14,7 @@ from thidua_common.contracts.registry import CAMPAIGN_DEFINED
 from thidua_common.errors import Conflict, NotFound
 
 from ..uow import UnitOfWork
-from . import cache, lifecycle
+from . import cache, lifecycle, revisions
 from .models import CampaignPublic, CampaignWrite, StatusChange
 
 SOURCE = "/thidua/intake/campaigns"
@@ -113,6 +113,7 @@ async def put(uow: UnitOfWork, tenant: str, campaign_id: str, body: CampaignWrit
             },
         }
         await db.campaigns.replace_one({"_id": key}, doc, upsert=True, session=session)
+        await revisions.record(db, session, doc, current)
         _announce(uow, tenant, doc)
         return doc
 
@@ -146,6 +147,7 @@ async def set_status(uow: UnitOfWork, tenant: str, campaign_id: str, body: Statu
         replaced = await db.campaigns.replace_one({"_id": key, "revision": current["revision"]}, doc, session=session)
         if replaced.matched_count != 1:
             raise Conflict("campaign.revision_conflict", current=current["revision"])
+        await revisions.record(db, session, doc, current)
         _announce(uow, tenant, doc)
         return doc
 
@@ -178,6 +180,7 @@ async def replace_participants(
         )
         if updated.matched_count != 1:
             raise Conflict("campaign.revision_conflict", current=current["revision"])
+        await revisions.record(uow.db, session, doc, current)
         _announce(uow, tenant, doc)
         touched.append((doc["campaign_id"], doc["revision"]))
     return touched
