@@ -272,3 +272,9 @@ async def change_status(request: Request, cid: str, caller: Posted) -> Response:
     return _page(
         request, caller, draft, scorers, campaign, status=status, log=log, status_reason=reason, status_error=problem
     )
+
+
+# issue 11 (revisions): /editor/{cid}/revisions, its own module, served by this router
+from . import revision_views  # noqa: E402  (after the editor's routes: only the order of the file)
+
+router.include_router(revision_views.router)
