@@ -69,6 +69,16 @@ def test_a_board_officer_compares_revisions_1_and_3_of_a_campaign_saved_three_ti
             (3, "Phát động theo Quyết định 345/QĐ-UBND"), (2, "Bổ sung tiêu chí sáng kiến"),
             (1, "Tạo theo kế hoạch 7/KH-BTĐKT")]
         assert stored["history_from"] == 1 and len({r["saved_by"] for r in stored["items"]}) == 1  # one officer
+        paged = httpx.get(f"{intake}/api/v1/campaigns/{cid}/revisions", params={"limit": 2, "after": 3},
+                          headers=headers, timeout=30).json()
+        assert [r["revision"] for r in paged["items"]] == [2, 1] and paged["next"] is None
+        first = httpx.get(f"{intake}/api/v1/campaigns/{cid}/revisions/1", headers=headers, timeout=30).json()
+        assert first["definition"]["end"] == "2016-12-31" and first["definition"]["status"] == "draft"
+        unknown = httpx.get(f"{intake}/api/v1/campaigns/{cid}/revisions/9", headers=headers, timeout=30)
+        assert unknown.status_code == 404 and unknown.json()["message"] == (
+            f"Phong trào '{cid}' không có phiên bản 9 trong lịch sử đã lưu (lịch sử có từ phiên bản 1 đến 3).")
+        bad = httpx.get(f"{intake}/api/v1/campaigns/{cid}/revisions", params={"limit": 0}, headers=headers, timeout=30)
+        assert bad.status_code == 422 and [e["field"] for e in bad.json()["errors"]] == ["limit"]
         snap(board, "editor")
 
         # the revisions page, from the editor's link
