@@ -151,7 +151,7 @@ async def one(db: AsyncDatabase, tenant: str, campaign_id: str, revision: int) -
                 first=history_from,
                 last=campaign["revision"],
             )
-        stored, history_from = _record(campaign, None), history_from
+        stored = _record(campaign, None)
     else:
         history_from = await _edge(db, tenant, campaign_id, 1) or revision
     return {**_summary(stored), "history_from": history_from, "definition": stored["definition"]}
