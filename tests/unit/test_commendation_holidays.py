@@ -157,3 +157,18 @@ async def test_the_api_refuses_a_name_too_long_at_its_field(api):
     [error] = answer.json()["errors"]
     assert error["field"] == "holidays.0.name" and error["reason"].startswith("Quá dài")
     assert await uow.db.commendation_config.find_one({"_id": TENANT}) is None
+
+
+# -- the demo data ---------------------------------------------------------------------------------
+def test_the_demo_tenant_has_the_named_vietnamese_public_holidays():
+    from thidua_devstack.commendation_data import commendation_config
+
+    body = ConfigWrite.model_validate(commendation_config())
+    assert rules.holiday_errors(body) == []
+    named = {h.date: h.name for h in body.holidays}
+    assert all(named.values())  # every demo holiday has its name
+    assert named[date(2026, 1, 1)] == "Tết Dương lịch"
+    assert named[date(2026, 2, 17)].startswith("Tết Nguyên đán")  # mùng 1 Tết Bính Ngọ
+    assert "Giỗ Tổ Hùng Vương" in named[date(2026, 4, 27)]
+    assert "30/4" in named[date(2026, 4, 30)] and "1/5" in named[date(2026, 5, 1)]
+    assert named[date(2026, 9, 2)] == "Quốc khánh" and "Quốc khánh" in named[date(2026, 9, 1)]
