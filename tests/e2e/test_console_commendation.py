@@ -2,8 +2,9 @@
 Debian's Chromium driven by Playwright: the board officer adds an award kind with a three-stage chain
 (the chain built with the form's own buttons, no script needed), a service time out of range is
 refused by intake with the field and the reason in Vietnamese next to the stage's input and nothing
-is saved, then the corrected kind is saved; the officer adds a holiday typed dd/mm/yyyy; intake
-holds exactly what was typed; the chairperson reads the configuration with no form to change it.
+is saved, then the corrected kind is saved; the officer adds a holiday typed dd/mm/yyyy with its
+name (a name too long is refused next to its input first) and sees it listed; intake holds exactly
+what was typed; the chairperson reads the configuration with no form to change it.
 Nothing loads from another origin, no console errors. Screenshots of each page go to tmp_path.
 
 The console tests' shared stack with Keycloak (tests/e2e/console_stack.py)."""
@@ -43,13 +44,14 @@ def test_the_board_configures_commendation_and_the_chairperson_reads_it(console_
     award_id = f"giay-khen-{uuid.uuid4().hex[:6]}"
     award_name = f"Giấy khen của Giám đốc Sở {award_id}"
     before = config_of(console_stack)
-    taken = set((before or {}).get("holidays") or [])
+    taken = {h["date"] for h in (before or {}).get("holidays") or []}  # each {date, name} (issue 11)
     holiday = next(
         f"2031-{m:02d}-{d:02d}"
         for m, d in ((random.randint(1, 12), random.randint(1, 28)) for _ in range(1000))
         if f"2031-{m:02d}-{d:02d}" not in taken
     )
     typed_holiday = f"{holiday[8:10]}/{holiday[5:7]}/{holiday[:4]}"
+    holiday_name = f"Ngày hội Đắk Nông {award_id[-6:]}"
     with console_browser() as (browser, seen):
         page = sign_in(browser, console_stack, BOARD, seen)
         page.click("#nav-commendation")
@@ -106,11 +108,20 @@ def test_the_board_configures_commendation_and_the_chairperson_reads_it(console_
         page.fill("#cmd-day", "31/02/2031")
         submit(page, "#cmd-add-holiday")
         assert "Ngày không hợp lệ" in page.inner_text("#cmd-day-err")
+        # a name too long: refused next to the name's input, nothing saved, what was typed kept
         page.fill("#cmd-day", typed_holiday)
+        page.fill("#cmd-holiday-name", "Nghỉ lễ " * 20)
+        submit(page, "#cmd-add-holiday")
+        assert page.inner_text("#cmd-holiday-name-err") == "Tên ngày lễ dài quá 100 ký tự."
+        assert page.get_attribute("#cmd-holiday-name", "aria-invalid") == "true"
+        assert page.input_value("#cmd-day") == typed_holiday
+        assert holiday not in {h["date"] for h in (config_of(console_stack) or {}).get("holidays") or []}
+        page.fill("#cmd-holiday-name", holiday_name)
         page.fill("#cmd-reason", "Nghỉ bù")
         submit(page, "#cmd-add-holiday")
         assert page.inner_text("#cmd-done") == "Đã thêm ngày nghỉ."
-        assert typed_holiday in page.inner_text(f'tr[data-day="{holiday}"]')
+        row = page.inner_text(f'tr[data-day="{holiday}"]')
+        assert typed_holiday in row and holiday_name in row
         page.screenshot(path=str(tmp_path / "05-holidays.png"), full_page=True)
 
         for n, path in ((6, "rules"), (7, "flags")):
@@ -122,8 +133,8 @@ def test_the_board_configures_commendation_and_the_chairperson_reads_it(console_
 
         # intake holds exactly what was typed, and nothing of the refused attempt
         saved = config_of(console_stack)
-        assert saved is not None and holiday in saved["holidays"]
-        assert sorted(taken | {holiday}) == saved["holidays"]
+        assert saved is not None and {"date": holiday, "name": holiday_name} in saved["holidays"]
+        assert sorted(taken | {holiday}) == [h["date"] for h in saved["holidays"]]
         award = next(a for a in saved["award_kinds"] if a["id"] == award_id)
         assert award["name_vi"] == award_name and award["vote_threshold"] == 0.75 and award["disclosure_days"] == 5
         assert [(s["name_vi"], s["role"], s["service_days"], s["kind"]) for s in award["chain"]] == [
