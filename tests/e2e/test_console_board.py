@@ -99,7 +99,7 @@ def test_the_board_sees_the_timeliness_pipeline_and_award_figures_the_apis_give(
         from thidua_web.board import charts
         from thidua_web.i18n import texts
 
-        assert json.loads(page.inner_text("#brd-timeliness-data")) == charts.timeliness_chart(expected, texts("vi"))
+        assert json.loads(page.text_content("#brd-timeliness-data")) == charts.timeliness_chart(expected, texts("vi"))
         # the pipeline and the awards as reporting answers them (other tests may have filed some)
         for s in models.stages(stage_rows):
             cells = page.locator(f'tr[data-stage="{s.stage}"] td').all_inner_texts()
@@ -248,8 +248,8 @@ def test_the_pipeline_and_award_figures_and_charts_come_from_real_nominations(co
         assert row.count() == 1 and row.locator("td").last.inner_text() == "1"
         assert page.inner_text("#brd-awards-total") == number(stats.total, "vi")
         # the charts show the same figures: their data is what the APIs' answers make
-        assert json.loads(page.inner_text("#brd-pipeline-data")) == charts.pipeline_chart(models.stages(stage_rows), vi)
-        assert json.loads(page.inner_text("#brd-awards-data")) == charts.awards_chart(stats)
+        assert json.loads(page.text_content("#brd-pipeline-data")) == charts.pipeline_chart(models.stages(stage_rows), vi)
+        assert json.loads(page.text_content("#brd-awards-data")) == charts.awards_chart(stats)
         assert page.get_attribute("#brd-pipeline-chart", "role") == "img"
         assert page.get_attribute("#brd-pipeline-chart", "aria-label") == vi["brd_chart_pipeline"]
         assert page.locator("figcaption").count() >= 2

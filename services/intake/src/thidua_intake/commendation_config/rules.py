@@ -15,7 +15,9 @@ def holiday_errors(body: ConfigWrite) -> list[FieldError]:
     seen: set[date] = set()
     for i, holiday in enumerate(body.holidays):
         if holiday.date in seen:
-            errors.append(FieldError(f"holidays.{i}.date", "commendation.holiday_repeats", {"date": f"{holiday.date:%d/%m/%Y}"}))
+            errors.append(
+                FieldError(f"holidays.{i}.date", "commendation.holiday_repeats", {"date": f"{holiday.date:%d/%m/%Y}"})
+            )
         seen.add(holiday.date)
     return errors
 

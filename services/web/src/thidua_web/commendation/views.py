@@ -184,12 +184,12 @@ async def _change_holidays(request: Request, caller: Caller, remove: bool) -> Re
         found = models.errors_under(exc.errors, "holidays")
         # intake names a holiday by its place in the list: that is the one just typed; its name's
         # error goes next to the name, any other (its date) next to the date
-        errors: dict[str, list[str]] = {}
-        for key, texts_ in found.items():
+        placed: dict[str, list[str]] = {}
+        for key, said in found.items():
             field = key if key == models.GENERAL else "name" if key.endswith(".name") else "day"
-            errors.setdefault(field, []).extend(texts_)
+            placed.setdefault(field, []).extend(said)
         return _holidays_page(
-            request, caller, config, year, status=status, typed=typed, errors=errors, message=exc.message
+            request, caller, config, year, status=status, typed=typed, errors=placed, message=exc.message
         )
     done = "holiday_removed" if remove else "holiday_added"
     return RedirectResponse(f"/commendation/holidays?{urlencode({'year': year, 'done': done})}", status_code=303)
