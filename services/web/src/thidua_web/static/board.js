@@ -24,13 +24,14 @@
   }
 
   function options(data) {
-    var several = data.series.length > 1;
+    // a legend names the series: several of them, or the recipient types of the stacked awards
+    var several = data.series.length > 1 || data.stacked;
     return {
       animation: false,
       grid: { left: 8, right: 16, top: several ? 40 : 16, bottom: 8, containLabel: true },
       legend: several ? { top: 0, data: data.series.map(function (s) { return s.name; }) } : undefined,
       tooltip: { trigger: "axis", renderMode: "richText", valueFormatter: format },
-      xAxis: { type: "category", data: data.names, axisLabel: { interval: 0, width: 110, overflow: "break" } },
+      xAxis: { type: "category", data: data.names, axisLabel: { interval: 0, width: 120, overflow: "truncate", hideOverlap: true } },
       yAxis: { type: "value", minInterval: 1, axisLabel: { formatter: format } },
       series: data.series.map(function (s) {
         return {
