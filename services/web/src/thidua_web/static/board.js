@@ -39,6 +39,7 @@
           name: s.name,
           data: s.values,
           stack: data.stacked ? "all" : undefined,
+          barMaxWidth: 56,
           label: { show: !data.stacked, position: "top", formatter: function (p) { return format(p.value); } },
         };
       }),
