@@ -49,6 +49,7 @@ def test_a_name_is_stored_composed_nfc_and_trimmed():
     [
         ({"date": "2026-09-02", "name": "x" * 101}, "name"),
         ({"date": "2026-09-02", "name": 5}, "name"),
+        ({"date": "2026-09-02", "name": "Quốc\nkhánh"}, "name"),
         ({"date": "02/09/2026", "name": "Quốc khánh"}, "date"),
         ({"date": 0, "name": "Quốc khánh"}, "date"),  # not a Unix timestamp
         ({"name": "Quốc khánh"}, "date"),
@@ -147,6 +148,19 @@ async def test_the_api_refuses_a_repeated_date_in_vietnamese_or_english_and_writ
     assert error["reason"] == "Ngày 02/09/2026 đã có trong lịch nghỉ lễ; mỗi ngày chỉ khai báo một lần."
     english = await client.put("/api/v1/config/commendation", json=twice, headers={"Accept-Language": "en"})
     assert english.json()["errors"][0]["reason"] == "02/09/2026 is already in the holidays; each date is given once."
+    assert await uow.db.commendation_config.find_one({"_id": TENANT}) is None
+
+
+async def test_the_api_refuses_a_name_with_a_line_break_in_vietnamese_or_english(api):
+    client, uow = api
+    body = config([{"date": "2026-09-02", "name": "Quốc\nkhánh"}])
+    answer = await client.put("/api/v1/config/commendation", json=body)
+    assert answer.status_code == 422
+    [error] = answer.json()["errors"]
+    assert error["field"] == "holidays.0.name"
+    assert error["reason"] == "Tên ngày lễ không được chứa ký tự điều khiển (như xuống dòng)."
+    english = await client.put("/api/v1/config/commendation", json=body, headers={"Accept-Language": "en"})
+    assert english.json()["errors"][0]["reason"] == "A holiday's name may not hold control characters (such as a line break)."
     assert await uow.db.commendation_config.find_one({"_id": TENANT}) is None
 
 

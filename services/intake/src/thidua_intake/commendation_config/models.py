@@ -141,8 +141,13 @@ class Holiday(BaseModel):
     @field_validator("name", mode="before")
     @classmethod
     def _nfc(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
         # one spelling of each Vietnamese letter (composed), so the same name compares and sorts equal
-        return unicodedata.normalize("NFC", value).strip() if isinstance(value, str) else value
+        name = unicodedata.normalize("NFC", value).strip()
+        if any(unicodedata.category(ch) == "Cc" for ch in name):  # a line break, a tab, a NUL…
+            raise catalogue_error("commendation.holiday_name_chars")
+        return name
 
 
 def holiday_dates(holidays: list[Holiday]) -> set[date]:
