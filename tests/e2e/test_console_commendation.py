@@ -164,3 +164,39 @@ def test_the_board_configures_commendation_and_the_chairperson_reads_it(console_
     # the refused form answers 422 on purpose (the browser logs that status); nothing else failed
     unexpected = [e for e in seen.errors if "422" not in e]
     assert unexpected == [], unexpected
+
+
+def test_intake_refuses_a_holiday_given_twice_or_a_bad_name_and_keeps_the_configuration(console_stack):
+    """Issue 11 through the real intake: holidays are {date, name} (a plain date still accepted); a
+    date given twice, a name too long or holding a line break is refused at its field, in
+    Vietnamese or English, and the stored configuration is unchanged."""
+    headers = {"Authorization": f"Bearer {password_token(console_stack, BOARD)}"}
+    url = f"{console_stack.url('intake')}/api/v1/config/commendation"
+    before = config_of(console_stack)
+    if before is None:  # the first configuration of the shared tenant: one award kind
+        chain = [{"id": "quyet-dinh", "name_vi": "Quyết định", "role": "chairperson", "service_days": 3,
+                  "kind": "decision"}]  # fmt: skip
+        first = {"award_kinds": [{"id": "giay-khen", "name_vi": "Giấy khen", "nominee_kind": "individual",
+                                  "chain": chain}], "holidays": ["2026-01-01"]}  # fmt: skip
+        assert httpx.put(url, json=first, headers=headers, timeout=30).status_code == 200
+        before = config_of(console_stack)
+    assert before is not None and all(set(h) == {"date", "name"} for h in before["holidays"])
+    body = {k: before[k] for k in ("award_kinds", "escalate_to")} | {"expected_revision": before["revision"]}
+    cases = [
+        ([{"date": "2032-09-02", "name": "Quốc khánh"}, "2032-09-02"], "holidays.1.date",
+         "Ngày 02/09/2032 đã có trong lịch nghỉ lễ; mỗi ngày chỉ khai báo một lần.",
+         "02/09/2032 is already in the holidays; each date is given once."),
+        ([{"date": "2032-09-02", "name": "Quốc\nkhánh"}], "holidays.0.name",
+         "Tên ngày lễ không được chứa ký tự điều khiển (như xuống dòng).",
+         "A holiday's name may not hold control characters (such as a line break)."),
+    ]  # fmt: skip
+    for holidays, field, vi, en in cases:
+        for lang, reason in (("vi", vi), ("en", en)):
+            answer = httpx.put(url, json={**body, "holidays": holidays}, timeout=30,
+                               headers={**headers, "Accept-Language": lang})  # fmt: skip
+            assert answer.status_code == 422, answer.text
+            assert [(e["field"], e["reason"]) for e in answer.json()["errors"]] == [(field, reason)]
+    too_long = httpx.put(url, json={**body, "holidays": [{"date": "2032-09-02", "name": "x" * 101}]}, headers=headers,
+                         timeout=30)  # fmt: skip
+    assert too_long.status_code == 422 and too_long.json()["errors"][0]["field"] == "holidays.0.name"
+    assert config_of(console_stack) == before  # nothing written
