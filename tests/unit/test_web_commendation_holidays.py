@@ -130,3 +130,12 @@ async def test_intakes_refusal_of_the_name_or_the_date_is_placed_next_to_that_in
     answer = await client.post("/commendation/holidays", data={
         "csrf": csrf, "day": "30/04/2027", "name": "Ngày Chiến thắng", "revision": "7"})
     assert 'id="cmd-day-err">Ngày 30/04/2027 đã có trong lịch nghỉ lễ' in answer.text
+
+
+def test_the_nominations_pages_count_working_days_with_named_holidays_too():
+    from datetime import date
+
+    from thidua_web.nominations import models as nomination_models
+
+    config = {"holidays": [{"date": "2026-09-02", "name": "Quốc khánh"}, "2026-01-01", {"date": "x"}]}
+    assert nomination_models.holidays(config) == {date(2026, 9, 2), date(2026, 1, 1)}
