@@ -63,6 +63,8 @@ def test_no_page_of_the_console_has_a_serious_accessibility_violation(console_st
             "/nominations", "/awards", "/audit", "/audit/verify", "/audit/1", "/board",
             # issue 11 (revisions): a campaign's revisions, and two of them compared
             f"/editor/{CID}/revisions", f"/editor/{CID}/revisions?a=1&b=1",
+            # issue 11, board2: the board's charts for a year, the holidays with their names
+            "/board?year=2026", "/commendation/holidays?year=2026",
         ],
         f"unit-leader.{UNIT}": ["/nominations", "/nominations/new"],
         "council-member.daknong": ["/", "/nominations"],

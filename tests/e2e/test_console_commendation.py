@@ -2,8 +2,9 @@
 Debian's Chromium driven by Playwright: the board officer adds an award kind with a three-stage chain
 (the chain built with the form's own buttons, no script needed), a service time out of range is
 refused by intake with the field and the reason in Vietnamese next to the stage's input and nothing
-is saved, then the corrected kind is saved; the officer adds a holiday typed dd/mm/yyyy; intake
-holds exactly what was typed; the chairperson reads the configuration with no form to change it.
+is saved, then the corrected kind is saved; the officer adds a holiday typed dd/mm/yyyy with its
+name (a name too long is refused next to its input first) and sees it listed; intake holds exactly
+what was typed; the chairperson reads the configuration with no form to change it.
 Nothing loads from another origin, no console errors. Screenshots of each page go to tmp_path.
 
 The console tests' shared stack with Keycloak (tests/e2e/console_stack.py)."""
@@ -43,13 +44,14 @@ def test_the_board_configures_commendation_and_the_chairperson_reads_it(console_
     award_id = f"giay-khen-{uuid.uuid4().hex[:6]}"
     award_name = f"Giấy khen của Giám đốc Sở {award_id}"
     before = config_of(console_stack)
-    taken = set((before or {}).get("holidays") or [])
+    taken = {h["date"] for h in (before or {}).get("holidays") or []}  # each {date, name} (issue 11)
     holiday = next(
         f"2031-{m:02d}-{d:02d}"
         for m, d in ((random.randint(1, 12), random.randint(1, 28)) for _ in range(1000))
         if f"2031-{m:02d}-{d:02d}" not in taken
     )
     typed_holiday = f"{holiday[8:10]}/{holiday[5:7]}/{holiday[:4]}"
+    holiday_name = f"Ngày hội Đắk Nông {award_id[-6:]}"
     with console_browser() as (browser, seen):
         page = sign_in(browser, console_stack, BOARD, seen)
         page.click("#nav-commendation")
@@ -106,11 +108,20 @@ def test_the_board_configures_commendation_and_the_chairperson_reads_it(console_
         page.fill("#cmd-day", "31/02/2031")
         submit(page, "#cmd-add-holiday")
         assert "Ngày không hợp lệ" in page.inner_text("#cmd-day-err")
+        # a name too long: refused next to the name's input, nothing saved, what was typed kept
         page.fill("#cmd-day", typed_holiday)
+        page.fill("#cmd-holiday-name", "Nghỉ lễ " * 20)
+        submit(page, "#cmd-add-holiday")
+        assert page.inner_text("#cmd-holiday-name-err") == "Tên ngày lễ dài quá 100 ký tự."
+        assert page.get_attribute("#cmd-holiday-name", "aria-invalid") == "true"
+        assert page.input_value("#cmd-day") == typed_holiday
+        assert holiday not in {h["date"] for h in (config_of(console_stack) or {}).get("holidays") or []}
+        page.fill("#cmd-holiday-name", holiday_name)
         page.fill("#cmd-reason", "Nghỉ bù")
         submit(page, "#cmd-add-holiday")
         assert page.inner_text("#cmd-done") == "Đã thêm ngày nghỉ."
-        assert typed_holiday in page.inner_text(f'tr[data-day="{holiday}"]')
+        row = page.inner_text(f'tr[data-day="{holiday}"]')
+        assert typed_holiday in row and holiday_name in row
         page.screenshot(path=str(tmp_path / "05-holidays.png"), full_page=True)
 
         for n, path in ((6, "rules"), (7, "flags")):
@@ -122,8 +133,8 @@ def test_the_board_configures_commendation_and_the_chairperson_reads_it(console_
 
         # intake holds exactly what was typed, and nothing of the refused attempt
         saved = config_of(console_stack)
-        assert saved is not None and holiday in saved["holidays"]
-        assert sorted(taken | {holiday}) == saved["holidays"]
+        assert saved is not None and {"date": holiday, "name": holiday_name} in saved["holidays"]
+        assert sorted(taken | {holiday}) == [h["date"] for h in saved["holidays"]]
         award = next(a for a in saved["award_kinds"] if a["id"] == award_id)
         assert award["name_vi"] == award_name and award["vote_threshold"] == 0.75 and award["disclosure_days"] == 5
         assert [(s["name_vi"], s["role"], s["service_days"], s["kind"]) for s in award["chain"]] == [
@@ -153,3 +164,39 @@ def test_the_board_configures_commendation_and_the_chairperson_reads_it(console_
     # the refused form answers 422 on purpose (the browser logs that status); nothing else failed
     unexpected = [e for e in seen.errors if "422" not in e]
     assert unexpected == [], unexpected
+
+
+def test_intake_refuses_a_holiday_given_twice_or_a_bad_name_and_keeps_the_configuration(console_stack):
+    """Issue 11 through the real intake: holidays are {date, name} (a plain date still accepted); a
+    date given twice, a name too long or holding a line break is refused at its field, in
+    Vietnamese or English, and the stored configuration is unchanged."""
+    headers = {"Authorization": f"Bearer {password_token(console_stack, BOARD)}"}
+    url = f"{console_stack.url('intake')}/api/v1/config/commendation"
+    before = config_of(console_stack)
+    if before is None:  # the first configuration of the shared tenant: one award kind
+        chain = [{"id": "quyet-dinh", "name_vi": "Quyết định", "role": "chairperson", "service_days": 3,
+                  "kind": "decision"}]  # fmt: skip
+        first = {"award_kinds": [{"id": "giay-khen", "name_vi": "Giấy khen", "nominee_kind": "individual",
+                                  "chain": chain}], "holidays": ["2026-01-01"]}  # fmt: skip
+        assert httpx.put(url, json=first, headers=headers, timeout=30).status_code == 200
+        before = config_of(console_stack)
+    assert before is not None and all(set(h) == {"date", "name"} for h in before["holidays"])
+    body = {k: before[k] for k in ("award_kinds", "escalate_to")} | {"expected_revision": before["revision"]}
+    cases = [
+        ([{"date": "2032-09-02", "name": "Quốc khánh"}, "2032-09-02"], "holidays.1.date",
+         "Ngày 02/09/2032 đã có trong lịch nghỉ lễ; mỗi ngày chỉ khai báo một lần.",
+         "02/09/2032 is already in the holidays; each date is given once."),
+        ([{"date": "2032-09-02", "name": "Quốc\nkhánh"}], "holidays.0.name",
+         "Tên ngày lễ không được chứa ký tự điều khiển (như xuống dòng).",
+         "A holiday's name may not hold control characters (such as a line break)."),
+    ]  # fmt: skip
+    for holidays, field, vi, en in cases:
+        for lang, reason in (("vi", vi), ("en", en)):
+            answer = httpx.put(url, json={**body, "holidays": holidays}, timeout=30,
+                               headers={**headers, "Accept-Language": lang})  # fmt: skip
+            assert answer.status_code == 422, answer.text
+            assert [(e["field"], e["reason"]) for e in answer.json()["errors"]] == [(field, reason)]
+    too_long = httpx.put(url, json={**body, "holidays": [{"date": "2032-09-02", "name": "x" * 101}]}, headers=headers,
+                         timeout=30)  # fmt: skip
+    assert too_long.status_code == 422 and too_long.json()["errors"][0]["field"] == "holidays.0.name"
+    assert config_of(console_stack) == before  # nothing written

@@ -27,7 +27,9 @@ def stage(sid, name, role, days, kind):
 CONFIG = {
     "tenant": "daknong", "revision": 7, "updated_at": "2026-11-01T03:00:00Z", "updated_by": "board-officer",
     "reason": "Cấu hình mặc định", "escalate_to": ["board_officer", "chairperson"],
-    "holidays": ["2026-01-01", "2026-09-02", "2027-01-01"],
+    # as intake answers them since issue 11 ({date, name}), and one plain date as before
+    "holidays": [{"date": "2026-01-01", "name": "Tết Dương lịch"}, {"date": "2026-09-02", "name": "Quốc khánh"},
+                 "2027-01-01"],
     "award_kinds": [
         {"id": "lao-dong-tien-tien", "name_vi": "Lao động tiên tiến", "nominee_kind": "individual",
          "chain": [stage("tham-dinh", "Thẩm định hồ sơ", "board_officer", 5, "review"),
@@ -46,6 +48,9 @@ CONFIG = {
          "comment_roles": ["unit_leader", "board_officer"]},
     ],
 }
+# the holidays as the console PUTs them back: each {date, name}
+HOLIDAYS_PUT = [{"date": "2026-01-01", "name": "Tết Dương lịch"}, {"date": "2026-09-02", "name": "Quốc khánh"},
+                {"date": "2027-01-01", "name": ""}]
 FLAG = {"tenant": "daknong", "unit_id": "huyen-cu-jut", "person_id": None, "kind": "inspection", "active": True,
         "reason": f"Thanh tra {SCRIPT}", "updated_at": "2026-11-02T03:00:00Z", "updated_by": "board-officer"}
 
@@ -232,7 +237,7 @@ async def test_adding_a_holiday_typed_day_month_year_puts_the_whole_configuratio
     assert answer.headers["location"] == "/commendation/holidays?year=2027&done=holiday_added"
     (method, path, body, bearer), = [c for c in fakes.calls if c[0] == "PUT"]
     assert path == "/api/v1/config/commendation" and bearer.startswith("Bearer ey")
-    assert body == {"holidays": ["2026-01-01", "2026-09-02", "2027-01-01", "2027-04-30"],
+    assert body == {"holidays": [*HOLIDAYS_PUT, {"date": "2027-04-30", "name": ""}],
                     "award_kinds": CONFIG["award_kinds"], "escalate_to": ["board_officer", "chairperson"],
                     "reason": "Lễ 30/4", "expected_revision": 7}
     shown = await client.get(answer.headers["location"])
@@ -246,7 +251,7 @@ async def test_removing_a_holiday(client, fakes):
     answer = await client.post("/commendation/holidays/remove", data={"csrf": csrf, "day": "2026-09-02",
                                                                        "revision": "7"})
     assert answer.status_code == 303
-    assert fakes.written()[0]["holidays"] == ["2026-01-01", "2027-01-01"]
+    assert fakes.written()[0]["holidays"] == [HOLIDAYS_PUT[0], HOLIDAYS_PUT[2]]
 
 
 async def test_a_bad_day_is_refused_next_to_its_input_and_nothing_is_put(client, fakes):
@@ -308,7 +313,7 @@ async def test_saving_an_award_kind_puts_it_in_place_with_its_rules_kept(client,
     assert answer.status_code == 303 and answer.headers["location"] == "/commendation/awards/bang-khen?done=saved"
     (body,) = fakes.written()
     assert body["award_kinds"][0] == CONFIG["award_kinds"][0] and body["expected_revision"] == 7
-    assert body["reason"] == "Sửa" and body["holidays"] == CONFIG["holidays"]
+    assert body["reason"] == "Sửa" and body["holidays"] == HOLIDAYS_PUT
     expected = copy.deepcopy(CONFIG["award_kinds"][1])
     expected["chain"][1]["service_days"] = 7.5
     expected["vote_threshold"] = 0.9

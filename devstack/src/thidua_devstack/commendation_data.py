@@ -10,31 +10,47 @@ up); the disclosure window is 10 working days; the council needs 80% (90% for th
 from datetime import date, timedelta
 
 
-def _span(first: date, last: date) -> list[str]:
-    return [(first + timedelta(days=i)).isoformat() for i in range((last - first).days + 1)]
+def _named(first: date, last: date, name: str) -> list[dict[str, str]]:
+    """Every day from first to last (weekend days inside a break included), each with its name."""
+    return [{"date": (first + timedelta(days=i)).isoformat(), "name": name} for i in range((last - first).days + 1)]
 
 
+def _day(day: date, name: str) -> dict[str, str]:
+    return {"date": day.isoformat(), "name": name}
+
+
+# Vietnam's public holidays (Labour Code 2019, art. 112) as the government set each year's days off:
+# Tết Dương lịch, Tết Nguyên đán, Giỗ Tổ Hùng Vương (10/3 âm lịch), Ngày Chiến thắng 30/4, Quốc tế
+# Lao động 1/5, Quốc khánh 2/9 and the day next to it; a day falling on a weekend is made up after.
 HOLIDAYS = [
-    # 2024: Tết Dương lịch, Tết Nguyên đán, Giỗ Tổ Hùng Vương, 30/4–1/5, Quốc khánh
-    "2024-01-01",
-    *_span(date(2024, 2, 8), date(2024, 2, 14)),
-    "2024-04-18",
-    *_span(date(2024, 4, 27), date(2024, 5, 1)),
-    *_span(date(2024, 8, 31), date(2024, 9, 3)),
+    # 2024
+    _day(date(2024, 1, 1), "Tết Dương lịch"),
+    *_named(date(2024, 2, 8), date(2024, 2, 14), "Tết Nguyên đán Giáp Thìn"),
+    _day(date(2024, 4, 18), "Giỗ Tổ Hùng Vương"),
+    *_named(date(2024, 4, 27), date(2024, 4, 29), "Nghỉ hoán đổi dịp 30/4 – 1/5"),
+    _day(date(2024, 4, 30), "Ngày Chiến thắng (30/4)"),
+    _day(date(2024, 5, 1), "Ngày Quốc tế Lao động (1/5)"),
+    *_named(date(2024, 8, 31), date(2024, 9, 1), "Nghỉ dịp Quốc khánh"),
+    _day(date(2024, 9, 2), "Quốc khánh"),
+    _day(date(2024, 9, 3), "Quốc khánh (ngày nghỉ liền kề)"),
     # 2025
-    "2025-01-01",
-    *_span(date(2025, 1, 25), date(2025, 2, 2)),
-    "2025-04-07",
-    *_span(date(2025, 4, 30), date(2025, 5, 4)),
-    *_span(date(2025, 8, 30), date(2025, 9, 2)),
+    _day(date(2025, 1, 1), "Tết Dương lịch"),
+    *_named(date(2025, 1, 25), date(2025, 2, 2), "Tết Nguyên đán Ất Tỵ"),
+    _day(date(2025, 4, 7), "Giỗ Tổ Hùng Vương"),
+    _day(date(2025, 4, 30), "Ngày Chiến thắng (30/4)"),
+    _day(date(2025, 5, 1), "Ngày Quốc tế Lao động (1/5)"),
+    *_named(date(2025, 5, 2), date(2025, 5, 4), "Nghỉ hoán đổi dịp 30/4 – 1/5"),
+    *_named(date(2025, 8, 30), date(2025, 8, 31), "Nghỉ dịp Quốc khánh"),
+    _day(date(2025, 9, 1), "Quốc khánh (ngày nghỉ liền kề)"),
+    _day(date(2025, 9, 2), "Quốc khánh"),
     # 2026
-    "2026-01-01",
-    *_span(date(2026, 2, 14), date(2026, 2, 22)),
-    "2026-04-27",
-    "2026-04-30",
-    "2026-05-01",
-    "2026-09-01",
-    "2026-09-02",
+    _day(date(2026, 1, 1), "Tết Dương lịch"),
+    *_named(date(2026, 2, 14), date(2026, 2, 22), "Tết Nguyên đán Bính Ngọ"),
+    _day(date(2026, 4, 27), "Nghỉ bù Giỗ Tổ Hùng Vương (26/4 là Chủ nhật)"),
+    _day(date(2026, 4, 30), "Ngày Chiến thắng (30/4)"),
+    _day(date(2026, 5, 1), "Ngày Quốc tế Lao động (1/5)"),
+    _day(date(2026, 9, 1), "Quốc khánh (ngày nghỉ liền kề)"),
+    _day(date(2026, 9, 2), "Quốc khánh"),
 ]
 
 LDTT = "lao-dong-tien-tien"

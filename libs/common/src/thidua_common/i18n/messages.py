@@ -787,6 +787,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Vai trò '{role}' được nêu nhiều lần.",
         "en": "Role '{role}' is listed more than once.",
     },
+    # 11: board (holidays with names)
+    "commendation.holiday_repeats": {
+        "vi": "Ngày {date} đã có trong lịch nghỉ lễ; mỗi ngày chỉ khai báo một lần.",
+        "en": "{date} is already in the holidays; each date is given once.",
+    },
+    "commendation.holiday_name_chars": {
+        "vi": "Tên ngày lễ không được chứa ký tự điều khiển (như xuống dòng).",
+        "en": "A holiday's name may not hold control characters (such as a line break).",
+    },
     # issue 9: scoring — why a score was (re)computed (ScoreCause.detail_vi/detail_en)
     "scoring.cause.submission": {
         "vi": "Đơn vị gửi báo cáo kết quả {period}.",

@@ -1,16 +1,17 @@
 """The commendation configuration of a tenant. Every number is data (Law 06/2022/QH15, Decree
 98/2023, Decree 152/2025 and each province's own regulation change them), never a constant."""
 
+import unicodedata
 from datetime import date, datetime
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from thidua_common.auth import Role
 from thidua_common.contracts.campaign import ID
 from thidua_common.contracts.nomination import NomineeKind
-from thidua_common.contracts.strict import JsonBool
+from thidua_common.contracts.strict import JsonBool, JsonDate
 from thidua_common.http.errors import catalogue_error
 
 REQUIRED_DOCUMENTS = ["cover_request", "achievement_report", "vote_minutes"]
@@ -119,12 +120,46 @@ class AwardKind(BaseModel):
         return self.chain[i + 1] if i + 1 < len(self.chain) else None
 
 
+HOLIDAY_NAME_MAX = 100
+
+
+class Holiday(BaseModel):
+    """A public holiday: its date (what the working-day computations use) and its name, e.g.
+    {"date": "2026-09-02", "name": "Quốc khánh"}. A plain date is read as a holiday without a name,
+    as configurations (and stored documents) written before holidays had names carry them."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    date: JsonDate
+    name: str = Field("", max_length=HOLIDAY_NAME_MAX)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_date(cls, value: Any) -> Any:
+        return {"date": value} if isinstance(value, str | date) else value
+
+    @field_validator("name", mode="before")
+    @classmethod
+    def _nfc(cls, value: Any) -> Any:
+        if not isinstance(value, str):
+            return value
+        # one spelling of each Vietnamese letter (composed), so the same name compares and sorts equal
+        name = unicodedata.normalize("NFC", value).strip()
+        if any(unicodedata.category(ch) == "Cc" for ch in name):  # a line break, a tab, a NUL…
+            raise catalogue_error("commendation.holiday_name_chars")
+        return name
+
+
+def holiday_dates(holidays: list[Holiday]) -> set[date]:
+    return {h.date for h in holidays}
+
+
 class ConfigWrite(BaseModel):
     """Body of PUT /config/commendation: the tenant's whole configuration."""
 
     model_config = ConfigDict(extra="forbid")
 
-    holidays: list[date] = Field([], max_length=2000)
+    holidays: list[Holiday] = Field([], max_length=2000, description="a date, or {date, name}")
     award_kinds: list[AwardKind] = Field(min_length=1, max_length=200)
     escalate_to: list[Role] = Field(
         default_factory=lambda: [Role.board_officer, Role.chairperson], description="told of overdue nominations"
@@ -143,12 +178,17 @@ class ConfigWrite(BaseModel):
 class CommendationConfig(BaseModel):
     tenant: str
     revision: int
-    holidays: list[date]
+    holidays: list[Holiday]
     award_kinds: list[AwardKind]
     escalate_to: list[Role]
     updated_at: datetime
     updated_by: str
     reason: str = ""
+
+    @property
+    def holiday_dates(self) -> set[date]:
+        """What the working-day computations use: the dates alone."""
+        return holiday_dates(self.holidays)
 
     def award(self, award_id: str) -> AwardKind | None:
         return next((a for a in self.award_kinds if a.id == award_id), None)

@@ -1,10 +1,25 @@
 """Checks of a commendation configuration that its models cannot word in the reader's language.
 Pure: no I/O."""
 
+from datetime import date
+
 from thidua_common.auth import Role
 from thidua_common.errors import FieldError
 
 from .models import ConfigWrite
+
+
+def holiday_errors(body: ConfigWrite) -> list[FieldError]:
+    """A date is one holiday: named twice, which name would the calendar show?"""
+    errors: list[FieldError] = []
+    seen: set[date] = set()
+    for i, holiday in enumerate(body.holidays):
+        if holiday.date in seen:
+            errors.append(
+                FieldError(f"holidays.{i}.date", "commendation.holiday_repeats", {"date": f"{holiday.date:%d/%m/%Y}"})
+            )
+        seen.add(holiday.date)
+    return errors
 
 
 def role_errors(body: ConfigWrite) -> list[FieldError]:

@@ -41,7 +41,8 @@ async def put(uow: UnitOfWork, tenant: str, body: ConfigWrite, actor: str) -> Co
             "tenant": tenant,
             "revision": revision + 1,
             **body.model_dump(mode="json", exclude={"expected_revision"}),
-            "holidays": sorted({d.isoformat() for d in body.holidays}),
+            # by date; the dates are unique (rules.holiday_errors refuses a repeated one)
+            "holidays": [h.model_dump(mode="json") for h in sorted(body.holidays, key=lambda h: h.date)],
             "updated_at": datetime.now(UTC).isoformat(),
             "updated_by": actor,
         }

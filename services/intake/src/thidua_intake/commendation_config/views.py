@@ -26,7 +26,7 @@ async def put_config(body: ConfigWrite, uow: Uow, principal: Principal = BoardOf
     """Replace the tenant's configuration: holidays, award kinds (chain, service times, disclosure
     window, vote threshold, rules, who comments during disclosure) and who is told of overdue
     nominations."""
-    if errors := rules.role_errors(body):
+    if errors := rules.holiday_errors(body) + rules.role_errors(body):
         raise Invalid("request.invalid", errors)
     return await service.put(uow, principal.tenant, body, principal.subject)
 

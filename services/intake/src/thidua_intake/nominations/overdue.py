@@ -76,13 +76,13 @@ def _due_for_action(doc: dict, config: CommendationConfig, today: date) -> bool:
     stage = award.stage(doc.get("stage")) if award else None
     if award is None or stage is None:
         return False
-    holidays = set(config.holidays)
+    holidays = config.holiday_dates
     return _closed_window(doc, stage, award, today, holidays) or rules.overdue_days(doc, today, holidays) >= 1
 
 
 async def _one(uow: UnitOfWork, config: CommendationConfig, nomination_id: str, today: date) -> str | None:
     db, tenant = uow.db, config.tenant
-    holidays = set(config.holidays)
+    holidays = config.holiday_dates
 
     async def work(session: AsyncClientSession) -> str | None:
         doc = await db.nominations.find_one({"_id": service.nomination_key(tenant, nomination_id)}, session=session)

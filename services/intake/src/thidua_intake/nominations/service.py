@@ -133,7 +133,7 @@ async def create(uow: UnitOfWork, tenant: str, body: NominationWrite, actor: Act
             "decision": None,
             "created_at": now.isoformat(),
         }
-        rules.start(doc, award, now, set(config.holidays))
+        rules.start(doc, award, now, config.holiday_dates)
         change = Change(kind="created", by=actor.subject, detail={"stage": doc["stage"]})
         return await _save(uow, session, tenant, None, Outcome(doc, change), config, now)
 
@@ -176,7 +176,7 @@ async def act(
         award = _award_of(config, current)
         flags = await config_service.flags(db, tenant, current["nominee"]["unit_id"], True, session)
         moment = now or datetime.now(UTC)
-        outcome = rules.act(current, award, body, actor, moment, set(config.holidays), flags)
+        outcome = rules.act(current, award, body, actor, moment, config.holiday_dates, flags)
         return await _save(uow, session, tenant, current, outcome, config, moment)
 
     return public(await uow.run(work))
@@ -198,7 +198,7 @@ async def resubmit(
         now = datetime.now(UTC)
         documents = [d.model_dump(mode="json") for d in body.documents]
         outcome = rules.resubmit(
-            current, award, documents, body.achievement, body.reason, actor, now, set(config.holidays)
+            current, award, documents, body.achievement, body.reason, actor, now, config.holiday_dates
         )
         return await _save(uow, session, tenant, current, outcome, config, now)
 

@@ -45,6 +45,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "brd_award": "Hình thức khen thưởng",
         "brd_total_awards": "Tổng cộng",
         "brd_no_awards": "Chưa có khen thưởng nào được quyết định.",
+        # the charts (the tables next to them hold the same figures)
+        "brd_chart_timeliness": "Biểu đồ cột: số báo cáo đang chờ thẩm định, quá hạn, chờ đơn vị bổ sung, đã duyệt, đã trả lại và bị từ chối",
+        "brd_chart_pipeline": "Biểu đồ cột: theo từng bước, số hồ sơ qua bước, đang ở bước và quá hạn",
+        "brd_chart_awards": "Biểu đồ cột chồng: số khen thưởng theo hình thức, chia theo tập thể và cá nhân",
+        "brd_chart_caption": "Biểu đồ minh họa số liệu của bảng dưới đây.",
     },
     "en": {
         "brd_nav": "Board dashboards",
@@ -90,6 +95,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "brd_award": "Award",
         "brd_total_awards": "Total",
         "brd_no_awards": "No award decided yet.",
+        # the charts (the tables next to them hold the same figures)
+        "brd_chart_timeliness": "Bar chart: submissions awaiting review, overdue, awaiting the unit, approved, returned and rejected",
+        "brd_chart_pipeline": "Bar chart: per stage, nominations through it, in it now and overdue",
+        "brd_chart_awards": "Stacked bar chart: awards per award kind, collective and individual",
+        "brd_chart_caption": "The chart shows the figures of the table below.",
     },
 }
 LABELS: dict[str, dict[str, str]] = {"vi": {}, "en": {}}

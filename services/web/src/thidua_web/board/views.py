@@ -15,8 +15,9 @@ from thidua_common.ids import is_id
 from ..api import ApiFailed
 from ..deps import Caller, SignedIn
 from ..formats import LOCAL
+from ..i18n import texts
 from ..pages import render
-from . import models
+from . import charts, models
 
 router = APIRouter()
 
@@ -77,6 +78,9 @@ async def dashboards(
         if found is not None:
             figures = models.timeliness(*found)
     today = datetime.now(LOCAL).date()
+    stages = models.stages(stage_rows or [])
+    stats = models.award_stats(awards or [])
+    words = texts(caller.lang)
     return render(
         request,
         "board/index.html",
@@ -87,10 +91,14 @@ async def dashboards(
         year_ok=year_ok,
         figures=figures,
         submissions_refused=submissions_refused,
-        stages=models.stages(stage_rows or []),
+        stages=stages,
         pipeline_refused=pipeline_refused,
         overdue=models.overdue_nominations(nominations or [], today),
-        stats=models.award_stats(awards or []),
+        stats=stats,
         awards_refused=awards_refused,
         max_items=models.PAGE_SIZE * models.MAX_PAGES,
+        # the charts show the tables' figures (static/board.js draws them; the tables stay)
+        timeliness_chart=charts.timeliness_chart(figures, words),
+        pipeline_chart=charts.pipeline_chart(stages, words),
+        awards_chart=charts.awards_chart(stats),
     )

@@ -79,14 +79,14 @@ def write_body(
     revision: int | None,
     reason: str,
     *,
-    holidays: list[str] | None = None,
+    holidays: "list[Holiday] | None" = None,
     award_kinds: list[dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
     """The configuration to PUT: the current one with one part changed, and the revision the
     officer's form was read at (intake refuses with 409 when somebody saved in between)."""
     current = config or {}
     return {
-        "holidays": holidays if holidays is not None else list(current.get("holidays") or []),
+        "holidays": [h.body() for h in (holidays if holidays is not None else holiday_list(current))],
         "award_kinds": award_kinds if award_kinds is not None else list(current.get("award_kinds") or []),
         "escalate_to": list(current.get("escalate_to") or DEFAULT_ESCALATE),
         "reason": reason.strip(),
@@ -121,17 +121,64 @@ def errors_under(errors: Iterable[Mapping[str, Any]], prefix: str) -> dict[str, 
 
 
 # -- holidays --------------------------------------------------------------------------------------
-def holidays_of_year(holidays: Iterable[str], year: int) -> list[str]:
-    return sorted(d for d in holidays if str(d).startswith(f"{year:04d}-"))
+HOLIDAY_NAME_MAX = 100  # as intake accepts a holiday's name
 
 
-def years_of(holidays: Iterable[str], today: date) -> list[int]:
-    years = {int(str(d)[:4]) for d in holidays if str(d)[:4].isdigit()} | {today.year, today.year + 1}
+@dataclass(frozen=True)
+class Holiday:
+    """A holiday as intake answers it ({date, name}, or a plain date from before holidays had names)."""
+
+    date: str  # YYYY-MM-DD
+    name: str = ""
+
+    @property
+    def weekday(self) -> int:
+        return date.fromisoformat(self.date).weekday()
+
+    def body(self) -> dict[str, str]:
+        return {"date": self.date, "name": self.name}
+
+
+def holiday_list(config: Mapping[str, Any] | None) -> list[Holiday]:
+    """The configuration's holidays by date; anything that is not a date is left out."""
+    found: dict[str, Holiday] = {}
+    for item in (config or {}).get("holidays") or []:
+        raw, name = (item.get("date"), item.get("name")) if isinstance(item, Mapping) else (item, "")
+        day = str(raw or "")[:10]
+        try:
+            date.fromisoformat(day)
+        except ValueError:
+            continue
+        found[day] = Holiday(day, str(name or ""))
+    return [found[d] for d in sorted(found)]
+
+
+def holidays_of_year(holidays: Iterable[Holiday], year: int) -> list[Holiday]:
+    return sorted((h for h in holidays if h.date.startswith(f"{year:04d}-")), key=lambda h: h.date)
+
+
+def years_of(holidays: Iterable[Holiday], today: date) -> list[int]:
+    years = {int(h.date[:4]) for h in holidays} | {today.year, today.year + 1}
     return sorted(years)
 
 
-def holiday_index(holidays: list[str], day: str) -> int | None:
-    return holidays.index(day) if day in holidays else None
+def holiday_name(text: str) -> tuple[str, str | None]:
+    """The name as typed, composed (NFC) and trimmed, and the texts key of why it is refused (or None)."""
+    name = unicodedata.normalize("NFC", text).strip()
+    if len(name) > HOLIDAY_NAME_MAX:
+        return name, "cmd_err_holiday_name"
+    if any(unicodedata.category(ch) == "Cc" for ch in name):
+        return name, "cmd_err_holiday_name_chars"
+    return name, None
+
+
+def with_holiday(holidays: list[Holiday], added: Holiday) -> list[Holiday]:
+    """The calendar with a day added, or its name changed when the day is already there."""
+    return sorted([h for h in holidays if h.date != added.date] + [added], key=lambda h: h.date)
+
+
+def without_holiday(holidays: list[Holiday], day: str) -> list[Holiday]:
+    return [h for h in holidays if h.date != day]
 
 
 # -- award kinds -----------------------------------------------------------------------------------

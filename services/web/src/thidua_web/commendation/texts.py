@@ -130,6 +130,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "cmd_err_id_taken": "Đã có hình thức khen thưởng mang mã này.",
         "cmd_err_comment_roles": "Hãy chọn ít nhất một vai trò được góp ý.",
         "cmd_err_no_config": "Chưa có cấu hình khen thưởng: hãy thêm một hình thức khen thưởng trước.",
+        # 11: board (holidays with names)
+        "cmd_holiday_name": "Tên ngày lễ",
+        "cmd_holiday_name_hint": "Ví dụ: Quốc khánh. Có thể để trống; tối đa 100 ký tự. Nhập một ngày đã có để đổi tên ngày đó.",
+        "cmd_holiday_unnamed": "(chưa đặt tên)",
+        "cmd_err_holiday_name": "Tên ngày lễ dài quá 100 ký tự.",
+        "cmd_err_holiday_name_chars": "Tên ngày lễ không được chứa ký tự điều khiển (như xuống dòng).",
     },
     "en": {
         "cmd_nav": "Commendation settings",
@@ -255,6 +261,12 @@ TEXTS: dict[str, dict[str, str]] = {
         "cmd_err_id_taken": "An award kind already has this id.",
         "cmd_err_comment_roles": "Choose at least one role that may comment.",
         "cmd_err_no_config": "No commendation configuration yet: add an award kind first.",
+        # 11: board (holidays with names)
+        "cmd_holiday_name": "Holiday name",
+        "cmd_holiday_name_hint": "E.g. National Day. May be left empty; at most 100 characters. Type a date already listed to rename it.",
+        "cmd_holiday_unnamed": "(no name)",
+        "cmd_err_holiday_name": "The holiday's name is longer than 100 characters.",
+        "cmd_err_holiday_name_chars": "The holiday's name may not hold control characters (such as a line break).",
     },
 }
 LABELS: dict[str, dict[str, str]] = {"vi": {}, "en": {}}

@@ -99,7 +99,7 @@ async def overview(request: Request, caller: SignedIn) -> Response:
     caller.require(*models.READERS)
     config, flags = await asyncio.gather(_config(caller), _flags(caller))
     today = _today()
-    holidays = [str(d) for d in (config or {}).get("holidays") or []]
+    holidays = models.holiday_list(config)
     return render(
         request,
         "commendation/overview.html",
@@ -129,14 +129,15 @@ def _holidays_page(
     message: str = "",
     done: str | None = None,
 ) -> Response:
-    holidays = [str(d) for d in (config or {}).get("holidays") or []]
+    holidays = models.holiday_list(config)
     return render(
         request,
         "commendation/holidays.html",
         status=status,
         year=year,
         years=models.years_of(holidays, _today()),
-        days=[(d, date.fromisoformat(d).weekday()) for d in models.holidays_of_year(holidays, year)],
+        days=models.holidays_of_year(holidays, year),
+        name_max=models.HOLIDAY_NAME_MAX,
         typed=typed or {},
         errors=errors or {},
         message=message,
@@ -157,17 +158,23 @@ async def _change_holidays(request: Request, caller: Caller, remove: bool) -> Re
     posted = await request.form()
     fields = {k: v for k, v in posted.items() if isinstance(v, str)}
     config = await _config(caller)
-    typed = {"day": fields.get("day", ""), "reason": fields.get("reason", "")}
+    typed = {"day": fields.get("day", ""), "name": fields.get("name", ""), "reason": fields.get("reason", "")}
     day = models.parse_day(fields.get("day", ""))
     year = day.year if day else _year(fields.get("year"), _today())
     if config is None:
         errors = _words(caller, {"day": "cmd_err_no_config"})
         return _holidays_page(request, caller, config, year, status=409, typed=typed, errors=errors)
-    if day is None:
-        errors = _words(caller, {"day": "cmd_err_day"})
+    name, name_refused = models.holiday_name(fields.get("name", "")) if not remove else ("", None)
+    local = ({"day": "cmd_err_day"} if day is None else {}) | ({"name": name_refused} if name_refused else {})
+    if day is None or name_refused:
+        errors = _words(caller, local)
         return _holidays_page(request, caller, config, year, status=422, typed=typed, errors=errors)
-    current = [str(d) for d in config.get("holidays") or []]
-    changed = [d for d in current if d != day.isoformat()] if remove else sorted({*current, day.isoformat()})
+    current = models.holiday_list(config)
+    changed = (
+        models.without_holiday(current, day.isoformat())
+        if remove
+        else models.with_holiday(current, models.Holiday(day.isoformat(), name))
+    )
     reason = fields.get("reason", "")
     body = models.write_body(config, models.revision_of(fields.get("revision")), reason, holidays=changed)
     try:
@@ -175,10 +182,14 @@ async def _change_holidays(request: Request, caller: Caller, remove: bool) -> Re
     except ApiFailed as exc:
         status = _refusal_status(exc)
         found = models.errors_under(exc.errors, "holidays")
-        # intake names the date by its place in the list: that is the date just typed
-        errors = {("day" if k != models.GENERAL else k): v for k, v in found.items()}
+        # intake names a holiday by its place in the list: that is the one just typed; its name's
+        # error goes next to the name, any other (its date) next to the date
+        placed: dict[str, list[str]] = {}
+        for key, said in found.items():
+            field = key if key == models.GENERAL else "name" if key.endswith(".name") else "day"
+            placed.setdefault(field, []).extend(said)
         return _holidays_page(
-            request, caller, config, year, status=status, typed=typed, errors=errors, message=exc.message
+            request, caller, config, year, status=status, typed=typed, errors=placed, message=exc.message
         )
     done = "holiday_removed" if remove else "holiday_added"
     return RedirectResponse(f"/commendation/holidays?{urlencode({'year': year, 'done': done})}", status_code=303)

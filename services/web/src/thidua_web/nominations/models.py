@@ -41,7 +41,9 @@ def stage_of(award: Mapping[str, Any] | None, stage_id: str | None) -> dict[str,
 
 def holidays(config: Mapping[str, Any] | None) -> set[date]:
     out = set()
-    for text in (config or {}).get("holidays") or []:
+    for item in (config or {}).get("holidays") or []:
+        # {date, name} (issue 11), or the date alone as intake answered before holidays had names
+        text = item.get("date") if isinstance(item, Mapping) else item
         try:
             out.add(date.fromisoformat(str(text)))
         except ValueError:

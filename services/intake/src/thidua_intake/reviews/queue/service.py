@@ -48,7 +48,9 @@ async def _tenant_campaign_ids(db: AsyncDatabase, tenant: str) -> set[str]:
 async def _holidays(db: AsyncDatabase, tenant: str) -> set[date]:
     """The tenant's public holidays from its commendation configuration (none without one)."""
     doc = await db.commendation_config.find_one({"_id": tenant}, {"holidays": 1}) or {}
-    return {date.fromisoformat(str(d)[:10]) for d in doc.get("holidays") or []}
+    # each a {date, name} (or, as written before holidays had names, the date alone)
+    days = (h.get("date") if isinstance(h, dict) else h for h in doc.get("holidays") or [])
+    return {date.fromisoformat(str(d)[:10]) for d in days if d}
 
 
 async def listing(
