@@ -39,6 +39,8 @@ REASONS: dict[str, str] = {
     "campaign.not_open": "campaign_state",
     "campaign.closed": "campaign_state",
     "campaign.transition": "campaign_state",
+    "registration.not_open": "campaign_state",
+    "rating.not_open": "campaign_state",
     "campaign.unknown": "fix_values",
     "campaign.revision_conflict": "current_state",
     # submissions and evidence
