@@ -35,8 +35,8 @@ class Envelope(BaseModel):
     @model_serializer(mode="wrap")
     def _without_absent_replayof(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
         # only replays carry the extension: every other event stays byte for byte as before
-        dumped = handler(self)
-        if isinstance(dumped, dict) and dumped.get("replayof") is None:
+        dumped: dict[str, Any] = handler(self)
+        if dumped.get("replayof") is None:
             dumped.pop("replayof", None)
         return dumped
 

@@ -5,7 +5,7 @@ import asyncio
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from aiokafka import AIOKafkaConsumer, TopicPartition
+from aiokafka import AIOKafkaConsumer, ConsumerRecord, TopicPartition
 
 from ..contracts.registry import TOPICS, topic_name
 from ..kafka.client import make_producer, security_options
@@ -40,7 +40,7 @@ def _consumer(settings: Settings) -> AIOKafkaConsumer:
     )
 
 
-async def _read_all(consumer: AIOKafkaConsumer, topic: str, timeout: float = 30.0) -> list:
+async def _read_all(consumer: AIOKafkaConsumer, topic: str, timeout: float = 30.0) -> list[ConsumerRecord]:
     """Every record of `topic` up to its end as of now."""
     partitions = consumer.partitions_for_topic(topic)
     if partitions is None:
@@ -52,7 +52,7 @@ async def _read_all(consumer: AIOKafkaConsumer, topic: str, timeout: float = 30.
     consumer.assign(tps)
     ends = await consumer.end_offsets(tps)
     await consumer.seek_to_beginning(*tps)
-    records = []
+    records: list[ConsumerRecord] = []
     deadline = asyncio.get_running_loop().time() + timeout
     # a position can stop short of the end only while records remain; transaction markers move it on
     while [tp for tp in tps if await consumer.position(tp) < ends[tp]]:
@@ -64,7 +64,7 @@ async def _read_all(consumer: AIOKafkaConsumer, topic: str, timeout: float = 30.
     return records
 
 
-def _letter(record) -> DeadLetter:
+def _letter(record: ConsumerRecord) -> DeadLetter:
     return DeadLetter.of(
         record.topic, record.partition, record.offset, record.value, record.key, record.headers, record.timestamp
     )
