@@ -20,7 +20,7 @@ from .conftest import TENANT, TEST_ENV, eventually, mails, read_topic
 from .helpers import call, inbound_submission
 
 BOARD = "ban-tdkt@thidua.local"  # THIDUA_ESCALATION_EMAIL's default
-WINDOW = "4"
+WINDOW = "12"  # long enough to kill notify while the digest waits
 
 
 async def deadletters(stack, *args: str) -> tuple[int, str]:
@@ -81,6 +81,15 @@ async def test_dead_letters_are_listed_replayed_once_after_the_fix_mailed_in_one
         dead = await read_topic(settings, "inbound_dlq", lambda r: r.key in markers)
         dead = sorted(dead, key=lambda r: markers.index(r.key))
         assert len(dead) == 3
+        wheres = [f"{topic_name(settings.topic_prefix, 'inbound_dlq')}/0/{r.offset}" for r in dead]
+
+        # notify has recorded them for the board and dies (SIGKILL) before the window is over: the
+        # restarted notify sends the digest (nothing lost), once (nothing twice)
+        mine = {"recipient": BOARD, "where": {"$in": wheres}}
+        await eventually(lambda: _count(items, mine, 3), 30, 0.2)
+        await asyncio.to_thread(stack.service("notify").kill)
+        assert await _count(items, {**mine, "digest": None}, 3), "killed before they were gathered into a digest"
+        await asyncio.to_thread(stack.start_services, ("notify",))
         codes = [json.loads(dict(r.headers)["dlq_reason"])["code"] for r in dead]
         assert codes == ["request.invalid", "request.bad_json", "event.type"]
         unit_offset = dead[0].offset
@@ -130,7 +139,6 @@ async def test_dead_letters_are_listed_replayed_once_after_the_fix_mailed_in_one
         assert [x for x in out.splitlines() if x.startswith(f"{dlq}/0/{unit_offset} |")][0].endswith("| có")
 
         # the board hears of the three in one digest
-        wheres = [f"{dlq}/0/{r.offset}" for r in dead]
 
         def digests():
             return [m for m in mails(stack, BOARD) if any(w in m["text"] for w in wheres)]
@@ -153,3 +161,7 @@ async def test_dead_letters_are_listed_replayed_once_after_the_fix_mailed_in_one
 
 async def _none_pending(items) -> bool:
     return await items.count_documents({"digest": None}) == 0
+
+
+async def _count(items, query: dict, expected: int) -> bool:
+    return await items.count_documents(query) == expected

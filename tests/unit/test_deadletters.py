@@ -480,3 +480,15 @@ def test_digest_text_lists_the_first_items_and_counts_the_rest():
     subject, body = digest_text("Ban Thi đua – Khen thưởng", items)
     assert "11 sự kiện" in subject and f"{DLQ}/0/9" in body and f"{DLQ}/0/10" not in body and "1 sự kiện khác" in body
     assert "Regards" not in body
+
+
+def test_kafka_out_of_reach_is_said_plainly_with_exit_status_2(monkeypatch, capsys):
+    from aiokafka.errors import KafkaConnectionError
+
+    async def unreachable(*args, **kwargs):
+        raise KafkaConnectionError("Unable to bootstrap from [('10.0.0.9', 9092)]")
+
+    monkeypatch.setattr(kafka_io, "read_dead_letters", unreachable)
+    assert cli.main(["list"], Settings(kafka_bootstrap="10.0.0.9:9092")) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Không kết nối được Kafka (10.0.0.9:9092): KafkaConnectionError") and "Traceback" not in err

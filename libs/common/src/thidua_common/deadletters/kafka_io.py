@@ -72,8 +72,8 @@ def _letter(record: ConsumerRecord) -> DeadLetter:
 
 async def read_dead_letters(settings: Settings, topics: list[str]) -> list[DeadLetter]:
     consumer = _consumer(settings)
-    await consumer.start()
     try:
+        await consumer.start()
         letters: list[DeadLetter] = []
         for topic in topics:
             letters.extend(_letter(r) for r in await _read_all(consumer, topic))
@@ -84,8 +84,8 @@ async def read_dead_letters(settings: Settings, topics: list[str]) -> list[DeadL
 
 async def read_dead_letter(settings: Settings, topic: str, offset: int, partition: int = 0) -> DeadLetter | None:
     consumer = _consumer(settings)
-    await consumer.start()
     try:
+        await consumer.start()
         tp = TopicPartition(topic, partition)
         if partition not in (consumer.partitions_for_topic(topic) or {partition}):
             return None
@@ -109,8 +109,8 @@ async def read_dead_letter(settings: Settings, topic: str, offset: int, partitio
 
 async def read_ledger(settings: Settings) -> dict[str, Replay]:
     consumer = _consumer(settings)
-    await consumer.start()
     try:
+        await consumer.start()
         records = await _read_all(consumer, topic_name(settings.topic_prefix, "deadletter_replays"))
         return ledger.fold((r.key, r.value) for r in records)
     finally:
@@ -138,8 +138,8 @@ async def replay(
         params = {"topic": topic, "inbound": topic_name(settings.topic_prefix, "inbound")}
         return [Outcome(offset, refused="deadletters.not_replayable_topic", params=params) for offset in offsets]
     producer = make_producer(settings, transactional_id=TRANSACTIONAL_ID)
-    await producer.start()
     try:
+        await producer.start()
         done = await read_ledger(settings)
         ledger_topic = topic_name(settings.topic_prefix, "deadletter_replays")
         outcomes = []
