@@ -249,6 +249,10 @@ async def test_a_poisoned_campaign_is_quarantined_while_another_tenant_keeps_bei
         assert f'thidua_scoring_campaign_quarantined{{tenant="{TENANT}",campaign_id="{poisoned_id}"}} 1' in metrics
         assert any(line.startswith("thidua_scoring_quarantined_campaigns ") and float(line.split()[1]) >= 1
                    for line in metrics.splitlines())
+        # issue 12: dead letters — counted by topic and reason, as intake counts its own
+        assert any(line.startswith('thidua_dead_letters_total{topic="thidua.scoring.dlq.v1",'
+                                   'reason="scoring.quarantine.definition"} ') and float(line.split()[-1]) >= 1
+                   for line in metrics.splitlines())
 
         # the dead-letter record: the offending record as written, with the reason
         [record] = await read_topic(settings, "scoring_dlq", lambda r: r.key == f"{TENANT}/{poisoned_id}".encode())

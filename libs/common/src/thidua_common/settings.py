@@ -72,6 +72,11 @@ class Settings(BaseSettings):
     )
     notify_max_attempts: int = Field(6, ge=1, description="delivery attempts before the dead-letter topic")
     notify_backoff_seconds: float = Field(2.0, gt=0, description="first retry delay; doubles each attempt")
+    # issue 12: dead letters — notify mails the board (escalation_email) and an inbound dead letter's
+    # system contact at most one digest of new dead letters per this many seconds
+    notify_deadletter_window_seconds: float = Field(
+        300.0, gt=0, description="new dead letters are mailed in one digest per recipient per this window"
+    )
     overdue_check_seconds: float = Field(300.0, gt=0, description="how often intake looks for overdue nominations")
     # issue 10: the review queue (intake's GET /api/v1/submissions)
     review_due_working_days: int = Field(

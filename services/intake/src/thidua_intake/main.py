@@ -6,6 +6,7 @@ from fastapi import Depends
 from pymongo import ASCENDING
 
 from thidua_common.auth import oidc
+from thidua_common.deadletters.metrics import DeadLetterCounter
 from thidua_common.http import create_app, readiness
 from thidua_common.kafka import ConsumeLoop, EventProducer, make_consumer, mongo_quarantine, ready_file_from_env
 from thidua_common.logging import configure_logging, get_logger
@@ -66,7 +67,8 @@ async def lifespan(app):
     relay.start()
     inbound = ConsumeLoop(
         make_consumer(settings, producer.topic("inbound"), group_id="intake-inbound"),
-        InboundHandler(mongo, db, producer, relay).handle,
+        # issue 12: dead letters — counted in /metrics (thidua_dead_letters_total{topic,reason})
+        InboundHandler(mongo, db, producer, relay, DeadLetterCounter(app.state.metrics.registry)).handle,
         "intake-inbound",
         ready_file_from_env(),
         quarantine=mongo_quarantine(db),

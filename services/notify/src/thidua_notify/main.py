@@ -3,13 +3,16 @@
 import asyncio
 import signal
 
-from thidua_common.kafka import EventProducer, handlers_loop
+from thidua_common.contracts.registry import topic_name
+from thidua_common.deadletters.kafka_io import DEAD_LETTER_TOPICS
+from thidua_common.kafka import ConsumeLoop, EventProducer, handlers_loop, make_consumer
 from thidua_common.logging import configure_logging, get_logger
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
 from thidua_common.startup import refuse_unsafe_start
 
 from .channels import load_channels
+from .deadletters import DeadLetterDigests
 from .service import NotifyService
 
 log = get_logger(__name__)
@@ -28,6 +31,18 @@ async def run() -> None:
     consumer = handlers_loop(settings, service.handlers, service.apply, service.db, "notify", "notify-consumer")
     await consumer.start()
     dispatcher = asyncio.create_task(service.run_dispatcher(), name="notify-dispatcher")
+    # issue 12: dead letters — digests of new dead letters to the board and the systems' contacts
+    digests = DeadLetterDigests(service.db, service.channels["email"], settings)
+    await digests.setup()
+    dead_letters = ConsumeLoop(
+        make_consumer(
+            settings, *(topic_name(settings.topic_prefix, k) for k in DEAD_LETTER_TOPICS), group_id="notify-deadletters"
+        ),
+        digests.handle,
+        "notify-deadletters",
+    )
+    await dead_letters.start()
+    digesting = asyncio.create_task(digests.run(), name="notify-deadletter-digests")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -35,7 +50,9 @@ async def run() -> None:
     log.info("notify started")
     await stop.wait()
     dispatcher.cancel()
-    await asyncio.gather(dispatcher, return_exceptions=True)
+    digesting.cancel()
+    await asyncio.gather(dispatcher, digesting, return_exceptions=True)
+    await dead_letters.stop()
     await consumer.stop()
     await producer.stop()
     await mongo.close()

@@ -86,7 +86,11 @@ async def service() -> ScoringService:
 async def http_endpoint() -> None:
     """/healthz, /readyz (quarantined campaigns) and /metrics on THIDUA_HTTP_PORT."""
     await serve(
-        build(lambda: (_store, _guard) if _store and _guard else None, settings.default_language),
+        build(
+            lambda: (_store, _guard) if _store and _guard else None,
+            settings.default_language,
+            topic_name(settings.topic_prefix, "scoring_dlq"),
+        ),
         settings.http_host,
         settings.http_port,
     )

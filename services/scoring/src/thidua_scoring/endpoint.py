@@ -20,7 +20,11 @@ log = get_logger(__name__)
 TIMEOUT_S = 2.0
 
 
-def build(state: Callable[[], tuple[QuarantineStore, Guard] | None], default_language: str = "vi") -> web.Application:
+def build(
+    state: Callable[[], tuple[QuarantineStore, Guard] | None],
+    default_language: str = "vi",
+    dead_letter_topic: str = "thidua.scoring.dlq.v1",
+) -> web.Application:
     """`state` gives the quarantine store and guard once the worker has started (None before)."""
 
     async def healthz(request: web.Request) -> web.Response:
@@ -108,6 +112,16 @@ def build(state: Callable[[], tuple[QuarantineStore, Guard] | None], default_lan
                 "counter",
                 "Quarantined campaigns this worker resumed since it started",
                 [("", guard.resumes)],
+            )
+            # issue 12: dead letters — the same metric as intake's, for the scoring dead-letter topic
+            lines += _metric(
+                "thidua_dead_letters_total",
+                "counter",
+                "Dead letters written since the service started, by dead-letter topic and reason code",
+                [
+                    (f'{{topic="{_label(dead_letter_topic)}",reason="{_label(code)}"}}', count)
+                    for code, count in sorted(guard.dead_letters.items())
+                ],
             )
         return web.Response(
             text="\n".join(lines) + "\n",

@@ -270,6 +270,8 @@ class Guard:
         self.origins: dict[str, dict] = {}
         self.quarantines = 0  # since start, for /metrics
         self.resumes = 0
+        # issue 12: dead letters — written since start, by reason code (thidua_dead_letters_total)
+        self.dead_letters: dict[str, int] = {}
         # both agents (campaigns, submissions) share one guard: one batch at a time, as in apply_batch
         self.lock = asyncio.Lock()
 
@@ -430,6 +432,7 @@ class Guard:
             ("dlq_failed_at", datetime.now(UTC).isoformat().encode()),
         ]
         await self.publisher.send_raw("scoring_dlq", value, record_key, headers)
+        self.dead_letters[reason.code] = self.dead_letters.get(reason.code, 0) + 1
 
     async def _alert(self, key: str, offender: Envelope, reason: Reason, attempts: int) -> None:
         name = offender.data.get("name_vi") if offender.type == CAMPAIGN_DEFINED else None

@@ -5,7 +5,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
 from ..ids import ID
 from ..logging import current_correlation_id, new_correlation_id
@@ -26,6 +26,19 @@ class Envelope(BaseModel):
     tenant: str = Field(pattern=TENANT_PATTERN)
     correlationid: str = Field(min_length=1, max_length=128)
     data: dict[str, Any]
+    # issue 12: dead letters — an event republished by `thidua-deadletters replay` carries a new id
+    # and names the dead letter's original id here (a CloudEvents extension: lowercase alphanumerics)
+    replayof: str | None = Field(
+        None, min_length=1, max_length=128, description="the id of the dead-lettered event this one replays"
+    )
+
+    @model_serializer(mode="wrap")
+    def _without_absent_replayof(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        # only replays carry the extension: every other event stays byte for byte as before
+        dumped: dict[str, Any] = handler(self)
+        if dumped.get("replayof") is None:
+            dumped.pop("replayof", None)
+        return dumped
 
 
 def new_event(

@@ -70,6 +70,15 @@ TOPICS: dict[str, TopicSpec] = {
     "notify_dlq": TopicSpec("notify.dlq.v1", "Notifications that failed after every retry", 1, True),
 }
 
+# issue 12: dead letters — the ledger of `thidua-deadletters replay`: one record per replayed dead
+# letter, keyed by its dead-letter topic/partition/offset. Compacted, so the latest entry of every
+# dead letter is kept for ever (a replay is refused a second time however old the first one is).
+TOPICS["deadletter_replays"] = TopicSpec(
+    "deadletters.replays.v1", "Replays of dead letters (the replay ledger), key = dead-letter topic/partition/offset", 1
+)
+# topics created with cleanup.policy=compact (the others keep their records by retention)
+COMPACTED_TOPICS = frozenset({"deadletter_replays"})
+
 
 @dataclass(frozen=True)
 class EventSpec:

@@ -887,6 +887,99 @@ MESSAGES: dict[str, dict[str, str]] = {
         "board puts a corrected definition (PUT /api/v1/campaigns/{campaign_id}).\n\nOffending events: "
         "{events}.\n\nRegards,\nThi Đua",
     },
+    # issue 12: dead letters — `thidua-deadletters` (list, show, replay) and notify's digest of new ones
+    "deadletters.unknown_topic": {
+        "vi": "Không có chủ đề thư lỗi '{topic}'. Các chủ đề thư lỗi: {topics}.",
+        "en": "There is no dead-letter topic '{topic}'. Dead-letter topics: {topics}.",
+    },
+    "deadletters.bad_time": {
+        "vi": "Thời điểm '{value}' không hợp lệ: ghi theo dạng 2026-11-30 hoặc 2026-11-30T08:00:00+07:00.",
+        "en": "Invalid time '{value}': write it as 2026-11-30 or 2026-11-30T08:00:00+07:00.",
+    },
+    "deadletters.kafka_unreachable": {
+        "vi": "Không kết nối được Kafka ({bootstrap}): {error}",
+        "en": "Cannot reach Kafka ({bootstrap}): {error}",
+    },
+    "deadletters.none": {"vi": "Không có thư lỗi nào khớp điều kiện.", "en": "No dead letter matches."},
+    "deadletters.count": {"vi": "{count} thư lỗi.", "en": "{count} dead letter(s)."},
+    "deadletters.columns": {
+        "vi": "chủ đề/phân vùng/vị trí | thời điểm lỗi | lý do | chủ đề nguồn | hệ thống | mã sự kiện | loại sự kiện | "
+        "đã phát lại",
+        "en": "topic/partition/offset | failed at | reason | source topic | system | event id | event type | replayed",
+    },
+    "deadletters.yes": {"vi": "có", "en": "yes"},
+    "deadletters.no": {"vi": "chưa", "en": "no"},
+    "deadletters.not_found": {
+        "vi": "Không có thư lỗi ở vị trí {offset} của {topic}.",
+        "en": "There is no dead letter at offset {offset} of {topic}.",
+    },
+    "deadletters.show.where": {"vi": "Thư lỗi", "en": "Dead letter"},
+    "deadletters.show.failed_at": {"vi": "Thời điểm lỗi", "en": "Failed at"},
+    "deadletters.show.source": {"vi": "Nguồn", "en": "Source"},
+    "deadletters.show.system": {"vi": "Hệ thống gửi", "en": "Publishing system"},
+    "deadletters.show.event": {"vi": "Sự kiện", "en": "Event"},
+    "deadletters.show.key": {"vi": "Khóa bản ghi", "en": "Record key"},
+    "deadletters.show.reason": {"vi": "Lý do", "en": "Reason"},
+    "deadletters.show.reason_vi": {"vi": "Lý do (tiếng Việt)", "en": "Reason (Vietnamese)"},
+    "deadletters.show.reason_en": {"vi": "Lý do (tiếng Anh)", "en": "Reason (English)"},
+    "deadletters.show.errors": {"vi": "Các trường lỗi", "en": "Fields in error"},
+    "deadletters.show.headers": {"vi": "Tiêu đề bản ghi", "en": "Record headers"},
+    "deadletters.show.payload": {"vi": "Nội dung gốc", "en": "Original payload"},
+    "deadletters.show.not_json": {
+        "vi": "(không phải JSON, {size} byte; hiển thị dạng văn bản)",
+        "en": "(not JSON, {size} bytes; shown as text)",
+    },
+    "deadletters.show.replayed": {
+        "vi": "Đã phát lại lúc {when}, mã sự kiện mới {new_id}.",
+        "en": "Replayed at {when}, new event id {new_id}.",
+    },
+    "deadletters.show.not_replayed": {"vi": "Chưa phát lại.", "en": "Not replayed."},
+    "deadletters.replayed": {
+        "vi": "{where}: đã phát lại sang {topic} với mã sự kiện mới {new_id} (sự kiện gốc {original_id}).",
+        "en": "{where}: replayed to {topic} with the new event id {new_id} (original event {original_id}).",
+    },
+    "deadletters.replayed_as_is": {
+        "vi": "{where}: đã phát lại nguyên văn sang {topic} (không phải CloudEvent nên giữ nguyên nội dung).",
+        "en": "{where}: replayed as is to {topic} (not a CloudEvent, so its bytes are unchanged).",
+    },
+    "deadletters.already": {
+        "vi": "{where}: đã được phát lại lúc {when} (mã sự kiện mới {new_id}); không phát lại lần nữa.",
+        "en": "{where}: already replayed at {when} (new event id {new_id}); not replayed again.",
+    },
+    "deadletters.refused": {"vi": "{where}: không phát lại: {reason}", "en": "{where}: not replayed: {reason}"},
+    "deadletters.no_source": {
+        "vi": "thư lỗi không ghi chủ đề nguồn (dlq_source_topic), không biết phát lại vào đâu.",
+        "en": "the dead letter names no source topic (dlq_source_topic), so there is nowhere to replay it.",
+    },
+    "deadletters.not_cloudevent": {
+        "vi": "nội dung gốc không phải CloudEvent nên không gán được mã sự kiện mới; thêm --as-is để phát lại "
+        "nguyên văn (vẫn chỉ một lần).",
+        "en": "the original is not a CloudEvent, so it cannot get a new event id; add --as-is to replay its bytes "
+        "unchanged (still only once).",
+    },
+    "deadletters.not_replayable_topic": {
+        "vi": "chỉ phát lại thư lỗi của chủ đề tiếp nhận ({inbound}); sự kiện trong {topic} do dịch vụ tự giữ "
+        "và xử lý lại (xem docs/operations.md).",
+        "en": "only dead letters of the inbound topic ({inbound}) are replayed; the events in {topic} are kept and "
+        "processed again by their service (see docs/operations.md).",
+    },
+    "deadletters.unknown_reason": {"vi": "không rõ", "en": "unknown"},
+    "mail.deadletters.subject": {
+        "vi": "[Thi Đua] {count} sự kiện bị từ chối (thư lỗi) mới",
+        "en": "[Thi Đua] {count} new rejected event(s) (dead letters)",
+    },
+    "mail.deadletters.body": {
+        "vi": "Kính gửi {recipient},\n\nTừ {first} đến {last}, hệ thống Thi Đua đã từ chối {count} sự kiện và "
+        "chuyển chúng vào chủ đề thư lỗi.\n\nTheo lý do:\n{by_reason}\n\nMột số sự kiện đầu tiên:\n{items}{more}\n\n"
+        "Bảng lý do và việc cần làm: docs/integration.md (mục Dead letters). Sau khi khắc phục, quản trị viên "
+        "phát lại bằng lệnh: thidua-deadletters replay <chủ đề> <vị trí>.\n\nTrân trọng,\nHệ thống Thi Đua",
+        "en": "Dear {recipient},\n\nFrom {first} to {last}, Thi Đua refused {count} event(s) and moved them to "
+        "dead-letter topics.\n\nBy reason:\n{by_reason}\n\nThe first ones:\n{items}{more}\n\n"
+        "Reasons and what to do: docs/integration.md (section Dead letters). Once the cause is fixed, an "
+        "operator replays them with: thidua-deadletters replay <topic> <offset>.\n\nRegards,\nThi Đua",
+    },
+    "mail.deadletters.more": {"vi": "\n… và {count} sự kiện khác.", "en": "\n… and {count} more."},
+    "mail.deadletters.board": {"vi": "Ban Thi đua – Khen thưởng", "en": "Commendation Board"},
     # award history exports and nomination escalations
     "report.format_unknown": {
         "vi": "Không có định dạng xuất '{format}'. Các định dạng có: {available}.",

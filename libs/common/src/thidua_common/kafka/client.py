@@ -11,7 +11,7 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 
 from ..contracts.envelope import Envelope
-from ..contracts.registry import TOPICS, topic_name
+from ..contracts.registry import COMPACTED_TOPICS, TOPICS, topic_name
 from ..logging import get_logger
 from ..settings import Settings
 
@@ -133,7 +133,12 @@ async def ensure_topics(settings: Settings, replication_factor: int = 1, attempt
     try:
         existing = set(await admin.list_topics())
         wanted = [
-            NewTopic(topic_name(settings.topic_prefix, key), spec.partitions, replication_factor)
+            NewTopic(
+                topic_name(settings.topic_prefix, key),
+                spec.partitions,
+                replication_factor,
+                topic_configs={"cleanup.policy": "compact"} if key in COMPACTED_TOPICS else None,
+            )
             for key, spec in TOPICS.items()
             if topic_name(settings.topic_prefix, key) not in existing
         ]

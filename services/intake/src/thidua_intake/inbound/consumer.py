@@ -48,8 +48,17 @@ def parse(value: bytes) -> tuple[Envelope, SubmissionSubmitted]:
 class InboundHandler:
     """Accept each inbound event through the same service as HTTP, or dead-letter it."""
 
-    def __init__(self, client: AsyncMongoClient, db: AsyncDatabase, producer: EventProducer, relay: OutboxRelay):
+    def __init__(
+        self,
+        client: AsyncMongoClient,
+        db: AsyncDatabase,
+        producer: EventProducer,
+        relay: OutboxRelay,
+        counted: Callable[[str, str], None] | None = None,
+    ):
         self.producer = producer
+        # issue 12: dead letters — told (dead-letter topic, reason code) of each one, for /metrics
+        self.counted = counted
         # one unit of work per event: it wakes the relay once the submission is committed
         self.unit_of_work: Callable[[], UnitOfWork] = lambda: UnitOfWork(client, db, relay)
 
@@ -91,4 +100,6 @@ class InboundHandler:
             ("dlq_failed_at", datetime.now(UTC).isoformat().encode()),
         ]
         await self.producer.send_raw("inbound_dlq", record.value, record.key, headers)
+        if self.counted:
+            self.counted(self.producer.topic("inbound_dlq"), rejected.key)
         log.warning("inbound event dead-lettered", reason=reason)
