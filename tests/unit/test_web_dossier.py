@@ -201,3 +201,23 @@ def test_intakes_field_names_are_put_on_the_rows_that_sent_them():
     shown = dossier.errors_on_rows({"documents.1.document_id": ["r"], "year": ["y"]}, rows)
     assert shown == {"documents.2.file": ["r"], "year": ["y"]}
     assert dossier.documents_body(rows) == [{"kind": "b", "document_id": "x"}, {"kind": "c", "document_id": "y"}]
+
+
+async def test_a_returned_dossier_keeps_its_uploaded_files_and_a_chosen_file_replaces_one(client, fakes):
+    returned = nomination(status="returned", stage_id="tiep-nhan", documents=UPLOADED[:1])
+    returned["stages"] = [{**returned["stages"][0], "left_at": "2026-03-03T02:00:00Z", "outcome": "returned",
+                           "by": "ban", "reason": "Thiếu chữ ký"}]  # fmt: skip
+    fakes.items["dn-1"] = returned
+    csrf = await signed_in(client, fakes, ["unit_leader"], "huyen-cu-jut")
+    html = (await client.get("/nominations/dn-1")).text
+    form = html[html.index('id="nom-resubmit"') : html.index("</form>", html.index('id="nom-resubmit"'))]
+    assert 'enctype="multipart/form-data"' in form and 'name="doc.0.document_id" value="tl-1"' in form
+    assert 'for="doc-1-file"' in form  # the achievement report, required, still to upload
+    data = {"csrf": csrf, "revision": "3", "reason": "Bổ sung", "achievement": "x",
+            "doc.0.kind": "cover_request", "doc.0.document_id": "tl-1", "doc.1.kind": "achievement_report"}  # fmt: skip
+    response = await client.post("/nominations/dn-1/resubmit", data=data, files=[("doc.1.file", FILES["doc.1.file"])])
+    assert response.status_code == 303
+    [body] = fakes.posted("intake.test/api/v1/nominations/dn-1/resubmit")
+    assert body["documents"] == [{"kind": "cover_request", "document_id": "tl-1"},
+                                 {"kind": "achievement_report", "document_id": "tl-1"}]  # fmt: skip
+    assert fakes.uploads[-1][:2] == ("bao-cao.png", PNG)

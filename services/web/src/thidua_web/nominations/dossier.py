@@ -22,7 +22,7 @@ router = APIRouter()
 
 UPLOAD = "/api/v1/nominations/documents"
 MAX_FILES = 10  # files sent with one dossier form (the console's body limit allows for them)
-FORM_PATH = r"/nominations/new"
+FORM_PATH = r"/nominations/(new|[^/]+/resubmit)"
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 ROW_KEYS = ("kind", "document_id", "name", "size", "sha256")
 OTHER = "other"
@@ -36,6 +36,13 @@ def body_limit(evidence_max_bytes: int) -> tuple[str, int]:
 
 def blank(kind: str) -> dict[str, str]:
     return {"kind": kind, "document_id": "", "name": "", "size": "", "sha256": ""}
+
+
+def with_required(rows: list[dict[str, str]], kinds: list[str]) -> list[dict[str, str]]:
+    """A returned dossier's rows and an empty one (with its file input) for each required kind it
+    lacks, so that the unit can upload it with the resubmission."""
+    present = {r.get("kind") for r in rows}
+    return rows + [{**blank(k), "url": ""} for k in kinds if k not in present]
 
 
 def read_rows(fields: Mapping[str, str], kinds: list[str]) -> list[dict[str, str]]:
@@ -123,14 +130,7 @@ async def upload_rows(
     others = chosen(form, "others")
     if sum(len(f) for f in files.values()) + len(others) > MAX_FILES:
         return {"others": [words["dos_err_too_many"].format(n=MAX_FILES)]}
-    for i, picked in files.items():
-        for file in picked[:1]:
-            try:
-                rows[i] = stored_row(rows[i]["kind"], await upload(caller, file))
-            except ApiFailed as exc:
-                if not exc.refused:
-                    raise
-                errors[f"documents.{i}.file"] = [_refusal(exc, file.filename or "")]
+    errors.update(await replace_files(caller, form, rows, words))
     for file in others:
         try:
             rows.append(stored_row(OTHER, await upload(caller, file)))
@@ -138,6 +138,23 @@ async def upload_rows(
             if not exc.refused:
                 raise
             errors.setdefault("others", []).append(f"{file.filename}: {_refusal(exc, file.filename or '')}")
+    return errors
+
+
+async def replace_files(
+    caller: Caller, form: FormData, rows: list[dict[str, str]], words: Mapping[str, str]
+) -> dict[str, list[str]]:
+    """The resubmission form: a file chosen on a row replaces its document (an uploaded file or an
+    older typed reference) by the file intake stored."""
+    errors: dict[str, list[str]] = {}
+    for i in range(len(rows)):
+        for file in chosen(form, f"doc.{i}.file")[:1]:
+            try:
+                rows[i] = {"url": "", **stored_row(rows[i]["kind"], await upload(caller, file))}
+            except ApiFailed as exc:
+                if not exc.refused:
+                    raise
+                errors[f"documents.{i}.file"] = [_refusal(exc, file.filename or "")]
     return errors
 
 

@@ -229,7 +229,9 @@ def _nomination_page(
         request,
         "nominations/detail.html",
         status=status,
-        documents=documents if documents is not None else models.documents_of(context["n"]),
+        documents=documents
+        if documents is not None
+        else dossier.with_required(models.documents_of(context["n"]), context["required"]),
         dossier_documents=dossier.uploaded(context["n"].get("documents")),
         typed=typed or {},
         failed_action=failed_action,
@@ -291,9 +293,10 @@ async def resubmit(request: Request, nid: str, caller: Posted) -> Response:
     documents = models.read_documents(fields, context["required"])
     typed = {k: v for k, v in fields.items() if k != "csrf"}
     page: dict[str, Any] = {"typed": typed, "failed_action": "resubmit", "documents": documents}
-    if local := models.document_errors(documents):
-        words = texts(caller.lang)
-        errors = {name: [words[key]] for name, key in local.items()}
+    words = texts(caller.lang)
+    uploads = await dossier.replace_files(caller, posted, documents, words)  # issue 11: a row's new file
+    if (local := models.document_errors(documents)) or uploads:
+        errors = {**{name: [words[key]] for name, key in local.items()}, **uploads}
         return _nomination_page(request, context, status=422, errors=errors, message=words["nom_refused"], **page)
     body = models.resubmit_body(
         documents, fields.get("achievement", "").strip(), fields.get("reason", "").strip(), fields.get("revision", "")
