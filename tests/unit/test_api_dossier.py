@@ -109,3 +109,17 @@ async def test_filed_documents_download_as_the_same_bytes_for_readers_and_404_fo
     refused = await call(board, "POST", "/api/v1/nominations", json=body)
     assert refused.status_code == 422
     assert refused.json()["errors"][0]["field"] == "documents.0.document_id"
+
+
+def test_intakes_dossier_upload_route_has_the_evidence_body_limit():
+    from thidua_common.http.app import BodyLimit
+    from thidua_intake.main import build_app
+
+    app = build_app()
+    [limit] = [m for m in app.user_middleware if m.cls is BodyLimit]
+    overrides = dict(limit.kwargs["overrides"])
+    settings = app.state.settings
+    assert overrides[document_views.UPLOAD_PATH] == settings.evidence_max_bytes + 64 * 1024
+    paths = app.openapi()["paths"]
+    assert "/api/v1/nominations/documents" in paths
+    assert "/api/v1/nominations/{nomination_id}/documents/{document_id}" in paths
