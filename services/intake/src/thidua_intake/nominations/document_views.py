@@ -38,9 +38,7 @@ async def upload_document(
     """Upload one dossier document (PDF, JPEG, PNG, DOCX, XLSX, ODT, ODS; type told by its
     content, size limited like evidence) for the caller's unit (the board names the unit). Its
     SHA-256 is counted by intake; file the nomination naming the answer's `document_id`."""
-    name = clean_file_name(file.filename)
-    if name == "evidence":
-        name = "document"
+    name = clean_file_name(file.filename, default="document")
     return await documents.upload(uow, principal, unit_id, file, name, settings.evidence_max_bytes)
 
 
