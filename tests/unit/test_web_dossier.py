@@ -221,3 +221,14 @@ async def test_a_returned_dossier_keeps_its_uploaded_files_and_a_chosen_file_rep
     assert body["documents"] == [{"kind": "cover_request", "document_id": "tl-1"},
                                  {"kind": "achievement_report", "document_id": "tl-1"}]  # fmt: skip
     assert fakes.uploads[-1][:2] == ("bao-cao.png", PNG)
+
+
+async def test_too_many_files_are_refused_before_any_upload_and_the_form_speaks_english(client, fakes):
+    csrf = await signed_in(client, fakes, ["unit_leader"], "huyen-cu-jut")
+    many = [("others", (f"f{i}.pdf", PDF, "application/pdf")) for i in range(dossier.MAX_FILES + 1)]
+    response = await client.post("/nominations/new", data=typed(csrf), files=many)
+    assert response.status_code == 422 and f"Chỉ gửi được tối đa {dossier.MAX_FILES} tệp" in response.text
+    assert fakes.uploads == [] and not fakes.posted("intake.test/api/v1/nominations")
+    client.cookies.set("lang", "en")
+    html = (await client.get("/nominations/new?lang=en", headers={"Accept-Language": "en"})).text
+    assert "Upload each document as a file" in html and "Tải lên từng tài liệu" not in html
