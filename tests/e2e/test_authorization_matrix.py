@@ -210,10 +210,12 @@ CHAIN = [stage("tiep-nhan", "board_officer", "review"), stage("cong-khai", "boar
          stage("hoi-dong", "council_member", "vote"), stage("ky-quyet-dinh", "chairperson", "decision")]
 COMMENDATION = {
     "award_kinds": [
+        # issue 11: no required document (those must be uploaded files): this test is about who acts
         {"id": AWARD, "name_vi": "Bằng khen tập thể", "nominee_kind": "collective", "disclosure_days": 0,
-         "vote_threshold": 0.5, "chain": CHAIN},
+         "vote_threshold": 0.5, "chain": CHAIN, "required_documents": []},
         {"id": AWARD_COMMENTED, "name_vi": "Giấy khen tập thể", "nominee_kind": "collective", "disclosure_days": 10,
-         "vote_threshold": 0.5, "comment_roles": ["unit_leader", "council_member"], "chain": CHAIN},
+         "vote_threshold": 0.5, "comment_roles": ["unit_leader", "council_member"], "chain": CHAIN,
+         "required_documents": []},
     ],
 }
 VOTE = {"members": 10, "yes": 9, "no": 1}

@@ -16,6 +16,7 @@ from thidua_devstack import demo, demo_data
 from .a11y import serious_violations
 from .console_stack import console_browser, sign_in
 from .helpers import password_token
+from .test_console_dossier import filed_by_api  # issue 11 (dossier)
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -71,6 +72,10 @@ def test_no_page_of_the_console_has_a_serious_accessibility_violation(console_st
         "chairperson.daknong": ["/", "/nominations", "/commendation"],
         "auditor.daknong": ["/", "/audit", "/units"],
     }  # fmt: skip
+    # issue 11 (dossier): a nomination whose documents are uploaded files, as its unit and the board see it
+    dossier = filed_by_api(console_stack)
+    pages[f"unit-leader.{UNIT}"].append(f"/nominations/{dossier}")
+    pages["board-officer.so-noi-vu"].append(f"/nominations/{dossier}")
     found: dict[str, list[str]] = {}
     with console_browser() as (browser, _):
         welcome = browser.new_page()

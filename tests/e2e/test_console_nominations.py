@@ -10,6 +10,7 @@ reasons shown (to the unit too), the other passes; the chairperson decides; the 
 intake records the council's vote as one tally (members, yes, no, abstain) entered by a council
 member, not one ballot per member: the demo realm's single council member records the count."""
 
+import hashlib
 import time
 import uuid
 
@@ -41,7 +42,17 @@ CONFIG = {
                   stage("ky-quyet-dinh", "Ký quyết định", "chairperson", "decision")]}],
     "reason": "Cấu hình cho kiểm thử giao diện",
 }
-DOCS = {"cover_request": "1" * 64, "achievement_report": "2" * 64, "vote_minutes": "3" * 64}
+DOCS = ("cover_request", "achievement_report", "vote_minutes")
+
+
+def pdf(person_id: str, kind: str, version: int = 1) -> dict:
+    """issue 11: a dossier document is a file the browser uploads (intake counts its SHA-256)."""
+    content = f"%PDF-1.4\n{person_id}/{kind}/{version}\n".encode()
+    return {"name": f"{kind}.pdf", "mimeType": "application/pdf", "buffer": content}
+
+
+def sha(file: dict) -> str:
+    return hashlib.sha256(file["buffer"]).hexdigest()
 
 
 @pytest.fixture(scope="module")
@@ -65,25 +76,23 @@ def file_nomination(page, console: str, person_id: str, name: str, shot) -> str:
     page.fill("#nom-person-name", name)
     page.fill("#nom-position", "Chuyên viên")
     page.fill("#nom-achievement", "Hoàn thành xuất sắc nhiệm vụ năm 2026")
-    for i, (kind, digest) in enumerate(DOCS.items()):
+    files = {kind: pdf(person_id, kind) for kind in DOCS}
+    for i, kind in enumerate(DOCS):
         assert page.input_value(f"input[name='doc.{i}.kind']") == kind
-        page.fill(f"#doc-{i}-name", f"{kind}.pdf")
-        page.fill(f"#doc-{i}-url", f"https://vanban.daknong.test/{person_id}/{kind}.pdf")
-        page.fill(f"#doc-{i}-sha256", digest)
-        page.fill(f"#doc-{i}-size", "2048")
-    page.fill("#doc-0-sha256", "khong-phai-ma-bam")
-    page.click("#nom-submit")  # refused by the console, next to the field, the rest kept
+        if i:
+            page.set_input_files(f"#doc-{i}-file", files[kind])
+    page.click("#nom-submit")  # the cover request has no file: refused next to it, the rest kept
     page.wait_for_selector("#nom-refusal")
-    assert "Mã băm SHA-256 gồm đúng 64 ký tự" in page.inner_text("#nom-doc-0")
+    assert "Hãy chọn tệp cho tài liệu bắt buộc này." in page.inner_text("#nom-doc-0")
     assert page.input_value("#nom-person-name") == name
     shot("new-refused")
-    page.fill("#doc-0-sha256", DOCS["cover_request"])
+    page.set_input_files("#doc-0-file", files["cover_request"])
     shot("new")
     page.click("#nom-submit")
     page.wait_for_selector("#nom-done")
     assert page.inner_text("#nom-nominee-name") == name
-    for digest in DOCS.values():
-        assert digest in page.inner_text("#nom-docs")
+    for file in files.values():
+        assert sha(file) in page.inner_text("#nom-docs")
     return page.inner_text("#nom-id").strip()
 
 
@@ -158,13 +167,15 @@ def test_a_nomination_passes_every_stage_in_the_browser(console_stack, configure
         assert board.inner_text("#nom-status") == "Bị trả lại"
         leader.goto(f"{console}/nominations/{failing}")
         assert "Tờ trình chưa có chữ ký" in leader.inner_text("#nom-returned")
-        leader.fill("#doc-0-sha256", "4" * 64)
+        signed = pdf(f"nv-a-{tag}", "cover_request", version=2)
+        leader.set_input_files("#doc-0-file", signed)  # issue 11: the signed cover request replaces the first
         leader.fill("#resubmit-reason", "Bổ sung tờ trình có chữ ký")
         shooter(leader)("resubmit-form")
         leader.click("#nom-resubmit-submit")
         leader.wait_for_selector("#nom-done")
         assert leader.inner_text("#nom-status") == "Đang xét" and "Tiếp nhận" in leader.inner_text("#nom-stage")
-        assert "4" * 64 in leader.inner_text("#nom-docs") and "1" * 64 not in leader.inner_text("#nom-docs")
+        docs = leader.inner_text("#nom-docs")
+        assert sha(signed) in docs and sha(pdf(f"nv-a-{tag}", "cover_request")) not in docs
         for nid in (failing, passing):
             act(board, console, nid, "nom-pass", "Công khai")
             act(board, console, nid, "nom-pass", "Hội đồng xét")  # a 0-day disclosure window has closed

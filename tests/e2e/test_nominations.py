@@ -4,6 +4,7 @@ change nothing, and overdue alerts. Each test configures its own tenant, so test
 configuration, awards or quotas."""
 
 import asyncio
+import hashlib
 import json
 import time
 import uuid
@@ -59,6 +60,11 @@ def document(kind: str) -> dict:
 DOSSIER = [document(k) for k in ("cover_request", "achievement_report", "vote_minutes")]
 
 
+def pdf_of(document: dict) -> bytes:
+    """issue 11: the file uploaded for a document written as a reference (its bytes name it)."""
+    return b"%PDF-1.4\n" + json.dumps(document, sort_keys=True).encode()
+
+
 def person(pid: str) -> dict:
     return {"kind": "individual", "unit_id": UNIT, "person_id": pid, "person_name": f"Ông {pid}"}
 
@@ -77,7 +83,22 @@ class Tenant:
 
     async def call(self, method: str, path: str, role: str = "board_officer", body=None, lang: str = "vi"):
         headers = {**self.headers[role], "Accept-Language": lang}
+        if method == "POST" and path.startswith("/nominations") and body and "documents" in body:
+            unit = (body.get("nominee") or {}).get("unit_id") or UNIT
+            body = {**body, "documents": await self.uploaded(body["documents"], role, unit)}
         return await self.client.request(method, f"/api/v1{path}", json=body, headers=headers)
+
+    async def uploaded(self, documents: list[dict], role: str, unit: str) -> list[dict]:
+        """issue 11: a dossier's documents are files uploaded to intake, named by their ids."""
+        out = []
+        for document in documents:
+            files = {"file": (document["name"], pdf_of(document), "application/pdf")}
+            data = {"unit_id": unit} if role == "board_officer" else {}
+            r = await self.client.post("/api/v1/nominations/documents", headers=self.headers[role], files=files,
+                                       data=data)
+            assert r.status_code == 201, r.text
+            out.append({"kind": document["kind"], "document_id": r.json()["document_id"]})
+        return out
 
     async def configure(self, body: dict) -> None:
         response = await self.call("PUT", "/config/commendation", body=body)
@@ -168,7 +189,7 @@ async def test_a_returned_nomination_comes_back_at_the_returning_stage_and_passe
     n = ok(await tenant.call("POST", f"/nominations/{nid}/resubmit", "unit_leader",
                              {"documents": fixed, "reason": "Bổ sung biên bản có chữ ký"}))
     assert (n["status"], n["stage"], n["revision"]) == ("in_progress", "hoi-dong", 5)
-    assert n["documents"][2]["sha256"] == "b" * 64
+    assert n["documents"][2]["sha256"] == hashlib.sha256(pdf_of(fixed[2])).hexdigest()  # counted by intake
     n = ok(await tenant.act(nid, "council_member", "vote", vote=VOTE_OK))
     n = ok(await tenant.act(nid, "chairperson", "decide", decision=DECISION))
     assert n["status"] == "decided"

@@ -132,12 +132,22 @@ def test_no_double_award():
 
 
 def test_filing_needs_the_right_nominee_and_every_required_document():
-    docs = [{"kind": "cover_request"}, {"kind": "achievement_report"}]
+    docs = [{"kind": "cover_request", "document_id": "f1"}, {"kind": "achievement_report", "document_id": "f2"}]
     errors = rules.check_filing(award(), Nominee(kind="individual", unit_id="u1"), docs)
     assert codes(errors) == ["nomination.person_required", "nomination.missing_document"]
     assert errors[1].params == {"kind": "vote_minutes"}
-    errors = rules.check_filing(award(), Nominee(kind="collective", unit_id="u1"), docs + [{"kind": "vote_minutes"}])
+    minutes = {"kind": "vote_minutes", "document_id": "f3"}
+    errors = rules.check_filing(award(), Nominee(kind="collective", unit_id="u1"), docs + [minutes])
     assert codes(errors) == ["nomination.nominee_kind"]
+
+
+def test_a_required_document_counts_only_as_an_uploaded_file():
+    # issue 11: a reference typed by the filer (name, link, hash) is not the document itself
+    uploaded = [{"kind": "cover_request", "document_id": "f1"}, {"kind": "achievement_report", "document_id": "f2"}]
+    typed = {"kind": "vote_minutes", "name": "bb.pdf", "url": "https://x.test/bb.pdf", "sha256": "a" * 64, "size": 1}
+    errors = rules.check_filing(award(), Nominee(kind="individual", unit_id="u1", person_id="p1"), uploaded + [typed])
+    assert codes(errors) == ["dossier.missing_file"] and errors[0].params == {"kind": "vote_minutes"}
+    assert errors[0].reason("vi") == "Hồ sơ thiếu tài liệu bắt buộc loại 'vote_minutes' dưới dạng tệp đã tải lên."
 
 
 def test_configuration_chains_end_with_one_decision():
@@ -205,11 +215,11 @@ def test_return_and_resubmit_reenter_the_returning_stage():
     with pytest.raises(DomainError) as e:
         act(returned, COUNCIL, action="vote", vote={"members": 9, "yes": 9, "no": 0})
     assert e.value.key == "nomination.not_open"
-    docs = [{"kind": k} for k in ("cover_request", "achievement_report")]
+    docs = [{"kind": k, "document_id": k} for k in ("cover_request", "achievement_report")]
     with pytest.raises(DomainError) as e:
         rules.resubmit(returned, award(), docs, None, "", LEADER, MONDAY, TET)
     assert e.value.key == "nomination.missing_document"
-    out = rules.resubmit(returned, award(), docs + [{"kind": "vote_minutes"}], "Bổ sung", "đã bổ sung", LEADER, MONDAY, TET)
+    out = rules.resubmit(returned, award(), docs + [{"kind": "vote_minutes", "document_id": "bb"}], "Bổ sung", "đã bổ sung", LEADER, MONDAY, TET)
     assert out.doc["status"] == "in_progress" and out.doc["stage"] == "hoi-dong"
     assert out.doc["stages"][-1]["left_at"] is None and out.doc["achievement"] == "Bổ sung"
 

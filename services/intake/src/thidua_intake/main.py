@@ -23,6 +23,7 @@ from .campaigns.views import router as campaigns_router
 from .commendation_config.views import router as commendation_config_router
 from .evidence import views as evidence_views
 from .inbound.consumer import InboundHandler
+from .nominations import document_views as dossier_views
 from .nominations.overdue import OverdueTask
 from .nominations.views import awards_router
 from .nominations.views import router as nominations_router
@@ -53,6 +54,7 @@ async def lifespan(app):
     await db["evidence.files"].create_index(
         [("metadata.tenant", ASCENDING), ("metadata.campaign_id", ASCENDING), ("metadata.unit_id", ASCENDING)]
     )
+    await db["dossier.files"].create_index([("metadata.tenant", ASCENDING), ("metadata.unit_id", ASCENDING)])
     await audit_store.setup(db)
     await campaign_revisions.setup(db)  # issue 11: a campaign's revisions, newest first
     if locked := await reviews_service.lock_approved_periods(UnitOfWork(mongo, db)):
@@ -113,7 +115,11 @@ def build_app():
         lifespan,
         description="Tiếp nhận phong trào và báo cáo kết quả thi đua / campaign and submission intake",
         # evidence files are larger than any JSON body: their upload has its own limit
-        body_limits=[(evidence_views.UPLOAD_PATH, settings.evidence_max_bytes + evidence_views.FRAMING_BYTES)],
+        body_limits=[
+            (evidence_views.UPLOAD_PATH, settings.evidence_max_bytes + evidence_views.FRAMING_BYTES),
+            # issue 11: dossier documents are files too, under the same limit
+            (dossier_views.UPLOAD_PATH, settings.evidence_max_bytes + evidence_views.FRAMING_BYTES),
+        ],
     )
     # every route of these routers needs a caller, and a read-only caller (auditor) writes nothing
     guarded = [Depends(refuse_read_only_writes)]
@@ -129,6 +135,7 @@ def build_app():
         ratings_router,
         units_router,
         commendation_config_router,
+        dossier_views.router,
         nominations_router,
         awards_router,
         audit_router,

@@ -28,6 +28,7 @@ from .editor.views import body_limit as editor_body_limit
 from .editor.views import router as editor_router
 from .home.views import router as home_router
 from .i18n import LANGS, language
+from .nominations.dossier import body_limit as dossier_body_limit
 from .nominations.views import router as nominations_router
 from .notifications.views import router as notifications_router
 from .oidc import OidcClient, SignInFailed, check_id_token, claims_of
@@ -108,6 +109,7 @@ def build_app(
     # the reporter's period form carries evidence files: it has a larger body limit than the rest
     body_limits = [reporter_body_limit(settings.evidence_max_bytes)]
     body_limits.append(editor_body_limit())  # the editor's form holds a whole campaign definition
+    body_limits.append(dossier_body_limit(settings.evidence_max_bytes))  # issue 11: the dossier form's files
     app = create_app("web", settings, lifespan=lifespan, openapi_url=None, body_limits=body_limits)
     if http is not None:
         wire(app, http)

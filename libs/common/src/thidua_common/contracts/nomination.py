@@ -32,6 +32,11 @@ class DossierDocument(BaseModel):
     url: str = Field(max_length=2000)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
     size: int = Field(ge=0)
+    # issue 11: a file uploaded to intake (POST /api/v1/nominations/documents); then name, size,
+    # sha256 and content_type are what intake stored and url is intake's download path.
+    # Absent on a reference typed by the filer (older dossiers).
+    document_id: str | None = Field(None, pattern=ID, description="id of the file uploaded to intake")
+    content_type: str | None = Field(None, max_length=200, description="the uploaded file's sniffed type")
 
 
 class NominationStatus(StrEnum):

@@ -796,6 +796,36 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Tên ngày lễ không được chứa ký tự điều khiển (như xuống dòng).",
         "en": "A holiday's name may not hold control characters (such as a line break).",
     },
+    # issue 11: dossier — a nomination's documents uploaded as files (GridFS, SHA-256 counted by intake)
+    "dossier.too_large": {
+        "vi": "Tài liệu hồ sơ '{file}' quá lớn ({size} byte, tối đa {limit} byte).",
+        "en": "Dossier document '{file}' is too large ({size} bytes, at most {limit}).",
+    },
+    "dossier.type": {
+        "vi": "Tài liệu hồ sơ '{file}' không thuộc loại được nhận (PDF, JPEG, PNG, DOCX, XLSX, ODT, ODS).",
+        "en": "Dossier document '{file}' is not of an accepted type (PDF, JPEG, PNG, DOCX, XLSX, ODT, ODS).",
+    },
+    "dossier.empty": {"vi": "Tài liệu hồ sơ '{file}' rỗng.", "en": "Dossier document '{file}' is empty."},
+    "dossier.unit_required": {
+        "vi": "Cần nêu đơn vị (unit_id) mà tài liệu hồ sơ thuộc về.",
+        "en": "Name the unit (unit_id) the dossier document belongs to.",
+    },
+    "dossier.unknown": {
+        "vi": "Không có tài liệu đã tải lên '{id}' của đơn vị '{unit}' (mã sai hoặc tệp của đơn vị khác).",
+        "en": "There is no uploaded document '{id}' of unit '{unit}' (a wrong id or another unit's file).",
+    },
+    "dossier.source": {
+        "vi": "Mỗi tài liệu cần mã tệp đã tải lên (document_id), hoặc đủ tên, đường dẫn, mã SHA-256 và dung lượng.",
+        "en": "Each document needs the id of an uploaded file (document_id), or a name, link, SHA-256 and size.",
+    },
+    "dossier.missing_file": {
+        "vi": "Hồ sơ thiếu tài liệu bắt buộc loại '{kind}' dưới dạng tệp đã tải lên.",
+        "en": "The dossier lacks a required document of kind '{kind}' as an uploaded file.",
+    },
+    "dossier.document_unknown": {
+        "vi": "Hồ sơ '{nomination}' không có tài liệu '{id}'.",
+        "en": "Nomination '{nomination}' has no document '{id}'.",
+    },
     # issue 9: scoring — why a score was (re)computed (ScoreCause.detail_vi/detail_en)
     "scoring.cause.submission": {
         "vi": "Đơn vị gửi báo cáo kết quả {period}.",

@@ -64,15 +64,17 @@ class Tally:
 
     file_name: str
     limit: int
+    messages: str = "evidence"  # the message keys' prefix: what kind of file this is
     size: int = 0
     _hash: "hashlib._Hash" = field(default_factory=hashlib.sha256)
 
     def add(self, chunk: bytes) -> None:
         self.size += len(chunk)
         if self.size > self.limit:
+            key = f"{self.messages}.too_large"
             raise TooLarge(
-                "evidence.too_large",
-                [FieldError("file", "evidence.too_large", self._params())],
+                key,
+                [FieldError("file", key, self._params())],
                 **self._params(),
             )
         self._hash.update(chunk)
@@ -85,13 +87,16 @@ class Tally:
         return self._hash.hexdigest()
 
 
-def check_type(head: bytes, file_name: str) -> str:
-    """The sniffed content type of a file starting with `head`; 415 naming the file if none."""
+def check_type(head: bytes, file_name: str, messages: str = "evidence") -> str:
+    """The sniffed content type of a file starting with `head`; 415 naming the file if none.
+    `messages` is the prefix of the message keys (evidence, dossier): what kind of file this is."""
     if not head:
-        raise Invalid("evidence.empty", [FieldError("file", "evidence.empty", {"file": file_name})], file=file_name)
+        empty = f"{messages}.empty"
+        raise Invalid(empty, [FieldError("file", empty, {"file": file_name})], file=file_name)
     kind = sniff(head, file_name)
     if kind is None:
-        raise Unsupported("evidence.type", [FieldError("file", "evidence.type", {"file": file_name})], file=file_name)
+        wrong = f"{messages}.type"
+        raise Unsupported(wrong, [FieldError("file", wrong, {"file": file_name})], file=file_name)
     return kind
 
 

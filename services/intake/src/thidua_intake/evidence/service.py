@@ -6,8 +6,7 @@ aborted, its chunks deleted. The audit record of an upload goes through the unit
 
 import uuid
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Any
 
 from gridfs import AsyncGridFSBucket
 from pymongo.asynchronous.client_session import AsyncClientSession
@@ -17,26 +16,20 @@ from thidua_common.auth import Principal, Role
 from thidua_common.contracts.submission import EvidenceLink
 from thidua_common.errors import DomainError, FieldError, Invalid, NotFound, found
 
+from .. import filestore
 from ..access import not_own_unit
 from ..campaigns import service as campaigns
+from ..filestore import Upload
 from ..ratings.rules import check_rater
 from ..uow import UnitOfWork
-from . import rules
 from .models import EvidencePublic, EvidenceStored
 
 BUCKET = "evidence"
-CHUNK = 256 * 1024
 AUDIT_ACTION = "vn.thidua.evidence.uploaded.v1"
 
 
-class Upload(Protocol):
-    """What an upload needs of the file (starlette's UploadFile is one)."""
-
-    async def read(self, size: int = -1) -> bytes: ...
-
-
 def bucket(db: AsyncDatabase) -> AsyncGridFSBucket:
-    return AsyncGridFSBucket(db, bucket_name=BUCKET)
+    return filestore.bucket(db, BUCKET)
 
 
 def check_may_upload(principal: Principal, unit_id: str) -> None:
@@ -61,38 +54,13 @@ async def upload(
     tenant = principal.tenant
     check_may_upload(principal, unit_id)
     found(await campaigns.definition(db, tenant, campaign_id), "campaign.unknown", id=campaign_id)
-    head = await file.read(CHUNK)
-    while len(head) < rules.SNIFF_BYTES and (more := await file.read(CHUNK)):
-        head += more
-    content_type = rules.check_type(head, file_name)
-    tally = rules.Tally(file_name, max_bytes)
     evidence_id = str(uuid.uuid4())
-    stream = bucket(db).open_upload_stream_with_id(evidence_id, file_name)
-    try:
-        chunk = head
-        while chunk:
-            tally.add(chunk)
-            await stream.write(chunk)
-            chunk = await file.read(CHUNK)
-        rules.check_sha256(expected_sha256, tally.sha256, file_name)
-        metadata = {
-            "tenant": tenant,
-            "campaign_id": campaign_id,
-            "unit_id": unit_id,
-            "uploaded_by": principal.subject,
-            "content_type": content_type,
-            "size": tally.size,
-            "sha256": tally.sha256,
-            "file_name": file_name,
-            "uploaded_at": datetime.now(UTC),
-        }
-        await stream.set("metadata", metadata)
-        await stream.close()
-    except BaseException:
-        await stream.abort()
-        raise
+    metadata = {"tenant": tenant, "campaign_id": campaign_id, "unit_id": unit_id, "uploaded_by": principal.subject}
+    kept = await filestore.store(
+        bucket(db), evidence_id, file, file_name, max_bytes, metadata, expected_sha256=expected_sha256
+    )
     stored = EvidenceStored(
-        evidence_id=evidence_id, sha256=tally.sha256, size=tally.size, content_type=content_type, file_name=file_name
+        evidence_id=evidence_id, sha256=kept.sha256, size=kept.size, content_type=kept.content_type, file_name=file_name
     )
 
     async def work(session: AsyncClientSession) -> None:
@@ -170,16 +138,7 @@ async def open_download(
     doc = await find(db, principal.tenant, campaign_id, unit_id, evidence_id)
     if doc is None:
         raise NotFound("evidence.unknown", id=evidence_id, unit=unit_id)
-    stream = await bucket(db).open_download_stream(evidence_id)
-
-    async def chunks() -> AsyncIterator[bytes]:
-        try:
-            while chunk := await stream.readchunk():
-                yield chunk
-        finally:
-            await stream.close()
-
-    return _public(doc), chunks()
+    return _public(doc), await filestore.chunks(bucket(db), evidence_id)
 
 
 async def resolve(

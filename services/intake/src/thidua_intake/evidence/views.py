@@ -29,11 +29,11 @@ router = APIRouter(prefix="/api/v1/campaigns/{campaign_id}/units/{unit_id}/evide
 Uploader = require_roles(Role.unit_reporter, Role.unit_leader, Role.board_officer)
 
 
-def clean_file_name(name: str | None) -> str:
+def clean_file_name(name: str | None, default: str = "evidence") -> str:
     """The file's own name: no folders, no control characters, at most 255 characters."""
     base = re.split(r"[\\/]", name or "")[-1]
     base = "".join(ch for ch in base if ch.isprintable()).strip()
-    return base[:255] or "evidence"
+    return base[:255] or default
 
 
 UNSUPPORTED: dict[int | str, dict[str, Any]] = {

@@ -6,10 +6,38 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from thidua_common.contracts.campaign import ID
-from thidua_common.contracts.nomination import Decision, DossierDocument, NominationChanged, Nominee
+from thidua_common.contracts.nomination import Decision, NominationChanged, Nominee
 from thidua_common.contracts.strict import JsonDate
 
 MIN_REASON = 5
+
+
+class DossierDocumentWrite(BaseModel):
+    """A document of a dossier as filed: an uploaded file by its `document_id` (intake fills in its
+    name, size, SHA-256 and type from what it stored), or a reference with all four of name, url,
+    sha256 and size (older dossiers; never enough for a required kind)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    kind: str = Field(min_length=1, max_length=100)
+    document_id: str | None = Field(None, pattern=ID, description="id from POST /api/v1/nominations/documents")
+    name: str | None = Field(None, min_length=1, max_length=300)
+    url: str | None = Field(None, max_length=2000)
+    sha256: str | None = Field(None, pattern=r"^[0-9a-f]{64}$")
+    size: int | None = Field(None, ge=0)
+
+
+class DossierStored(BaseModel):
+    """The answer to a document upload: what intake stored, as it counted it."""
+
+    document_id: str
+    unit_id: str
+    file_name: str
+    size: int
+    sha256: str
+    content_type: str
+    uploaded_by: str
+    uploaded_at: datetime
 
 
 class NominationWrite(BaseModel):
@@ -23,7 +51,7 @@ class NominationWrite(BaseModel):
     campaign_id: str | None = Field(None, pattern=ID)
     basis: str = Field("regular", pattern=r"^(regular|themed|ad_hoc|foreign|contribution|long_service)$")
     achievement: str = Field("", max_length=4000)
-    documents: list[DossierDocument] = Field([], max_length=50)
+    documents: list[DossierDocumentWrite] = Field([], max_length=50)
 
 
 class ActionKind(StrEnum):
@@ -62,7 +90,7 @@ class ResubmitWrite(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
 
-    documents: list[DossierDocument] = Field(max_length=50)
+    documents: list[DossierDocumentWrite] = Field(max_length=50)
     achievement: str | None = Field(None, max_length=4000)
     reason: str = Field("", max_length=2000, description="what was corrected")
     expected_revision: int | None = None

@@ -104,12 +104,18 @@ def check_filing(award: AwardKind, nominee: Nominee, documents: Iterable[Mapping
 
 
 def missing_documents(award: AwardKind, documents: Iterable[Mapping[str, Any]]) -> list[FieldError]:
+    """Every required kind must be in the dossier as a file uploaded to intake (a `document_id`):
+    a reference typed by the filer (name, link, hash) does not count for a required kind."""
+    documents = list(documents)
     present = {d["kind"] for d in documents}
-    return [
-        FieldError("documents", "nomination.missing_document", {"kind": kind})
-        for kind in award.required_documents
-        if kind not in present
-    ]
+    uploaded = {d["kind"] for d in documents if d.get("document_id")}
+    errors = []
+    for kind in award.required_documents:
+        if kind not in present:
+            errors.append(FieldError("documents", "nomination.missing_document", {"kind": kind}))
+        elif kind not in uploaded:
+            errors.append(FieldError("documents", "dossier.missing_file", {"kind": kind}))
+    return errors
 
 
 # -- the award rules --------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from ..campaigns import service as campaigns
 from ..commendation_config import service as config_service
 from ..commendation_config.models import CommendationConfig
 from ..uow import UnitOfWork, store_revision
+from . import documents as dossier
 from . import rules
 from .models import ActionWrite, Award, AwardsImport, NominationPublic, NominationWrite, ResubmitWrite
 from .rules import Actor, Outcome
@@ -94,12 +95,13 @@ async def create(uow: UnitOfWork, tenant: str, body: NominationWrite, actor: Act
             raise Invalid(
                 "request.invalid", [FieldError("award_kind", "nomination.unknown_award", {"id": body.award_kind})]
             )
-        documents = [d.model_dump(mode="json") for d in body.documents]
-        errors = rules.check_filing(award, body.nominee, documents)
+        documents, errors = await dossier.resolve(db, tenant, body.nominee.unit_id, body.documents, session)
+        if not errors:
+            errors = rules.check_filing(award, body.nominee, documents)
         if body.campaign_id and await campaigns.definition(db, tenant, body.campaign_id, session) is None:
             errors.append(FieldError("campaign_id", "campaign.unknown", {"id": body.campaign_id}))
         if errors:
-            missing = [e for e in errors if e.key == "nomination.missing_document"]
+            missing = [e for e in errors if e.key in ("nomination.missing_document", "dossier.missing_file")]
             if missing and len(missing) == len(errors):
                 raise Invalid("nomination.missing_document", errors, kind=missing[0].params["kind"])
             raise Invalid("request.invalid", errors)
@@ -113,6 +115,7 @@ async def create(uow: UnitOfWork, tenant: str, body: NominationWrite, actor: Act
         await check_rules(db, session, tenant, config, award, nominee, body.year)
         now = datetime.now(UTC)
         nomination_id = f"dn-{body.year}-{uuid.uuid4().hex[:10]}"
+        documents = dossier.with_urls(nomination_id, documents)
         doc: dict[str, Any] = {
             "_id": nomination_key(tenant, nomination_id),
             "tenant": tenant,
@@ -196,7 +199,10 @@ async def resubmit(
         config = await config_service.require(db, tenant, session)
         award = _award_of(config, current)
         now = datetime.now(UTC)
-        documents = [d.model_dump(mode="json") for d in body.documents]
+        documents, errors = await dossier.resolve(db, tenant, current["nominee"]["unit_id"], body.documents, session)
+        if errors:
+            raise Invalid("request.invalid", errors)
+        documents = dossier.with_urls(nomination_id, documents)
         outcome = rules.resubmit(
             current, award, documents, body.achievement, body.reason, actor, now, config.holiday_dates
         )

@@ -25,6 +25,7 @@ STAGE_ACTIONS = {
 ACTIONS = ("pass", "return", "comment", "vote", "decide")
 SHA256 = re.compile(r"^[0-9a-f]{64}$")
 MAX_DOCUMENTS = 10
+SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 
 def award_kinds(config: Mapping[str, Any] | None) -> list[dict[str, Any]]:
@@ -264,6 +265,9 @@ def read_dossier(fields: Mapping[str, str], kinds: list[str], default_year: int)
     )
     for i in range(MAX_DOCUMENTS):
         row = {k: fields.get(f"doc.{i}.{k}", "").strip() for k in ("kind", "name", "url", "sha256", "size")}
+        # issue 11: an uploaded file stays named by its id (intake fills in the rest)
+        if SAFE_ID.fullmatch(document_id := fields.get(f"doc.{i}.document_id", "").strip()):
+            row["document_id"] = document_id
         if any(row.values()):
             form.documents.append(row)
     present = {d["kind"] for d in form.documents}
@@ -287,6 +291,8 @@ def dossier_errors(form: DossierForm) -> dict[str, str]:
 def document_errors(documents: list[dict[str, str]]) -> dict[str, str]:
     errors: dict[str, str] = {}
     for i, d in enumerate(documents):
+        if d.get("document_id"):
+            continue  # an uploaded file: intake checks it
         if not d["name"]:
             errors[f"documents.{i}.name"] = "nom_err_doc_name"
         if not d["url"]:
@@ -304,8 +310,9 @@ def read_documents(fields: Mapping[str, str], kinds: list[str]) -> list[dict[str
 
 def documents_of(nomination: Mapping[str, Any]) -> list[dict[str, str]]:
     """The nomination's documents as the form's rows (to correct them on resubmission)."""
+    keys = ("kind", "name", "url", "sha256", "size", "document_id")  # document_id: issue 11, an uploaded file
     return [
-        {k: str(d.get(k) if d.get(k) is not None else "") for k in ("kind", "name", "url", "sha256", "size")}
+        {k: str(d.get(k) if d.get(k) is not None else "") for k in keys}
         for d in nomination.get("documents") or []
         if isinstance(d, dict)
     ][:MAX_DOCUMENTS]
@@ -313,7 +320,15 @@ def documents_of(nomination: Mapping[str, Any]) -> list[dict[str, str]]:
 
 def documents_body(documents: list[dict[str, str]]) -> list[dict[str, Any]]:
     return [
-        {"kind": d["kind"], "name": d["name"], "url": d["url"], "sha256": d["sha256"].lower(), "size": int(d["size"])}
+        {"kind": d["kind"], "document_id": d["document_id"]}  # issue 11: an uploaded file, by its id
+        if d.get("document_id")
+        else {
+            "kind": d["kind"],
+            "name": d["name"],
+            "url": d["url"],
+            "sha256": d["sha256"].lower(),
+            "size": int(d["size"]),
+        }
         for d in documents
     ]
 

@@ -155,6 +155,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "nom_export_all_kinds": "tệp tải xuống gồm cả tập thể và cá nhân",
         "nom_decision_date_col": "Ngày quyết định",
         "nom_awards_empty": "Không có khen thưởng nào khớp với bộ lọc.",
+        # issue 11: dossier — documents uploaded as files (intake stores them, counts the SHA-256)
+        "dos_help": "Tải lên từng tài liệu dưới dạng tệp (PDF, JPEG, PNG, DOCX, XLSX, ODT hoặc ODS). "
+        "Hệ thống lưu tệp và tự tính mã băm SHA-256; mỗi loại bắt buộc cần một tệp.",
+        "dos_file": "Tệp",
+        "dos_replace": "Chọn tệp khác (không bắt buộc)",
+        "dos_uploaded": "Đã tải lên",
+        "dos_others": "Tài liệu khác (có thể chọn nhiều tệp)",
+        "dos_other": "Tài liệu khác",
+        "dos_err_file": "Hãy chọn tệp cho tài liệu bắt buộc này.",
+        "dos_err_too_many": "Chỉ gửi được tối đa {n} tệp trong một lần.",
+        "dos_download": "Tải về",
+        "dos_reference": "Tham chiếu (không phải tệp đã tải lên)",
+        "dos_bytes": "byte",
     },
     "en": {
         "nom_nav": "Commendations",
@@ -308,6 +321,19 @@ TEXTS: dict[str, dict[str, str]] = {
         "nom_export_all_kinds": "the download holds collectives and individuals",
         "nom_decision_date_col": "Decision date",
         "nom_awards_empty": "No award matches the filters.",
+        # issue 11: dossier — documents uploaded as files (intake stores them, counts the SHA-256)
+        "dos_help": "Upload each document as a file (PDF, JPEG, PNG, DOCX, XLSX, ODT or ODS). "
+        "The system stores it and computes its SHA-256 itself; each required kind needs a file.",
+        "dos_file": "File",
+        "dos_replace": "Choose another file (optional)",
+        "dos_uploaded": "Uploaded",
+        "dos_others": "Other documents (several files may be chosen)",
+        "dos_other": "Other document",
+        "dos_err_file": "Choose a file for this required document.",
+        "dos_err_too_many": "At most {n} files can be sent at once.",
+        "dos_download": "Download",
+        "dos_reference": "Reference (not an uploaded file)",
+        "dos_bytes": "bytes",
     },
 }
 LABELS: dict[str, dict[str, str]] = {"vi": {}, "en": {}}

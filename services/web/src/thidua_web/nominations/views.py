@@ -21,9 +21,10 @@ from ..deps import Caller, NotAllowed, Posted, SignedIn
 from ..formats import LOCAL
 from ..i18n import texts
 from ..pages import render
-from . import models
+from . import dossier, models
 
 router = APIRouter()
+router.include_router(dossier.router)  # issue 11: a nomination's documents, downloaded through the console
 
 NOMINATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 EXPORT_FORMATS = ("csv", "json")
@@ -144,7 +145,8 @@ async def new(request: Request, caller: SignedIn, award_kind: str | None = None)
     config = await _config(caller)
     kinds = models.award_kinds(config)
     chosen = _clean(award_kind) or (str(kinds[0].get("id")) if kinds else "")
-    form = models.read_dossier({"award_kind": chosen}, _kinds_for(config, chosen), _today().year)
+    form = models.read_dossier({"award_kind": chosen}, [], _today().year)
+    form.documents = dossier.read_rows({}, _kinds_for(config, chosen))  # issue 11: a file per required kind
     if award := models.award_of(config, chosen):
         form.nominee_kind = str(award.get("nominee_kind") or "individual")
     return _new_page(request, config, form)
@@ -152,27 +154,31 @@ async def new(request: Request, caller: SignedIn, award_kind: str | None = None)
 
 @router.post("/nominations/new", include_in_schema=False)
 async def file(request: Request, caller: Posted) -> Response:
+    """issue 11 (dossier): the documents come as files; each is uploaded to intake first (its
+    SHA-256 counted there), then the nomination names them by id. A refusal keeps what was typed
+    and the files already uploaded."""
     unit = _may_file(caller)
     config = await _config(caller)
     posted = await request.form()
     fields = {k: v for k, v in posted.items() if isinstance(v, str)}
-    form = models.read_dossier(fields, _kinds_for(config, fields.get("award_kind", "")), _today().year)
-    local = models.dossier_errors(form)
-    if local:
-        words = texts(caller.lang)
-        errors = {name: [words[key]] for name, key in local.items()}
+    kinds = _kinds_for(config, fields.get("award_kind", ""))
+    form = models.read_dossier({k: v for k, v in fields.items() if not k.startswith("doc.")}, [], _today().year)
+    words = texts(caller.lang)
+    errors = {name: [words[key]] for name, key in models.dossier_errors(form).items()}  # no document rows yet
+    form.documents = dossier.read_rows(fields, kinds)
+    errors.update(await dossier.upload_rows(caller, posted, form.documents, words))
+    errors = {**dossier.missing(form.documents, kinds, words), **errors}
+    if errors:
         return _new_page(request, config, form, status=422, errors=errors, message=words["nom_refused"])
+    body = {**models.dossier_body(form, unit), "documents": dossier.documents_body(form.documents)}
     try:
-        made = await caller.intake.post(
-            "/api/v1/nominations", caller.token, caller.lang, models.dossier_body(form, unit)
-        )
+        made = await caller.intake.post("/api/v1/nominations", caller.token, caller.lang, body)
     except ApiFailed as exc:
         if not _shown_refusal(exc):
             raise
         status = exc.status if exc.status in (403, 409) else 422
-        return _new_page(
-            request, config, form, status=status, errors=models.field_errors(exc.errors), message=exc.message
-        )
+        shown = dossier.errors_on_rows(models.field_errors(exc.errors), form.documents)
+        return _new_page(request, config, form, status=status, errors=shown, message=exc.message)
     nid = str((made or {}).get("nomination_id") or "")
     target = f"/nominations/{nid}?done=filed" if NOMINATION_ID.fullmatch(nid) else "/nominations?done=filed"
     return RedirectResponse(target, status_code=303)
@@ -223,7 +229,10 @@ def _nomination_page(
         request,
         "nominations/detail.html",
         status=status,
-        documents=documents if documents is not None else models.documents_of(context["n"]),
+        documents=documents
+        if documents is not None
+        else dossier.with_required(models.documents_of(context["n"]), context["required"]),
+        dossier_documents=dossier.uploaded(context["n"].get("documents")),
         typed=typed or {},
         failed_action=failed_action,
         errors=errors or {},
@@ -284,9 +293,10 @@ async def resubmit(request: Request, nid: str, caller: Posted) -> Response:
     documents = models.read_documents(fields, context["required"])
     typed = {k: v for k, v in fields.items() if k != "csrf"}
     page: dict[str, Any] = {"typed": typed, "failed_action": "resubmit", "documents": documents}
-    if local := models.document_errors(documents):
-        words = texts(caller.lang)
-        errors = {name: [words[key]] for name, key in local.items()}
+    words = texts(caller.lang)
+    uploads = await dossier.replace_files(caller, posted, documents, words)  # issue 11: a row's new file
+    if (local := models.document_errors(documents)) or uploads:
+        errors = {**{name: [words[key]] for name, key in local.items()}, **uploads}
         return _nomination_page(request, context, status=422, errors=errors, message=words["nom_refused"], **page)
     body = models.resubmit_body(
         documents, fields.get("achievement", "").strip(), fields.get("reason", "").strip(), fields.get("revision", "")

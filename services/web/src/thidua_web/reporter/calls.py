@@ -69,10 +69,16 @@ PASSED = ("content-type", "content-disposition", "content-length", "x-content-sh
 
 async def download(caller: Caller, campaign_id: str, unit_id: str, evidence_id: str) -> Response:
     """The evidence file streamed from intake chunk by chunk, as an attachment, never sniffed."""
+    return await proxied_file(caller, f"/api/v1/campaigns/{campaign_id}/units/{unit_id}/evidence/{evidence_id}")
+
+
+async def proxied_file(caller: Caller, path: str) -> Response:
+    """A file intake serves at `path` (evidence, dossier documents), streamed to the browser chunk
+    by chunk as an attachment, never sniffed; intake's refusal raised as ApiFailed."""
     api = caller.intake
     request = api.http.build_request(
         "GET",
-        f"{api.base_url}/api/v1/campaigns/{campaign_id}/units/{unit_id}/evidence/{evidence_id}",
+        f"{api.base_url}{path}",
         headers={"Authorization": f"Bearer {caller.token}", "Accept-Language": caller.lang},
     )
     try:
