@@ -43,6 +43,7 @@ REASONS: dict[str, str] = {
     "rating.not_open": "campaign_state",
     "campaign.unknown": "fix_values",
     "campaign.revision_conflict": "current_state",
+    "campaign.revision_unknown": "fix_values",
     # submissions and evidence
     "submission.period_approved": "current_state",
     "evidence.unknown": "fix_values",
