@@ -26,6 +26,8 @@ from .dashboards.views import router as dashboards_router
 from .deps import CsrfFailed, NotAllowed, Posted, SignInNeeded
 from .editor.views import body_limit as editor_body_limit
 from .editor.views import router as editor_router
+from .editor.preview_views import body_limit as preview_body_limit
+from .editor.preview_views import router as preview_router
 from .home.views import router as home_router
 from .i18n import LANGS, language
 from .nominations.views import router as nominations_router
@@ -51,6 +53,7 @@ FEATURES = (
     nominations_router,
     audit_router,
     board_router,
+    preview_router,  # issue 11: the editor's «Xem thử điểm»
 )
 
 
@@ -95,6 +98,7 @@ def build_app(
         app.state.oidc = OidcClient(settings.oidc_issuer, web.client_id, web.redirect_uri, web.scope, client)
         app.state.reporting = Api(web.reporting_url, client)
         app.state.intake = Api(web.intake_url, client)
+        app.state.scoring = Api(web.scoring_url, client)  # issue 11: the editor's preview
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -108,6 +112,7 @@ def build_app(
     # the reporter's period form carries evidence files: it has a larger body limit than the rest
     body_limits = [reporter_body_limit(settings.evidence_max_bytes)]
     body_limits.append(editor_body_limit())  # the editor's form holds a whole campaign definition
+    body_limits.append(preview_body_limit())  # issue 11: the draft's preview carries the editor's form
     app = create_app("web", settings, lifespan=lifespan, openapi_url=None, body_limits=body_limits)
     if http is not None:
         wire(app, http)
