@@ -238,3 +238,28 @@ async def test_the_preview_route_exists_only_when_scoring_gives_it_scorers():
     async with TestClient(TestServer(build(lambda: None))) as c:
         response = await c.post("/api/v1/preview", data=b"{}")
         assert response.status in (404, 405)
+
+
+@pytest.mark.parametrize(
+    "settings",
+    [
+        Settings(environment="production"),  # the public HS256 secret, no issuer
+        Settings(environment="production", jwt_secret="s" * 40, oidc_issuer="http://idp.example/realms/x"),  # no TLS
+    ],
+)
+async def test_outside_development_unsafe_token_settings_refuse_every_preview(settings):
+    """A production scoring given neither an OIDC issuer nor a secret would accept tokens anybody
+    can mint with the repository's development secret: the route refuses instead."""
+    minted = mint_token(Settings(), subject="x", tenant="daknong", roles=["board_officer"])
+    async with TestClient(TestServer(build(lambda: None, settings=settings, scorers=SCORERS))) as c:
+        response = await c.post("/api/v1/preview", json=body(), headers={"Authorization": f"Bearer {minted}"})
+        assert response.status == 503
+        assert "chưa được cấu hình xác thực an toàn" in (await response.json())["message"]
+
+
+async def test_production_with_an_https_issuer_verifies_tokens_normally():
+    settings = Settings(environment="production", oidc_issuer="https://idp.example/realms/x")
+    minted = mint_token(Settings(), subject="x", tenant="daknong", roles=["board_officer"])
+    async with TestClient(TestServer(build(lambda: None, settings=settings, scorers=SCORERS))) as c:
+        response = await c.post("/api/v1/preview", json=body(), headers={"Authorization": f"Bearer {minted}"})
+        assert response.status == 401  # an HS256 token is not the issuer's: refused

@@ -19,6 +19,7 @@ from thidua_common.errors import DomainError, FieldError
 from thidua_common.i18n import Language, Localized, format_number, negotiate, t
 from thidua_common.logging import CORRELATION_HEADER, accepted_correlation_id, get_logger, new_correlation_id
 from thidua_common.settings import Settings
+from thidua_common.startup import problems
 
 from .preview import parse, preview
 from .scorers import Scorer
@@ -38,12 +39,22 @@ class Refused(Exception):
 def add_preview(app: web.Application, settings: Settings, scorers: dict[str, Scorer]) -> None:
     # the same cap as intake's on a campaign definition (THIDUA_MAX_BODY_BYTES)
     limit = settings.max_body_bytes
+    # scoring starts without an HTTP API's checks (its worker needs none): outside development the
+    # route refuses every call while the token settings would let anybody in (the public HS256
+    # secret, no OIDC issuer), exactly the cases that stop intake and reporting from starting
+    unsafe = [
+        p.setting for p in problems(settings, http_api=True) if p.setting != "THIDUA_API_KEYS"
+    ] if settings.environment != "development" else []
+    if unsafe:
+        log.error("preview refuses every call: token settings unsafe", settings=unsafe)
 
     async def post_preview(request: web.Request) -> web.Response:
         lang = negotiate(request.headers.get("Accept-Language"), cast(Language, settings.default_language))
         cid = accepted_correlation_id(request.headers.get(CORRELATION_HEADER)) or new_correlation_id()
         headers = {CORRELATION_HEADER: cid, "Content-Language": lang, "Cache-Control": "no-store"}
         try:
+            if unsafe:
+                raise Refused(503, "preview.unconfigured", settings=", ".join(unsafe))
             principal = await _caller(request, settings)
             if not principal.has_any(*ROLES):
                 raise Refused(403, "auth.role", roles=", ".join(sorted(principal.roles)) or "—")
