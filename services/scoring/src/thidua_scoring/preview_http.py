@@ -42,9 +42,11 @@ def add_preview(app: web.Application, settings: Settings, scorers: dict[str, Sco
     # scoring starts without an HTTP API's checks (its worker needs none): outside development the
     # route refuses every call while the token settings would let anybody in (the public HS256
     # secret, no OIDC issuer), exactly the cases that stop intake and reporting from starting
-    unsafe = [
-        p.setting for p in problems(settings, http_api=True) if p.setting != "THIDUA_API_KEYS"
-    ] if settings.environment != "development" else []
+    unsafe = (
+        [p.setting for p in problems(settings, http_api=True) if p.setting != "THIDUA_API_KEYS"]
+        if settings.environment != "development"
+        else []
+    )
     if unsafe:
         log.error("preview refuses every call: token settings unsafe", settings=unsafe)
 
@@ -89,7 +91,7 @@ async def _caller(request: web.Request, settings: Settings) -> Principal:
     except KeysUnavailable:  # the identity provider's keys cannot be had: the token may be fine
         raise Refused(503, "auth.keys_unavailable") from None
     except AuthError as exc:
-        raise Refused(401, exc.key, **exc.params) from None
+        raise Refused(401, exc.key, None, **exc.params) from None
 
 
 async def _body(request: web.Request, limit: int) -> bytes:

@@ -24,10 +24,10 @@ from .commendation.views import router as commendation_router
 from .config import WebSettings, get_web_settings
 from .dashboards.views import router as dashboards_router
 from .deps import CsrfFailed, NotAllowed, Posted, SignInNeeded
-from .editor.views import body_limit as editor_body_limit
-from .editor.views import router as editor_router
 from .editor.preview_views import body_limit as preview_body_limit
 from .editor.preview_views import router as preview_router
+from .editor.views import body_limit as editor_body_limit
+from .editor.views import router as editor_router
 from .home.views import router as home_router
 from .i18n import LANGS, language
 from .nominations.views import router as nominations_router

@@ -128,12 +128,11 @@ async def preview_score(request: Request, cid: str, caller: Posted) -> Response:
         definition, title = pv.definition_of(campaign), str(campaign.get("name_vi") or cid)
     leaves = [row.id for row in pv.rows(definition["criteria"], caller.lang) if row.leaf]
     values, targets, typed, own = pv.read_sample(fields, leaves)
-    page = {"typed": typed}
     if own:  # nothing is sent while an input is not a number
         errors = {name: [t[key]] for name, key in own.items()}
         return _page(
             request, caller, cid, title, definition, draft, errors=errors, message=t["ed_pv_refused"], status=422,
-            **page,
+            typed=typed,
         )  # fmt: skip
     if caller.scoring is None:
         raise ApiFailed(None)
@@ -150,6 +149,8 @@ async def preview_score(request: Request, cid: str, caller: Posted) -> Response:
         message = f"{t['ed_pv_refused']} {exc.message}".strip()
         return _page(
             request, caller, cid, title, definition, draft, errors=placed, loose=loose, message=message,
-            status=exc.status or 422, **page,
+            status=exc.status or 422, typed=typed,
         )  # fmt: skip
-    return _page(request, caller, cid, title, definition, draft, answer=answer if isinstance(answer, dict) else {}, **page)
+    return _page(
+        request, caller, cid, title, definition, draft, answer=answer if isinstance(answer, dict) else {}, typed=typed
+    )
