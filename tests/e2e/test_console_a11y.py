@@ -61,6 +61,8 @@ def test_no_page_of_the_console_has_a_serious_accessibility_violation(console_st
             f"/units/{UNIT}", "/commendation", "/commendation/holidays", "/commendation/awards",
             "/commendation/awards/lao-dong-tien-tien", "/commendation/rules", "/commendation/flags",
             "/nominations", "/awards", "/audit", "/audit/verify", "/audit/1", "/board",
+            # issue 11: preview — the editor's «Xem thử điểm»
+            f"/editor/{CID}/preview",
         ],
         f"unit-leader.{UNIT}": ["/nominations", "/nominations/new"],
         "council-member.daknong": ["/", "/nominations"],

@@ -263,3 +263,54 @@ async def test_production_with_an_https_issuer_verifies_tokens_normally():
     async with TestClient(TestServer(build(lambda: None, settings=settings, scorers=SCORERS))) as c:
         response = await c.post("/api/v1/preview", json=body(), headers={"Authorization": f"Bearer {minted}"})
         assert response.status == 401  # an HS256 token is not the issuer's: refused
+
+
+# -- fuzz: scoring has no OpenAPI document for tests/e2e/test_fuzz.py's Schemathesis runs, so the
+# preview is fuzzed here: any JSON body either scores or is refused with field errors, never raises
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from thidua_common.errors import Invalid  # noqa: E402
+from thidua_scoring.preview import parse, preview  # noqa: E402
+
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4),
+    max_leaves=20,
+)
+NODE_KEYS = ["id", "name_vi", "max_points", "target", "direction", "min_value", "max_value", "scorer", "params",
+             "children", "unit_of_measure"]  # fmt: skip
+SCORER_NAMES = st.sampled_from(["ratio_to_target", "pass_fail", "per_occurrence", "bonus", "penalty",
+                                "reviewer_rating", "cluster_leader", "khong-co", ""])  # fmt: skip
+
+
+def mutated_criteria():
+    node = st.fixed_dictionaries(
+        {"id": st.sampled_from(["a", "b", "c", "A b", ""]), "name_vi": st.text(max_size=5),
+         "max_points": st.one_of(st.floats(-5, 2000), st.integers(-5, 2000), JSON)},
+        optional={k: JSON for k in NODE_KEYS if k not in ("id", "name_vi", "max_points", "scorer")}
+        | {"scorer": SCORER_NAMES},
+    )  # fmt: skip
+    return st.lists(node, max_size=4)
+
+
+def _outcome(raw: bytes) -> str:
+    try:
+        preview(parse(raw), SCORERS, "vi")
+    except Invalid as exc:
+        assert exc.errors and all(e.reason("vi") and e.reason("en") for e in exc.errors)
+        return "refused"
+    return "scored"
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(JSON)
+def test_any_json_body_is_scored_or_refused_never_a_crash(value):
+    _outcome(json.dumps(value).encode())
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(mutated_criteria(), st.dictionaries(st.sampled_from(["a", "b", "c", "x"]), JSON, max_size=3),
+       st.dictionaries(st.sampled_from(["a", "b", "c", "x"]), JSON, max_size=3), JSON)  # fmt: skip
+def test_mutated_definitions_and_samples_are_scored_or_refused_never_a_crash(criteria, values, targets, cap):
+    _outcome(json.dumps({"criteria": criteria, "values": values, "targets": targets, "max_total": cap}).encode())
