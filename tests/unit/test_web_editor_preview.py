@@ -157,7 +157,8 @@ async def test_csrf_is_required_and_roles_are_checked(client, fakes):
     await signed(client, fakes, ["unit_reporter"], "huyen-cu-jut")
     assert (await client.get("/editor/c1/preview")).status_code == 403
     csrf = await signed(client, fakes, ["chairperson"], None)
-    assert (await client.get("/editor/c1/preview")).status_code == 200
+    page = await client.get("/editor/c1/preview")
+    assert page.status_code == 200 and 'id="pv-back"' not in page.text  # the editor itself is not theirs
     assert (await client.post("/editor/c1/preview", data={"csrf": csrf, "value.danh-gia": "3"})).status_code == 200
 
 
@@ -221,3 +222,27 @@ def test_rows_and_result_rows_know_each_criterions_level():
                            {"criterion_id": "l", "parent_id": "h"}]}
     assert [r.level for r in pv.result_rows(answer)] == [1, 2, 3]
     assert pv.definition_from_text("not json") is None and pv.definition_from_text("[1]") is None
+
+
+async def test_a_new_campaigns_draft_is_previewed_before_it_is_ever_saved(client, fakes):
+    csrf = await signed(client, fakes)
+    editor = await client.get("/editor/new")
+    assert 'formaction="/editor/new/preview/draft"' in editor.text and 'id="ed-preview"' not in editor.text
+    typed = {"criteria.0.id": "tieu-chi-moi", "criteria.0.name_vi": "Tiêu chí mới", "criteria.0.max_points": "10",
+             "criteria.0.target": "4"}  # fmt: skip
+    fields = [(k, typed.get(k, v)) for k, v in form_of(editor.text)]
+    response = await client.post(
+        "/editor/new/preview/draft",
+        content=urlencode([*fields, ("csrf", csrf)]).encode(),
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert response.status_code == 200, response.text
+    assert 'action="/editor/new/preview"' in response.text
+    draft = unescape(re.search(r'name="draft" value="([^"]*)"', response.text).group(1))
+    assert json.loads(draft)["criteria"][0]["id"] == "tieu-chi-moi"
+    form = {"csrf": csrf, "draft": draft, "value.tieu-chi-moi": "1"}
+    response = await client.post("/editor/new/preview", data=form)
+    assert response.status_code == 200 and 'id="pv-result"' in response.text
+    assert "2,5 / 10" in cell(response.text, "pv-lines", "tieu-chi-moi")  # 10 × 1/4
+    assert fakes.scored[-1][0]["values"] == {"tieu-chi-moi": 1}
+    assert not [c for c in fakes.calls if c[0] in ("PUT", "POST")]  # nothing saved
