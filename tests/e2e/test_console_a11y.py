@@ -66,6 +66,8 @@ def test_no_page_of_the_console_has_a_serious_accessibility_violation(console_st
             f"/editor/{CID}/revisions", f"/editor/{CID}/revisions?a=1&b=1",
             # issue 11, board2: the board's charts for a year, the holidays with their names
             "/board?year=2026", "/commendation/holidays?year=2026",
+            # issue 11: preview — the editor's «Xem thử điểm»
+            f"/editor/{CID}/preview",
         ],
         f"unit-leader.{UNIT}": ["/nominations", "/nominations/new"],
         "council-member.daknong": ["/", "/nominations"],

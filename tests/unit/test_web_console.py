@@ -341,11 +341,12 @@ def test_stack_runs_the_console_only_with_keycloak_and_points_it_at_the_apis(tmp
 
     monkeypatch.delenv("THIDUA_KEYCLOAK", raising=False)
     assert "web" not in Stack(tmp_path / "a").service_names
-    stack = Stack(tmp_path / "b", Ports(keycloak=18080, web=18005, reporting=18004, intake=18001), keycloak=True)
+    stack = Stack(tmp_path / "b", Ports(keycloak=18080, web=18005, reporting=18004, intake=18001, scoring=18002), keycloak=True)
     assert stack.service_names[-1] == "web"
     env = stack.service("web").env
     assert env["THIDUA_WEB_PUBLIC_URL"] == "http://127.0.0.1:18005"
     assert env["THIDUA_WEB_REPORTING_URL"] == "http://127.0.0.1:18004"
+    assert env["THIDUA_WEB_SCORING_URL"] == "http://127.0.0.1:18002"  # issue 11: the editor's preview
     assert env["THIDUA_OIDC_ISSUER"] == "http://127.0.0.1:18080/realms/thidua"
     assert env["THIDUA_HTTP_PORT"] == "18005" and env["THIDUA_API_KEYS"] == ""
 

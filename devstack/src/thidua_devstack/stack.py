@@ -185,6 +185,8 @@ class Stack:
                     "THIDUA_WEB_PUBLIC_URL": self.url(CONSOLE),
                     "THIDUA_WEB_REPORTING_URL": self.url("reporting"),
                     "THIDUA_WEB_INTAKE_URL": self.url("intake"),
+                    # issue 11: scoring's POST /api/v1/preview (the editor's «Xem thử điểm»)
+                    "THIDUA_WEB_SCORING_URL": self.url("scoring"),
                 }
             )
         if name not in HTTP_SERVICES:

@@ -84,12 +84,15 @@ async def service() -> ScoringService:
 
 @app.task
 async def http_endpoint() -> None:
-    """/healthz, /readyz (quarantined campaigns) and /metrics on THIDUA_HTTP_PORT."""
+    """/healthz, /readyz (quarantined campaigns), /metrics and POST /api/v1/preview on THIDUA_HTTP_PORT."""
     await serve(
         build(
             lambda: (_store, _guard) if _store and _guard else None,
             settings.default_language,
             topic_name(settings.topic_prefix, "scoring_dlq"),
+            # issue 11: the preview scores with the same installed scorers as the worker
+            settings=settings,
+            scorers=load_scorers(),
         ),
         settings.http_host,
         settings.http_port,

@@ -1,7 +1,8 @@
 """Scoring's small HTTP endpoint (aiohttp, which faust-streaming already brings; faust's own web
 server stays off): GET /healthz (alive), GET /readyz (MongoDB answers and the worker started;
 quarantined campaigns listed with their reasons — they make scoring 'degraded', not unready,
-because every other campaign is still scored), GET /metrics (Prometheus text format)."""
+because every other campaign is still scored), GET /metrics (Prometheus text format); issue 11: POST /api/v1/preview, how a sample submission would
+score under a draft definition (preview_http.py: authenticated, pure)."""
 
 import asyncio
 from collections.abc import Callable
@@ -12,8 +13,11 @@ from aiohttp import web
 
 from thidua_common.i18n import Language, negotiate, t
 from thidua_common.logging import get_logger
+from thidua_common.settings import Settings
 
+from .preview_http import add_preview
 from .quarantine import Guard, QuarantineStore
+from .scorers import Scorer
 
 log = get_logger(__name__)
 
@@ -24,8 +28,12 @@ def build(
     state: Callable[[], tuple[QuarantineStore, Guard] | None],
     default_language: str = "vi",
     dead_letter_topic: str = "thidua.scoring.dlq.v1",
+    *,
+    settings: Settings | None = None,
+    scorers: dict[str, Scorer] | None = None,
 ) -> web.Application:
-    """`state` gives the quarantine store and guard once the worker has started (None before)."""
+    """`state` gives the quarantine store and guard once the worker has started (None before).
+    With `settings` and `scorers`, the app also answers POST /api/v1/preview (issue 11)."""
 
     async def healthz(request: web.Request) -> web.Response:
         return web.json_response({"status": "ok", "service": "scoring"})
@@ -134,6 +142,8 @@ def build(
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/metrics", metrics)
+    if settings is not None and scorers is not None:
+        add_preview(app, settings, scorers)
     return app
 
 

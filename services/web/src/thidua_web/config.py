@@ -13,6 +13,8 @@ class WebSettings(BaseSettings):
     public_url: str = Field("http://127.0.0.1:8005", description="the console's URL as the browser sees it")
     reporting_url: str = Field("http://127.0.0.1:8004", description="reporting's public API")
     intake_url: str = Field("http://127.0.0.1:8001", description="intake's public API")
+    # issue 11: scoring's one public route, the editor's preview of a sample submission
+    scoring_url: str = Field("http://127.0.0.1:8002", description="scoring's HTTP endpoint (POST /api/v1/preview)")
     client_id: str = Field("thidua-console", description="the public OIDC client (Authorization Code + PKCE)")
     scope: str = Field("openid profile", description="scopes asked for at sign-in")
     session_idle_seconds: int = Field(8 * 3600, gt=0, description="a session unused this long is forgotten")

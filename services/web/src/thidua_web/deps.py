@@ -47,6 +47,7 @@ class Caller:
     lang: str
     intake: Api
     reporting: Api
+    scoring: Api | None = None  # issue 11: the editor's preview (scoring's POST /api/v1/preview)
 
     @property
     def claims(self) -> dict[str, Any]:
@@ -107,7 +108,7 @@ async def signed_in(request: Request) -> Caller:
     token = await access_token(request, session)
     if token is None:
         raise SignInNeeded(_here(request) if request.method == "GET" else "/")
-    return Caller(session, token, language(request), state.intake, state.reporting)
+    return Caller(session, token, language(request), state.intake, state.reporting, getattr(state, "scoring", None))
 
 
 async def csrf_checked(request: Request, caller: Annotated[Caller, Depends(signed_in)]) -> Caller:

@@ -24,6 +24,8 @@ from .commendation.views import router as commendation_router
 from .config import WebSettings, get_web_settings
 from .dashboards.views import router as dashboards_router
 from .deps import CsrfFailed, NotAllowed, Posted, SignInNeeded
+from .editor.preview_views import body_limit as preview_body_limit
+from .editor.preview_views import router as preview_router
 from .editor.views import body_limit as editor_body_limit
 from .editor.views import router as editor_router
 from .home.views import router as home_router
@@ -52,6 +54,7 @@ FEATURES = (
     nominations_router,
     audit_router,
     board_router,
+    preview_router,  # issue 11: the editor's «Xem thử điểm»
 )
 
 
@@ -96,6 +99,7 @@ def build_app(
         app.state.oidc = OidcClient(settings.oidc_issuer, web.client_id, web.redirect_uri, web.scope, client)
         app.state.reporting = Api(web.reporting_url, client)
         app.state.intake = Api(web.intake_url, client)
+        app.state.scoring = Api(web.scoring_url, client)  # issue 11: the editor's preview
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
@@ -110,6 +114,7 @@ def build_app(
     body_limits = [reporter_body_limit(settings.evidence_max_bytes)]
     body_limits.append(editor_body_limit())  # the editor's form holds a whole campaign definition
     body_limits.append(dossier_body_limit(settings.evidence_max_bytes))  # issue 11: the dossier form's files
+    body_limits.append(preview_body_limit())  # issue 11: the draft's preview carries the editor's form
     app = create_app("web", settings, lifespan=lifespan, openapi_url=None, body_limits=body_limits)
     if http is not None:
         wire(app, http)

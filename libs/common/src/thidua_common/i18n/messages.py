@@ -323,6 +323,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Dịch vụ sẵn sàng nhưng đang tạm dừng chấm điểm {count} phong trào (cách ly); các phong trào khác vẫn được chấm.",
         "en": "The service is ready, but scoring of {count} campaign(s) is paused (quarantined); other campaigns are scored.",
     },
+    # issue 11: preview — how a sample submission would score (scoring's POST /api/v1/preview)
+    "preview.group_value": {
+        "vi": "Tiêu chí '{id}' là nhóm tiêu chí: điểm của nhóm là tổng các tiêu chí con, chỉ nhập giá trị cho tiêu chí lá.",
+        "en": "Criterion '{id}' is a group: its points are the sum of its sub-criteria; give values for leaves only.",
+    },
+    "preview.unconfigured": {
+        "vi": "Chưa thể xem thử điểm: dịch vụ chấm điểm chưa được cấu hình xác thực an toàn ({settings}).",
+        "en": "Scoring previews are unavailable: the scoring service's authentication is not safely configured "
+        "({settings}).",
+    },
     # campaign lifecycle, registrations and reviewer ratings
     "campaign.transition": {
         "vi": "Không thể chuyển phong trào từ trạng thái {current} sang {requested}; "

@@ -353,3 +353,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 LABELS: dict[str, dict[str, str]] = {"vi": {}, "en": {}}
+
+# issue 11: preview — the «Xem thử điểm» page's texts, kept in their own module (a key twice is an error)
+from .preview_texts import TEXTS as _PREVIEW_TEXTS  # noqa: E402
+
+for _lang, _table in _PREVIEW_TEXTS.items():
+    assert not set(_table) & set(TEXTS[_lang]), "a preview text key repeats an editor key"
+    TEXTS[_lang].update(_table)
