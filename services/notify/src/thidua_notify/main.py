@@ -4,6 +4,7 @@ import asyncio
 import signal
 
 from thidua_common.kafka import EventProducer, handlers_loop
+from thidua_common.kafka.acls import CONSUMER_GROUPS
 from thidua_common.logging import configure_logging, get_logger
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
@@ -25,7 +26,9 @@ async def run() -> None:
     service = NotifyService(mongo[settings.db_name("notify")], load_channels(settings), producer, settings)
     await service.setup()
     # on the topics the handled types travel on: the submissions topic for review and appeal decisions
-    consumer = handlers_loop(settings, service.handlers, service.apply, service.db, "notify", "notify-consumer")
+    consumer = handlers_loop(
+        settings, service.handlers, service.apply, service.db, CONSUMER_GROUPS["notify"][0], "notify-consumer"
+    )
     await consumer.start()
     dispatcher = asyncio.create_task(service.run_dispatcher(), name="notify-dispatcher")
     stop = asyncio.Event()
