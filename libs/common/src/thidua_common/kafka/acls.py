@@ -84,6 +84,11 @@ def service_acls(prefix: str, service: str) -> list[Acl]:
             acls |= {Acl(principal, "topic", name, "WRITE"), Acl(principal, "topic", name, "DESCRIBE")}
     for group in CONSUMER_GROUPS[service]:
         acls.add(Acl(principal, "group", group, "READ"))
+    if service == "scoring":
+        # faust subscribes to its app's own topics (<app id>-__assignor-__leader) even when it
+        # declares none: let it see them, or every metadata refresh logs an authorization error
+        internal = f"{CONSUMER_GROUPS['scoring'][0]}-"
+        acls |= {Acl(principal, "topic", internal, op, "prefixed") for op in ("READ", "DESCRIBE")}
     if service == "intake":
         # every system's inbound topic, present and future (a prefix: a new system needs no change here)
         inbound = f"{prefix}.inbound."
