@@ -17,8 +17,9 @@ REPO = Path(__file__).resolve().parents[2]
 COMPOSE_TEXT = (REPO / "docker-compose.yml").read_text()
 COMPOSE = yaml.safe_load(COMPOSE_TEXT)
 K8S = REPO / "deploy" / "k8s"
-SECRETS = ("THIDUA_MONGO_PASSWORD", "MONGO_ROOT_PASSWORD", "THIDUA_KAFKA_PASSWORD",
-           "KAFKA_ADMIN_PASSWORD")
+# issue 12: each service has its own Kafka user and password (no shared THIDUA_KAFKA_PASSWORD)
+KAFKA_SERVICE_PASSWORDS = {name: f"THIDUA_KAFKA_{name.upper()}_PASSWORD" for name in ("intake", "scoring", "notify", "reporting")}
+SECRETS = ("THIDUA_MONGO_PASSWORD", "MONGO_ROOT_PASSWORD", "KAFKA_ADMIN_PASSWORD", *KAFKA_SERVICE_PASSWORDS.values())
 HTTP = ("intake", "reporting")
 NO_HTTP = ("scoring", "notify")
 CONSOLE = "web"  # issue 10: the browser console, a client of the HTTP APIs (no token secret, no keys)
@@ -108,7 +109,8 @@ def test_compose_kafka_authenticates_every_client_listener_with_scram():
     assert props["allow.everyone.if.no.acl.found"] == "false"
     assert "StandardAuthorizer" in props["authorizer.class.name"]
     script = service("kafka")["command"][0]
-    assert "--add-scram \"SCRAM-SHA-512=[name=thidua,password=$${THIDUA_KAFKA_PASSWORD}]\"" in script
+    assert "--add-scram \"SCRAM-SHA-512=[name=admin,password=$${KAFKA_ADMIN_PASSWORD}]\"" in script
+    assert props["super.users"] == "User:admin;User:ANONYMOUS"  # issue 12: no service is a super user
     assert "--command-config /tmp/admin.properties" in service("kafka")["healthcheck"]["test"][1]
 
 
@@ -116,7 +118,14 @@ def test_compose_services_talk_to_kafka_with_sasl():
     for name in (*HTTP, *NO_HTTP, "topics"):
         e = env(name)
         assert (e["THIDUA_KAFKA_SECURITY_PROTOCOL"], e["THIDUA_KAFKA_SASL_MECHANISM"]) == ("SASL_PLAINTEXT", "SCRAM-SHA-512")
-        assert e["THIDUA_KAFKA_SASL_PASSWORD"].startswith("${THIDUA_KAFKA_PASSWORD:?")
+    # issue 12: each service as its own user; the setup job as the super user, setting their passwords
+    for name, variable in KAFKA_SERVICE_PASSWORDS.items():
+        assert env(name)["THIDUA_KAFKA_SASL_USERNAME"] == f"thidua-{name}"
+        assert env(name)["THIDUA_KAFKA_SASL_PASSWORD"].startswith("${" + variable + ":?")
+        assert env("topics")[variable].startswith("${" + variable + ":?")
+    assert env("topics")["THIDUA_KAFKA_SASL_USERNAME"] == "admin"
+    assert env("topics")["THIDUA_KAFKA_SASL_PASSWORD"].startswith("${KAFKA_ADMIN_PASSWORD:?")
+    assert service("topics")["command"] == ["python", "-m", "thidua_common.kafka.setup"]
 
 
 def test_compose_env_example_lists_every_required_secret_without_values():
