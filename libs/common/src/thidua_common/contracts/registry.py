@@ -76,6 +76,7 @@ TOPICS: dict[str, TopicSpec] = {
         1,
         True,
         producers=("intake",),
+        consumers=("notify",),  # its digest of new dead letters
     ),
     "nominations": TopicSpec(
         "nominations.v1",
@@ -95,9 +96,15 @@ TOPICS: dict[str, TopicSpec] = {
         1,
         True,
         producers=("scoring",),
+        consumers=("notify",),  # its digest of new dead letters
     ),
     "notify_dlq": TopicSpec(
-        "notify.dlq.v1", "Notifications that failed after every retry", 1, True, producers=("notify",)
+        "notify.dlq.v1",
+        "Notifications that failed after every retry",
+        1,
+        True,
+        producers=("notify",),
+        consumers=("notify",),  # its digest of new dead letters
     ),
 }
 

@@ -17,9 +17,14 @@ SERVICES = ("intake", "scoring", "notify", "reporting")
 CONSUMER_GROUPS: dict[str, tuple[str, ...]] = {
     "intake": ("intake-inbound",),
     "scoring": ("thidua-scoring",),
-    "notify": ("notify",),
+    # notify-deadletters: notify's digest of new dead letters (issue 12, dead letters; reads the DLQ topics)
+    "notify": ("notify", "notify-deadletters"),
     "reporting": ("reporting",),
 }
+
+# Topics no service writes: only the super user's tools do (the shared development inbound topic,
+# which the local stack's tests write; the dead-letter replay ledger of `thidua-deadletters`)
+ADMIN_WRITTEN_TOPICS = frozenset({"inbound", "deadletter_replays"})
 
 # A system's name becomes part of its topic and of its principal: lower-case letters, digits, '-'
 SYSTEM_NAME = r"[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?"

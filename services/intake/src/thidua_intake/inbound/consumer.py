@@ -61,6 +61,7 @@ class InboundHandler:
         db: AsyncDatabase,
         producer: EventProducer,
         relay: OutboxRelay,
+        *,
         systems: SystemDirectory | None = None,
         topic_prefix: str | None = None,
     ):
