@@ -169,7 +169,7 @@ def test_kustomization_applies_no_secret_of_its_own():
 def test_kustomization_generates_the_secrets_from_files_that_are_not_committed():
     kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text())
     generated = {g["name"]: g["envs"] for g in kustomization["secretGenerator"]}
-    assert set(generated) == {"thidua-secrets", "thidua-http-secrets"}
+    assert set(generated) == {"thidua-secrets", "thidua-http-secrets", "thidua-kafka-secrets"}
     ignored = (REPO / ".gitignore").read_text().splitlines()
     for files in generated.values():
         for file in files:
@@ -193,7 +193,26 @@ def test_only_intake_and_reporting_get_the_token_secret_and_api_keys():
     for name in NO_HTTP:
         assert secret_refs(name) == {"thidua-secrets"}
         assert all(e["name"] != "THIDUA_API_KEYS" for c in containers(name) for e in c.get("env", []))
-    assert secret_refs("thidua-topics") == {"thidua-secrets"}
+    assert secret_refs("thidua-topics") == {"thidua-secrets", "thidua-kafka-secrets"}
+
+
+def test_each_deployment_uses_kafka_as_its_own_user_with_its_own_password_only():
+    # issue 12: the shared Kafka user is gone; the topics job sets the users and ACLs as the super user
+    assert "THIDUA_KAFKA_SASL_USERNAME" not in kind("ConfigMap")[0]["data"]
+    assert "THIDUA_KAFKA_SASL_PASSWORD" not in (K8S / "secrets.env.example").read_text()
+    for name, variable in KAFKA_SERVICE_PASSWORDS.items():
+        (container,) = containers(name)
+        env_of = {e["name"]: e for e in container.get("env", [])}
+        assert env_of["THIDUA_KAFKA_SASL_USERNAME"]["value"] == f"thidua-{name}"
+        ref = env_of["THIDUA_KAFKA_SASL_PASSWORD"]["valueFrom"]["secretKeyRef"]
+        assert ref == {"name": "thidua-kafka-secrets", "key": variable}
+        assert "thidua-kafka-secrets" not in secret_refs(name)  # never every password at once
+    (job,) = containers("thidua-topics")
+    assert job["command"] == ["python", "-m", "thidua_common.kafka.setup", "--replication-factor", "3"]
+    assert {e["name"]: e.get("value") for e in job["env"]}["THIDUA_KAFKA_SASL_USERNAME"] == "admin"
+    example = (K8S / "kafka-secrets.env.example").read_text()
+    for variable in ("KAFKA_ADMIN_PASSWORD", *KAFKA_SERVICE_PASSWORDS.values()):
+        assert f"\n{variable}=\n" in example
 
 
 def test_the_configmap_says_production_and_sasl():
