@@ -31,7 +31,10 @@ def load_or_create(kafka_home: Path) -> dict[str, str]:
     if old_data:
         aside = kafka_home.with_name(f"kafka.plaintext-{int(time.time())}")
         shutil.move(str(kafka_home), aside)
-        print(f"the local Kafka ran without SASL before: its data was moved to {aside}; a new broker is formatted")
+        print(
+            f"the local Kafka ran without SASL before: its data was moved to {aside} and a new broker is"
+            " formatted; for a clean start with the demo data: uv run thidua-stack down && rm -rf .local/stack"
+        )
     kafka_home.mkdir(parents=True, exist_ok=True)
     credentials = {ADMIN_USER: new_password(), **{service_principal(s): new_password() for s in SERVICES}}
     path.write_text(json.dumps(credentials, indent=2))
