@@ -21,6 +21,7 @@ from thidua_common.contracts import new_event
 from thidua_common.contracts.registry import REGISTRATION_CHANGED, SUBMISSION_SUBMITTED, topic_name
 from thidua_common.contracts.submission import SubmissionSubmitted
 from thidua_devstack.stack import REPO
+from thidua_intake.audit.verify import verify_db
 
 from .conftest import TENANT, read_topic, submission
 
@@ -118,6 +119,9 @@ async def test_outside_its_scope_is_dead_lettered_and_audited_with_the_system_as
                                            "event_id": {"$exists": True}, "reason": "scope",
                                            "payload_sha256": {"$exists": True}}, sort=[("seq", -1)])
         assert audited is not None
+        # appended beside the outbox relay's records, the tenant's chain still holds
+        breaks, _ = await verify_db(db, TENANT)
+        assert breaks == []
         # and nothing of it was accepted
         assert await db.submissions.count_documents({"campaign_id": campaign["id"]}) == 0
     finally:
