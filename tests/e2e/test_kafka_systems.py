@@ -28,9 +28,9 @@ from .conftest import TENANT, read_topic, submission
 SCOPE_REFUSED = "vn.thidua.inbound.scope_refused.v1"
 
 
-def systems_cli(stack, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "thidua_intake.systems", *args], env={**os.environ, **stack.env()},
-                          cwd=REPO, capture_output=True, text=True, timeout=120)
+def systems_cli(stack, *args: str, **env: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "thidua_intake.systems", *args],
+                          env={**os.environ, **stack.env(), **env}, cwd=REPO, capture_output=True, text=True, timeout=120)
 
 
 @pytest.fixture(scope="module")
@@ -152,3 +152,12 @@ def test_the_cli_refuses_a_bad_name_or_scope(stack):
                        "--kind", "submission").returncode == 2
     bad = systems_cli(stack, "add", "ok-name", "--contact", "x@y.test", "--tenant", TENANT, "--kind", "submission")
     assert bad.returncode == 2 and "--all-units" in bad.stdout
+
+
+def test_the_cli_as_a_service_user_is_refused_by_the_broker(stack):
+    # a service's own user has no right to create users, topics or ACLs: the CLI says who it must run as
+    intake = stack.kafka_client_env("thidua-intake")
+    refused = systems_cli(stack, "add", f"x-{uuid.uuid4().hex[:6]}", "--contact", "x@y.test", "--tenant", TENANT,
+                          "--all-units", "--kind", "submission", **intake)
+    assert refused.returncode == 1 and "AUTHORIZATION_FAILED" in refused.stdout, refused.stdout + refused.stderr
+    assert "super user" in refused.stdout and "Traceback" not in refused.stderr

@@ -22,6 +22,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from confluent_kafka import KafkaException
+
 from thidua_common.kafka.acls import system_acls, system_principal, system_topic, valid_system_name
 from thidua_common.kafka.admin import AdminCredentials, KafkaAdmin, new_password
 from thidua_common.mongo import make_client
@@ -143,7 +145,17 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     settings = get_settings()
     commands = {"add": add, "list": list_systems, "remove": remove}
-    return commands[args.command](settings, args)
+    try:
+        return commands[args.command](settings, args)
+    except KafkaException as exc:  # refused or unreachable: say so in one line, not a traceback
+        error = exc.args[0] if exc.args else exc
+        code = getattr(error, "name", lambda: "")()
+        print(f"the Kafka broker refused or failed: {code or error}")
+        if "AUTHORIZATION" in str(code):
+            print(
+                "run thidua-systems as the Kafka super user (THIDUA_KAFKA_ADMIN_USERNAME, THIDUA_KAFKA_ADMIN_PASSWORD)"
+            )
+        return 1
 
 
 if __name__ == "__main__":
