@@ -89,8 +89,8 @@ Thi Đua đang chạy / is running (data: {stack.home})
   Kafka:                      127.0.0.1:{p.kafka} (SASL_PLAINTEXT, SCRAM-SHA-512)   MongoDB (SecantusDB): 127.0.0.1:{p.mongo}
   Kafka users (admin, one per service; passwords generated here): {kafka_security.credentials_file(stack.kafka_home)}
   Demo outside system (writes {stack.prefix}.inbound.demo.v1 only): {stack.demo_system_credentials_file}
-    more systems: eval "$(uv run thidua-stack env)"; uv run thidua-systems add <name> --contact <email> \
-                    --tenant daknong --all-units --kind submission
+    more systems: eval "$(uv run thidua-stack env)"   (the stack's settings, as the Kafka super user)
+                  uv run thidua-systems add <name> --contact <email> --tenant daknong --all-units --kind submission
   Logs:                       {stack.log_dir}/
 
   Token (board officer, tenant daknong):
