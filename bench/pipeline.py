@@ -55,6 +55,7 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
+from thidua_common.kafka.client import security_options
 from thidua_common.logging import configure_logging
 from thidua_devstack.stack import REPO, Ports, Stack
 
@@ -62,6 +63,7 @@ from _pipeline.baseline import baseline
 from _pipeline.campaign import create_campaign
 from _pipeline.diagnostics import intake_diagnostics, scoring_diagnostics
 from _pipeline.intake import IntakeLoad
+from _pipeline.kafka_tools import authenticate
 from _pipeline.measure import EVENT_LOOP, PROFILES, RESULTS, log, run
 from _pipeline.report import Profiler, profiled, revision, summary_table, top_frames, versions
 from _pipeline.scoring import scoring
@@ -131,6 +133,7 @@ def main() -> int:
     try:
         log(f"stack in {home}, topic prefix {prefix}")
         stack.start_infra()
+        authenticate(security_options(stack.settings()))  # issue 12: the broker takes SASL only
         stack.start_services(("intake",))
         res["campaign"], template = run(create_campaign(stack, args.participants))
         stack.stop_service("intake")  # each phase runs only what it measures

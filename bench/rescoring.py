@@ -25,6 +25,7 @@ from thidua_common.contracts.campaign import CampaignDefined
 from thidua_common.contracts.registry import CAMPAIGN_DEFINED, SUBMISSION_RECEIVED, topic_name
 from thidua_common.contracts.submission import SubmissionReceived
 from thidua_common.kafka import encode_event, make_producer
+from thidua_common.kafka.client import security_options
 from thidua_devstack.stack import REPO, Ports, Stack
 
 TENANT = "bench"
@@ -94,7 +95,9 @@ async def raw_consume(settings, topic_key: str, expected: int) -> float:
     from aiokafka import TopicPartition
 
     topic = topic_name(settings.topic_prefix, topic_key)
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(
+        bootstrap_servers=settings.kafka_bootstrap, **security_options(settings), enable_auto_commit=False
+    )
     await consumer.start()
     partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or {0, 1, 2}]
     consumer.assign(partitions)
@@ -117,6 +120,7 @@ async def wait_scores(settings, version: int, expected: int, timeout: float) -> 
     consumer = AIOKafkaConsumer(
         topic_name(settings.topic_prefix, "scores"),
         bootstrap_servers=settings.kafka_bootstrap,
+        **security_options(settings),
         group_id=f"watch-{uuid.uuid4().hex}",
         auto_offset_reset="earliest",
         enable_auto_commit=False,

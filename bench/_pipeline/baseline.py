@@ -110,6 +110,9 @@ async def faust_baseline(stack: Stack, topic: str, expected: int) -> dict:
         **os.environ,
         "PYTHONUNBUFFERED": "1",
         "BENCH_FAUST_BOOTSTRAP": stack.settings().kafka_bootstrap,
+        # issue 12: the stack's super user (the worker's group and topic are the bench's own)
+        "BENCH_FAUST_SASL_USERNAME": stack.settings().kafka_sasl_username,
+        "BENCH_FAUST_SASL_PASSWORD": stack.settings().kafka_sasl_password,
         "BENCH_FAUST_TOPIC": topic,
         "BENCH_FAUST_EXPECTED": str(expected),
         "BENCH_FAUST_APP_ID": f"{stack.prefix}-bench-faust-{uuid.uuid4().hex[:6]}",  # a fresh group: reads from 0

@@ -18,6 +18,15 @@ expected = int(env["BENCH_FAUST_EXPECTED"])
 app = faust.App(
     env["BENCH_FAUST_APP_ID"],
     broker=[f"kafka://{b}" for b in env["BENCH_FAUST_BOOTSTRAP"].split(",")],
+    broker_credentials=(
+        faust.SASLCredentials(
+            username=env["BENCH_FAUST_SASL_USERNAME"],
+            password=env["BENCH_FAUST_SASL_PASSWORD"],
+            mechanism="SCRAM-SHA-512",
+        )
+        if env.get("BENCH_FAUST_SASL_USERNAME")
+        else None
+    ),
     web_port=int(env["BENCH_FAUST_WEB_PORT"]),  # some versions bind 6066 even with the web disabled
     web_bind="127.0.0.1",
     datadir=env["BENCH_FAUST_DATADIR"],

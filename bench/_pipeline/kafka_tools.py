@@ -5,14 +5,24 @@ from __future__ import annotations
 
 import asyncio
 import time
+from typing import Any
 
 from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 
+# issue 12: the stack's broker takes SASL/SCRAM only: how these helpers authenticate (the stack's
+# super user, set once by bench/pipeline.py with authenticate())
+SECURITY: dict[str, Any] = {}
+
+
+def authenticate(options: dict[str, Any]) -> None:
+    SECURITY.clear()
+    SECURITY.update(options)
+
 
 # -- Kafka helpers -------------------------------------------------------------------------------
 async def create_topic(bootstrap: str, name: str, partitions: int = 3) -> None:
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **SECURITY)
     await admin.start()
     try:
         await admin.create_topics([NewTopic(name, partitions, 1)])
@@ -21,7 +31,7 @@ async def create_topic(bootstrap: str, name: str, partitions: int = 3) -> None:
 
 
 async def assigned_consumer(bootstrap: str, topic: str, from_beginning: bool, **options) -> AIOKafkaConsumer:
-    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, **options)
+    consumer = AIOKafkaConsumer(bootstrap_servers=bootstrap, enable_auto_commit=False, **{**SECURITY, **options})
     await consumer.start()
     parts = consumer.partitions_for_topic(topic)
     for _ in range(50):

@@ -11,6 +11,7 @@ from aiokafka.admin import AIOKafkaAdminClient
 
 from thidua_common.contracts.registry import topic_name
 from thidua_common.kafka import make_producer
+from thidua_common.kafka.client import security_options
 from thidua_devstack.stack import Stack
 
 from _pipeline.kafka_tools import assigned_consumer, produce_all
@@ -103,7 +104,7 @@ async def scoring(stack: Stack, template: Template, n: int, participants: int, t
     )
 
     consumer = await assigned_consumer(bootstrap, topic_name(stack.prefix, "scores"), True)
-    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap)
+    admin = AIOKafkaAdminClient(bootstrap_servers=bootstrap, **security_options(settings))
     await admin.start()
     ready_file = stack.run_dir / "scoring.ready"
     ready_file.unlink(missing_ok=True)

@@ -13,6 +13,7 @@ from aiokafka import AIOKafkaConsumer, TopicPartition
 from thidua_common.auth import mint_token
 from thidua_common.auth.api_keys import digest
 from thidua_common.contracts.registry import topic_name
+from thidua_common.kafka.client import security_options
 from thidua_devstack.stack import DEV_API_KEYS, REPO, Ports, Stack
 
 TENANT = "daknong"
@@ -168,7 +169,7 @@ def mail_control(stack, reject_next: int) -> None:
 async def read_topic(settings, key: str, predicate, timeout: float = 20.0) -> list:
     """Records of a topic (from the beginning) that satisfy predicate, waiting until one does."""
     topic = topic_name(settings.topic_prefix, key)
-    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False)
+    consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, **security_options(settings), enable_auto_commit=False)
     await consumer.start()
     try:
         partitions = [TopicPartition(topic, p) for p in consumer.partitions_for_topic(topic) or []]

@@ -12,6 +12,7 @@ from aiokafka import AIOKafkaProducer
 from thidua_common.contracts import Envelope, new_event
 from thidua_common.contracts.registry import SUBMISSION_SUBMITTED, topic_name
 from thidua_common.contracts.submission import SubmissionSubmitted
+from thidua_common.kafka.client import security_options
 from thidua_devstack import keycloak
 
 from .conftest import TENANT, launch_and_run, read_topic, submission, token
@@ -59,7 +60,7 @@ def inbound_submission(campaign_id: str, unit: str) -> Envelope:
 async def dead_letter_reason(settings, event: Envelope) -> dict:
     """Publish `event` on the inbound topic; the reason intake gives on its dead letter (there must be one)."""
     marker = uuid.uuid4().hex.encode()
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, **security_options(settings), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         await producer.send_and_wait(topic_name(settings.topic_prefix, "inbound"), event.model_dump_json().encode(),

@@ -23,6 +23,7 @@ from thidua_common.contracts.nomination import (
 )
 from thidua_common.contracts.registry import AWARD_DECIDED, NOMINATION_CHANGED, NOMINATION_OVERDUE, topic_name
 from thidua_common.kafka import encode_event
+from thidua_common.kafka.client import security_options
 
 from .conftest import TENANT, eventually, mails, reporter
 
@@ -31,7 +32,7 @@ ESCALATION = "ban-tdkt@thidua.local"
 
 
 async def publish(settings, *events):
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, **security_options(settings), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         for event, key in events:

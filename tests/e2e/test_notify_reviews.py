@@ -7,6 +7,7 @@ import httpx
 from aiokafka import AIOKafkaProducer
 
 from thidua_common.contracts.registry import SUBMISSION_REVIEWED
+from thidua_common.kafka.client import security_options
 
 from .conftest import eventually, mails, read_topic, reporter, submission, token
 
@@ -34,7 +35,7 @@ def inbox(stack, campaign_id: str, unit: str, kind: str) -> list[dict]:
 async def redeliver(settings, event_id: str, times: int = 2) -> None:
     """Publish the very record of an event again, as a redelivery after a crash would."""
     [record] = await read_topic(settings, "submissions", lambda r: json.loads(r.value)["id"] == event_id)
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, **security_options(settings), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         for _ in range(times):

@@ -10,6 +10,7 @@ from pymongo import AsyncMongoClient
 from thidua_common.contracts import new_event
 from thidua_common.contracts.registry import SUBMISSION_SUBMITTED, topic_name
 from thidua_common.contracts.submission import SubmissionSubmitted
+from thidua_common.kafka.client import security_options
 
 from .conftest import TENANT, eventually, log_lines, mails, read_topic, reporter, reporting_get, submission
 
@@ -108,7 +109,7 @@ async def test_duplicate_delivery_is_harmless(stack, settings, board, campaign):
     assert len(records) == 1
     original = records[0]
     # deliver the very same record twice more, as a redelivery after a crash would
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, **security_options(settings), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         for _ in range(2):
@@ -140,7 +141,7 @@ async def test_inbound_events_are_validated_and_invalid_ones_dead_lettered(stack
     )
     unknown_unit = good.model_copy(update={"id": str(uuid.uuid4()), "data": {**good.data, "unit_id": "khong-co"}})
     marker = uuid.uuid4().hex.encode()
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, **security_options(settings), acks="all", enable_idempotence=True)
     await producer.start()
     topic = topic_name(settings.topic_prefix, "inbound")
     try:

@@ -18,6 +18,7 @@ from aiokafka import AIOKafkaConsumer, AIOKafkaProducer, TopicPartition
 from aiokafka.partitioner import murmur2
 
 from thidua_common.contracts.registry import CAMPAIGN_DEFINED, SCORE_COMPUTED, topic_name
+from thidua_common.kafka.client import security_options
 
 from .conftest import TENANT, eventually, launch_and_run, mails, read_topic, reporter, small_campaign, submission, token
 
@@ -63,7 +64,7 @@ async def inject(settings, tenant: str, definition: dict, raw_data: str | None =
         "tenant": tenant, "correlationid": f"poison-{event_id[:8]}", "data": "__DATA__",
     }
     value = json.dumps(envelope).replace('"__DATA__"', raw_data or json.dumps(definition))
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all")
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, **security_options(settings), acks="all")
     await producer.start()
     try:
         await producer.send_and_wait(topic_name(settings.topic_prefix, "campaigns"), value.encode(),
@@ -109,7 +110,7 @@ class ScoreWatch:
 
     def __init__(self, settings):
         self.settings = settings
-        self.consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, enable_auto_commit=False)
+        self.consumer = AIOKafkaConsumer(bootstrap_servers=settings.kafka_bootstrap, **security_options(settings), enable_auto_commit=False)
         self.seen: list[dict] = []
 
     async def __aenter__(self):

@@ -15,6 +15,7 @@ from thidua_common.contracts import new_event
 from thidua_common.contracts.registry import SCORE_COMPUTED, topic_name
 from thidua_common.contracts.score import ScoreComputed
 from thidua_common.kafka import encode_event
+from thidua_common.kafka.client import security_options
 
 from .conftest import TENANT, eventually, launch_and_run, reporter, reporting_get, small_campaign
 
@@ -197,7 +198,7 @@ async def test_the_leaderboard_maximum_is_the_one_scoring_stated(stack, settings
                           computed_at=datetime.now(UTC))
     event = new_event(type=SCORE_COMPUTED, source="/thidua/scoring", tenant=TENANT, subject=f"{cid}/don-vi-1/2018-Q1",
                       data=score)
-    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, acks="all", enable_idempotence=True)
+    producer = AIOKafkaProducer(bootstrap_servers=settings.kafka_bootstrap, **security_options(settings), acks="all", enable_idempotence=True)
     await producer.start()
     try:
         value, headers = encode_event(event)

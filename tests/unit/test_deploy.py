@@ -17,8 +17,9 @@ REPO = Path(__file__).resolve().parents[2]
 COMPOSE_TEXT = (REPO / "docker-compose.yml").read_text()
 COMPOSE = yaml.safe_load(COMPOSE_TEXT)
 K8S = REPO / "deploy" / "k8s"
-SECRETS = ("THIDUA_MONGO_PASSWORD", "MONGO_ROOT_PASSWORD", "THIDUA_KAFKA_PASSWORD",
-           "KAFKA_ADMIN_PASSWORD")
+# issue 12: each service has its own Kafka user and password (no shared THIDUA_KAFKA_PASSWORD)
+KAFKA_SERVICE_PASSWORDS = {name: f"THIDUA_KAFKA_{name.upper()}_PASSWORD" for name in ("intake", "scoring", "notify", "reporting")}
+SECRETS = ("THIDUA_MONGO_PASSWORD", "MONGO_ROOT_PASSWORD", "KAFKA_ADMIN_PASSWORD", *KAFKA_SERVICE_PASSWORDS.values())
 HTTP = ("intake", "reporting")
 NO_HTTP = ("scoring", "notify")
 CONSOLE = "web"  # issue 10: the browser console, a client of the HTTP APIs (no token secret, no keys)
@@ -108,7 +109,8 @@ def test_compose_kafka_authenticates_every_client_listener_with_scram():
     assert props["allow.everyone.if.no.acl.found"] == "false"
     assert "StandardAuthorizer" in props["authorizer.class.name"]
     script = service("kafka")["command"][0]
-    assert "--add-scram \"SCRAM-SHA-512=[name=thidua,password=$${THIDUA_KAFKA_PASSWORD}]\"" in script
+    assert "--add-scram \"SCRAM-SHA-512=[name=admin,password=$${KAFKA_ADMIN_PASSWORD}]\"" in script
+    assert props["super.users"] == "User:admin;User:ANONYMOUS"  # issue 12: no service is a super user
     assert "--command-config /tmp/admin.properties" in service("kafka")["healthcheck"]["test"][1]
 
 
@@ -116,7 +118,14 @@ def test_compose_services_talk_to_kafka_with_sasl():
     for name in (*HTTP, *NO_HTTP, "topics"):
         e = env(name)
         assert (e["THIDUA_KAFKA_SECURITY_PROTOCOL"], e["THIDUA_KAFKA_SASL_MECHANISM"]) == ("SASL_PLAINTEXT", "SCRAM-SHA-512")
-        assert e["THIDUA_KAFKA_SASL_PASSWORD"].startswith("${THIDUA_KAFKA_PASSWORD:?")
+    # issue 12: each service as its own user; the setup job as the super user, setting their passwords
+    for name, variable in KAFKA_SERVICE_PASSWORDS.items():
+        assert env(name)["THIDUA_KAFKA_SASL_USERNAME"] == f"thidua-{name}"
+        assert env(name)["THIDUA_KAFKA_SASL_PASSWORD"].startswith("${" + variable + ":?")
+        assert env("topics")[variable].startswith("${" + variable + ":?")
+    assert env("topics")["THIDUA_KAFKA_SASL_USERNAME"] == "admin"
+    assert env("topics")["THIDUA_KAFKA_SASL_PASSWORD"].startswith("${KAFKA_ADMIN_PASSWORD:?")
+    assert service("topics")["command"] == ["python", "-m", "thidua_common.kafka.setup"]
 
 
 def test_compose_env_example_lists_every_required_secret_without_values():
@@ -160,7 +169,7 @@ def test_kustomization_applies_no_secret_of_its_own():
 def test_kustomization_generates_the_secrets_from_files_that_are_not_committed():
     kustomization = yaml.safe_load((K8S / "kustomization.yaml").read_text())
     generated = {g["name"]: g["envs"] for g in kustomization["secretGenerator"]}
-    assert set(generated) == {"thidua-secrets", "thidua-http-secrets"}
+    assert set(generated) == {"thidua-secrets", "thidua-http-secrets", "thidua-kafka-secrets"}
     ignored = (REPO / ".gitignore").read_text().splitlines()
     for files in generated.values():
         for file in files:
@@ -184,7 +193,26 @@ def test_only_intake_and_reporting_get_the_token_secret_and_api_keys():
     for name in NO_HTTP:
         assert secret_refs(name) == {"thidua-secrets"}
         assert all(e["name"] != "THIDUA_API_KEYS" for c in containers(name) for e in c.get("env", []))
-    assert secret_refs("thidua-topics") == {"thidua-secrets"}
+    assert secret_refs("thidua-topics") == {"thidua-secrets", "thidua-kafka-secrets"}
+
+
+def test_each_deployment_uses_kafka_as_its_own_user_with_its_own_password_only():
+    # issue 12: the shared Kafka user is gone; the topics job sets the users and ACLs as the super user
+    assert "THIDUA_KAFKA_SASL_USERNAME" not in kind("ConfigMap")[0]["data"]
+    assert "THIDUA_KAFKA_SASL_PASSWORD" not in (K8S / "secrets.env.example").read_text()
+    for name, variable in KAFKA_SERVICE_PASSWORDS.items():
+        (container,) = containers(name)
+        env_of = {e["name"]: e for e in container.get("env", [])}
+        assert env_of["THIDUA_KAFKA_SASL_USERNAME"]["value"] == f"thidua-{name}"
+        ref = env_of["THIDUA_KAFKA_SASL_PASSWORD"]["valueFrom"]["secretKeyRef"]
+        assert ref == {"name": "thidua-kafka-secrets", "key": variable}
+        assert "thidua-kafka-secrets" not in secret_refs(name)  # never every password at once
+    (job,) = containers("thidua-topics")
+    assert job["command"] == ["python", "-m", "thidua_common.kafka.setup", "--replication-factor", "3"]
+    assert {e["name"]: e.get("value") for e in job["env"]}["THIDUA_KAFKA_SASL_USERNAME"] == "admin"
+    example = (K8S / "kafka-secrets.env.example").read_text()
+    for variable in ("KAFKA_ADMIN_PASSWORD", *KAFKA_SERVICE_PASSWORDS.values()):
+        assert f"\n{variable}=\n" in example
 
 
 def test_the_configmap_says_production_and_sasl():

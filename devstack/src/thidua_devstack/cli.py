@@ -4,12 +4,15 @@ thidua-stack up [--demo]   install what is missing, start everything, optionally
 thidua-stack status        one line per process: pid, port, log file
 thidua-stack down          stop everything (data is kept under .local/stack)
 thidua-stack logs NAME     print a process's log
+thidua-stack env           export lines of the stack's settings, as its super user (issue 12), e.g.
+                           eval "$(uv run thidua-stack env)" && uv run thidua-systems list
 """
 
 import argparse
 import sys
 from pathlib import Path
 
+from . import kafka_security
 from .stack import CONSOLE, REPO, SERVICES, Stack
 
 DEFAULT_HOME = REPO / ".local" / "stack"
@@ -30,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     sub.add_parser("down")
     sub.add_parser("status")
+    sub.add_parser("env")
     logs = sub.add_parser("logs")
     logs.add_argument("name")
     restart = sub.add_parser("restart")
@@ -55,6 +59,12 @@ def main(argv: list[str] | None = None) -> int:
             state = f"pid {row['pid']}" if row["pid"] else "stopped"
             port = f":{row['port']}" if row["port"] else ""
             print(f"{row['name']:<12} {state:<12} {port:<7} {'listening' if row['listening'] else '':<10} {row['log']}")
+    elif args.command == "env":
+        import shlex
+
+        for key, value in stack.env().items():
+            if key.startswith("THIDUA_") and key != "THIDUA_API_KEYS":
+                print(f"export {key}={shlex.quote(value)}")
     elif args.command == "logs":
         sys.stdout.write((stack.log_dir / f"{args.name}.log").read_text(errors="replace"))
     elif args.command == "restart":
@@ -76,7 +86,11 @@ Thi Đua đang chạy / is running (data: {stack.home})
   Intake API (OpenAPI):       {stack.url("intake")}/docs
   Reporting API (OpenAPI):    {stack.url("reporting")}/docs
   Hộp thư (mail catcher):     http://127.0.0.1:{p.mail_http}/messages   (SMTP 127.0.0.1:{p.smtp})
-  Kafka:                      127.0.0.1:{p.kafka}      MongoDB (SecantusDB): 127.0.0.1:{p.mongo}
+  Kafka:                      127.0.0.1:{p.kafka} (SASL_PLAINTEXT, SCRAM-SHA-512)   MongoDB (SecantusDB): 127.0.0.1:{p.mongo}
+  Kafka users (admin, one per service; passwords generated here): {kafka_security.credentials_file(stack.kafka_home)}
+  Demo outside system (writes {stack.prefix}.inbound.demo.v1 only): {stack.demo_system_credentials_file}
+    more systems: eval "$(uv run thidua-stack env)"   (the stack's settings, as the Kafka super user)
+                  uv run thidua-systems add <name> --contact <email> --tenant daknong --all-units --kind submission
   Logs:                       {stack.log_dir}/
 
   Token (board officer, tenant daknong):

@@ -10,6 +10,7 @@ from pathlib import Path
 from .processes import Managed
 
 KAFKA_DIR = Path(__file__).resolve().parents[3] / "deploy" / "local" / "kafka"
+ADMIN_USER = "admin"  # issue 12: the local broker's super user (the stack's tools, never a service)
 
 
 def install(cache: Path) -> Path:
@@ -45,19 +46,41 @@ def install(cache: Path) -> Path:
     return libs
 
 
-def broker_properties(node_id: int, port: int, controller_ports: dict[int, int], data: Path) -> str:
+def broker_properties(
+    node_id: int, port: int, controller_ports: dict[int, int], data: Path, admin_password: str | None = None
+) -> str:
+    """With `admin_password` (issue 12: the default of the local stack), the client listener takes
+    SASL/SCRAM-SHA-512 only and the standard authorizer denies whatever no ACL allows; the super
+    user `admin` is the broker itself (inter-broker) and the stack's tools. The controller listener
+    stays PLAINTEXT on loopback (KRaft cannot authenticate it with SCRAM, whose users live in the
+    metadata it serves): its anonymous principal is the node talking to its own controller."""
     voters = ",".join(f"{n}@127.0.0.1:{p}" for n, p in sorted(controller_ports.items()))
     replicas = min(3, len(controller_ports))
+    if admin_password is None:
+        listener = ["listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT"]
+        scheme = "PLAINTEXT"
+    else:
+        scheme = "CLIENT"
+        listener = [
+            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,CLIENT:SASL_PLAINTEXT",
+            "sasl.enabled.mechanisms=SCRAM-SHA-512",
+            "sasl.mechanism.inter.broker.protocol=SCRAM-SHA-512",
+            "listener.name.client.scram-sha-512.sasl.jaas.config=org.apache.kafka.common.security.scram."
+            f'ScramLoginModule required username="{ADMIN_USER}" password="{admin_password}";',
+            "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+            "allow.everyone.if.no.acl.found=false",
+            f"super.users=User:{ADMIN_USER};User:ANONYMOUS",
+        ]
     return "\n".join(
         [
             "process.roles=broker,controller",
             f"node.id={node_id}",
             f"controller.quorum.voters={voters}",
-            f"listeners=PLAINTEXT://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_ports[node_id]}",
-            f"advertised.listeners=PLAINTEXT://127.0.0.1:{port}",
+            f"listeners={scheme}://127.0.0.1:{port},CONTROLLER://127.0.0.1:{controller_ports[node_id]}",
+            f"advertised.listeners={scheme}://127.0.0.1:{port}",
             "controller.listener.names=CONTROLLER",
-            "listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT",
-            "inter.broker.listener.name=PLAINTEXT",
+            *listener,
+            f"inter.broker.listener.name={scheme}",
             f"log.dirs={data}",
             "num.partitions=3",
             f"default.replication.factor={replicas}",
@@ -84,17 +107,25 @@ def broker(
     run_dir: Path,
     log_dir: Path,
     heap: str = "512m",
+    admin_password: str | None = None,
 ) -> Managed:
-    """A broker+controller node; formats its storage on first start, keeps data across restarts."""
+    """A broker+controller node; formats its storage on first start, keeps data across restarts.
+    With `admin_password` the super user `admin` is created with the storage (SCRAM users must exist
+    before the broker authenticates anyone); the services' users are added later, over the API."""
     node_dir = home / f"node-{node_id}"
     data = node_dir / "data"
     node_dir.mkdir(parents=True, exist_ok=True)
     props = node_dir / "server.properties"
-    props.write_text(broker_properties(node_id, port, controller_ports, data))
+    props.write_text(broker_properties(node_id, port, controller_ports, data, admin_password))
     classpath = f"{libs}/*"
     if not (data / "meta.properties").exists():
+        scram = (
+            []
+            if admin_password is None
+            else ["--add-scram", f"SCRAM-SHA-512=[name={ADMIN_USER},password={admin_password}]"]
+        )
         subprocess.run(
-            ["java", "-cp", classpath, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(props)],
+            ["java", "-cp", classpath, "kafka.tools.StorageTool", "format", "-t", cluster_id, "-c", str(props), *scram],
             check=True,
             stdout=subprocess.DEVNULL,
         )

@@ -4,6 +4,7 @@ separate process with its own pid file and log file under one home folder."""
 import asyncio
 import json
 import os
+import subprocess
 import sys
 import time
 from dataclasses import asdict, dataclass
@@ -13,9 +14,10 @@ from typing import Any
 
 from thidua_common.auth.api_keys import digest
 from thidua_common.kafka import ensure_topics
+from thidua_common.kafka.acls import service_principal
 from thidua_common.settings import Settings
 
-from . import kafka, keycloak, secantus
+from . import kafka, kafka_security, keycloak, secantus
 from .processes import Managed, free_port, port_open, wait_port
 
 REPO = Path(__file__).resolve().parents[3]
@@ -82,6 +84,9 @@ class Stack:
             # the public development JWT secret is accepted only in development (thidua_common.startup)
             "THIDUA_ENVIRONMENT": "development",
             "THIDUA_KAFKA_BOOTSTRAP": f"127.0.0.1:{p.kafka}",
+            # issue 12: SASL/SCRAM and ACLs as in production; this is the super user (the stack's
+            # tools and the tests), each service gets its own user instead (service())
+            **self.kafka_client_env(kafka.ADMIN_USER),
             # retryWrites=false: SecantusDB keeps every retryable write and scans them on each write,
             # which slows it down over time (production MongoDB does not need this)
             "THIDUA_MONGO_URI": f"mongodb://127.0.0.1:{p.mongo}/?directConnection=true&retryWrites=false",
@@ -97,6 +102,57 @@ class Stack:
             **({"THIDUA_OIDC_ISSUER": self.keycloak.issuer} if self.with_keycloak else {}),
             **self.extra_env,
         }
+
+    # -- issue 12: Kafka principals ------------------------------------------------------------
+    @property
+    def kafka_home(self) -> Path:
+        return self.home / "kafka"
+
+    @cached_property
+    def kafka_credentials(self) -> dict[str, str]:
+        """principal -> password, made once per stack home (kafka_security.credentials_file)."""
+        return kafka_security.load_or_create(self.kafka_home)
+
+    def kafka_client_env(self, principal: str) -> dict[str, str]:
+        return {
+            "THIDUA_KAFKA_SECURITY_PROTOCOL": "SASL_PLAINTEXT",
+            "THIDUA_KAFKA_SASL_MECHANISM": "SCRAM-SHA-512",
+            "THIDUA_KAFKA_SASL_USERNAME": principal,
+            "THIDUA_KAFKA_SASL_PASSWORD": self.kafka_credentials[principal],
+        }
+
+    @property
+    def demo_system_credentials_file(self) -> Path:
+        """Where the demo system's Kafka user, password and topic are written (thidua-systems add)."""
+        return self.kafka_home / "systems" / f"{kafka_security.DEMO_SYSTEM}.json"
+
+    def ensure_demo_system(self) -> None:
+        """The outside system the demo feeds as: its SCRAM user, ACLs, topic and scope (all units of
+        the demo tenant, submissions), made with the operators' own CLI; kept when it exists."""
+        if self.demo_system_credentials_file.exists():
+            return
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "thidua_intake.systems",
+                "add",
+                kafka_security.DEMO_SYSTEM,
+                "--contact",
+                "he-thong-demo@thidua.local",
+                "--tenant",
+                "daknong",
+                "--all-units",
+                "--kind",
+                "submission",
+                "--credentials-file",
+                str(self.demo_system_credentials_file),
+            ],
+            env={**os.environ, **self.env()},
+            cwd=REPO,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
 
     def settings(self) -> Settings:
         # field name -> value from the environment the services get (Any: pydantic converts the strings)
@@ -145,6 +201,7 @@ class Stack:
             cluster_id=kafka.cluster_id(home),
             run_dir=self.run_dir,
             log_dir=self.log_dir,
+            admin_password=self.kafka_credentials[kafka.ADMIN_USER],
         )
 
     def _mongo(self) -> Managed:
@@ -189,6 +246,8 @@ class Stack:
                     "THIDUA_WEB_SCORING_URL": self.url("scoring"),
                 }
             )
+        if name in SERVICES:  # issue 12: each service as its own Kafka user, with only its ACLs
+            env.update(self.kafka_client_env(service_principal(name)))
         if name not in HTTP_SERVICES:
             env["THIDUA_API_KEYS"] = ""  # scoring and notify have no HTTP API: no keys at all (not even inherited)
         return Managed(name, [sys.executable, "-m", f"thidua_{name}"], self.run_dir, self.log_dir, env=env, cwd=REPO)
@@ -209,6 +268,7 @@ class Stack:
         wait_port(self.ports.smtp, 30, mail)
         wait_port(self.ports.kafka, 90, kafka_proc)
         asyncio.run(ensure_topics(self.settings()))
+        kafka_security.apply(self.settings().kafka_bootstrap, self.prefix, self.kafka_credentials)
 
     @property
     def service_names(self) -> tuple[str, ...]:
@@ -242,6 +302,7 @@ class Stack:
 
     def up(self) -> None:
         self.start_infra()
+        self.ensure_demo_system()
         self.start_services()
         if self.with_keycloak:
             self.keycloak.ready()

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     kafka_sasl_mechanism: Literal["SCRAM-SHA-512", "SCRAM-SHA-256", "PLAIN"] = "SCRAM-SHA-512"
     kafka_sasl_username: str = ""
     kafka_sasl_password: str = ""
+    # issue 12: kafka — TLS on the listener (SSL or SASL_SSL): the CA that signed the broker's
+    # certificate (empty: the system's trusted CAs), checked with the host name (docs/operations.md)
+    kafka_ssl_cafile: str = Field("", description="PEM file of the CA of the broker's TLS certificate")
     topic_prefix: str = Field("thidua", description="prefix of every topic name (one per environment)")
     mongo_uri: str = "mongodb://127.0.0.1:27017/?directConnection=true"
     mongo_db_prefix: str = "thidua"

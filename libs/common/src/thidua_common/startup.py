@@ -62,7 +62,28 @@ def problems(settings: Settings, *, http_api: bool) -> list[Problem]:
                 "remove THIDUA_API_KEYS from this service's environment",
             )
         )
+    found.extend(kafka_problems(settings))
     return found
+
+
+def kafka_problems(settings: Settings) -> list[Problem]:
+    """Issue 12: kafka — outside development every Kafka client authenticates (SASL/SCRAM), so the
+    broker's ACLs know which service it is; without SASL any client on the network could write."""
+    fix = "set THIDUA_KAFKA_SECURITY_PROTOCOL=SASL_SSL (or SASL_PLAINTEXT) and the service's own user and password"
+    if settings.environment == "development":
+        return []  # the local stack may still run a plaintext broker (it runs SASL by default)
+    if not settings.kafka_security_protocol.startswith("SASL_"):
+        return [Problem("THIDUA_KAFKA_SECURITY_PROTOCOL", "Kafka without SASL: the broker cannot tell who writes", fix)]
+    if not settings.kafka_sasl_username or not settings.kafka_sasl_password:
+        return [
+            Problem(
+                "THIDUA_KAFKA_SASL_USERNAME",
+                "SASL without a user name or password",
+                "set THIDUA_KAFKA_SASL_USERNAME and THIDUA_KAFKA_SASL_PASSWORD",
+                True,
+            )
+        ]
+    return []
 
 
 def _oidc_problems(settings: Settings) -> list[Problem]:

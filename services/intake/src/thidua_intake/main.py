@@ -2,6 +2,7 @@
 
 from contextlib import asynccontextmanager
 
+from aiokafka import AIOKafkaConsumer
 from fastapi import Depends
 from pymongo import ASCENDING
 
@@ -9,9 +10,10 @@ from thidua_common.auth import oidc
 from thidua_common.deadletters.metrics import DeadLetterCounter
 from thidua_common.http import create_app, readiness
 from thidua_common.kafka import ConsumeLoop, EventProducer, make_consumer, mongo_quarantine, ready_file_from_env
+from thidua_common.kafka.acls import CONSUMER_GROUPS, inbound_topic_pattern
 from thidua_common.logging import configure_logging, get_logger
 from thidua_common.mongo import make_client
-from thidua_common.settings import get_settings
+from thidua_common.settings import Settings, get_settings
 
 from .access import refuse_read_only_writes
 from .audit import store as audit_store
@@ -68,9 +70,11 @@ async def lifespan(app):
     await relay.setup()
     relay.start()
     inbound = ConsumeLoop(
-        make_consumer(settings, producer.topic("inbound"), group_id="intake-inbound"),
+        inbound_consumer(settings),
         # issue 12: dead letters — counted in /metrics (thidua_dead_letters_total{topic,reason})
-        InboundHandler(mongo, db, producer, relay, DeadLetterCounter(app.state.metrics.registry)).handle,
+        InboundHandler(
+            mongo, db, producer, relay, DeadLetterCounter(app.state.metrics.registry), topic_prefix=settings.topic_prefix
+        ).handle,
         "intake-inbound",
         ready_file_from_env(),
         quarantine=mongo_quarantine(db),
@@ -104,6 +108,19 @@ async def lifespan(app):
         await relay.stop()
         await producer.stop()
         await mongo.close()
+
+
+INBOUND_METADATA_MS = 3000  # how soon a new system's topic is subscribed to
+
+
+def inbound_consumer(settings: Settings) -> AIOKafkaConsumer:
+    """Issue 12: every outside system's own topic (thidua.inbound.<system>.v1), found by pattern;
+    metadata is refreshed every few seconds so that a system added by thidua-systems is read
+    without a restart. The shared topic thidua.inbound.v1 names no system: development only."""
+    consumer = make_consumer(settings, group_id=CONSUMER_GROUPS["intake"][0], metadata_max_age_ms=INBOUND_METADATA_MS)
+    shared = settings.environment == "development"
+    consumer.subscribe(pattern=inbound_topic_pattern(settings.topic_prefix, shared=shared))
+    return consumer
 
 
 def build_app():

@@ -6,6 +6,7 @@ import signal
 from thidua_common.contracts.registry import topic_name
 from thidua_common.deadletters.kafka_io import DEAD_LETTER_TOPICS
 from thidua_common.kafka import ConsumeLoop, EventProducer, handlers_loop, make_consumer
+from thidua_common.kafka.acls import CONSUMER_GROUPS
 from thidua_common.logging import configure_logging, get_logger
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
@@ -28,7 +29,9 @@ async def run() -> None:
     service = NotifyService(mongo[settings.db_name("notify")], load_channels(settings), producer, settings)
     await service.setup()
     # on the topics the handled types travel on: the submissions topic for review and appeal decisions
-    consumer = handlers_loop(settings, service.handlers, service.apply, service.db, "notify", "notify-consumer")
+    consumer = handlers_loop(
+        settings, service.handlers, service.apply, service.db, CONSUMER_GROUPS["notify"][0], "notify-consumer"
+    )
     await consumer.start()
     dispatcher = asyncio.create_task(service.run_dispatcher(), name="notify-dispatcher")
     # issue 12: dead letters — digests of new dead letters to the board and the systems' contacts

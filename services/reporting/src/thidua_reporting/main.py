@@ -5,6 +5,7 @@ from contextlib import asynccontextmanager
 from thidua_common.auth import oidc
 from thidua_common.http import create_app, readiness
 from thidua_common.kafka import handlers_loop
+from thidua_common.kafka.acls import CONSUMER_GROUPS
 from thidua_common.logging import configure_logging
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
@@ -26,7 +27,9 @@ async def lifespan(app):
     db = mongo[settings.db_name("reporting")]
     projector = Projector(db)
     await projector.setup()
-    consumer = handlers_loop(settings, projector.handlers, projector.apply, db, "reporting", "reporting-projection")
+    consumer = handlers_loop(
+        settings, projector.handlers, projector.apply, db, CONSUMER_GROUPS["reporting"][0], "reporting-projection"
+    )
     await consumer.start()
     app.state.db = db
     own = app.state.reporting_settings

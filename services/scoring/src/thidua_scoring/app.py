@@ -11,6 +11,7 @@ import faust
 
 from thidua_common.contracts.registry import topic_name
 from thidua_common.kafka import EventProducer, decode_event, headers_dict
+from thidua_common.kafka.acls import CONSUMER_GROUPS
 from thidua_common.kafka.client import CORRELATION_HEADER
 from thidua_common.logging import configure_logging, correlation_scope, get_logger, json_handler
 from thidua_common.mongo import make_client
@@ -35,7 +36,7 @@ def _broker_credentials():
     if settings.kafka_security_protocol == "SASL_SSL":
         from aiokafka.helpers import create_ssl_context
 
-        ssl_context = create_ssl_context()
+        ssl_context = create_ssl_context(cafile=settings.kafka_ssl_cafile or None)
     return faust.SASLCredentials(
         username=settings.kafka_sasl_username,
         password=settings.kafka_sasl_password,
@@ -45,7 +46,7 @@ def _broker_credentials():
 
 
 app = faust.App(
-    "thidua-scoring",
+    CONSUMER_GROUPS["scoring"][0],  # the app id is the consumer group (issue 12: its ACL)
     broker=[f"kafka://{b}" for b in settings.kafka_bootstrap.split(",")],
     broker_credentials=_broker_credentials(),
     # faust would install its own coloured text handler: give it our JSON one instead

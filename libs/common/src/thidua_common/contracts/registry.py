@@ -38,6 +38,11 @@ class TopicSpec:
     description: str
     partitions: int = 3
     dead_letter: bool = False
+    # issue 12: kafka — which services write and read the topic; the broker's ACLs are derived from
+    # these (thidua_common.kafka.acls), so a new topic cannot be forgotten there. Outside systems
+    # write their own inbound topics (thidua.inbound.<system>.v1), never a topic listed here.
+    producers: tuple[str, ...] = ()
+    consumers: tuple[str, ...] = ()
 
 
 TOPICS: dict[str, TopicSpec] = {
@@ -45,29 +50,62 @@ TOPICS: dict[str, TopicSpec] = {
         "campaigns.v1",
         "Campaign definitions, registrations and reviewer ratings, key = tenant/campaign "
         "(one partition per campaign keeps their order)",
+        producers=("intake",),
+        consumers=("scoring", "notify", "reporting"),
     ),
-    "units": TopicSpec("units.v1", "Units and their renames, merges and splits, key = tenant/unit"),
+    "units": TopicSpec(
+        "units.v1",
+        "Units and their renames, merges and splits, key = tenant/unit",
+        producers=("intake",),
+        consumers=("reporting",),
+    ),
     "submissions": TopicSpec(
         "submissions.v1",
         "Accepted submissions, key = tenant/campaign (one partition holds a campaign, so one scoring worker sees whole clusters)",
+        producers=("intake",),
+        consumers=("scoring", "notify", "reporting"),
     ),
-    "inbound": TopicSpec("inbound.v1", "Submissions published by other systems, validated by intake"),
+    "inbound": TopicSpec(
+        "inbound.v1",
+        "Submissions published by other systems, validated by intake",
+        consumers=("intake",),
+    ),
     "inbound_dlq": TopicSpec(
-        "inbound.dlq.v1", "Inbound events that failed validation: original bytes, reason in headers", 1, True
+        "inbound.dlq.v1",
+        "Inbound events that failed validation: original bytes, reason in headers",
+        1,
+        True,
+        producers=("intake",),
+        consumers=("notify",),  # its digest of new dead letters
     ),
     "nominations": TopicSpec(
-        "nominations.v1", "Nominations, their stages, overdue alerts and award decisions, key = tenant/nomination"
+        "nominations.v1",
+        "Nominations, their stages, overdue alerts and award decisions, key = tenant/nomination",
+        producers=("intake",),
+        consumers=("notify", "reporting"),
     ),
     "scores": TopicSpec(
-        "scores.v1", "Computed scores with explanations, and campaigns scoring quarantined, key = tenant/campaign"
+        "scores.v1",
+        "Computed scores with explanations, and campaigns scoring quarantined, key = tenant/campaign",
+        producers=("scoring",),
+        consumers=("notify", "reporting"),
     ),
     "scoring_dlq": TopicSpec(
         "scoring.dlq.v1",
         "Events of a campaign scoring quarantined: the original event, the reason in headers",
         1,
         True,
+        producers=("scoring",),
+        consumers=("notify",),  # its digest of new dead letters
     ),
-    "notify_dlq": TopicSpec("notify.dlq.v1", "Notifications that failed after every retry", 1, True),
+    "notify_dlq": TopicSpec(
+        "notify.dlq.v1",
+        "Notifications that failed after every retry",
+        1,
+        True,
+        producers=("notify",),
+        consumers=("notify",),  # its digest of new dead letters
+    ),
 }
 
 # issue 12: dead letters — the ledger of `thidua-deadletters replay`: one record per replayed dead

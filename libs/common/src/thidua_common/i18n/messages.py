@@ -251,6 +251,27 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Campaign '{id}' has no revision {revision} in its saved history (the history holds revisions {first} "
         "to {last}).",
     },
+    # issue 12: kafka — an outside system publishes only within its scope (dead-letter reason `scope`)
+    "scope": {
+        "vi": "Sự kiện nằm ngoài phạm vi được cấp cho hệ thống gửi.",
+        "en": "The event lies outside the scope granted to the sending system.",
+    },
+    "scope.system": {
+        "vi": "Hệ thống '{system}' chưa được đăng ký hoặc đã bị gỡ bỏ.",
+        "en": "System '{system}' is not registered or has been removed.",
+    },
+    "scope.tenant": {
+        "vi": "Hệ thống '{system}' không được gửi dữ liệu cho đơn vị chủ quản '{tenant}'.",
+        "en": "System '{system}' may not publish for tenant '{tenant}'.",
+    },
+    "scope.unit": {
+        "vi": "Hệ thống '{system}' không được gửi dữ liệu cho đơn vị '{id}'.",
+        "en": "System '{system}' may not publish for unit '{id}'.",
+    },
+    "scope.kind": {
+        "vi": "Hệ thống '{system}' không được gửi loại sự kiện '{type}'.",
+        "en": "System '{system}' may not publish events of type '{type}'.",
+    },
     # issue 10: evidence files (upload through intake, GridFS, SHA-256, size and type limits)
     "evidence.too_large": {
         "vi": "Tệp minh chứng '{file}' quá lớn ({size} byte, tối đa {limit} byte).",

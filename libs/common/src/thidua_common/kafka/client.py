@@ -35,7 +35,8 @@ def security_options(settings: Settings) -> dict[str, Any]:
     if settings.kafka_security_protocol.endswith("SSL"):
         from aiokafka.helpers import create_ssl_context
 
-        options["ssl_context"] = create_ssl_context()
+        # issue 12: kafka — a private CA for the broker's certificate (THIDUA_KAFKA_SSL_CAFILE)
+        options["ssl_context"] = create_ssl_context(cafile=settings.kafka_ssl_cafile or None)
     return options
 
 

@@ -18,7 +18,10 @@ from thidua_common.logging import correlation_scope, get_logger
 
 from ..outbox.relay import OutboxRelay
 from ..submissions import service as submissions
+from ..systems.rules import System
+from ..systems.store import Directory as SystemDirectory
 from ..uow import UnitOfWork
+from .scope import OutOfScope, ScopeGuard, system_headers
 
 log = get_logger(__name__)
 
@@ -27,13 +30,17 @@ class Rejected(Invalid):
     """An inbound event that is not a readable submission (the edge's own refusal)."""
 
 
-def parse(value: bytes) -> tuple[Envelope, SubmissionSubmitted]:
+def parse_envelope(value: bytes) -> Envelope:
     try:
-        envelope = Envelope.model_validate(json.loads(value))
+        return Envelope.model_validate(json.loads(value))
     except json.JSONDecodeError as exc:
         raise Rejected("request.bad_json", position=exc.pos + 1) from None
     except ValidationError as exc:
         raise Rejected("request.invalid", [from_pydantic(e) for e in exc.errors()]) from None
+
+
+def parse(value: bytes) -> tuple[Envelope, SubmissionSubmitted]:
+    envelope = parse_envelope(value)
     if envelope.type != SUBMISSION_SUBMITTED:
         raise Rejected("event.type", [FieldError("type", "event.type", {"type": envelope.type})], type=envelope.type)
     try:
@@ -55,35 +62,50 @@ class InboundHandler:
         producer: EventProducer,
         relay: OutboxRelay,
         counted: Callable[[str, str], None] | None = None,
+        *,
+        systems: SystemDirectory | None = None,
+        topic_prefix: str | None = None,
     ):
         self.producer = producer
         # issue 12: dead letters — told (dead-letter topic, reason code) of each one, for /metrics
         self.counted = counted
+        # issue 12: the outside system a record comes from, known by its topic (None: the shared
+        # development topic, which names no system)
+        prefix = str(topic_prefix or getattr(getattr(producer, "settings", None), "topic_prefix", "thidua"))
+        self.scope = ScopeGuard(client, db, systems or SystemDirectory(db), prefix)
         # one unit of work per event: it wakes the relay once the submission is committed
         self.unit_of_work: Callable[[], UnitOfWork] = lambda: UnitOfWork(client, db, relay)
 
     async def handle(self, record: ConsumerRecord) -> None:
         headers = headers_dict(record.headers)
         with correlation_scope(headers.get(CORRELATION_HEADER), topic=record.topic, offset=record.offset):
+            system: System | None = None
             try:
+                system = await self.scope.system_of(record)
+                self.scope.check(system, parse_envelope(record.value))  # before the payload is read
                 envelope, submission = parse(record.value)
+                # issue 12: a system's submission is its own (the topic proves who wrote it)
+                submitter = system.actor if system else envelope.source
                 try:
                     _, event_id, created = await submissions.accept(
                         self.unit_of_work(),
                         envelope.tenant,
                         submission,
-                        submitted_by=envelope.source,
+                        submitted_by=submitter,
                         channel="kafka",
-                        idempotency_key=f"kafka:{envelope.source}:{envelope.id}",
+                        idempotency_key=f"kafka:{submitter}:{envelope.id}",
                         correlation_id=envelope.correlationid,
                     )
                 except submissions.IdempotencyConflict:
                     raise Rejected("request.idempotency_conflict") from None
                 log.info("inbound submission accepted", event_id=event_id, duplicate=not created)
+            except OutOfScope as refused:
+                await self.scope.audit(refused)
+                await self.dead_letter(record, refused, refused.system)
             except DomainError as rejected:  # the service's refusals and the edge's own alike
-                await self.dead_letter(record, rejected)
+                await self.dead_letter(record, rejected, system)
 
-    async def dead_letter(self, record: ConsumerRecord, rejected: DomainError) -> None:
+    async def dead_letter(self, record: ConsumerRecord, rejected: DomainError, system: System | None = None) -> None:
         # the dead-letter reason is this edge's rendering of a domain error, as the HTTP app's
         # answer is the other's: the same key, message and fields in both languages
         reason = {
@@ -98,6 +120,8 @@ class InboundHandler:
             ("dlq_source_partition", str(record.partition).encode()),
             ("dlq_source_offset", str(record.offset).encode()),
             ("dlq_failed_at", datetime.now(UTC).isoformat().encode()),
+            # issue 12: whose record it was, and whom the dead-letter notifier tells
+            *system_headers(record.topic, self.scope.prefix, system),
         ]
         await self.producer.send_raw("inbound_dlq", record.value, record.key, headers)
         if self.counted:
