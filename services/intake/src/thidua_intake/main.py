@@ -73,7 +73,12 @@ async def lifespan(app):
         inbound_consumer(settings),
         # issue 12: dead letters — counted in /metrics (thidua_dead_letters_total{topic,reason})
         InboundHandler(
-            mongo, db, producer, relay, DeadLetterCounter(app.state.metrics.registry), topic_prefix=settings.topic_prefix
+            mongo,
+            db,
+            producer,
+            relay,
+            DeadLetterCounter(app.state.metrics.registry),
+            topic_prefix=settings.topic_prefix,
         ).handle,
         "intake-inbound",
         ready_file_from_env(),
