@@ -43,7 +43,12 @@ def add_preview(app: web.Application, settings: Settings, scorers: dict[str, Sco
     # route refuses every call while the token settings would let anybody in (the public HS256
     # secret, no OIDC issuer), exactly the cases that stop intake and reporting from starting
     unsafe = (
-        [p.setting for p in problems(settings, http_api=True) if p.setting != "THIDUA_API_KEYS"]
+        [
+            p.setting
+            for p in problems(settings, http_api=True)
+            # only what lets a caller in: Kafka's settings are the worker's, API keys are not taken here
+            if p.setting != "THIDUA_API_KEYS" and not p.setting.startswith("THIDUA_KAFKA")
+        ]
         if settings.environment != "development"
         else []
     )

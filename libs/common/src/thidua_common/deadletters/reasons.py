@@ -74,8 +74,8 @@ REASONS: dict[str, str] = {
     "auth.read_only": "unexpected",
 }
 
-# not in the catalogue (kafka's scope refusal is added on its own branch): the meaning said here
-MEANINGS = {"scope": "The event's tenant, unit or kind lies outside the publishing system's scope."}
+# a reason that is not a catalogue key would say its meaning here (every reason is one today)
+MEANINGS: dict[str, str] = {}
 
 
 def meaning(code: str) -> str:
