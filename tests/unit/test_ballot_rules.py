@@ -150,3 +150,12 @@ def test_the_tally_counts_the_box_for_the_council_the_board_and_the_chair():
     closed = close(doc, box_of("yes", "yes", "yes", "yes"), members=5).doc
     after = ballots.tally(closed, QUICK, box, 5, BOARD)
     assert after.open is False and after.stage == "hoi-dong" and after.result.passed is True
+
+
+def test_the_demo_realm_has_a_council_of_three():
+    from thidua_devstack import keycloak
+
+    council = [u.username for u in keycloak.demo_users() if "council_member" in u.roles]
+    assert council == ["council-member.daknong", "council-member-2.daknong", "council-member-3.daknong"]
+    realm = keycloak.REALM_FILE.read_text(encoding="utf-8")
+    assert all(f'"username": "{name}"' in realm for name in council)
