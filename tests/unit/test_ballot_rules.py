@@ -62,7 +62,7 @@ def test_the_same_ballot_twice_changes_nothing_and_a_changed_one_is_new():
 def test_only_council_members_cast_and_never_on_their_own_unit():
     doc = at_vote()
     for actor in (BOARD, CHAIR, Actor("lanh-dao", frozenset({"unit_leader"}), "so-khac")):
-        assert refusal(lambda: cast(doc, actor, choice="yes")) == (403, "ballot.not_member", ["choice"])
+        assert refusal(lambda a=actor: cast(doc, a, choice="yes")) == (403, "ballot.not_member", ["choice"])
     status, key, fields = refusal(lambda: cast(doc, member(1, "so-noi-vu"), choice="yes"))  # the nominee's unit
     assert (status, key, fields) == (403, "conflict.own_unit.ballot", ["nominee.unit_id"])
     assert "chính đơn vị mình" in t(key, "vi", unit="so-noi-vu")

@@ -9,7 +9,8 @@ import pytest
 from thidua_common.errors import Conflict, Forbidden
 from thidua_intake.commendation_config import service as config_service
 from thidua_intake.commendation_config.models import ConfigWrite
-from thidua_intake.nominations import ballot_service, service as nominations
+from thidua_intake.nominations import ballot_service
+from thidua_intake.nominations import service as nominations
 from thidua_intake.nominations.ballots import BallotWrite, VoteClose
 from thidua_intake.nominations.models import ActionWrite
 from thidua_intake.nominations.rules import Actor

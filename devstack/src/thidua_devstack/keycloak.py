@@ -254,7 +254,9 @@ def demo_users() -> list[DemoUser]:
         users.append(DemoUser(username, (role,), unit, f"{role} — {unit_name[unit] if unit else TENANT}"))
     # issue 11: ballots — two more council members, so that a vote of three members can be shown
     for n in (2, 3):
-        users.append(DemoUser(f"council-member-{n}.{TENANT}", ("council_member",), None, f"council_member {n} — {TENANT}"))
+        users.append(
+            DemoUser(f"council-member-{n}.{TENANT}", ("council_member",), None, f"council_member {n} — {TENANT}")
+        )
     return users
 
 

@@ -20,8 +20,8 @@ from .campaigns.views import router as campaigns_router
 from .commendation_config.views import router as commendation_config_router
 from .evidence import views as evidence_views
 from .inbound.consumer import InboundHandler
-from .nominations.overdue import OverdueTask
 from .nominations.ballot_views import router as ballots_router
+from .nominations.overdue import OverdueTask
 from .nominations.views import awards_router
 from .nominations.views import router as nominations_router
 from .outbox.relay import LAG_DEGRADED, OutboxRelay

@@ -158,8 +158,9 @@ def cast(
     if mine is not None and mine["choice"] == body.choice and mine.get("comment", "") == comment:
         return None
     if mine is None and members is not None and len(box) >= members:
-        raise Conflict("ballot.council_full", [FieldError("choice", "ballot.council_full", {"members": members})],
-                       members=members)
+        raise Conflict(
+            "ballot.council_full", [FieldError("choice", "ballot.council_full", {"members": members})], members=members
+        )
     return {
         "member": actor.subject,
         "unit_id": actor.unit_id,
@@ -250,4 +251,3 @@ def close(
     outcome = rules.vote_outcome(new, award, stage, action, actor, now, holidays)
     outcome.change.detail = {**(outcome.change.detail or {}), "method": "ballots", "cast": n["cast"]}
     return outcome
-
