@@ -154,3 +154,11 @@ async def test_a_unit_leader_never_sees_the_tally(client, fakes):
     html = (await client.get("/nominations/dn-1")).text
     assert 'id="nom-ballots"' not in html
     assert fakes.sent("GET", "/api/v1/nominations/dn-1/ballots") == []
+
+
+def test_saving_another_part_of_the_configuration_keeps_the_council_size():
+    from thidua_web.commendation import models as commendation
+
+    body = commendation.write_body({"holidays": [], "award_kinds": [], "council_members": 3}, 4, "Đổi ngày lễ")
+    assert body["council_members"] == 3
+    assert "council_members" not in commendation.write_body({"holidays": []}, 1, "x")

@@ -151,8 +151,8 @@ def cast(
     stage named, or every member has voted already."""
     if not actor.has(MEMBER):
         raise Forbidden("ballot.not_member", [FieldError("choice", "ballot.not_member")])
+    _own_unit("ballot", actor, doc)  # after the role, before the state: a refusal never depends on timing
     stage, round_ = _require_open(doc, award, body.stage)
-    _own_unit("ballot", actor, doc)
     comment = body.comment.strip()
     mine = next((b for b in box if b["member"] == actor.subject), None)
     if mine is not None and mine["choice"] == body.choice and mine.get("comment", "") == comment:
@@ -227,8 +227,8 @@ def close(
     recorded count of the same numbers would."""
     if not actor.has(*CLOSERS):
         raise Forbidden("ballot.close_role")
-    stage, _ = _require_open(doc, award, body.stage)
     _own_unit("close_vote", actor, doc)
+    stage, _ = _require_open(doc, award, body.stage)
     if members is None:
         raise Conflict("ballot.council_size_unset", [FieldError("council_members", "ballot.council_size_unset")])
     n = counts(box)

@@ -89,6 +89,8 @@ def write_body(
         "holidays": holidays if holidays is not None else list(current.get("holidays") or []),
         "award_kinds": award_kinds if award_kinds is not None else list(current.get("award_kinds") or []),
         "escalate_to": list(current.get("escalate_to") or DEFAULT_ESCALATE),
+        # issue 11: ballots — the council's size is kept when another part is saved
+        **({"council_members": current["council_members"]} if current.get("council_members") else {}),
         "reason": reason.strip(),
         "expected_revision": revision if revision is not None else 0,
     }
