@@ -16,6 +16,7 @@ from thidua_devstack import demo, demo_data
 from .a11y import serious_violations
 from .console_stack import console_browser, sign_in
 from .helpers import password_token
+from .test_console_ballots import a_nomination_at_vote  # issue 11: ballots
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -67,6 +68,11 @@ def test_no_page_of_the_console_has_a_serious_accessibility_violation(console_st
         "chairperson.daknong": ["/", "/nominations", "/commendation"],
         "auditor.daknong": ["/", "/audit", "/units"],
     }  # fmt: skip
+    # issue 11: ballots — a nomination in the council's vote: the tally and the ballot form as a
+    # council member sees them, the tally and "close the vote" as the board sees them
+    at_vote = a_nomination_at_vote(console_stack)
+    pages["council-member.daknong"].append(f"/nominations/{at_vote}")
+    pages["board-officer.so-noi-vu"].append(f"/nominations/{at_vote}")
     found: dict[str, list[str]] = {}
     with console_browser() as (browser, _):
         welcome = browser.new_page()
