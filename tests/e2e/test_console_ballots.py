@@ -52,8 +52,8 @@ def bearer(stack, username: str) -> dict:
 
 
 def configure(stack) -> None:
-    """Add this test's award kind (and a council of three, unless one is configured) to the
-    tenant's configuration, keeping what other tests and the demo configured."""
+    """Add this test's award kind and a council of three to the tenant's configuration, keeping the
+    award kinds, holidays and escalation other tests and the demo configured."""
     url, board = f"{stack.url('intake')}/api/v1/config/commendation", bearer(stack, BOARD)
     current = httpx.get(url, headers=board, timeout=30)
     body = dict(CONFIG)
