@@ -247,3 +247,55 @@ def test_three_council_members_vote_in_the_browser_with_the_keyboard(console_sta
     # the one refusal above answers 422 (Chromium also logs it): nothing else failed
     refused = f"{console}/nominations/{failing}/ballot: "
     assert [e for e in seen.errors if not (e.startswith(refused) and "422" in e)] == [], seen.errors
+
+
+def test_intakes_ballot_api_refuses_with_the_field_and_audits_each_ballot_once(console_stack):
+    """Through the real stack with Keycloak's tokens: a bad choice, a caller who is not a council
+    member, a reader who may not see the tally and a ballot after the close are 4xx naming the field
+    (Vietnamese by default, English on request); the same ballot twice is audited once, a changed
+    one again, with the member as actor."""
+    configure(console_stack)
+    tag = uuid.uuid4().hex[:6]
+    nid = to_vote(console_stack, f"nv-api-{tag}", f"Vũ Văn Nam {tag}")
+    intake = console_stack.url("intake")
+    ballot, close = f"{intake}/api/v1/nominations/{nid}/ballot", f"{intake}/api/v1/nominations/{nid}/ballots/close"
+    member, other = bearer(console_stack, COUNCIL[0]), bearer(console_stack, COUNCIL[1])
+    board, auditor = bearer(console_stack, BOARD), bearer(console_stack, "auditor.daknong")
+
+    def fields(response) -> list[str]:
+        return [e["field"] for e in response.json()["errors"]]
+
+    bad = httpx.put(ballot, json={"choice": "co-le"}, headers=member, timeout=30)
+    assert bad.status_code == 422 and fields(bad) == ["choice"], bad.text
+    assert "Input should" not in bad.text
+    outsider = httpx.put(ballot, json={"choice": "yes"}, headers=board, timeout=30)
+    assert outsider.status_code == 403 and fields(outsider) == ["choice"], outsider.text
+    assert outsider.json()["message"].startswith("Chỉ thành viên Hội đồng")
+    tally = httpx.get(f"{intake}/api/v1/nominations/{nid}/ballots", headers=bearer(console_stack, LEADER), timeout=30)
+    assert tally.status_code == 403, tally.text
+
+    def audited() -> list[dict]:
+        records = httpx.get(f"{intake}/api/v1/audit", params={"subject": nid}, headers=auditor, timeout=30).json()
+        return [r for r in records if r["action"] == "vn.thidua.nomination.ballot_cast.v1"]
+
+    for _ in range(2):  # the same ballot twice
+        cast = httpx.put(ballot, json={"choice": "yes", "comment": "Xứng đáng"}, headers=member, timeout=30)
+        assert cast.status_code == 200 and cast.json()["cast"] == 1, cast.text
+    changed = httpx.put(ballot, json={"choice": "no"}, headers=member, timeout=30)
+    assert (changed.json()["yes"], changed.json()["no"], changed.json()["mine"]["choice"]) == (0, 1, "no")
+    deadline = time.monotonic() + 30
+    while len(audited()) < 2:
+        assert time.monotonic() < deadline, audited()
+        time.sleep(0.5)
+    time.sleep(1)
+    records = audited()
+    assert len(records) == 2 and len({r["actor"] for r in records}) == 1  # the member, once per change
+    assert records[0]["actor"] not in ("", None)
+
+    closed = httpx.post(close, json={}, headers=board, timeout=30)
+    assert closed.status_code == 200 and closed.json()["status"] == "failed", closed.text
+    late = httpx.put(ballot, json={"choice": "yes"}, headers=other, timeout=30)
+    assert late.status_code == 409 and fields(late) == ["stage"], late.text
+    assert late.json()["message"].startswith("Cuộc biểu quyết hồ sơ này đã kết thúc")
+    english = httpx.put(ballot, json={"choice": "yes"}, headers={**other, "Accept-Language": "en"}, timeout=30)
+    assert english.json()["message"].startswith("The vote on this nomination is closed")
