@@ -81,10 +81,13 @@ def write_body(
     *,
     holidays: list[str] | None = None,
     award_kinds: list[dict[str, Any]] | None = None,
+    council_members: int | None = None,
 ) -> dict[str, Any]:
     """The configuration to PUT: the current one with one part changed, and the revision the
     officer's form was read at (intake refuses with 409 when somebody saved in between)."""
     current = config or {}
+    if council_members is not None:  # issue 11: ballots
+        current = {**current, "council_members": council_members}
     return {
         "holidays": holidays if holidays is not None else list(current.get("holidays") or []),
         "award_kinds": award_kinds if award_kinds is not None else list(current.get("award_kinds") or []),

@@ -38,6 +38,12 @@ BALLOT_TEXTS: dict[str, dict[str, str]] = {
         "nom_ballot_paper_title": "Ghi kết quả kiểm phiếu của Hội đồng (bỏ phiếu giấy)",
         "nom_done_ballot": "Đã ghi nhận phiếu của bạn.",
         "nom_done_close_vote": "Đã kết thúc biểu quyết và kiểm phiếu.",
+        "nom_ballot_council_title": "Hội đồng Thi đua – Khen thưởng",
+        "nom_ballot_council_help": "Số thành viên Hội đồng là mẫu số khi kiểm phiếu: tỷ lệ đồng ý = số phiếu đồng ý "
+        "/ số thành viên; thành viên không bỏ phiếu được tính là không đồng ý.",
+        "nom_ballot_council_reason": "Lý do thay đổi (không bắt buộc)",
+        "nom_ballot_council_submit": "Lưu số thành viên Hội đồng",
+        "nom_ballot_council_invalid": "Số thành viên Hội đồng phải là số nguyên từ 1 đến 200.",
     },
     "en": {
         "nom_ballot_title": "The council's vote: each member's ballot",
@@ -75,5 +81,11 @@ BALLOT_TEXTS: dict[str, dict[str, str]] = {
         "nom_ballot_paper_title": "Record the council's count (paper vote)",
         "nom_done_ballot": "Your ballot was recorded.",
         "nom_done_close_vote": "The vote was closed and counted.",
+        "nom_ballot_council_title": "Emulation and commendation council",
+        "nom_ballot_council_help": "The council's size is the denominator of a vote by ballots: share for = votes "
+        "for / members; a member who casts no ballot counts as not in favour.",
+        "nom_ballot_council_reason": "Reason for the change (optional)",
+        "nom_ballot_council_submit": "Save the council's size",
+        "nom_ballot_council_invalid": "The council's size must be a whole number from 1 to 200.",
     },
 }
