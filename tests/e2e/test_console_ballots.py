@@ -2,7 +2,8 @@
 the real stack with Keycloak, in Debian's Chromium driven by Playwright. The board configures an
 award kind and a council of three through intake's API; unit-leader.huyen-cu-jut files two
 nominations and the board passes both through vetting and disclosure (API: the browser flow of
-those stages is test_console_nominations.py's). Then council-member.daknong, council-member-2 and
+those stages is test_console_nominations.py's). The board sets the council's size in the console
+(a size of 0 refused next to the field, then 3). Then council-member.daknong, council-member-2 and
 council-member-3 vote in the browser with the keyboard only (Tab, Space, arrow keys, Enter, typing;
 no click): a ballot without a choice is refused next to the field, a member changes their ballot
 before the close; the board officer sees the tally and closes both votes: 2 of 3 (66,7%) is below
@@ -145,6 +146,23 @@ def test_three_council_members_vote_in_the_browser_with_the_keyboard(console_sta
             COUNCIL[2]: (["ArrowDown"], ["ArrowDown"])}
     violations: dict[str, list[str]] = {}
     with console_browser() as (browser, seen):
+        # the board sets the council's size in the console: a bad one is refused next to the field
+        board = sign_in(browser, console_stack, BOARD, seen)
+        board.goto(f"{console}/commendation")
+        board.fill("#council-members", "0")
+        board.fill("#council-reason", "Kiện toàn Hội đồng")
+        board.click("#cmd-council-submit")
+        board.wait_for_selector("#cmd-council-refusal")
+        assert "phải là số nguyên từ 1 đến 200" in board.inner_text("#cmd-council")
+        assert board.get_attribute("#council-members", "aria-invalid") == "true"
+        assert board.input_value("#council-reason") == "Kiện toàn Hội đồng"
+        shot(board, "council-size-refused")
+        board.fill("#council-members", "3")
+        board.click("#cmd-council-submit")
+        board.wait_for_url(f"{console}/commendation#cmd-council")
+        assert "3" in board.inner_text("#cmd-council-size")
+        violations["council size"] = serious_violations(board)
+        shot(board, "council-size")
         for n, member in enumerate(COUNCIL, 1):
             page = sign_in(browser, console_stack, member, seen)
             page.goto(f"{console}/nominations/{failing}")
@@ -181,7 +199,6 @@ def test_three_council_members_vote_in_the_browser_with_the_keyboard(console_sta
                 shot(page, "ballot-changed")
             page.context.close()
 
-        board = sign_in(browser, console_stack, BOARD, seen)
         board.goto(f"{console}/nominations/{failing}")
         shown = tally_of(board)
         assert shown == {"members": "3", "cast": "3", "yes": "2", "no": "1", "abstain": "0", "share": "66,7%",
@@ -244,8 +261,8 @@ def test_three_council_members_vote_in_the_browser_with_the_keyboard(console_sta
 
     assert {k: v for k, v in violations.items() if v} == {}
     assert not seen.strangers(console, console_stack.keycloak_url), seen.requests
-    # the one refusal above answers 422 (Chromium also logs it): nothing else failed
-    refused = f"{console}/nominations/{failing}/ballot: "
+    # the two refusals above answer 422 (Chromium also logs each): nothing else failed
+    refused = (f"{console}/nominations/{failing}/ballot: ", f"{console}/commendation/council: ")
     assert [e for e in seen.errors if not (e.startswith(refused) and "422" in e)] == [], seen.errors
 
 
