@@ -17,6 +17,7 @@ from .a11y import serious_violations
 from .console_stack import console_browser, sign_in
 from .helpers import password_token
 from .test_console_dossier import filed_by_api  # issue 11 (dossier)
+from .test_console_ballots import a_nomination_at_vote  # issue 11: ballots
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -78,6 +79,11 @@ def test_no_page_of_the_console_has_a_serious_accessibility_violation(console_st
     dossier = filed_by_api(console_stack)
     pages[f"unit-leader.{UNIT}"].append(f"/nominations/{dossier}")
     pages["board-officer.so-noi-vu"].append(f"/nominations/{dossier}")
+    # issue 11: ballots — a nomination in the council's vote: the tally and the ballot form as a
+    # council member sees them, the tally and "close the vote" as the board sees them
+    at_vote = a_nomination_at_vote(console_stack)
+    pages["council-member.daknong"].append(f"/nominations/{at_vote}")
+    pages["board-officer.so-noi-vu"].append(f"/nominations/{at_vote}")
     found: dict[str, list[str]] = {}
     with console_browser() as (browser, _):
         welcome = browser.new_page()

@@ -84,6 +84,7 @@ def commendation_config() -> dict:
     return {
         "holidays": HOLIDAYS,
         "escalate_to": ["board_officer", "chairperson"],
+        "council_members": 3,  # issue 11: ballots — the demo realm's three council members
         "reason": "Cấu hình mặc định theo Luật Thi đua, khen thưởng 2022 và Nghị định 98/2023/NĐ-CP",
         "award_kinds": [
             {

@@ -252,6 +252,11 @@ def demo_users() -> list[DemoUser]:
     for role, unit in rows:
         username = f"{role.replace('_', '-')}.{unit or TENANT}"
         users.append(DemoUser(username, (role,), unit, f"{role} — {unit_name[unit] if unit else TENANT}"))
+    # issue 11: ballots — two more council members, so that a vote of three members can be shown
+    for n in (2, 3):
+        users.append(
+            DemoUser(f"council-member-{n}.{TENANT}", ("council_member",), None, f"council_member {n} — {TENANT}")
+        )
     return users
 
 

@@ -9,7 +9,10 @@ from collections.abc import Iterable
 from thidua_common.errors import Forbidden
 
 # the actions the rule covers, each with its message key (conflict.own_unit.<action>)
-ACTIONS = ("review", "reopen", "appeal_decision", "rating", "pass", "return", "vote", "decide")
+ACTIONS = (
+    *("review", "reopen", "appeal_decision", "rating", "pass", "return", "vote", "decide"),
+    *("ballot", "close_vote"),  # issue 11: ballots (a member's own vote, and closing the vote)
+)
 
 
 def own_unit(actor_unit: str | None, judged: Iterable[str | None]) -> str | None:

@@ -26,6 +26,7 @@ from .commendation_config.views import router as commendation_config_router
 from .evidence import views as evidence_views
 from .inbound.consumer import InboundHandler
 from .nominations import document_views as dossier_views
+from .nominations.ballot_views import router as ballots_router
 from .nominations.overdue import OverdueTask
 from .nominations.views import awards_router
 from .nominations.views import router as nominations_router
@@ -161,6 +162,7 @@ def build_app():
         nominations_router,
         awards_router,
         audit_router,
+        ballots_router,  # issue 11: ballots
     ):
         app.include_router(router, dependencies=guarded)
     return app

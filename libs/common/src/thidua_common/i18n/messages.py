@@ -857,6 +857,53 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Hồ sơ '{nomination}' không có tài liệu '{id}'.",
         "en": "Nomination '{nomination}' has no document '{id}'.",
     },
+    # issue 11: ballots — each council member votes on their own; the board or the chair closes the vote
+    "ballot.closed": {
+        "vi": "Cuộc biểu quyết hồ sơ này đã kết thúc hoặc hồ sơ không ở bước biểu quyết (đang ở trạng thái {state}, "
+        "bước {stage}): không nhận phiếu.",
+        "en": "The vote on this nomination is closed or the nomination is not at a vote stage (it is {state}, "
+        "stage {stage}): no ballot is taken.",
+    },
+    "ballot.not_member": {
+        "vi": "Chỉ thành viên Hội đồng Thi đua – Khen thưởng (vai trò council_member) được bỏ phiếu.",
+        "en": "Only members of the emulation and commendation council (role council_member) may cast a ballot.",
+    },
+    "ballot.close_role": {
+        "vi": "Chỉ Ban Thi đua – Khen thưởng hoặc Chủ tịch được kết thúc cuộc biểu quyết.",
+        "en": "Only the commendation board or the chairperson may close the vote.",
+    },
+    "ballot.tally_role": {
+        "vi": "Chỉ thành viên Hội đồng, Ban Thi đua – Khen thưởng và Chủ tịch được xem kết quả kiểm phiếu.",
+        "en": "Only council members, the commendation board and the chairperson may see the tally.",
+    },
+    "ballot.council_size_unset": {
+        "vi": "Cấu hình khen thưởng chưa khai báo số thành viên Hội đồng (council_members): chưa thể kiểm phiếu.",
+        "en": "The commendation configuration does not state the council's size (council_members): "
+        "the vote cannot be counted.",
+    },
+    "ballot.council_full": {
+        "vi": "Đã đủ {members} phiếu của {members} thành viên Hội đồng: không nhận thêm phiếu.",
+        "en": "All {members} council members have cast their ballots: no more ballots are taken.",
+    },
+    "ballot.more_than_members": {
+        "vi": "Số phiếu đã bỏ ({cast}) nhiều hơn số thành viên Hội đồng đã cấu hình ({members}).",
+        "en": "More ballots ({cast}) than the configured council members ({members}).",
+    },
+    "ballot.none_cast": {
+        "vi": "Chưa có thành viên nào bỏ phiếu: chưa thể kết thúc cuộc biểu quyết.",
+        "en": "No member has cast a ballot yet: the vote cannot be closed.",
+    },
+    "conflict.own_unit.ballot": {
+        "vi": "Quy tắc xung đột lợi ích: không ai được bỏ phiếu cho hồ sơ đề nghị khen thưởng của chính đơn vị mình "
+        "(bạn thao tác cho đơn vị '{unit}').",
+        "en": "Conflict-of-interest rule: nobody votes on a nomination of their own unit (you act for unit '{unit}').",
+    },
+    "conflict.own_unit.close_vote": {
+        "vi": "Quy tắc xung đột lợi ích: không ai được kết thúc cuộc biểu quyết hồ sơ đề nghị khen thưởng của chính "
+        "đơn vị mình (bạn thao tác cho đơn vị '{unit}').",
+        "en": "Conflict-of-interest rule: nobody closes the vote on a nomination of their own unit "
+        "(you act for unit '{unit}').",
+    },
     # issue 9: scoring — why a score was (re)computed (ScoreCause.detail_vi/detail_en)
     "scoring.cause.submission": {
         "vi": "Đơn vị gửi báo cáo kết quả {period}.",

@@ -166,6 +166,10 @@ class ConfigWrite(BaseModel):
     )
     reason: str = Field("", max_length=2000)
     expected_revision: int | None = None
+    # issue 11: ballots — the council's size, the denominator of every vote counted from ballots
+    council_members: int | None = Field(
+        None, ge=1, le=200, description="members of the council (Hội đồng TĐKT); needed to count ballots"
+    )
 
     @model_validator(mode="after")
     def _unique(self):
@@ -184,6 +188,7 @@ class CommendationConfig(BaseModel):
     updated_at: datetime
     updated_by: str
     reason: str = ""
+    council_members: int | None = None  # issue 11: ballots (None: not configured, ballots are not counted)
 
     @property
     def holiday_dates(self) -> set[date]:

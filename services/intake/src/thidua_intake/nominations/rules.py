@@ -466,6 +466,20 @@ def _vote(
     return Outcome(new, Change(kind="voted", by=actor.subject, reason=reason, detail={**detail, "passed": False}))
 
 
+def vote_outcome(
+    new: dict[str, Any],
+    award: AwardKind,
+    stage: Stage,
+    body: ActionWrite,
+    actor: Actor,
+    now: datetime,
+    holidays: Collection[date],
+) -> Outcome:
+    """issue 11: ballots — a vote counted from the members' ballots passes or fails by the very
+    rule and reasons of a recorded count (ballots.close)."""
+    return _vote(new, award, stage, body, actor, now, holidays)
+
+
 def _decide(
     new: dict[str, Any], stage: Stage, body: ActionWrite, actor: Actor, now: datetime, holidays: Collection[date]
 ) -> Outcome:

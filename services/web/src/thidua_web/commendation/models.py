@@ -81,14 +81,19 @@ def write_body(
     *,
     holidays: "list[Holiday] | None" = None,
     award_kinds: list[dict[str, Any]] | None = None,
+    council_members: int | None = None,
 ) -> dict[str, Any]:
     """The configuration to PUT: the current one with one part changed, and the revision the
     officer's form was read at (intake refuses with 409 when somebody saved in between)."""
     current = config or {}
+    if council_members is not None:  # issue 11: ballots
+        current = {**current, "council_members": council_members}
     return {
         "holidays": [h.body() for h in (holidays if holidays is not None else holiday_list(current))],
         "award_kinds": award_kinds if award_kinds is not None else list(current.get("award_kinds") or []),
         "escalate_to": list(current.get("escalate_to") or DEFAULT_ESCALATE),
+        # issue 11: ballots — the council's size is kept when another part is saved
+        **({"council_members": current["council_members"]} if current.get("council_members") else {}),
         "reason": reason.strip(),
         "expected_revision": revision if revision is not None else 0,
     }

@@ -405,3 +405,67 @@ async def save_flag(request: Request, caller: Posted) -> Response:
             request, caller, await _flags(caller), status=status, form=form, errors=errors, message=exc.message
         )
     return RedirectResponse("/commendation/flags?done=flag_saved", status_code=303)
+
+
+# -- issue 11: ballots — the council's size (council_members), the denominator of a vote by ballots
+def _council_page(
+    request: Request,
+    caller: Caller,
+    config: dict[str, Any] | None,
+    flags: list[dict[str, Any]] | None,
+    *,
+    status: int,
+    typed: dict[str, str],
+    errors: dict[str, list[str]],
+    message: str,
+) -> Response:
+    today = _today()
+    holidays = [str(d) for d in (config or {}).get("holidays") or []]
+    return render(
+        request,
+        "commendation/overview.html",
+        status=status,
+        holidays_this_year=models.holidays_of_year(holidays, today.year),
+        holidays_next_year=models.holidays_of_year(holidays, today.year + 1),
+        year=today.year,
+        flags=flags,
+        chain_days=models.chain_days,
+        council_typed=typed,
+        council_errors=errors,
+        council_message=message,
+        **_common(caller, config),
+    )
+
+
+@router.post("/commendation/council", include_in_schema=False)
+async def save_council(request: Request, caller: Posted) -> Response:
+    """The board sets how many members the council has: a whole number from 1 to 200."""
+    caller.require(*models.EDITORS)
+    posted = await request.form()
+    fields = {k: v for k, v in posted.items() if isinstance(v, str)}
+    config, flags = await asyncio.gather(_config(caller), _flags(caller))
+    typed = {"council_members": fields.get("council_members", "").strip(), "reason": fields.get("reason", "")}
+    words = texts(caller.lang)
+    size = typed["council_members"]
+    local = {}
+    if config is None:
+        local["council_members"] = "cmd_err_no_config"
+    elif not size.isdigit() or not 1 <= int(size) <= 200:
+        local["council_members"] = "nom_ballot_council_invalid"
+    if local:
+        status = 409 if config is None else 422
+        return _council_page(request, caller, config, flags, status=status, typed=typed,
+                             errors=_words(caller, local), message=words["nom_refused"])  # fmt: skip
+    body = models.write_body(
+        config, models.revision_of(fields.get("revision")), typed["reason"], council_members=int(size)
+    )
+    try:
+        await _put(caller, body)
+    except ApiFailed as exc:
+        status = _refusal_status(exc)
+        found = {str(e.get("field") or ""): [str(e.get("reason") or "")] for e in exc.errors}
+        errors = {("council_members" if k == "council_members" else "reason" if k == "reason" else k): v
+                  for k, v in found.items()}  # fmt: skip
+        return _council_page(request, caller, config, flags, status=status, typed=typed, errors=errors,
+                             message=exc.message)  # fmt: skip
+    return RedirectResponse("/commendation#cmd-council", status_code=303)

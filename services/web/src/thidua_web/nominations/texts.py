@@ -337,3 +337,10 @@ TEXTS: dict[str, dict[str, str]] = {
     },
 }
 LABELS: dict[str, dict[str, str]] = {"vi": {}, "en": {}}
+
+# issue 11: ballots — the ballot form, the tally and closing the vote (their own module)
+from .ballot_texts import BALLOT_TEXTS  # noqa: E402
+
+for _lang, _words in BALLOT_TEXTS.items():
+    assert not set(_words) & set(TEXTS[_lang]), "a ballot text repeats a nominations key"
+    TEXTS[_lang].update(_words)

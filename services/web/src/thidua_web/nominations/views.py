@@ -21,7 +21,7 @@ from ..deps import Caller, NotAllowed, Posted, SignedIn
 from ..formats import LOCAL
 from ..i18n import texts
 from ..pages import render
-from . import dossier, models
+from . import ballots, dossier, models
 
 router = APIRouter()
 router.include_router(dossier.router)  # issue 11: a nomination's documents, downloaded through the console
@@ -30,7 +30,7 @@ NOMINATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 EXPORT_FORMATS = ("csv", "json")
 # headers of reporting's export passed on to the browser
 PASSED = ("content-type", "content-disposition")
-DONE = {"filed", "pass", "return", "comment", "vote", "decide", "resubmit"}
+DONE = {"filed", "pass", "return", "comment", "vote", "decide", "resubmit", "ballot", "close_vote"}  # issue 11: ballots
 
 
 def _today() -> date:
@@ -195,7 +195,10 @@ async def _context(caller: Caller, nid: str) -> dict[str, Any]:
     award = models.award_of(config, nomination.get("award_kind"))
     stage = models.stage_of(award, nomination.get("stage"))
     threshold = float((award or {}).get("vote_threshold") or 0) or None
+    own_unit = bool(caller.unit) and caller.unit in models.judged_units(nomination)
+    tally = await _tally(caller, nid, nomination, award)  # issue 11: ballots
     return {
+        **_ballot_context(caller, tally, own_unit),  # issue 11: ballots
         "n": nomination,
         "nominee": nominee,
         "award": award,
@@ -310,6 +313,77 @@ async def resubmit(request: Request, nid: str, caller: Posted) -> Response:
         errors = models.field_errors(exc.errors)
         return _nomination_page(request, context, status=status, errors=errors, message=exc.message, **page)
     return RedirectResponse(f"/nominations/{nid}?done=resubmit", status_code=303)
+
+
+# -- issue 11: ballots — each council member's own ballot, the tally, closing the vote -----------
+async def _tally(caller: Caller, nid: str, nomination: dict[str, Any], award: dict[str, Any] | None) -> Any:
+    """intake's tally of the (current or last) vote stage, for those who may read it; None when
+    the caller may not, the nomination never reached a vote, or intake has no tally to give."""
+    if not ballots.shows_tally(nomination, award, caller.roles):
+        return None
+    try:
+        return await caller.intake.get(f"/api/v1/nominations/{nid}/ballots", caller.token, caller.lang)
+    except ApiFailed as exc:
+        if exc.refused or exc.status in (403, 404, 409):
+            return None
+        raise
+
+
+def _ballot_context(caller: Caller, tally: Any, own_unit: bool) -> dict[str, Any]:
+    return {
+        "tally": tally,
+        "share_percent": ballots.share_percent(tally) if tally else None,
+        "may_cast": ballots.may_cast(tally, caller.roles, own_unit),
+        "may_close": ballots.may_close(tally, caller.roles, own_unit),
+        "ballot_choices": ballots.CHOICES,
+        "is_member": "council_member" in caller.roles,
+    }
+
+
+async def _ballot_post(request: Request, caller: Caller, nid: str, action: str) -> Response:
+    """Cast (action `ballot`) or close the vote (`close_vote`): the console's own checks, then
+    intake's; a refusal re-renders the page with the reasons next to the fields, keeping what was
+    typed; success redirects (POST/redirect/GET)."""
+    caller.require(*models.PAGE_ROLES)
+    nid = _nomination_id(nid)
+    context = await _context(caller, nid)
+    if not context["may_cast" if action == "ballot" else "may_close"]:
+        raise NotAllowed()  # not this caller's to do now: the 403 page, nothing sent
+    posted = await request.form()
+    fields = {k: v for k, v in posted.items() if isinstance(v, str)}
+    stage = context["n"].get("stage")
+    body, local = ballots.read_ballot(fields, stage) if action == "ballot" else ballots.read_close(fields, stage)
+    typed = {k: v for k, v in fields.items() if k != "csrf"}
+    if local:
+        words = texts(caller.lang)
+        errors = {name: [words[key]] for name, key in local.items()}
+        return _nomination_page(
+            request, context, status=422, typed=typed, failed_action=action, errors=errors, message=words["nom_refused"]
+        )
+    try:
+        if action == "ballot":
+            await caller.intake.put(f"/api/v1/nominations/{nid}/ballot", caller.token, caller.lang, body)
+        else:
+            await caller.intake.post(f"/api/v1/nominations/{nid}/ballots/close", caller.token, caller.lang, body)
+    except ApiFailed as exc:
+        if not _shown_refusal(exc):
+            raise
+        status = exc.status if exc.status in (403, 409) else 422
+        return _nomination_page(
+            request, context, status=status, typed=typed, failed_action=action,
+            errors=models.field_errors(exc.errors), message=exc.message,
+        )  # fmt: skip
+    return RedirectResponse(f"/nominations/{nid}?{urlencode({'done': action})}", status_code=303)
+
+
+@router.post("/nominations/{nid}/ballot", include_in_schema=False)
+async def cast_ballot(request: Request, nid: str, caller: Posted) -> Response:
+    return await _ballot_post(request, caller, nid, "ballot")
+
+
+@router.post("/nominations/{nid}/close-vote", include_in_schema=False)
+async def close_vote(request: Request, nid: str, caller: Posted) -> Response:
+    return await _ballot_post(request, caller, nid, "close_vote")
 
 
 # -- award history -------------------------------------------------------------------------------
