@@ -16,8 +16,8 @@ from thidua_devstack import demo, demo_data
 from .a11y import serious_violations
 from .console_stack import console_browser, sign_in
 from .helpers import password_token
-from .test_console_dossier import filed_by_api  # issue 11 (dossier)
 from .test_console_ballots import a_nomination_at_vote  # issue 11: ballots
+from .test_console_dossier import filed_by_api  # issue 11 (dossier)
 
 pytestmark = pytest.mark.timeout(900)
 

@@ -23,7 +23,9 @@ async def test_the_board_sets_the_councils_size(client, fakes):
                                                                "revision": "7"})
     assert answer.status_code == 303 and answer.headers["location"] == "/commendation#cmd-council"
     (body,) = fakes.written()
-    assert body == {"holidays": CONFIG["holidays"], "award_kinds": CONFIG["award_kinds"],
+    # the holidays go back as {date, name}, a plain date read as one without a name
+    named = [h if isinstance(h, dict) else {"date": h, "name": ""} for h in CONFIG["holidays"]]
+    assert body == {"holidays": named, "award_kinds": CONFIG["award_kinds"],
                     "escalate_to": CONFIG["escalate_to"], "council_members": 3,
                     "reason": "Quyết định kiện toàn Hội đồng", "expected_revision": 7}
     shown = (await client.get("/commendation")).text

@@ -108,7 +108,7 @@ async def close(
         flags = await config_service.flags(db, tenant, current["nominee"]["unit_id"], True, session)
         moment = now or datetime.now(UTC)
         outcome = ballots.close(
-            current, award, body, actor, box, config.council_members, moment, set(config.holidays), flags
+            current, award, body, actor, box, config.council_members, moment, config.holiday_dates, flags
         )
         return await service._save(uow, session, tenant, current, outcome, config, moment)
 

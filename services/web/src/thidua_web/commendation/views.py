@@ -98,18 +98,7 @@ def _common(caller: Caller, config: dict[str, Any] | None) -> dict[str, Any]:
 async def overview(request: Request, caller: SignedIn) -> Response:
     caller.require(*models.READERS)
     config, flags = await asyncio.gather(_config(caller), _flags(caller))
-    today = _today()
-    holidays = models.holiday_list(config)
-    return render(
-        request,
-        "commendation/overview.html",
-        holidays_this_year=models.holidays_of_year(holidays, today.year),
-        holidays_next_year=models.holidays_of_year(holidays, today.year + 1),
-        year=today.year,
-        flags=flags,
-        chain_days=models.chain_days,
-        **_common(caller, config),
-    )
+    return _council_page(request, caller, config, flags, status=200, typed={}, errors={}, message="")
 
 
 # -- holidays --------------------------------------------------------------------------------------
@@ -419,8 +408,9 @@ def _council_page(
     errors: dict[str, list[str]],
     message: str,
 ) -> Response:
+    """The overview; after a refused council size, with what was typed and why next to it."""
     today = _today()
-    holidays = [str(d) for d in (config or {}).get("holidays") or []]
+    holidays = models.holiday_list(config)
     return render(
         request,
         "commendation/overview.html",
