@@ -93,3 +93,18 @@ def put_running(stack, campaign_id: str, body: dict, headers: dict) -> None:
             response = client.post(f"/api/v1/campaigns/{campaign_id}/status",
                                    json={"status": status, "reason": "Kế hoạch thi đua"}, headers=headers)
             assert response.status_code == 200, response.text
+
+
+def uploaded_dossier(intake_url: str, headers: dict, documents: list[dict], unit: str | None = None) -> list[dict]:
+    """A dossier's documents as intake takes them since issue 11: each a small PDF uploaded to
+    POST /api/v1/nominations/documents (by a unit leader for their unit; a board officer names
+    `unit`), then named by its id. `documents` are references ({kind, name, ...})."""
+    out = []
+    for document in documents:
+        content = b"%PDF-1.4\n" + json.dumps(document, sort_keys=True).encode() + uuid.uuid4().hex.encode()
+        r = httpx.post(f"{intake_url}/api/v1/nominations/documents", headers=headers, timeout=30,
+                       data={"unit_id": unit} if unit else {},
+                       files={"file": (document["name"], content, "application/pdf")})  # fmt: skip
+        assert r.status_code == 201, r.text
+        out.append({"kind": document["kind"], "document_id": r.json()["document_id"]})
+    return out

@@ -19,7 +19,7 @@ import pytest
 
 from .a11y import serious_violations
 from .console_stack import console_browser, sign_in
-from .helpers import password_token
+from .helpers import password_token, uploaded_dossier
 
 pytestmark = pytest.mark.timeout(1200)
 
@@ -84,7 +84,8 @@ def to_vote(stack, person_id: str, name: str) -> str:
     intake = stack.url("intake")
     body = {"award_kind": AWARD, "year": 2026, "achievement": "Hoàn thành xuất sắc nhiệm vụ năm 2026",
             "nominee": {"kind": "individual", "unit_id": "huyen-cu-jut", "person_id": person_id,
-                        "person_name": name, "position": "Chuyên viên"}, "documents": DOCS}
+                        "person_name": name, "position": "Chuyên viên"},
+            "documents": uploaded_dossier(intake, bearer(stack, LEADER), DOCS)}
     filed = httpx.post(f"{intake}/api/v1/nominations", json=body, headers=bearer(stack, LEADER), timeout=30)
     assert filed.status_code == 201, filed.text
     nid = filed.json()["nomination_id"]

@@ -18,7 +18,7 @@ from thidua_web.formats import number
 from .a11y import serious_violations
 from .conftest import submission
 from .console_stack import console_browser, sign_in
-from .helpers import password_token, put_running
+from .helpers import password_token, put_running, uploaded_dossier
 
 pytestmark = pytest.mark.timeout(900)
 
@@ -173,7 +173,8 @@ def test_the_pipeline_and_award_figures_and_charts_come_from_real_nominations(co
     leader, council, chair = (bearer(console_stack, u) for u in (LEADER, COUNCIL, CHAIR))
 
     def nominate(n: int) -> dict:
-        body = {"award_kind": award_id, "year": 2026, "basis": "regular", "documents": DOSSIER,
+        body = {"award_kind": award_id, "year": 2026, "basis": "regular",
+                "documents": uploaded_dossier(intake, leader, DOSSIER),
                 "achievement": "Hoàn thành xuất sắc nhiệm vụ năm 2026",
                 "nominee": {"kind": "individual", "unit_id": "huyen-cu-jut", "person_id": f"nv-{tag}-{n}",
                             "person_name": f"Cán bộ {n} {tag}"}}  # fmt: skip

@@ -91,7 +91,9 @@ class ConsumeLoop:
         while True:
             try:
                 batch = await self.consumer.getmany(timeout_ms=500, max_records=500)
-                if self.ready_file and self.consumer.assignment():
+                # ready once partitions are assigned; a pattern that matches no topic yet (intake's
+                # per-system inbound topics before any system is added) has nothing to wait for
+                if self.ready_file and (self.consumer.assignment() or not self.consumer.subscription()):
                     self.ready_file.touch()
                 for records in batch.values():
                     for record in records:
