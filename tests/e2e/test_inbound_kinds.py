@@ -21,7 +21,7 @@ import pytest
 from thidua_common.contracts.registry import REVIEW_DECIDED, TARGET_CHANGE_REQUESTED, UNIT_CHANGE_REQUESTED
 from thidua_devstack.stack import REPO
 
-from .conftest import TENANT, eventually, read_topic, reporter
+from .conftest import TENANT, eventually, read_topic, reporter, submission
 from .helpers import call
 from .test_kafka_systems import publish, systems_cli
 
@@ -102,8 +102,7 @@ async def test_a_review_decision_takes_effect_once_in_the_board_role(stack, sett
     cid = campaign["id"]
     ids = {}
     for unit in ("don-vi-1", "don-vi-2"):
-        body = {"campaign_id": cid, "unit_id": unit, "period": "2018-Q2",
-                "values": {"ho-thoat-ngheo": 80, "nha-dai-doan-ket": 12}}
+        body = submission(cid, unit)
         submitted = await call(stack, "POST", "/api/v1/submissions", reporter(settings, unit), body)
         assert submitted.status_code == 202, submitted.text
         ids[unit] = submitted.json()["submission_id"]
