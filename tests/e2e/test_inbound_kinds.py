@@ -150,3 +150,33 @@ async def test_the_unit_register_example_of_the_integration_guide_runs_as_it_is(
 
     got = await eventually(created, timeout=60)
     assert got["name_vi"] == "Xã Đắk Wil (mới)" and got["unit_type"] == "commune"
+
+
+async def test_a_narrow_review_system_is_held_to_its_scope_and_never_judges_its_own_unit(
+    stack, settings, campaign, board, tmp_path
+):
+    # the board's level, but don-vi-1 is its own unit; only units don-vi-1 and don-vi-2; reviews only
+    name = f"tham-dinh-hep-{uuid.uuid4().hex[:6]}"
+    creds = tmp_path / "creds.json"
+    added = systems_cli(stack, "add", name, "--contact", "x@y.test", "--tenant", TENANT, "--unit", "don-vi-1",
+                        "--unit", "don-vi-2", "--kind", "review", "--review-as", "board:don-vi-1",
+                        "--credentials-file", str(creds))
+    assert added.returncode == 0, added.stdout + added.stderr
+    narrow = json.loads(creds.read_text())
+    cid, ids = campaign["id"], {}
+    for unit in ("don-vi-1", "don-vi-3"):
+        submitted = await call(stack, "POST", "/api/v1/submissions", reporter(settings, unit), submission(cid, unit))
+        assert submitted.status_code == 202, submitted.text
+        ids[unit] = submitted.json()["submission_id"]
+    own = cloud_event(REVIEW_DECIDED, {"submission_id": ids["don-vi-1"], "unit_id": "don-vi-1", "decision": "approve"})
+    other = cloud_event(REVIEW_DECIDED, {"submission_id": ids["don-vi-3"], "unit_id": "don-vi-3", "decision": "approve"})
+    kind = cloud_event(UNIT_CHANGE_REQUESTED, {"action": "rename", "unit_id": "don-vi-2", "rename": {
+        "name_vi": "Tên mới", "effective": "2024-01-01", "reason": "Nghị quyết"}})
+    await send(narrow, f"{TENANT}/{cid}", own, other, kind)
+    refused = await dead_letters(settings, own, other, kind)
+    assert refused[own["id"]]["code"] == "conflict.own_unit.review"
+    assert (refused[other["id"]]["code"], refused[other["id"]]["errors"][0]["code"]) == ("scope", "scope.unit")
+    assert (refused[kind["id"]]["code"], refused[kind["id"]]["errors"][0]["code"]) == ("scope", "scope.kind")
+    for unit in ("don-vi-1", "don-vi-3"):
+        review = (await call(stack, "GET", f"/api/v1/submissions/{ids[unit]}", board)).json()["review"]
+        assert review["status"] == "pending"
