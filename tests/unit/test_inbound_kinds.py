@@ -301,3 +301,30 @@ def test_the_cli_grants_a_reviewer_role_only_with_the_review_kind():
     s = system(review_as=("cluster", "x"))
     assert System.from_doc(s.to_doc()).review_as == ("cluster", "x")
     assert "review_as" not in system(review_as=None).to_doc()
+
+
+@pytest.mark.parametrize(
+    ("contract", "http", "url_fields"),
+    [
+        ("TargetChangeRequested", "registrations.models:TargetPatch", {"campaign_id", "unit_id"}),
+        ("ReviewDecided", "reviews.models:ReviewCreate", {"submission_id", "unit_id"}),
+        ("UnitCreate", "units.models:UnitWrite", set()),
+        ("UnitRenameBody", "units.models:UnitRename", set()),
+        ("UnitMergeBody", "units.models:UnitMerge", set()),
+        ("MergeSuccessor", "units.models:MergeTarget", set()),
+        ("UnitSplitBody", "units.models:UnitSplit", set()),
+        ("SplitSuccessor", "units.models:SplitTarget", set()),
+    ],
+)
+def test_each_contract_has_the_fields_of_its_http_request_and_what_the_url_names(contract, http, url_fields):
+    # intake validates with both; a field added to the HTTP body must reach the contract (and its schema)
+    import importlib
+
+    from thidua_common.contracts import inbound
+
+    module, name = http.split(":")
+    request = getattr(importlib.import_module(f"thidua_intake.{module}"), name)
+    model = getattr(inbound, contract)
+    assert set(model.model_fields) - url_fields == set(request.model_fields)
+    required = {f for f, info in model.model_fields.items() if info.is_required()} - url_fields
+    assert required == {f for f, info in request.model_fields.items() if info.is_required()}
