@@ -5,6 +5,7 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from .campaign import CampaignDefined
+from .inbound import ReviewDecided, TargetChangeRequested, UnitRegisterChangeRequested
 from .nomination import AwardDecided, NominationChanged, NominationOverdue
 from .notification import NotificationFailed
 from .registration import RatingGiven, RegistrationChanged
@@ -30,6 +31,10 @@ NOMINATION_CHANGED = "vn.thidua.nomination.changed.v1"
 NOMINATION_OVERDUE = "vn.thidua.nomination.overdue.v1"
 AWARD_DECIDED = "vn.thidua.award.decided.v1"
 SCORING_CAMPAIGN_QUARANTINED = "vn.thidua.scoring.campaign_quarantined.v1"
+# issue 12: inbound kinds — what other systems publish besides submissions (kinds target, review, unit)
+TARGET_CHANGE_REQUESTED = "vn.thidua.target.change_requested.v1"
+REVIEW_DECIDED = "vn.thidua.review.decided.v1"
+UNIT_CHANGE_REQUESTED = "vn.thidua.unit.change_requested.v1"
 
 
 @dataclass(frozen=True)
@@ -67,7 +72,8 @@ TOPICS: dict[str, TopicSpec] = {
     ),
     "inbound": TopicSpec(
         "inbound.v1",
-        "Submissions published by other systems, validated by intake",
+        "Events published by other systems (submissions, target updates, review decisions, unit register "
+        "changes), validated by intake",
         consumers=("intake",),
     ),
     "inbound_dlq": TopicSpec(
@@ -153,6 +159,16 @@ EVENT_TYPES: dict[str, EventSpec] = {
         CampaignQuarantined, "scores", "Scoring quarantined a campaign it cannot score; the others go on"
     ),
 }
+# issue 12: inbound kinds — each validated like the HTTP request it stands for (thidua_intake.inbound.kinds)
+EVENT_TYPES[TARGET_CHANGE_REQUESTED] = EventSpec(
+    TargetChangeRequested, "inbound", "Another system changes a target of a unit's registration, with a reason"
+)
+EVENT_TYPES[REVIEW_DECIDED] = EventSpec(
+    ReviewDecided, "inbound", "An outside review system approves, returns or rejects a submission"
+)
+EVENT_TYPES[UNIT_CHANGE_REQUESTED] = EventSpec(
+    UnitRegisterChangeRequested, "inbound", "Another system creates, renames, merges or splits units"
+)
 
 
 def payload_model(event_type: str) -> type[BaseModel]:

@@ -72,6 +72,17 @@ REASONS: dict[str, str] = {
     "rating.not_participant": "fix_values",
     "unit.cycle": "fix_values",
     "auth.read_only": "unexpected",
+    # issue 12: inbound kinds — target updates, review decisions and unit register changes
+    "registration.unknown": "fix_values",
+    "registration.revision_conflict": "current_state",
+    "submission.unknown": "fix_values",
+    "review.concurrent": "current_state",
+    "conflict.own_unit.review": "scope",
+    "review.no_cluster": "fix_values",
+    "review.not_cluster_lead": "fix_values",
+    "review.not_participant": "fix_values",
+    "unit.not_found": "fix_values",
+    "unit.exists": "current_state",
 }
 
 # a reason that is not a catalogue key would say its meaning here (every reason is one today)

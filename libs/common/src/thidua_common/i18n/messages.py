@@ -272,6 +272,23 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Hệ thống '{system}' không được gửi loại sự kiện '{type}'.",
         "en": "System '{system}' may not publish events of type '{type}'.",
     },
+    # issue 12: inbound kinds — target updates, review decisions and unit register changes from other systems
+    "scope.reviewer": {
+        "vi": "Hệ thống '{system}' chưa được cấp vai trò thẩm định (thidua-systems add --review-as).",
+        "en": "System '{system}' has been granted no reviewer role (thidua-systems add --review-as).",
+    },
+    "inbound.unit_body": {
+        "vi": "Thao tác '{action}' cần đúng một nội dung cùng tên ('{action}'), không kèm nội dung của thao tác khác.",
+        "en": "Action '{action}' needs exactly one body of the same name ('{action}') and none of another action.",
+    },
+    "inbound.merge_unit": {
+        "vi": "Mã đơn vị '{id}' phải trùng với đơn vị kế thừa của việc hợp nhất (merge.into.unit_id).",
+        "en": "Unit id '{id}' must be the merge's successor (merge.into.unit_id).",
+    },
+    "inbound.review_unit": {
+        "vi": "Báo cáo '{submission}' là của đơn vị '{actual}', không phải '{id}'.",
+        "en": "Submission '{submission}' belongs to unit '{actual}', not '{id}'.",
+    },
     # issue 10: evidence files (upload through intake, GridFS, SHA-256, size and type limits)
     "evidence.too_large": {
         "vi": "Tệp minh chứng '{file}' quá lớn ({size} byte, tối đa {limit} byte).",

@@ -17,17 +17,17 @@ from thidua_common.kafka.client import CORRELATION_HEADER
 from thidua_common.logging import correlation_scope, get_logger
 
 from ..outbox.relay import OutboxRelay
-from ..submissions import service as submissions
 from ..systems.rules import System
 from ..systems.store import Directory as SystemDirectory
 from ..uow import UnitOfWork
+from . import kinds
 from .scope import OutOfScope, ScopeGuard, system_headers
 
 log = get_logger(__name__)
 
 
 class Rejected(Invalid):
-    """An inbound event that is not a readable submission (the edge's own refusal)."""
+    """An inbound event that is not a readable CloudEvent (the edge's own refusal)."""
 
 
 def parse_envelope(value: bytes) -> Envelope:
@@ -82,23 +82,10 @@ class InboundHandler:
             system: System | None = None
             try:
                 system = await self.scope.system_of(record)
-                self.scope.check(system, parse_envelope(record.value))  # before the payload is read
-                envelope, submission = parse(record.value)
-                # issue 12: a system's submission is its own (the topic proves who wrote it)
-                submitter = system.actor if system else envelope.source
-                try:
-                    _, event_id, created = await submissions.accept(
-                        self.unit_of_work(),
-                        envelope.tenant,
-                        submission,
-                        submitted_by=submitter,
-                        channel="kafka",
-                        idempotency_key=f"kafka:{submitter}:{envelope.id}",
-                        correlation_id=envelope.correlationid,
-                    )
-                except submissions.IdempotencyConflict:
-                    raise Rejected("request.idempotency_conflict") from None
-                log.info("inbound submission accepted", event_id=event_id, duplicate=not created)
+                envelope = parse_envelope(record.value)
+                self.scope.check(system, envelope)  # before the payload is read
+                # issue 12: inbound kinds — the event's type picks what it does (.kinds.HANDLERS)
+                await kinds.handler_for(envelope)(self.unit_of_work, kinds.Inbound(envelope, system))
             except OutOfScope as refused:
                 await self.scope.audit(refused)
                 await self.dead_letter(record, refused, refused.system)

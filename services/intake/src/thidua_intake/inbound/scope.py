@@ -18,7 +18,7 @@ from thidua_common.kafka.acls import system_of_topic
 from thidua_common.logging import get_logger
 
 from ..audit import store as audit_store
-from ..systems.rules import System, scope_errors
+from ..systems.rules import System, event_scope_errors
 from ..systems.store import Directory
 
 log = get_logger(__name__)
@@ -64,7 +64,8 @@ class ScopeGuard:
         if system is None:
             return
         data = envelope.data if isinstance(envelope.data, dict) else {}
-        errors = scope_errors(system, envelope.tenant, envelope.type, data.get("unit_id"))
+        # issue 12: inbound kinds — every unit the event names (a merge's sources too)
+        errors = event_scope_errors(system, envelope.tenant, envelope.type, data)
         if errors:
             raise OutOfScope(errors, system, envelope)
 

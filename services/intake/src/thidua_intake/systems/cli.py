@@ -2,6 +2,7 @@
 
     thidua-systems add so-noi-vu --contact it@snv.daknong.gov.vn --tenant daknong --all-units --kind submission
     thidua-systems add phan-mem-x --contact x@y.vn --tenant daknong --unit don-vi-1 --unit don-vi-2 --kind submission
+    thidua-systems add tham-dinh --contact td@x.vn --tenant daknong --all-units --kind review --review-as board
     thidua-systems list [--json]
     thidua-systems remove so-noi-vu [--delete-topic]
 
@@ -30,7 +31,7 @@ from thidua_common.mongo import make_client
 from thidua_common.settings import Settings, get_settings
 
 from . import store
-from .rules import KINDS, System, parse_kinds, parse_units
+from .rules import KINDS, System, parse_kinds, parse_review_as, parse_units
 
 
 def admin_for(settings: Settings) -> KafkaAdmin:
@@ -52,9 +53,9 @@ def add(settings: Settings, args: argparse.Namespace) -> int:
         print(f"invalid system name {args.name!r}: lower-case letters, digits and '-' (not a reserved name)")
         return 2
     try:
-        system = System(
-            args.name, args.contact, parse_units(args.tenant, args.unit, args.all_units), parse_kinds(args.kind)
-        )
+        kinds = parse_kinds(args.kind)
+        units = parse_units(args.tenant, args.unit, args.all_units)
+        system = System(args.name, args.contact, units, kinds, review_as=parse_review_as(args.review_as, kinds))
     except ValueError as exc:
         print(f"error: {exc}")
         return 2
@@ -104,7 +105,10 @@ def list_systems(settings: Settings, args: argparse.Namespace) -> int:
         return 0
     for doc in docs:
         units = "; ".join(f"{t}: {', '.join(ids)}" for t, ids in doc.get("units", {}).items())
-        print(f"{doc['_id']:<20} {doc.get('contact', ''):<30} kinds={','.join(doc.get('kinds', []))} units={units}")
+        review = doc.get("review_as")
+        as_reviewer = f" review_as={review['level']}:{review.get('unit_id') or '-'}" if review else ""
+        kinds = ",".join(doc.get("kinds", []))
+        print(f"{doc['_id']:<20} {doc.get('contact', ''):<30} kinds={kinds} units={units}{as_reviewer}")
     if not docs:
         print("no systems")
     return 0
@@ -134,6 +138,10 @@ def main(argv: list[str] | None = None) -> int:
     a.add_argument("--unit", action="append", default=[], help="an allowed unit (tenant/unit with several tenants)")
     a.add_argument("--all-units", action="store_true", help="every unit of its tenants")
     a.add_argument("--kind", action="append", default=[], help=f"an allowed event kind: {', '.join(sorted(KINDS))}")
+    a.add_argument(
+        "--review-as",
+        help="with --kind review: the reviewer role it acts in (board, board:<its unit>, cluster:<unit heading it>)",
+    )
     a.add_argument("--credentials-file", help="write the credentials here (mode 600) instead of printing them")
     a.add_argument("--partitions", type=int, default=3)
     a.add_argument("--replication-factor", type=int, default=1)
