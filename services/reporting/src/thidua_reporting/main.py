@@ -11,6 +11,7 @@ from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
 
 from .awards.views import router as awards_router
+from .forms.views import router as forms_router
 from .inbox.views import router as inbox_router
 from .leaderboard.views import router as leaderboard_router
 from .projection.projector import Projector
@@ -64,6 +65,7 @@ def build_app():
     app.include_router(inbox_router)
     app.include_router(public_router)
     app.include_router(awards_router)
+    app.include_router(forms_router)  # issue 13: statutory forms
     return app
 
 

@@ -1116,6 +1116,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Dear {unit},\n\nBy decision {decision} of {date} signed by {signer}, {nominee} receives "
         "“{award}” for {year}.\n\nCongratulations!\n\nRegards,\nThi Đua",
     },
+    # 13: forms — statutory forms of Circular 02/2023/TT-BNV (GET /api/v1/forms/{form})
+    "forms.unknown": {
+        "vi": "Không có biểu mẫu '{form}'. Các biểu mẫu có: {available}.",
+        "en": "No form '{form}'. Available: {available}.",
+    },
+    "forms.pdf_unavailable": {
+        "vi": "Chưa tạo được bản PDF của biểu mẫu lúc này; vui lòng thử lại sau hoặc tải bản XLSX.",
+        "en": "The form's PDF cannot be produced right now; please try again later or download the XLSX.",
+    },
     # issue 8: crash (what a whole-campaign leaderboard ranks on)
     "leaderboard.basis.zero": {
         "vi": "Xếp hạng theo điểm bình quân mỗi kỳ trên {count} kỳ mọi đơn vị phải báo cáo ({first} – {last}); "
