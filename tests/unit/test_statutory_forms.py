@@ -8,11 +8,10 @@ Liberation Serif embedded, the quốc hiệu on one line, the form code, Vietnam
 round-tripping) and a PNG of page 1 of each form."""
 
 import io
-import shutil
+import re
 import subprocess
 from collections import Counter
 from datetime import date
-from pathlib import Path
 
 import httpx
 import pytest
@@ -27,13 +26,12 @@ from thidua_common.settings import Settings
 from thidua_reporting.forms import compute, pdf, service, views, xlsx
 from thidua_reporting.projection.projector import Projector
 
+from .. import documents_checks as checks
 from .fake_uow import FakeDatabase
 
 T = "daknong"
 YEAR = 2026
 UNIT_NAME = "Ủy ban nhân dân tỉnh Đắk Nông (ơ ư ạ ễ ộ)"
-SCREENSHOTS = Path(__file__).resolve().parents[2] / ".local" / "screenshots" / "documents"
-HAS_PDF_TOOLS = all(shutil.which(t) for t in ("soffice", "pdfinfo", "pdffonts", "pdftotext", "pdftoppm"))
 
 # (id, status, start, end, kind, scope, launch level, the duration row as the Circular words it)
 CAMPAIGNS = [
@@ -251,27 +249,25 @@ async def test_workbook_layout(db, slug):
     assert ws.cell(code_row + 1, 2).value == "01" and ws.cell(code_row + 1, ws.max_column).number_format == xlsx.NUMBER
 
 
-@pytest.mark.skipif(not HAS_PDF_TOOLS, reason="LibreOffice and poppler-utils are not installed")
+@pytest.mark.skipif(bool(checks.tools_missing()), reason="LibreOffice and poppler-utils are not installed")
 @pytest.mark.parametrize("slug", ["0601", "0602", "0603"])
 async def test_pdf_is_a4_liberation_serif_with_quoc_hieu_on_one_line(db, slug, tmp_path):
+    data = await pdf.to_pdf(await render(db, slug))
     path = tmp_path / f"bieu-{slug}.pdf"
-    path.write_bytes(await pdf.to_pdf(await render(db, slug)))
+    path.write_bytes(data)
     info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True, check=True).stdout
-    assert "(A4)" in info and ("595" in info and "841" in info)
-    fonts = subprocess.run(["pdffonts", str(path)], capture_output=True, text=True, check=True).stdout
-    names = [line.split()[0] for line in fonts.splitlines()[2:]]
-    assert names and all("LiberationSerif" in n for n in names), fonts
-    assert "DejaVu" not in fonts and all(" yes " in line for line in fonts.splitlines()[2:])  # all embedded
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
-    assert any("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in line for line in text.splitlines())
-    assert f"Biểu số: {slug}.N/BNV-TĐKT" in text
+    size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts \(A4\)", info)
+    # the Circular's forms are printed landscape: A4 as 842 x 595
+    assert size and (round(float(size.group(1))), round(float(size.group(2)))) == (842, 595), info
+    checks.assert_only_liberation_serif(data, tmp_path, slug)  # embedded, no DejaVu or other fallback
+    text = checks.pdf_text(data, tmp_path, slug)
+    assert any(checks.QUOC_HIEU in line for line in text.splitlines())  # on one line
+    assert checks.TIEU_NGU in text
+    assert f"Biểu số: {slug}.N/BNV-TĐKT" in text  # the form's number
     # Vietnamese letters round-trip (the unit's name may wrap inside its cell, so letter by letter)
     assert all(letter in text for letter in "ơưạễộ") and "Đắk Nông, ngày 05 tháng 01 năm 2026" in text
-    png = tmp_path / f"bieu-{slug}"
-    subprocess.run(["pdftoppm", "-png", "-r", "60", "-singlefile", str(path), str(png)], check=True)
-    assert png.with_suffix(".png").stat().st_size > 1000
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    shutil.copy(png.with_suffix(".png"), SCREENSHOTS / f"form-{slug}.png")
+    png = checks.save_first_page(data, tmp_path, f"form-{slug}")
+    assert png.parent == tmp_path
 
 
 # -- the route -------------------------------------------------------------------------------
@@ -314,6 +310,9 @@ async def test_route_refuses_unit_roles_and_bad_input_in_vietnamese(call):
 
 
 async def test_route_pdf_unavailable_is_a_clear_503(call, monkeypatch):
-    monkeypatch.setattr(pdf, "soffice", lambda: None)
+    def missing():
+        raise pdf.ConversionFailed("soffice not found")
+
+    monkeypatch.setattr(pdf, "soffice", missing)
     r = await call(_principal(Role.board_officer), "/api/v1/forms/0602", params={"year": YEAR, "format": "pdf"})
     assert r.status_code == 503 and "PDF" in r.json()["message"]

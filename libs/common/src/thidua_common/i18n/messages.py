@@ -1116,7 +1116,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Dear {unit},\n\nBy decision {decision} of {date} signed by {signer}, {nominee} receives "
         "“{award}” for {year}.\n\nCongratulations!\n\nRegards,\nThi Đua",
     },
-<<<<<<< HEAD
     # 13: forms — statutory forms of Circular 02/2023/TT-BNV (GET /api/v1/forms/{form})
     "forms.unknown": {
         "vi": "Không có biểu mẫu '{form}'. Các biểu mẫu có: {available}.",
@@ -1125,7 +1124,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "forms.pdf_unavailable": {
         "vi": "Chưa tạo được bản PDF của biểu mẫu lúc này; vui lòng thử lại sau hoặc tải bản XLSX.",
         "en": "The form's PDF cannot be produced right now; please try again later or download the XLSX.",
-=======
+    },
     # issue 13: reports — the document toolkit (GET /api/v1/documents/{id}) and review reports
     "documents.not_found": {
         "vi": "Không có văn bản '{id}' (hoặc bạn không có quyền xem văn bản này).",
@@ -1134,7 +1133,6 @@ MESSAGES: dict[str, dict[str, str]] = {
     "documents.pdf_failed": {
         "vi": "Chưa chuyển được văn bản sang PDF; hãy thử lại sau hoặc tải bản DOCX.",
         "en": "The document could not be converted to PDF yet; try again later or download the DOCX.",
->>>>>>> h13-reports
     },
     # issue 8: crash (what a whole-campaign leaderboard ranks on)
     "leaderboard.basis.zero": {

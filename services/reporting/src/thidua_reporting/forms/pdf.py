@@ -1,62 +1,59 @@
-"""XLSX → PDF through LibreOffice headless: its own profile directory per conversion (two
-conversions never share a profile, which LibreOffice locks), a timeout, run in a worker thread
-(never blocking the event loop), at most CONCURRENCY at a time per process.
+"""XLSX → PDF through LibreOffice headless, on the documents toolkit's terms: its own profile per
+conversion, a timeout that kills the whole process group, the toolkit's semaphore (so forms and
+documents together never run more than its CONCURRENCY soffice processes), awaited as a
+subprocess (the event loop keeps serving).
 
-A stand-in for the shared documents toolkit's `to_pdf` (helper "reports") until that lands; it
-keeps the same shape (bytes in, bytes out)."""
+Why not `documents.pdf.to_pdf` itself: it converts DOCX with the Writer export filter; a workbook
+needs Calc's (`calc_pdf_Export`), which honours the sheet's print setup (A4 landscape, fit to width)."""
 
 import asyncio
-import shutil
-import subprocess
+import os
 import tempfile
 from pathlib import Path
 
-TIMEOUT_SECONDS = 60
-CONCURRENCY = 2
-_slots: asyncio.Semaphore | None = None
+from ..documents.pdf import TIMEOUT_SECONDS, ConversionFailed, _kill, _semaphore, soffice
+
+__all__ = ["ConversionFailed", "to_pdf"]
 
 
-class ConversionFailed(Exception):
-    """LibreOffice is missing, timed out or produced no PDF."""
-
-
-def soffice() -> str | None:
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def convert_sync(data: bytes, suffix: str = ".xlsx", timeout: float = TIMEOUT_SECONDS) -> bytes:
-    binary = soffice()
-    if binary is None:
-        raise ConversionFailed("soffice not found")
-    with tempfile.TemporaryDirectory(prefix="thidua-pdf-") as tmp:
-        work = Path(tmp)
-        source = work / f"form{suffix}"
-        source.write_bytes(data)
-        profile = (work / "profile").as_uri()
-        cmd = [
-            binary,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(work / "out"),
-            str(source),
-        ]
-        try:
-            subprocess.run(cmd, capture_output=True, timeout=timeout, check=False)  # noqa: S603 (fixed argv)
-        except subprocess.TimeoutExpired as exc:
-            raise ConversionFailed("timeout") from exc
-        target = work / "out" / "form.pdf"
-        if not target.exists():
-            raise ConversionFailed("no output")
-        return target.read_bytes()
-
-
-async def to_pdf(data: bytes, suffix: str = ".xlsx") -> bytes:
-    global _slots
-    if _slots is None:
-        _slots = asyncio.Semaphore(CONCURRENCY)
-    async with _slots:
-        return await asyncio.to_thread(convert_sync, data, suffix)
+async def to_pdf(xlsx: bytes, timeout: float = TIMEOUT_SECONDS) -> bytes:
+    async with _semaphore():
+        with tempfile.TemporaryDirectory(prefix="thidua-forms-") as tmp:
+            work = Path(tmp)
+            source = work / "form.xlsx"
+            source.write_bytes(xlsx)
+            command = [
+                soffice(),
+                f"-env:UserInstallation={(work / 'profile').as_uri()}",
+                "--headless",
+                "--norestore",
+                "--nologo",
+                "--nodefault",
+                "--nolockcheck",
+                "--convert-to",
+                "pdf:calc_pdf_Export",
+                "--outdir",
+                str(work / "out"),
+                str(source),
+            ]
+            process = await asyncio.create_subprocess_exec(
+                *command,
+                stdout=asyncio.subprocess.PIPE,
+                stderr=asyncio.subprocess.PIPE,
+                start_new_session=True,
+                env={**os.environ, "HOME": str(work), "SAL_USE_VCLPLUGIN": "svp"},
+            )
+            try:
+                _, err = await asyncio.wait_for(process.communicate(), timeout)
+            except TimeoutError:
+                _kill(process)
+                await process.wait()
+                raise ConversionFailed(f"LibreOffice did not finish within {timeout:.0f} s") from None
+            except asyncio.CancelledError:
+                _kill(process)
+                raise
+            target = work / "out" / "form.pdf"
+            if not target.exists():
+                reason = err.decode(errors="replace").strip()[-300:] or f"exit {process.returncode}"
+                raise ConversionFailed(f"LibreOffice produced no PDF: {reason}")
+            return target.read_bytes()

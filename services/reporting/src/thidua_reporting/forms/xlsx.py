@@ -12,6 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..documents.dates import vn_date
 from .compute import Table
 from .layout import CIRCULAR, DUE, RECEIVER
 
@@ -24,12 +25,6 @@ LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 KIND_LABEL = {"collective": "Tập thể", "individual": "Cá nhân"}
-
-
-def vn_date(d: date) -> str:
-    """ "ngày 05 tháng 01 năm 2026": a leading zero for days below 10 and months 1 and 2."""
-    month = f"{d.month:02d}" if d.month < 3 else str(d.month)
-    return f"ngày {d.day:02d} tháng {month} năm {d.year}"
 
 
 def _font(size: float = 11, bold: bool = False, italic: bool = False) -> Font:
