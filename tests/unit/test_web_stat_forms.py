@@ -20,8 +20,11 @@ class FormFakes(BoardFakes):
     def __init__(self):
         super().__init__()
         self.form_status = 200
+        self.intake = None  # another fake answering for intake (the campaign editor's)
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
+        if self.intake is not None and request.url.host == "intake.test":
+            return self.intake(request)
         if request.url.host == "reporting.test" and request.url.path.startswith("/api/v1/forms/"):
             self.calls.append(("reporting.test", request.url.path, dict(request.url.params)))
             if self.form_status != 200:
@@ -86,3 +89,31 @@ async def test_unit_roles_get_the_403_page(client, fakes):
     r = await client.get("/board/forms?form=0601&year=2026&format=xlsx")
     assert r.status_code == 403
     assert not [c for c in fakes.calls if c[1].startswith("/api/v1/forms/")]
+
+
+def test_the_campaign_editor_keeps_scope_and_launch_level_on_save():
+    """Saving in the console must not reset what 0601.N counts (a PUT replaces the whole definition)."""
+    from thidua_web.editor import models as editor
+
+    draft = {k: "" for k in editor.GENERAL} | {"start": "01/01/2026", "end": "31/12/2026", "name_vi": "Phong trào"}
+    draft |= {"scope": "cluster", "launch_level": "agency"}
+    body, errors = editor.to_body(draft, {})
+    assert not errors and body["scope"] == "cluster" and body["launch_level"] == "agency"
+    body, _ = editor.to_body({**draft, "scope": "", "launch_level": ""}, {})
+    assert body["scope"] == body["launch_level"] == "ministry_province"
+
+
+async def test_the_campaign_editor_shows_and_saves_scope_and_launch_level(client, fakes):
+    from .test_web_editor import EditorFakes, _post, form_of, with_
+
+    editor = fakes.intake = EditorFakes()
+    editor.campaign |= {"scope": "cluster", "launch_level": "agency"}
+    csrf = await signed_in(client, fakes, ["board_officer"], "so-noi-vu")
+    page = (await client.get("/editor/c1")).text
+    assert 'for="ed-scope"' in page or "Phạm vi phong trào" in page
+    assert '<option value="cluster" selected>' in page and '<option value="agency" selected>' in page
+    typed = with_(form_of(page), launch_level="central", reason="Cấp Trung ương phát động")
+    response = await _post(client, "/editor/c1", typed + [("csrf", csrf), ("action", "save")])
+    assert response.status_code == 303
+    (body,) = editor.sent("PUT", "/api/v1/campaigns/c1")
+    assert body["scope"] == "cluster" and body["launch_level"] == "central"
