@@ -117,3 +117,20 @@ async def test_the_campaign_editor_shows_and_saves_scope_and_launch_level(client
     assert response.status_code == 303
     (body,) = editor.sent("PUT", "/api/v1/campaigns/c1")
     assert body["scope"] == "cluster" and body["launch_level"] == "central"
+
+
+def test_the_award_kind_form_keeps_and_sets_the_statistics_fields():
+    """Saving an award kind in the console must not drop how 0602/0603 count it (a PUT replaces it)."""
+    from thidua_web.commendation import models as cmd
+
+    saved = {"id": "bk-ttg", "name_vi": "Bằng khen của Thủ tướng", "nominee_kind": "collective", "chain": [],
+             "disclosure_days": 10, "vote_threshold": 0.8, "comment_roles": ["board_officer"],
+             "level": "state", "form": "pm_certificate", "recipient_type": "enterprise"}
+    form = cmd.award_form(saved, 3, "vi")
+    assert (form.level, form.stat_form, form.recipient_type) == ("state", "pm_certificate", "enterprise")
+    body, _ = cmd.award_body(form, saved)
+    assert (body["level"], body["form"], body["recipient_type"]) == ("state", "pm_certificate", "enterprise")
+    posted = cmd.read_award_form({"level": "ministry_province", "stat_form": "certificate", "recipient_type": ""},
+                                 ["board_officer"])
+    body, _ = cmd.award_body(posted, None)
+    assert body["level"] == "ministry_province" and body["form"] == "certificate" and "recipient_type" not in body
