@@ -10,6 +10,7 @@ from datetime import date
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..documents.dates import vn_date
@@ -54,6 +55,7 @@ def render(table: Table, reporting_unit: str, today: date, place: str = "") -> b
     form = table.form
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet
     ws.title = form.slug
     lead = 3 if form.paired else 2  # Tên chỉ tiêu, Mã số (, Đơn vị tính)
     first = lead + 1  # the "Tổng số" column
@@ -133,7 +135,7 @@ def render(table: Table, reporting_unit: str, today: date, place: str = "") -> b
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_margins.left = ws.page_margins.right = 0.5
     ws.page_margins.top = ws.page_margins.bottom = 0.6
     ws.print_options.horizontalCentered = True
