@@ -45,5 +45,7 @@ def reminder_due(review: Review, today: date, reminder_days: int) -> bool:
     return review.review_date - timedelta(days=reminder_days) <= today < review.review_date
 
 
-def drafts_due(review: Review, today: date) -> bool:
-    return today >= review.review_date
+def drafts_due(review: Review, today: date, catch_up_days: int = 30) -> bool:
+    """On the date, or within `catch_up_days` after it (a check missed while the service was down);
+    older reviews are drafted only on demand, not all at once on a first start."""
+    return review.review_date <= today <= review.review_date + timedelta(days=catch_up_days)
