@@ -144,17 +144,17 @@ def target_lines(
     for (unit, period), doc in counted.items():
         if units is not None and unit not in units:
             continue
-        window = "now" if period in current else "before" if period in before else None
-        if window is None:
-            continue
-        for line in doc.get("criteria", []):
-            cid = line["criterion_id"]
-            if line.get("value") is not None:
-                gathered[cid][f"{window}_actual"].append(float(line["value"]))
-                if window == "now" and doc["status"] != "verified":
-                    provisional.add(cid)
-            if line.get("target") is not None:
-                gathered[cid][f"{window}_plan"].append(float(line["target"]))
+        # a final review's previous period lies inside its own: a period may count in both windows
+        windows = [w for w, inside in (("now", period in current), ("before", period in before)) if inside]
+        for window in windows:
+            for line in doc.get("criteria", []):
+                cid = line["criterion_id"]
+                if line.get("value") is not None:
+                    gathered[cid][f"{window}_actual"].append(float(line["value"]))
+                    if window == "now" and doc["status"] != "verified":
+                        provisional.add(cid)
+                if line.get("target") is not None:
+                    gathered[cid][f"{window}_plan"].append(float(line["target"]))
     out = []
     for leaf in leaves_of(criteria):
         g = gathered.get(leaf.id, {})

@@ -6,6 +6,8 @@ or states what the data says (the situation)."""
 from dataclasses import dataclass
 from datetime import date
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+
 from thidua_common.contracts.period import period_bounds
 from thidua_common.i18n import format_number, format_period
 
@@ -122,7 +124,7 @@ def board_report(
     doc = layout.new_document()
     layout.add_letterhead(doc, Letterhead(agency.parent, agency.name, number, agency.place, issued_on))
     layout.title(doc, "BÁO CÁO", f"{KIND_TITLE[review.kind]} phong trào thi đua «{figures.campaign_name}»")
-    layout.paragraph(doc, "(DỰ THẢO)", italic=True, indent=False).alignment = 1
+    layout.paragraph(doc, "(DỰ THẢO)", italic=True, indent=False).alignment = WD_ALIGN_PARAGRAPH.CENTER
     layout.heading(doc, "I. ĐẶC ĐIỂM TÌNH HÌNH")
     _narrative(doc, narrative, "situation", situation_text(figures, launched_by, start, end))
     layout.heading(doc, "II. CÔNG TÁC LÃNH ĐẠO, CHỈ ĐẠO, TRIỂN KHAI")
@@ -199,13 +201,13 @@ def unit_report(
     layout.title(
         doc, "BÁO CÁO", f"Kết quả {KIND_TITLE[review.kind].lower()} phong trào thi đua «{unit.board.campaign_name}»"
     )
-    layout.paragraph(doc, "(DỰ THẢO)", italic=True, indent=False).alignment = 1
+    layout.paragraph(doc, "(DỰ THẢO)", italic=True, indent=False).alignment = WD_ALIGN_PARAGRAPH.CENTER
     last_day = max((period_bounds(p)[1] for p in review.periods), default=review.review_date)
     layout.paragraph(
         doc,
         f"Kính gửi: {agency.name}.",
         indent=False,
-    ).alignment = 1
+    ).alignment = WD_ALIGN_PARAGRAPH.CENTER
     layout.heading(doc, "I. KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU")
     layout.paragraph(
         doc,

@@ -222,6 +222,7 @@ async def _number(db: AsyncDatabase, tenant: str, state: dict[str, Any], abbrevi
     row = await db.document_numbers.find_one_and_update(
         {"_id": f"{tenant}:{year}:BC"}, {"$inc": {"last": 1}}, upsert=True, return_document=ReturnDocument.AFTER
     )
+    assert row is not None  # upserted
     number = f"{row['last']}/BC-{abbreviation}"
     await db.review_reports.update_one({"_id": state["_id"], "number": None}, {"$set": {"number": number}})
     fresh = await db.review_reports.find_one({"_id": state["_id"]}, {"number": 1})
@@ -273,9 +274,7 @@ async def generate(
     units = [p["unit_id"] for p in campaign["participants"]]
     for first in range(0, len(units), RENDER_BATCH):
         batch = units[first : first + RENDER_BATCH]
-        rendered = await asyncio.to_thread(
-            lambda batch=batch: [render.unit_report(for_unit(figures, u), agency) for u in batch]
-        )
+        rendered = await asyncio.to_thread(_render_units, figures, agency, batch)
         for unit_id, content in zip(batch, rendered, strict=True):
             await store.save(
                 db,
@@ -344,6 +343,10 @@ async def generate(
         "board_document_id": board["id"],
         "units": len(units),
     }
+
+
+def _render_units(figures: Any, agency: render.Agency, units: list[str]) -> list[bytes]:
+    return [render.unit_report(for_unit(figures, unit), agency) for unit in units]
 
 
 async def regenerate(
@@ -472,7 +475,7 @@ async def upload(
     campaign = await _campaign(db, tenant, campaign_id)
     rv = _review(campaign, day)
     if unit_id is not None and unit_id not in {p["unit_id"] for p in campaign["participants"]}:
-        raise Invalid("request.invalid", [FieldError("unit_id", "review.unit_not_participant", unit=unit_id)])
+        raise Invalid("request.invalid", [FieldError("unit_id", "review.unit_not_participant", {"unit": unit_id})])
     check_docx(content)
     state = await _state(db, tenant, campaign, rv)
     stem = f"bao-cao-{'so-ket' if rv.kind == 'interim' else 'tong-ket'}-{campaign_id}-{day.isoformat()}"
