@@ -316,3 +316,13 @@ async def test_route_pdf_unavailable_is_a_clear_503(call, monkeypatch):
     monkeypatch.setattr(pdf, "soffice", missing)
     r = await call(_principal(Role.board_officer), "/api/v1/forms/0602", params={"year": YEAR, "format": "pdf"})
     assert r.status_code == 503 and "PDF" in r.json()["message"]
+
+
+@pytest.mark.skipif(bool(checks.tools_missing()), reason="LibreOffice and poppler-utils are not installed")
+async def test_numbers_are_written_the_vietnamese_way(tmp_path):
+    """1 234 campaigns print as "1.234" (the cells' format names the Vietnamese locale)."""
+    items = [compute.Item(frozenset({"scope:national", "duration:1", "kind:regular"}), "level:central")] * 1234
+    table = compute.tabulate(compute.FORMS["0601"], YEAR, items)
+    text = checks.pdf_text(await pdf.to_pdf(xlsx.render(table, UNIT_NAME, date(2026, 1, 5))), tmp_path, "big")
+    total = next(line for line in text.splitlines() if "Tổng số phong trào thi đua" in line)
+    assert total.split()[-4:] == ["1.234", "1.234", "0", "0"], total
