@@ -6,6 +6,7 @@ this test counts from what it created, with its own plain code."""
 import io
 import shutil
 import subprocess
+import time
 import uuid
 from collections import Counter
 
@@ -13,6 +14,7 @@ import httpx
 import pytest
 from openpyxl import load_workbook
 
+from .a11y import serious_violations
 from .conftest import eventually, small_campaign, token
 from .test_nominations import Tenant
 
@@ -205,3 +207,55 @@ async def test_statutory_forms_from_campaigns_and_awards_created_through_intake(
         assert r.status_code == 422 and "year" in r.text
     finally:
         await reporting.aclose()
+
+
+# -- the console: /board links the forms, downloaded as the signed-in board officer ----------------
+CONSOLE_YEAR = 2041  # a year no other console test defines campaigns in (the console tests share a tenant)
+
+
+@pytest.mark.timeout(900)
+def test_the_board_downloads_the_forms_from_the_console(console_stack, tmp_path):
+    from .console_stack import console_browser, sign_in
+    from .helpers import password_token, put_running
+
+    board = {"Authorization": f"Bearer {password_token(console_stack, 'board-officer.so-noi-vu')}"}
+    cid = f"sf-{uuid.uuid4().hex[:8]}"
+    body = {**small_campaign(cid), "start": f"{CONSOLE_YEAR}-01-01", "end": f"{CONSOLE_YEAR}-06-30",
+            "kind": "themed", "scope": "cluster", "launch_level": "agency"}
+    put_running(console_stack, cid, body, board)
+    reporting, console = console_stack.url("reporting"), console_stack.url("web")
+
+    def counted() -> dict | None:
+        r = httpx.get(f"{reporting}/api/v1/forms/0601", params={"year": CONSOLE_YEAR}, headers=board, timeout=120)
+        figures = read_form(r.content) if r.status_code == 200 else {}
+        return figures if figures.get("Cụm, khối thi đua", {}).get("Cơ quan, tổ chức, đơn vị", 0) >= 1 else None
+
+    deadline = time.monotonic() + 60
+    while (expected := counted()) is None and time.monotonic() < deadline:
+        time.sleep(0.5)
+    assert expected is not None
+
+    with console_browser() as (browser, seen):
+        page = sign_in(browser, console_stack, "board-officer.so-noi-vu", seen)
+        page.goto(f"{console}/board?year={CONSOLE_YEAR}")
+        page.wait_for_selector("#sf-forms")
+        assert page.inner_text("#sf-title") == "Biểu mẫu thống kê (TT 02/2023)"
+        page.screenshot(path=str(tmp_path / "board-forms.png"), full_page=True)
+        with page.expect_download() as download:
+            page.click("#sf-0601-xlsx")
+        data = open(download.value.path(), "rb").read()
+        assert read_form(data) == expected  # the console passes reporting's workbook on as it is
+        assert download.value.suggested_filename.endswith(f"-{CONSOLE_YEAR}.xlsx")
+        # the form: 0603 as PDF for the year typed
+        page.select_option("#sf-form", "0603")
+        page.fill("#sf-year", str(CONSOLE_YEAR))
+        with page.expect_download(timeout=120_000) as download:
+            page.click("#sf-pdf")
+        assert open(download.value.path(), "rb").read(4) == b"%PDF"
+        assert serious_violations(page) == []
+        # a year typed wrong is named next to its field, in Vietnamese
+        page.goto(f"{console}/board/forms?form=0601&year=20x1&format=xlsx")
+        page.wait_for_selector("#sf-err-year")
+        assert "Năm phải là số có bốn chữ số" in page.inner_text("#sf-err-year")
+    assert seen.strangers(console, console_stack.keycloak_url) == []
+    assert [e for e in seen.errors if "20x1" not in e] == []
