@@ -32,6 +32,7 @@ CAMPAIGN = {
     "name_vi": "Phong trào thi đua năm 2018", "name_en": "", "launched_by": "UBND tỉnh", "kind": "regular",
     "start": "2018-01-01", "end": "2018-12-31", "reporting_frequency": "quarter", "interim_reviews": ["2018-06-30"],
     "final_review": None, "goals_vi": ["Giảm nghèo"], "goals_en": [], "max_total": None, "missing_reports": "zero",
+    "scope": "ministry_province", "launch_level": "ministry_province",  # issue 13: intake answers them
     "criteria": [
         {"id": "kinh-te", "name_vi": f"Kinh tế {SCRIPT}", "name_en": "", "unit_of_measure": "", "max_points": 80.0,
          "target": None, "direction": "higher", "min_value": 0.0, "max_value": 1e9, "scorer": "ratio_to_target",

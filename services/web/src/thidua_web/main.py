@@ -39,6 +39,7 @@ from .reporter.views import body_limit as reporter_body_limit
 from .reporter.views import router as reporter_router
 from .reviewer.views import router as reviewer_router
 from .sessions import SessionStore
+from .stat_forms.views import router as stat_forms_router
 from .units.views import router as units_router
 
 log = get_logger(__name__)
@@ -55,6 +56,7 @@ FEATURES = (
     audit_router,
     board_router,
     preview_router,  # issue 11: the editor's «Xem thử điểm»
+    stat_forms_router,  # issue 13: statutory forms (TT 02/2023) on the board's pages
 )
 
 

@@ -10,6 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from ..ids import ID as ID  # re-exported: the models import it from here
 from .period import YEAR_MAX, YEAR_MIN
+from .statistics import CampaignScope, LaunchLevel
 
 
 class CampaignKind(StrEnum):
@@ -157,3 +158,10 @@ class CampaignDefined(BaseModel):
     clusters: list[Cluster] = []
     participants: list[Participant] = []
     change: Change = Change(kind="created")
+    # issue 13 (statutory forms): where and by whom the campaign was launched (form 0601.N)
+    scope: CampaignScope = Field(
+        CampaignScope.ministry_province, description="phạm vi: national, ministry_province, cluster, agency"
+    )
+    launch_level: LaunchLevel = Field(
+        LaunchLevel.ministry_province, description="cấp phát động: central, ministry_province, agency"
+    )

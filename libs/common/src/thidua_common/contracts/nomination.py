@@ -7,6 +7,7 @@ from enum import StrEnum
 from pydantic import BaseModel, ConfigDict, Field
 
 from .campaign import ID, Change
+from .statistics import AwardForm, AwardLevel, RecipientType
 
 
 class NomineeKind(StrEnum):
@@ -147,3 +148,8 @@ class AwardDecided(BaseModel):
     campaign_id: str | None = None
     basis: str
     decision: Decision
+    # issue 13 (statutory forms): the award kind's classification when it was decided (0602.N /
+    # 0603.N); None on awards decided before the configuration said it
+    level: AwardLevel | None = None
+    form: AwardForm | None = None
+    recipient_type: RecipientType | None = None

@@ -10,6 +10,7 @@ from .nomination import AwardDecided, NominationChanged, NominationOverdue
 from .notification import NotificationFailed
 from .registration import RatingGiven, RegistrationChanged
 from .review import AppealDecided, SubmissionAppealed, SubmissionReopened, SubmissionReviewed
+from .review_report import ReviewDraftsReady, ReviewReminder
 from .score import ScoreComputed
 from .scoring_quarantine import CampaignQuarantined
 from .submission import SubmissionReceived, SubmissionSubmitted
@@ -35,6 +36,9 @@ SCORING_CAMPAIGN_QUARANTINED = "vn.thidua.scoring.campaign_quarantined.v1"
 TARGET_CHANGE_REQUESTED = "vn.thidua.target.change_requested.v1"
 REVIEW_DECIDED = "vn.thidua.review.decided.v1"
 UNIT_CHANGE_REQUESTED = "vn.thidua.unit.change_requested.v1"
+# issue 13: reports — review reports on schedule
+REVIEW_REMINDER = "vn.thidua.review.reminder.v1"
+REVIEW_DRAFTS_READY = "vn.thidua.review.drafts_ready.v1"
 
 
 @dataclass(frozen=True)
@@ -114,6 +118,14 @@ TOPICS: dict[str, TopicSpec] = {
     ),
 }
 
+# issue 13: reports — what reporting produces on its own schedule (review reminders, drafts ready)
+TOPICS["reports"] = TopicSpec(
+    "reports.v1",
+    "Review reports on schedule: reminders to units and drafts ready for the board, key = tenant/campaign",
+    producers=("reporting",),
+    consumers=("notify",),
+)
+
 # issue 12: dead letters — the ledger of `thidua-deadletters replay`: one record per replayed dead
 # letter, keyed by its dead-letter topic/partition/offset. Compacted, so the latest entry of every
 # dead letter is kept for ever (a replay is refused a second time however old the first one is).
@@ -168,6 +180,13 @@ EVENT_TYPES[REVIEW_DECIDED] = EventSpec(
 )
 EVENT_TYPES[UNIT_CHANGE_REQUESTED] = EventSpec(
     UnitRegisterChangeRequested, "inbound", "Another system creates, renames, merges or splits units"
+)
+# issue 13: reports
+EVENT_TYPES[REVIEW_REMINDER] = EventSpec(
+    ReviewReminder, "reports", "A participating unit is reminded that the campaign's review date is near"
+)
+EVENT_TYPES[REVIEW_DRAFTS_READY] = EventSpec(
+    ReviewDraftsReady, "reports", "The draft review reports (board's and units') are ready for the board"
 )
 
 

@@ -14,6 +14,7 @@ from thidua_common.contracts.campaign import (
     ReportingFrequency,
 )
 from thidua_common.contracts.period import YEAR_MAX, YEAR_MIN
+from thidua_common.contracts.statistics import CampaignScope, LaunchLevel
 from thidua_common.contracts.strict import JsonDate
 from thidua_common.http.errors import catalogue_error
 
@@ -56,6 +57,9 @@ class CampaignWrite(BaseModel):
     clusters: list[Cluster] = Field([], max_length=200)
     participants: list[Participant] = Field([], max_length=5000)
     expected_revision: int | None = Field(None, description="optimistic concurrency: the revision you edited")
+    # issue 13 (statutory forms, 0601.N): phạm vi and cấp phát động
+    scope: CampaignScope = CampaignScope.ministry_province
+    launch_level: LaunchLevel = LaunchLevel.ministry_province
 
     @model_validator(mode="after")
     def consistent(self) -> "CampaignWrite":
@@ -123,3 +127,5 @@ class CampaignPublic(BaseModel):
     change: Change
     clusters: list[Cluster]
     participants: list[Participant]
+    scope: CampaignScope = CampaignScope.ministry_province  # issue 13: statutory forms
+    launch_level: LaunchLevel = LaunchLevel.ministry_province

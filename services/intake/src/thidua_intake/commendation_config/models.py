@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from thidua_common.auth import Role
 from thidua_common.contracts.campaign import ID
 from thidua_common.contracts.nomination import NomineeKind
+from thidua_common.contracts.statistics import AwardForm, AwardLevel, RecipientType
 from thidua_common.contracts.strict import JsonBool, JsonDate
 from thidua_common.http.errors import catalogue_error
 
@@ -99,6 +100,11 @@ class AwardKind(BaseModel):
         max_length=len(Role),
         description="roles that may comment during the disclosure window (never auditor)",
     )
+    # issue 13 (statutory forms): how Circular 02/2023 counts this award (0602.N state level,
+    # 0603.N ministry/province level); unset: on no form
+    level: AwardLevel | None = None
+    form: AwardForm | None = None
+    recipient_type: RecipientType | None = Field(None, description="default: collective or individual, by nominee_kind")
 
     @model_validator(mode="after")
     def _chain(self):

@@ -15,13 +15,14 @@ from thidua_common.contracts.campaign import Change
 from thidua_common.contracts.envelope import deterministic_id
 from thidua_common.contracts.nomination import AwardDecided, NominationChanged
 from thidua_common.contracts.registry import AWARD_DECIDED, NOMINATION_CHANGED
+from thidua_common.contracts.statistics import AwardForm, RecipientType
 from thidua_common.errors import Conflict, FieldError, Forbidden, Invalid, NotFound
 from thidua_common.i18n import Localized
 from thidua_common.mongo import given
 
 from ..campaigns import service as campaigns
 from ..commendation_config import service as config_service
-from ..commendation_config.models import CommendationConfig
+from ..commendation_config.models import AwardKind, CommendationConfig
 from ..uow import UnitOfWork, store_revision
 from . import documents as dossier
 from . import rules
@@ -301,13 +302,17 @@ async def _save(
     event_id = deterministic_id(nomination_key(tenant, payload.nomination_id), "changed", str(payload.revision))
     emit_event(uow, tenant, NOMINATION_CHANGED, payload.nomination_id, payload, event_id)
     if outcome.decided:
-        await _record_awards(uow, session, tenant, payload)
+        await _record_awards(uow, session, tenant, payload, config)
     return stored
 
 
-async def _record_awards(uow: UnitOfWork, session: AsyncClientSession, tenant: str, n: NominationChanged) -> None:
+async def _record_awards(
+    uow: UnitOfWork, session: AsyncClientSession, tenant: str, n: NominationChanged, config: CommendationConfig
+) -> None:
     """One award per awardee (a nomination names one), written with its award.decided event."""
     db = uow.db
+    kind = next((a for a in config.award_kinds if a.id == n.award_kind), None)
+    statistics = statistics_of(kind)
     for nominee in [n.nominee]:
         data = AwardDecided(
             nomination_id=n.nomination_id,
@@ -318,6 +323,7 @@ async def _record_awards(uow: UnitOfWork, session: AsyncClientSession, tenant: s
             campaign_id=n.campaign_id,
             basis=n.basis,
             decision=n.decision,
+            **statistics,
         )
         nominee_doc = nominee.model_dump(mode="json")
         doc = {
@@ -342,3 +348,12 @@ def public(doc: dict) -> NominationPublic:
 
 def today_in_vietnam() -> date:
     return rules.local_date(datetime.now(UTC))
+
+
+def statistics_of(kind: AwardKind | None) -> dict:
+    """Issue 13: the award kind's classification for the statutory forms, carried on award.decided
+    (the recipient type defaults to the nominee kind: a collective or an individual)."""
+    if kind is None or kind.level is None:
+        return {}
+    recipient = kind.recipient_type or RecipientType(kind.nominee_kind.value)
+    return {"level": kind.level, "form": kind.form or AwardForm.other, "recipient_type": recipient}

@@ -17,6 +17,7 @@ from ..deps import Caller, SignedIn
 from ..formats import LOCAL
 from ..i18n import texts
 from ..pages import render
+from ..stat_forms.views import section_context
 from . import charts, models
 
 router = APIRouter()
@@ -101,4 +102,5 @@ async def dashboards(
         timeliness_chart=charts.timeliness_chart(figures, words),
         pipeline_chart=charts.pipeline_chart(stages, words),
         awards_chart=charts.awards_chart(stats),
+        **section_context(chosen_year),  # issue 13: statutory forms
     )

@@ -209,6 +209,10 @@ class AwardForm:
     reason: str = ""
     revision: str = ""
     original: str = ""  # the id being edited; empty: a new award kind
+    # issue 13: statutory forms (0602.N / 0603.N): empty = not set
+    level: str = ""
+    stat_form: str = ""
+    recipient_type: str = ""
 
 
 def new_award_form(revision: int | None) -> AwardForm:
@@ -245,6 +249,9 @@ def award_form(award: Mapping[str, Any], revision: int | None, lang: str) -> Awa
         ],
         revision=str(revision if revision is not None else 0),
         original=str(award.get("id") or ""),
+        level=str(award.get("level") or ""),  # issue 13: statutory forms
+        stat_form=str(award.get("form") or ""),
+        recipient_type=str(award.get("recipient_type") or ""),
     )
 
 
@@ -267,6 +274,9 @@ def read_award_form(fields: Mapping[str, str], comment_roles: list[str]) -> Awar
         reason=fields.get("reason", ""),
         revision=fields.get("revision", ""),
         original=fields.get("original", ""),
+        level=fields.get("level", "").strip(),  # issue 13: statutory forms
+        stat_form=fields.get("stat_form", "").strip(),
+        recipient_type=fields.get("recipient_type", "").strip(),
     )
 
 
@@ -330,6 +340,10 @@ def award_body(form: AwardForm, existing: Mapping[str, Any] | None) -> tuple[dic
         "rules": list((existing or {}).get("rules") or []),
         "comment_roles": form.comment_roles,
     }
+    # issue 13: statutory forms; left out when not chosen (intake's default: not on the forms),
+    # an unknown value is refused by intake by field
+    statistics = {"level": form.level, "form": form.stat_form, "recipient_type": form.recipient_type}
+    award.update({k: v for k, v in statistics.items() if v})
     if not form.original and not is_id(form.id):
         local["id"] = "cmd_err_id"
     if not form.comment_roles:

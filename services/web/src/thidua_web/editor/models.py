@@ -33,6 +33,8 @@ GENERAL = (
     "interim_reviews",
     "final_review",
     "missing_reports",
+    "scope",  # issue 13: statutory forms (0601.N)
+    "launch_level",
 )
 NODE_TEXT = ("id", "name_vi", "name_en", "unit_of_measure", "direction", "scorer")
 NODE_NUMBERS = ("max_points", "target", "min_value", "max_value")
@@ -359,6 +361,9 @@ def to_body(draft: Mapping[str, Any], scorer_schemas: Mapping[str, dict]) -> tup
     body: dict[str, Any] = {k: draft.get(k, "") for k in ("name_vi", "name_en", "launched_by", "kind")}
     body["reporting_frequency"] = draft.get("reporting_frequency") or "quarter"
     body["missing_reports"] = draft.get("missing_reports") or "zero"
+    # issue 13: statutory forms (0601.N): phạm vi and cấp phát động, kept on every save
+    body["scope"] = draft.get("scope") or "ministry_province"
+    body["launch_level"] = draft.get("launch_level") or "ministry_province"
     for key in ("start", "end"):
         parsed = parse_date(draft.get(key, ""))
         if parsed is None:
@@ -642,6 +647,8 @@ GENERAL_TEXT = {
     "interim_reviews": "ed_interim",
     "final_review": "ed_final",
     "missing_reports": "ed_missing",
+    "scope": "sf_ed_scope",  # issue 13: statutory forms
+    "launch_level": "sf_ed_launch_level",
 }
 NODE_TEXT_KEYS = {
     "id": "ed_node_id",
