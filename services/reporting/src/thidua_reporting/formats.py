@@ -11,10 +11,10 @@ from typing import Any, Protocol
 
 from thidua_common.i18n import format_date, format_datetime, format_number
 from thidua_common.plugins import REPORT_FORMATS, load_plugins
-from thidua_common.spreadsheets import XLSX_MEDIA_TYPE, XlsxColumn, write_xlsx
 
 # the formula-injection guard is shared with the XLSX writer (thidua_common.spreadsheets)
 from thidua_common.spreadsheets import FORMULA_TRIGGERS as FORMULA_TRIGGERS
+from thidua_common.spreadsheets import XLSX_MEDIA_TYPE, XlsxColumn, write_xlsx
 from thidua_common.spreadsheets import neutralise_formula as neutralise_formula
 
 

@@ -5,7 +5,7 @@ Row numbers are those the user sees in the spreadsheet (the header is row 1)."""
 import csv
 import io
 import zipfile
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 ZIP_MAGIC = b"PK\x03\x04"

@@ -75,7 +75,7 @@ def _date(value: Any, kind: str) -> date | datetime | None:
     return None
 
 
-def _put(ws, row: int, col: int, value: Any, kind: str) -> int:
+def _put(ws: Any, row: int, col: int, value: Any, kind: str) -> int:
     """Write one cell; return the width its text needs."""
     cell = ws.cell(row=row, column=col)
     if value is None or value == "":
