@@ -11,7 +11,7 @@ from thidua_intake.imports import rows as row_rules
 from thidua_intake.imports import service
 from thidua_intake.imports.mapping import FIELDS, fields_for, fold, propose
 
-from .service_fixtures import CAMPAIGN, TENANT, fresh_uow, store_campaign, who
+from .service_fixtures import CAMPAIGN, fresh_uow, store_campaign, who
 
 BOARD = who(Role.board_officer)
 

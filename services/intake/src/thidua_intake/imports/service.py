@@ -265,7 +265,12 @@ async def _unit_ids(db: AsyncDatabase, tenant: str) -> set[str]:
     return {d["unit_id"] async for d in db.units.find({"tenant": tenant}, {"unit_id": 1})}
 
 
-_MODELS: dict[str, type[BaseModel]] = {"units": UnitWrite, "targets": Target, "results": SubmissionCreate, "awards": AwardImport}
+_MODELS: dict[str, type[BaseModel]] = {
+    "units": UnitWrite,
+    "targets": Target,
+    "results": SubmissionCreate,
+    "awards": AwardImport,
+}
 
 
 def _service_checks(
