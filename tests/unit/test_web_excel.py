@@ -185,3 +185,13 @@ async def test_a_unit_reporter_may_import_only_targets_and_results(client, fakes
     await signed_in(client, fakes, ["unit_reporter"], "huyen-cu-jut")
     form = (await client.get("/imports")).text
     assert 'value="targets"' in form and 'value="results"' in form and 'value="units"' not in form
+
+
+async def test_the_timeliness_file_is_reportings_with_the_chosen_year(client, fakes):
+    await signed_in(client, fakes, ["board_officer"], "so-noi-vu")
+    got = await client.get("/board/timeliness.xlsx?year=2026")
+    assert got.status_code == 200 and got.headers["cache-control"] == "no-store"
+    assert fakes.calls[-1][1] == "/api/v1/nominations/timeliness"
+    assert fakes.calls[-1][2] == {"year": "2026", "format": "xlsx"}
+    await client.get("/board/timeliness.xlsx?year=%3Cscript%3E")
+    assert fakes.calls[-1][2] == {"format": "xlsx"}  # a year that is not one is left out

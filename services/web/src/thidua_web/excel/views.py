@@ -152,6 +152,13 @@ async def unit_table_xlsx(
     return await _from_reporting(caller, f"/api/v1/campaigns/{campaign_id}/units/{unit_id}/{table}", params)
 
 
+@router.get("/board/timeliness.xlsx", include_in_schema=False)
+async def timeliness_xlsx(caller: SignedIn, year: str | None = None) -> Response:
+    """The nomination pipeline's stages (the board page's table), as reporting writes them."""
+    chosen = year if year and year.isdigit() and len(year) == 4 else None
+    return await _from_reporting(caller, "/api/v1/nominations/timeliness", {"year": chosen})
+
+
 # -- imports -------------------------------------------------------------------------------------
 def _kinds(caller: Caller) -> list[str]:
     if caller.has("board_officer"):
