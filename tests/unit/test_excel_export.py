@@ -85,3 +85,15 @@ def test_the_reader_reads_back_what_the_writer_wrote_and_csv_with_semicolons():
     assert headers == ["Mã", "Điểm"] and rows == [(2, ["a", 1.5]), (3, ["b", 2])]
     headers, rows = read_table("\ufeffMã;Tên\n\nu1;Huyện Cư Jút\n".encode(), "x.csv")
     assert headers == ["Mã", "Tên"] and rows == [(3, ["u1", "Huyện Cư Jút"])]
+
+
+def test_the_reader_refuses_garbage_with_a_catalogue_key_never_a_crash():
+    from thidua_common.spreadsheets import SheetUnreadable
+
+    for data, name in ((b"PK\x03\x04garbage", "x.xlsx"), (b"a,b\n\x00,1\n", "x.csv"), (b"", "x.csv")):
+        try:
+            read_table(data, name)
+        except SheetUnreadable as exc:
+            assert exc.key in ("import.file_unreadable", "import.file_empty")
+        else:
+            raise AssertionError(name)

@@ -4,12 +4,12 @@ Row numbers are those the user sees in the spreadsheet (the header is row 1)."""
 
 import csv
 import io
-import zipfile
 from datetime import datetime
 from typing import Any
 
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_COLUMNS = 200
+MAX_LINES = 20_000  # read no further (a file of more rows is refused by its caller anyway)
 
 
 class SheetUnreadable(Exception):
@@ -35,11 +35,16 @@ def _xlsx(data: bytes) -> list[list[Any]]:
 
     try:
         wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError):
+    except Exception:  # not a workbook, or a damaged one: any of zipfile's or openpyxl's errors
         raise SheetUnreadable("import.file_unreadable") from None
     try:
         ws = wb.worksheets[0]
-        return [[_clean(v) for v in row[:MAX_COLUMNS]] for row in ws.iter_rows(values_only=True)]
+        lines = []
+        for row in ws.iter_rows(values_only=True):
+            lines.append([_clean(v) for v in row[:MAX_COLUMNS]])
+            if len(lines) > MAX_LINES:
+                break
+        return lines
     except Exception:  # a damaged part of the workbook: any of openpyxl's parse errors
         raise SheetUnreadable("import.file_unreadable") from None
     finally:
@@ -58,7 +63,15 @@ def _csv(data: bytes) -> list[list[Any]]:
     sample = text[:4096]
     # Excel in Vietnamese saves CSV with `;` (the decimal sign is a comma)
     delimiter = max((",", ";", "\t"), key=sample.count)
-    return [[_clean(v) for v in row[:MAX_COLUMNS]] for row in csv.reader(io.StringIO(text), delimiter=delimiter)]
+    lines = []
+    try:
+        for row in csv.reader(io.StringIO(text), delimiter=delimiter):
+            lines.append([_clean(v) for v in row[:MAX_COLUMNS]])
+            if len(lines) > MAX_LINES:
+                break
+    except csv.Error:  # a NUL byte, a field over the size limit
+        raise SheetUnreadable("import.file_unreadable") from None
+    return lines
 
 
 def read_table(data: bytes, filename: str = "") -> tuple[list[str], list[tuple[int, list[Any]]]]:
