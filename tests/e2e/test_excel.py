@@ -128,6 +128,18 @@ def test_results_import_is_scored_and_the_leaderboard_reads_back_as_xlsx(console
     headers = _board(console_stack)
     cid = f"pt-nhap-{uuid.uuid4().hex[:6]}"
     put_running(console_stack, cid, small_campaign(cid), headers)
+    with httpx.Client(base_url=console_stack.url("intake"), timeout=120) as intake:
+        # participants: one more unit joins the campaign (one new revision), once
+        joining = write_xlsx([XlsxColumn("Mã đơn vị"), XlsxColumn("Tên đơn vị"), XlsxColumn("Loại"), XlsxColumn("Cụm")],
+                             [["don-vi-9", "Đơn vị số 9", "district", "khoi-huyen"], ["don-vi-x", "Sai", "x", "khong-co"]])  # fmt: skip
+        for attempt in (1, 2):
+            found = _upload(intake, headers, joining, "participants", campaign_id=cid)
+            done = intake.post(f"/api/v1/imports/{found['import_id']}/confirm", json={"mapping": found["mapping"]},
+                               headers=headers).json()  # fmt: skip
+            assert (done["written"], done["already"]) == ((1, 0) if attempt == 1 else (0, 1)), done
+            assert [(e["row"], e["column"]) for e in done["errors"]] == [(3, "Cụm")]
+        defined = intake.get(f"/api/v1/campaigns/{cid}", headers=headers).json()
+        assert [p["cluster_id"] for p in defined["participants"] if p["unit_id"] == "don-vi-9"] == ["khoi-huyen"]
     cols = [XlsxColumn("Mã đơn vị"), XlsxColumn("Số hộ thoát nghèo", "number"), XlsxColumn("Nhà đại đoàn kết", "number")]
     data = write_xlsx(cols, [["don-vi-1", 80, 12], ["don-vi-2", 100, 10], ["don-vi-3", 20000, 1]])
     with httpx.Client(base_url=console_stack.url("intake"), timeout=120) as intake:

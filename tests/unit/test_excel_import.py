@@ -167,3 +167,36 @@ async def test_an_unreadable_file_is_a_clear_refusal():
     with pytest.raises(Invalid) as refused:
         await service.upload(uow.db, BOARD, "planets", "x.csv", b"a,b\n1,2\n")
     assert refused.value.errors[0].field == "kind"
+
+
+async def test_participants_join_the_campaign_in_one_revision_once_with_the_registers_names():
+    from thidua_intake.campaigns import service as campaigns
+    from thidua_intake.units import service as units
+    from thidua_intake.units.models import UnitWrite
+
+    uow = fresh_uow()
+    await store_campaign(uow)
+    await units.put(uow, "daknong", "xa-moi", UnitWrite(name_vi="Xã Mới", unit_type="commune"), "can-bo")
+    cols = [XlsxColumn("Mã đơn vị"), XlsxColumn("Cụm"), XlsxColumn("Tên đơn vị"), XlsxColumn("Loại")]
+    data = write_xlsx(cols, [["xa-moi", "khoi-huyen", None, None], ["xa-khac", "khoi-huyen", "Xã Khác", "commune"],
+                             ["xa-sai", "khong-co-cum", "Xã Sai", "commune"], ["xa-thieu", None, None, None]])  # fmt: skip
+    found = await _upload(uow, data, "participants", campaign_id=CAMPAIGN)
+    assert found["mapping"]["cluster_id"] == "Cụm"
+    dry = await service.dry_run(uow.db, BOARD, found["import_id"], found["mapping"], "vi")
+    assert dry["valid"] == 2 and {(e["row"], e["column"]) for e in dry["errors"]} == {
+        (4, "Cụm"),  # no such cluster in the campaign
+        (5, "Tên đơn vị"),  # neither in the file nor in the register
+        (5, "Loại"),
+    }
+    before = (await campaigns.get(uow.db, "daknong", CAMPAIGN)).revision
+    done = await service.confirm(uow, BOARD, found["import_id"], found["mapping"], "vi")
+    assert (done["written"], done["already"]) == (2, 0)
+    after = await campaigns.get(uow.db, "daknong", CAMPAIGN)
+    assert after.revision == before + 1  # one new revision for the whole file
+    added = {p.unit_id: p for p in after.participants}
+    assert added["xa-moi"].name_vi == "Xã Mới" and added["xa-moi"].unit_type == "commune"  # from the register
+    assert added["xa-khac"].cluster_id == "khoi-huyen" and "xa-sai" not in added
+    again = await _upload(uow, data, "participants", campaign_id=CAMPAIGN)
+    repeat = await service.confirm(uow, BOARD, again["import_id"], again["mapping"], "vi")
+    assert (repeat["written"], repeat["already"]) == (0, 2)
+    assert (await campaigns.get(uow.db, "daknong", CAMPAIGN)).revision == before + 1

@@ -8,10 +8,10 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-KINDS = ("units", "targets", "results", "awards")
+KINDS = ("units", "participants", "targets", "results", "awards")
 # the kinds a unit's own roles may import (for their own unit only); the board imports every kind
 UNIT_KINDS = ("targets", "results")
-CAMPAIGN_KINDS = ("targets", "results")
+CAMPAIGN_KINDS = ("participants", "targets", "results")
 
 
 @dataclass(frozen=True)
@@ -48,6 +48,20 @@ FIELDS: dict[str, tuple[ImportField, ...]] = {
             "Parent unit code",
             False,
             ("ma don vi cap tren", "don vi cap tren", "cap tren", "parent", "parent id", "parent unit"),
+        ),
+        ImportField("email", "Thư điện tử", "Email", False, ("thu dien tu", "email", "e mail")),
+    ),
+    # a campaign's participants: name and type default to the unit's entry in the register
+    "participants": (
+        UNIT_ID,
+        ImportField("name_vi", "Tên đơn vị", "Name", False, ("ten don vi", "ten", "name", "unit name")),
+        ImportField("unit_type", "Loại đơn vị", "Unit type", False, ("loai don vi", "loai", "type", "unit type")),
+        ImportField(
+            "cluster_id",
+            "Mã cụm, khối thi đua",
+            "Cluster code",
+            False,
+            ("ma cum khoi", "cum khoi thi dua", "cum khoi", "cum", "khoi", "cluster", "cluster id"),
         ),
         ImportField("email", "Thư điện tử", "Email", False, ("thu dien tu", "email", "e mail")),
     ),

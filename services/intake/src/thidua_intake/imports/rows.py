@@ -104,6 +104,19 @@ def body_of(kind: str, row: dict[str, Any], defaults: dict[str, Any]) -> dict[st
             }.items()
             if v is not None
         }
+    if kind == "participants":
+        found = {
+            "unit_id": text(row.get("unit_id")),
+            "name_vi": text(row.get("name_vi")),
+            "unit_type": text(row.get("unit_type")),
+            "cluster_id": text(row.get("cluster_id")),
+            "email": text(row.get("email")),
+        }
+        registered = defaults.get("units", {}).get(found["unit_id"]) or {}
+        found["name_vi"] = found["name_vi"] or registered.get("name_vi")
+        found["unit_type"] = found["unit_type"] or registered.get("unit_type")
+        found["email"] = found["email"] or registered.get("email")
+        return {k: v for k, v in found.items() if v is not None}
     if kind == "targets":
         return {
             "criterion_id": text(row.get("criterion_id")),

@@ -21,13 +21,14 @@ from pydantic import BaseModel
 from pymongo.asynchronous.database import AsyncDatabase
 
 from thidua_common.auth import Principal, Role
-from thidua_common.contracts.campaign import ID, CampaignDefined
+from thidua_common.contracts.campaign import ID, CampaignDefined, Participant
 from thidua_common.contracts.registration import Target
 from thidua_common.errors import DomainError, FieldError, Forbidden, Invalid, NotFound
 from thidua_common.spreadsheets import SheetUnreadable, read_table
 
 from ..campaigns import lifecycle
 from ..campaigns import service as campaigns
+from ..campaigns.models import CampaignWrite
 from ..nominations import service as nominations
 from ..nominations.models import AwardImport, AwardsImport
 from ..registrations import rules as registration_rules
@@ -217,9 +218,13 @@ async def plan(
         # the whole import is refused, as the API refuses each request, when the campaign is closed
         if kind == "results":
             lifecycle.check_open_for_submissions(campaign.status)
+        elif kind == "participants":
+            lifecycle.check_editable(campaign.status)
         else:
             lifecycle.check_open_for_registrations(campaign.status)
-    defaults = {"tenant": tenant, "campaign_id": doc["campaign_id"], "period": doc["period"]}
+    defaults: dict[str, Any] = {"tenant": tenant, "campaign_id": doc["campaign_id"], "period": doc["period"]}
+    if kind == "participants":  # name, type and e-mail default to the register's
+        defaults["units"] = {d["unit_id"]: d async for d in db.units.find({"tenant": tenant})}
     own_unit = None if _board(principal) else principal.unit_id
     known_units = await _unit_ids(db, tenant) if kind in ("units", "awards") else set()
     file_units = (
@@ -267,6 +272,7 @@ async def _unit_ids(db: AsyncDatabase, tenant: str) -> set[str]:
 
 _MODELS: dict[str, type[BaseModel]] = {
     "units": UnitWrite,
+    "participants": Participant,
     "targets": Target,
     "results": SubmissionCreate,
     "awards": AwardImport,
@@ -286,6 +292,10 @@ def _service_checks(
             return [unit_not_found("unit_id", model.nominee.unit_id)]
         return []
     assert campaign is not None
+    if kind == "participants":
+        if model.cluster_id and model.cluster_id not in {c.id for c in campaign.clusters}:
+            return [FieldError("cluster_id", "campaign.unknown_cluster", {"id": model.cluster_id})]
+        return []
     if kind == "targets":
         errors = []
         if unit_id not in {p.unit_id for p in campaign.participants}:
@@ -298,7 +308,7 @@ def _dedupe_key(kind: str, unit_id: str | None, model: Any) -> str | None:
     """Two rows of one file that would write the same thing: the second is an error."""
     if model is None:
         return None
-    if kind == "units":
+    if kind in ("units", "participants"):
         return unit_id
     if kind == "targets":
         return f"{unit_id}|{model.criterion_id}|{model.period}"
@@ -354,10 +364,15 @@ async def confirm(uow: UnitOfWork, principal: Principal, import_id: str, mapping
     db = uow.db
     doc = await _stored(db, principal, import_id)
     planned, errors = await plan(db, principal, doc, mapping)
+    valid = len(planned)
     keys = {p.row: row_key(doc, p.row) for p in planned}
     done = {d["_id"] async for d in db.import_rows.find({"_id": {"$in": list(keys.values())}}, {"_id": 1})}
     written = already = 0
     now = datetime.now(UTC)
+    if doc["kind"] == "participants":
+        written, already, refused = await _participants(uow, principal, doc, planned, keys, done, now)
+        errors += row_rules.row_errors(0, refused, mapping) if refused else []
+        planned = []  # written together above
     for p in planned:
         key = keys[p.row]
         if key in done:
@@ -376,7 +391,7 @@ async def confirm(uow: UnitOfWork, principal: Principal, import_id: str, mapping
         written += 1
     errors.sort(key=lambda e: e.row)
     counts = {"written": written, "already": already}
-    result = {"rows": doc["rows"], "valid": len(planned), "invalid": len({e.row for e in errors}), **counts}
+    result = {"rows": doc["rows"], "valid": valid, "invalid": len({e.row for e in errors}), **counts}
 
     async def audit(session: Any) -> None:
         uow.record_change(
@@ -397,7 +412,56 @@ async def confirm(uow: UnitOfWork, principal: Principal, import_id: str, mapping
         )
 
     await uow.run(audit)
-    return _answer(doc["rows"], len(planned) - len([e for e in errors if e.row in keys]), errors, lang, **counts)
+    return _answer(doc["rows"], valid - len({e.row for e in errors if e.row in keys}), errors, lang, **counts)
+
+
+class ClaimedRows(ClaimedRow):
+    """ClaimedRow for many rows written by one change (a campaign's participants: one revision)."""
+
+    def __init__(self, uow: UnitOfWork, claims: list[dict]):
+        super().__init__(uow, {})
+        self._claims = claims
+
+    async def run(self, work: Callable[[Any], Awaitable[T]], conflict: DomainError | None = None) -> T:
+        async def claimed(session: Any) -> T:
+            await self._uow.db.import_rows.insert_many([dict(c) for c in self._claims], session=session)
+            return await work(session)
+
+        return await self._uow.run(claimed, conflict)
+
+
+async def _participants(
+    uow: UnitOfWork, principal: Principal, doc: dict, planned: list[Planned], keys: dict, done: set, now: datetime
+) -> tuple[int, int, list[FieldError]]:
+    """The campaign's participants with the file's rows added (a unit already taking part gets the
+    row's data), as one new revision of the campaign through its own service; every row's claim
+    in the same transaction. Returns (written, already, errors of the whole change)."""
+    fresh = [p for p in planned if keys[p.row] not in done]
+    already = len(planned) - len(fresh)
+    if not fresh:
+        return 0, already, []
+    current = await campaigns.get(uow.db, doc["tenant"], doc["campaign_id"])
+    if current is None:
+        return 0, already, [FieldError("campaign_id", "campaign.unknown", {"id": doc["campaign_id"]})]
+    fields = current.model_dump(mode="json")
+    by_unit = {p["unit_id"]: p for p in fields["participants"]}
+    for p in fresh:
+        by_unit[p.body.unit_id] = p.body.model_dump(mode="json")
+    body = {k: v for k, v in fields.items() if k in CampaignWrite.model_fields}
+    body.update(participants=list(by_unit.values()), reason=_reason(doc), expected_revision=current.revision)
+    claims = [
+        {"_id": keys[p.row], "tenant": doc["tenant"], "import_id": doc["import_id"], "row": p.row, "at": now}
+        for p in fresh
+    ]
+    write, invalid = row_rules.validate(CampaignWrite, body)
+    if write is None:
+        return 0, already, invalid
+    try:
+        rows_uow = ClaimedRows(uow, claims)
+        await campaigns.put(rows_uow, doc["tenant"], doc["campaign_id"], write, principal.subject)  # type: ignore[arg-type]
+    except DomainError as exc:
+        return 0, already, exc.errors or [FieldError("campaign_id", exc.key, exc.params)]
+    return len(fresh), already, []
 
 
 def _reason(doc: dict) -> str:

@@ -34,7 +34,7 @@ UPLOAD_PATH = r"/imports"
 MAX_FILE_BYTES = 5 * 1024 * 1024  # intake's limit (imports/views.py): a bigger file is refused there
 MAX_QUEUE_PAGES = 50  # the export of the review queue reads at most this many of intake's pages
 PASSED = ("content-type", "content-disposition")
-KINDS = ("units", "targets", "results", "awards")
+KINDS = ("units", "participants", "targets", "results", "awards")
 UNIT_KINDS = ("targets", "results")
 
 
