@@ -200,3 +200,30 @@ async def test_participants_join_the_campaign_in_one_revision_once_with_the_regi
     repeat = await service.confirm(uow, BOARD, again["import_id"], again["mapping"], "vi")
     assert (repeat["written"], repeat["already"]) == (0, 2)
     assert (await campaigns.get(uow.db, "daknong", CAMPAIGN)).revision == before + 1
+
+
+async def test_past_awards_are_imported_once_from_the_award_history_layout():
+    from datetime import date
+
+    from thidua_intake.units import service as units
+    from thidua_intake.units.models import UnitWrite
+
+    uow = fresh_uow()
+    await units.put(uow, "daknong", "so-noi-vu", UnitWrite(name_vi="Sở Nội vụ", unit_type="department"), "can-bo")
+    cols = [XlsxColumn(h) for h in ("Ngày quyết định", "Số quyết định", "Người ký", "Mã khen thưởng", "Năm",
+                                    "Tập thể / cá nhân", "Họ và tên", "Mã đơn vị")]  # fmt: skip
+    data = write_xlsx(cols, [
+        [date(2018, 12, 5), "2457/QĐ-UBND", "Nguyễn Văn A", "bang-khen", 2018, "Cá nhân", "Trần Thị B", "so-noi-vu"],
+        [date(2019, 1, 7), "12/QĐ-UBND", "Nguyễn Văn A", "bang-khen", "năm ngoái", "Tập thể", None, "so-noi-vu"],
+        ["05/01/2017", "1/QĐ-UBND", "Nguyễn Văn A", "bang-khen", 2017, "Tập thể", None, "khong-co"],
+    ])  # fmt: skip
+    found = await _upload(uow, data, "awards")
+    done = await service.confirm(uow, BOARD, found["import_id"], found["mapping"], "vi")
+    assert done["written"] == 1
+    assert {(e["row"], e["column"]) for e in done["errors"]} == {(3, "Năm"), (4, "Mã đơn vị")}
+    stored = await uow.db.awards.find_one({})
+    assert stored["decision"] == {"number": "2457/QĐ-UBND", "date": "2018-12-05", "signer": "Nguyễn Văn A"}
+    assert stored["nominee"]["kind"] == "individual" and stored["source"] == "imported"
+    again = await _upload(uow, data, "awards")
+    repeat = await service.confirm(uow, BOARD, again["import_id"], again["mapping"], "vi")
+    assert (repeat["written"], repeat["already"]) == (0, 1) and await uow.db.awards.count_documents({}) == 1

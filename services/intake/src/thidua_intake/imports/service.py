@@ -237,7 +237,7 @@ async def plan(
         cells = row_rules.cells(headers, values, mapping)
         unit_id = row_rules.text(cells.get("unit_id"))
         found: list[FieldError] = []
-        if kind != "awards" or unit_id is None:
+        if kind != "awards":  # an award's unit is checked by its model (nominee.unit_id)
             if unit_id is None:
                 found.append(FieldError("unit_id", "import.value_required"))
             elif not ID_RE.match(unit_id):
