@@ -76,6 +76,7 @@ class ExcelFakes(Fakes):
             return httpx.Response(200, json={"rows": 3, "valid": 2, "invalid": 1, "errors": [
                 {"row": 3, "column": "Tên đơn vị", "field": "name_vi", "reason": f"Quá ngắn {SCRIPT}", "code": "x"}]})
         if path == "/api/v1/imports/abc123/confirm":
+            self.confirm_timeout = request.extensions["timeout"]["read"]
             self.result = {"rows": 3, "valid": 2, "invalid": 1, "written": 2, "already": 0}
             return httpx.Response(200, json={**self.result, "errors": []})
         return httpx.Response(404, json={"message": "không có"})
@@ -161,6 +162,7 @@ async def test_the_dry_run_shows_each_bad_row_and_column_and_confirm_redirects(c
     assert fakes.posted("/api/v1/imports/abc123/confirm") == []  # a dry run never confirms
     done = await client.post("/imports/abc123", data={**form, "action": "confirm"})
     assert done.status_code == 303 and done.headers["location"] == "/imports/abc123?done=1"
+    assert fakes.confirm_timeout >= 600  # a 2 000-row import takes longer than the console's usual 10 s
     shown = (await client.get(done.headers["location"])).text
     assert "Đã ghi 2 dòng mới" in shown
 

@@ -34,6 +34,9 @@ UPLOAD_PATH = r"/imports"
 MAX_FILE_BYTES = 5 * 1024 * 1024  # intake's limit (imports/views.py): a bigger file is refused there
 MAX_QUEUE_PAGES = 50  # the export of the review queue reads at most this many of intake's pages
 PASSED = ("content-type", "content-disposition")
+# a confirmed import writes each row in its own transaction: 2 000 rows take about 40 s on a busy
+# machine, far over the console's usual timeout for a call to intake
+IMPORT_TIMEOUT = 900.0
 KINDS = ("units", "participants", "targets", "results", "awards")
 UNIT_KINDS = ("targets", "results")
 
@@ -274,8 +277,9 @@ async def run_import(request: Request, import_id: str, caller: Posted) -> Respon
     action = "confirm" if form.get("action") == "confirm" else "dry-run"
     try:
         answer = await caller.intake.post(
-            f"/api/v1/imports/{import_id}/{action}", caller.token, caller.lang, {"mapping": mapping}
-        )
+            f"/api/v1/imports/{import_id}/{action}", caller.token, caller.lang, {"mapping": mapping},
+            timeout=IMPORT_TIMEOUT,
+        )  # fmt: skip
     except ApiFailed as exc:
         if not exc.refused:
             raise
