@@ -24,6 +24,7 @@ from .campaigns.scorers import router as scorers_router
 from .campaigns.views import router as campaigns_router
 from .commendation_config.views import router as commendation_config_router
 from .evidence import views as evidence_views
+from .imports import views as import_views
 from .inbound.consumer import InboundHandler
 from .nominations import document_views as dossier_views
 from .nominations.ballot_views import router as ballots_router
@@ -142,6 +143,8 @@ def build_app():
             (evidence_views.UPLOAD_PATH, settings.evidence_max_bytes + evidence_views.FRAMING_BYTES),
             # issue 11: dossier documents are files too, under the same limit
             (dossier_views.UPLOAD_PATH, settings.evidence_max_bytes + evidence_views.FRAMING_BYTES),
+            # issue 13: excel — an imported workbook
+            (import_views.UPLOAD_PATH, import_views.IMPORT_MAX_BYTES + import_views.FRAMING_BYTES),
         ],
     )
     # every route of these routers needs a caller, and a read-only caller (auditor) writes nothing
@@ -163,6 +166,7 @@ def build_app():
         awards_router,
         audit_router,
         ballots_router,  # issue 11: ballots
+        import_views.router,  # issue 13: excel — imports
     ):
         app.include_router(router, dependencies=guarded)
     return app

@@ -12,6 +12,11 @@ from typing import Any, Protocol
 from thidua_common.i18n import format_date, format_datetime, format_number
 from thidua_common.plugins import REPORT_FORMATS, load_plugins
 
+# the formula-injection guard is shared with the XLSX writer (thidua_common.spreadsheets)
+from thidua_common.spreadsheets import FORMULA_TRIGGERS as FORMULA_TRIGGERS
+from thidua_common.spreadsheets import XLSX_MEDIA_TYPE, XlsxColumn, write_xlsx
+from thidua_common.spreadsheets import neutralise_formula as neutralise_formula
+
 
 @dataclass(frozen=True)
 class Column:
@@ -47,25 +52,6 @@ def display(value: Any, lang: str = "vi") -> str:
     if isinstance(value, float):
         return format_number(value, 2, lang)
     return str(value)
-
-
-# A spreadsheet runs a cell as a formula when it starts with one of these (OWASP, CSV Injection):
-# `=HYPERLINK(...)` in a decision number, signer or person name would run on the board's machine.
-# Tab, CR and LF start one too in some programs; the full-width forms are folded to these by some
-# input methods and spreadsheets.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
-
-
-def neutralise_formula(text: str) -> str:
-    """A text cell made safe to open in a spreadsheet, as OWASP recommends: a cell whose first
-    character, or first after leading white space (which some programs skip), could start a
-    formula gets a single quote in front. The spreadsheet then reads the cell as text: the quote
-    shows, the formula never runs. Only text from data goes through here: numbers and dates that
-    the format itself writes stay as they are, so a negative score still reads -12,5 and sums in
-    the sheet (a number cannot carry a formula)."""
-    if text.startswith(FORMULA_TRIGGERS) or text.lstrip().startswith(FORMULA_TRIGGERS):
-        return "'" + text
-    return text
 
 
 def spreadsheet_cell(value: Any, lang: str = "vi") -> str:
@@ -112,6 +98,21 @@ class JsonFormat:
             ensure_ascii=False,
             indent=1,
         ).encode("utf-8")
+
+
+# issue 13: Excel both ways
+class XlsxFormat:
+    """XLSX for Excel: headers in the reader's language, numbers as numbers with a format that
+    Excel shows the reader's way (1.234,5 in Vietnamese), dates as real dates dd/mm/yyyy, text that
+    could start a formula kept text (thidua_common.spreadsheets.writer says why)."""
+
+    name = "xlsx"
+    media_type = XLSX_MEDIA_TYPE
+    file_extension = "xlsx"
+
+    def render(self, rows: list[dict[str, Any]], columns: list[Column], lang: str = "vi") -> bytes:
+        head = [XlsxColumn(c.title(lang), c.kind) for c in columns]
+        return write_xlsx(head, ([row.get(c.key) for c in columns] for row in rows))
 
 
 def load_formats() -> dict[str, ReportFormat]:

@@ -50,13 +50,15 @@ class Api:
         files: Any = None,
         data: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None,
+        timeout: float | None = None,  # issue 13: a long call (an import) sets its own; else the client's
     ) -> httpx.Response:
         """The answer when it is a 2xx; raises ApiFailed otherwise."""
         sent = {"Authorization": f"Bearer {token}", "Accept-Language": lang, **(headers or {})}
         clean = {k: v for k, v in (params or {}).items() if v is not None and v != ""}
         try:
+            extra: dict[str, Any] = {"timeout": timeout} if timeout is not None else {}
             response = await self.http.request(
-                method, f"{self.base_url}{path}", params=clean, json=json, files=files, data=data, headers=sent
+                method, f"{self.base_url}{path}", params=clean, json=json, files=files, data=data, headers=sent, **extra
             )
         except httpx.HTTPError as exc:
             raise ApiFailed(None) from exc

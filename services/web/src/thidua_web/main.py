@@ -28,6 +28,8 @@ from .editor.preview_views import body_limit as preview_body_limit
 from .editor.preview_views import router as preview_router
 from .editor.views import body_limit as editor_body_limit
 from .editor.views import router as editor_router
+from .excel.views import body_limit as excel_body_limit
+from .excel.views import router as excel_router
 from .home.views import router as home_router
 from .i18n import LANGS, language
 from .nominations.dossier import body_limit as dossier_body_limit
@@ -57,6 +59,7 @@ FEATURES = (
     board_router,
     preview_router,  # issue 11: the editor's «Xem thử điểm»
     stat_forms_router,  # issue 13: statutory forms (TT 02/2023) on the board's pages
+    excel_router,  # issue 13: excel — «Tải Excel» and the import pages
 )
 
 
@@ -116,6 +119,7 @@ def build_app(
     body_limits = [reporter_body_limit(settings.evidence_max_bytes)]
     body_limits.append(editor_body_limit())  # the editor's form holds a whole campaign definition
     body_limits.append(dossier_body_limit(settings.evidence_max_bytes))  # issue 11: the dossier form's files
+    body_limits.append(excel_body_limit())  # issue 13: an imported workbook
     body_limits.append(preview_body_limit())  # issue 11: the draft's preview carries the editor's form
     app = create_app("web", settings, lifespan=lifespan, openapi_url=None, body_limits=body_limits)
     if http is not None:

@@ -311,6 +311,61 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Mỗi minh chứng cần một đường dẫn (url) hoặc một mã minh chứng đã tải lên (evidence_id).",
         "en": "Each evidence entry needs a link (url) or the id of an uploaded file (evidence_id).",
     },
+    # issue 13: excel — imports from XLSX/CSV (upload, mapping, dry run, confirm)
+    "import.file_unreadable": {
+        "vi": "Không đọc được tệp: cần một bảng tính Excel (.xlsx) hoặc một tệp CSV (UTF-8).",
+        "en": "The file cannot be read: an Excel workbook (.xlsx) or a CSV file (UTF-8) is needed.",
+    },
+    "import.file_empty": {
+        "vi": "Tệp không có dòng tiêu đề: dòng đầu tiên phải ghi tên các cột.",
+        "en": "The file has no header line: its first line must name the columns.",
+    },
+    "import.too_many_rows": {
+        "vi": "Tệp có quá nhiều dòng (tối đa {max} dòng mỗi lần nhập).",
+        "en": "The file has too many rows (at most {max} per import).",
+    },
+    "import.kind_unknown": {
+        "vi": "Không có loại dữ liệu nhập này. Các loại có: {available}.",
+        "en": "No such kind of import. Available: {available}.",
+    },
+    "import.kind_forbidden": {
+        "vi": "Vai trò của bạn không được nhập loại dữ liệu '{kind}' (đơn vị chỉ nhập chỉ tiêu và kết quả của mình).",
+        "en": "Your roles may not import '{kind}' (a unit imports only its own targets and results).",
+    },
+    "import.campaign_required": {
+        "vi": "Cần chọn phong trào thi đua cho loại dữ liệu này.",
+        "en": "A campaign is needed for this kind of import.",
+    },
+    "import.unknown": {"vi": "Không có lần nhập tệp '{id}'.", "en": "There is no import '{id}'."},
+    "import.field_unknown": {
+        "vi": "Không có trường '{field}' trong loại dữ liệu này.",
+        "en": "There is no field '{field}' in this kind of import.",
+    },
+    "import.column_unknown": {
+        "vi": "Tệp không có cột '{column}'.",
+        "en": "The file has no column '{column}'.",
+    },
+    "import.mapping_required": {
+        "vi": "Cần chọn cột cho trường bắt buộc '{field}'.",
+        "en": "Choose a column for the required field '{field}'.",
+    },
+    "import.mapping_no_values": {
+        "vi": "Cần chọn cột cho ít nhất một tiêu chí.",
+        "en": "Choose a column for at least one criterion.",
+    },
+    "import.value_required": {"vi": "Ô này không được để trống.", "en": "This cell may not be empty."},
+    "import.other_unit": {
+        "vi": "Bạn chỉ được nhập dữ liệu của đơn vị '{own}', không phải '{other}'.",
+        "en": "You may only import data of unit '{own}', not '{other}'.",
+    },
+    "import.duplicate_row": {
+        "vi": "Dòng này trùng với dòng {row} của tệp.",
+        "en": "This row repeats row {row} of the file.",
+    },
+    "import.too_large": {
+        "vi": "Tệp quá lớn ({size} byte, tối đa {limit} byte).",
+        "en": "The file is too large ({size} bytes, at most {limit}).",
+    },
     # issue 8: liveness — a campaign definition scoring can use (intake 422s), quarantine in scoring
     "field.finite": {
         "vi": "Phải là một số hữu hạn (không nhận Infinity, NaN).",

@@ -9,6 +9,7 @@ from thidua_common.contracts.campaign import ID
 from thidua_common.errors import Invalid
 from thidua_common.http import CurrentPrincipal, Lang
 
+from .. import tables
 from ..formats import load_formats
 from . import service
 
@@ -82,10 +83,19 @@ async def export_awards(
     )
 
 
-@router.get("/nominations/timeliness")
+@router.get("/nominations/timeliness", response_model=list[dict])
 async def nomination_timeliness(
-    request: Request, principal: CurrentPrincipal, year: Year = None, award_kind: AwardKind = None
-) -> list[dict]:
+    request: Request,
+    principal: CurrentPrincipal,
+    lang: Lang,
+    year: Year = None,
+    award_kind: AwardKind = None,
+    format: Annotated[str | None, Query(max_length=40, description="the table as a file: xlsx, csv, json …")] = None,
+) -> list[dict] | Response:
     """Per stage of the nomination chain: nominations that went through it, how many sit in it
     now, average and longest working days spent, and how many were overdue."""
-    return await service.timeliness(_db(request), principal.tenant, year, award_kind)
+    rows = await service.timeliness(_db(request), principal.tenant, year, award_kind)
+    if format is None:
+        return rows
+    name = f"dung-han-{principal.tenant}{f'-{year}' if year else ''}"
+    return tables.file_response(request, format, rows, tables.TIMELINESS, lang, name)

@@ -27,7 +27,7 @@ router = APIRouter()
 router.include_router(dossier.router)  # issue 11: a nomination's documents, downloaded through the console
 
 NOMINATION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
-EXPORT_FORMATS = ("csv", "json")
+EXPORT_FORMATS = ("csv", "json", "xlsx")  # issue 13: excel
 # headers of reporting's export passed on to the browser
 PASSED = ("content-type", "content-disposition")
 DONE = {"filed", "pass", "return", "comment", "vote", "decide", "resubmit", "ballot", "close_vote"}  # issue 11: ballots
