@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from .award_papers import AwardDecisionIssued
 from .campaign import CampaignDefined
 from .nomination import AwardDecided, NominationChanged, NominationOverdue
 from .notification import NotificationFailed
@@ -30,6 +31,8 @@ NOMINATION_CHANGED = "vn.thidua.nomination.changed.v1"
 NOMINATION_OVERDUE = "vn.thidua.nomination.overdue.v1"
 AWARD_DECIDED = "vn.thidua.award.decided.v1"
 SCORING_CAMPAIGN_QUARANTINED = "vn.thidua.scoring.campaign_quarantined.v1"
+# issue 13: award papers
+AWARD_DECISION_ISSUED = "vn.thidua.award.decision.issued.v1"
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,10 @@ EVENT_TYPES: dict[str, EventSpec] = {
     NOTIFICATION_FAILED: EventSpec(NotificationFailed, "notify_dlq", "A notification could not be delivered"),
     SCORING_CAMPAIGN_QUARANTINED: EventSpec(
         CampaignQuarantined, "scores", "Scoring quarantined a campaign it cannot score; the others go on"
+    ),
+    # issue 13: award papers
+    AWARD_DECISION_ISSUED: EventSpec(
+        AwardDecisionIssued, "nominations", "An award decision was issued for a batch of nominations (its papers)"
     ),
 }
 
