@@ -10,6 +10,7 @@ from thidua_common.logging import configure_logging
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
 
+from .award_papers.views import router as award_papers_router
 from .awards.views import router as awards_router
 from .inbox.views import router as inbox_router
 from .leaderboard.views import router as leaderboard_router
@@ -64,6 +65,7 @@ def build_app():
     app.include_router(inbox_router)
     app.include_router(public_router)
     app.include_router(awards_router)
+    app.include_router(award_papers_router)  # issue 13: award papers
     return app
 
 
