@@ -12,6 +12,8 @@ from thidua_common.settings import get_settings
 
 from .award_papers.views import router as award_papers_router
 from .awards.views import router as awards_router
+from .documents import store as document_store
+from .documents.views import router as documents_router
 from .inbox.views import router as inbox_router
 from .leaderboard.views import router as leaderboard_router
 from .projection.projector import Projector
@@ -28,6 +30,7 @@ async def lifespan(app):
     db = mongo[settings.db_name("reporting")]
     projector = Projector(db)
     await projector.setup()
+    await document_store.setup(db)  # issue 13: generated documents (GridFS bucket `documents`)
     consumer = handlers_loop(
         settings, projector.handlers, projector.apply, db, CONSUMER_GROUPS["reporting"][0], "reporting-projection"
     )
@@ -66,6 +69,7 @@ def build_app():
     app.include_router(public_router)
     app.include_router(awards_router)
     app.include_router(award_papers_router)  # issue 13: award papers
+    app.include_router(documents_router)  # issue 13: documents toolkit
     return app
 
 

@@ -1153,6 +1153,15 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Dear {unit},\n\nBy decision {decision} of {date} signed by {signer}, {nominee} receives "
         "“{award}” for {year}.\n\nCongratulations!\n\nRegards,\nThi Đua",
     },
+    # issue 13: reports — the document toolkit (GET /api/v1/documents/{id}) and review reports
+    "documents.not_found": {
+        "vi": "Không có văn bản '{id}' (hoặc bạn không có quyền xem văn bản này).",
+        "en": "No document '{id}' (or you may not read it).",
+    },
+    "documents.pdf_failed": {
+        "vi": "Chưa chuyển được văn bản sang PDF; hãy thử lại sau hoặc tải bản DOCX.",
+        "en": "The document could not be converted to PDF yet; try again later or download the DOCX.",
+    },
     # issue 8: crash (what a whole-campaign leaderboard ranks on)
     "leaderboard.basis.zero": {
         "vi": "Xếp hạng theo điểm bình quân mỗi kỳ trên {count} kỳ mọi đơn vị phải báo cáo ({first} – {last}); "
