@@ -1,22 +1,19 @@
 """The tờ trình and the quyết định as DOCX (python-docx): clerks open and edit them in Word.
-python-docx builds the Decree 30 layout in code (page, margins, fonts, the borderless two-column
-header, the annex table) rather than from a .docx template, because the annex's rows and the
-header's lines vary per decision; the file it writes is an ordinary Word document."""
+The page and the two-column header are the documents toolkit's (..documents.layout: A4, Decree 30
+margins, Liberation Serif, page numbers from page 2); the body, the signature block and the annex
+table (rows that vary per decision, which is why code rather than a .docx template) are built here."""
 
-import io
-
-from docx import Document
-from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
-from docx.shared import Cm, Mm, Pt
+from docx.shared import Cm, Pt
 
 from thidua_common.contracts.award_papers import AwardDecisionIssued
 
+from ..documents import layout
 from . import texts
 
-FONT = "Liberation Serif"  # Times-metric, full Vietnamese coverage (fonts-liberation2)
-BODY_PT = 14
+FONT = layout.FONT  # Liberation Serif: Times metrics, full Vietnamese coverage (fonts-liberation2)
+BODY_PT = layout.BODY_PT
 
 
 def _font(run, size: float | None = None, bold: bool = False, italic: bool = False) -> None:
@@ -57,54 +54,19 @@ def _para(
     return p
 
 
-def new_document() -> Document:
-    """A4 portrait, margins top/bottom 20 mm, left 30 mm, right 15 mm, Liberation Serif 14 pt."""
-    doc = Document()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
-    normal = doc.styles["Normal"]
-    normal.font.name = FONT
-    normal.font.size = Pt(BODY_PT)
-    r_pr = normal.element.get_or_add_rPr()
-    fonts = r_pr.find(qn("w:rFonts"))
-    if fonts is None:
-        fonts = r_pr.makeelement(qn("w:rFonts"), {})
-        r_pr.append(fonts)
-    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(attr), FONT)
-    return doc
-
-
 def _cell(table, row: int, col: int):
+    """A table cell emptied of its first (blank) paragraph, to be filled by _para."""
     cell = table.cell(row, col)
     cell.paragraphs[0]._element.getparent().remove(cell.paragraphs[0]._element)
     return cell
 
 
-def two_column_header(doc, left: list[str], number: str | None, place_date: str | None) -> None:
-    """Decree 30's header: a borderless table, left ~6 cm (agency, number), right ~10 cm (quốc
-    hiệu on one line, tiêu ngữ, place and date)."""
-    table = doc.add_table(rows=1, cols=2)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    table.autofit = False
-    widths = (Cm(6.2), Cm(10.3))
-    for col, width in zip(table.columns, widths, strict=True):
-        col.width = width
-        for cell in col.cells:
-            cell.width = width
-    lcell, rcell = _cell(table, 0, 0), _cell(table, 0, 1)
-    for i, line in enumerate(left):
-        _para(lcell, line, size=13, bold=i == len(left) - 1, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
-    _para(lcell, "—————", size=10, align=WD_ALIGN_PARAGRAPH.CENTER, after=2)
-    if number:
-        _para(lcell, number, size=13, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
-    _para(rcell, texts.QUOC_HIEU, size=12, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
-    _para(rcell, texts.TIEU_NGU, size=13, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
-    _para(rcell, "———————————", size=10, align=WD_ALIGN_PARAGRAPH.CENTER, after=2)
-    if place_date:
-        _para(rcell, place_date, size=13, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
+def _letterhead(doc, d: AwardDecisionIssued, submission: bool) -> None:
+    """The toolkit's two-column header (quốc hiệu on one line, tiêu ngữ, place and date)."""
+    agency = d.board_agency if submission else d.issuing_agency
+    paper = d.submission_number if submission else d.decision_number
+    head = layout.Letterhead(agency.parent_vi, agency.name_vi, paper.number, d.place_vi, paper.date)
+    layout.add_letterhead(doc, head)
 
 
 def _signature(doc, recipients: list[str], lines: list[str], name: str) -> None:
@@ -155,16 +117,13 @@ def _annex(doc, d: AwardDecisionIssued, heading: list[str]) -> None:
 
 
 def _bytes(doc) -> bytes:
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return layout.to_bytes(doc)
 
 
 def decision_docx(d: AwardDecisionIssued) -> bytes:
-    head = texts.header(d, submission=False)
     body = texts.decision_articles(d)
-    doc = new_document()
-    two_column_header(doc, head.left, head.number, head.place_date)
+    doc = layout.new_document()
+    _letterhead(doc, d, submission=False)
     _title(doc, body["title"], body["subject"])
     _para(doc, body["authority"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
     for basis in body["bases"]:
@@ -178,10 +137,9 @@ def decision_docx(d: AwardDecisionIssued) -> bytes:
 
 
 def submission_docx(d: AwardDecisionIssued) -> bytes:
-    head = texts.header(d, submission=True)
     body = texts.submission_body(d)
-    doc = new_document()
-    two_column_header(doc, head.left, head.number, head.place_date)
+    doc = layout.new_document()
+    _letterhead(doc, d, submission=True)
     _title(doc, body["title"], body["subject"])
     _para(doc, body["to"], align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
     for paragraph in body["paragraphs"]:

@@ -8,6 +8,8 @@ from typing import Any
 
 from thidua_common.contracts.award_papers import AwardDecisionIssued, Awardee
 
+from ..documents import dates
+
 QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 # the legal bases of every award decision (Law 06/2022/QH15 and Decree 98/2023/NĐ-CP)
@@ -24,10 +26,8 @@ def nfc(text: str) -> str:
 
 
 def vn_date(d: date) -> str:
-    """ "ngày 05 tháng 01 năm 2026": a leading zero only for days below 10 and months 1 and 2."""
-    day = f"{d.day:02d}" if d.day < 10 else str(d.day)
-    month = f"{d.month:02d}" if d.month <= 2 else str(d.month)
-    return f"ngày {day} tháng {month} năm {d.year}"
+    """ "ngày 05 tháng 01 năm 2026" (the documents toolkit's rule)."""
+    return dates.vn_date(d)
 
 
 def place_date(place: str, d: date) -> str:

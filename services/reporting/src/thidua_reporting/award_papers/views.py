@@ -11,6 +11,7 @@ from thidua_common.auth import Principal, Role
 from thidua_common.contracts.campaign import ID
 from thidua_common.errors import Forbidden
 from thidua_common.http import CurrentPrincipal, Lang, require_roles
+from thidua_common.i18n import t
 
 from . import calibration as cal
 from . import certificates, pdf, service
@@ -38,8 +39,9 @@ def _file(body: bytes, fmt: str, name: str) -> Response:
     )
 
 
-def _unavailable(error: pdf.ConversionFailed, lang: str) -> JSONResponse:
-    return JSONResponse({"message": error.message(lang), "errors": []}, status_code=503)
+def _unavailable(lang: str) -> JSONResponse:
+    """LibreOffice failed or timed out: 503, told in the reader's language (never its output)."""
+    return JSONResponse({"message": t("award_papers.pdf_failed", lang), "errors": []}, status_code=503)
 
 
 @router.get("/decisions")
@@ -65,8 +67,8 @@ async def download_paper(
 ) -> Response:
     try:
         body = await service.paper(_db(request), principal.tenant, decision_id, kind, format)
-    except pdf.ConversionFailed as error:
-        return _unavailable(error, lang)
+    except pdf.ConversionFailed:
+        return _unavailable(lang)
     return _file(body, format, f"{kind}-{decision_id}")
 
 
