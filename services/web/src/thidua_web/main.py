@@ -19,6 +19,7 @@ from thidua_common.settings import Settings, get_settings
 from . import security
 from .api import Api, ApiFailed
 from .audit.views import router as audit_router
+from .award_papers.views import router as award_papers_router
 from .board.views import router as board_router
 from .commendation.views import router as commendation_router
 from .config import WebSettings, get_web_settings
@@ -55,6 +56,7 @@ FEATURES = (
     audit_router,
     board_router,
     preview_router,  # issue 11: the editor's «Xem thử điểm»
+    award_papers_router,  # issue 13: award papers
 )
 
 
