@@ -22,7 +22,8 @@ from .award_paper_samples import sample_decision
 from .fake_uow import FakeDatabase
 from .service_fixtures import TENANT
 from .test_award_decision_batch import SETTINGS as PAPER_SETTINGS
-from .test_award_decision_batch import at_decision, uow as decision_uow  # noqa: F401 (fixture)
+from .test_award_decision_batch import at_decision
+from .test_award_decision_batch import uow as decision_uow  # noqa: F401 (a fixture)
 
 SETTINGS = Settings(jwt_secret="unit-test-secret-that-is-32-bytes!!")
 
