@@ -78,6 +78,13 @@ async def test_a_decision_batch_numbers_renders_and_counts_each_awardee(api, tmp
     collective = {"award_kind": BK_TT, "nominee": {"kind": "collective", "unit_id": "phong-to-chuc"}, "year": 2025,
                   "achievement": "Tập thể lao động xuất sắc"}
     ids.append(ok(await intake.post("/nominations", json=collective, headers=h["board_officer"]), 201)["nomination_id"])
+    # not yet approved by the chair: no batch takes it
+    early = await intake.post("/award-decisions", json={"request_id": "lo-x", "nomination_ids": [ids[0]]},
+                              headers=h["board_officer"])
+    assert early.status_code == 422 and "chưa được Chủ tịch phê duyệt" in early.json()["errors"][0]["reason"]
+    for nid in ids:
+        approved = ok(await intake.post(f"/nominations/{nid}/actions", json={"action": "approve"}, headers=h["chairperson"]))
+        assert approved["approved"]["by"] == "chairperson-1" and approved["status"] == "in_progress"
 
     # a refused batch (one nomination unknown) takes no number
     refused = await intake.post("/award-decisions", json={"request_id": "lo-0", "nomination_ids": [ids[0], "khong-co"]},

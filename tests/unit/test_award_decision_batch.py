@@ -8,20 +8,21 @@ from datetime import date
 import pytest
 
 from thidua_common.contracts.nomination import Nominee
-from thidua_common.errors import Conflict, Invalid
+from thidua_common.errors import Conflict, Forbidden, Invalid
 from thidua_intake.award_papers import rules as paper_rules
 from thidua_intake.award_papers import service as papers
 from thidua_intake.award_papers.models import DecisionBatchWrite, PapersSettingsWrite
 from thidua_intake.commendation_config import service as config_service
 from thidua_intake.commendation_config.models import ConfigWrite
 from thidua_intake.nominations import service as nominations
-from thidua_intake.nominations.models import NominationWrite
+from thidua_intake.nominations.models import ActionWrite, NominationWrite
 from thidua_intake.nominations.rules import Actor
 
 from .service_fixtures import TENANT, fresh_uow
 from .test_nomination_rules import CHAIN, award
 
 OFFICER = Actor("can-bo-ban", frozenset({"board_officer"}), "van-phong")
+CHAIR = Actor("chu-tich", frozenset({"chairperson"}), None)
 SIGNER = {"title_vi": "CHỦ TỊCH", "deputy_title_vi": "PHÓ CHỦ TỊCH", "name": "Lê Văn Chiến"}
 SETTINGS = PapersSettingsWrite.model_validate(
     {
@@ -46,8 +47,9 @@ async def uow():
     return uow
 
 
-async def at_decision(uow, person: str, unit: str = "so-noi-vu") -> str:
-    """A nomination filed and moved (as its chain would) to the chair's decision stage."""
+async def at_decision(uow, person: str, unit: str = "so-noi-vu", approve: bool = True) -> str:
+    """A nomination filed, moved (as its chain would) to the chair's decision stage, and approved
+    by the chair (unless told otherwise)."""
     nominee = Nominee(kind="individual", unit_id=unit, person_id=person, person_name=f"Nguyễn Văn {person}")
     filed = await nominations.create(
         uow, TENANT, NominationWrite(award_kind="chien-si-thi-dua-co-so", nominee=nominee, year=2025, achievement="Hoàn thành xuất sắc"), OFFICER
@@ -56,6 +58,8 @@ async def at_decision(uow, person: str, unit: str = "so-noi-vu") -> str:
     await uow.db.nominations.update_one(
         {"_id": f"{TENANT}/{filed.nomination_id}"}, {"$set": {"stage": "quyet-dinh", "stages": [record]}}
     )
+    if approve:
+        await nominations.act(uow, TENANT, filed.nomination_id, ActionWrite(action="approve"), CHAIR)
     return filed.nomination_id
 
 
@@ -155,3 +159,19 @@ def test_numbers_and_subject_as_printed():
     assert paper_rules.paper_number(15, "QĐ", "UBND") == "15/QĐ-UBND"
     assert paper_rules.paper_number(12, "TTr", "SNV") == "12/TTr-SNV"
     assert paper_rules.subject_of(["Bằng khen", "Bằng khen", "Giấy khen"]) == "Về việc tặng Bằng khen, Giấy khen"
+
+
+async def test_only_what_the_chair_approved_goes_into_a_decision(uow):
+    waiting = await at_decision(uow, "nv-01", approve=False)
+    with pytest.raises(Invalid) as caught:
+        await papers.issue(uow, TENANT, batch("lo-1", waiting), "x")
+    assert [(e.field, e.key) for e in caught.value.errors] == [("nomination_ids[0]", "award_papers.not_approved")]
+    with pytest.raises(Forbidden):  # the chair's stage: the board officer does not approve
+        await nominations.act(uow, TENANT, waiting, ActionWrite(action="approve"), OFFICER)
+    approved = await nominations.act(uow, TENANT, waiting, ActionWrite(action="approve"), CHAIR)
+    assert (approved.status, approved.stage, approved.approved.by) == ("in_progress", "quyet-dinh", "chu-tich")
+    with pytest.raises(Conflict) as twice:
+        await nominations.act(uow, TENANT, waiting, ActionWrite(action="approve"), CHAIR)
+    assert twice.value.key == "award_papers.already_approved"
+    issued = await papers.issue(uow, TENANT, batch("lo-1", waiting), "x")
+    assert issued.decision_number.sequence == 1

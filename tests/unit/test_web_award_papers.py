@@ -21,9 +21,10 @@ CONFIG = {"award_kinds": [{"id": "bk", "name_vi": "Bằng khen", "chain": CHAIN}
 SCRIPT = "<script>alert('x')</script>"
 
 
-def nomination(nid, stage, status="in_progress", name="Phạm Thị Thơ"):
+def nomination(nid, stage, status="in_progress", name="Phạm Thị Thơ", approved=True):
     return {"nomination_id": nid, "award_kind": "bk", "award_name_vi": "Bằng khen", "status": status, "stage": stage,
-            "nominee": {"kind": "individual", "unit_id": "so-noi-vu", "person_name": name}}
+            "nominee": {"kind": "individual", "unit_id": "so-noi-vu", "person_name": name},
+            "approved": {"by": "chu-tich", "at": "2026-01-02T03:00:00+00:00"} if approved else None}
 
 
 DECISION = {
@@ -44,7 +45,7 @@ class PaperFakes(Fakes):
         super().__init__()
         self.calls: list[tuple[str, str, dict, object]] = []
         self.nominations = [nomination("dn-1", "quyet-dinh"), nomination("dn-2", "tham-dinh"),
-                            nomination("dn-3", "quyet-dinh", name=SCRIPT)]
+                            nomination("dn-3", "quyet-dinh", name=SCRIPT), nomination("dn-4", "quyet-dinh", approved=False)]
         self.refuse: tuple[int, dict] | None = None
 
     def __call__(self, request: httpx.Request) -> httpx.Response:
@@ -62,6 +63,8 @@ class PaperFakes(Fakes):
                 return httpx.Response(200, json=self.nominations)
             if path == "/api/v1/config/commendation":
                 return httpx.Response(200, json=CONFIG)
+            if path == "/api/v1/nominations/dn-4/actions":
+                return httpx.Response(200, json=nomination("dn-4", "quyet-dinh"))
             if path == "/api/v1/award-decisions":
                 return httpx.Response(201, json=DECISION) if method == "POST" else httpx.Response(200, json=[DECISION])
             if path == "/api/v1/award-decisions/qd-2026-ubnd-1":
@@ -170,3 +173,19 @@ async def test_calibration_saves_and_shows_the_refusal_next_to_the_field(client,
     assert refused.status_code == 422 and 'id="ap-error-recipient"' in refused.text
     test_page = await client.get("/certificate-calibration/bang-khen/test-page.pdf")
     assert test_page.status_code == 200 and test_page.headers["content-disposition"].startswith("attachment")
+
+
+async def test_the_chair_approves_and_only_approved_nominations_can_be_chosen(client, fakes):
+    csrf = await signed_in(client, fakes, ["chairperson"], None)
+    page = await client.get("/award-decisions")
+    assert 'id="ap-approve-btn-dn-4"' in page.text and 'id="ap-approve-btn-dn-1"' not in page.text
+    done = await client.post("/award-decisions/approve/dn-4", data={"csrf": csrf, "stage": "quyet-dinh"})
+    assert done.status_code == 303 and done.headers["location"] == "/award-decisions?done=approved"
+    [posted] = [b for m, p, _, b in fakes.calls if m == "POST" and p.endswith("/dn-4/actions")]
+    assert posted == {"action": "approve", "stage": "quyet-dinh"}
+    await signed_in(client, fakes, ["board_officer"], None)
+    officer = await client.get("/award-decisions")
+    assert 'value="dn-1"' in officer.text and 'value="dn-4"' not in officer.text  # not approved: no checkbox
+    assert 'id="ap-approve-btn-dn-4"' not in officer.text
+    csrf = await signed_in(client, fakes, ["board_officer"], None)
+    assert (await client.post("/award-decisions/approve/dn-4", data={"csrf": csrf})).status_code == 403

@@ -74,6 +74,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(bạn thao tác cho đơn vị '{unit}').",
         "en": "Conflict-of-interest rule: nobody decides a nomination of their own unit (you act for unit '{unit}').",
     },
+    # issue 13: award papers — the chair approves a nomination for the next decision batch
+    "conflict.own_unit.approve": {
+        "vi": "Quy tắc xung đột lợi ích: không ai được phê duyệt khen thưởng hồ sơ của chính đơn vị mình "
+        "(bạn thao tác cho đơn vị '{unit}').",
+        "en": "Conflict-of-interest rule: nobody approves a nomination of their own unit (you act for unit '{unit}').",
+    },
     # issue 8: secrets and tokens (why a token is refused: the {reason} of auth.invalid)
     "auth.reason.signature": {"vi": "chữ ký không đúng", "en": "the signature does not match"},
     "auth.reason.audience": {"vi": "mã không dành cho hệ thống này", "en": "it is meant for another audience"},
@@ -908,6 +914,14 @@ MESSAGES: dict[str, dict[str, str]] = {
     "award_papers.repeated": {
         "vi": "Hồ sơ đề nghị '{id}' được chọn hai lần.",
         "en": "Nomination '{id}' is chosen twice.",
+    },
+    "award_papers.not_approved": {
+        "vi": "Hồ sơ đề nghị '{id}' chưa được Chủ tịch phê duyệt khen thưởng.",
+        "en": "Nomination '{id}' is not approved by the chairperson yet.",
+    },
+    "award_papers.already_approved": {
+        "vi": "Hồ sơ đề nghị này đã được phê duyệt, đang chờ vào quyết định.",
+        "en": "This nomination is already approved and waits for a decision.",
     },
     "award_papers.not_at_decision": {
         "vi": "Hồ sơ đề nghị '{id}' không ở bước quyết định (hoặc đã có quyết định).",

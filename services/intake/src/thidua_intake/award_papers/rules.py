@@ -42,6 +42,8 @@ def check_batch(
         stage = award.stage(doc.get("stage")) if award else None
         if doc["status"] != "in_progress" or stage is None or stage.kind != StageKind.decision:
             errors.append(FieldError(field, "award_papers.not_at_decision", {"id": nid}))
+        elif not doc.get("approved"):
+            errors.append(FieldError(field, "award_papers.not_approved", {"id": nid}))
     return errors
 
 

@@ -56,6 +56,7 @@ def _batch_page(request: Request, caller: Caller, context: dict[str, Any], statu
         "award_papers/batch.html",
         status=status,
         may_issue=caller.has("board_officer"),
+        may_approve=caller.has("chairperson"),
         request_id=extra.pop("request_id", None) or f"lo-{uuid.uuid4().hex[:16]}",
         chosen=extra.pop("chosen", []),
         typed=extra.pop("typed", {}),
@@ -67,9 +68,9 @@ def _batch_page(request: Request, caller: Caller, context: dict[str, Any], statu
 
 
 @router.get("/award-decisions", include_in_schema=False)
-async def batch_page(request: Request, caller: SignedIn) -> Response:
+async def batch_page(request: Request, caller: SignedIn, done: str | None = None) -> Response:
     caller.require(*BOARD)
-    return _batch_page(request, caller, await _batch_context(caller))
+    return _batch_page(request, caller, await _batch_context(caller), done=done)
 
 
 @router.post("/award-decisions", include_in_schema=False)
@@ -105,6 +106,30 @@ async def issue(request: Request, caller: Posted) -> Response:
         )
     decision_id = _id(str((made or {}).get("decision_id") or ""))
     return RedirectResponse(f"/award-decisions/{decision_id}?done=issued", status_code=303)
+
+
+@router.post("/award-decisions/approve/{nid}", include_in_schema=False)
+async def approve(request: Request, nid: str, caller: Posted) -> Response:
+    """The chair approves a nomination waiting at the decision stage; the board officer's next
+    batch decides it (intake checks the stage, the role and the conflict of interest)."""
+    caller.require("chairperson")
+    form = {k: v for k, v in (await request.form()).items() if isinstance(v, str)}
+    body = {"action": "approve", "stage": form.get("stage") or None}
+    try:
+        await caller.intake.post(f"/api/v1/nominations/{_id(nid)}/actions", caller.token, caller.lang, body)
+    except ApiFailed as exc:
+        if not exc.refused:
+            raise
+        context = await _batch_context(caller)
+        return _batch_page(
+            request,
+            caller,
+            context,
+            exc.status if exc.status in (403, 409) else 422,
+            errors=exc.errors,
+            message=exc.message,
+        )
+    return RedirectResponse("/award-decisions?done=approved", status_code=303)
 
 
 @router.get("/award-decisions/{decision_id}", include_in_schema=False)
