@@ -15,6 +15,7 @@ from thidua_common.settings import Settings
 from thidua_intake.access import refuse_read_only_writes
 from thidua_intake.award_papers.views import router as intake_router
 from thidua_intake.deps import get_db, get_uow
+from thidua_reporting.award_papers import service
 from thidua_reporting.award_papers.views import router as reporting_router
 from thidua_reporting.projection.projector import Projector
 
@@ -57,8 +58,36 @@ async def intake(decision_uow):  # noqa: F811
         yield client, decision_uow
 
 
+class FakeStore:
+    """The documents toolkit's store (GridFS) in memory: versions per series, kept PDFs."""
+
+    def __init__(self):
+        self.files: dict[str, dict] = {}
+        self.pdfs: dict[str, bytes] = {}
+
+    async def listing(self, db, tenant, **where):
+        found = [f for f in self.files.values() if f["tenant"] == tenant and all(f[k] == v for k, v in where.items())]
+        return sorted(found, key=lambda f: -f["version"])
+
+    async def save(self, db, *, tenant, kind, series, filename, content, created_by, **extra):
+        version = 1 + sum(f["series"] == series for f in self.files.values())
+        record = {"id": f"f{len(self.files)}", "tenant": tenant, "kind": kind, "series": series, "version": version,
+                  "filename": filename, "content": content, "created_by": created_by}
+        self.files[record["id"]] = record
+        return record
+
+    async def content(self, db, document_id):
+        return self.files[document_id]["content"]
+
+    async def cached_pdf(self, db, document_id):
+        return self.pdfs.get(document_id)
+
+    async def keep_pdf(self, db, source, pdf):
+        self.pdfs[source["id"]] = pdf
+
+
 @pytest.fixture
-async def reporting():
+async def reporting(monkeypatch):
     db = FakeDatabase()
     d = sample_decision()
     envelope = new_event(type=AWARD_DECISION_ISSUED, source="/test", tenant=TENANT, data=d, id="ev-1")
@@ -68,6 +97,7 @@ async def reporting():
     app = create_app("test", SETTINGS)
     app.include_router(reporting_router)
     app.state.db = db
+    monkeypatch.setattr(service, "store", FakeStore())
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
         yield client, db
 
@@ -151,3 +181,36 @@ async def test_calibration_is_saved_refused_off_the_blank_and_printed_as_a_test_
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "fields.recipient"
     page = await client.get("/api/v1/award-papers/calibration/bang-khen/test-page", headers=BOARD)
     assert page.status_code == 200 and page.content.startswith(b"%PDF")
+
+
+async def test_a_paper_is_stored_once_as_a_version_and_its_pdf_converted_once(reporting, monkeypatch):
+    client, _ = reporting
+    conversions = []
+
+    async def to_pdf(docx: bytes) -> bytes:
+        conversions.append(len(docx))
+        return b"%PDF-1.7 converted"
+
+    monkeypatch.setattr(service.pdf, "to_pdf", to_pdf)
+    url = "/api/v1/award-papers/decisions/qd-2026-ubnd-15/quyet-dinh"
+    first = await client.get(url, params={"format": "pdf"}, headers=BOARD)
+    again = await client.get(url, params={"format": "pdf"}, headers=CHAIR)
+    word = await client.get(url, params={"format": "docx"}, headers=BOARD)
+    assert first.content == again.content == b"%PDF-1.7 converted" and len(conversions) == 1
+    [stored] = await service.store.listing(None, TENANT, series="award-papers/qd-2026-ubnd-15/quyet-dinh")
+    assert stored["version"] == 1 and stored["kind"] == "award_papers.quyet-dinh" and stored["created_by"] == "can-bo-ban"
+    assert word.content == stored["content"]
+
+
+async def test_a_failed_conversion_is_503_in_the_callers_language(reporting, monkeypatch):
+    client, _ = reporting
+
+    async def broken(docx: bytes) -> bytes:
+        raise service.pdf.ConversionFailed("soffice timed out")
+
+    monkeypatch.setattr(service.pdf, "to_pdf", broken)
+    url = "/api/v1/award-papers/decisions/qd-2026-ubnd-15/to-trinh"
+    answer = await client.get(url, params={"format": "pdf"}, headers={**BOARD, **EN})
+    assert answer.status_code == 503
+    assert answer.json()["message"] == "The document could not be converted to PDF; please try again later."
+    assert "soffice" not in answer.text

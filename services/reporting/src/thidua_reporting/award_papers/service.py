@@ -7,6 +7,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from thidua_common.contracts.award_papers import AwardDecisionIssued, Awardee
 from thidua_common.errors import NotFound
 
+from ..documents import store
 from . import calibration as cal
 from . import certificates, docx_papers, pdf
 from .projection import decision_key
@@ -33,9 +34,40 @@ async def decision(db: AsyncDatabase, tenant: str, decision_id: str) -> AwardDec
     return AwardDecisionIssued.model_validate({k: v for k, v in doc.items() if k in AwardDecisionIssued.model_fields})
 
 
-async def paper(db: AsyncDatabase, tenant: str, decision_id: str, kind: str, fmt: str) -> bytes:
-    docx = KINDS[kind](await decision(db, tenant, decision_id))
-    return docx if fmt == "docx" else await pdf.to_pdf(docx)
+def series_of(decision_id: str, kind: str) -> str:
+    return f"award-papers/{decision_id}/{kind}"
+
+
+async def paper(db: AsyncDatabase, tenant: str, decision_id: str, kind: str, fmt: str, actor: str) -> bytes:
+    """The paper's latest version in the documents toolkit's store (versioned, GridFS): rendered
+    and stored as version 1 on the first request (a decision never changes; a clerk's edited DOCX
+    uploaded as a new version is what is served after); its PDF converted once and kept."""
+    d = await decision(db, tenant, decision_id)  # 404 before anything is stored
+    series = series_of(decision_id, kind)
+    latest = (await store.listing(db, tenant, series=series))[:1]
+    if latest:
+        record = latest[0]
+    else:
+        record = await store.save(
+            db,
+            tenant=tenant,
+            kind=f"award_papers.{kind}",
+            series=series,
+            filename=f"{kind}-{decision_id}.docx",
+            content=KINDS[kind](d),
+            created_by=actor,
+            campaign_id=d.campaign_id,
+            extra={"decision_id": decision_id},
+        )
+    docx = await store.content(db, record["id"])
+    if fmt == "docx":
+        return docx
+    kept = await store.cached_pdf(db, record["id"])
+    if kept is not None:
+        return kept
+    converted = await pdf.to_pdf(docx)
+    await store.keep_pdf(db, record, converted)
+    return converted
 
 
 def awardees_of(d: AwardDecisionIssued, nomination_id: str | None) -> list[Awardee]:

@@ -66,7 +66,7 @@ async def download_paper(
     format: Annotated[Literal["docx", "pdf"], Query()] = "docx",
 ) -> Response:
     try:
-        body = await service.paper(_db(request), principal.tenant, decision_id, kind, format)
+        body = await service.paper(_db(request), principal.tenant, decision_id, kind, format, principal.subject)
     except pdf.ConversionFailed:
         return _unavailable(lang)
     return _file(body, format, f"{kind}-{decision_id}")
