@@ -276,3 +276,11 @@ async def test_the_inbox_lists_a_board_notification_that_names_no_unit():
     ]
     names = await _names(Db(), "daknong", docs, "vi")  # a None beside unit ids once failed sorting (a 500)
     assert names["t/1"].unit == "" and names["t/2"].unit == "don-vi-9"
+
+
+def test_the_inbox_answer_allows_a_notification_about_no_unit():
+    from thidua_reporting.inbox.views import NotificationItem
+
+    item = NotificationItem(id="e1", kind="review.drafts_ready", title="t", body="b", campaign_id="pt-so-ket",
+                            unit_id=None, period="2026-Q2", submission_id=None, created_at="2027-01-15T00:00:00Z")
+    assert item.unit_id is None  # once a required string: the board's inbox answered 500
