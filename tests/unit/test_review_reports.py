@@ -282,5 +282,5 @@ def test_the_inbox_answer_allows_a_notification_about_no_unit():
     from thidua_reporting.inbox.views import NotificationItem
 
     item = NotificationItem(id="e1", kind="review.drafts_ready", title="t", body="b", campaign_id="pt-so-ket",
-                            unit_id=None, period="2026-Q2", submission_id=None, created_at="2027-01-15T00:00:00Z")
+                            unit_id=None, period="2026-Q2", submission_id=None, created_at="2027-01-15T00:00:00Z", read=False)
     assert item.unit_id is None  # once a required string: the board's inbox answered 500
