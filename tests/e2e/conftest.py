@@ -33,6 +33,8 @@ TEST_ENV = {
     # would take the mail catcher's scripted rejections); test_deadletters.py restarts notify with
     # a short window for itself
     "THIDUA_NOTIFY_DEADLETTER_WINDOW_SECONDS": "86400",
+    # issue 13: reports — POST /api/v1/reviews/check may name another "today" (as_of)
+    "THIDUA_REVIEW_CLOCK_OVERRIDE": "true",
 }
 
 # issue 8: API keys of the tests besides the stack's own (configured by digest, as in production):

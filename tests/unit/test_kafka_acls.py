@@ -44,7 +44,8 @@ def test_what_each_service_may_do():
     assert ops("notify", "notify_dlq") == {"WRITE", "READ", "DESCRIBE"} and ops("notify", "campaigns") == {"READ", "DESCRIBE"}
     assert ops("notify", "inbound_dlq") == {"READ", "DESCRIBE"}  # the digest of dead letters reads, never writes
     assert ops("reporting", "units") == {"READ", "DESCRIBE"}
-    assert not any(a.operation == "WRITE" for a in service_acls(P, "reporting"))  # reporting only reads
+    # reporting writes only its own review-report events (issue 13: reports)
+    assert {a.name for a in service_acls(P, "reporting") if a.operation == "WRITE"} == {topic_name(P, "reports")}
     for service in SERVICES:
         acls = service_acls(P, service)
         assert {a.principal for a in acls} == {service_principal(service)}

@@ -10,6 +10,7 @@ from thidua_common.contracts.review import (
     SubmissionReopened,
     SubmissionReviewed,
 )
+from thidua_common.contracts.review_report import ReviewDraftsReady, ReviewReminder
 from thidua_common.contracts.score import ScoreComputed
 from thidua_common.contracts.scoring_quarantine import CampaignQuarantined
 from thidua_common.i18n import format_date, format_datetime, format_number, format_period, t
@@ -267,3 +268,27 @@ def appeal_decision_message(
         t("mail.review.closing", lang, submission=decided.submission_id),
     ]
     return t("mail.appeal.subject", lang, **params), "\n\n".join(parts)
+
+
+# -- issue 13: reports — review reminders and drafts ready ------------------------------------------
+def review_reminder_message(reminder: ReviewReminder, unit_name: str, lang: str = "vi") -> tuple[str, str]:
+    params = dict(
+        unit=unit_name,
+        campaign=reminder.campaign_name_vi or reminder.campaign_id,
+        kind=t(f"review.kind.{reminder.review_kind.value}", lang),
+        date=format_date(reminder.review_date, lang),
+        days=reminder.days_before,
+    )
+    return t("mail.review.reminder.subject", lang, **params), t("mail.review.reminder.body", lang, **params)
+
+
+def review_drafts_message(ready: ReviewDraftsReady, lang: str = "vi") -> tuple[str, str]:
+    params = dict(
+        campaign=ready.campaign_name_vi or ready.campaign_id,
+        kind=t(f"review.kind.{ready.review_kind.value}", lang),
+        date=format_date(ready.review_date, lang),
+        version=ready.version,
+        units=ready.unit_documents,
+        document=ready.board_document_id,
+    )
+    return t("mail.review.ready.subject", lang, **params), t("mail.review.ready.body", lang, **params)

@@ -15,12 +15,14 @@ from thidua_common.contracts.envelope import deterministic_id
 from thidua_common.contracts.handlers import Handlers
 from thidua_common.contracts.nomination import AwardDecided, NominationOverdue
 from thidua_common.contracts.notification import NotificationFailed
-from thidua_common.contracts.registry import (
+from thidua_common.contracts.registry import (  # issue 13: reports
     APPEAL_DECIDED,
     AWARD_DECIDED,
     CAMPAIGN_DEFINED,
     NOMINATION_OVERDUE,
     NOTIFICATION_FAILED,
+    REVIEW_DRAFTS_READY,
+    REVIEW_REMINDER,
     SCORE_COMPUTED,
     SCORING_CAMPAIGN_QUARANTINED,
     SUBMISSION_REOPENED,
@@ -33,6 +35,7 @@ from thidua_common.contracts.review import (
     SubmissionReopened,
     SubmissionReviewed,
 )
+from thidua_common.contracts.review_report import ReviewDraftsReady, ReviewReminder
 from thidua_common.contracts.score import ScoreComputed
 from thidua_common.contracts.scoring_quarantine import CampaignQuarantined
 from thidua_common.logging import correlation_scope, get_logger
@@ -46,7 +49,9 @@ from .compose import (
     overdue_message,
     quarantine_message,
     reopen_message,
+    review_drafts_message,
     review_message,
+    review_reminder_message,
     score_message,
 )
 
@@ -88,6 +93,9 @@ class NotifyService:
             .add(SUBMISSION_REVIEWED, SubmissionReviewed, self.on_decision)
             .add(APPEAL_DECIDED, AppealDecided, self.on_decision)
             .add(SUBMISSION_REOPENED, SubmissionReopened, self.on_decision)
+            # issue 13: reports — units reminded before a review date, the board told its drafts are ready
+            .add(REVIEW_REMINDER, ReviewReminder, self.on_alert)
+            .add(REVIEW_DRAFTS_READY, ReviewDraftsReady, self.on_alert)
         )
         # how each recorded event becomes a message, when it is sent
         self.composers = (
@@ -99,6 +107,8 @@ class NotifyService:
             .add(SUBMISSION_REVIEWED, SubmissionReviewed, self._review_message)
             .add(APPEAL_DECIDED, AppealDecided, self._appeal_decision_message)
             .add(SUBMISSION_REOPENED, SubmissionReopened, self._reopen_message)
+            .add(REVIEW_REMINDER, ReviewReminder, self._review_reminder_message)
+            .add(REVIEW_DRAFTS_READY, ReviewDraftsReady, self._review_drafts_message)
         )
 
     async def setup(self) -> None:
@@ -316,6 +326,20 @@ class NotifyService:
             return None  # no address known for the unit: skipped, like a score
         subject, body = award_message(award, unit["name_vi"])
         return _message(unit["email"], subject, body, delivery_id, envelope)
+
+    # issue 13: reports
+    async def _review_reminder_message(
+        self, envelope: Envelope, reminder: ReviewReminder, delivery_id: str
+    ) -> Message | None:
+        unit = await self._participant(envelope.tenant, reminder.unit_id, reminder.campaign_id)
+        if unit is None or not unit.get("email"):
+            return None  # no address known for the unit: skipped (the console's inbox still shows it)
+        subject, body = review_reminder_message(reminder, unit["name_vi"])
+        return _message(unit["email"], subject, body, delivery_id, envelope)
+
+    async def _review_drafts_message(self, envelope: Envelope, ready: ReviewDraftsReady, delivery_id: str) -> Message:
+        subject, body = review_drafts_message(ready)
+        return _message(self.settings.escalation_email, subject, body, delivery_id, envelope)
 
     async def _finish(self, delivery: dict, status: str, attempts: int, error: str | None, recipient: str = "") -> None:
         now = datetime.now(UTC)

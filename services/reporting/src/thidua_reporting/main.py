@@ -18,6 +18,9 @@ from .inbox.views import router as inbox_router
 from .leaderboard.views import router as leaderboard_router
 from .projection.projector import Projector
 from .public.views import router as public_router
+from .reviews import service as reviews
+from .reviews.scheduler import LazyPublisher, ReviewScheduler
+from .reviews.views import router as reviews_router
 from .settings import get_reporting_settings
 from .streams.hub import StreamHub
 from .streams.views import router as stream_router
@@ -31,6 +34,7 @@ async def lifespan(app):
     projector = Projector(db)
     await projector.setup()
     await document_store.setup(db)  # issue 13: generated documents (GridFS bucket `documents`)
+    await reviews.setup(db)
     consumer = handlers_loop(
         settings, projector.handlers, projector.apply, db, CONSUMER_GROUPS["reporting"][0], "reporting-projection"
     )
@@ -39,6 +43,10 @@ async def lifespan(app):
     own = app.state.reporting_settings
     hub = app.state.stream_hub = StreamHub(db, own.streams_per_tenant, own.stream_poll_seconds)
     hub.start()
+    # issue 13: reports — review reports on schedule (reminders, drafts) and the events that tell of them
+    publisher = app.state.review_publisher = LazyPublisher(settings)
+    schedule = ReviewScheduler(db, publisher, settings, own)
+    schedule.start()
     # reporting answers from its read model in MongoDB: without Kafka its answers only grow stale
     # (degraded, still 200); out of rotation, every replica would be down at once instead
     projection = readiness.running(lambda: consumer.task, "the projection consumer")
@@ -51,6 +59,8 @@ async def lifespan(app):
     try:
         yield
     finally:
+        await schedule.stop()
+        await publisher.stop()
         await hub.close()  # ends any stream still open (the server's signal handler usually did already)
         await consumer.stop()
         await mongo.close()
@@ -70,6 +80,7 @@ def build_app():
     app.include_router(awards_router)
     app.include_router(award_papers_router)  # issue 13: award papers
     app.include_router(documents_router)  # issue 13: documents toolkit
+    app.include_router(reviews_router)  # issue 13: review reports
     return app
 
 

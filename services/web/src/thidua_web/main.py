@@ -38,6 +38,7 @@ from .oidc import OidcClient, SignInFailed, check_id_token, claims_of
 from .pages import COOKIE, HERE, error_page, render
 from .reporter.views import body_limit as reporter_body_limit
 from .reporter.views import router as reporter_router
+from .reports.views import router as reports_router
 from .reviewer.views import router as reviewer_router
 from .sessions import SessionStore
 from .units.views import router as units_router
@@ -57,6 +58,7 @@ FEATURES = (
     board_router,
     preview_router,  # issue 11: the editor's «Xem thử điểm»
     award_papers_router,  # issue 13: award papers
+    reports_router,  # issue 13: reports — «Báo cáo sơ kết/tổng kết»
 )
 
 

@@ -86,6 +86,13 @@ OPERATIONS = {
         "notify mails the board when scoring quarantines a campaign",
     ),
     "notifyPublishesDeadLetters": ("send", "notify_dlq", "notify parks deliveries that failed every retry"),
+    # issue 13: reports — review reports on schedule
+    "reportingPublishesReviewReports": (
+        "send",
+        "reports",
+        "reporting reminds units before a review date and tells the board its drafts are ready",
+    ),
+    "notifyConsumesReviewReports": ("receive", "reports", "notify mails review reminders and drafts ready"),
 }
 
 

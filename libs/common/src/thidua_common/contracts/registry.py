@@ -10,6 +10,7 @@ from .nomination import AwardDecided, NominationChanged, NominationOverdue
 from .notification import NotificationFailed
 from .registration import RatingGiven, RegistrationChanged
 from .review import AppealDecided, SubmissionAppealed, SubmissionReopened, SubmissionReviewed
+from .review_report import ReviewDraftsReady, ReviewReminder
 from .score import ScoreComputed
 from .scoring_quarantine import CampaignQuarantined
 from .submission import SubmissionReceived, SubmissionSubmitted
@@ -33,6 +34,9 @@ AWARD_DECIDED = "vn.thidua.award.decided.v1"
 SCORING_CAMPAIGN_QUARANTINED = "vn.thidua.scoring.campaign_quarantined.v1"
 # issue 13: award papers
 AWARD_DECISION_ISSUED = "vn.thidua.award.decision.issued.v1"
+# issue 13: reports — review reports on schedule
+REVIEW_REMINDER = "vn.thidua.review.reminder.v1"
+REVIEW_DRAFTS_READY = "vn.thidua.review.drafts_ready.v1"
 
 
 @dataclass(frozen=True)
@@ -111,6 +115,14 @@ TOPICS: dict[str, TopicSpec] = {
     ),
 }
 
+# issue 13: reports — what reporting produces on its own schedule (review reminders, drafts ready)
+TOPICS["reports"] = TopicSpec(
+    "reports.v1",
+    "Review reports on schedule: reminders to units and drafts ready for the board, key = tenant/campaign",
+    producers=("reporting",),
+    consumers=("notify",),
+)
+
 # issue 12: dead letters — the ledger of `thidua-deadletters replay`: one record per replayed dead
 # letter, keyed by its dead-letter topic/partition/offset. Compacted, so the latest entry of every
 # dead letter is kept for ever (a replay is refused a second time however old the first one is).
@@ -160,6 +172,13 @@ EVENT_TYPES: dict[str, EventSpec] = {
         AwardDecisionIssued, "nominations", "An award decision was issued for a batch of nominations (its papers)"
     ),
 }
+# issue 13: reports
+EVENT_TYPES[REVIEW_REMINDER] = EventSpec(
+    ReviewReminder, "reports", "A participating unit is reminded that the campaign's review date is near"
+)
+EVENT_TYPES[REVIEW_DRAFTS_READY] = EventSpec(
+    ReviewDraftsReady, "reports", "The draft review reports (board's and units') are ready for the board"
+)
 
 
 def payload_model(event_type: str) -> type[BaseModel]:

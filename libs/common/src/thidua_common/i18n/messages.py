@@ -1176,6 +1176,76 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Chưa chuyển được văn bản sang PDF; hãy thử lại sau hoặc tải bản DOCX.",
         "en": "The document could not be converted to PDF yet; try again later or download the DOCX.",
     },
+    "review.unknown": {
+        "vi": "Phong trào '{campaign}' không có kỳ sơ kết, tổng kết ngày {date}.",
+        "en": "Campaign '{campaign}' has no review on {date}.",
+    },
+    "review.narrative_stale": {
+        "vi": "Nội dung báo cáo đã được người khác sửa (phiên bản {current}, bạn sửa từ phiên bản {expected}); "
+        "hãy tải lại và sửa lại.",
+        "en": "Someone else changed the report's text (version {current}; you edited version {expected}); "
+        "reload and edit again.",
+    },
+    "review.upload_too_large": {
+        "vi": "Tệp quá lớn: tối đa {limit} MB.",
+        "en": "The file is too large: at most {limit} MB.",
+    },
+    "review.upload_not_docx": {
+        "vi": "không phải tệp Word (.docx) mở được",
+        "en": "is not a Word (.docx) file that can be opened",
+    },
+    "review.unit_not_participant": {
+        "vi": "đơn vị '{unit}' không tham gia phong trào này",
+        "en": "unit '{unit}' does not take part in this campaign",
+    },
+    "review.clock_override": {
+        "vi": "chỉ được chọn ngày khác trong môi trường phát triển, kiểm thử",
+        "en": "another day may be named only in development and tests",
+    },
+    "review.kind.interim": {"vi": "sơ kết", "en": "interim review"},
+    "review.kind.final": {"vi": "tổng kết", "en": "final review"},
+    "inbox.review.reminder.title": {
+        "vi": "Sắp đến kỳ {kind} phong trào «{campaign}» ({date})",
+        "en": "The {kind} of “{campaign}” is near ({date})",
+    },
+    "inbox.review.reminder.body": {
+        "vi": "Còn {days} ngày đến kỳ {kind} phong trào «{campaign}» ngày {date}. Đề nghị đơn vị hoàn thành "
+        "báo cáo kết quả các kỳ trước ngày này.",
+        "en": "{days} days to the {kind} of “{campaign}” on {date}. Please complete your results reports "
+        "before then.",
+    },
+    "inbox.review.ready.title": {
+        "vi": "Đã có dự thảo báo cáo {kind} phong trào «{campaign}» (phiên bản {version})",
+        "en": "Draft {kind} report of “{campaign}” ready (version {version})",
+    },
+    "inbox.review.ready.body": {
+        "vi": "Dự thảo báo cáo {kind} ngày {date} của phong trào «{campaign}» và báo cáo của từng đơn vị đã "
+        "được tạo; Ban Thi đua - Khen thưởng xem, bổ sung nội dung và tải về (DOCX, PDF).",
+        "en": "The draft {kind} report of {date} for “{campaign}” and each unit's report are ready; the board "
+        "reviews, completes and downloads them (DOCX, PDF).",
+    },
+    "mail.review.reminder.subject": {
+        "vi": "[Thi đua] Nhắc kỳ {kind} phong trào «{campaign}» ngày {date}",
+        "en": "[Thi Đua] The {kind} of “{campaign}” on {date}",
+    },
+    "mail.review.reminder.body": {
+        "vi": "Kính gửi {unit},\n\nCòn {days} ngày đến kỳ {kind} phong trào «{campaign}» (ngày {date}). Đề nghị "
+        "đơn vị hoàn thành, gửi đầy đủ báo cáo kết quả các kỳ trước ngày này để được tổng hợp vào báo cáo {kind}.\n",
+        "en": "Dear {unit},\n\n{days} days to the {kind} of “{campaign}” ({date}). Please send all your results "
+        "reports before then so that they are counted in the {kind} report.\n",
+    },
+    "mail.review.ready.subject": {
+        "vi": "[Thi đua] Dự thảo báo cáo {kind} phong trào «{campaign}» (phiên bản {version})",
+        "en": "[Thi Đua] Draft {kind} report of “{campaign}” (version {version})",
+    },
+    "mail.review.ready.body": {
+        "vi": "Dự thảo báo cáo {kind} ngày {date} của phong trào «{campaign}» (phiên bản {version}) và báo cáo "
+        "của {units} đơn vị đã được tạo.\nXem, bổ sung nội dung và tải về trên trang Báo cáo sơ kết/tổng kết; "
+        "tải trực tiếp: /api/v1/documents/{document}?format=docx\n",
+        "en": "The draft {kind} report of {date} for “{campaign}” (version {version}) and the reports of {units} "
+        "units are ready.\nReview, complete and download them on the review reports page; direct download: "
+        "/api/v1/documents/{document}?format=docx\n",
+    },
     # issue 8: crash (what a whole-campaign leaderboard ranks on)
     "leaderboard.basis.zero": {
         "vi": "Xếp hạng theo điểm bình quân mỗi kỳ trên {count} kỳ mọi đơn vị phải báo cáo ({first} – {last}); "

@@ -15,6 +15,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -127,7 +128,8 @@ def _cell_paragraph(cell, text: str, *, size: float, bold=False, italic=False, f
 def _rule_under(above: Paragraph, indent_mm: float) -> None:
     """A short rule under a header line: the bottom border of an empty, tiny paragraph indented
     from both sides (the line above keeps the cell's full width)."""
-    paragraph = above._parent.add_paragraph()
+    cell: Any = above._parent  # a table cell (python-docx types it as a story part)
+    paragraph = cell.add_paragraph()
     paragraph.paragraph_format.space_after = Pt(0)
     paragraph.paragraph_format.line_spacing = Pt(2)
     paragraph.paragraph_format.left_indent = Mm(indent_mm)

@@ -50,6 +50,7 @@ async def _next_version(db: AsyncDatabase, tenant: str, series: str) -> int:
     row = await db.document_versions.find_one_and_update(
         {"_id": f"{tenant}:{series}"}, {"$inc": {"version": 1}}, upsert=True, return_document=ReturnDocument.AFTER
     )
+    assert row is not None  # upserted
     return int(row["version"])
 
 
@@ -86,7 +87,9 @@ async def save(
     }
     stem = filename.removesuffix(".docx")
     file_id = await bucket(db).upload_from_stream(f"{stem}-v{version}.docx", content, metadata=metadata)
-    return _public(await db[f"{BUCKET}.files"].find_one({"_id": file_id}))
+    stored = await db[f"{BUCKET}.files"].find_one({"_id": file_id})
+    assert stored is not None  # just written
+    return _public(stored)
 
 
 def _oid(document_id: str) -> ObjectId | None:

@@ -3,10 +3,10 @@ The inbox stores what happened, never a rendered sentence: the same notification
 Vietnamese or English, and with the names the campaign has now."""
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from thidua_common.i18n import format_datetime, format_number, format_period, t
+from thidua_common.i18n import format_date, format_datetime, format_number, format_period, t
 
 RECEIVED = "submission.received"
 REVIEWED = "submission.reviewed"
@@ -14,7 +14,10 @@ APPEALED = "submission.appealed"
 APPEAL_DECIDED = "appeal.decided"
 REOPENED = "submission.reopened"
 VERIFIED = "score.verified"
-KINDS = (RECEIVED, REVIEWED, APPEALED, APPEAL_DECIDED, REOPENED, VERIFIED)
+# issue 13: reports — review reminders to units and drafts ready for the board (..reviews.service)
+REVIEW_REMINDER = "review.reminder"
+REVIEW_READY = "review.drafts_ready"
+KINDS = (RECEIVED, REVIEWED, APPEALED, APPEAL_DECIDED, REOPENED, VERIFIED, REVIEW_REMINDER, REVIEW_READY)
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,16 @@ def render(doc: dict[str, Any], names: Names, lang: str) -> tuple[str, str]:
             return t("inbox.withdrawn.title", lang, **common), t("inbox.withdrawn.body", lang, **common)
         points = {"total": format_number(facts["total"], 2, lang), "max": format_number(facts["max_total"], 2, lang)}
         return t("inbox.verified.title", lang, **common, **points), t("inbox.verified.body", lang, **common, **points)
+    if kind in (REVIEW_REMINDER, REVIEW_READY):  # issue 13: reports
+        review = {
+            **common,
+            "kind": t(f"review.kind.{facts['review_kind']}", lang),
+            "date": format_date(date.fromisoformat(facts["review_date"]), lang),
+            "days": facts.get("days", 0),
+            "version": facts.get("version", 1),
+        }
+        which = "reminder" if kind == REVIEW_REMINDER else "ready"
+        return t(f"inbox.review.{which}.title", lang, **review), t(f"inbox.review.{which}.body", lang, **review)
     raise ValueError(f"unknown notification kind {kind!r}")
 
 
