@@ -189,3 +189,18 @@ async def test_the_chair_approves_and_only_approved_nominations_can_be_chosen(cl
     assert 'id="ap-approve-btn-dn-4"' not in officer.text
     csrf = await signed_in(client, fakes, ["board_officer"], None)
     assert (await client.post("/award-decisions/approve/dn-4", data={"csrf": csrf})).status_code == 403
+
+
+def test_editing_an_award_kind_in_the_console_keeps_its_decision_signer():
+    from thidua_web.commendation import models as commendation
+
+    signer = {"title_vi": "CHỦ TỊCH", "name": "Lê Văn Chiến"}
+    existing = {"id": "bk", "name_vi": "Bằng khen", "nominee_kind": "individual", "vote_threshold": 0.8,
+                "comment_roles": ["board_officer"],
+                "disclosure_days": 0, "chain": [{"id": "tham-dinh", "name_vi": "Thẩm định", "role": "board_officer",
+                                                 "service_days": 2, "kind": "review"},
+                                                {"id": "quyet-dinh", "name_vi": "Quyết định", "role": "chairperson",
+                                                 "service_days": 5, "kind": "decision", "signer": signer}]}
+    form = commendation.award_form(existing, 3, "vi")
+    body, errors = commendation.award_body(form, existing)
+    assert errors == {} and body["chain"][1]["signer"] == signer and "signer" not in body["chain"][0]
