@@ -41,6 +41,7 @@ def sample_decision(day: date = date(2026, 1, 5)) -> AwardDecisionIssued:
             "board_agency": {"code": "SNV", "name_vi": "SỞ NỘI VỤ", "parent_vi": "UBND TỈNH ĐẮK NÔNG"},
             "place_vi": "Đắk Nông",
             "signer": {"title_vi": "CHỦ TỊCH", "deputy_title_vi": "PHÓ CHỦ TỊCH", "name": "Lê Văn Chiến"},
+            "board_signer": {"title_vi": "GIÁM ĐỐC", "name": "Hồ Thị Lựu"},
             "subject_vi": "Về việc tặng Bằng khen của Chủ tịch UBND tỉnh",
             "awardees": [
                 {

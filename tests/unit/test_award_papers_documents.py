@@ -90,6 +90,8 @@ def test_the_pdf_is_a4_in_liberation_serif_with_the_quoc_hieu_on_one_line(kind, 
     assert f"Số: {number}" in text
     for letters in ("Thơ", "Hưởng", "Phạm", "Nguyễn", "Sở Nội vụ"):
         assert letters in text
+    signer = "Lê Văn Chiến" if kind == "quyet-dinh" else "Hồ Thị Lựu"  # the issuing head, the board's head
+    assert signer in text
     assert "ngày 05 tháng 01 năm 2026" in text
     screenshot(target, f"{kind}", tmp_path)
 

@@ -80,6 +80,7 @@ class AwardDecisionIssued(BaseModel):
     board_agency: Agency
     place_vi: str = Field(min_length=2, max_length=100, description="place in dates, e.g. Gia Nghĩa")
     signer: Signer
+    board_signer: Signer | None = Field(None, description="who signs the tờ trình (the board agency's head)")
     subject_vi: str = Field(description="trích yếu, e.g. Về việc tặng Bằng khen …")
     campaign_id: str | None = None
     awardees: list[Awardee] = Field(min_length=1)

@@ -19,6 +19,7 @@ class PapersSettingsWrite(BaseModel):
     board_agency: Agency = Field(description="the board's agency, writes the tờ trình, e.g. SNV")
     place_vi: str = Field(min_length=2, max_length=100)
     default_signer: Signer | None = Field(None, description="when the decision stage names no signer")
+    board_signer: Signer | None = Field(None, description="signs the tờ trình, e.g. GIÁM ĐỐC and the name")
     cash_amounts: dict[str, int] = Field({}, description="award kind → VND")
 
 

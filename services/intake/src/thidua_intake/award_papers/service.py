@@ -169,6 +169,7 @@ async def issue(
             board_agency=board,
             place_vi=settings.place_vi,
             signer=signer,
+            board_signer=settings.board_signer,
             subject_vi=body.subject_vi or rules.subject_of([a.award_name_vi for a in awardees]),
             campaign_id=next((d["campaign_id"] for d in chosen if d and d.get("campaign_id")), None),
             awardees=awardees,

@@ -144,7 +144,8 @@ def submission_docx(d: AwardDecisionIssued) -> bytes:
     _para(doc, body["to"], align=WD_ALIGN_PARAGRAPH.CENTER, after=6)
     for paragraph in body["paragraphs"]:
         _para(doc, paragraph, align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=True)
-    _signature(doc, ["Như trên", "Lưu: VT"], ["GIÁM ĐỐC"], "")
+    head = d.board_signer  # none configured: the title alone, the name left for the clerk
+    _signature(doc, ["Như trên", "Lưu: VT"], head.lines if head else ["GIÁM ĐỐC"], head.name if head else "")
     ref = texts.nfc(f"(Kèm theo Tờ trình số {d.submission_number.number} {texts.vn_date(d.submission_number.date)})")
     _annex(doc, d, ["DANH SÁCH ĐỀ NGHỊ KHEN THƯỞNG", ref])
     return _bytes(doc)
