@@ -145,8 +145,8 @@ def submission_body(d: AwardDecisionIssued) -> dict[str, Any]:
                 "ngày 31 tháng 12 năm 2023 của Chính phủ;"
             ),
             nfc(
-                f"Trên cơ sở kết quả xét của Hội đồng Thi đua - Khen thưởng, {d.board_agency.name_vi} kính trình "
-                f"{d.issuing_agency.name_vi} xem xét, quyết định tặng {forms} cho "
+                f"Trên cơ sở kết quả xét của Hội đồng Thi đua - Khen thưởng, {in_sentence(d.board_agency.name_vi)} "
+                f"kính trình {in_sentence(d.issuing_agency.name_vi)} xem xét, quyết định tặng {forms} cho "
                 f"{len(collectives(d))} tập thể và {len(individuals(d))} cá nhân có thành tích xuất sắc "
                 "(có danh sách kèm theo)."
             ),
