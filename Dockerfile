@@ -39,6 +39,12 @@ COPY devstack/ devstack/
 RUN --mount=type=cache,target=/root/.cache/uv \
     uv sync --frozen --no-dev --package "thidua-${SERVICE}"
 
+# issue 13: reports — reporting converts the documents it drafts to PDF with LibreOffice headless, in
+# Liberation fonts 2.x (full Vietnamese coverage); the other services do without
+RUN if [ "${SERVICE}" = reporting ]; then \
+      apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+        libreoffice-writer-nogui fonts-liberation2 >/dev/null && rm -rf /var/lib/apt/lists/*; fi
+
 # run as an unprivileged user from a writable working directory (scoring's faust keeps its empty,
 # in-memory store's data folder thidua-scoring-data/ there)
 RUN useradd --system --uid 10001 --user-group --create-home --home-dir /var/lib/thidua thidua

@@ -250,3 +250,37 @@ def test_inbox_renders_review_notifications_in_either_language():
     ready = {**doc, "kind": REVIEW_READY, "facts": {**doc["facts"], "version": 3}}
     title, _ = render(ready, Names(campaign="Nông thôn mới", unit=""), "en")
     assert title == "Draft interim review report of “Nông thôn mới” ready (version 3)"
+
+
+async def test_the_inbox_lists_a_board_notification_that_names_no_unit():
+    from thidua_reporting.inbox.service import _names
+
+    class Found:
+        def __init__(self, docs):
+            self.docs = docs
+
+        def __aiter__(self):
+            async def gen():
+                for d in self.docs:
+                    yield d
+
+            return gen()
+
+    class Db:
+        campaigns = type("C", (), {"find": lambda self, q: Found([F.campaign()])})()
+        units = type("U", (), {"find": lambda self, q: Found([])})()
+
+    docs = [
+        {"_id": "t/1", "campaign_id": "pt-so-ket", "unit_id": None},
+        {"_id": "t/2", "campaign_id": "pt-so-ket", "unit_id": "don-vi-9"},  # a unit no longer listed
+    ]
+    names = await _names(Db(), "daknong", docs, "vi")  # a None beside unit ids once failed sorting (a 500)
+    assert names["t/1"].unit == "" and names["t/2"].unit == "don-vi-9"
+
+
+def test_the_inbox_answer_allows_a_notification_about_no_unit():
+    from thidua_reporting.inbox.views import NotificationItem
+
+    item = NotificationItem(id="e1", kind="review.drafts_ready", title="t", body="b", campaign_id="pt-so-ket",
+                            unit_id=None, period="2026-Q2", submission_id=None, created_at="2027-01-15T00:00:00Z", read=False)
+    assert item.unit_id is None  # once a required string: the board's inbox answered 500

@@ -12,6 +12,7 @@ from thidua_common.errors import Forbidden
 ACTIONS = (
     *("review", "reopen", "appeal_decision", "rating", "pass", "return", "vote", "decide"),
     *("ballot", "close_vote"),  # issue 11: ballots (a member's own vote, and closing the vote)
+    "approve",  # issue 13: award papers (the chair approves a nomination for the next decision)
 )
 
 

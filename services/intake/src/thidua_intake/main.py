@@ -18,6 +18,7 @@ from thidua_common.settings import Settings, get_settings
 from .access import refuse_read_only_writes
 from .audit import store as audit_store
 from .audit.views import router as audit_router
+from .award_papers.views import router as award_decisions_router
 from .campaigns import revisions as campaign_revisions
 from .campaigns.revisions_views import router as revisions_router
 from .campaigns.scorers import router as scorers_router
@@ -167,6 +168,7 @@ def build_app():
         audit_router,
         ballots_router,  # issue 11: ballots
         import_views.router,  # issue 13: excel — imports
+        award_decisions_router,  # issue 13: award papers
     ):
         app.include_router(router, dependencies=guarded)
     return app

@@ -10,6 +10,7 @@ from thidua_common.logging import configure_logging
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
 
+from .award_papers.views import router as award_papers_router
 from .awards.views import router as awards_router
 from .documents import store as document_store
 from .documents.views import router as documents_router
@@ -78,6 +79,7 @@ def build_app():
     app.include_router(inbox_router)
     app.include_router(public_router)
     app.include_router(awards_router)
+    app.include_router(award_papers_router)  # issue 13: award papers
     app.include_router(documents_router)  # issue 13: documents toolkit
     app.include_router(reviews_router)  # issue 13: review reports
     app.include_router(forms_router)  # issue 13: statutory forms

@@ -19,6 +19,7 @@ from thidua_common.settings import Settings, get_settings
 from . import security
 from .api import Api, ApiFailed
 from .audit.views import router as audit_router
+from .award_papers.views import router as award_papers_router
 from .board.views import router as board_router
 from .commendation.views import router as commendation_router
 from .config import WebSettings, get_web_settings
@@ -39,6 +40,7 @@ from .oidc import OidcClient, SignInFailed, check_id_token, claims_of
 from .pages import COOKIE, HERE, error_page, render
 from .reporter.views import body_limit as reporter_body_limit
 from .reporter.views import router as reporter_router
+from .reports.views import router as reports_router
 from .reviewer.views import router as reviewer_router
 from .sessions import SessionStore
 from .stat_forms.views import router as stat_forms_router
@@ -60,6 +62,8 @@ FEATURES = (
     preview_router,  # issue 11: the editor's «Xem thử điểm»
     stat_forms_router,  # issue 13: statutory forms (TT 02/2023) on the board's pages
     excel_router,  # issue 13: excel — «Tải Excel» and the import pages
+    award_papers_router,  # issue 13: award papers
+    reports_router,  # issue 13: reports — «Báo cáo sơ kết/tổng kết»
 )
 
 

@@ -88,6 +88,15 @@ class Decision(BaseModel):
     signer: str = Field(min_length=2, max_length=200)
 
 
+class Approval(BaseModel):
+    """issue 13: award papers — the chair approved the nomination; a decision batch decides it."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    by: str
+    at: datetime
+
+
 class NominationChanged(BaseModel):
     """Event-carried state of a nomination; `change` says what this revision did."""
 
@@ -113,6 +122,7 @@ class NominationChanged(BaseModel):
     comments: list[Comment] = []
     vote: Vote | None = None
     decision: Decision | None = None
+    approved: Approval | None = Field(None, description="issue 13: approved by the chair, awaiting a decision batch")
     change: Change
 
 

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 
 from pydantic import BaseModel
 
+from .award_papers import AwardDecisionIssued
 from .campaign import CampaignDefined
 from .inbound import ReviewDecided, TargetChangeRequested, UnitRegisterChangeRequested
 from .nomination import AwardDecided, NominationChanged, NominationOverdue
@@ -36,6 +37,8 @@ SCORING_CAMPAIGN_QUARANTINED = "vn.thidua.scoring.campaign_quarantined.v1"
 TARGET_CHANGE_REQUESTED = "vn.thidua.target.change_requested.v1"
 REVIEW_DECIDED = "vn.thidua.review.decided.v1"
 UNIT_CHANGE_REQUESTED = "vn.thidua.unit.change_requested.v1"
+# issue 13: award papers
+AWARD_DECISION_ISSUED = "vn.thidua.award.decision.issued.v1"
 # issue 13: reports — review reports on schedule
 REVIEW_REMINDER = "vn.thidua.review.reminder.v1"
 REVIEW_DRAFTS_READY = "vn.thidua.review.drafts_ready.v1"
@@ -169,6 +172,10 @@ EVENT_TYPES: dict[str, EventSpec] = {
     NOTIFICATION_FAILED: EventSpec(NotificationFailed, "notify_dlq", "A notification could not be delivered"),
     SCORING_CAMPAIGN_QUARANTINED: EventSpec(
         CampaignQuarantined, "scores", "Scoring quarantined a campaign it cannot score; the others go on"
+    ),
+    # issue 13: award papers
+    AWARD_DECISION_ISSUED: EventSpec(
+        AwardDecisionIssued, "nominations", "An award decision was issued for a batch of nominations (its papers)"
     ),
 }
 # issue 12: inbound kinds — each validated like the HTTP request it stands for (thidua_intake.inbound.kinds)

@@ -74,6 +74,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "(bạn thao tác cho đơn vị '{unit}').",
         "en": "Conflict-of-interest rule: nobody decides a nomination of their own unit (you act for unit '{unit}').",
     },
+    # issue 13: award papers — the chair approves a nomination for the next decision batch
+    "conflict.own_unit.approve": {
+        "vi": "Quy tắc xung đột lợi ích: không ai được phê duyệt khen thưởng hồ sơ của chính đơn vị mình "
+        "(bạn thao tác cho đơn vị '{unit}').",
+        "en": "Conflict-of-interest rule: nobody approves a nomination of their own unit (you act for unit '{unit}').",
+    },
     # issue 8: secrets and tokens (why a token is refused: the {reason} of auth.invalid)
     "auth.reason.signature": {"vi": "chữ ký không đúng", "en": "the signature does not match"},
     "auth.reason.audience": {"vi": "mã không dành cho hệ thống này", "en": "it is meant for another audience"},
@@ -975,6 +981,51 @@ MESSAGES: dict[str, dict[str, str]] = {
         "đơn vị mình (bạn thao tác cho đơn vị '{unit}').",
         "en": "Conflict-of-interest rule: nobody closes the vote on a nomination of their own unit "
         "(you act for unit '{unit}').",
+    },
+    # issue 13: award papers — the decision batch (quyết định, tờ trình), documents and certificates
+    "award_papers.repeated": {
+        "vi": "Hồ sơ đề nghị '{id}' được chọn hai lần.",
+        "en": "Nomination '{id}' is chosen twice.",
+    },
+    "award_papers.not_approved": {
+        "vi": "Hồ sơ đề nghị '{id}' chưa được Chủ tịch phê duyệt khen thưởng.",
+        "en": "Nomination '{id}' is not approved by the chairperson yet.",
+    },
+    "award_papers.already_approved": {
+        "vi": "Hồ sơ đề nghị này đã được phê duyệt, đang chờ vào quyết định.",
+        "en": "This nomination is already approved and waits for a decision.",
+    },
+    "award_papers.not_at_decision": {
+        "vi": "Hồ sơ đề nghị '{id}' không ở bước quyết định (hoặc đã có quyết định).",
+        "en": "Nomination '{id}' is not at the decision stage (or is already decided).",
+    },
+    "award_papers.signer": {
+        "vi": "Các hồ sơ được chọn không cùng một người ký, hoặc chưa cấu hình người ký quyết định.",
+        "en": "The chosen nominations have different signers, or no signer of the decision is configured.",
+    },
+    "award_papers.request_reused": {
+        "vi": "Mã yêu cầu '{id}' đã dùng cho một quyết định với danh sách hồ sơ khác.",
+        "en": "Request id '{id}' was already used for a decision with other nominations.",
+    },
+    "award_papers.no_settings": {
+        "vi": "Chưa cấu hình cơ quan ban hành quyết định và tờ trình (PUT /api/v1/award-decisions/settings).",
+        "en": "The agencies issuing decisions and submissions are not configured (PUT /api/v1/award-decisions/settings).",
+    },
+    "award_papers.unknown_decision": {
+        "vi": "Không có quyết định khen thưởng '{id}'.",
+        "en": "No award decision '{id}'.",
+    },
+    "award_papers.unknown_awardee": {
+        "vi": "Quyết định '{decision}' không có người/tập thể được khen theo hồ sơ '{id}'.",
+        "en": "Decision '{decision}' has no awardee of nomination '{id}'.",
+    },
+    "award_papers.pdf_failed": {
+        "vi": "Không chuyển được văn bản sang PDF; vui lòng thử lại sau.",
+        "en": "The document could not be converted to PDF; please try again later.",
+    },
+    "award_papers.calibration_field": {
+        "vi": "Vị trí của trường '{field}' nằm ngoài khổ phôi {width}×{height} mm.",
+        "en": "The position of field '{field}' lies outside the {width}×{height} mm blank.",
     },
     # issue 9: scoring — why a score was (re)computed (ScoreCause.detail_vi/detail_en)
     "scoring.cause.submission": {

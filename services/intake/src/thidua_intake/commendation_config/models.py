@@ -9,6 +9,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from thidua_common.auth import Role
+from thidua_common.contracts.award_papers import Signer
 from thidua_common.contracts.campaign import ID
 from thidua_common.contracts.nomination import NomineeKind
 from thidua_common.contracts.statistics import AwardForm, AwardLevel, RecipientType
@@ -49,6 +50,8 @@ class Stage(BaseModel):
     role: Role = Field(description="the role allowed to act in this stage")
     service_days: float = Field(ge=0, le=365, description="working days; halves round up")
     kind: StageKind
+    # issue 13: award papers — who signs the award decision (a decision stage's signer)
+    signer: Signer | None = Field(None, description="decision stage: who signs the quyết định")
 
 
 class PrerequisiteRule(BaseModel):

@@ -60,6 +60,7 @@ class ActionKind(StrEnum):
     comment = "comment"
     vote = "vote"
     decide = "decide"
+    approve = "approve"  # issue 13: award papers — approved by the chair, decided in the next batch
     withdraw = "withdraw"
 
 

@@ -38,7 +38,8 @@ ACTIONS: dict[StageKind, tuple[ActionKind, ...]] = {
     StageKind.review: (ActionKind.pass_, ActionKind.return_),
     StageKind.disclosure: (ActionKind.comment, ActionKind.pass_, ActionKind.return_),
     StageKind.vote: (ActionKind.vote, ActionKind.return_),
-    StageKind.decision: (ActionKind.decide, ActionKind.return_),
+    # issue 13: award papers — approve: the chair approves; a decision batch then decides it
+    StageKind.decision: (ActionKind.decide, ActionKind.return_, ActionKind.approve),
 }
 
 
@@ -379,7 +380,19 @@ def act(
         return _advance(new, award, stage, "passed", actor.subject, reason, now, holidays)
     if action == ActionKind.vote:
         return _vote(new, award, stage, body, actor, now, holidays)
+    if action == ActionKind.approve:
+        return _approve(new, stage, body, actor, now)
     return _decide(new, stage, body, actor, now, holidays)
+
+
+def _approve(new: dict[str, Any], stage: Stage, body: ActionWrite, actor: Actor, now: datetime) -> Outcome:
+    """issue 13: award papers — the chair approves; the nomination stays at the decision stage,
+    open, until the board officer's decision batch decides it with the batch's number."""
+    if new.get("approved"):
+        raise Conflict("award_papers.already_approved")
+    new["approved"] = {"by": actor.subject, "at": now.isoformat()}
+    change = Change(kind="approved", by=actor.subject, reason=body.reason.strip(), detail={"stage": stage.id})
+    return Outcome(new, change)
 
 
 def _copy(doc: Mapping[str, Any]) -> dict[str, Any]:

@@ -126,7 +126,8 @@ async def _names(db: AsyncDatabase, tenant: str, docs: list[dict[str, Any]], lan
     keys = sorted({f"{tenant}/{d['campaign_id']}" for d in docs})
     campaigns = {c["campaign_id"]: c async for c in db.campaigns.find({"_id": {"$in": keys}})} if keys else {}
     units = {p["unit_id"]: p["name_vi"] for c in campaigns.values() for p in c.get("participants", [])}
-    missing = sorted({d["unit_id"] for d in docs} - units.keys())
+    # issue 13: reports — a board notification (drafts ready) names no unit
+    missing = sorted({d["unit_id"] for d in docs if d.get("unit_id")} - units.keys())
     if missing:  # a unit that left its campaign (merged away) keeps its name in the unit registry
         async for u in db.units.find({"_id": {"$in": [f"{tenant}/{m}" for m in missing]}}):
             units[u["unit_id"]] = u.get("name_vi") or u["unit_id"]
@@ -136,7 +137,7 @@ async def _names(db: AsyncDatabase, tenant: str, docs: list[dict[str, Any]], lan
         campaign = campaigns.get(d["campaign_id"])
         out[d["_id"]] = Names(
             campaign=(_name(campaign, lang) if campaign else "") or d["campaign_id"],
-            unit=units.get(d["unit_id"], d["unit_id"]),
+            unit=units.get(d["unit_id"], d["unit_id"]) or "",
             criteria=criteria.get(d["campaign_id"], {}),
         )
     return out

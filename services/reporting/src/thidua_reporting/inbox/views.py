@@ -18,12 +18,12 @@ class NotificationItem(BaseModel):
     id: str
     kind: str = Field(
         description="submission.received, submission.reviewed, submission.appealed, appeal.decided, "
-        "submission.reopened or score.verified"
+        "submission.reopened, score.verified, review.reminder or review.drafts_ready (issue 13)"
     )
     title: str
     body: str
     campaign_id: str
-    unit_id: str
+    unit_id: str | None = Field(description="the unit it is about; null for the board's review drafts (issue 13)")
     period: str
     submission_id: str | None
     created_at: str = Field(description="when it happened, ISO 8601 UTC")

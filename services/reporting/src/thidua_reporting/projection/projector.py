@@ -2,12 +2,14 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
 from thidua_common.contracts import Envelope
+from thidua_common.contracts.award_papers import AwardDecisionIssued  # issue 13: award papers
 from thidua_common.contracts.campaign import CampaignDefined
 from thidua_common.contracts.handlers import Handlers
 from thidua_common.contracts.nomination import AwardDecided, NominationChanged, NominationOverdue
 from thidua_common.contracts.registry import (
     APPEAL_DECIDED,
     AWARD_DECIDED,
+    AWARD_DECISION_ISSUED,  # issue 13: award papers
     CAMPAIGN_DEFINED,
     NOMINATION_CHANGED,
     NOMINATION_OVERDUE,
@@ -24,6 +26,7 @@ from thidua_common.contracts.submission import SubmissionReceived
 from thidua_common.contracts.unit import UnitChanged
 from thidua_common.logging import get_logger
 
+from ..award_papers import projection as award_papers
 from ..awards import projection as awards
 from ..inbox import projection as inbox
 from ..streams import versions
@@ -54,6 +57,8 @@ class Projector:
             .add(SUBMISSION_APPEALED, SubmissionAppealed, lambda e, appeal: inbox.on_appealed(db, e, appeal))
             .add(APPEAL_DECIDED, AppealDecided, lambda e, decided: inbox.on_appeal_decided(db, e, decided))
             .add(SUBMISSION_REOPENED, SubmissionReopened, lambda e, reopened: inbox.on_reopened(db, e, reopened))
+            # issue 13: award papers
+            .add(AWARD_DECISION_ISSUED, AwardDecisionIssued, lambda e, d: award_papers.on_decision_issued(db, e, d))
         )
 
     async def setup(self) -> None:
@@ -62,6 +67,7 @@ class Projector:
         await self.db.score_history.create_index([("tenant", 1), ("campaign_id", 1), ("unit_id", 1), ("period", 1)])
         await awards.setup(self.db)
         await inbox.setup(self.db)
+        await award_papers.setup(self.db)  # issue 13: award papers
 
     async def apply(self, envelope: Envelope) -> None:
         await self.handlers.dispatch(envelope)

@@ -344,6 +344,11 @@ def award_body(form: AwardForm, existing: Mapping[str, Any] | None) -> tuple[dic
     # an unknown value is refused by intake by field
     statistics = {"level": form.level, "form": form.stat_form, "recipient_type": form.recipient_type}
     award.update({k: v for k, v in statistics.items() if v})
+    # issue 13: award papers — the decision stage's signer is set through the API; an edit here keeps it
+    signers = {s.get("id"): s["signer"] for s in (existing or {}).get("chain") or [] if s.get("signer")}
+    for stage in chain:
+        if stage["id"] in signers and stage["kind"] == "decision":
+            stage["signer"] = signers[stage["id"]]
     if not form.original and not is_id(form.id):
         local["id"] = "cmd_err_id"
     if not form.comment_roles:
