@@ -21,6 +21,7 @@ from typing import Any
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .formulas import starts_formula
 
@@ -113,6 +114,7 @@ def write_xlsx(
     row frozen at the top with an auto filter, then one line per row (values in column order)."""
     wb = Workbook()
     ws = wb.active
+    assert isinstance(ws, Worksheet)  # a new workbook's one sheet (typed as possibly a chart sheet)
     ws.title = (sheet.translate(SHEET_FORBIDDEN).strip() or "Sheet")[:31]
     top = 1
     if heading:
