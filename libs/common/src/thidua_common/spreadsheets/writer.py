@@ -136,7 +136,7 @@ def write_xlsx(
     for i, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(i)].width = min(MAX_WIDTH, max(8, width + 2))
     if columns:
-        ws.freeze_panes = ws.cell(row=top + 1, column=1)
+        ws.freeze_panes = f"A{top + 1}"  # the header row stays in view
         ws.auto_filter.ref = f"A{top}:{get_column_letter(len(columns))}{last}"
     out = io.BytesIO()
     wb.save(out)
