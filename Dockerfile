@@ -43,7 +43,7 @@ RUN --mount=type=cache,target=/root/.cache/uv \
 # Liberation fonts 2.x (full Vietnamese coverage); the other services do without
 RUN if [ "${SERVICE}" = reporting ]; then \
       apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-        libreoffice-writer-nogui fonts-liberation2 >/dev/null && rm -rf /var/lib/apt/lists/*; fi
+        libreoffice-writer-nogui libreoffice-calc-nogui fonts-liberation2 >/dev/null && rm -rf /var/lib/apt/lists/*; fi
 
 # run as an unprivileged user from a writable working directory (scoring's faust keeps its empty,
 # in-memory store's data folder thidua-scoring-data/ there)

@@ -66,7 +66,8 @@ def test_each_consumer_subscribes_to_what_its_registry_handles():
     # issue 10: the submissions topic too, for the inbox
     assert projector.handlers.topics == ["campaigns", "nominations", "scores", "submissions", "units"]
     notify = NotifyService(None, {}, publisher=None, settings=None)
-    assert notify.handlers.topics == ["campaigns", "nominations", "scores", "submissions"]
+    # issue 13: reports — the review reminders and drafts ready reporting publishes
+    assert notify.handlers.topics == ["campaigns", "nominations", "reports", "scores", "submissions"]
     assert SUBMISSION_REVIEWED in notify.handlers.types and SUBMISSION_RECEIVED not in notify.handlers.types
     assert SCORE_COMPUTED in notify.composers.types
     scoring = ScoringService(None, None, load_scorers())

@@ -10,6 +10,7 @@ from datetime import date
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 from starlette.background import BackgroundTask
+from starlette.datastructures import UploadFile as StarletteUploadFile
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from thidua_common.ids import is_id
@@ -126,8 +127,8 @@ async def upload(request: Request, campaign_id: str, review_date: str, caller: P
     caller.require(*models.WRITERS)
     form = await request.form()
     file = form.get("file")
-    content = await file.read(MAX_UPLOAD + 1) if hasattr(file, "read") else b""
-    name = getattr(file, "filename", None) or "bao-cao.docx"
+    content = await file.read(MAX_UPLOAD + 1) if isinstance(file, StarletteUploadFile) else b""
+    name = (file.filename if isinstance(file, StarletteUploadFile) else None) or "bao-cao.docx"
     try:
         answer = await caller.reporting.request(
             "POST",
