@@ -41,6 +41,11 @@ def test_text_that_could_start_a_formula_stays_text_and_negative_numbers_stay_nu
         assert row[1].value == -12.5 and row[1].data_type == "n"
 
 
+def test_control_characters_in_stored_text_are_left_out_instead_of_failing_the_workbook():
+    ws = _sheet(write_xlsx([XlsxColumn("Tên")], [["Sở\x1d Nội\x14 vụ\x00"]]))
+    assert ws["A2"].value == "Sở Nội vụ"
+
+
 def test_the_xlsx_format_is_a_plugin_and_renders_award_history_with_vietnamese_headers():
     plugin = load_formats()["xlsx"]
     assert plugin.file_extension == "xlsx" and plugin.media_type.endswith("spreadsheetml.sheet")

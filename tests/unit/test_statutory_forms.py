@@ -307,6 +307,9 @@ async def test_route_refuses_unit_roles_and_bad_input_in_vietnamese(call):
     assert r.status_code == 422 and "year" in r.text
     r = await call(board, "/api/v1/forms/0601", params={"year": YEAR, "format": "doc"})
     assert r.status_code == 422 and "format" in r.text
+    # found by the fuzzer: a control character in the printed unit name was a 500
+    r = await call(board, "/api/v1/forms/0603", params={"year": YEAR, "unit_name": "Sở\x1d Nội vụ"})
+    assert r.status_code == 422 and "unit_name" in r.text
 
 
 async def test_route_pdf_unavailable_is_a_clear_503(call, monkeypatch):

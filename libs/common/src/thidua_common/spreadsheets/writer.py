@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -95,7 +96,8 @@ def _put(ws: Any, row: int, col: int, value: Any, kind: str) -> int:
             return 16 if kind == "datetime" else 10
     if isinstance(value, bool):
         value = "có" if value else "không"
-    text = str(value)
+    # XLSX cannot hold control characters (openpyxl raises on them): stored text keeps its words
+    text = ILLEGAL_CHARACTERS_RE.sub("", str(value))
     cell.value = text
     cell.data_type = "s"  # openpyxl would store a text starting with "=" as a formula
     if starts_formula(text):

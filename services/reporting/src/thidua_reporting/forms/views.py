@@ -38,7 +38,11 @@ async def get_form(
     year: Annotated[int, Query(ge=2000, le=2100, description="năm báo cáo")],
     principal=BOARD,
     format: Annotated[Literal["xlsx", "pdf"], Query(description="xlsx (default) or pdf")] = "xlsx",
-    unit_name: Annotated[str | None, Query(max_length=200, description="đơn vị báo cáo as printed")] = None,
+    unit_name: Annotated[
+        str | None,
+        # printed in the workbook: no control characters (XLSX cannot hold them)
+        Query(max_length=200, pattern=r"^[^\x00-\x1f\x7f]*$", description="đơn vị báo cáo as printed"),
+    ] = None,
 ) -> Response:
     slug = form.split(".")[0]
     if slug not in FORMS:
