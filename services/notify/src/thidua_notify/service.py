@@ -13,12 +13,19 @@ from thidua_common.contracts import Envelope, new_event
 from thidua_common.contracts.campaign import CampaignDefined
 from thidua_common.contracts.envelope import deterministic_id
 from thidua_common.contracts.handlers import Handlers
-from thidua_common.contracts.nomination import AwardDecided, NominationOverdue
+from thidua_common.contracts.nomination import (
+    AwardDecided,
+    NominationChanged,
+    NominationOverdue,
+    NominationStatus,
+    notice_status,
+)
 from thidua_common.contracts.notification import NotificationFailed
 from thidua_common.contracts.registry import (
     APPEAL_DECIDED,
     AWARD_DECIDED,
     CAMPAIGN_DEFINED,
+    NOMINATION_CHANGED,
     NOMINATION_OVERDUE,
     NOTIFICATION_FAILED,
     SCORE_COMPUTED,
@@ -43,6 +50,7 @@ from .compose import (
     appeal_decision_message,
     award_message,
     criterion_labels,
+    nomination_notice_message,
     overdue_message,
     quarantine_message,
     reopen_message,
@@ -88,6 +96,8 @@ class NotifyService:
             .add(SUBMISSION_REVIEWED, SubmissionReviewed, self.on_decision)
             .add(APPEAL_DECIDED, AppealDecided, self.on_decision)
             .add(SUBMISSION_REOPENED, SubmissionReopened, self.on_decision)
+            # issue 11: nomnotice — the unit hears that its nomination was returned or failed
+            .add(NOMINATION_CHANGED, NominationChanged, self.on_nomination)
         )
         # how each recorded event becomes a message, when it is sent
         self.composers = (
@@ -99,6 +109,7 @@ class NotifyService:
             .add(SUBMISSION_REVIEWED, SubmissionReviewed, self._review_message)
             .add(APPEAL_DECIDED, AppealDecided, self._appeal_decision_message)
             .add(SUBMISSION_REOPENED, SubmissionReopened, self._reopen_message)
+            .add(NOMINATION_CHANGED, NominationChanged, self._nomination_message)
         )
 
     async def setup(self) -> None:
@@ -131,6 +142,13 @@ class NotifyService:
         sent_at = envelope.time if envelope.time.tzinfo else envelope.time.replace(tzinfo=UTC)
         stale = datetime.now(UTC) - sent_at > self.decision_notice_max_age
         await self.enqueue(envelope, "email", skip_reason="quá cũ để báo / too old to announce" if stale else None)
+
+    async def on_nomination(self, envelope: Envelope, nomination: NominationChanged) -> None:
+        """issue 11: nomnotice — only the revision that returned it or failed it (never a pass, a
+        comment, or a later revision keeping the status). A decision is mailed from its
+        AwardDecided event (on_alert), so a unit is not told of its award twice."""
+        if notice_status(nomination) in (NominationStatus.returned, NominationStatus.failed):
+            await self.on_decision(envelope, nomination)
 
     @staticmethod
     def worth_telling(score: ScoreComputed) -> bool:
@@ -316,6 +334,19 @@ class NotifyService:
             return None  # no address known for the unit: skipped, like a score
         subject, body = award_message(award, unit["name_vi"])
         return _message(unit["email"], subject, body, delivery_id, envelope)
+
+    async def _nomination_message(
+        self, envelope: Envelope, nomination: NominationChanged, delivery_id: str
+    ) -> Message | None:
+        """issue 11: nomnotice — to the nominee's unit, else the unit that filed it, at the address a
+        campaign lists for it (the nomination's own campaign first, else any of the tenant's)."""
+        for unit_id in dict.fromkeys(filter(None, [nomination.nominee.unit_id, nomination.nominating_unit_id])):
+            unit = await self._participant(envelope.tenant, unit_id, nomination.campaign_id)
+            if unit and unit.get("email"):
+                own = unit["name_vi"] if unit_id == nomination.nominee.unit_id else None
+                subject, body = nomination_notice_message(nomination, unit["name_vi"], own)
+                return _message(unit["email"], subject, body, delivery_id, envelope)
+        return None  # no address known for either unit: skipped, like a review
 
     async def _finish(self, delivery: dict, status: str, attempts: int, error: str | None, recipient: str = "") -> None:
         now = datetime.now(UTC)
