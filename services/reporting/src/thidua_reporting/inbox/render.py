@@ -137,6 +137,7 @@ def _nomination(kind: str, facts: dict[str, Any], created: datetime, names: Name
     body += _suffix("inbox.reason", facts.get("reason") or "", lang)
     vote = facts.get("vote")
     if kind == NOMINATION_FAILED and vote:
+        body += "" if body.endswith((".", "!", "?")) else "."  # the reason given ends without a stop
         body += t(
             "inbox.nomination.vote",
             lang,

@@ -131,6 +131,13 @@ async def _names(db: AsyncDatabase, tenant: str, docs: list[dict[str, Any]], lan
     if missing:  # a unit that left its campaign (merged away) keeps its name in the unit registry
         async for u in db.units.find({"_id": {"$in": [f"{tenant}/{m}" for m in missing]}}):
             units[u["unit_id"]] = u.get("name_vi") or u["unit_id"]
+    missing = sorted({d["unit_id"] for d in docs} - units.keys())
+    if missing:  # issue 11: nomnotice — a nomination names no campaign: any campaign listing the unit
+        query = {"tenant": tenant, "participants.unit_id": {"$in": missing}}
+        async for c in db.campaigns.find(query, {"participants": 1}):
+            for p in c.get("participants", []):
+                if p["unit_id"] in missing:
+                    units.setdefault(p["unit_id"], p.get("name_vi") or p["unit_id"])
     criteria = {cid: _criteria_names(c.get("criteria", []), lang, {}) for cid, c in campaigns.items()}
     out = {}
     for d in docs:
