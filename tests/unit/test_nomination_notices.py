@@ -4,7 +4,6 @@ once per event, only for the revision whose change made it so, rendered in the r
 with the reasons; notify: a mail to the unit with the reasons (Vietnamese by default), at the
 address any campaign lists for it, skipped when none does."""
 
-import asyncio
 import uuid
 from datetime import UTC, datetime
 
