@@ -45,6 +45,14 @@ def configure(stack, board: dict) -> None:
     assert response.status_code == 200, response.text
 
 
+def diagnosis(stack, leader: dict) -> str:
+    """What the unit's inbox holds and what reporting and notify logged, for a failure's message."""
+    inbox = httpx.get(f"{stack.url('reporting')}/api/v1/notifications", headers=leader, timeout=30)
+    logs = {n: (stack.log_dir / f"{n}.log") for n in ("reporting", "notify")}
+    tails = {n: p.read_text(errors="replace")[-3000:] if p.exists() else "(no log)" for n, p in logs.items()}
+    return f"the return never reached the unit's notifications; inbox: {inbox.status_code} {inbox.text[:2000]}; {tails}"
+
+
 def test_a_returned_nomination_reaches_the_units_inbox_and_mailbox(console_stack, tmp_path):
     console, intake = console_stack.url("web"), console_stack.url("intake")
     tag = uuid.uuid4().hex[:6]
@@ -80,7 +88,7 @@ def test_a_returned_nomination_reaches_the_units_inbox_and_mailbox(console_stack
             page.goto(f"{console}/notifications")
             if page.locator(item).count():
                 break
-            assert time.monotonic() < deadline, "the return never reached the unit's notifications"
+            assert time.monotonic() < deadline, diagnosis(console_stack, leader)
             time.sleep(1)
         notice = page.locator(item)
         assert notice.count() == 1  # told once

@@ -253,3 +253,28 @@ async def test_notify_skips_a_failure_when_no_campaign_gives_either_unit_an_addr
     assert svc.channels["email"].sent == []
     delivery = await svc.db.deliveries.find_one({"_id": f"{e.id}:email"})
     assert delivery["status"] == "skipped"
+
+
+async def test_reportings_inbox_api_answers_a_nominations_notice(projector):
+    """The API's response model takes a notice without campaign or period (it answered 500 before)."""
+    import httpx
+
+    from thidua_common.auth import mint_token
+    from thidua_common.http import create_app
+    from thidua_common.settings import Settings
+    from thidua_reporting.inbox.views import router
+
+    settings = Settings(environment="development")
+    app = create_app("reporting", settings)
+    app.include_router(router)
+    app.state.db = projector.db
+    await projector.apply(event(nomination()))
+    token = mint_token(settings, subject="s-1", tenant=T, roles=["unit_leader"], unit_id="huyen-cu-jut")
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://r.test") as client:
+        r = await client.get("/api/v1/notifications", headers={"Authorization": f"Bearer {token}",
+                                                               "Accept-Language": "en"})
+    assert r.status_code == 200, r.text
+    (item,) = r.json()["items"]
+    assert (item["kind"], item["nomination_id"], item["campaign_id"], item["period"]) == (
+        "nomination.returned", NID, None, None)
+    assert item["title"].startswith("Nomination returned: ")
