@@ -84,6 +84,8 @@ def test_no_page_of_the_console_has_a_serious_accessibility_violation(console_st
     at_vote = a_nomination_at_vote(console_stack)
     pages["council-member.daknong"].append(f"/nominations/{at_vote}")
     pages["board-officer.so-noi-vu"].append(f"/nominations/{at_vote}")
+    # issue 11: nomnotice — the unit leader's notifications (a nomination's return, failure or decision)
+    pages[f"unit-leader.{UNIT}"].append("/notifications")
     found: dict[str, list[str]] = {}
     with console_browser() as (browser, _):
         welcome = browser.new_page()

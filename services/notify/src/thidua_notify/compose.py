@@ -2,7 +2,14 @@
 
 from dataclasses import dataclass
 
-from thidua_common.contracts.nomination import AwardDecided, NominationOverdue, Nominee
+from thidua_common.contracts.nomination import (
+    AwardDecided,
+    NominationChanged,
+    NominationOverdue,
+    NominationStatus,
+    Nominee,
+    closing_record,
+)
 from thidua_common.contracts.review import (
     AppealDecided,
     AppealOutcome,
@@ -292,3 +299,37 @@ def review_drafts_message(ready: ReviewDraftsReady, lang: str = "vi") -> tuple[s
         document=ready.board_document_id,
     )
     return t("mail.review.ready.subject", lang, **params), t("mail.review.ready.body", lang, **params)
+
+
+# -- issue 11: nomnotice — a nomination returned or failed, told to the unit ----------------------
+def nomination_notice_message(
+    nomination: NominationChanged, unit_name: str, nominee_unit_name: str | None = None, lang: str = "vi"
+) -> tuple[str, str]:
+    """The unit hears which stage returned or failed its nomination, and why (the stage record's
+    reason; the vote's numbers when the council's vote failed it). `nominee_unit_name`: the
+    nominee's unit's name when known (its id otherwise)."""
+    record = closing_record(nomination)
+    vote = nomination.vote
+    params = dict(
+        unit=unit_name,
+        nominee=nominee_label(nomination.nominee, nominee_unit_name, lang),
+        award=nomination.award_name_vi,
+        year=nomination.year,
+        stage=(record.stage if record else nomination.change.detail.get("stage")) or "—",
+        time=format_datetime(record.left_at, lang) if record and record.left_at else "—",
+        reason=((record.reason if record else None) or nomination.change.reason or "—").strip(),
+        nomination=nomination.nomination_id,
+        vote=t(
+            "mail.nomination.vote",
+            lang,
+            yes=vote.yes,
+            members=vote.members,
+            no=vote.no,
+            abstain=vote.abstain,
+            threshold=format_number(vote.threshold * 100, 1, lang),
+        )
+        if vote and nomination.status == NominationStatus.failed
+        else "",
+    )
+    key = "mail.nomination_returned" if nomination.status == NominationStatus.returned else "mail.nomination_failed"
+    return t(f"{key}.subject", lang, **params), t(f"{key}.body", lang, **params)

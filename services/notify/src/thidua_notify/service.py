@@ -13,12 +13,19 @@ from thidua_common.contracts import Envelope, new_event
 from thidua_common.contracts.campaign import CampaignDefined
 from thidua_common.contracts.envelope import deterministic_id
 from thidua_common.contracts.handlers import Handlers
-from thidua_common.contracts.nomination import AwardDecided, NominationOverdue
+from thidua_common.contracts.nomination import (
+    AwardDecided,
+    NominationChanged,
+    NominationOverdue,
+    NominationStatus,
+    notice_status,
+)
 from thidua_common.contracts.notification import NotificationFailed
 from thidua_common.contracts.registry import (  # issue 13: reports
     APPEAL_DECIDED,
     AWARD_DECIDED,
     CAMPAIGN_DEFINED,
+    NOMINATION_CHANGED,
     NOMINATION_OVERDUE,
     NOTIFICATION_FAILED,
     REVIEW_DRAFTS_READY,
@@ -46,6 +53,7 @@ from .compose import (
     appeal_decision_message,
     award_message,
     criterion_labels,
+    nomination_notice_message,
     overdue_message,
     quarantine_message,
     reopen_message,
@@ -96,6 +104,8 @@ class NotifyService:
             # issue 13: reports — units reminded before a review date, the board told its drafts are ready
             .add(REVIEW_REMINDER, ReviewReminder, self.on_alert)
             .add(REVIEW_DRAFTS_READY, ReviewDraftsReady, self.on_alert)
+            # issue 11: nomnotice — the unit hears that its nomination was returned or failed
+            .add(NOMINATION_CHANGED, NominationChanged, self.on_nomination)
         )
         # how each recorded event becomes a message, when it is sent
         self.composers = (
@@ -109,6 +119,7 @@ class NotifyService:
             .add(SUBMISSION_REOPENED, SubmissionReopened, self._reopen_message)
             .add(REVIEW_REMINDER, ReviewReminder, self._review_reminder_message)
             .add(REVIEW_DRAFTS_READY, ReviewDraftsReady, self._review_drafts_message)
+            .add(NOMINATION_CHANGED, NominationChanged, self._nomination_message)
         )
 
     async def setup(self) -> None:
@@ -141,6 +152,13 @@ class NotifyService:
         sent_at = envelope.time if envelope.time.tzinfo else envelope.time.replace(tzinfo=UTC)
         stale = datetime.now(UTC) - sent_at > self.decision_notice_max_age
         await self.enqueue(envelope, "email", skip_reason="quá cũ để báo / too old to announce" if stale else None)
+
+    async def on_nomination(self, envelope: Envelope, nomination: NominationChanged) -> None:
+        """issue 11: nomnotice — only the revision that returned it or failed it (never a pass, a
+        comment, or a later revision keeping the status). A decision is mailed from its
+        AwardDecided event (on_alert), so a unit is not told of its award twice."""
+        if notice_status(nomination) in (NominationStatus.returned, NominationStatus.failed):
+            await self.on_decision(envelope, nomination)
 
     @staticmethod
     def worth_telling(score: ScoreComputed) -> bool:
@@ -340,6 +358,19 @@ class NotifyService:
     async def _review_drafts_message(self, envelope: Envelope, ready: ReviewDraftsReady, delivery_id: str) -> Message:
         subject, body = review_drafts_message(ready)
         return _message(self.settings.escalation_email, subject, body, delivery_id, envelope)
+
+    async def _nomination_message(
+        self, envelope: Envelope, nomination: NominationChanged, delivery_id: str
+    ) -> Message | None:
+        """issue 11: nomnotice — to the nominee's unit, else the unit that filed it, at the address a
+        campaign lists for it (the nomination's own campaign first, else any of the tenant's)."""
+        for unit_id in dict.fromkeys(filter(None, [nomination.nominee.unit_id, nomination.nominating_unit_id])):
+            unit = await self._participant(envelope.tenant, unit_id, nomination.campaign_id)
+            if unit and unit.get("email"):
+                own = unit["name_vi"] if unit_id == nomination.nominee.unit_id else None
+                subject, body = nomination_notice_message(nomination, unit["name_vi"], own)
+                return _message(unit["email"], subject, body, delivery_id, envelope)
+        return None  # no address known for either unit: skipped, like a review
 
     async def _finish(self, delivery: dict, status: str, attempts: int, error: str | None, recipient: str = "") -> None:
         now = datetime.now(UTC)

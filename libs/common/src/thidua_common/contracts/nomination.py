@@ -163,3 +163,25 @@ class AwardDecided(BaseModel):
     level: AwardLevel | None = None
     form: AwardForm | None = None
     recipient_type: RecipientType | None = None
+
+
+# issue 11: nomnotice — which revisions the nominating unit and the nominee's unit are told of
+_NOTICE_CHANGES = {
+    NominationStatus.returned: {"returned"},  # a stage sent it back with a reason
+    NominationStatus.failed: {"voted", "failed", "refused"},  # the council's vote below the threshold (or refused)
+    NominationStatus.decided: {"decided"},  # the chairperson's award decision
+}
+
+
+def notice_status(nomination: NominationChanged) -> NominationStatus | None:
+    """The status this revision's change brought about, when the units are to hear of it; None for
+    any other revision (filed, passed, commented, withdrawn, or a later change that kept the status),
+    so each return, failure and decision is told once, by the revision that made it."""
+    kinds = _NOTICE_CHANGES.get(nomination.status)
+    return nomination.status if kinds and nomination.change.kind in kinds else None
+
+
+def closing_record(nomination: NominationChanged) -> StageRecord | None:
+    """The stage record that this revision closed with the nomination's status (its reason), if any."""
+    outcome = nomination.status.value
+    return next((s for s in reversed(nomination.stages) if s.outcome == outcome), None)

@@ -1571,6 +1571,68 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Không có bảng xếp hạng công khai của '{tenant}'.",
         "en": "There is no public leaderboard for '{tenant}'.",
     },
+    # issue 11: nomnotice — a nomination returned, failed or decided reaches the units (inbox and mail)
+    "inbox.nomination.collective": {"vi": "tập thể {unit}", "en": "the collective {unit}"},
+    "inbox.nomination.returned.title": {
+        "vi": "Hồ sơ đề nghị khen thưởng bị trả lại: {award} – {nominee}",
+        "en": "Nomination returned: {award} – {nominee}",
+    },
+    "inbox.nomination.returned.body": {
+        "vi": "Hồ sơ đề nghị «{award}» năm {year} cho {nominee} đã bị trả lại ở bước «{stage}» lúc {time}; "
+        "đơn vị bổ sung, hoàn thiện hồ sơ rồi gửi lại.",
+        "en": "The nomination for “{award}” ({year}) of {nominee} was returned at the “{stage}” stage at "
+        "{time}; complete the dossier and submit it again.",
+    },
+    "inbox.nomination.failed.title": {
+        "vi": "Hồ sơ đề nghị khen thưởng không được thông qua: {award} – {nominee}",
+        "en": "Nomination not approved: {award} – {nominee}",
+    },
+    "inbox.nomination.failed.body": {
+        "vi": "Hồ sơ đề nghị «{award}» năm {year} cho {nominee} không được thông qua ở bước «{stage}» lúc {time}.",
+        "en": "The nomination for “{award}” ({year}) of {nominee} was not approved at the “{stage}” stage at {time}.",
+    },
+    "inbox.nomination.vote": {
+        "vi": " Kết quả biểu quyết: {yes}/{members} phiếu đồng ý, {no} không đồng ý, {abstain} không biểu quyết; "
+        "ngưỡng cần đạt {threshold}%.",
+        "en": " Vote: {yes}/{members} in favour, {no} against, {abstain} abstaining; {threshold}% needed.",
+    },
+    "inbox.nomination.decided.title": {
+        "vi": "Quyết định khen thưởng {decision}: {award} – {nominee}",
+        "en": "Award decision {decision}: {award} – {nominee}",
+    },
+    "inbox.nomination.decided.body": {
+        "vi": "Theo Quyết định số {decision} ngày {date} do {signer} ký, {nominee} được tặng «{award}» năm {year}.",
+        "en": "By decision {decision} of {date} signed by {signer}, {nominee} receives “{award}” for {year}.",
+    },
+    "mail.nomination_returned.subject": {
+        "vi": "[Thi Đua] Hồ sơ đề nghị khen thưởng bị trả lại: {award} – {nominee}",
+        "en": "[Thi Đua] Nomination returned: {award} – {nominee}",
+    },
+    "mail.nomination_returned.body": {
+        "vi": "Kính gửi {unit},\n\nHồ sơ đề nghị khen thưởng «{award}» năm {year} cho {nominee} đã bị trả lại "
+        "ở bước «{stage}» lúc {time}.\n\nLý do: {reason}\n\nĐề nghị đơn vị bổ sung, hoàn thiện hồ sơ và gửi lại "
+        "trên hệ thống (mục Đề nghị khen thưởng).\n\nMã hồ sơ: {nomination}.\n\nTrân trọng,\nHệ thống Thi Đua",
+        "en": "Dear {unit},\n\nThe nomination for “{award}” ({year}) of {nominee} was returned at the “{stage}” "
+        "stage at {time}.\n\nReason: {reason}\n\nPlease complete the dossier and submit it again (Nominations)."
+        "\n\nNomination: {nomination}.\n\nRegards,\nThi Đua",
+    },
+    "mail.nomination_failed.subject": {
+        "vi": "[Thi Đua] Hồ sơ đề nghị khen thưởng không được thông qua: {award} – {nominee}",
+        "en": "[Thi Đua] Nomination not approved: {award} – {nominee}",
+    },
+    "mail.nomination_failed.body": {
+        "vi": "Kính gửi {unit},\n\nHồ sơ đề nghị khen thưởng «{award}» năm {year} cho {nominee} không được "
+        "thông qua ở bước «{stage}» lúc {time}.\n\nLý do: {reason}\n{vote}\nMã hồ sơ: {nomination}.\n\n"
+        "Trân trọng,\nHệ thống Thi Đua",
+        "en": "Dear {unit},\n\nThe nomination for “{award}” ({year}) of {nominee} was not approved at the "
+        "“{stage}” stage at {time}.\n\nReason: {reason}\n{vote}\nNomination: {nomination}.\n\n"
+        "Regards,\nThi Đua",
+    },
+    "mail.nomination.vote": {
+        "vi": "\nKết quả biểu quyết: {yes}/{members} phiếu đồng ý, {no} không đồng ý, {abstain} không biểu quyết "
+        "(ngưỡng cần đạt {threshold}%).\n",
+        "en": "\nVote: {yes}/{members} in favour, {no} against, {abstain} abstaining ({threshold}% needed).\n",
+    },
 }
 
 

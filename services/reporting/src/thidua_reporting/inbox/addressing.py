@@ -80,3 +80,11 @@ def appeal_audience(to_level: str, campaign: dict[str, Any] | None, unit_id: str
 
 def matches(audience: Iterable[str], tags: Iterable[str]) -> bool:
     return bool(set(audience) & set(tags))
+
+
+# issue 11: nomnotice
+def nomination_audience(nominee_unit_id: str, nominating_unit_id: str | None) -> list[str]:
+    """A nomination's return, failure or decision is for the nominee's unit and the unit that filed
+    it (their leaders and reporters), each once; a board officer who filed for no unit reads it in
+    the nomination's own pages."""
+    return [unit_tag(u) for u in dict.fromkeys([nominee_unit_id, nominating_unit_id]) if u]

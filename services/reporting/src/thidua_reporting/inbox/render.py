@@ -14,10 +14,16 @@ APPEALED = "submission.appealed"
 APPEAL_DECIDED = "appeal.decided"
 REOPENED = "submission.reopened"
 VERIFIED = "score.verified"
+# issue 11: nomnotice — a nomination returned, failed or decided (no campaign or period needed)
+NOMINATION_RETURNED = "nomination.returned"
+NOMINATION_FAILED = "nomination.failed"
+NOMINATION_DECIDED = "nomination.decided"
+NOMINATION_KINDS = (NOMINATION_RETURNED, NOMINATION_FAILED, NOMINATION_DECIDED)
+
 # issue 13: reports — review reminders to units and drafts ready for the board (..reviews.service)
 REVIEW_REMINDER = "review.reminder"
 REVIEW_READY = "review.drafts_ready"
-KINDS = (RECEIVED, REVIEWED, APPEALED, APPEAL_DECIDED, REOPENED, VERIFIED, REVIEW_REMINDER, REVIEW_READY)
+KINDS = (RECEIVED, REVIEWED, APPEALED, APPEAL_DECIDED, REOPENED, VERIFIED, REVIEW_REMINDER, REVIEW_READY, *NOMINATION_KINDS)
 
 
 @dataclass(frozen=True)
@@ -41,6 +47,8 @@ def render(doc: dict[str, Any], names: Names, lang: str) -> tuple[str, str]:
     """(title, body) of a stored notification."""
     kind, facts = doc["kind"], doc.get("facts", {})
     created: datetime = doc["created_at"]
+    if kind in NOMINATION_KINDS:
+        return _nomination(kind, facts, created, names, lang)
     common = {
         "period": format_period(doc["period"], lang),
         "campaign": names.campaign,
@@ -108,3 +116,49 @@ def _criteria(reasons: dict[str, str], names: Names, lang: str) -> str:
         t("inbox.criterion_reason", lang, criterion=names.criteria.get(cid, cid), reason=reason)
         for cid, reason in reasons.items()
     )
+
+
+# -- issue 11: nomnotice --------------------------------------------------------------------------
+def _nominee(facts: dict[str, Any], unit: str, lang: str) -> str:
+    """«Nguyễn Văn A, Chủ tịch (Huyện Cư Jút)» or «tập thể Huyện Cư Jút»."""
+    if facts.get("person_name"):
+        position = f", {facts['position']}" if facts.get("position") else ""
+        return f"{facts['person_name']}{position} ({unit})"
+    return t("inbox.nomination.collective", lang, unit=unit)
+
+
+def _nomination(kind: str, facts: dict[str, Any], created: datetime, names: Names, lang: str) -> tuple[str, str]:
+    params = {
+        "award": facts["award_name_vi"],
+        "nominee": _nominee(facts, names.unit, lang),
+        "year": facts["year"],
+        "stage": facts.get("stage_name_vi") or facts.get("stage") or "—",
+        "time": format_datetime(created, lang),
+    }
+    if kind == NOMINATION_DECIDED:
+        decision = facts.get("decision") or {}
+        decided = {
+            "decision": decision.get("number", ""),
+            "date": format_date(date.fromisoformat(decision["date"]), lang) if decision.get("date") else "—",
+            "signer": decision.get("signer", ""),
+        }
+        return (
+            t("inbox.nomination.decided.title", lang, **params, **decided),
+            t("inbox.nomination.decided.body", lang, **params, **decided),
+        )
+    status = "returned" if kind == NOMINATION_RETURNED else "failed"
+    body = t(f"inbox.nomination.{status}.body", lang, **params)
+    body += _suffix("inbox.reason", facts.get("reason") or "", lang)
+    vote = facts.get("vote")
+    if kind == NOMINATION_FAILED and vote:
+        body += "" if body.endswith((".", "!", "?")) else "."  # the reason given ends without a stop
+        body += t(
+            "inbox.nomination.vote",
+            lang,
+            yes=vote["yes"],
+            members=vote["members"],
+            no=vote["no"],
+            abstain=vote.get("abstain", 0),
+            threshold=format_number(vote["threshold"] * 100, 1, lang),
+        )
+    return t(f"inbox.nomination.{status}.title", lang, **params), body

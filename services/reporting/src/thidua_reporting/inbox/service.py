@@ -105,6 +105,7 @@ def _item(doc: dict[str, Any], names: dict[str, Names], subject: str, lang: str)
         "unit_id": doc["unit_id"],
         "period": doc["period"],
         "submission_id": doc.get("submission_id"),
+        "nomination_id": doc.get("nomination_id"),  # issue 11: nomnotice — links to the nomination
         "created_at": created.astimezone(UTC).isoformat().replace("+00:00", "Z"),
         "read": subject in doc.get("read_by", []),
     }
@@ -123,7 +124,7 @@ def _criteria_names(nodes: list[dict[str, Any]], lang: str, out: dict[str, str])
 
 async def _names(db: AsyncDatabase, tenant: str, docs: list[dict[str, Any]], lang: str) -> dict[str, Names]:
     """Names of the campaigns, units and criteria the page mentions, as the read model has them now."""
-    keys = sorted({f"{tenant}/{d['campaign_id']}" for d in docs})
+    keys = sorted({f"{tenant}/{d['campaign_id']}" for d in docs if d.get("campaign_id")})
     campaigns = {c["campaign_id"]: c async for c in db.campaigns.find({"_id": {"$in": keys}})} if keys else {}
     units = {p["unit_id"]: p["name_vi"] for c in campaigns.values() for p in c.get("participants", [])}
     # issue 13: reports — a board notification (drafts ready) names no unit
@@ -131,12 +132,19 @@ async def _names(db: AsyncDatabase, tenant: str, docs: list[dict[str, Any]], lan
     if missing:  # a unit that left its campaign (merged away) keeps its name in the unit registry
         async for u in db.units.find({"_id": {"$in": [f"{tenant}/{m}" for m in missing]}}):
             units[u["unit_id"]] = u.get("name_vi") or u["unit_id"]
+    missing = sorted({d["unit_id"] for d in docs} - units.keys())
+    if missing:  # issue 11: nomnotice — a nomination names no campaign: any campaign listing the unit
+        query = {"tenant": tenant, "participants.unit_id": {"$in": missing}}
+        async for c in db.campaigns.find(query, {"participants": 1}):
+            for p in c.get("participants", []):
+                if p["unit_id"] in missing:
+                    units.setdefault(p["unit_id"], p.get("name_vi") or p["unit_id"])
     criteria = {cid: _criteria_names(c.get("criteria", []), lang, {}) for cid, c in campaigns.items()}
     out = {}
     for d in docs:
         campaign = campaigns.get(d["campaign_id"])
         out[d["_id"]] = Names(
-            campaign=(_name(campaign, lang) if campaign else "") or d["campaign_id"],
+            campaign=(_name(campaign, lang) if campaign else "") or d["campaign_id"] or "",
             unit=units.get(d["unit_id"], d["unit_id"]) or "",
             criteria=criteria.get(d["campaign_id"], {}),
         )

@@ -18,14 +18,17 @@ class NotificationItem(BaseModel):
     id: str
     kind: str = Field(
         description="submission.received, submission.reviewed, submission.appealed, appeal.decided, "
-        "submission.reopened, score.verified, review.reminder or review.drafts_ready (issue 13)"
+        "submission.reopened, score.verified, review.reminder or review.drafts_ready (issue 13); "
+        "issue 11: nomination.returned, nomination.failed or nomination.decided"
     )
     title: str
     body: str
-    campaign_id: str
+    campaign_id: str | None = Field(description="null for a nomination that names no campaign")
     unit_id: str | None = Field(description="the unit it is about; null for the board's review drafts (issue 13)")
-    period: str
+    period: str | None = Field(description="null for a nomination's notice or the board's review drafts")
     submission_id: str | None
+    # issue 11: nomnotice — the nomination a nomination's notice is about
+    nomination_id: str | None = Field(None, description="the nomination (nomination.* kinds), else null")
     created_at: str = Field(description="when it happened, ISO 8601 UTC")
     read: bool
 

@@ -28,6 +28,7 @@ from thidua_common.logging import get_logger
 
 from ..award_papers import projection as award_papers
 from ..awards import projection as awards
+from ..inbox import nominations as nomination_notices
 from ..inbox import projection as inbox
 from ..streams import versions
 
@@ -50,7 +51,7 @@ class Projector:
             .add(UNIT_CHANGED, UnitChanged, self.on_unit)
             .add(SCORE_COMPUTED, ScoreComputed, self.on_score)
             .add(AWARD_DECIDED, AwardDecided, lambda e, award: awards.on_award(db, e, award))
-            .add(NOMINATION_CHANGED, NominationChanged, lambda e, nomination: awards.on_nomination(db, e, nomination))
+            .add(NOMINATION_CHANGED, NominationChanged, self.on_nomination)
             .add(NOMINATION_OVERDUE, NominationOverdue, lambda e, alert: awards.on_overdue(db, e, alert))
             .add(SUBMISSION_RECEIVED, SubmissionReceived, lambda e, sub: inbox.on_received(db, e, sub))
             .add(SUBMISSION_REVIEWED, SubmissionReviewed, lambda e, review: inbox.on_reviewed(db, e, review))
@@ -68,6 +69,11 @@ class Projector:
         await awards.setup(self.db)
         await inbox.setup(self.db)
         await award_papers.setup(self.db)  # issue 13: award papers
+
+    async def on_nomination(self, envelope: Envelope, nomination: NominationChanged) -> None:
+        await awards.on_nomination(self.db, envelope, nomination)
+        # issue 11: nomnotice — a return, failure or decision reaches the units' inboxes
+        await nomination_notices.on_nomination(self.db, envelope, nomination)
 
     async def apply(self, envelope: Envelope) -> None:
         await self.handlers.dispatch(envelope)

@@ -10,6 +10,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "ntf_none": "Chưa có thông báo nào.",
         "ntf_mark_all": "Đánh dấu tất cả là đã đọc",
         "ntf_open": "Xem báo cáo",
+        # issue 11: nomnotice
+        "ntf_open_nomination": "Xem hồ sơ đề nghị khen thưởng",
     },
     "en": {
         "ntf_nav": "Notifications",
@@ -20,6 +22,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "ntf_none": "No notification yet.",
         "ntf_mark_all": "Mark all as read",
         "ntf_open": "Open the submission",
+        # issue 11: nomnotice
+        "ntf_open_nomination": "Open the nomination",
     },
 }
 LABELS: dict[str, dict[str, str]] = {"vi": {}, "en": {}}
