@@ -23,7 +23,17 @@ NOMINATION_KINDS = (NOMINATION_RETURNED, NOMINATION_FAILED, NOMINATION_DECIDED)
 # issue 13: reports — review reminders to units and drafts ready for the board (..reviews.service)
 REVIEW_REMINDER = "review.reminder"
 REVIEW_READY = "review.drafts_ready"
-KINDS = (RECEIVED, REVIEWED, APPEALED, APPEAL_DECIDED, REOPENED, VERIFIED, REVIEW_REMINDER, REVIEW_READY, *NOMINATION_KINDS)
+KINDS = (
+    RECEIVED,
+    REVIEWED,
+    APPEALED,
+    APPEAL_DECIDED,
+    REOPENED,
+    VERIFIED,
+    REVIEW_REMINDER,
+    REVIEW_READY,
+    *NOMINATION_KINDS,
+)
 
 
 @dataclass(frozen=True)

@@ -132,7 +132,7 @@ async def _names(db: AsyncDatabase, tenant: str, docs: list[dict[str, Any]], lan
     if missing:  # a unit that left its campaign (merged away) keeps its name in the unit registry
         async for u in db.units.find({"_id": {"$in": [f"{tenant}/{m}" for m in missing]}}):
             units[u["unit_id"]] = u.get("name_vi") or u["unit_id"]
-    missing = sorted({d["unit_id"] for d in docs} - units.keys())
+    missing = sorted({d["unit_id"] for d in docs if d.get("unit_id")} - units.keys())
     if missing:  # issue 11: nomnotice — a nomination names no campaign: any campaign listing the unit
         query = {"tenant": tenant, "participants.unit_id": {"$in": missing}}
         async for c in db.campaigns.find(query, {"participants": 1}):
