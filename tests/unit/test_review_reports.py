@@ -267,7 +267,7 @@ async def test_the_inbox_lists_a_board_notification_that_names_no_unit():
             return gen()
 
     class Db:
-        campaigns = type("C", (), {"find": lambda self, q: Found([F.campaign()])})()
+        campaigns = type("C", (), {"find": lambda self, q, projection=None: Found([F.campaign()])})()
         units = type("U", (), {"find": lambda self, q: Found([])})()
 
     docs = [
