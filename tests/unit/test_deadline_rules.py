@@ -144,3 +144,21 @@ def test_the_digest_groups_by_recipient_and_delivery_day_without_duplicates():
 def test_on_time_rate():
     assert on_time_rate([]) is None
     assert on_time_rate([True, True, False]) == pytest.approx(0.6667)
+
+
+def test_when_a_digest_goes_out():
+    from datetime import timedelta
+
+    from thidua_common.deadlines import digest_time, parse_quiet_hours
+
+    quiet = parse_quiet_hours("21:00-07:00")
+    noon = datetime(2026, 11, 30, 5, 0, tzinfo=UTC)  # 12:00 local
+    # daily: the next 07:30 local
+    assert digest_time(noon, time(7, 30), timedelta(0), quiet) == datetime(2026, 12, 1, 0, 30, tzinfo=UTC)
+    early = datetime(2026, 11, 29, 23, 0, tzinfo=UTC)  # 06:00 local on 30/11
+    assert digest_time(early, time(7, 30), timedelta(0), quiet) == datetime(2026, 11, 30, 0, 30, tzinfo=UTC)
+    # a rolling window, delayed by the quiet hours
+    assert digest_time(noon, time(7, 30), timedelta(seconds=5), quiet) == noon + timedelta(seconds=5)
+    evening = datetime(2026, 11, 30, 13, 59, 58, tzinfo=UTC)  # 20:59:58 local
+    assert digest_time(evening, time(7, 30), timedelta(seconds=5), quiet) == datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
+    assert parse_quiet_hours("").send_at(evening) == evening

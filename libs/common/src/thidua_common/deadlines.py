@@ -207,3 +207,26 @@ def on_time_rate(outcomes: Iterable[bool]) -> float | None:
     """Share of reports in on time (True) among those due; None when none was due."""
     values = list(outcomes)
     return None if not values else round(sum(values) / len(values), 4)
+
+
+# -- when a digest goes out --------------------------------------------------------------------------
+def parse_quiet_hours(text: str, tz: tzinfo = VN_TZ) -> QuietHours:
+    """ "21:00-07:00" (local time); empty: no quiet hours."""
+    if not text:
+        return QuietHours(time(0), time(0), tz)
+    start, end = text.split("-")
+    return QuietHours(time.fromisoformat(start), time.fromisoformat(end), tz)
+
+
+def digest_time(first_noticed: datetime, daily_at: time, window: timedelta, quiet: QuietHours) -> datetime:
+    """When a digest whose first item was noticed at `first_noticed` goes out (UTC): a rolling
+    window after it when one is set, otherwise the next daily digest time (local) at or after it;
+    either way outside quiet hours."""
+    first = _aware(first_noticed)
+    if window > timedelta(0):
+        return quiet.send_at(first + window)
+    local = first.astimezone(quiet.tz)
+    at = datetime.combine(local.date(), daily_at, tzinfo=quiet.tz)
+    if at < local:
+        at = datetime.combine(local.date() + timedelta(days=1), daily_at, tzinfo=quiet.tz)
+    return quiet.send_at(at)
