@@ -41,11 +41,12 @@ def test_review_due_date_and_lateness():
     assert review_due_date(date(2025, 1, 24), 2, HOLIDAYS) == date(2025, 2, 4)  # over Tết
     assert working_days_late(DUE, date(2025, 1, 14), HOLIDAYS) == 0
     assert working_days_late(DUE, date(2025, 1, 20), HOLIDAYS) == 3
-    assert not is_late(DUE, DUE, HOLIDAYS)
-    assert is_late(DUE, date(2025, 1, 16), HOLIDAYS)
-    # due on the Friday before Tết: a report on Tết's days is not yet late, the first day back is
-    assert not is_late(date(2025, 1, 24), date(2025, 2, 1), HOLIDAYS)
-    assert is_late(date(2025, 1, 24), date(2025, 2, 3), HOLIDAYS)
+    assert not is_late(DUE, DUE) and not is_late(DUE, date(2025, 1, 14))
+    assert is_late(DUE, date(2025, 1, 16))
+    # due on the Friday before Tết: a report during Tết is late, by 0 working days; the first day back by 1
+    assert is_late(date(2025, 1, 24), date(2025, 2, 1))
+    assert working_days_late(date(2025, 1, 24), date(2025, 2, 1), HOLIDAYS) == 0
+    assert working_days_late(date(2025, 1, 24), date(2025, 2, 3), HOLIDAYS) == 1
 
 
 def test_the_report_ladder_climbs_one_step_per_check_and_each_step_once():
@@ -72,7 +73,7 @@ def test_a_report_stops_the_ladder_even_when_late():
     submitted = date(2025, 1, 21)
     assert steps_due(DEFAULT_REPORT_LADDER, DUE, date(2025, 1, 22), fired, submitted, HOLIDAYS) == []
     assert steps_due(DEFAULT_REPORT_LADDER, DUE, date(2025, 1, 31), fired, submitted, HOLIDAYS) == []
-    assert is_late(DUE, submitted, HOLIDAYS)  # but it counts as late
+    assert is_late(DUE, submitted)  # but it counts as late
 
 
 def test_a_missed_check_fires_only_the_highest_rung_and_passes_over_the_rest():

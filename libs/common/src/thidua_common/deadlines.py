@@ -49,11 +49,12 @@ def working_days_late(due: date, on: date, holidays: Collection[date] = ()) -> i
     return max(0, working_days_between(due, on, holidays))
 
 
-def is_late(due: date, done_on: date, holidays: Collection[date] = ()) -> bool:
-    """A report submitted (or a review decided) on `done_on` is late when it is at least one
-    working day after its due date; on the due date itself, or on a holiday right after it
-    (nothing could be done that day), it is on time."""
-    return working_days_late(due, done_on, holidays) >= 1
+def is_late(due: date, done_on: date) -> bool:
+    """A report submitted (or a review decided) on `done_on` (its local day) is late when that day
+    is after its due date: one rule that intake's check, reporting's timeliness figures and the
+    review reports all apply (reporting does not hold the tenant's holidays). How late is counted
+    in working days (working_days_late): 0 for a report sent on the week-end after a Friday due date."""
+    return done_on > due
 
 
 # -- the ladder --------------------------------------------------------------------------------------

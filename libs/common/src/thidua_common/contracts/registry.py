@@ -5,8 +5,8 @@ from dataclasses import dataclass
 from pydantic import BaseModel
 
 from .award_papers import AwardDecisionIssued
-from .deadline import DeadlineNotice
 from .campaign import CampaignDefined
+from .deadline import DeadlineNotice
 from .inbound import ReviewDecided, TargetChangeRequested, UnitRegisterChangeRequested
 from .nomination import AwardDecided, NominationChanged, NominationOverdue
 from .notification import NotificationFailed

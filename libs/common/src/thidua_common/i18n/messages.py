@@ -1616,6 +1616,46 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Không có bảng xếp hạng công khai của '{tenant}'.",
         "en": "There is no public leaderboard for '{tenant}'.",
     },
+    # issue 15: deadlines — reminders and escalations in the inbox
+    "inbox.deadline.report.reminder.title": {
+        "vi": "Sắp đến hạn báo cáo kỳ {period}: {unit} ({due})",
+        "en": "The {period} report of {unit} is due soon ({due})",
+    },
+    "inbox.deadline.report.reminder.body": {
+        "vi": "Báo cáo kỳ {period} của {unit} trong phong trào «{campaign}» đến hạn ngày {due}, "
+        "còn {days} ngày làm việc.",
+        "en": "The {period} report of {unit} in the campaign “{campaign}” is due on {due}, {days} working days left.",
+    },
+    "inbox.deadline.report.escalated.title": {
+        "vi": "Báo cáo kỳ {period} của {unit} quá hạn {days} ngày làm việc",
+        "en": "The {period} report of {unit} is {days} working days late",
+    },
+    "inbox.deadline.report.escalated.body": {
+        "vi": "Báo cáo kỳ {period} của {unit} trong phong trào «{campaign}» đã quá hạn {days} ngày làm việc "
+        "(hạn: {due}). Đề nghị đôn đốc đơn vị nộp báo cáo.",
+        "en": "The {period} report of {unit} in the campaign “{campaign}” is {days} working days late "
+        "(due {due}). Please have the unit report.",
+    },
+    "inbox.deadline.review.reminder.title": {
+        "vi": "Sắp đến hạn thẩm định báo cáo kỳ {period}: {unit} ({due})",
+        "en": "The review of the {period} report of {unit} is due soon ({due})",
+    },
+    "inbox.deadline.review.reminder.body": {
+        "vi": "Việc thẩm định báo cáo kỳ {period} của {unit} trong phong trào «{campaign}» đến hạn ngày {due}, "
+        "còn {days} ngày làm việc.",
+        "en": "The review of the {period} report of {unit} in the campaign “{campaign}” is due on {due}, "
+        "{days} working days left.",
+    },
+    "inbox.deadline.review.escalated.title": {
+        "vi": "Thẩm định báo cáo kỳ {period} của {unit} quá hạn {days} ngày làm việc",
+        "en": "The review of the {period} report of {unit} is {days} working days late",
+    },
+    "inbox.deadline.review.escalated.body": {
+        "vi": "Việc thẩm định báo cáo kỳ {period} của {unit} trong phong trào «{campaign}» đã quá hạn {days} "
+        "ngày làm việc (hạn: {due}).",
+        "en": "The review of the {period} report of {unit} in the campaign “{campaign}” is {days} working days "
+        "late (due {due}).",
+    },
 }
 
 

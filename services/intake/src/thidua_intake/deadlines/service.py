@@ -239,7 +239,7 @@ async def campaign_deadlines(
             if unit is not None and p.unit_id != unit:
                 continue
             done = await first_submitted_on(db, tenant, periods.get((p.unit_id, pd.period)))
-            late = is_late(pd.due_on, done or today, holidays)
+            late = is_late(pd.due_on, done or today)
             units.append(
                 PeriodStatus(
                     unit_id=p.unit_id,

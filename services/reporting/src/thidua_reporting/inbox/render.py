@@ -18,6 +18,10 @@ VERIFIED = "score.verified"
 REVIEW_REMINDER = "review.reminder"
 REVIEW_READY = "review.drafts_ready"
 KINDS = (RECEIVED, REVIEWED, APPEALED, APPEAL_DECIDED, REOPENED, VERIFIED, REVIEW_REMINDER, REVIEW_READY)
+# issue 15: deadlines — reminders and escalations of reports and reviews (.deadlines)
+DEADLINE_REMINDER = "deadline.reminder"
+DEADLINE_ESCALATED = "deadline.escalated"
+KINDS = (*KINDS, DEADLINE_REMINDER, DEADLINE_ESCALATED)
 
 
 @dataclass(frozen=True)
@@ -99,6 +103,15 @@ def render(doc: dict[str, Any], names: Names, lang: str) -> tuple[str, str]:
         }
         which = "reminder" if kind == REVIEW_REMINDER else "ready"
         return t(f"inbox.review.{which}.title", lang, **review), t(f"inbox.review.{which}.body", lang, **review)
+    if kind in (DEADLINE_REMINDER, DEADLINE_ESCALATED):  # issue 15: deadlines
+        which = "reminder" if kind == DEADLINE_REMINDER else "escalated"
+        values = {
+            **common,
+            "due": format_date(date.fromisoformat(facts["due_on"]), lang),
+            "days": abs(int(facts["working_days_late"])),
+        }
+        key = f"inbox.deadline.{facts['subject']}.{which}"
+        return t(f"{key}.title", lang, **values), t(f"{key}.body", lang, **values)
     raise ValueError(f"unknown notification kind {kind!r}")
 
 
