@@ -92,6 +92,12 @@ def test_the_review_ladder_reaches_the_board():
     assert "reviewer_head" in roles
 
 
+def test_a_ladder_long_past_its_last_step_does_not_start():
+    # the board's step is on 3/2 (8 working days late); five working days after it, nothing starts
+    assert steps_due(DEFAULT_REPORT_LADDER, DUE, date(2025, 2, 10), (), holidays=HOLIDAYS) == [4]
+    assert steps_due(DEFAULT_REPORT_LADDER, DUE, date(2025, 2, 11), (), holidays=HOLIDAYS) == []
+
+
 def test_a_ladder_must_climb():
     validate_ladder(DEFAULT_REPORT_LADDER)
     with pytest.raises(ValueError):

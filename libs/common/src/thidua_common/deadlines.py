@@ -31,6 +31,8 @@ DEFAULT_QUIET_END = time(7, 0)
 
 REPORT = "report"
 REVIEW = "review"
+# a ladder whose last step is this many working days behind does not start any more
+STALE_AFTER_WORKING_DAYS = 5
 
 
 # -- due dates ---------------------------------------------------------------------------------------
@@ -110,12 +112,15 @@ def steps_due(
     holidays: Collection[date] = (),
 ) -> list[int]:
     """Indexes of the steps to fire on `today`: reached and not fired yet. Nothing once the report
-    is in (or the review decided) on or before today. When a check was missed and several rungs
+    is in (or the review decided), nor when today is more than STALE_AFTER_WORKING_DAYS past the
+    last step (a campaign entered with its history must not escalate every old period). When a check was missed and several rungs
     were reached at once, only the highest one fires (the caller records the lower ones as passed
     over): escalating to a head and then, minutes later, to the board's officer would be a flood."""
-    if done_on is not None and done_on <= today:
-        return []
+    if done_on is not None:
+        return []  # the report is in (even when the check runs as of an earlier day): nobody to chase
     at = position(due, today, holidays)
+    if at > steps[-1].after_working_days + STALE_AFTER_WORKING_DAYS:
+        return []  # long past the last step: a campaign entered late, or history; not a flood for the board
     reached = [i for i, s in enumerate(steps) if s.after_working_days <= at and i not in fired]
     if not reached:
         return []

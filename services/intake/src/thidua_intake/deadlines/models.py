@@ -80,6 +80,7 @@ class DeadlineCheck(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     as_of: date | None = Field(None, description="run as of another day (development deployments only)")
+    campaign_id: str | None = Field(None, pattern=ID, description="only this campaign (default: every running one)")
 
 
 class DeadlineCheckResult(BaseModel):

@@ -83,12 +83,16 @@ async def first_submitted_on(db: AsyncDatabase, tenant: str, doc: dict | None) -
 
 
 # -- the check ---------------------------------------------------------------------------------------
-async def check(uow: UnitOfWork, app: Settings, today: date | None = None, tenant: str | None = None):
+async def check(
+    uow: UnitOfWork, app: Settings, today: date | None = None, tenant: str | None = None, campaign_id: str | None = None
+) -> DeadlineCheckResult:
     today = today or today_in_vietnam()
     result = DeadlineCheckResult(as_of=today)
     query: dict[str, Any] = {"status": {"$in": list(ACTIVE)}}
     if tenant is not None:
         query["tenant"] = tenant
+    if campaign_id is not None:
+        query["campaign_id"] = campaign_id
     for doc in await uow.db.campaigns.find(query, {"tenant": 1, "campaign_id": 1}).to_list(None):
         campaign = await campaigns.definition(uow.db, doc["tenant"], doc["campaign_id"])
         if campaign is not None:

@@ -53,4 +53,4 @@ async def run_deadline_check(
     override (THIDUA_NOMINATION_CLOCK_OVERRIDE: development, tests and demos)."""
     if body.as_of is not None and not settings.nomination_clock_override:
         raise Invalid("request.invalid", [FieldError("as_of", "deadline.clock_override")])
-    return await service.check(uow, settings, body.as_of, principal.tenant)
+    return await service.check(uow, settings, body.as_of, principal.tenant, body.campaign_id)
