@@ -18,7 +18,7 @@ BOARD_ROLES = frozenset({"board_officer", "chairperson"})
 
 def period_deadlines(
     start: date, end: date, frequency: str, working_days: int, holidays: Collection[date]
-) -> list[dict]:
+) -> list[dict[str, str]]:
     """Every period of the campaign with its last day and the due date of its unit reports."""
     out = []
     for period in periods_between(start, end, frequency):

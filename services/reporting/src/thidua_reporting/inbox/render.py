@@ -17,7 +17,16 @@ VERIFIED = "score.verified"
 # issue 13: reports — review reminders to units and drafts ready for the board (..reviews.service)
 REVIEW_REMINDER = "review.reminder"
 REVIEW_READY = "review.drafts_ready"
-KINDS = (RECEIVED, REVIEWED, APPEALED, APPEAL_DECIDED, REOPENED, VERIFIED, REVIEW_REMINDER, REVIEW_READY)
+KINDS: tuple[str, ...] = (
+    RECEIVED,
+    REVIEWED,
+    APPEALED,
+    APPEAL_DECIDED,
+    REOPENED,
+    VERIFIED,
+    REVIEW_REMINDER,
+    REVIEW_READY,
+)
 # issue 15: deadlines — reminders and escalations of reports and reviews (.deadlines)
 DEADLINE_REMINDER = "deadline.reminder"
 DEADLINE_ESCALATED = "deadline.escalated"

@@ -57,7 +57,8 @@ def reports(
     """Per unit and per cluster. `submitted`: (unit, period) -> when the unit reported."""
     dues = due_dates(campaign)
     clusters = {c["id"]: c.get("name_vi", c["id"]) for c in campaign.get("clusters", [])}
-    units, by_cluster = [], defaultdict(Counter)
+    units: list[dict[str, Any]] = []
+    by_cluster: defaultdict[str | None, Counter] = defaultdict(Counter)
     for p in campaign.get("participants", []):
         outcomes: Counter = Counter()
         for period, due in dues.items():
