@@ -157,3 +157,22 @@ def test_settings_refuse_a_ladder_that_does_not_climb():
                                                            {"role": "board_officer", "after_working_days": 1}]})
     with pytest.raises(ValueError):
         DeadlineSettings.model_validate({"report_ladder": [{"role": "nobody", "after_working_days": 2}]})
+
+
+async def test_the_review_queue_uses_the_campaigns_own_service_time():
+    from thidua_common.auth import Principal, Role
+    from thidua_intake.reviews.queue import service as queue
+
+    uow = fresh_uow()
+    deadlines = rules.period_deadlines(date(2018, 1, 1), date(2018, 6, 30), "quarter", 10, set())
+    c = campaign(participants=PARTICIPANTS, period_deadlines=deadlines, end="2018-06-30", review_due_working_days=3)
+    await uow.db.campaigns.insert_one({"_id": f"{TENANT}/{CAMPAIGN}", "tenant": TENANT, **c.model_dump(mode="json")})
+    since = datetime(2018, 4, 2, 2, tzinfo=UTC)  # Monday
+    await uow.db.periods.insert_one(
+        {"_id": period_key(TENANT, CAMPAIGN, "huyen-dak-mil", "2018-Q1"), "tenant": TENANT, "campaign_id": CAMPAIGN,
+         "unit_id": "huyen-dak-mil", "period": "2018-Q1", "submitted_at": since, "next": "review",
+         "waiting_since": since, "latest": "s1", "status": "pending", "order": "x"}
+    )
+    board = Principal(subject="b", tenant=TENANT, roles=frozenset({Role.board_officer}))
+    page = await queue.listing(uow.db, board, today=date(2018, 4, 3))
+    assert page.items[0].due_date == date(2018, 4, 5)  # 3 working days, not the deployment's 10
