@@ -23,6 +23,7 @@ from thidua_common.contracts.deadline import DeadlineNotice, DeadlineSubject
 from thidua_common.contracts.envelope import deterministic_id, new_event
 from thidua_common.contracts.registry import DEADLINE_ESCALATED, DEADLINE_REMINDER
 from thidua_common.deadlines import (
+    STALE_AFTER_WORKING_DAYS,
     Step,
     is_late,
     passed_over,
@@ -107,7 +108,7 @@ async def _campaign(
     settings, holidays = await tenant_settings(db, tenant)
     report_ladder = [s.rule() for s in settings.report_ladder]
     review_ladder = [s.rule() for s in settings.review_ladder]
-    first_step = report_ladder[0].after_working_days
+    first_step, last_step = report_ladder[0].after_working_days, report_ladder[-1].after_working_days
     periods = {
         (d["unit_id"], d["period"]): d
         async for d in db.periods.find({"tenant": tenant, "campaign_id": campaign.campaign_id})
@@ -118,8 +119,9 @@ async def _campaign(
     }
     # reports
     for pd in campaign.period_deadlines:
-        if position(pd.due_on, today, holidays) < first_step:
-            continue  # not yet the time of the first step
+        at = position(pd.due_on, today, holidays)
+        if at < first_step or at > last_step + STALE_AFTER_WORKING_DAYS:
+            continue  # not yet the time of the first step, or long past the last (steps_due's rule)
         for participant in campaign.participants:
             unit = participant.unit_id
             key = ladder_key(tenant, campaign.campaign_id, unit, pd.period, "report")
