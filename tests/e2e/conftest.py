@@ -35,6 +35,10 @@ TEST_ENV = {
     "THIDUA_NOTIFY_DEADLETTER_WINDOW_SECONDS": "86400",
     # issue 13: reports — POST /api/v1/reviews/check may name another "today" (as_of)
     "THIDUA_REVIEW_CLOCK_OVERRIDE": "true",
+    # issue 15: deadlines — deadline digests go out a second after their first item, at any hour
+    # (no quiet hours: the tests must not depend on the time of day they run at)
+    "THIDUA_NOTIFY_DEADLINE_DIGEST_SECONDS": "1",
+    "THIDUA_NOTIFY_QUIET_HOURS": "",
 }
 
 # issue 8: API keys of the tests besides the stack's own (configured by digest, as in production):

@@ -98,6 +98,12 @@ class Settings(BaseSettings):
     max_body_bytes: int = 256 * 1024
     # issue 10: evidence files (intake's evidence upload has this limit instead of max_body_bytes)
     evidence_max_bytes: int = Field(10 * 1024 * 1024, ge=1, description="largest evidence file intake stores")
+    # issue 15: deadlines — notify's digest of reminders and escalations: one mail per recipient and
+    # local day at `notify_deadline_digest_at`, or (when the window is set: tests, demos) a rolling
+    # window; never during quiet hours (local time, "21:00-07:00"; empty: none), delayed not dropped
+    notify_deadline_digest_at: str = Field("07:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    notify_deadline_digest_seconds: float = Field(0.0, ge=0, description="0: the daily digest; else a rolling window")
+    notify_quiet_hours: str = Field("21:00-07:00", pattern=r"^(([01]\d|2[0-3]):[0-5]\d-([01]\d|2[0-3]):[0-5]\d)?$")
     log_level: str = "INFO"
     default_language: str = "vi"
 

@@ -24,6 +24,8 @@ from .campaigns.revisions_views import router as revisions_router
 from .campaigns.scorers import router as scorers_router
 from .campaigns.views import router as campaigns_router
 from .commendation_config.views import router as commendation_config_router
+from .deadlines.service import DeadlineTask
+from .deadlines.views import router as deadlines_router
 from .evidence import views as evidence_views
 from .imports import views as import_views
 from .inbound.consumer import InboundHandler
@@ -92,6 +94,11 @@ async def lifespan(app):
     await db.awards.create_index([("tenant", ASCENDING), ("nominee.unit_id", ASCENDING), ("year", ASCENDING)])
     overdue = OverdueTask(mongo, db, relay, settings.overdue_check_seconds)
     overdue.start()
+    # issue 15: deadlines — reminders and the escalation ladder of reports and reviews
+    await db.deadline_ladders.create_index([("tenant", ASCENDING), ("campaign_id", ASCENDING)])
+    await db.periods.create_index([("tenant", ASCENDING), ("campaign_id", ASCENDING)])
+    deadline_task = DeadlineTask(mongo, db, relay, settings, settings.overdue_check_seconds)
+    deadline_task.start()
     app.state.mongo, app.state.db, app.state.relay = mongo, db, relay
     # only the database stops intake from accepting work: without Kafka, requests still commit
     # into the outbox and the relay publishes them later, so Kafka, the relay, its lag and the
@@ -112,6 +119,7 @@ async def lifespan(app):
         yield
     finally:
         await overdue.stop()
+        await deadline_task.stop()
         await inbound.stop()
         await relay.stop()
         await producer.stop()
@@ -169,6 +177,7 @@ def build_app():
         ballots_router,  # issue 11: ballots
         import_views.router,  # issue 13: excel — imports
         award_decisions_router,  # issue 13: award papers
+        deadlines_router,  # issue 15: deadlines
     ):
         app.include_router(router, dependencies=guarded)
     return app

@@ -14,6 +14,7 @@ from thidua_common.startup import refuse_unsafe_start
 
 from .channels import load_channels
 from .deadletters import DeadLetterDigests
+from .deadline_digests import DeadlineDigests
 from .service import NotifyService
 
 log = get_logger(__name__)
@@ -28,6 +29,10 @@ async def run() -> None:
     await producer.start()
     service = NotifyService(mongo[settings.db_name("notify")], load_channels(settings), producer, settings)
     await service.setup()
+    # issue 15: deadlines — reminders and escalations, mailed as digests (before the consumer starts)
+    deadline_digests = DeadlineDigests(service.db, service.channels["email"], settings)
+    deadline_digests.register(service.handlers)
+    await deadline_digests.setup()
     # on the topics the handled types travel on: the submissions topic for review and appeal decisions
     consumer = handlers_loop(
         settings, service.handlers, service.apply, service.db, CONSUMER_GROUPS["notify"][0], "notify-consumer"
@@ -46,6 +51,7 @@ async def run() -> None:
     )
     await dead_letters.start()
     digesting = asyncio.create_task(digests.run(), name="notify-deadletter-digests")
+    deadline_digesting = asyncio.create_task(deadline_digests.run(), name="notify-deadline-digests")
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -54,7 +60,8 @@ async def run() -> None:
     await stop.wait()
     dispatcher.cancel()
     digesting.cancel()
-    await asyncio.gather(dispatcher, digesting, return_exceptions=True)
+    deadline_digesting.cancel()
+    await asyncio.gather(dispatcher, digesting, deadline_digesting, return_exceptions=True)
     await dead_letters.stop()
     await consumer.stop()
     await producer.stop()

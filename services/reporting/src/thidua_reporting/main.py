@@ -25,6 +25,7 @@ from .reviews.views import router as reviews_router
 from .settings import get_reporting_settings
 from .streams.hub import StreamHub
 from .streams.views import router as stream_router
+from .timeliness.views import router as timeliness_router
 
 
 @asynccontextmanager
@@ -83,6 +84,7 @@ def build_app():
     app.include_router(documents_router)  # issue 13: documents toolkit
     app.include_router(reviews_router)  # issue 13: review reports
     app.include_router(forms_router)  # issue 13: statutory forms
+    app.include_router(timeliness_router)  # issue 15: timeliness figures
     return app
 
 

@@ -131,6 +131,17 @@ class Change(BaseModel):
     detail: dict[str, Any] = {}
 
 
+class PeriodDeadline(BaseModel):
+    """Issue 15: deadlines — when a period's unit reports are due (working days after the period's
+    last day, the tenant's holidays skipped), as intake computed it when the campaign last changed."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    period: str
+    ends_on: date
+    due_on: date
+
+
 class CampaignDefined(BaseModel):
     """The full current definition of a campaign: consumers replace their copy when `revision` is
     newer than the one they hold."""
@@ -165,3 +176,8 @@ class CampaignDefined(BaseModel):
     launch_level: LaunchLevel = Field(
         LaunchLevel.ministry_province, description="cấp phát động: central, ministry_province, agency"
     )
+    # issue 15: deadlines — the campaign's own service times (None: the tenant's defaults) and the
+    # resulting due date of every period's reports (the one place consumers read them from)
+    report_due_working_days: int | None = Field(None, ge=0, le=120)
+    review_due_working_days: int | None = Field(None, ge=1, le=120)
+    period_deadlines: list[PeriodDeadline] = []

@@ -6,6 +6,7 @@ from pydantic import BaseModel
 
 from .award_papers import AwardDecisionIssued
 from .campaign import CampaignDefined
+from .deadline import DeadlineNotice
 from .inbound import ReviewDecided, TargetChangeRequested, UnitRegisterChangeRequested
 from .nomination import AwardDecided, NominationChanged, NominationOverdue
 from .notification import NotificationFailed
@@ -194,6 +195,15 @@ EVENT_TYPES[REVIEW_REMINDER] = EventSpec(
 )
 EVENT_TYPES[REVIEW_DRAFTS_READY] = EventSpec(
     ReviewDraftsReady, "reports", "The draft review reports (board's and units') are ready for the board"
+)
+# issue 15: deadlines — reminders and the escalation ladder, on the campaign's topic (key = tenant/campaign)
+DEADLINE_REMINDER = "vn.thidua.deadline.reminder.v1"
+DEADLINE_ESCALATED = "vn.thidua.deadline.escalated.v1"
+EVENT_TYPES[DEADLINE_REMINDER] = EventSpec(
+    DeadlineNotice, "campaigns", "Those who must act are reminded that a report or review is due soon"
+)
+EVENT_TYPES[DEADLINE_ESCALATED] = EventSpec(
+    DeadlineNotice, "campaigns", "A report or review is late: the escalation ladder climbs one step"
 )
 
 

@@ -905,6 +905,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "Tên ngày lễ không được chứa ký tự điều khiển (như xuống dòng).",
         "en": "A holiday's name may not hold control characters (such as a line break).",
     },
+    # issue 15: deadlines — the tenant's deadline settings and the deadline check
+    "deadline.unknown_role": {
+        "vi": "Vai trò '{role}' không dùng được trong thang nhắc việc.",
+        "en": "Role '{role}' cannot be used in an escalation ladder.",
+    },
+    "deadline.ladder_order": {
+        "vi": "Các bước của thang nhắc việc phải theo thứ tự số ngày làm việc tăng dần, không trùng nhau.",
+        "en": "The steps of an escalation ladder must be in strictly increasing order of working days.",
+    },
+    "deadline.clock_override": {
+        "vi": "Chỉ chạy kiểm tra hạn theo ngày khác (as_of) ở môi trường phát triển.",
+        "en": "The deadline check runs as of another day (as_of) only in development.",
+    },
     # issue 11: dossier — a nomination's documents uploaded as files (GridFS, SHA-256 counted by intake)
     "dossier.too_large": {
         "vi": "Tài liệu hồ sơ '{file}' quá lớn ({size} byte, tối đa {limit} byte).",
@@ -1238,6 +1251,38 @@ MESSAGES: dict[str, dict[str, str]] = {
         "được tặng «{award}» năm {year}.\n\nXin chúc mừng!\n\nTrân trọng,\nHệ thống Thi Đua",
         "en": "Dear {unit},\n\nBy decision {decision} of {date} signed by {signer}, {nominee} receives "
         "“{award}” for {year}.\n\nCongratulations!\n\nRegards,\nThi Đua",
+    },
+    # issue 15: deadlines — notify's daily digest of reminders and escalations
+    "mail.deadline.subject": {
+        "vi": "[Thi Đua] Nhắc việc ngày {day}: {count} việc cần xử lý",
+        "en": "[Thi Đua] Reminders for {day}: {count} items to act on",
+    },
+    "mail.deadline.body": {
+        "vi": "Kính gửi {recipient},\n\nHệ thống Thi Đua xin thông báo các việc cần xử lý:\n\n{items}\n\n"
+        "Trân trọng,\nHệ thống Thi Đua",
+        "en": "Dear {recipient},\n\nThi Đua lists what needs your action:\n\n{items}\n\nRegards,\nThi Đua",
+    },
+    "mail.deadline.report_reminder": {
+        "vi": "- Báo cáo kỳ {period} của {unit} (phong trào «{campaign}») đến hạn ngày {due}, còn {days} ngày làm việc.",
+        "en": "- The {period} report of {unit} (campaign “{campaign}”) is due on {due}, {days} working days left.",
+    },
+    "mail.deadline.report_escalated": {
+        "vi": "- Báo cáo kỳ {period} của {unit} (phong trào «{campaign}») quá hạn {days} ngày làm việc "
+        "(hạn: {due}); báo đến: {role}.",
+        "en": "- The {period} report of {unit} (campaign “{campaign}”) is {days} working days late "
+        "(due {due}); told to: {role}.",
+    },
+    "mail.deadline.review_reminder": {
+        "vi": "- Thẩm định báo cáo kỳ {period} của {unit} (phong trào «{campaign}») đến hạn ngày {due}, "
+        "còn {days} ngày làm việc.",
+        "en": "- The review of the {period} report of {unit} (campaign “{campaign}”) is due on {due}, "
+        "{days} working days left.",
+    },
+    "mail.deadline.review_escalated": {
+        "vi": "- Thẩm định báo cáo kỳ {period} của {unit} (phong trào «{campaign}») quá hạn {days} ngày làm việc "
+        "(hạn: {due}); báo đến: {role}.",
+        "en": "- The review of the {period} report of {unit} (campaign “{campaign}”) is {days} working days late "
+        "(due {due}); told to: {role}.",
     },
     # 13: forms — statutory forms of Circular 02/2023/TT-BNV (GET /api/v1/forms/{form})
     "forms.unknown": {
@@ -1632,6 +1677,46 @@ MESSAGES: dict[str, dict[str, str]] = {
         "vi": "\nKết quả biểu quyết: {yes}/{members} phiếu đồng ý, {no} không đồng ý, {abstain} không biểu quyết "
         "(ngưỡng cần đạt {threshold}%).\n",
         "en": "\nVote: {yes}/{members} in favour, {no} against, {abstain} abstaining ({threshold}% needed).\n",
+    },
+    # issue 15: deadlines — reminders and escalations in the inbox
+    "inbox.deadline.report.reminder.title": {
+        "vi": "Sắp đến hạn báo cáo kỳ {period}: {unit} ({due})",
+        "en": "The {period} report of {unit} is due soon ({due})",
+    },
+    "inbox.deadline.report.reminder.body": {
+        "vi": "Báo cáo kỳ {period} của {unit} trong phong trào «{campaign}» đến hạn ngày {due}, "
+        "còn {days} ngày làm việc.",
+        "en": "The {period} report of {unit} in the campaign “{campaign}” is due on {due}, {days} working days left.",
+    },
+    "inbox.deadline.report.escalated.title": {
+        "vi": "Báo cáo kỳ {period} của {unit} quá hạn {days} ngày làm việc",
+        "en": "The {period} report of {unit} is {days} working days late",
+    },
+    "inbox.deadline.report.escalated.body": {
+        "vi": "Báo cáo kỳ {period} của {unit} trong phong trào «{campaign}» đã quá hạn {days} ngày làm việc "
+        "(hạn: {due}). Đề nghị đôn đốc đơn vị nộp báo cáo.",
+        "en": "The {period} report of {unit} in the campaign “{campaign}” is {days} working days late "
+        "(due {due}). Please have the unit report.",
+    },
+    "inbox.deadline.review.reminder.title": {
+        "vi": "Sắp đến hạn thẩm định báo cáo kỳ {period}: {unit} ({due})",
+        "en": "The review of the {period} report of {unit} is due soon ({due})",
+    },
+    "inbox.deadline.review.reminder.body": {
+        "vi": "Việc thẩm định báo cáo kỳ {period} của {unit} trong phong trào «{campaign}» đến hạn ngày {due}, "
+        "còn {days} ngày làm việc.",
+        "en": "The review of the {period} report of {unit} in the campaign “{campaign}” is due on {due}, "
+        "{days} working days left.",
+    },
+    "inbox.deadline.review.escalated.title": {
+        "vi": "Thẩm định báo cáo kỳ {period} của {unit} quá hạn {days} ngày làm việc",
+        "en": "The review of the {period} report of {unit} is {days} working days late",
+    },
+    "inbox.deadline.review.escalated.body": {
+        "vi": "Việc thẩm định báo cáo kỳ {period} của {unit} trong phong trào «{campaign}» đã quá hạn {days} "
+        "ngày làm việc (hạn: {due}).",
+        "en": "The review of the {period} report of {unit} in the campaign “{campaign}” is {days} working days "
+        "late (due {due}).",
     },
 }
 

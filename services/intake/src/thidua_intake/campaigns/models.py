@@ -11,6 +11,7 @@ from thidua_common.contracts.campaign import (
     Criterion,
     MissingReports,
     Participant,
+    PeriodDeadline,
     ReportingFrequency,
 )
 from thidua_common.contracts.period import YEAR_MAX, YEAR_MIN
@@ -60,6 +61,13 @@ class CampaignWrite(BaseModel):
     # issue 13 (statutory forms, 0601.N): phạm vi and cấp phát động
     scope: CampaignScope = CampaignScope.ministry_province
     launch_level: LaunchLevel = LaunchLevel.ministry_province
+    # issue 15: deadlines — None: the tenant's defaults (commendation configuration, `deadlines`)
+    report_due_working_days: int | None = Field(
+        None, ge=0, le=120, description="unit reports are due this many working days after each period ends"
+    )
+    review_due_working_days: int | None = Field(
+        None, ge=1, le=120, description="a reviewer decides within this many working days of a submission"
+    )
 
     @model_validator(mode="after")
     def consistent(self) -> "CampaignWrite":
@@ -129,3 +137,7 @@ class CampaignPublic(BaseModel):
     participants: list[Participant]
     scope: CampaignScope = CampaignScope.ministry_province  # issue 13: statutory forms
     launch_level: LaunchLevel = LaunchLevel.ministry_province
+    # issue 15: deadlines
+    report_due_working_days: int | None = None
+    review_due_working_days: int | None = None
+    period_deadlines: list[PeriodDeadline] = []

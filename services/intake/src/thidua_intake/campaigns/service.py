@@ -13,6 +13,7 @@ from thidua_common.contracts.campaign import CampaignDefined
 from thidua_common.contracts.registry import CAMPAIGN_DEFINED
 from thidua_common.errors import Conflict, NotFound
 
+from ..deadlines import periods as deadlines
 from ..uow import UnitOfWork
 from . import cache, lifecycle, revisions
 from .models import CampaignPublic, CampaignWrite, StatusChange
@@ -94,6 +95,8 @@ async def put(uow: UnitOfWork, tenant: str, campaign_id: str, body: CampaignWrit
             raise Conflict("campaign.revision_conflict", current=current["revision"])
         revision = current["revision"] + 1 if current else 1
         fields = body.model_dump(mode="json", exclude={"expected_revision", "reason"})
+        # issue 15: deadlines — each period's due date, with the tenant's holidays as they are now
+        fields["period_deadlines"] = await deadlines.period_deadlines(db, tenant, fields, session)
         criteria_changed = not current or current["criteria"] != fields["criteria"]
         criteria_version = (current["criteria_version"] + int(criteria_changed)) if current else 1
         doc: dict[str, Any] = {

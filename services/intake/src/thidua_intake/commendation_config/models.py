@@ -16,6 +16,8 @@ from thidua_common.contracts.statistics import AwardForm, AwardLevel, RecipientT
 from thidua_common.contracts.strict import JsonBool, JsonDate
 from thidua_common.http.errors import catalogue_error
 
+from ..deadlines.models import DeadlineSettings
+
 REQUIRED_DOCUMENTS = ["cover_request", "achievement_report", "vote_minutes"]
 # who may comment during a disclosure window unless the award kind says otherwise: every person
 # taking part (not the auditor, who is read-only, nor another system)
@@ -179,6 +181,8 @@ class ConfigWrite(BaseModel):
     council_members: int | None = Field(
         None, ge=1, le=200, description="members of the council (Hội đồng TĐKT); needed to count ballots"
     )
+    # issue 15: deadlines — service times of reports and reviews, the ladders and the contacts
+    deadlines: DeadlineSettings = Field(default_factory=DeadlineSettings)
 
     @model_validator(mode="after")
     def _unique(self):
@@ -198,6 +202,7 @@ class CommendationConfig(BaseModel):
     updated_by: str
     reason: str = ""
     council_members: int | None = None  # issue 11: ballots (None: not configured, ballots are not counted)
+    deadlines: DeadlineSettings = Field(default_factory=DeadlineSettings)  # issue 15: deadlines
 
     @property
     def holiday_dates(self) -> set[date]:

@@ -23,7 +23,7 @@ NOMINATION_KINDS = (NOMINATION_RETURNED, NOMINATION_FAILED, NOMINATION_DECIDED)
 # issue 13: reports — review reminders to units and drafts ready for the board (..reviews.service)
 REVIEW_REMINDER = "review.reminder"
 REVIEW_READY = "review.drafts_ready"
-KINDS = (
+KINDS: tuple[str, ...] = (
     RECEIVED,
     REVIEWED,
     APPEALED,
@@ -34,6 +34,10 @@ KINDS = (
     REVIEW_READY,
     *NOMINATION_KINDS,
 )
+# issue 15: deadlines — reminders and escalations of reports and reviews (.deadlines)
+DEADLINE_REMINDER = "deadline.reminder"
+DEADLINE_ESCALATED = "deadline.escalated"
+KINDS = (*KINDS, DEADLINE_REMINDER, DEADLINE_ESCALATED)
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,15 @@ def render(doc: dict[str, Any], names: Names, lang: str) -> tuple[str, str]:
         }
         which = "reminder" if kind == REVIEW_REMINDER else "ready"
         return t(f"inbox.review.{which}.title", lang, **review), t(f"inbox.review.{which}.body", lang, **review)
+    if kind in (DEADLINE_REMINDER, DEADLINE_ESCALATED):  # issue 15: deadlines
+        which = "reminder" if kind == DEADLINE_REMINDER else "escalated"
+        values = {
+            **common,
+            "due": format_date(date.fromisoformat(facts["due_on"]), lang),
+            "days": abs(int(facts["working_days_late"])),
+        }
+        key = f"inbox.deadline.{facts['subject']}.{which}"
+        return t(f"{key}.title", lang, **values), t(f"{key}.body", lang, **values)
     raise ValueError(f"unknown notification kind {kind!r}")
 
 

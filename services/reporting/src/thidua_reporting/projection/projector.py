@@ -4,6 +4,7 @@ from pymongo.errors import DuplicateKeyError
 from thidua_common.contracts import Envelope
 from thidua_common.contracts.award_papers import AwardDecisionIssued  # issue 13: award papers
 from thidua_common.contracts.campaign import CampaignDefined
+from thidua_common.contracts.deadline import DeadlineNotice  # issue 15: deadlines
 from thidua_common.contracts.handlers import Handlers
 from thidua_common.contracts.nomination import AwardDecided, NominationChanged, NominationOverdue
 from thidua_common.contracts.registry import (
@@ -11,6 +12,8 @@ from thidua_common.contracts.registry import (
     AWARD_DECIDED,
     AWARD_DECISION_ISSUED,  # issue 13: award papers
     CAMPAIGN_DEFINED,
+    DEADLINE_ESCALATED,  # issue 15: deadlines
+    DEADLINE_REMINDER,
     NOMINATION_CHANGED,
     NOMINATION_OVERDUE,
     SCORE_COMPUTED,
@@ -29,6 +32,7 @@ from thidua_common.logging import get_logger
 from ..award_papers import projection as award_papers
 from ..awards import projection as awards
 from ..inbox import nominations as nomination_notices
+from ..inbox import deadlines as inbox_deadlines  # issue 15: deadlines
 from ..inbox import projection as inbox
 from ..streams import versions
 
@@ -60,6 +64,9 @@ class Projector:
             .add(SUBMISSION_REOPENED, SubmissionReopened, lambda e, reopened: inbox.on_reopened(db, e, reopened))
             # issue 13: award papers
             .add(AWARD_DECISION_ISSUED, AwardDecisionIssued, lambda e, d: award_papers.on_decision_issued(db, e, d))
+            # issue 15: deadlines — reminders and escalations in the inbox and in the timeliness figures
+            .add(DEADLINE_REMINDER, DeadlineNotice, lambda e, n: inbox_deadlines.on_deadline(db, e, n))
+            .add(DEADLINE_ESCALATED, DeadlineNotice, lambda e, n: inbox_deadlines.on_deadline(db, e, n))
         )
 
     async def setup(self) -> None:

@@ -23,6 +23,7 @@ from thidua_common.contracts.period import period_bounds
 
 from ..leaderboard.basis import unit_basis
 from ..leaderboard.ranking import Standing, rank
+from ..timeliness import figures as deadline_figures
 from .schedule import Review
 
 PERCENT_UNITS = {"%", "phần trăm", "tỷ lệ"}
@@ -233,6 +234,9 @@ def timeliness(
     grace_days: int,
 ) -> list[Timeliness]:
     out = []
+    # issue 15: deadlines — the period's due date intake computed (working days, holidays) when the
+    # campaign carries it, the same rule as the timeliness figures; otherwise the grace days
+    dues = deadline_figures.due_dates(campaign)
     for p in campaign["participants"]:
         on_time = late = missing = 0
         for period in periods:
@@ -240,8 +244,13 @@ def timeliness(
             submitted = _aware(doc.get("submitted_at")) if doc else None
             if doc is None:
                 missing += 1
-            elif submitted is None or submitted.date() <= period_bounds(period)[1] + timedelta(days=grace_days):
+            elif submitted is None:
                 on_time += 1  # a score without a submission time (a rating) is not late
+            elif period in dues:
+                outcome = deadline_figures.report_outcome(dues[period], submitted, date.max)
+                on_time, late = on_time + (outcome == "on_time"), late + (outcome == "late")
+            elif submitted.date() <= period_bounds(period)[1] + timedelta(days=grace_days):
+                on_time += 1
             else:
                 late += 1
         out.append(Timeliness(p["unit_id"], p["name_vi"], len(periods), on_time, late, missing))

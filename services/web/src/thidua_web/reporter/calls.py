@@ -102,3 +102,17 @@ async def proxied_file(caller: Caller, path: str) -> Response:
     return StreamingResponse(
         upstream.aiter_bytes(), status_code=200, headers=headers, background=BackgroundTask(upstream.aclose)
     )
+
+
+# issue 15: deadlines
+async def deadlines(caller: Caller, campaign_id: str, unit_id: str) -> dict[str, Any] | None:
+    """The campaign's period due dates and the unit's lateness; None when intake has no such
+    endpoint (an older intake): the page then shows no due dates."""
+    try:
+        return await caller.intake.get(
+            f"/api/v1/campaigns/{campaign_id}/deadlines", caller.token, caller.lang, unit=unit_id
+        )
+    except ApiFailed as exc:
+        if exc.status in ABSENT:
+            return None
+        raise

@@ -123,6 +123,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "rep_appeal_title": "Khiếu nại quyết định",
         "rep_appeal_hint": "Mỗi báo cáo chỉ được khiếu nại một lần, lên cấp trên liền kề.",
         "rep_appeal_submit": "Gửi khiếu nại",
+        # issue 15: deadlines
+        "rep_due_on": "Hạn báo cáo",
+        "rep_late_days": "quá hạn {days} ngày làm việc",
     },
     "en": {
         "rep_nav": "My unit",
@@ -246,6 +249,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "rep_appeal_title": "Appeal the decision",
         "rep_appeal_hint": "A submission may be appealed once, to the next level up.",
         "rep_appeal_submit": "Send the appeal",
+        # issue 15: deadlines
+        "rep_due_on": "Due date",
+        "rep_late_days": "{days} working days late",
     },
 }
 LABELS: dict[str, dict[str, str]] = {"vi": {}, "en": {}}

@@ -19,6 +19,7 @@ from ..formats import LOCAL
 from ..i18n import texts
 from ..pages import render
 from . import calls
+from .deadlines import period_deadlines
 from .models import (
     campaign_periods,
     criterion_names,
@@ -108,10 +109,11 @@ async def my_campaigns(request: Request, caller: SignedIn) -> Response:
 async def my_campaign(request: Request, campaign_id: str, caller: SignedIn) -> Response:
     unit = _my_unit(caller)
     campaign_id = _checked_id(campaign_id)
-    campaign, registration, latest = await asyncio.gather(
+    campaign, registration, latest, due = await asyncio.gather(
         calls.campaign(caller, campaign_id),
         calls.registration(caller, campaign_id, unit),
         calls.latest_submissions(caller, campaign_id, unit),
+        calls.deadlines(caller, campaign_id, unit),  # issue 15: deadlines
     )
     participant = _participant(campaign, unit)
     leaves = reported_leaves(campaign.get("criteria", []), caller.lang)
@@ -120,6 +122,7 @@ async def my_campaign(request: Request, campaign_id: str, caller: SignedIn) -> R
         request, "reporter/campaign.html",
         campaign=campaign, campaign_name=_campaign_name(campaign, caller.lang), unit=unit, participant=participant,
         rows=period_rows(campaign, latest, _today(), caller.lang), registration=registration, targets=targets,
+        deadlines=period_deadlines(due, unit),
     )  # fmt: skip
 
 

@@ -99,6 +99,8 @@ def _item(
 ) -> ListedSubmission:
     submitted_at = rules.as_datetime(doc["submitted_at"])
     awaiting = rules.awaiting(doc.get("next"), campaign, doc["unit_id"], doc["period"])
+    if campaign is not None and campaign.review_due_working_days is not None:
+        working_days = campaign.review_due_working_days  # issue 15: the campaign's own service time
     due = rules.review_due(doc.get("waiting_since") or submitted_at, working_days, holidays)
     return ListedSubmission(
         submission_id=doc["latest"],
