@@ -44,6 +44,9 @@ REASONS: dict[str, str] = {
     "campaign.unknown": "fix_values",
     "campaign.revision_conflict": "current_state",
     "campaign.revision_unknown": "fix_values",
+    # the tenant's commendation configuration (holidays for due dates), read when a campaign changes
+    "commendation.no_config": "unexpected",
+    "commendation.revision_conflict": "current_state",
     # submissions and evidence
     "submission.period_approved": "current_state",
     "evidence.unknown": "fix_values",

@@ -31,8 +31,8 @@ from thidua_common.logging import get_logger
 
 from ..award_papers import projection as award_papers
 from ..awards import projection as awards
-from ..inbox import nominations as nomination_notices
 from ..inbox import deadlines as inbox_deadlines  # issue 15: deadlines
+from ..inbox import nominations as nomination_notices
 from ..inbox import projection as inbox
 from ..streams import versions
 
