@@ -23,6 +23,7 @@ from thidua_common.contracts.registry import AWARD_DECIDED, CAMPAIGN_DEFINED, pa
 from thidua_common.http import create_app
 from thidua_common.http.deps import get_principal
 from thidua_common.settings import Settings
+from thidua_reporting.documents import pdf as toolkit_pdf
 from thidua_reporting.forms import compute, pdf, service, views, xlsx
 from thidua_reporting.projection.projector import Projector
 
@@ -316,7 +317,7 @@ async def test_route_pdf_unavailable_is_a_clear_503(call, monkeypatch):
     def missing():
         raise pdf.ConversionFailed("soffice not found")
 
-    monkeypatch.setattr(pdf, "soffice", missing)
+    monkeypatch.setattr(toolkit_pdf, "soffice", missing)  # forms convert through the toolkit
     r = await call(_principal(Role.board_officer), "/api/v1/forms/0602", params={"year": YEAR, "format": "pdf"})
     assert r.status_code == 503 and "PDF" in r.json()["message"]
 

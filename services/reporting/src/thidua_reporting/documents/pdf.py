@@ -1,4 +1,4 @@
-"""DOCX → PDF through LibreOffice headless.
+"""DOCX (or XLSX) → PDF through LibreOffice headless.
 
 Each conversion gets its own user profile directory (-env:UserInstallation): two soffice
 processes sharing a profile lock each other out or convert nothing. A timeout kills the whole
@@ -37,12 +37,18 @@ def _semaphore() -> asyncio.Semaphore:
     return _semaphores[loop]
 
 
-async def to_pdf(docx: bytes, timeout: float | None = None) -> bytes:
-    return (await to_pdf_many([docx], timeout))[0]
+# the source's file type → LibreOffice's PDF export filter: a workbook needs Calc's, which honours
+# the sheet's print setup (A4 landscape, fit to width); a document Writer's
+FILTERS = {"docx": "pdf:writer_pdf_Export", "xlsx": "pdf:calc_pdf_Export"}
 
 
-async def to_pdf_many(docxs: list[bytes], timeout: float | None = None) -> list[bytes]:
-    """Several documents in one LibreOffice start (a start costs seconds; a page costs little)."""
+async def to_pdf(docx: bytes, timeout: float | None = None, kind: str = "docx") -> bytes:
+    return (await to_pdf_many([docx], timeout, kind))[0]
+
+
+async def to_pdf_many(docxs: list[bytes], timeout: float | None = None, kind: str = "docx") -> list[bytes]:
+    """Several documents in one LibreOffice start (a start costs seconds; a page costs little).
+    `kind`: the sources' file type, "docx" or "xlsx" (FILTERS)."""
     if not docxs:
         return []
     limit = timeout if timeout is not None else TIMEOUT_SECONDS * max(1, len(docxs) // 20 + 1)
@@ -52,7 +58,7 @@ async def to_pdf_many(docxs: list[bytes], timeout: float | None = None) -> list[
             (work / "out").mkdir()
             names = []
             for index, content in enumerate(docxs):
-                name = work / f"d{index:05d}.docx"
+                name = work / f"d{index:05d}.{kind}"
                 name.write_bytes(content)
                 names.append(name)
             command = [
@@ -64,7 +70,7 @@ async def to_pdf_many(docxs: list[bytes], timeout: float | None = None) -> list[
                 "--nodefault",
                 "--nolockcheck",
                 "--convert-to",
-                "pdf:writer_pdf_Export",
+                FILTERS[kind],
                 "--outdir",
                 str(work / "out"),
                 *map(str, names),
