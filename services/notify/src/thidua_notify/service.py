@@ -3,11 +3,12 @@ event id and channel); a dispatcher sends due deliveries, retries temporary fail
 exponential backoff, and parks the ones that never succeed in the notify dead-letter topic."""
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from thidua_common.contracts import Envelope, new_event
 from thidua_common.contracts.campaign import CampaignDefined
@@ -59,6 +60,9 @@ log = get_logger(__name__)
 
 SOURCE = "/thidua/notify"
 LEASE = timedelta(seconds=60)
+# issue 15: exactly once — how long notify keeps retrying the record of a message that already left
+# (the database is down): the longest database outage it rides out without losing that record
+RECORD_RETRY = timedelta(minutes=10)
 # A review decision older than this is recorded but not mailed: notify subscribed to the
 # submissions topic after reviews began, and its consumer group starts a new topic from the
 # beginning, so without this a first start would mail every unit about years-old decisions.
@@ -76,6 +80,7 @@ class NotifyService:
     ):
         self.db, self.channels, self.publisher, self.settings = db, channels, publisher, settings
         self.decision_notice_max_age = decision_notice_max_age
+        self.record_retry_delay = 0.2  # issue 15: first wait before recording an outcome again (doubles)
         self.wake = asyncio.Event()
         # the events notify acts on (the consumer skips the others by their ce_type header, e.g.
         # every submission.received on the submissions topic, and subscribes to their topics)
@@ -209,8 +214,29 @@ class NotifyService:
             return False
         envelope = Envelope.model_validate(delivery["event"])
         with correlation_scope(envelope.correlationid, delivery=delivery["_id"]):
+            if delivery.get("intent_at") is not None and not self._receiver_dedupes(delivery["channel"]):
+                # issue 15: exactly once — a claim that expired after the message was handed to a
+                # channel whose receiver cannot drop a repeat (SMTP): the message possibly left, so
+                # it is not sent again (at most once); the delivery log shows it as possibly_sent
+                await self._finish(delivery, "possibly_sent", delivery["attempts"] + 1, "lease expired after intent")
+                log.warning("notification possibly sent; not resent", intent_at=str(delivery["intent_at"]))
+                return True
             await self._attempt(delivery, envelope)
         return True
+
+    def _receiver_dedupes(self, channel: str) -> bool:
+        """A channel whose receiver drops a repeat by its id (a webhook's X-ThiDua-Delivery) is safe
+        to send again after an unknown outcome; email is not (mail servers do not dedupe)."""
+        return bool(getattr(self.channels.get(channel), "receiver_dedupes", False))
+
+    async def _mark_intent(self, delivery: dict, message: Message) -> None:
+        """Record, before the send, that the message is about to leave: if notify dies before it
+        records the outcome, the next claim knows the message may have left (see dispatch_one).
+        A failure here raises before anything is sent, so the delivery is simply claimed again."""
+        await self.db.deliveries.update_one(
+            {"_id": delivery["_id"]},
+            {"$set": {"intent_at": datetime.now(UTC), "message_id": message.message_id}},
+        )
 
     async def _attempt(self, delivery: dict, envelope: Envelope) -> None:
         attempts = delivery["attempts"] + 1
@@ -221,16 +247,39 @@ class NotifyService:
                 await self._finish(delivery, "skipped", attempts, "đơn vị chưa có địa chỉ thư / no address")
                 return
             recipient = message.recipient
+            await self._mark_intent(delivery, message)
             await self.channels[delivery["channel"]].send(message)
         except TemporaryFailure as exc:
-            await self._failed(delivery, envelope, attempts, recipient, str(exc))
+            # the failure is recorded however long the database takes, or the intent left behind
+            # would read as "possibly sent" and the message would never go
+            error = str(exc)
+            await self._durably(lambda: self._failed(delivery, envelope, attempts, recipient, error))
             return
+        except PyMongoError:
+            raise  # the database, not the message: the dispatcher retries, the lease lets it claim again
         except Exception as exc:  # a bug or bad data: counted like any failure, ends in the dead-letter topic
             log.exception("notification attempt failed unexpectedly")
             await self._failed(delivery, envelope, attempts, recipient, repr(exc))
             return
-        await self._finish(delivery, "sent", attempts, None, recipient)
+        await self._durably(lambda: self._finish(delivery, "sent", attempts, None, recipient))
         log.info("notification sent", recipient=recipient, attempts=attempts)
+
+    async def _durably(self, record: Callable[[], Awaitable[None]]) -> None:
+        """Record an attempt's outcome whatever it takes (the database may be down or restarting):
+        a lost "sent" record is what let a lease expire and a mail go out twice. The dispatcher
+        waits here: nothing else is sent meanwhile."""
+        deadline = datetime.now(UTC) + RECORD_RETRY
+        delay = self.record_retry_delay
+        while True:
+            try:
+                await record()
+                return
+            except PyMongoError as exc:
+                if datetime.now(UTC) > deadline:
+                    raise  # the intent stays: the next claim treats it as possibly sent
+                log.warning("recording a notification's outcome failed; retrying", error=str(exc), delay_s=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
 
     async def _message(self, envelope: Envelope, delivery_id: str) -> Message | None:
         return await self.composers.dispatch(envelope, delivery_id)
@@ -347,7 +396,14 @@ class NotifyService:
             {"_id": delivery["_id"]},
             {
                 "$set": {"status": status, "attempts": attempts, "finished_at": now, "recipient": recipient},
-                "$push": {"history": {"at": now, "outcome": status, "error": error}},
+                "$push": {
+                    "history": {
+                        "at": now,
+                        "outcome": status,
+                        "error": error,
+                        "message_id": delivery_message_id(delivery),
+                    }
+                },
             },
         )
 
@@ -379,11 +435,21 @@ class NotifyService:
         await self.db.deliveries.update_one(
             {"_id": delivery["_id"]},
             {
-                "$set": {"status": "pending", "attempts": attempts, "next_attempt_at": now + timedelta(seconds=delay)},
+                "$set": {
+                    "status": "pending",
+                    "attempts": attempts,
+                    "next_attempt_at": now + timedelta(seconds=delay),
+                    "intent_at": None,  # the channel said it did not leave: safe to send again
+                },
                 "$push": {"history": {"at": now, "outcome": "retry", "error": error, "delay_s": delay}},
             },
         )
         log.info("notification will be retried", attempts=attempts, delay_s=delay, error=error)
+
+
+def delivery_message_id(delivery: dict) -> str:
+    """The Message-ID a delivery's message carries (the same on every attempt), for the delivery log."""
+    return deterministic_id("mail", delivery["_id"])
 
 
 def _message(recipient: str, subject: str, body: str, delivery_id: str, envelope: Envelope) -> Message:
