@@ -32,7 +32,7 @@ class Outbox:
 
 
 class Webhooks(Outbox):
-    name = "webhook"
+    name = "signed-hook"
     receiver_dedupes = True
 
 
@@ -147,7 +147,7 @@ def test_a_mail_whose_outcome_was_never_learned_is_not_sent_again():
 def test_a_webhook_whose_outcome_was_never_learned_is_sent_again_with_the_same_id():
     hooks = Webhooks()
     service = make_service(hooks)
-    delivery_id = expired_intent(service, "webhook")
+    delivery_id = expired_intent(service, "signed-hook")
     asyncio.run(drain(service))
     assert hooks.sent == [delivery_message_id({"_id": delivery_id})]
     assert service.db.deliveries.docs[delivery_id]["status"] == "sent"

@@ -42,7 +42,7 @@ from thidua_common.contracts.scoring_quarantine import CampaignQuarantined
 from thidua_common.logging import correlation_scope, get_logger
 from thidua_common.settings import Settings
 
-from .channels import Channel, Message, TemporaryFailure
+from .channels import Channel, Message, PermanentFailure, TemporaryFailure
 from .compose import (
     appeal_decision_message,
     award_message,
@@ -55,6 +55,7 @@ from .compose import (
     review_reminder_message,
     score_message,
 )
+from .webhooks import subscriptions as webhook_subscriptions
 
 log = get_logger(__name__)
 
@@ -124,6 +125,13 @@ class NotifyService:
     # -- events in ---------------------------------------------------------------------------
     async def apply(self, envelope: Envelope) -> None:
         await self.handlers.dispatch(envelope)
+        if "webhook" in self.channels:  # issue 15: channels — the tenant's subscriptions to this kind
+            await self.enqueue_webhooks(envelope)
+
+    async def enqueue_webhooks(self, envelope: Envelope) -> None:
+        """One delivery per event and subscription (its id names both: idempotent like email's)."""
+        for sub in await webhook_subscriptions.matching(self.db, envelope.tenant, envelope.type):
+            await self.enqueue(envelope, "webhook", key=f"{envelope.id}:webhook:{sub['_id']}", subscription=sub["_id"])
 
     async def on_campaign(self, envelope: Envelope, campaign: CampaignDefined) -> None:
         try:
@@ -153,8 +161,16 @@ class NotifyService:
         not about every recomputation of its cluster or about the verified copy."""
         return score.status == "provisional" and score.cause.kind in ("submission", "rating", "target")
 
-    async def enqueue(self, envelope: Envelope, channel: str, skip_reason: str | None = None) -> None:
-        """Record a delivery once per event and channel; `skip_reason`: record it as skipped (never sent)."""
+    async def enqueue(
+        self,
+        envelope: Envelope,
+        channel: str,
+        skip_reason: str | None = None,
+        key: str | None = None,
+        subscription: str | None = None,
+    ) -> None:
+        """Record a delivery once per event and channel (`key`: once per event and webhook
+        subscription); `skip_reason`: record it as skipped (never sent)."""
         now = datetime.now(UTC)
         skipped = {
             "status": "skipped",
@@ -165,8 +181,9 @@ class NotifyService:
         try:
             await self.db.deliveries.insert_one(
                 {
-                    "_id": f"{envelope.id}:{channel}",
+                    "_id": key or f"{envelope.id}:{channel}",
                     "channel": channel,
+                    **({"subscription": subscription} if subscription else {}),
                     "event": envelope.model_dump(mode="json"),
                     "status": "pending",
                     "attempts": 0,
@@ -242,9 +259,17 @@ class NotifyService:
         attempts = delivery["attempts"] + 1
         recipient = "?"
         try:
-            message = await self._message(envelope, delivery["_id"])
+            if delivery["channel"] == "webhook":
+                message = await self._webhook_message(delivery, envelope)
+            else:
+                message = await self._message(envelope, delivery["_id"])
             if message is None:
-                await self._finish(delivery, "skipped", attempts, "đơn vị chưa có địa chỉ thư / no address")
+                why = (
+                    "đăng ký webhook đã gỡ hoặc tạm dừng / subscription removed or paused"
+                    if delivery["channel"] == "webhook"
+                    else "đơn vị chưa có địa chỉ thư / no address"
+                )
+                await self._finish(delivery, "skipped", attempts, why)
                 return
             recipient = message.recipient
             await self._mark_intent(delivery, message)
@@ -254,6 +279,11 @@ class NotifyService:
             # would read as "possibly sent" and the message would never go
             error = str(exc)
             await self._durably(lambda: self._failed(delivery, envelope, attempts, recipient, error))
+            return
+        except PermanentFailure as exc:  # issue 15: a refused webhook target or a 4xx answer: not retried
+            refusal = str(exc)
+            await self._durably(lambda: self._finish(delivery, "refused", attempts, refusal, recipient))
+            log.warning("notification refused", error=refusal)
             return
         except PyMongoError:
             raise  # the database, not the message: the dispatcher retries, the lease lets it claim again
@@ -283,6 +313,21 @@ class NotifyService:
 
     async def _message(self, envelope: Envelope, delivery_id: str) -> Message | None:
         return await self.composers.dispatch(envelope, delivery_id)
+
+    async def _webhook_message(self, delivery: dict, envelope: Envelope) -> Message | None:
+        """The event itself (CloudEvents JSON), to the subscription as it stands now (a rotated
+        secret signs the next attempt; a removed or paused subscription is skipped)."""
+        sub = await self.db.webhook_subscriptions.find_one({"_id": delivery.get("subscription"), "active": True})
+        if sub is None:
+            return None
+        return Message(
+            recipient=sub["url"],
+            subject=envelope.type,
+            body=envelope.model_dump_json(),
+            message_id=delivery_message_id(delivery),
+            correlation_id=envelope.correlationid,
+            secret=sub["secret"],
+        )
 
     async def _score_message(self, envelope: Envelope, score: ScoreComputed, delivery_id: str) -> Message | None:
         campaign = await self._campaign(envelope.tenant, score.campaign_id)
