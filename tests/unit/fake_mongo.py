@@ -98,6 +98,8 @@ class FakeCollection:
         if found is None:
             return None
         self._apply(self.docs[found["_id"]], update, False)
+        if return_document is not None and not return_document:  # ReturnDocument.BEFORE is False
+            return found
         return copy.deepcopy(self.docs[found["_id"]])
 
 

@@ -165,3 +165,13 @@ def test_a_refused_send_clears_the_intent_so_the_retry_sends():
     doc["next_attempt_at"] = datetime.now(UTC) - timedelta(seconds=1)
     asyncio.run(drain(service))
     assert len(outbox.sent) == 1 and doc["status"] == "sent"
+
+
+def test_a_requeued_delivery_with_an_old_intent_is_sent():
+    """An operator puts a dead-lettered or possibly_sent delivery back to pending: it is sent."""
+    outbox = Outbox()
+    service = make_service(outbox)
+    delivery_id = expired_intent(service, "email")
+    service.db.deliveries.docs[delivery_id].update(status="pending", next_attempt_at=datetime.now(UTC))
+    asyncio.run(drain(service))
+    assert len(outbox.sent) == 1 and service.db.deliveries.docs[delivery_id]["status"] == "sent"

@@ -225,13 +225,16 @@ class NotifyService:
             },
             {"$set": {"status": "sending", "lease_until": now + LEASE}},
             sort=[("next_attempt_at", 1)],
-            return_document=ReturnDocument.AFTER,
+            # issue 15: the document as it was, so that an expired claim (status still "sending")
+            # tells apart from a pending one; the fields used below are not changed by the claim
+            return_document=ReturnDocument.BEFORE,
         )
         if delivery is None:
             return False
         envelope = Envelope.model_validate(delivery["event"])
         with correlation_scope(envelope.correlationid, delivery=delivery["_id"]):
-            if delivery.get("intent_at") is not None and not self._receiver_dedupes(delivery["channel"]):
+            expired_intent = delivery["status"] == "sending" and delivery.get("intent_at") is not None
+            if expired_intent and not self._receiver_dedupes(delivery["channel"]):
                 # issue 15: exactly once — a claim that expired after the message was handed to a
                 # channel whose receiver cannot drop a repeat (SMTP): the message possibly left, so
                 # it is not sent again (at most once); the delivery log shows it as possibly_sent
