@@ -322,6 +322,20 @@ class Stack:
             proc.start()
         wait_port(self.ports.kafka, 90, proc)
 
+    # issue 15: exactly once — crash the database or the broker (SIGKILL) and bring it back, for the
+    # fault tests of notify (tests/e2e/test_notify_faults.py)
+    def kill_mongo(self) -> None:
+        self._mongo().kill()
+
+    def start_mongo(self) -> None:
+        proc = self._mongo()
+        if not proc.running():
+            proc.start()
+        wait_port(self.ports.mongo, 60, proc)
+
+    def kill_kafka(self) -> None:
+        self._kafka().kill()
+
     def down(self) -> None:
         for name in (*SERVICES, CONSOLE):
             self.stop_service(name)

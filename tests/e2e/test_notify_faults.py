@@ -1,0 +1,177 @@
+"""issue 15: exactly one message per notification, through the real stack. 1 000 notifications are
+being sent when the database (SecantusDB) is killed with SIGKILL and restarted; then, separately,
+the broker. Every Message-ID is counted in the SMTP catcher: none may be missing, and duplicates
+are counted and reported (target 0). A webhook receiver verifies the signatures notify sends and
+refuses a replayed request; a webhook to 127.0.0.1 is refused in production mode."""
+
+import asyncio
+import collections
+import json
+import threading
+import time
+import uuid
+from datetime import UTC, date, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import httpx
+import pytest
+from pymongo import AsyncMongoClient
+
+from thidua_common.contracts import new_event
+from thidua_common.contracts.envelope import deterministic_id
+from thidua_common.contracts.registry import REVIEW_DRAFTS_READY
+from thidua_common.contracts.review_report import ReviewDraftsReady
+from thidua_common.kafka import EventProducer
+from thidua_notify.channels import Message, PermanentFailure
+from thidua_notify.channels.webhook import WebhookChannel
+from thidua_notify.webhooks import subscriptions
+from thidua_notify.webhooks.signing import Refused, verify
+
+from .conftest import TENANT, eventually
+
+pytestmark = pytest.mark.timeout(900)
+
+TOTAL = 1000
+SECRET = "e2e-webhook-secret-0123456789"
+
+
+def drafts_ready(tag: str, i: int):
+    ready = ReviewDraftsReady(campaign_id=f"fault-{i}", campaign_name_vi=f"Phong trào {tag} {i}",
+                              review_kind="interim", review_date=date(2026, 6, 30), board_document_id=f"doc-{i}",
+                              version=1, unit_documents=0, generated_at=datetime.now(UTC))
+    return new_event(type=REVIEW_DRAFTS_READY, source="/thidua/reporting/reviews", tenant=TENANT, data=ready,
+                     correlationid=tag)
+
+
+def catcher_counts(stack, tag: str) -> collections.Counter:
+    messages = httpx.get(f"http://127.0.0.1:{stack.ports.mail_http}/messages", timeout=60).json()
+    return collections.Counter(m["message_id"] for m in messages if m["headers"].get("X-Correlation-ID") == tag)
+
+
+async def publish(settings, events) -> None:
+    producer = EventProducer(settings)
+    await producer.start()
+    try:
+        await producer.publish_many("reports", [(e, e.id) for e in events])
+    finally:
+        await producer.stop()
+
+
+async def send_through_a_crash(stack, settings, crash, restart) -> dict:
+    tag = f"fault-{uuid.uuid4().hex[:8]}"
+    events = [drafts_ready(tag, i) for i in range(TOTAL)]
+    expected = {f"<{deterministic_id('mail', f'{e.id}:email')}@thidua.local>" for e in events}
+    started = time.monotonic()
+    await publish(settings, events)
+    await eventually(lambda: sum(catcher_counts(stack, tag).values()) >= TOTAL // 10, timeout=180, interval=1)
+    crash()
+    sent_at_crash = sum(catcher_counts(stack, tag).values())
+    await asyncio.sleep(3)
+    await asyncio.to_thread(restart)
+
+    def settled():
+        counts = catcher_counts(stack, tag)
+        return counts if expected <= set(counts) else None
+
+    try:
+        counts = await eventually(settled, timeout=420, interval=3)
+    except AssertionError:
+        counts = catcher_counts(stack, tag)
+    await asyncio.sleep(3)  # a late duplicate would arrive now
+    counts = catcher_counts(stack, tag)
+    report = {
+        "sent_at_crash": sent_at_crash,
+        "lost": len(expected - set(counts)),
+        "duplicates": sum(n - 1 for n in counts.values() if n > 1),
+        "unexpected": len(set(counts) - expected),
+        "seconds": round(time.monotonic() - started, 1),
+    }
+    print(f"\nnotify fault report ({crash.__name__}): {json.dumps(report)}")
+    return report
+
+
+async def test_a_database_killed_mid_send_loses_nothing_and_sends_each_mail_once(stack, settings):
+    report = await send_through_a_crash(stack, settings, stack.kill_mongo, stack.start_mongo)
+    assert 0 < report["sent_at_crash"] < TOTAL, "the kill must land mid-send"
+    assert report["lost"] == 0 and report["unexpected"] == 0
+    assert report["duplicates"] == 0, report
+
+
+async def test_a_broker_killed_mid_send_loses_nothing_and_sends_each_mail_once(stack, settings):
+    report = await send_through_a_crash(stack, settings, stack.kill_kafka, stack.start_kafka)
+    assert 0 < report["sent_at_crash"] < TOTAL, "the kill must land mid-send"
+    assert report["lost"] == 0 and report["unexpected"] == 0
+    assert report["duplicates"] == 0, report
+
+
+# -- signed webhooks ------------------------------------------------------------------------------
+class Receiver:
+    """A webhook receiver as a subscriber would write it: verifies each request, refuses replays."""
+
+    def __init__(self):
+        self.accepted: list[dict] = []
+        self.refused: list[str] = []
+        self.requests: list[tuple[dict, bytes]] = []
+        self.seen: dict[str, float] = {}
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers["Content-Length"]))
+                headers = dict(self.headers.items())
+                receiver.requests.append((headers, body))
+                try:
+                    verify(SECRET, headers, body, now=time.time(), seen=receiver.seen)
+                    receiver.accepted.append(json.loads(body))
+                    self.send_response(204)
+                except Refused as refused:
+                    receiver.refused.append(refused.reason)
+                    self.send_response(409)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_port}/hook"
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+
+
+@pytest.fixture
+def receiver():
+    r = Receiver()
+    yield r
+    r.server.shutdown()
+
+
+async def test_a_signed_webhook_is_verified_by_its_receiver_and_its_replay_refused(stack, settings, receiver):
+    client = AsyncMongoClient(settings.mongo_uri)
+    try:
+        await subscriptions.save(client[settings.db_name("notify")], TENANT, receiver.url, [REVIEW_DRAFTS_READY], SECRET)
+        tag = f"hook-{uuid.uuid4().hex[:8]}"
+        event = drafts_ready(tag, 0)
+        await publish(settings, [event])
+        await eventually(lambda: [a for a in receiver.accepted if a["id"] == event.id], timeout=60)
+        headers, body = receiver.requests[-1]
+        assert headers["X-ThiDua-Signature"].startswith("sha256=")
+        # an attacker who captured the request sends it again: refused
+        answer = httpx.post(receiver.url, content=body, headers=headers)
+        assert answer.status_code == 409 and receiver.refused == ["replay"]
+        log = await client[settings.db_name("notify")].deliveries.find_one({"_id": {"$regex": f"^{event.id}:webhook:"}})
+        assert log["status"] == "sent" and log["history"][-1]["outcome"] == "sent"
+    finally:
+        await subscriptions.save(client[settings.db_name("notify")], TENANT, receiver.url, ["*"], SECRET, active=False)
+        await client.close()
+
+
+async def test_a_webhook_to_loopback_is_refused_in_production_mode(stack, receiver):
+    class Production:
+        environment = "production"
+
+    channel = WebhookChannel(Production())  # type: ignore[arg-type]
+    target = receiver.url.replace("http://", "https://")
+    with pytest.raises(PermanentFailure, match="private_address 127.0.0.1"):
+        await channel.send(Message(target, "t", "{}", "m-1", "c-1", secret=SECRET))
+    with pytest.raises(PermanentFailure, match="scheme"):
+        await channel.send(Message(receiver.url, "t", "{}", "m-2", "c-2", secret=SECRET))
+    assert receiver.requests == []
