@@ -15,6 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
 
+from . import templates
 from .service import delivery_message_id
 from .webhooks import subscriptions
 
@@ -46,12 +47,25 @@ async def list_webhooks(db: AsyncDatabase, tenant: str | None) -> list[dict]:
 
 
 async def run(args: argparse.Namespace) -> object:
+    if args.command == "templates" and args.action == "preview":  # no database needed
+        subject = open(args.subject_file, encoding="utf-8").read() if args.subject_file else None
+        body = open(args.body_file, encoding="utf-8").read() if args.body_file else None
+        rendered = templates.preview(args.kind, args.lang, subject, body)
+        return {"subject": rendered[0], "body": rendered[1]}
     settings = get_settings()
     client = make_client(settings)
     db = client[settings.db_name("notify")]
     try:
         if args.command == "deliveries":
             return await delivery_log(db, args.event_id)
+        if args.command == "templates":
+            if args.action == "remove":
+                await templates.remove(db, args.tenant, args.kind, args.lang)
+                return {"removed": f"{args.tenant}/{args.kind}/{args.lang}"}
+            subject = open(args.subject_file, encoding="utf-8").read()
+            body = open(args.body_file, encoding="utf-8").read()
+            await templates.save(db, args.tenant, args.kind, args.lang, subject, body)
+            return {"saved": f"{args.tenant}/{args.kind}/{args.lang}"}
         if args.action == "add":
             secret = os.environ.get(args.secret_env, "")
             kinds = [k.strip() for k in args.kinds.split(",") if k.strip()]
@@ -75,6 +89,16 @@ def main(argv: list[str] | None = None) -> None:
     listing.add_argument("--tenant")
     deliveries = commands.add_parser("deliveries")
     deliveries.add_argument("event_id")
+    tpl = commands.add_parser("templates").add_subparsers(dest="action", required=True)
+    for action in ("preview", "set", "remove"):
+        sub = tpl.add_parser(action)
+        sub.add_argument("--kind", required=True, choices=sorted(templates.SAMPLES))
+        sub.add_argument("--lang", default="vi", choices=templates.LANGUAGES)
+        if action != "preview":
+            sub.add_argument("--tenant", required=True)
+        if action != "remove":
+            sub.add_argument("--subject-file", required=action == "set")
+            sub.add_argument("--body-file", required=action == "set")
     args = parser.parse_args(argv)
     try:
         result = asyncio.run(run(args))

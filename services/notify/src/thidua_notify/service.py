@@ -42,6 +42,7 @@ from thidua_common.contracts.scoring_quarantine import CampaignQuarantined
 from thidua_common.logging import correlation_scope, get_logger
 from thidua_common.settings import Settings
 
+from . import templates
 from .channels import Channel, Message, PermanentFailure, TemporaryFailure
 from .compose import (
     appeal_decision_message,
@@ -50,9 +51,9 @@ from .compose import (
     overdue_message,
     quarantine_message,
     reopen_message,
-    review_drafts_message,
+    review_drafts_params,
     review_message,
-    review_reminder_message,
+    review_reminder_params,
     score_message,
 )
 from .webhooks import subscriptions as webhook_subscriptions
@@ -431,11 +432,15 @@ class NotifyService:
         unit = await self._participant(envelope.tenant, reminder.unit_id, reminder.campaign_id)
         if unit is None or not unit.get("email"):
             return None  # no address known for the unit: skipped (the console's inbox still shows it)
-        subject, body = review_reminder_message(reminder, unit["name_vi"])
+        # issue 15: channels — the tenant's own template when it has one, in the unit's language
+        lang = unit.get("language") or "vi"
+        params = review_reminder_params(reminder, unit["name_vi"], lang)
+        subject, body = await templates.compose(self.db, envelope.tenant, "mail.review.reminder", lang, params)
         return _message(unit["email"], subject, body, delivery_id, envelope)
 
     async def _review_drafts_message(self, envelope: Envelope, ready: ReviewDraftsReady, delivery_id: str) -> Message:
-        subject, body = review_drafts_message(ready)
+        params = review_drafts_params(ready)  # issue 15: channels — the tenant's own template, if any
+        subject, body = await templates.compose(self.db, envelope.tenant, "mail.review.ready", "vi", params)
         return _message(self.settings.escalation_email, subject, body, delivery_id, envelope)
 
     async def _finish(self, delivery: dict, status: str, attempts: int, error: str | None, recipient: str = "") -> None:
