@@ -59,8 +59,11 @@ class Stack:
         prefix: str = "thidua",
         extra_env: dict[str, str] | None = None,
         keycloak: bool | None = None,
+        durable_db: bool = False,
     ):
         self.extra_env = extra_env or {}
+        # issue 15: exactly once — SecantusDB fsyncs each commit (the notify fault tests kill it)
+        self.durable_db = durable_db
         self.home = home.resolve()
         self.cache = (cache or REPO / ".local" / "cache").resolve()
         state = self.home / "stack.json"
@@ -207,7 +210,7 @@ class Stack:
     def _mongo(self) -> Managed:
         return Managed(
             "secantusdb",
-            secantus.command(self.cache, "127.0.0.1", self.ports.mongo, self.home),
+            secantus.command(self.cache, "127.0.0.1", self.ports.mongo, self.home, sync_on_commit=self.durable_db),
             self.run_dir,
             self.log_dir,
         )
