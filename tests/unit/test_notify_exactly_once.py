@@ -175,3 +175,27 @@ def test_a_requeued_delivery_with_an_old_intent_is_sent():
     service.db.deliveries.docs[delivery_id].update(status="pending", next_attempt_at=datetime.now(UTC))
     asyncio.run(drain(service))
     assert len(outbox.sent) == 1 and service.db.deliveries.docs[delivery_id]["status"] == "sent"
+
+
+class BrokerDown:
+    async def publish(self, *args, **kwargs):
+        raise ConnectionError("broker down")
+
+
+def test_a_last_failed_attempt_whose_dead_letter_cannot_be_published_is_not_taken_for_sent():
+    outbox = Outbox(failures=1)
+    service = make_service(outbox)
+    service.settings = type("Once", (Settings,), {"notify_max_attempts": 1})()
+    service.publisher = BrokerDown()
+    envelope = event()
+    asyncio.run(service.enqueue(envelope, "email"))
+    try:
+        asyncio.run(service.dispatch_one())
+    except ConnectionError:
+        pass  # the dispatcher loop logs it and goes on
+    doc = service.db.deliveries.docs[f"{envelope.id}:email"]
+    assert doc["status"] == "sending" and doc["intent_at"] is None
+    doc["lease_until"] = datetime.now(UTC) - timedelta(seconds=1)  # claimed again after the lease
+    service.publisher = None
+    asyncio.run(drain(service))
+    assert outbox.sent == [delivery_message_id(doc)]

@@ -282,6 +282,9 @@ class NotifyService:
             # the failure is recorded however long the database takes, or the intent left behind
             # would read as "possibly sent" and the message would never go
             error = str(exc)
+            # the channel says it did not leave: the intent goes first, so that a failure to publish
+            # the dead letter (the broker down) cannot leave it to read as "possibly sent"
+            await self._durably(lambda: self._clear_intent(delivery))
             await self._durably(lambda: self._failed(delivery, envelope, attempts, recipient, error))
             return
         except PermanentFailure as exc:  # issue 15: a refused webhook target or a 4xx answer: not retried
@@ -297,6 +300,9 @@ class NotifyService:
             return
         await self._durably(lambda: self._finish(delivery, "sent", attempts, None, recipient))
         log.info("notification sent", recipient=recipient, attempts=attempts)
+
+    async def _clear_intent(self, delivery: dict) -> None:
+        await self.db.deliveries.update_one({"_id": delivery["_id"]}, {"$set": {"intent_at": None}})
 
     async def _durably(self, record: Callable[[], Awaitable[None]]) -> None:
         """Record an attempt's outcome whatever it takes (the database may be down or restarting):
