@@ -2,11 +2,15 @@
 being sent when the database (SecantusDB) is killed with SIGKILL and restarted; then, separately,
 the broker. Every Message-ID is counted in the SMTP catcher: none may be missing, and duplicates
 are counted and reported (target 0). A webhook receiver verifies the signatures notify sends and
-refuses a replayed request; a webhook to 127.0.0.1 is refused in production mode."""
+refuses a replayed request; a webhook to 127.0.0.1 is refused in production mode. A tenant's mail
+template set with the operators' CLI shapes its mails, and the CLI's delivery log lists the send."""
 
 import asyncio
 import collections
 import json
+import os
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -195,3 +199,46 @@ async def test_a_webhook_to_loopback_is_refused_in_production_mode(stack, receiv
     with pytest.raises(PermanentFailure, match="scheme"):
         await channel.send(Message(receiver.url, "t", "{}", "m-2", "c-2", secret=SECRET))
     assert receiver.requests == []
+
+
+# -- templates and the delivery log, through the operators' CLI -----------------------------------
+def admin(stack, *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "thidua_notify.admin", *args],
+        env={**os.environ, **stack.env()},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+async def test_a_tenants_template_shapes_its_mail_and_the_delivery_log_lists_the_send(stack, settings, tmp_path):
+    (tmp_path / "subject.j2").write_text("Dự thảo {{ kind }}: {{ campaign }} (bản {{ version }})", encoding="utf-8")
+    (tmp_path / "body.j2").write_text("Kính gửi Ban Thi đua - Khen thưởng,\n{{ units }} đơn vị.\n", encoding="utf-8")
+    files = ["--subject-file", str(tmp_path / "subject.j2"), "--body-file", str(tmp_path / "body.j2")]
+    (tmp_path / "bad.j2").write_text("{{ khong_co }}", encoding="utf-8")
+    refused = admin(stack, "templates", "set", "--tenant", TENANT, "--kind", "mail.review.ready", "--lang", "vi",
+                    "--subject-file", str(tmp_path / "bad.j2"), "--body-file", str(tmp_path / "body.j2"))
+    assert refused.returncode == 2 and "subject" in refused.stderr
+    saved = admin(stack, "templates", "set", "--tenant", TENANT, "--kind", "mail.review.ready", "--lang", "vi", *files)
+    assert saved.returncode == 0, saved.stderr
+    try:
+        tag = f"tpl-{uuid.uuid4().hex[:8]}"
+        event = drafts_ready(tag, 7)
+        await publish(settings, [event])
+
+        def mail():
+            messages = httpx.get(f"http://127.0.0.1:{stack.ports.mail_http}/messages", timeout=60).json()
+            return [m for m in messages if m["headers"].get("X-Correlation-ID") == tag]
+
+        (sent,) = await eventually(mail, timeout=60, interval=1)
+        assert sent["subject"] == f"Dự thảo sơ kết: Phong trào {tag} 7 (bản 1)"
+        assert sent["text"] == "Kính gửi Ban Thi đua - Khen thưởng,\n0 đơn vị.\n"
+        shown = admin(stack, "deliveries", event.id)
+        assert shown.returncode == 0, shown.stderr
+        (row,) = json.loads(shown.stdout)
+        assert row["channel"] == "email" and row["status"] == "sent"
+        assert f"<{row['message_id']}@thidua.local>" == sent["message_id"]
+        assert [a["outcome"] for a in row["attempts"]] == ["sent"]
+    finally:
+        admin(stack, "templates", "remove", "--tenant", TENANT, "--kind", "mail.review.ready", "--lang", "vi")
