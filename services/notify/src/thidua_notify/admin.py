@@ -15,7 +15,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from thidua_common.mongo import make_client
 from thidua_common.settings import get_settings
 
-from . import templates
+from . import templates, unsubscribe
 from .service import delivery_message_id
 from .webhooks import subscriptions
 
@@ -53,11 +53,18 @@ async def run(args: argparse.Namespace) -> object:
         rendered = templates.preview(args.kind, args.lang, subject, body)
         return {"subject": rendered[0], "body": rendered[1]}
     settings = get_settings()
+    if args.command == "unsubscribe" and args.action == "token":
+        if unsubscribe.mandatory(args.kind):
+            raise ValueError("kind: loại thư bắt buộc, không thể hủy nhận / a mandatory kind")
+        return {"token": unsubscribe.token(settings.jwt_secret, args.tenant, args.recipient, args.kind)}
     client = make_client(settings)
     db = client[settings.db_name("notify")]
     try:
         if args.command == "deliveries":
             return await delivery_log(db, args.event_id)
+        if args.command == "unsubscribe":
+            tenant, recipient, kind = await unsubscribe.apply(db, settings.jwt_secret, args.token)
+            return {"unsubscribed": {"tenant": tenant, "recipient": recipient, "kind": kind}}
         if args.command == "templates":
             if args.action == "remove":
                 await templates.remove(db, args.tenant, args.kind, args.lang)
@@ -99,6 +106,12 @@ def main(argv: list[str] | None = None) -> None:
         if action != "remove":
             sub.add_argument("--subject-file", required=action == "set")
             sub.add_argument("--body-file", required=action == "set")
+    unsub = commands.add_parser("unsubscribe").add_subparsers(dest="action", required=True)
+    issue = unsub.add_parser("token")
+    issue.add_argument("--tenant", required=True)
+    issue.add_argument("--recipient", required=True)
+    issue.add_argument("--kind", required=True)
+    unsub.add_parser("apply").add_argument("token")
     args = parser.parse_args(argv)
     try:
         result = asyncio.run(run(args))

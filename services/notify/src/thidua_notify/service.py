@@ -42,7 +42,7 @@ from thidua_common.contracts.scoring_quarantine import CampaignQuarantined
 from thidua_common.logging import correlation_scope, get_logger
 from thidua_common.settings import Settings
 
-from . import templates
+from . import templates, unsubscribe
 from .channels import Channel, Message, PermanentFailure, TemporaryFailure
 from .compose import (
     appeal_decision_message,
@@ -276,6 +276,11 @@ class NotifyService:
                 await self._finish(delivery, "skipped", attempts, why)
                 return
             recipient = message.recipient
+            if delivery["channel"] == "email" and await unsubscribe.unsubscribed(
+                self.db, envelope.tenant, recipient, envelope.type
+            ):  # issue 15: channels — an optional kind the recipient stopped
+                await self._finish(delivery, "skipped", attempts, "unsubscribed", recipient)
+                return
             await self._mark_intent(delivery, message)
             await self.channels[delivery["channel"]].send(message)
         except TemporaryFailure as exc:
