@@ -3,7 +3,8 @@ being sent when the database (SecantusDB) is killed with SIGKILL and restarted; 
 the broker. Every Message-ID is counted in the SMTP catcher: none may be missing, and duplicates
 are counted and reported (target 0). A webhook receiver verifies the signatures notify sends and
 refuses a replayed request; a webhook to 127.0.0.1 is refused in production mode. A tenant's mail
-template set with the operators' CLI shapes its mails, and the CLI's delivery log lists the send."""
+template set with the operators' CLI shapes its mails, and the CLI's delivery log lists the send; an
+unsubscribed recipient's optional mail is skipped."""
 
 import asyncio
 import collections
@@ -23,8 +24,8 @@ from pymongo import AsyncMongoClient
 
 from thidua_common.contracts import new_event
 from thidua_common.contracts.envelope import deterministic_id
-from thidua_common.contracts.registry import REVIEW_DRAFTS_READY
-from thidua_common.contracts.review_report import ReviewDraftsReady
+from thidua_common.contracts.registry import REVIEW_DRAFTS_READY, REVIEW_REMINDER
+from thidua_common.contracts.review_report import ReviewDraftsReady, ReviewReminder
 from thidua_common.kafka import EventProducer
 from thidua_devstack.stack import REPO, Ports, Stack
 from thidua_notify.channels import Message, PermanentFailure
@@ -242,3 +243,43 @@ async def test_a_tenants_template_shapes_its_mail_and_the_delivery_log_lists_the
         assert [a["outcome"] for a in row["attempts"]] == ["sent"]
     finally:
         admin(stack, "templates", "remove", "--tenant", TENANT, "--kind", "mail.review.ready", "--lang", "vi")
+
+
+async def test_an_unsubscribed_units_reminder_is_skipped_and_another_units_is_sent(stack, settings):
+    campaign_id = f"unsub-{uuid.uuid4().hex[:6]}"
+    stopped, other = f"{campaign_id}-a@thidua.local", f"{campaign_id}-b@thidua.local"
+    client = AsyncMongoClient(settings.mongo_uri)
+    try:  # the campaign as notify's directory knows it (its units' addresses)
+        await client[settings.db_name("notify")].directory.insert_one({
+            "_id": f"{TENANT}/{campaign_id}", "tenant": TENANT, "revision": 1, "name_vi": "Phong trào thử",
+            "participants": [{"unit_id": "don-vi-a", "name_vi": "Đơn vị A", "email": stopped},
+                             {"unit_id": "don-vi-b", "name_vi": "Đơn vị B", "email": other}],
+        })
+    finally:
+        await client.close()
+    issued = admin(stack, "unsubscribe", "token", "--tenant", TENANT, "--recipient", stopped, "--kind", REVIEW_REMINDER)
+    assert issued.returncode == 0, issued.stderr
+    assert admin(stack, "unsubscribe", "apply", json.loads(issued.stdout)["token"]).returncode == 0
+    mandatory = admin(stack, "unsubscribe", "token", "--tenant", TENANT, "--recipient", stopped, "--kind",
+                      REVIEW_DRAFTS_READY)
+    assert mandatory.returncode == 2 and "mandatory" in mandatory.stderr
+    events = [
+        new_event(type=REVIEW_REMINDER, source="/thidua/reporting/reviews", tenant=TENANT,
+                  data=ReviewReminder(campaign_id=campaign_id, campaign_name_vi="Phong trào thử", unit_id=unit,
+                                      review_kind="interim", review_date=date(2026, 6, 30), days_before=7))
+        for unit in ("don-vi-a", "don-vi-b")
+    ]
+    await publish(settings, events)
+    await eventually(lambda: mails_to(stack, other), timeout=60, interval=1)
+
+    def skipped():
+        shown = admin(stack, "deliveries", events[0].id)
+        rows = json.loads(shown.stdout) if shown.returncode == 0 else []
+        return rows and rows[0]["status"] == "skipped" and rows[0]["attempts"][-1]["error"] == "unsubscribed"
+
+    await eventually(skipped, timeout=30, interval=1)
+    assert mails_to(stack, stopped) == []
+
+
+def mails_to(stack, to: str) -> list[dict]:
+    return [m for m in httpx.get(f"http://127.0.0.1:{stack.ports.mail_http}/messages", timeout=60).json() if m["to"] == to]
