@@ -284,11 +284,10 @@ class NotifyService:
             await self._mark_intent(delivery, message)
             await self.channels[delivery["channel"]].send(message)
         except TemporaryFailure as exc:
-            # the failure is recorded however long the database takes, or the intent left behind
-            # would read as "possibly sent" and the message would never go
+            # the channel says it did not leave: the intent is cleared first and the failure recorded
+            # however long the database takes, so that neither a database outage nor a dead letter
+            # that cannot be published (the broker down) leaves it to read as "possibly sent"
             error = str(exc)
-            # the channel says it did not leave: the intent goes first, so that a failure to publish
-            # the dead letter (the broker down) cannot leave it to read as "possibly sent"
             await self._durably(lambda: self._clear_intent(delivery))
             await self._durably(lambda: self._failed(delivery, envelope, attempts, recipient, error))
             return
