@@ -25,6 +25,8 @@ def matches(doc: dict, query: dict) -> bool:
                     return False
                 if op in ("$lt", "$lte") and (have is None or not (_cmp(have) < _cmp(arg) or (op == "$lte" and have == arg))):
                     return False
+                if op == "$gte" and (have is None or _cmp(have) < _cmp(arg)):  # issue 15: channels
+                    return False
         elif have != want:
             return False
     return True
@@ -96,6 +98,8 @@ class FakeCollection:
         if found is None:
             return None
         self._apply(self.docs[found["_id"]], update, False)
+        if return_document is not None and not return_document:  # ReturnDocument.BEFORE is False
+            return found
         return copy.deepcopy(self.docs[found["_id"]])
 
 

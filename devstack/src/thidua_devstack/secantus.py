@@ -47,7 +47,7 @@ def install(cache: Path) -> Path:
     return exe
 
 
-def command(cache: Path, host: str, port: int, home: Path) -> list[str]:
+def command(cache: Path, host: str, port: int, home: Path, sync_on_commit: bool = False) -> list[str]:
     """The server's command line: the Rust build when it is installed (or THIDUA_SECANTUS_BIN names
     a binary), else the Python one. Each keeps its data in a folder of its own under `home`."""
     choice = os.environ.get("THIDUA_SECANTUS", "rs")
@@ -65,6 +65,9 @@ def command(cache: Path, host: str, port: int, home: Path) -> list[str]:
             "WARNING",
             "--cache-size",
             "512M",
+            # issue 15: exactly once — fsync the log on each commit, so that a write acknowledged
+            # with j:true survives a kill -9 (off by default: it costs throughput)
+            *(["--sync-on-commit"] if sync_on_commit else []),
         ]
     py = shutil.which("secantusd-py", path=str(Path(sys.executable).parent)) or "secantusd-py"
     return [py, "--host", host, "--port", str(port), "--storage-path", str(home / "secantus"), "--log-level", "WARNING"]

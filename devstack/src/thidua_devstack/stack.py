@@ -59,8 +59,11 @@ class Stack:
         prefix: str = "thidua",
         extra_env: dict[str, str] | None = None,
         keycloak: bool | None = None,
+        durable_db: bool = False,
     ):
         self.extra_env = extra_env or {}
+        # issue 15: exactly once — SecantusDB fsyncs each commit (the notify fault tests kill it)
+        self.durable_db = durable_db
         self.home = home.resolve()
         self.cache = (cache or REPO / ".local" / "cache").resolve()
         state = self.home / "stack.json"
@@ -207,7 +210,7 @@ class Stack:
     def _mongo(self) -> Managed:
         return Managed(
             "secantusdb",
-            secantus.command(self.cache, "127.0.0.1", self.ports.mongo, self.home),
+            secantus.command(self.cache, "127.0.0.1", self.ports.mongo, self.home, sync_on_commit=self.durable_db),
             self.run_dir,
             self.log_dir,
         )
@@ -321,6 +324,20 @@ class Stack:
         if not proc.running():
             proc.start()
         wait_port(self.ports.kafka, 90, proc)
+
+    # issue 15: exactly once — crash the database or the broker (SIGKILL) and bring it back, for the
+    # fault tests of notify (tests/e2e/test_notify_faults.py)
+    def kill_mongo(self) -> None:
+        self._mongo().kill()
+
+    def start_mongo(self) -> None:
+        proc = self._mongo()
+        if not proc.running():
+            proc.start()
+        wait_port(self.ports.mongo, 60, proc)
+
+    def kill_kafka(self) -> None:
+        self._kafka().kill()
 
     def down(self) -> None:
         for name in (*SERVICES, CONSOLE):

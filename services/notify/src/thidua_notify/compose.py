@@ -278,19 +278,30 @@ def appeal_decision_message(
 
 
 # -- issue 13: reports — review reminders and drafts ready ------------------------------------------
-def review_reminder_message(reminder: ReviewReminder, unit_name: str, lang: str = "vi") -> tuple[str, str]:
-    params = dict(
+def review_reminder_params(reminder: ReviewReminder, unit_name: str, lang: str = "vi") -> dict:
+    """issue 15: channels — the values a (tenant's own) template of this mail may use."""
+    return dict(
         unit=unit_name,
         campaign=reminder.campaign_name_vi or reminder.campaign_id,
         kind=t(f"review.kind.{reminder.review_kind.value}", lang),
         date=format_date(reminder.review_date, lang),
         days=reminder.days_before,
     )
+
+
+def review_reminder_message(reminder: ReviewReminder, unit_name: str, lang: str = "vi") -> tuple[str, str]:
+    params = review_reminder_params(reminder, unit_name, lang)
     return t("mail.review.reminder.subject", lang, **params), t("mail.review.reminder.body", lang, **params)
 
 
 def review_drafts_message(ready: ReviewDraftsReady, lang: str = "vi") -> tuple[str, str]:
-    params = dict(
+    params = review_drafts_params(ready, lang)
+    return t("mail.review.ready.subject", lang, **params), t("mail.review.ready.body", lang, **params)
+
+
+def review_drafts_params(ready: ReviewDraftsReady, lang: str = "vi") -> dict:
+    """issue 15: channels — the values a (tenant's own) template of this mail may use."""
+    return dict(
         campaign=ready.campaign_name_vi or ready.campaign_id,
         kind=t(f"review.kind.{ready.review_kind.value}", lang),
         date=format_date(ready.review_date, lang),
@@ -298,7 +309,6 @@ def review_drafts_message(ready: ReviewDraftsReady, lang: str = "vi") -> tuple[s
         units=ready.unit_documents,
         document=ready.board_document_id,
     )
-    return t("mail.review.ready.subject", lang, **params), t("mail.review.ready.body", lang, **params)
 
 
 # -- issue 11: nomnotice — a nomination returned or failed, told to the unit ----------------------

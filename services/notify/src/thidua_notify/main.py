@@ -3,6 +3,8 @@
 import asyncio
 import signal
 
+from pymongo import WriteConcern
+
 from thidua_common.contracts.registry import topic_name
 from thidua_common.deadletters.kafka_io import DEAD_LETTER_TOPICS
 from thidua_common.kafka import ConsumeLoop, EventProducer, handlers_loop, make_consumer
@@ -27,7 +29,10 @@ async def run() -> None:
     mongo = make_client(settings)
     producer = EventProducer(settings)
     await producer.start()
-    service = NotifyService(mongo[settings.db_name("notify")], load_channels(settings), producer, settings)
+    # issue 15: exactly once — a delivery recorded (and then its offset committed) or marked sent
+    # must survive a database crash: journaled, majority-acknowledged writes
+    db = mongo.get_database(settings.db_name("notify"), write_concern=WriteConcern(w="majority", j=True))
+    service = NotifyService(db, load_channels(settings), producer, settings)
     await service.setup()
     # issue 15: deadlines — reminders and escalations, mailed as digests (before the consumer starts)
     deadline_digests = DeadlineDigests(service.db, service.channels["email"], settings)

@@ -3,11 +3,12 @@ event id and channel); a dispatcher sends due deliveries, retries temporary fail
 exponential backoff, and parks the ones that never succeed in the notify dead-letter topic."""
 
 import asyncio
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from thidua_common.contracts import Envelope, new_event
 from thidua_common.contracts.campaign import CampaignDefined
@@ -48,7 +49,8 @@ from thidua_common.contracts.scoring_quarantine import CampaignQuarantined
 from thidua_common.logging import correlation_scope, get_logger
 from thidua_common.settings import Settings
 
-from .channels import Channel, Message, TemporaryFailure
+from . import templates, unsubscribe
+from .channels import Channel, Message, PermanentFailure, TemporaryFailure
 from .compose import (
     appeal_decision_message,
     award_message,
@@ -57,16 +59,20 @@ from .compose import (
     overdue_message,
     quarantine_message,
     reopen_message,
-    review_drafts_message,
+    review_drafts_params,
     review_message,
-    review_reminder_message,
+    review_reminder_params,
     score_message,
 )
+from .webhooks import subscriptions as webhook_subscriptions
 
 log = get_logger(__name__)
 
 SOURCE = "/thidua/notify"
 LEASE = timedelta(seconds=60)
+# issue 15: exactly once — how long notify keeps retrying the record of a message that already left
+# (the database is down): the longest database outage it rides out without losing that record
+RECORD_RETRY = timedelta(minutes=10)
 # A review decision older than this is recorded but not mailed: notify subscribed to the
 # submissions topic after reviews began, and its consumer group starts a new topic from the
 # beginning, so without this a first start would mail every unit about years-old decisions.
@@ -84,6 +90,7 @@ class NotifyService:
     ):
         self.db, self.channels, self.publisher, self.settings = db, channels, publisher, settings
         self.decision_notice_max_age = decision_notice_max_age
+        self.record_retry_delay = 0.2  # issue 15: first wait before recording an outcome again (doubles)
         self.wake = asyncio.Event()
         # the events notify acts on (the consumer skips the others by their ce_type header, e.g.
         # every submission.received on the submissions topic, and subscribes to their topics)
@@ -130,6 +137,13 @@ class NotifyService:
     # -- events in ---------------------------------------------------------------------------
     async def apply(self, envelope: Envelope) -> None:
         await self.handlers.dispatch(envelope)
+        if "webhook" in self.channels:  # issue 15: channels — the tenant's subscriptions to this kind
+            await self.enqueue_webhooks(envelope)
+
+    async def enqueue_webhooks(self, envelope: Envelope) -> None:
+        """One delivery per event and subscription (its id names both: idempotent like email's)."""
+        for sub in await webhook_subscriptions.matching(self.db, envelope.tenant, envelope.type):
+            await self.enqueue(envelope, "webhook", key=f"{envelope.id}:webhook:{sub['_id']}", subscription=sub["_id"])
 
     async def on_campaign(self, envelope: Envelope, campaign: CampaignDefined) -> None:
         try:
@@ -166,8 +180,16 @@ class NotifyService:
         not about every recomputation of its cluster or about the verified copy."""
         return score.status == "provisional" and score.cause.kind in ("submission", "rating", "target")
 
-    async def enqueue(self, envelope: Envelope, channel: str, skip_reason: str | None = None) -> None:
-        """Record a delivery once per event and channel; `skip_reason`: record it as skipped (never sent)."""
+    async def enqueue(
+        self,
+        envelope: Envelope,
+        channel: str,
+        skip_reason: str | None = None,
+        key: str | None = None,
+        subscription: str | None = None,
+    ) -> None:
+        """Record a delivery once per event and channel (`key`: once per event and webhook
+        subscription); `skip_reason`: record it as skipped (never sent)."""
         now = datetime.now(UTC)
         skipped = {
             "status": "skipped",
@@ -178,8 +200,9 @@ class NotifyService:
         try:
             await self.db.deliveries.insert_one(
                 {
-                    "_id": f"{envelope.id}:{channel}",
+                    "_id": key or f"{envelope.id}:{channel}",
                     "channel": channel,
+                    **({"subscription": subscription} if subscription else {}),
                     "event": envelope.model_dump(mode="json"),
                     "status": "pending",
                     "attempts": 0,
@@ -221,37 +244,122 @@ class NotifyService:
             },
             {"$set": {"status": "sending", "lease_until": now + LEASE}},
             sort=[("next_attempt_at", 1)],
-            return_document=ReturnDocument.AFTER,
+            # issue 15: the document as it was, so that an expired claim (status still "sending")
+            # tells apart from a pending one; the fields used below are not changed by the claim
+            return_document=ReturnDocument.BEFORE,
         )
         if delivery is None:
             return False
         envelope = Envelope.model_validate(delivery["event"])
         with correlation_scope(envelope.correlationid, delivery=delivery["_id"]):
+            expired_intent = delivery["status"] == "sending" and delivery.get("intent_at") is not None
+            if expired_intent and not self._receiver_dedupes(delivery["channel"]):
+                # issue 15: exactly once — a claim that expired after the message was handed to a
+                # channel whose receiver cannot drop a repeat (SMTP): the message possibly left, so
+                # it is not sent again (at most once); the delivery log shows it as possibly_sent
+                await self._finish(delivery, "possibly_sent", delivery["attempts"] + 1, "lease expired after intent")
+                log.warning("notification possibly sent; not resent", intent_at=str(delivery["intent_at"]))
+                return True
             await self._attempt(delivery, envelope)
         return True
+
+    def _receiver_dedupes(self, channel: str) -> bool:
+        """A channel whose receiver drops a repeat by its id (a webhook's X-ThiDua-Delivery) is safe
+        to send again after an unknown outcome; email is not (mail servers do not dedupe)."""
+        return bool(getattr(self.channels.get(channel), "receiver_dedupes", False))
+
+    async def _mark_intent(self, delivery: dict, message: Message) -> None:
+        """Record, before the send, that the message is about to leave: if notify dies before it
+        records the outcome, the next claim knows the message may have left (see dispatch_one).
+        A failure here raises before anything is sent, so the delivery is simply claimed again."""
+        await self.db.deliveries.update_one(
+            {"_id": delivery["_id"]},
+            {"$set": {"intent_at": datetime.now(UTC), "message_id": message.message_id}},
+        )
 
     async def _attempt(self, delivery: dict, envelope: Envelope) -> None:
         attempts = delivery["attempts"] + 1
         recipient = "?"
         try:
-            message = await self._message(envelope, delivery["_id"])
+            if delivery["channel"] == "webhook":
+                message = await self._webhook_message(delivery, envelope)
+            else:
+                message = await self._message(envelope, delivery["_id"])
             if message is None:
-                await self._finish(delivery, "skipped", attempts, "đơn vị chưa có địa chỉ thư / no address")
+                why = (
+                    "đăng ký webhook đã gỡ hoặc tạm dừng / subscription removed or paused"
+                    if delivery["channel"] == "webhook"
+                    else "đơn vị chưa có địa chỉ thư / no address"
+                )
+                await self._finish(delivery, "skipped", attempts, why)
                 return
             recipient = message.recipient
+            if delivery["channel"] == "email" and await unsubscribe.unsubscribed(
+                self.db, envelope.tenant, recipient, envelope.type
+            ):  # issue 15: channels — an optional kind the recipient stopped
+                await self._finish(delivery, "skipped", attempts, "unsubscribed", recipient)
+                return
+            await self._mark_intent(delivery, message)
             await self.channels[delivery["channel"]].send(message)
         except TemporaryFailure as exc:
-            await self._failed(delivery, envelope, attempts, recipient, str(exc))
+            # the channel says it did not leave: the intent is cleared first and the failure recorded
+            # however long the database takes, so that neither a database outage nor a dead letter
+            # that cannot be published (the broker down) leaves it to read as "possibly sent"
+            error = str(exc)
+            await self._durably(lambda: self._clear_intent(delivery))
+            await self._durably(lambda: self._failed(delivery, envelope, attempts, recipient, error))
             return
+        except PermanentFailure as exc:  # issue 15: a refused webhook target or a 4xx answer: not retried
+            refusal = str(exc)
+            await self._durably(lambda: self._finish(delivery, "refused", attempts, refusal, recipient))
+            log.warning("notification refused", error=refusal)
+            return
+        except PyMongoError:
+            raise  # the database, not the message: the dispatcher retries, the lease lets it claim again
         except Exception as exc:  # a bug or bad data: counted like any failure, ends in the dead-letter topic
             log.exception("notification attempt failed unexpectedly")
             await self._failed(delivery, envelope, attempts, recipient, repr(exc))
             return
-        await self._finish(delivery, "sent", attempts, None, recipient)
+        await self._durably(lambda: self._finish(delivery, "sent", attempts, None, recipient))
         log.info("notification sent", recipient=recipient, attempts=attempts)
+
+    async def _clear_intent(self, delivery: dict) -> None:
+        await self.db.deliveries.update_one({"_id": delivery["_id"]}, {"$set": {"intent_at": None}})
+
+    async def _durably(self, record: Callable[[], Awaitable[None]]) -> None:
+        """Record an attempt's outcome whatever it takes (the database may be down or restarting):
+        a lost "sent" record is what let a lease expire and a mail go out twice. The dispatcher
+        waits here: nothing else is sent meanwhile."""
+        deadline = datetime.now(UTC) + RECORD_RETRY
+        delay = self.record_retry_delay
+        while True:
+            try:
+                await record()
+                return
+            except PyMongoError as exc:
+                if datetime.now(UTC) > deadline:
+                    raise  # the intent stays: the next claim treats it as possibly sent
+                log.warning("recording a notification's outcome failed; retrying", error=str(exc), delay_s=delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
 
     async def _message(self, envelope: Envelope, delivery_id: str) -> Message | None:
         return await self.composers.dispatch(envelope, delivery_id)
+
+    async def _webhook_message(self, delivery: dict, envelope: Envelope) -> Message | None:
+        """The event itself (CloudEvents JSON), to the subscription as it stands now (a rotated
+        secret signs the next attempt; a removed or paused subscription is skipped)."""
+        sub = await self.db.webhook_subscriptions.find_one({"_id": delivery.get("subscription"), "active": True})
+        if sub is None:
+            return None
+        return Message(
+            recipient=sub["url"],
+            subject=envelope.type,
+            body=envelope.model_dump_json(),
+            message_id=delivery_message_id(delivery),
+            correlation_id=envelope.correlationid,
+            secret=sub["secret"],
+        )
 
     async def _score_message(self, envelope: Envelope, score: ScoreComputed, delivery_id: str) -> Message | None:
         campaign = await self._campaign(envelope.tenant, score.campaign_id)
@@ -352,11 +460,15 @@ class NotifyService:
         unit = await self._participant(envelope.tenant, reminder.unit_id, reminder.campaign_id)
         if unit is None or not unit.get("email"):
             return None  # no address known for the unit: skipped (the console's inbox still shows it)
-        subject, body = review_reminder_message(reminder, unit["name_vi"])
+        # issue 15: channels — the tenant's own template when it has one, in the unit's language
+        lang = unit.get("language") or "vi"
+        params = review_reminder_params(reminder, unit["name_vi"], lang)
+        subject, body = await templates.compose(self.db, envelope.tenant, "mail.review.reminder", lang, params)
         return _message(unit["email"], subject, body, delivery_id, envelope)
 
     async def _review_drafts_message(self, envelope: Envelope, ready: ReviewDraftsReady, delivery_id: str) -> Message:
-        subject, body = review_drafts_message(ready)
+        params = review_drafts_params(ready)  # issue 15: channels — the tenant's own template, if any
+        subject, body = await templates.compose(self.db, envelope.tenant, "mail.review.ready", "vi", params)
         return _message(self.settings.escalation_email, subject, body, delivery_id, envelope)
 
     async def _nomination_message(
@@ -378,7 +490,14 @@ class NotifyService:
             {"_id": delivery["_id"]},
             {
                 "$set": {"status": status, "attempts": attempts, "finished_at": now, "recipient": recipient},
-                "$push": {"history": {"at": now, "outcome": status, "error": error}},
+                "$push": {
+                    "history": {
+                        "at": now,
+                        "outcome": status,
+                        "error": error,
+                        "message_id": delivery_message_id(delivery),
+                    }
+                },
             },
         )
 
@@ -410,11 +529,21 @@ class NotifyService:
         await self.db.deliveries.update_one(
             {"_id": delivery["_id"]},
             {
-                "$set": {"status": "pending", "attempts": attempts, "next_attempt_at": now + timedelta(seconds=delay)},
+                "$set": {
+                    "status": "pending",
+                    "attempts": attempts,
+                    "next_attempt_at": now + timedelta(seconds=delay),
+                    "intent_at": None,  # the channel said it did not leave: safe to send again
+                },
                 "$push": {"history": {"at": now, "outcome": "retry", "error": error, "delay_s": delay}},
             },
         )
         log.info("notification will be retried", attempts=attempts, delay_s=delay, error=error)
+
+
+def delivery_message_id(delivery: dict) -> str:
+    """The Message-ID a delivery's message carries (the same on every attempt), for the delivery log."""
+    return deterministic_id("mail", delivery["_id"])
 
 
 def _message(recipient: str, subject: str, body: str, delivery_id: str, envelope: Envelope) -> Message:
