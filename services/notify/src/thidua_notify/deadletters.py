@@ -19,7 +19,6 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aiokafka import ConsumerRecord
-from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -29,12 +28,12 @@ from thidua_common.i18n import t
 from thidua_common.logging import get_logger
 from thidua_common.settings import Settings
 
-from .channels import Channel, Message, TemporaryFailure
+from .channels import Channel
+from .digest_sending import send_next_digest
 
 log = get_logger(__name__)
 
 FIRST_ITEMS = 10  # items listed in a digest; the rest are counted
-LEASE = timedelta(seconds=60)
 # a dead letter older than this is not announced: a first start reads the topics from the beginning
 NOTICE_MAX_AGE = timedelta(days=7)
 # notify's own dead letters about its digests are not announced again (a loop otherwise)
@@ -195,54 +194,9 @@ class DeadLetterDigests:
     # -- sending -----------------------------------------------------------------------------
     async def send_one(self, now: datetime | None = None) -> bool:
         now = now or datetime.now(UTC)
-        digest = await self.db.deadletter_digests.find_one_and_update(
-            {
-                "$or": [
-                    {"status": "pending", "next_attempt_at": {"$lte": now}},
-                    {"status": "sending", "lease_until": {"$lt": now}},  # a crashed sender's claim
-                ]
-            },
-            {"$set": {"status": "sending", "lease_until": now + LEASE}},
-            sort=[("next_attempt_at", 1)],
-            return_document=ReturnDocument.AFTER,
+        return await send_next_digest(
+            self.db.deadletter_digests, self.channel, self.settings, now, "dead-letter digest"
         )
-        if digest is None:
-            return False
-        attempts = digest["attempts"] + 1
-        message = Message(
-            recipient=digest["recipient"],
-            subject=digest["subject"],
-            body=digest["body"],
-            message_id=deterministic_id("mail", digest["_id"]),
-            correlation_id=digest["_id"],
-        )
-        try:
-            await self.channel.send(message)
-        except Exception as exc:  # TemporaryFailure, or a bug: retried the same way, then given up
-            error = str(exc) if isinstance(exc, TemporaryFailure) else repr(exc)
-            if attempts >= self.settings.notify_max_attempts:
-                status, update = "failed", {"finished_at": now}
-                log.error("dead-letter digest not delivered", digest=digest["_id"], attempts=attempts, error=error)
-            else:
-                delay = self.settings.notify_backoff_seconds * 2 ** (attempts - 1)
-                status, update = "pending", {"next_attempt_at": now + timedelta(seconds=delay)}
-            await self.db.deadletter_digests.update_one(
-                {"_id": digest["_id"]},
-                {
-                    "$set": {"status": status, "attempts": attempts, **update},
-                    "$push": {"history": {"at": now, "outcome": status, "error": error}},
-                },
-            )
-            return True
-        await self.db.deadletter_digests.update_one(
-            {"_id": digest["_id"]},
-            {
-                "$set": {"status": "sent", "attempts": attempts, "finished_at": now},
-                "$push": {"history": {"at": now, "outcome": "sent", "error": None}},
-            },
-        )
-        log.info("dead-letter digest sent", recipient=digest["recipient"], count=digest["count"])
-        return True
 
     async def run(self) -> None:
         tick = min(1.0, self.window.total_seconds() / 4)

@@ -15,7 +15,6 @@ import asyncio
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from pymongo import ReturnDocument
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
@@ -29,10 +28,10 @@ from thidua_common.i18n.format import format_date
 from thidua_common.logging import get_logger
 from thidua_common.settings import Settings
 
-from .channels import Channel, Message, TemporaryFailure
+from .channels import Channel
+from .digest_sending import send_next_digest
 
 log = get_logger(__name__)
-LEASE = timedelta(seconds=60)
 ROLE_NAMES = {
     "unit_reporter": "cán bộ báo cáo của đơn vị",
     "unit_leader": "lãnh đạo đơn vị",
@@ -167,54 +166,7 @@ class DeadlineDigests:
         now = now or datetime.now(UTC)
         if self.quiet.contains(now):
             return False  # a digest stored before the quiet hours waits for their end
-        digest = await self.db.deadline_digests.find_one_and_update(
-            {
-                "$or": [
-                    {"status": "pending", "next_attempt_at": {"$lte": now}},
-                    {"status": "sending", "lease_until": {"$lt": now}},
-                ]
-            },
-            {"$set": {"status": "sending", "lease_until": now + LEASE}},
-            sort=[("next_attempt_at", 1)],
-            return_document=ReturnDocument.AFTER,
-        )
-        if digest is None:
-            return False
-        attempts = digest["attempts"] + 1
-        message = Message(
-            recipient=digest["recipient"],
-            subject=digest["subject"],
-            body=digest["body"],
-            message_id=deterministic_id("mail", digest["_id"]),
-            correlation_id=digest["_id"],
-        )
-        try:
-            await self.channel.send(message)
-        except Exception as exc:  # TemporaryFailure, or a bug: retried the same way, then given up
-            error = str(exc) if isinstance(exc, TemporaryFailure) else repr(exc)
-            if attempts >= self.settings.notify_max_attempts:
-                status, update = "failed", {"finished_at": now}
-                log.error("deadline digest not delivered", digest=digest["_id"], attempts=attempts, error=error)
-            else:
-                delay = self.settings.notify_backoff_seconds * 2 ** (attempts - 1)
-                status, update = "pending", {"next_attempt_at": now + timedelta(seconds=delay)}
-            await self.db.deadline_digests.update_one(
-                {"_id": digest["_id"]},
-                {
-                    "$set": {"status": status, "attempts": attempts, **update},
-                    "$push": {"history": {"at": now, "outcome": status, "error": error}},
-                },
-            )
-            return True
-        await self.db.deadline_digests.update_one(
-            {"_id": digest["_id"]},
-            {
-                "$set": {"status": "sent", "attempts": attempts, "finished_at": now},
-                "$push": {"history": {"at": now, "outcome": "sent", "error": None}},
-            },
-        )
-        log.info("deadline digest sent", recipient=digest["recipient"], count=digest["count"])
-        return True
+        return await send_next_digest(self.db.deadline_digests, self.channel, self.settings, now, "deadline digest")
 
     async def run(self) -> None:
         while True:
