@@ -245,6 +245,14 @@ def _nomination_page(
     )
 
 
+def _refused_page(request: Request, context: dict[str, Any], exc: ApiFailed, **page: Any) -> Response:
+    """intake's refusal on the nomination's page: its status (403/409, else 422), its message, and
+    its field errors next to the fields, keeping what was typed (`page`)."""
+    status = exc.status if exc.status in (403, 409) else 422
+    errors = models.field_errors(exc.errors)
+    return _nomination_page(request, context, status=status, errors=errors, message=exc.message, **page)
+
+
 @router.get("/nominations/{nid}", response_class=HTMLResponse, include_in_schema=False)
 async def nomination(request: Request, nid: str, caller: SignedIn, done: str | None = None) -> Response:
     caller.require(*models.PAGE_ROLES)
@@ -275,11 +283,7 @@ async def act(request: Request, nid: str, caller: Posted) -> Response:
     except ApiFailed as exc:
         if not _shown_refusal(exc):
             raise
-        status = exc.status if exc.status in (403, 409) else 422
-        return _nomination_page(
-            request, context, status=status, typed=typed, failed_action=action,
-            errors=models.field_errors(exc.errors), message=exc.message,
-        )  # fmt: skip
+        return _refused_page(request, context, exc, typed=typed, failed_action=action)
     return RedirectResponse(f"/nominations/{nid}?{urlencode({'done': action})}", status_code=303)
 
 
@@ -309,9 +313,7 @@ async def resubmit(request: Request, nid: str, caller: Posted) -> Response:
     except ApiFailed as exc:
         if not _shown_refusal(exc):
             raise
-        status = exc.status if exc.status in (403, 409) else 422
-        errors = models.field_errors(exc.errors)
-        return _nomination_page(request, context, status=status, errors=errors, message=exc.message, **page)
+        return _refused_page(request, context, exc, **page)
     return RedirectResponse(f"/nominations/{nid}?done=resubmit", status_code=303)
 
 
@@ -368,11 +370,7 @@ async def _ballot_post(request: Request, caller: Caller, nid: str, action: str) 
     except ApiFailed as exc:
         if not _shown_refusal(exc):
             raise
-        status = exc.status if exc.status in (403, 409) else 422
-        return _nomination_page(
-            request, context, status=status, typed=typed, failed_action=action,
-            errors=models.field_errors(exc.errors), message=exc.message,
-        )  # fmt: skip
+        return _refused_page(request, context, exc, typed=typed, failed_action=action)
     return RedirectResponse(f"/nominations/{nid}?{urlencode({'done': action})}", status_code=303)
 
 
